@@ -1,0 +1,124 @@
+/**
+ * Defaults per profile, resolved in this one place. A stack file sets only what
+ * differs; whatever it sets is merged over these and the result is validated whole.
+ *
+ * dev: cheap and disposable (serverless endpoint, Lambda preprocessing, no schedule,
+ * everything torn down by `pulumi destroy`).
+ * prod: durable and highly available (protected bucket and key, two or more instances
+ * behind autoscaling, blue/green deployment with rollback alarms, weekly retraining,
+ * spot training).
+ */
+
+/** The variants of a discriminated section, keyed by `kind`, plus the kind used when the stack sets none. */
+export interface KindDefaults {
+  defaultKind: string;
+  byKind: Record<string, Record<string, unknown>>;
+}
+
+export interface ProfileDefaults {
+  dataBucket: Record<string, unknown>;
+  preprocessing: KindDefaults;
+  training: Record<string, unknown>;
+  endpoint: KindDefaults;
+  schedule: Record<string, unknown>;
+  monitoring: Record<string, unknown>;
+  tags: Record<string, string>;
+}
+
+const lambdaPreprocessing = { memoryMb: 1024, timeoutSeconds: 300, reservedConcurrency: 2 };
+const processingPreprocessing = {
+  instanceType: "ml.m5.large",
+  instanceCount: 1,
+  volumeSizeGb: 30,
+  maxRuntimeSeconds: 3600,
+  networkIsolation: true,
+};
+
+const serverlessEndpoint = {
+  variantName: "primary",
+  memorySizeMb: 2048,
+  maxConcurrency: 5,
+  expectedMonthlyInvocations: 100_000,
+  expectedDurationMs: 100,
+};
+
+const instanceEndpoint = {
+  variantName: "primary",
+  instanceType: "ml.m5.large",
+  initialInstanceCount: 2,
+  networkIsolation: true,
+  autoscaling: {
+    minCapacity: 2,
+    maxCapacity: 4,
+    targetInvocationsPerInstance: 1000,
+    scaleInCooldownSeconds: 300,
+    scaleOutCooldownSeconds: 60,
+  },
+  deployment: {
+    trafficRouting: "CANARY",
+    stepPercent: 10,
+    waitIntervalSeconds: 600,
+    terminationWaitSeconds: 600,
+    maximumExecutionTimeoutSeconds: 3600,
+  },
+  dataCapture: { enabled: true, samplingPercentage: 10 },
+  alarms: { invocation5xxErrors: 5, modelLatencyMs: 500 },
+};
+
+const training = {
+  xgboostVersion: "1.7-1",
+  instanceType: "ml.m5.large",
+  instanceCount: 1,
+  volumeSizeGb: 30,
+  maxRuntimeSeconds: 3600,
+  spot: { enabled: false, maxWaitSeconds: 7200 },
+  networkIsolation: true,
+  interContainerEncryption: true,
+  hyperparameters: { objective: "binary:logistic", num_round: "100", max_depth: "5", eta: "0.2", eval_metric: "auc" },
+  metricDefinitions: [],
+  objective: { metric: "validation:auc", goal: "Maximize", threshold: 0.75 },
+};
+
+export const PROFILE_DEFAULTS: Record<"dev" | "prod", ProfileDefaults> = {
+  dev: {
+    dataBucket: {
+      protect: false,
+      noncurrentVersionExpirationDays: 7,
+      abortIncompleteMultipartUploadDays: 1,
+      prefixes: {
+        raw: { expirationDays: 30, infrequentAccessAfterDays: null },
+        processed: { expirationDays: 14, infrequentAccessAfterDays: null },
+        artifacts: { expirationDays: null, infrequentAccessAfterDays: null },
+        capture: { expirationDays: 7, infrequentAccessAfterDays: null },
+      },
+    },
+    preprocessing: { defaultKind: "lambda", byKind: { lambda: lambdaPreprocessing, processing: processingPreprocessing } },
+    training,
+    endpoint: {
+      defaultKind: "serverless",
+      byKind: { serverless: serverlessEndpoint, instance: { ...instanceEndpoint, initialInstanceCount: 1, autoscaling: { ...instanceEndpoint.autoscaling, minCapacity: 1, maxCapacity: 1 } } },
+    },
+    schedule: { enabled: false, expression: "rate(7 days)", timezone: "UTC" },
+    monitoring: { logRetentionDays: 14, notificationEmails: [] },
+    tags: {},
+  },
+  prod: {
+    dataBucket: {
+      protect: true,
+      noncurrentVersionExpirationDays: 90,
+      abortIncompleteMultipartUploadDays: 7,
+      prefixes: {
+        raw: { expirationDays: null, infrequentAccessAfterDays: 30 },
+        processed: { expirationDays: 180, infrequentAccessAfterDays: 30 },
+        artifacts: { expirationDays: null, infrequentAccessAfterDays: 90 },
+        capture: { expirationDays: 365, infrequentAccessAfterDays: 30 },
+      },
+    },
+    preprocessing: { defaultKind: "processing", byKind: { lambda: lambdaPreprocessing, processing: processingPreprocessing } },
+    training: { ...training, spot: { enabled: true, maxWaitSeconds: 7200 } },
+    endpoint: { defaultKind: "instance", byKind: { serverless: serverlessEndpoint, instance: instanceEndpoint } },
+    schedule: { enabled: true, expression: "cron(0 3 ? * SUN *)", timezone: "UTC" },
+    monitoring: { logRetentionDays: 365, notificationEmails: [] },
+    tags: {},
+  },
+};

@@ -1,0 +1,181 @@
+/**
+ * Turns a stack's raw Pulumi config into a validated, fully defaulted `StackConfig`,
+ * or one `ConfigError` that lists every problem with its key, value and what is allowed.
+ * Pure: no Pulumi runtime here, so it is tested directly.
+ */
+import { z } from "zod";
+import { PROFILE_DEFAULTS, KindDefaults } from "./defaults";
+import { StackConfig, stackConfigSchema } from "./schema";
+import { XGBOOST_REGISTRIES } from "./algorithmImages";
+
+/** The structured keys a stack file may set under the project's namespace. */
+export const OBJECT_KEYS = ["dataBucket", "preprocessing", "training", "endpoint", "schedule", "monitoring", "tags"] as const;
+/** The plain string keys. */
+export const STRING_KEYS = ["profile", "namePrefix"] as const;
+
+export interface RawStackConfig {
+  /** Pulumi project name: the namespace of the config keys (`<project>:endpoint`). */
+  project: string;
+  /** Stack name; `dev` and `prod` also choose the profile when none is set. */
+  stack: string;
+  /** `aws:region` of the stack, if set. */
+  region: string | undefined;
+  /** Every `<project>:<key>` value of the stack as Pulumi hands it over (objects as JSON text). */
+  values: Record<string, string | undefined>;
+}
+
+/** One problem in the stack config. */
+export interface ConfigProblem {
+  /** Full config key with path, e.g. `ml-pipeline:endpoint.memorySizeMb`. */
+  key: string;
+  /** The offending value as JSON, or `(missing)`. */
+  value: string;
+  /** What is wrong and what is allowed. */
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly stack: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    super(
+      `Invalid configuration for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was deployed:\n` +
+        problems.map((p) => `  - ${p.key} = ${p.value}: ${p.message}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Objects merge key by key; anything else in `over` replaces `base`. */
+export function deepMerge(base: unknown, over: unknown): unknown {
+  if (over === undefined) return base;
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+  return out;
+}
+
+function withKindDefaults(section: KindDefaults, user: unknown): unknown {
+  const kind = isPlainObject(user) && typeof user.kind === "string" ? user.kind : section.defaultKind;
+  const defaults = section.byKind[kind];
+  // An unknown kind gets no defaults, so the schema reports the kind itself.
+  return deepMerge(defaults ? { kind, ...defaults } : { kind }, user);
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return "(missing)";
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[seg];
+  }
+  return cur;
+}
+
+function keyOf(project: string, path: PropertyKey[]): string {
+  const [head, ...rest] = path.map(String);
+  if (head === "region") return "aws:region";
+  return `${project}:${head}` + rest.map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join("");
+}
+
+/** Validates and defaults a stack's config; throws `ConfigError` listing every problem. */
+export function resolveStackConfig(raw: RawStackConfig): StackConfig {
+  const problems: ConfigProblem[] = [];
+  const known = new Set<string>([...OBJECT_KEYS, ...STRING_KEYS]);
+  for (const key of Object.keys(raw.values)) {
+    if (!known.has(key) && raw.values[key] !== undefined) {
+      problems.push({
+        key: `${raw.project}:${key}`,
+        value: show(raw.values[key]),
+        message: `unknown config key; allowed: ${[...STRING_KEYS, ...OBJECT_KEYS].join(", ")}`,
+      });
+    }
+  }
+
+  const user: Record<string, unknown> = {};
+  for (const key of OBJECT_KEYS) {
+    const text = raw.values[key];
+    if (text === undefined) continue;
+    let parsed: Json;
+    try {
+      parsed = JSON.parse(text) as Json;
+    } catch {
+      parsed = text; // a plain scalar in YAML: let the schema say it is not an object
+    }
+    user[key] = parsed;
+  }
+  for (const key of STRING_KEYS) if (raw.values[key] !== undefined) user[key] = raw.values[key];
+
+  const profileName = (user.profile ?? (raw.stack === "dev" || raw.stack === "prod" ? raw.stack : undefined)) as string | undefined;
+  if (profileName === undefined) {
+    problems.push({
+      key: `${raw.project}:profile`,
+      value: "(missing)",
+      message: `required for stack "${raw.stack}" (only stacks named dev or prod imply it); allowed: dev, prod`,
+    });
+  } else if (profileName !== "dev" && profileName !== "prod") {
+    problems.push({ key: `${raw.project}:profile`, value: show(profileName), message: "allowed: dev, prod" });
+  }
+  if (raw.region === undefined) {
+    problems.push({ key: "aws:region", value: "(missing)", message: "required: the AWS region to deploy to, e.g. us-east-1" });
+  }
+  if (problems.length > 0) throw new ConfigError(raw.stack, problems);
+
+  const d = PROFILE_DEFAULTS[profileName as "dev" | "prod"];
+  const candidate = {
+    profile: profileName,
+    namePrefix: user.namePrefix ?? `${raw.project}-${raw.stack}`.toLowerCase().replace(/[^a-z0-9-]/g, "-"),
+    region: raw.region,
+    dataBucket: deepMerge(d.dataBucket, user.dataBucket),
+    preprocessing: withKindDefaults(d.preprocessing, user.preprocessing),
+    training: deepMerge(d.training, user.training),
+    endpoint: withKindDefaults(d.endpoint, user.endpoint),
+    schedule: deepMerge(d.schedule, user.schedule),
+    monitoring: deepMerge(d.monitoring, user.monitoring),
+    tags: deepMerge(d.tags, user.tags),
+  };
+
+  const result = stackConfigSchema.safeParse(candidate);
+  if (!result.success) {
+    for (const issue of result.error.issues) problems.push(describeIssue(raw.project, candidate, issue));
+    throw new ConfigError(raw.stack, problems);
+  }
+  const config = result.data;
+
+  // Cross-key rules that need the region: built-in images exist only in known regions.
+  const needsBuiltinImage =
+    config.training.image === undefined || (config.preprocessing.kind === "processing" && config.preprocessing.image === undefined);
+  if (needsBuiltinImage && !(config.region in XGBOOST_REGISTRIES)) {
+    problems.push({
+      key: "aws:region",
+      value: show(config.region),
+      message: `no built-in SageMaker image registry known here; set training.image (and preprocessing.image) or use one of ${Object.keys(XGBOOST_REGISTRIES).join(", ")}`,
+    });
+  }
+  if (problems.length > 0) throw new ConfigError(raw.stack, problems);
+  return config;
+}
+
+function describeIssue(project: string, candidate: unknown, issue: z.core.$ZodIssue): ConfigProblem {
+  let path = issue.path;
+  let message = issue.message;
+  if (issue.code === "unrecognized_keys") {
+    // Point at the unknown key itself.
+    path = [...issue.path, issue.keys[0]];
+    message = `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(", ")}` : ""}; check the spelling (README lists every key)`;
+  } else if (issue.code === "invalid_key") {
+    // A bad record key (tags): show the key, and the inner reason.
+    return { key: keyOf(project, issue.path), value: show(issue.path[issue.path.length - 1]), message: issue.issues[0]?.message ?? message };
+  }
+  return { key: keyOf(project, path), value: show(valueAt(candidate, path)), message };
+}

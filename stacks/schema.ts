@@ -1,0 +1,253 @@
+/**
+ * The stack configuration schema: every key a stack file may set, its type and what
+ * is allowed. Validation runs before any resource is declared (see `load.ts`).
+ */
+import { z } from "zod";
+import { instanceTypeProblem, InstanceUse } from "../policies/facts/instanceTypes";
+import { XGBOOST_VERSIONS } from "./algorithmImages";
+import { scheduleExpressionProblem } from "./scheduleExpression";
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/** An instance type valid for one SageMaker use (hosting, training, processing). */
+const instanceType = (use: InstanceUse) =>
+  z.string().superRefine((value, ctx) => {
+    const problem = instanceTypeProblem(value, use);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/** Rejects a key on a variant that AWS does not support there, saying why. */
+const unsupported = (why: string) => z.undefined({ error: why }).optional();
+
+/** A container image in ECR: `<account>.dkr.ecr.<region>.amazonaws.com/<repo>[:tag|@digest]`. */
+const ecrImage = z
+  .string()
+  .regex(/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[a-z0-9._/-]+([:@][\w.:-]+)?$/, {
+    error: "expected an ECR image URI such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:tag",
+  });
+
+/** CloudWatch Logs accepts only these retention periods. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const prefixLifecycle = z
+  .strictObject({
+    /** Days after which current objects under the prefix expire; null keeps them. */
+    expirationDays: int(1, 3650).nullable(),
+    /** Days after which objects move to STANDARD_IA (S3 requires at least 30); null never. */
+    infrequentAccessAfterDays: int(30, 3650).nullable(),
+  })
+  .refine(
+    (p) => p.expirationDays === null || p.infrequentAccessAfterDays === null || p.expirationDays > p.infrequentAccessAfterDays,
+    { message: "expirationDays must be greater than infrequentAccessAfterDays (or one of them null)" },
+  );
+
+export const dataBucketSchema = z.strictObject({
+  /** Keep bucket and key on `pulumi destroy` and refuse replacement (prod); dev tears down. */
+  protect: z.boolean(),
+  noncurrentVersionExpirationDays: int(1, 3650),
+  abortIncompleteMultipartUploadDays: int(1, 365),
+  prefixes: z.strictObject({
+    raw: prefixLifecycle,
+    processed: prefixLifecycle,
+    artifacts: prefixLifecycle,
+    capture: prefixLifecycle,
+  }),
+});
+
+const lambdaPreprocessing = z.strictObject({
+  kind: z.literal("lambda"),
+  memoryMb: int(128, 10240),
+  timeoutSeconds: int(1, 900),
+  reservedConcurrency: int(1, 1000),
+});
+
+const processingPreprocessing = z.strictObject({
+  kind: z.literal("processing"),
+  /** Processing image; when absent SageMaker's scikit-learn image of the region is used. */
+  image: ecrImage.optional(),
+  instanceType: instanceType("processing"),
+  instanceCount: int(1, 100),
+  volumeSizeGb: int(1, 16384),
+  maxRuntimeSeconds: int(1, 5 * 24 * 3600),
+  networkIsolation: z.boolean(),
+});
+
+export const preprocessingSchema = z.discriminatedUnion("kind", [lambdaPreprocessing, processingPreprocessing], {
+  error: 'expected kind "lambda" or "processing"',
+});
+
+const hyperparameterValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+export const trainingSchema = z
+  .strictObject({
+    /** Custom training image; when absent the built-in XGBoost image of the region is used. */
+    image: ecrImage.optional(),
+    xgboostVersion: z.enum(XGBOOST_VERSIONS),
+    instanceType: instanceType("training"),
+    instanceCount: int(1, 100),
+    volumeSizeGb: int(1, 16384),
+    maxRuntimeSeconds: int(60, 28 * 24 * 3600),
+    spot: z.strictObject({
+      enabled: z.boolean(),
+      /** Upper bound on run time plus waiting for spot capacity; SageMaker needs it >= maxRuntimeSeconds. */
+      maxWaitSeconds: int(60, 28 * 24 * 3600),
+    }),
+    networkIsolation: z.boolean(),
+    interContainerEncryption: z.boolean(),
+    vpc: z
+      .strictObject({
+        subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/)).min(1).max(16),
+        securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]+$/)).min(1).max(5),
+      })
+      .optional(),
+    hyperparameters: z.record(z.string().regex(/^[\w.:-]{1,256}$/), hyperparameterValue),
+    metricDefinitions: z.array(z.strictObject({ name: z.string().min(1).max(255), regex: z.string().min(1).max(500) })).max(40),
+    objective: z.strictObject({
+      /** Metric name as SageMaker reports it in FinalMetricDataList, e.g. `validation:auc`. */
+      metric: z.string().min(1).max(255),
+      goal: z.enum(["Maximize", "Minimize"]),
+      /** Deploy only when the metric is at least (Maximize) / at most (Minimize) this. */
+      threshold: z.number(),
+    }),
+  })
+  .refine((t) => !t.spot.enabled || t.spot.maxWaitSeconds >= t.maxRuntimeSeconds, {
+    message: "spot.maxWaitSeconds must be >= maxRuntimeSeconds (SageMaker requires it when spot is enabled)",
+    path: ["spot", "maxWaitSeconds"],
+  });
+
+const variantName = z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, {
+  error: "expected 1-63 letters, digits and hyphens (SageMaker name rules)",
+});
+
+/** An S3 key under the artifacts prefix holding a model.tar.gz. */
+const modelDataKey = z.string().regex(/^artifacts\/[\w./=-]+\.tar\.gz$/, {
+  error: "expected an S3 key under artifacts/ ending in .tar.gz, e.g. artifacts/models/bootstrap/model.tar.gz",
+});
+
+const endpointCommon = {
+  /** The model artifact to serve. Absent: the endpoint is not declared yet (bootstrap, see README). */
+  modelDataKey: modelDataKey.optional(),
+  /** Inference image; defaults to the training image. */
+  image: ecrImage.optional(),
+  variantName,
+};
+
+const serverlessEndpoint = z
+  .strictObject({
+    kind: z.literal("serverless"),
+    ...endpointCommon,
+    memorySizeMb: z.union([1024, 2048, 3072, 4096, 5120, 6144].map((n) => z.literal(n)) as [z.ZodLiteral<number>, ...z.ZodLiteral<number>[]], {
+      error: "expected one of 1024, 2048, 3072, 4096, 5120, 6144 (MB, SageMaker serverless)",
+    }),
+    maxConcurrency: int(1, 200),
+    provisionedConcurrency: int(1, 200).optional(),
+    /** Expected usage, for the cost estimate only. */
+    expectedMonthlyInvocations: int(0, 1e10),
+    expectedDurationMs: int(1, 60_000),
+    instanceType: unsupported("serverless endpoints have no instance type; set kind: instance to choose one"),
+    dataCapture: unsupported("serverless endpoints do not support data capture (AWS); use kind: instance or remove dataCapture"),
+    autoscaling: unsupported("serverless endpoints scale by maxConcurrency, not Application Auto Scaling; remove autoscaling"),
+    networkIsolation: unsupported("serverless endpoints do not support network isolation (AWS); use kind: instance"),
+    vpc: unsupported("serverless endpoints do not support VPC configuration (AWS); use kind: instance"),
+  })
+  .refine((e) => e.provisionedConcurrency === undefined || e.provisionedConcurrency <= e.maxConcurrency, {
+    message: "provisionedConcurrency must be <= maxConcurrency",
+    path: ["provisionedConcurrency"],
+  });
+
+const instanceEndpoint = z
+  .strictObject({
+    kind: z.literal("instance"),
+    ...endpointCommon,
+    instanceType: instanceType("hosting"),
+    initialInstanceCount: int(1, 100),
+    networkIsolation: z.boolean(),
+    autoscaling: z.strictObject({
+      minCapacity: int(1, 100),
+      maxCapacity: int(1, 100),
+      targetInvocationsPerInstance: z.number().positive(),
+      scaleInCooldownSeconds: int(0, 3600),
+      scaleOutCooldownSeconds: int(0, 3600),
+    }),
+    deployment: z.strictObject({
+      /** SageMaker blue/green traffic shifting. */
+      trafficRouting: z.enum(["CANARY", "LINEAR", "ALL_AT_ONCE"]),
+      /** Share of capacity in the canary or in each linear step. */
+      stepPercent: int(1, 100),
+      waitIntervalSeconds: int(0, 3600),
+      terminationWaitSeconds: int(0, 3600),
+      maximumExecutionTimeoutSeconds: int(600, 28800),
+    }),
+    dataCapture: z.strictObject({
+      enabled: z.boolean(),
+      samplingPercentage: int(0, 100),
+    }),
+    alarms: z.strictObject({
+      /** Roll back when Invocation5XXErrors in one minute reach this count. */
+      invocation5xxErrors: int(1, 1_000_000),
+      /** Roll back when average ModelLatency over a minute exceeds this (milliseconds). */
+      modelLatencyMs: z.number().positive(),
+    }),
+  })
+  .refine((e) => e.autoscaling.minCapacity <= e.autoscaling.maxCapacity, {
+    message: "autoscaling.minCapacity must be <= autoscaling.maxCapacity",
+    path: ["autoscaling", "minCapacity"],
+  })
+  .refine((e) => e.initialInstanceCount >= e.autoscaling.minCapacity && e.initialInstanceCount <= e.autoscaling.maxCapacity, {
+    message: "initialInstanceCount must lie within autoscaling.minCapacity..maxCapacity",
+    path: ["initialInstanceCount"],
+  });
+
+export const endpointSchema = z.discriminatedUnion("kind", [serverlessEndpoint, instanceEndpoint], {
+  error: 'expected kind "serverless" or "instance"',
+});
+
+export const scheduleSchema = z.strictObject({
+  enabled: z.boolean(),
+  /** EventBridge Scheduler expression: `rate(7 days)` or `cron(0 3 ? * SUN *)`. */
+  expression: z.string().superRefine((value, ctx) => {
+    const problem = scheduleExpressionProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
+  timezone: z.string().regex(/^(UTC|[A-Za-z]+\/[A-Za-z_+-]+(\/[A-Za-z_+-]+)?)$/, { error: "expected an IANA time zone such as UTC or Europe/Berlin" }),
+});
+
+export const monitoringSchema = z.strictObject({
+  logRetentionDays: z.union(LOG_RETENTION_DAYS.map((n) => z.literal(n)) as unknown as [z.ZodLiteral<number>, ...z.ZodLiteral<number>[]], {
+    error: `expected one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+  }),
+  /** Addresses subscribed to failure/success notifications (each must confirm by mail). */
+  notificationEmails: z.array(z.email()).max(10),
+});
+
+export const tagsSchema = z.record(
+  z.string().regex(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, { error: "expected a tag key of 1-128 characters, not starting with aws:" }),
+  z.string().max(256),
+);
+
+export const stackConfigSchema = z.strictObject({
+  /** Which defaults apply: dev is cheap and disposable, prod durable and highly available. */
+  profile: z.enum(["dev", "prod"]),
+  /** Prefix of every physical name; lower-case so that it is valid for S3 and SageMaker alike. */
+  namePrefix: z.string().regex(/^[a-z0-9](-?[a-z0-9])*$/, { error: "expected lower-case letters, digits and single hyphens" }).max(28),
+  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: "expected an AWS region such as us-east-1" }),
+  dataBucket: dataBucketSchema,
+  preprocessing: preprocessingSchema,
+  training: trainingSchema,
+  endpoint: endpointSchema,
+  schedule: scheduleSchema,
+  monitoring: monitoringSchema,
+  tags: tagsSchema,
+});
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+export type DataBucketConfig = StackConfig["dataBucket"];
+export type PreprocessingConfig = StackConfig["preprocessing"];
+export type TrainingConfig = StackConfig["training"];
+export type EndpointConfig = StackConfig["endpoint"];
+export type InstanceEndpointConfig = Extract<EndpointConfig, { kind: "instance" }>;
+export type ServerlessEndpointConfig = Extract<EndpointConfig, { kind: "serverless" }>;
+export type ScheduleConfig = StackConfig["schedule"];
+export type MonitoringConfig = StackConfig["monitoring"];

@@ -1,0 +1,242 @@
+/** The stack schema: defaults per profile, and one clear error per kind of mistake. */
+import { strict as assert } from "assert";
+import fc from "fast-check";
+import { ConfigError, resolveStackConfig } from "../stacks/load";
+import { runsPerMonth, scheduleExpressionProblem } from "../stacks/scheduleExpression";
+import { HOSTING_INSTANCE_TYPES, TRAINING_INSTANCE_TYPES } from "../policies/facts/instanceTypes";
+
+/** `region: null` leaves aws:region unset. */
+const resolve = (values: Record<string, unknown>, stack = "dev", region: string | null = "us-east-1") =>
+  resolveStackConfig({
+    project: "ml-pipeline",
+    stack,
+    region: region ?? undefined,
+    values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
+  });
+
+/** The ConfigError thrown for `values`; fails the test if none is. */
+function problemsOf(values: Record<string, unknown>, stack = "dev", region: string | null = "us-east-1"): ConfigError {
+  try {
+    resolve(values, stack, region);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  assert.fail(`expected a ConfigError for ${JSON.stringify(values)}`);
+}
+
+function assertProblem(values: Record<string, unknown>, key: string, value: string, allowed: RegExp, stack = "dev") {
+  const err = problemsOf(values, stack);
+  const p = err.problems.find((x) => x.key === key);
+  assert.ok(p, `no problem reported for ${key}; got: ${err.message}`);
+  assert.equal(p.value, value);
+  assert.match(p.message, allowed);
+  assert.ok(err.message.includes(`${key} = ${value}: `), "the message names key and value on one line");
+  assert.ok(!/\n\s+at /.test(err.message), "no stack trace in the message");
+}
+
+describe("stack config: defaults per profile", () => {
+  it("dev is disposable: serverless endpoint, lambda preprocessing, no schedule, no spot", () => {
+    const c = resolve({});
+    assert.equal(c.profile, "dev");
+    assert.equal(c.namePrefix, "ml-pipeline-dev");
+    assert.equal(c.dataBucket.protect, false);
+    assert.equal(c.endpoint.kind, "serverless");
+    assert.equal(c.preprocessing.kind, "lambda");
+    assert.equal(c.schedule.enabled, false);
+    assert.equal(c.training.spot.enabled, false);
+  });
+
+  it("prod is durable: protected bucket, instance endpoint with >= 2 instances, weekly schedule, spot training", () => {
+    const c = resolve({}, "prod");
+    assert.equal(c.dataBucket.protect, true);
+    assert.equal(c.endpoint.kind, "instance");
+    if (c.endpoint.kind !== "instance") return;
+    assert.ok(c.endpoint.autoscaling.minCapacity >= 2);
+    assert.equal(c.endpoint.deployment.trafficRouting, "CANARY");
+    assert.equal(c.endpoint.dataCapture.enabled, true);
+    assert.equal(c.schedule.enabled, true);
+    assert.equal(c.training.spot.enabled, true);
+    assert.equal(c.preprocessing.kind, "processing");
+  });
+
+  it("a stack sets only what differs: nested objects merge over the defaults", () => {
+    const c = resolve({ endpoint: { kind: "instance", autoscaling: { maxCapacity: 8 } } }, "prod");
+    assert.equal(c.endpoint.kind, "instance");
+    if (c.endpoint.kind !== "instance") return;
+    assert.equal(c.endpoint.autoscaling.maxCapacity, 8);
+    assert.equal(c.endpoint.autoscaling.minCapacity, 2, "sibling keys keep their defaults");
+  });
+
+  it("switching kind picks that kind's defaults", () => {
+    const c = resolve({ endpoint: { kind: "instance" } }, "dev");
+    assert.equal(c.endpoint.kind, "instance");
+    const p = resolve({ preprocessing: { kind: "lambda" } }, "prod");
+    assert.equal(p.preprocessing.kind, "lambda");
+  });
+
+  it("hyperparameters given as YAML numbers become the strings SageMaker requires", () => {
+    const c = resolve({ training: { hyperparameters: { max_depth: 7, eta: 0.1 } } });
+    assert.equal(c.training.hyperparameters.max_depth, "7");
+    assert.equal(c.training.hyperparameters.eta, "0.1");
+  });
+});
+
+describe("stack config: one clear error per mistake", () => {
+  it("unknown instance type for hosting names the key, the value and the allowed families", () => {
+    assertProblem({ endpoint: { kind: "instance", instanceType: "ml.x9.huge" } }, "ml-pipeline:endpoint.instanceType", '"ml.x9.huge"', /allowed: ml\.t2, ml\.m5/);
+  });
+
+  it("a training type used for hosting says where it is valid", () => {
+    assertProblem({ endpoint: { kind: "instance", instanceType: "ml.t3.medium" } }, "ml-pipeline:endpoint.instanceType", '"ml.t3.medium"', /valid for training and processing, not hosting/);
+  });
+
+  it("ml.t2.medium is not a training type", () => {
+    assertProblem({ training: { instanceType: "ml.t2.medium" } }, "ml-pipeline:training.instanceType", '"ml.t2.medium"', /valid for hosting, not training/);
+  });
+
+  it("negative count", () => {
+    assertProblem({ training: { instanceCount: -2 } }, "ml-pipeline:training.instanceCount", "-2", />=1/);
+  });
+
+  it("serverless memory outside SageMaker's allowed values", () => {
+    assertProblem({ endpoint: { memorySizeMb: 8192 } }, "ml-pipeline:endpoint.memorySizeMb", "8192", /1024, 2048, 3072, 4096, 5120, 6144/);
+    assertProblem({ endpoint: { memorySizeMb: 1500 } }, "ml-pipeline:endpoint.memorySizeMb", "1500", /1024/);
+  });
+
+  it("serverless concurrency above 200", () => {
+    assertProblem({ endpoint: { maxConcurrency: 500 } }, "ml-pipeline:endpoint.maxConcurrency", "500", /<=200/);
+  });
+
+  it("malformed schedule expressions", () => {
+    assertProblem({ schedule: { expression: "every sunday" } }, "ml-pipeline:schedule.expression", '"every sunday"', /rate\(7 days\)/);
+    assertProblem({ schedule: { expression: "cron(0 3 * * SUN *)" } }, "ml-pipeline:schedule.expression", '"cron(0 3 * * SUN *)"', /exactly one of day-of-month and day-of-week/);
+    assertProblem({ schedule: { expression: "cron(0 3 ? * SUN)" } }, "ml-pipeline:schedule.expression", '"cron(0 3 ? * SUN)"', /6 fields/);
+    assertProblem({ schedule: { expression: "rate(1 days)" } }, "ml-pipeline:schedule.expression", '"rate(1 days)"', /singular/);
+  });
+
+  it("missing required keys: region, and profile for a stack that is neither dev nor prod", () => {
+    const err = problemsOf({}, "staging", null);
+    assert.deepEqual(err.problems.map((p) => p.key).sort(), ["aws:region", "ml-pipeline:profile"]);
+    assert.match(err.message, /aws:region = \(missing\): required/);
+    assert.match(err.message, /ml-pipeline:profile = \(missing\): required for stack "staging".*allowed: dev, prod/);
+  });
+
+  it("a string where a number belongs", () => {
+    assertProblem({ training: { volumeSizeGb: "thirty" } }, "ml-pipeline:training.volumeSizeGb", '"thirty"', /expected number, received string/);
+  });
+
+  it("a scalar where an object belongs", () => {
+    assertProblem({ training: "big" }, "ml-pipeline:training", '"big"', /expected object/);
+  });
+
+  it("a misspelt key is reported, not ignored", () => {
+    assertProblem({ endpoint: { maxConcurency: 5 } }, "ml-pipeline:endpoint.maxConcurency", "5", /unknown key/);
+    assertProblem({ trainin: {} }, "ml-pipeline:trainin", "\"{}\"", /unknown config key; allowed: .*training/);
+  });
+
+  it("settings serverless endpoints do not support are refused with the reason, not dropped", () => {
+    assertProblem({ endpoint: { dataCapture: { enabled: true, samplingPercentage: 5 } } }, "ml-pipeline:endpoint.dataCapture", '{"enabled":true,"samplingPercentage":5}', /serverless endpoints do not support data capture/);
+    assertProblem({ endpoint: { networkIsolation: true } }, "ml-pipeline:endpoint.networkIsolation", "true", /do not support network isolation/);
+  });
+
+  it("cross-field rules: spot wait below runtime, min above max, initial count outside the range", () => {
+    assertProblem({ training: { spot: { enabled: true, maxWaitSeconds: 600 }, maxRuntimeSeconds: 3600 } }, "ml-pipeline:training.spot.maxWaitSeconds", "600", /must be >= maxRuntimeSeconds/);
+    assertProblem({ endpoint: { autoscaling: { minCapacity: 5, maxCapacity: 3 } } }, "ml-pipeline:endpoint.autoscaling.minCapacity", "5", /<= autoscaling.maxCapacity/, "prod");
+    assertProblem({ endpoint: { initialInstanceCount: 9 } }, "ml-pipeline:endpoint.initialInstanceCount", "9", /within autoscaling/, "prod");
+  });
+
+  it("a region without a built-in image registry needs a custom image", () => {
+    const err = problemsOf({}, "dev", "xx-north-9");
+    assert.match(err.message, /aws:region = "xx-north-9": no built-in SageMaker image registry/);
+    assert.doesNotThrow(() =>
+      resolve({ training: { image: "123456789012.dkr.ecr.xx-north-9.amazonaws.com/train:1" } }, "dev", "xx-north-9"),
+    );
+  });
+
+  it("every problem of a config is listed in the one message", () => {
+    const err = problemsOf({ training: { instanceCount: 0, volumeSizeGb: "x" }, schedule: { expression: "daily" } });
+    assert.equal(err.problems.length, 3);
+    assert.match(err.message, /\(3 problems\); nothing was deployed/);
+  });
+});
+
+describe("stack config: property-based", () => {
+  const notAnInteger = fc.oneof(fc.string(), fc.boolean(), fc.double({ noInteger: true, noNaN: true }), fc.constant(null));
+
+  it("any non-hosting string as endpoint.instanceType is rejected, naming key and value", () => {
+    fc.assert(
+      fc.property(fc.string().filter((s) => !HOSTING_INSTANCE_TYPES.includes(s)), (bad) => {
+        const err = problemsOf({ endpoint: { kind: "instance", instanceType: bad } }, "prod");
+        return err.problems.length === 1 && err.problems[0].key === "ml-pipeline:endpoint.instanceType" && err.problems[0].value === JSON.stringify(bad);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("any count outside 1..100 or not an integer is rejected", () => {
+    const badCount = fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 101 }), notAnInteger);
+    fc.assert(
+      fc.property(badCount, fc.constantFrom("training", "preprocessing"), (bad, section) => {
+        const values = section === "training" ? { training: { instanceCount: bad } } : { preprocessing: { kind: "processing", instanceCount: bad } };
+        const err = problemsOf(values);
+        return err.problems.some((p) => p.key === `ml-pipeline:${section}.instanceCount` && p.value === JSON.stringify(bad));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("any serverless memory that is not a multiple of 1024 in 1024..6144 is rejected", () => {
+    const bad = fc.integer({ min: -10_000, max: 20_000 }).filter((n) => !(n % 1024 === 0 && n >= 1024 && n <= 6144));
+    fc.assert(
+      fc.property(bad, (n) => problemsOf({ endpoint: { memorySizeMb: n } }).problems.some((p) => p.key === "ml-pipeline:endpoint.memorySizeMb")),
+      { numRuns: 200 },
+    );
+  });
+
+  it("random garbage schedule expressions are rejected with the expected forms named", () => {
+    fc.assert(
+      fc.property(fc.string().filter((s) => scheduleExpressionProblem(s) !== undefined), (expr) => {
+        const err = problemsOf({ schedule: { expression: expr } });
+        return err.problems[0].key === "ml-pipeline:schedule.expression" && err.problems[0].message.length > 10;
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("random mutations of a valid config never crash: valid, or a ConfigError naming a real key", () => {
+    const mutation = fc.record({
+      section: fc.constantFrom("training", "endpoint", "schedule", "dataBucket", "monitoring"),
+      key: fc.constantFrom("instanceType", "instanceCount", "memorySizeMb", "expression", "protect", "logRetentionDays", "kind", "spot"),
+      value: fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 })),
+    });
+    fc.assert(
+      fc.property(mutation, fc.constantFrom("dev", "prod"), ({ section, key, value }, stack) => {
+        try {
+          resolve({ [section]: { [key]: value } }, stack);
+          return true;
+        } catch (e) {
+          if (!(e instanceof ConfigError)) return false;
+          return e.problems.every((p) => p.key.startsWith(`ml-pipeline:${section}`) && p.message.length > 0);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("schedule expressions", () => {
+  it("accepts rate() and cron() forms", () => {
+    for (const e of ["rate(1 day)", "rate(7 days)", "rate(30 minutes)", "cron(0 3 ? * SUN *)", "cron(15 2 1 * ? *)", "cron(0/30 8-17 ? * MON-FRI *)"]) {
+      assert.equal(scheduleExpressionProblem(e), undefined, e);
+    }
+  });
+
+  it("counts runs per month as an upper bound", () => {
+    assert.equal(runsPerMonth("rate(1 day)"), Math.ceil(730 / 24));
+    assert.equal(runsPerMonth("rate(7 days)"), Math.ceil(730 / 168));
+    assert.equal(runsPerMonth("cron(0 3 ? * SUN *)"), 5);
+    assert.equal(runsPerMonth("cron(15 2 1 * ? *)"), 1);
+    assert.ok(TRAINING_INSTANCE_TYPES.length > 0);
+  });
+});

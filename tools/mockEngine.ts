@@ -1,0 +1,172 @@
+/**
+ * Runs a Pulumi TypeScript program under the SDK's mock engine and records every
+ * resource it declares, with its inputs and its resource options. Used by the tests
+ * and by the offline plan; the program itself runs unchanged.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { getMonitor } from "@pulumi/pulumi/runtime/settings";
+
+// Exported by the SDK but marked internal (absent from its typings): resolves once every
+// resource registration has reached the monitor.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+/** One declared resource, as the engine (and the policy pack) would see it. */
+export interface DeclaredResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** URN of the parent resource (the stack for top-level ones). */
+  parent?: string;
+  /** Whether it is a custom resource (false for components). */
+  custom: boolean;
+  /** The resource's inputs. */
+  inputs: Record<string, unknown>;
+  /** Resource options the program set, as the engine would receive them. */
+  options: { protect?: boolean; retainOnDelete?: boolean; ignoreChanges?: string[]; dependsOn: number };
+}
+
+export interface RunOptions {
+  /** Directory with `Pulumi.yaml` and the program's entry point. */
+  programDir: string;
+  project: string;
+  stack: string;
+  /** Config as `<namespace>:<key>` → string (objects as JSON text), as `pulumi config` stores it. */
+  config: Record<string, string>;
+  /**
+   * Simulate the first `pulumi preview` of a new stack: nothing exists yet, so no
+   * computed output (ARN, id, generated name) is known; only inputs are.
+   */
+  firstPreview?: boolean;
+}
+
+/** The program failed; `resources` holds what it had declared before failing. */
+export class ProgramError extends Error {
+  constructor(
+    message: string,
+    readonly resources: DeclaredResource[],
+  ) {
+    super(message);
+    this.name = "ProgramError";
+  }
+}
+
+export interface RunResult {
+  resources: DeclaredResource[];
+  outputs: Record<string, unknown>;
+}
+
+interface RegisterRequest {
+  getParent(): string;
+  getType(): string;
+  getName(): string;
+}
+
+/** Physical name the provider would pick: the given one, else Pulumi's auto-name. */
+function physicalName(name: string, inputs: Record<string, unknown>): string {
+  for (const key of ["name", "bucket", "functionName"]) {
+    if (typeof inputs[key] === "string") return inputs[key] as string;
+  }
+  return `${name}-1a2b3c4`;
+}
+
+/** Plausible computed outputs for a resource that exists (not used for a first preview). */
+function computedOutputs(type: string, name: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+  const phys = physicalName(name, inputs);
+  const [pkg, mod] = type.split(":");
+  const service = pkg === "aws" ? mod.split("/")[0] : "mock";
+  const arn = service === "s3"
+    ? `arn:aws:s3:::${phys}`
+    : service === "iam"
+      ? `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${phys}`
+      : `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${phys}`;
+  return { arn, name: phys, id: phys, keyId: `${phys}-key-id`, bucket: phys };
+}
+
+/** Runs the program and returns what it declared; rejects with the program's error. */
+export async function runProgram(opts: RunOptions): Promise<RunResult> {
+  const region = (opts.config["aws:region"] ?? "us-east-1").replace(/"/g, "");
+  const resources: DeclaredResource[] = [];
+  const options = new Map<string, DeclaredResource["options"]>();
+  const firstPreview = opts.firstPreview ?? false;
+
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args: pulumi.runtime.MockResourceArgs) {
+        resources.push({
+          urn: current.urn,
+          parent: current.parent || undefined,
+          type: args.type,
+          name: args.name,
+          custom: args.custom ?? true,
+          inputs: args.inputs,
+          options: options.get(`${args.type}::${args.name}`) ?? { dependsOn: 0 },
+        });
+        if (firstPreview) return { id: undefined, state: { ...args.inputs } };
+        const state = { ...computedOutputs(args.type, args.name, args.inputs, region), ...args.inputs };
+        return { id: String(state.id), state };
+      },
+      call(args: pulumi.runtime.MockCallArgs) {
+        switch (args.token) {
+          case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/plan`, userId: "PLAN", id: MOCK_ACCOUNT_ID };
+          case "aws:index/getRegion:getRegion":
+            return { name: region, region, id: region };
+          case "aws:index/getPartition:getPartition":
+            return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+          default:
+            throw new Error(`the offline engine cannot answer the invoke ${args.token}`);
+        }
+      },
+    },
+    opts.project,
+    opts.stack,
+    firstPreview,
+  );
+  pulumi.runtime.setAllConfig(opts.config);
+
+  // MockResourceArgs carries no parent: read it, and the URN the monitor builds, off the request.
+  const current = { urn: "", parent: "" };
+  const monitor = getMonitor() as unknown as {
+    registerResource(req: RegisterRequest, cb: unknown): Promise<void>;
+    newUrn(parent: string, type: string, name: string): string;
+  };
+  const registerResource = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    current.parent = req.getParent();
+    current.urn = monitor.newUrn(current.parent, req.getType(), req.getName());
+    return registerResource(req, cb);
+  };
+
+  // A fresh copy of the program's own modules for every run (node_modules stay cached).
+  const programDir = path.resolve(opts.programDir);
+  for (const key of Object.keys(require.cache)) {
+    if (key.startsWith(programDir + path.sep) && !key.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[key];
+  }
+
+  let outputs: unknown;
+  try {
+    outputs = await pulumi.runtime.runInPulumiStack(async () => {
+    // Record resource options: mocks do not see them, transformations do.
+    pulumi.runtime.registerStackTransformation((t) => {
+      options.set(`${t.type}::${t.name}`, {
+        protect: t.opts.protect,
+        retainOnDelete: t.opts.retainOnDelete,
+        ignoreChanges: t.opts.ignoreChanges,
+        dependsOn: Array.isArray(t.opts.dependsOn) ? t.opts.dependsOn.length : t.opts.dependsOn ? 1 : 0,
+      });
+      return undefined;
+    });
+    const main = require(programDir);
+    return { ...main };
+    });
+  } catch (e) {
+    await waitForRPCs().catch(() => undefined);
+    throw new ProgramError(e instanceof Error ? e.message : String(e), resources);
+  }
+  await waitForRPCs();
+  return { resources, outputs: (outputs ?? {}) as Record<string, unknown> };
+}
