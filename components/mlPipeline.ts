@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../stacks/schema";
 import { physicalNames, PhysicalNames } from "../stacks/names";
-import { xgboostImageUri } from "../stacks/algorithmImages";
+import { inferenceImage } from "../stacks/images";
 import { DataBucket } from "./dataBucket";
 import { InferenceEndpoint } from "./inferenceEndpoint";
 import { AwsContext } from "./shared/context";
@@ -16,16 +16,6 @@ export interface MlPipelineArgs {
   context: AwsContext;
   /** Tags for every resource (stack tags plus the standard ones). */
   tags: Record<string, string>;
-}
-
-/** The training image: a custom one from config, else the region's built-in XGBoost. */
-export function trainingImage(config: StackConfig): string {
-  return config.training.image ?? xgboostImageUri(config.region, config.training.xgboostVersion);
-}
-
-/** The inference image: the endpoint's own, else the training image (true for built-in algorithms). */
-export function inferenceImage(config: StackConfig): string {
-  return config.endpoint.image ?? trainingImage(config);
 }
 
 export class MlPipeline extends pulumi.ComponentResource {

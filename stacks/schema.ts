@@ -106,7 +106,7 @@ export const trainingSchema = z
     metricDefinitions: z.array(z.strictObject({ name: z.string().min(1).max(255), regex: z.string().min(1).max(500) })).max(40),
     objective: z.strictObject({
       /** Metric name as SageMaker reports it in FinalMetricDataList, e.g. `validation:auc`. */
-      metric: z.string().min(1).max(255),
+      metric: z.string().min(1).max(255).regex(/^[^'"\\]+$/, { error: "must not contain quotes or backslashes (it is embedded in a JSONPath filter)" }),
       goal: z.enum(["Maximize", "Minimize"]),
       /** Deploy only when the metric is at least (Maximize) / at most (Minimize) this. */
       threshold: z.number(),
@@ -231,7 +231,9 @@ export const stackConfigSchema = z.strictObject({
   /** Which defaults apply: dev is cheap and disposable, prod durable and highly available. */
   profile: z.enum(["dev", "prod"]),
   /** Prefix of every physical name; lower-case so that it is valid for S3 and SageMaker alike. */
-  namePrefix: z.string().regex(/^[a-z0-9](-?[a-z0-9])*$/, { error: "expected lower-case letters, digits and single hyphens" }).max(28),
+  namePrefix: z.string().regex(/^[a-z0-9](-?[a-z0-9])*$/, { error: "expected lower-case letters, digits and single hyphens" })
+    // 24 keeps every derived SageMaker name (prefix + "-tr-" + 32-char run id) within 63 characters.
+    .max(24),
   region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: "expected an AWS region such as us-east-1" }),
   dataBucket: dataBucketSchema,
   preprocessing: preprocessingSchema,

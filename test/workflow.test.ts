@@ -1,0 +1,279 @@
+/** The workflow definition: validated with asl-validator, executed with aws-local-stepfunctions. */
+import { strict as assert } from "assert";
+import aslValidator from "asl-validator";
+import { hasLocalNvmeStorage, INSTANCE_TYPES_BY_USE } from "../policies/facts/instanceTypes";
+import { TaskState } from "../workflow/asl";
+import { awsError, definitionFor, Handler, runLocally, specFor } from "./support/workflow";
+
+const metric = (value: number) => [{ MetricName: "validation:auc", Value: value, Timestamp: "2026-11-25T00:00:00Z" }];
+
+/** Handlers for a run where everything works; tests override the parts they break. */
+function happyHandlers(endpointExists = true): Record<string, Handler> {
+  let polls = 0;
+  return {
+    ResolveStackKey: () => ({ KeyMetadata: { Arn: "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333" } }),
+    Preprocess: () => ({ Payload: { train: 80, validation: 20 }, ProcessingJobName: "pp", ProcessingJobStatus: "Completed" }),
+    Train: (i) => ({
+      TrainingJobName: i.TrainingJobName,
+      TrainingJobStatus: "Completed",
+      ModelArtifacts: { S3ModelArtifacts: `s3://b/artifacts/models/${i.TrainingJobName}/output/model.tar.gz` },
+      FinalMetricDataList: metric(0.91),
+    }),
+    CreateModel: () => ({ ModelArn: "arn:model" }),
+    CreateEndpointConfig: () => ({ EndpointConfigArn: "arn:ec" }),
+    FindEndpoint: () => {
+      if (!endpointExists) throw awsError("SageMaker.ValidationException", "Could not find endpoint");
+      return { EndpointStatus: "InService", EndpointConfigName: "old" };
+    },
+    UpdateEndpoint: () => ({ EndpointArn: "arn:ep" }),
+    CreateEndpoint: () => ({ EndpointArn: "arn:ep" }),
+    DescribeEndpoint: function (this: unknown, i: any) {
+      polls++;
+      return { EndpointStatus: polls < 3 ? "Updating" : "InService", EndpointConfigName: lastConfigName };
+    },
+    NotifyDeployed: () => ({ MessageId: "1" }),
+    NotifyNotDeployed: () => ({ MessageId: "2" }),
+    NotifyFailure: () => ({ MessageId: "3" }),
+  };
+}
+let lastConfigName = "";
+/** Remembers the endpoint config the run created, so DescribeEndpoint can report it. */
+function tracking(handlers: Record<string, Handler>): Record<string, Handler> {
+  const create = handlers.CreateEndpointConfig;
+  return {
+    ...handlers,
+    CreateEndpointConfig: (i) => {
+      lastConfigName = i.EndpointConfigName;
+      return create(i);
+    },
+  };
+}
+
+for (const stack of ["dev", "prod"]) {
+  describe(`${stack}: workflow definition`, () => {
+    const definition = definitionFor(stack);
+    const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === "Task") as [string, TaskState][];
+
+    it("passes asl-validator with path and ARN checks on", () => {
+      const result = aslValidator(definition, { checkPaths: true, checkArn: true });
+      assert.ok(result.isValid, result.errorsText());
+    });
+
+    it("every Task has a timeout and a Catch that leads to the failure notification", () => {
+      for (const [name, t] of tasks) {
+        assert.ok(t.TimeoutSeconds && t.TimeoutSeconds > 0, `${name} timeout`);
+        assert.ok(t.Catch?.some((c) => c.ErrorEquals.includes("States.ALL")), `${name} catches everything`);
+        if (name !== "NotifyFailure") assert.ok(t.Catch!.some((c) => c.Next === "NotifyFailure"), `${name} → NotifyFailure`);
+      }
+      assert.ok(definition.TimeoutSeconds > 0);
+    });
+
+    it("never retries a job that failed on its own (States.TaskFailed / States.ALL)", () => {
+      for (const [name, t] of tasks) {
+        for (const r of t.Retry ?? []) {
+          assert.ok(!r.ErrorEquals.includes("States.ALL") && !r.ErrorEquals.includes("States.TaskFailed") && !r.ErrorEquals.includes("States.Timeout"), name);
+        }
+      }
+    });
+
+    it("trains with createTrainingJob.sync, a run-derived job name within 63 characters, valid instance type", () => {
+      const train = definition.States.Train as TaskState;
+      assert.equal(train.Resource, "arn:aws:states:::sagemaker:createTrainingJob.sync");
+      const nameFormat = (definition.States.NameRun as any).Parameters["trainingJobName.$"] as string;
+      const longest = nameFormat.replace(/^States\.Format\('(.*)', .*\)$/, "$1").replace("{}", "x".repeat(32));
+      assert.ok(longest.length <= 63, `${longest} is ${longest.length} characters`);
+      assert.match(longest, /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/);
+      const rc = (train.Parameters as any).ResourceConfig;
+      assert.ok(INSTANCE_TYPES_BY_USE.training.includes(rc.InstanceType));
+    });
+
+    it("encrypts training volumes (unless local NVMe), outputs, and traffic between containers", () => {
+      const p = (definition.States.Train as TaskState).Parameters as any;
+      if (hasLocalNvmeStorage(p.ResourceConfig.InstanceType)) assert.equal(p.ResourceConfig["VolumeKmsKeyId.$"], undefined);
+      else assert.equal(p.ResourceConfig["VolumeKmsKeyId.$"], "$.key.arn");
+      assert.equal(p.OutputDataConfig.KmsKeyId, `arn:aws:kms:us-east-1:123456789012:alias/ml-pipeline-${stack}-data`);
+      assert.equal(p.EnableInterContainerTrafficEncryption, true);
+      assert.equal(p.EnableNetworkIsolation, true);
+    });
+
+    it("uses only the API's member names in the training job", () => {
+      const p = (definition.States.Train as TaskState).Parameters as Record<string, unknown>;
+      const members = new Set(["TrainingJobName", "RoleArn", "AlgorithmSpecification", "HyperParameters", "InputDataConfig", "OutputDataConfig", "ResourceConfig", "StoppingCondition", "EnableManagedSpotTraining", "CheckpointConfig", "EnableNetworkIsolation", "EnableInterContainerTrafficEncryption", "VpcConfig", "Tags"]);
+      for (const k of Object.keys(p)) assert.ok(members.has(k.replace(/\.\$$/, "")), `unknown CreateTrainingJob member ${k}`);
+    });
+
+    it("deploys to the stack's endpoint with the endpoint's hosting settings", () => {
+      const ec = (definition.States.CreateEndpointConfig as TaskState).Parameters as any;
+      const variant = ec.ProductionVariants[0];
+      if (stack === "dev") assert.deepEqual(variant.ServerlessConfig, { MemorySizeInMB: 2048, MaxConcurrency: 5 });
+      else {
+        assert.equal(variant.InstanceType, "ml.m5.large");
+        assert.ok(INSTANCE_TYPES_BY_USE.hosting.includes(variant.InstanceType));
+        assert.equal(ec.DataCaptureConfig.EnableCapture, true);
+        const update = (definition.States.UpdateEndpoint as TaskState).Parameters as any;
+        assert.equal(update.DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.Type, "CANARY");
+        assert.deepEqual(update.DeploymentConfig.AutoRollbackConfiguration.Alarms.map((a: any) => a.AlarmName).sort(), ["ml-pipeline-prod-endpoint-invocation-5xx", "ml-pipeline-prod-endpoint-model-latency"]);
+      }
+      assert.equal((definition.States.UpdateEndpoint as TaskState).Parameters!.EndpointName, `ml-pipeline-${stack}-endpoint`);
+    });
+  });
+}
+
+describe("prod: spot training", () => {
+  it("is on by default, with checkpoints and MaxWaitTimeInSeconds", () => {
+    const p = (definitionFor("prod").States.Train as TaskState).Parameters as any;
+    assert.equal(p.EnableManagedSpotTraining, true);
+    assert.ok(p.StoppingCondition.MaxWaitTimeInSeconds >= p.StoppingCondition.MaxRuntimeInSeconds);
+    assert.match(p.CheckpointConfig["S3Uri.$"], /artifacts\/checkpoints\//);
+  });
+  it("is off in dev: no checkpoint config, no wait time", () => {
+    const p = (definitionFor("dev").States.Train as TaskState).Parameters as any;
+    assert.equal(p.EnableManagedSpotTraining, false);
+    assert.equal(p.CheckpointConfig, undefined);
+    assert.equal(p.StoppingCondition.MaxWaitTimeInSeconds, undefined);
+  });
+});
+
+describe("workflow executed locally", () => {
+  for (const stack of ["dev", "prod"]) {
+    describe(stack, () => {
+      const definition = definitionFor(stack);
+
+      it("happy path: preprocesses, trains, passes the gate, updates the endpoint, waits for InService, notifies", async () => {
+        const run = await runLocally(definition, tracking(happyHandlers()), { anything: ["goes"] });
+        assert.equal(run.error, undefined, run.error?.message);
+        assert.deepEqual(run.calls.filter((c) => c !== "DescribeEndpoint"), ["ResolveStackKey", "Preprocess", "Train", "CreateModel", "CreateEndpointConfig", "FindEndpoint", "UpdateEndpoint", "NotifyDeployed"]);
+        assert.equal(run.calls.filter((c) => c === "DescribeEndpoint").length, 3, "polled until InService");
+        assert.match(run.inputs.Train.TrainingJobName, new RegExp(`^ml-pipeline-${stack}-tr-[0-9a-f]{32}$`));
+        assert.equal(run.inputs.CreateModel.PrimaryContainer.ModelDataUrl, `s3://b/artifacts/models/${run.inputs.Train.TrainingJobName}/output/model.tar.gz`);
+        assert.equal(run.inputs.UpdateEndpoint.EndpointConfigName, run.inputs.CreateEndpointConfig.EndpointConfigName);
+        if (stack === "prod") assert.equal(run.inputs.Train.ResourceConfig.VolumeKmsKeyId, "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333");
+        assert.match(run.inputs.NotifyDeployed.Message, /validation:auc = 0.91/);
+      });
+
+      it("day one: no endpoint yet, so the deploy step creates it", async () => {
+        const run = await runLocally(definition, tracking(happyHandlers(false)));
+        assert.equal(run.error, undefined, run.error?.message);
+        assert.ok(run.calls.includes("CreateEndpoint"));
+        assert.ok(!run.calls.includes("UpdateEndpoint"));
+      });
+
+      it("training fails: no deploy, a failure notification, a failed execution", async () => {
+        const handlers = { ...happyHandlers(), Train: () => { throw awsError("States.TaskFailed", "AlgorithmError: bad input"); } };
+        const run = await runLocally(definition, handlers);
+        assert.ok(run.error, "execution failed");
+        assert.equal(run.calls.filter((c) => c === "Train").length, 1, "a job that failed on its own is not retried");
+        assert.ok(!run.calls.includes("CreateModel") && !run.calls.includes("UpdateEndpoint"));
+        assert.match(run.inputs.NotifyFailure.Message, /States.TaskFailed: AlgorithmError: bad input/);
+      });
+
+      it("throttling is retried, then the run succeeds", async () => {
+        let attempts = 0;
+        const base = tracking(happyHandlers());
+        const run = await runLocally(definition, {
+          ...base,
+          Train: (i) => {
+            attempts++;
+            if (attempts < 3) throw awsError("ThrottlingException", "Rate exceeded");
+            return base.Train(i);
+          },
+        });
+        assert.equal(run.error, undefined, run.error?.message);
+        assert.equal(attempts, 3);
+        assert.ok(run.calls.includes("UpdateEndpoint"));
+      });
+
+      it("metric below the threshold: no deploy, a notification saying why, the execution succeeds", async () => {
+        const base = happyHandlers();
+        const run = await runLocally(definition, { ...base, Train: (i) => ({ ...(base.Train(i) as object), FinalMetricDataList: metric(0.6) }) });
+        assert.equal(run.error, undefined);
+        assert.ok(!run.calls.includes("CreateModel") && !run.calls.includes("UpdateEndpoint"));
+        assert.match(run.inputs.NotifyNotDeployed.Message, /validation:auc = 0.6 does not meet the threshold 0.75/);
+      });
+
+      it("objective metric missing: no deploy, failure notification", async () => {
+        const base = happyHandlers();
+        const run = await runLocally(definition, { ...base, Train: (i) => ({ ...(base.Train(i) as object), FinalMetricDataList: [{ MetricName: "train:auc", Value: 0.99 }] }) });
+        assert.ok(run.error);
+        assert.ok(!run.calls.includes("UpdateEndpoint"));
+        assert.match(run.inputs.NotifyFailure.Message, /ObjectiveMetricMissing/);
+      });
+
+      it("endpoint update ends Failed: a notification and a failed execution", async () => {
+        const base = tracking(happyHandlers());
+        const run = await runLocally(definition, { ...base, DescribeEndpoint: () => ({ EndpointStatus: "Failed", FailureReason: "model container crashed" }) });
+        assert.ok(run.error);
+        assert.match(run.inputs.NotifyFailure.Message, /EndpointFailed: .*model container crashed/);
+      });
+
+      it("blue/green rolled back (InService on the old config): a notification and a failed execution", async () => {
+        const base = tracking(happyHandlers());
+        const run = await runLocally(definition, { ...base, DescribeEndpoint: () => ({ EndpointStatus: "InService", EndpointConfigName: "previous-config" }) });
+        assert.ok(run.error);
+        assert.match(run.inputs.NotifyFailure.Message, /DeploymentRolledBack: Endpoint is InService on previous-config/);
+      });
+
+      it("endpoint never settles: the poll limit ends the run with a notification", async () => {
+        const base = tracking(happyHandlers());
+        const run = await runLocally(definition, { ...base, DescribeEndpoint: () => ({ EndpointStatus: "Updating" }) });
+        assert.ok(run.error);
+        assert.match(run.inputs.NotifyFailure.Message, /DeploymentTimedOut/);
+      });
+
+      it("preprocessing fails: nothing trained or deployed, failure notified", async () => {
+        const run = await runLocally(definition, { ...happyHandlers(), Preprocess: () => { throw awsError("States.TaskFailed", "no data under raw/"); } });
+        assert.ok(run.error);
+        assert.deepEqual(run.calls, ["ResolveStackKey", "Preprocess", "NotifyFailure"]);
+      });
+
+      it("the failure notification itself failing still ends the execution failed", async () => {
+        const run = await runLocally(definition, {
+          ...happyHandlers(),
+          Preprocess: () => { throw awsError("States.TaskFailed", "boom"); },
+          NotifyFailure: () => { throw awsError("States.TaskFailed", "sns down"); },
+        });
+        assert.ok(run.error);
+      });
+    });
+  }
+
+  it("no failure path ever reaches UpdateEndpoint", async () => {
+    const failures: Record<string, Handler> = {
+      ResolveStackKey: () => { throw awsError("KMS.NotFoundException"); },
+      Preprocess: () => { throw awsError("States.TaskFailed"); },
+      Train: () => { throw awsError("States.TaskFailed"); },
+      CreateModel: () => { throw awsError("SageMaker.ValidationException"); },
+      CreateEndpointConfig: () => { throw awsError("SageMaker.ValidationException"); },
+    };
+    for (const stack of ["dev", "prod"]) {
+      for (const [state, fail] of Object.entries(failures)) {
+        const run = await runLocally(definitionFor(stack), { ...happyHandlers(), [state]: fail });
+        assert.ok(run.error, `${stack}/${state} fails the execution`);
+        assert.ok(!run.calls.includes("UpdateEndpoint") && !run.calls.includes("CreateEndpoint"), `${stack}/${state}`);
+        assert.ok(run.calls.includes("NotifyFailure"), `${stack}/${state} notifies`);
+      }
+    }
+  });
+
+  it("processing-job preprocessing runs the processing job with volume KMS and isolation", async () => {
+    const spec = specFor("dev", { preprocessing: { kind: "processing" } });
+    assert.equal(spec.preprocessing.kind, "processing");
+    const definition = definitionFor("dev", { preprocessing: { kind: "processing" } });
+    assert.ok(aslValidator(definition, { checkPaths: true, checkArn: true }).isValid);
+    const pre = definition.States.Preprocess as TaskState;
+    assert.equal(pre.Resource, "arn:aws:states:::sagemaker:createProcessingJob.sync");
+    const run = await runLocally(definition, tracking(happyHandlers()));
+    assert.equal(run.error, undefined, run.error?.message);
+    const p = run.inputs.Preprocess;
+    assert.match(p.ProcessingJobName, /^ml-pipeline-dev-pp-[0-9a-f]{32}$/);
+    assert.equal(p.ProcessingResources.ClusterConfig.VolumeKmsKeyId, "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333");
+    assert.equal(p.NetworkConfig.EnableNetworkIsolation, true);
+    assert.match(p.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri, /^s3:\/\/ml-pipeline-dev-data-123456789012\/processed\/[0-9a-f]{32}\/train$/);
+  });
+
+  it("local-NVMe training instances get no VolumeKmsKeyId (the API rejects it)", () => {
+    const p = (definitionFor("prod", { training: { instanceType: "ml.g5.xlarge" } }).States.Train as TaskState).Parameters as any;
+    assert.equal(p.ResourceConfig["VolumeKmsKeyId.$"], undefined);
+    assert.ok(p.OutputDataConfig.KmsKeyId, "outputs stay encrypted");
+  });
+});
