@@ -13,9 +13,8 @@ const stack = pulumi.getStack();
 
 function loadConfig() {
   const prefix = `${project}:`;
-  const all = pulumi.runtime.allConfig();
   const values: Record<string, string> = {};
-  for (const [key, value] of Object.entries(all)) {
+  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
     if (key.startsWith(prefix)) values[key.slice(prefix.length)] = value;
   }
   try {
@@ -38,4 +37,11 @@ const pipeline = new MlPipeline(project, {
 export const bucketName = pipeline.data.bucketName;
 export const kmsKeyArn = pipeline.data.keyArn;
 /** Undefined until `endpoint.modelDataKey` is set (see README, "Day one"). */
-export const endpointName = pipeline.endpoint?.endpointName;
+export const endpointName = pipeline.endpoint?.endpointName ?? pipeline.names.endpoint;
+export const endpointDeclared = pipeline.endpoint !== undefined;
+export const stateMachineArn = pipeline.workflow.stateMachineArn;
+export const topicArn = pipeline.notifications.topicArn;
+export const executionLogGroup = pipeline.workflow.logGroup.name;
+export const retrainingSchedule = pipeline.schedule?.schedule.name ?? "off";
+/** Start a run by hand. */
+export const startExecutionCommand = pulumi.interpolate`aws stepfunctions start-execution --state-machine-arn ${stateMachineArn} --input '{"trigger":"manual"}'`;

@@ -94,6 +94,15 @@ export class DataBucket extends pulumi.ComponentResource {
               },
             },
             {
+              // Step Functions delivers the encrypted state machine's logs through this service.
+              Sid: "LogDeliveryDecryptsForEncryptedStateMachine",
+              Effect: "Allow",
+              Principal: { Service: "delivery.logs.amazonaws.com" },
+              Action: "kms:Decrypt",
+              Resource: "*",
+              Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+            },
+            {
               // CloudWatch alarms publish to the KMS-encrypted notification topic.
               Sid: "CloudWatchAlarmsPublishToEncryptedTopic",
               Effect: "Allow",

@@ -5,9 +5,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../stacks/schema";
 import { physicalNames, PhysicalNames } from "../stacks/names";
-import { inferenceImage } from "../stacks/images";
+import { inferenceImage, trainingImage } from "../stacks/images";
+import { sklearnImageUri } from "../stacks/algorithmImages";
+import { workflowSpec, WorkflowSpec } from "../workflow/spec";
 import { DataBucket } from "./dataBucket";
 import { InferenceEndpoint } from "./inferenceEndpoint";
+import { Notifications } from "./notifications";
+import { Preprocessing } from "./preprocessing";
+import { Training } from "./training";
+import { PipelineStateMachine } from "./pipelineStateMachine";
+import { RetrainingSchedule } from "./retrainingSchedule";
 import { AwsContext } from "./shared/context";
 
 export interface MlPipelineArgs {
@@ -21,19 +28,26 @@ export interface MlPipelineArgs {
 export class MlPipeline extends pulumi.ComponentResource {
   readonly names: PhysicalNames;
   readonly data: DataBucket;
+  readonly notifications: Notifications;
+  readonly preprocessing: Preprocessing;
+  readonly training: Training;
+  readonly workflow: PipelineStateMachine;
+  /** Undefined when the stack's schedule is off (dev by default). */
+  readonly schedule?: RetrainingSchedule;
   /** Undefined until the config names a model artifact (bootstrap, see README). */
   readonly endpoint?: InferenceEndpoint;
 
   constructor(name: string, args: MlPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:index:MlPipeline", name, {}, opts);
     const { config, context, tags } = args;
-    this.names = physicalNames(config.namePrefix, context.accountId);
+    const names = (this.names = physicalNames(config.namePrefix, context.accountId));
+    const logRetentionDays = config.monitoring.logRetentionDays;
 
     this.data = new DataBucket(
       `${name}-data`,
       {
-        bucketName: this.names.bucket,
-        keyAlias: this.names.keyAlias,
+        bucketName: names.bucket,
+        keyAlias: names.keyAlias,
         context,
         protect: config.dataBucket.protect,
         noncurrentVersionExpirationDays: config.dataBucket.noncurrentVersionExpirationDays,
@@ -43,19 +57,60 @@ export class MlPipeline extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const key = this.data.stackKey;
+
+    this.notifications = new Notifications(
+      `${name}-notifications`,
+      { topicName: names.topic, key, emails: config.monitoring.notificationEmails, context, tags },
+      { parent: this },
+    );
+
+    this.preprocessing = new Preprocessing(
+      `${name}-preprocessing`,
+      {
+        settings: config.preprocessing,
+        processingImage: config.preprocessing.kind === "processing" ? (config.preprocessing.image ?? sklearnImageUri(config.region)) : "",
+        functionName: names.preprocessingFunction,
+        roleName: names.preprocessingRole,
+        bucketName: this.data.bucketName,
+        bucketArn: this.data.bucketArn,
+        key,
+        keyArn: this.data.keyArn,
+        topicArn: this.notifications.topicArn,
+        logRetentionDays,
+        context,
+        tags,
+      },
+      { parent: this },
+    );
+
+    this.training = new Training(
+      `${name}-training`,
+      {
+        roleName: names.trainingRole,
+        image: trainingImage(config),
+        bucketName: names.bucket,
+        keyAlias: key.aliasName,
+        vpc: config.training.vpc !== undefined,
+        context,
+        tags,
+      },
+      { parent: this },
+    );
 
     if (config.endpoint.modelDataKey !== undefined) {
       this.endpoint = new InferenceEndpoint(
         `${name}-serving`,
         {
-          endpointName: this.names.endpoint,
-          roleName: this.names.endpointRole,
+          endpointName: names.endpoint,
+          roleName: names.endpointRole,
           hosting: config.endpoint,
           image: inferenceImage(config),
           modelDataKey: config.endpoint.modelDataKey,
           bucketName: this.data.bucketName,
           bucketArn: this.data.bucketArn,
-          key: this.data.stackKey,
+          key,
+          alarmTopicArn: this.notifications.topicArn,
           context,
           tags,
         },
@@ -63,10 +118,51 @@ export class MlPipeline extends pulumi.ComponentResource {
       );
     }
 
+    // Known values only (names, account, region): see workflow/spec.ts.
+    const spec: pulumi.Output<WorkflowSpec> = pulumi
+      .all([context.accountId, names.bucket])
+      .apply(([accountId, bucketName]) => workflowSpec(config, names, { accountId, partition: context.partition, bucketName }));
+
+    this.workflow = new PipelineStateMachine(
+      `${name}-workflow`,
+      {
+        stateMachineName: names.stateMachine,
+        roleName: names.stateMachineRole,
+        spec,
+        key,
+        keyArn: this.data.keyArn,
+        logRetentionDays,
+        context,
+        tags,
+      },
+      // The workflow passes these roles and invokes this function by name.
+      { parent: this, dependsOn: [this.training, this.preprocessing, this.notifications] },
+    );
+
+    if (config.schedule.enabled) {
+      this.schedule = new RetrainingSchedule(
+        `${name}-schedule`,
+        {
+          scheduleName: names.schedule,
+          roleName: names.schedulerRole,
+          expression: config.schedule.expression,
+          timezone: config.schedule.timezone,
+          stateMachineArn: this.workflow.stateMachineArn,
+          keyArn: this.data.keyArn,
+          key,
+          context,
+          tags,
+        },
+        { parent: this, dependsOn: [this.workflow] },
+      );
+    }
+
     this.registerOutputs({
       bucketName: this.data.bucketName,
       keyArn: this.data.keyArn,
       endpointName: this.endpoint?.endpointName,
+      stateMachineArn: this.workflow.stateMachineArn,
+      topicArn: this.notifications.topicArn,
     });
   }
 }

@@ -18,6 +18,7 @@ export interface PhysicalNames {
   stateMachine: string;
   stateMachineRole: string;
   schedulerRole: string;
+  schedule: string;
   topic: string;
   /** Prefix of every SageMaker job, model and endpoint config the workflow creates. */
   jobPrefix: string;
@@ -35,6 +36,7 @@ export function physicalNames(prefix: string, accountId: pulumi.Input<string>): 
     stateMachine: `${prefix}-pipeline`,
     stateMachineRole: `${prefix}-pipeline-role`,
     schedulerRole: `${prefix}-schedule-role`,
+    schedule: `${prefix}-retrain`,
     topic: `${prefix}-notifications`,
     jobPrefix: prefix,
   };

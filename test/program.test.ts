@@ -90,13 +90,13 @@ describe("program under mocks", function () {
       });
 
       it("its role trusts only SageMaker on behalf of this account", () => {
-        const trust = json(runs[stack].one(T.role).inputs.assumeRolePolicy);
+        const trust = json(runs[stack].named("ml-pipeline-serving-role").inputs.assumeRolePolicy);
         assert.deepEqual(trust.Statement[0].Principal, { Service: "sagemaker.amazonaws.com" });
         assert.equal(trust.Statement[0].Condition.StringEquals["aws:SourceAccount"], "123456789012");
       });
 
       it("its role reads only the artifacts prefix and uses only the stack key; no wildcard action", () => {
-        const policy = json(runs[stack].one(T.rolePolicy).inputs.policy);
+        const policy = json(runs[stack].named("ml-pipeline-serving-role-policy").inputs.policy);
         const statements = policy.Statement as Statement[];
         for (const s of statements) {
           assert.equal(s.Effect, "Allow");
@@ -185,7 +185,7 @@ describe("program under mocks", function () {
       assert.equal(capture.initialSamplingPercentage, 10);
       assert.equal(capture.destinationS3Uri, "s3://ml-pipeline-prod-data-123456789012/capture/ml-pipeline-prod-endpoint");
       assert.equal(capture.kmsKeyId, "arn:aws:kms:us-east-1:123456789012:alias/ml-pipeline-prod-data");
-      const policy = json(runs.prod.one(T.rolePolicy).inputs.policy);
+      const policy = json(runs.prod.named("ml-pipeline-serving-role-policy").inputs.policy);
       const write = policy.Statement.find((s: Statement) => s.Sid === "WriteDataCapture");
       assert.equal(write.Resource, "arn:aws:s3:::ml-pipeline-prod-data-123456789012/capture/*");
     });
@@ -215,7 +215,9 @@ describe("program: variants of the config", () => {
     const run = await runStack("dev", { "ml-pipeline:endpoint": { kind: "serverless" } });
     for (const t of [T.model, T.endpointConfig, T.endpoint]) assert.equal(run.ofType(t).length, 0, t);
     assert.equal(run.ofType(T.bucket).length, 1);
-    assert.equal(run.outputs.endpointName, undefined);
+    assert.equal(run.outputs.endpointDeclared, false);
+    assert.equal(run.outputs.endpointName, "ml-pipeline-dev-endpoint", "the name the first workflow run will create");
+    assert.equal(run.ofType(T.stateMachine).length, 1, "the workflow is there to create the endpoint");
   });
 
   it("an instance type with local NVMe storage gets no KMS key on the endpoint config (the API rejects it)", async () => {
@@ -250,7 +252,7 @@ describe("program: variants of the config", () => {
 
   it("at the first preview (no computed outputs), IAM and encryption settings are already known", async () => {
     const run = await runStack("prod", {}, true);
-    const policy = run.one(T.rolePolicy).inputs.policy;
+    const policy = run.named("ml-pipeline-serving-role-policy").inputs.policy;
     assert.equal(typeof policy, "string", "role policy known");
     const cfg = run.one(T.endpointConfig).inputs;
     assert.equal(cfg.kmsKeyArn, "arn:aws:kms:us-east-1:123456789012:alias/ml-pipeline-prod-data");

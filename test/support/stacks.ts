@@ -10,6 +10,8 @@ export interface StackRun extends RunResult {
   ofType(type: string): DeclaredResource[];
   /** The single resource of a type; fails when there is not exactly one. */
   one(type: string): DeclaredResource;
+  /** The resource with this logical name; fails when absent. */
+  named(name: string): DeclaredResource;
 }
 
 /**
@@ -36,6 +38,11 @@ export function withLookups(result: RunResult): StackRun {
       const found = ofType(type);
       if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
       return found[0];
+    },
+    named(name: string) {
+      const found = result.resources.find((r) => r.name === name);
+      if (!found) throw new Error(`no resource named ${name}; have ${result.resources.map((r) => r.name).join(", ")}`);
+      return found;
     },
   };
 }
@@ -64,4 +71,11 @@ export const T = {
   alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
   scalingTarget: "aws:appautoscaling/target:Target",
   scalingPolicy: "aws:appautoscaling/policy:Policy",
+  topic: "aws:sns/topic:Topic",
+  topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  lambda: "aws:lambda/function:Function",
+  stateMachine: "aws:sfn/stateMachine:StateMachine",
+  schedule: "aws:scheduler/schedule:Schedule",
+  object: "aws:s3/bucketObjectv2:BucketObjectv2",
 } as const;

@@ -1,0 +1,78 @@
+/**
+ * RetrainingSchedule: an EventBridge Scheduler schedule that starts the pipeline per
+ * the stack's expression. The workflow ignores its input (any JSON starts a run), so
+ * the schedule's input can never kill an execution with a States.Runtime error.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { AwsContext, StackKey } from "./shared/context";
+import { assumeRolePolicy, keyUseStatement, policyDocument, toJson } from "./shared/iam";
+
+export interface RetrainingScheduleArgs {
+  scheduleName: string;
+  roleName: string;
+  /** `rate(...)` or `cron(...)`, validated by the stack schema. */
+  expression: string;
+  timezone: string;
+  stateMachineArn: pulumi.Input<string>;
+  /** The key's ARN (Scheduler takes no alias). */
+  keyArn: pulumi.Input<string>;
+  key: StackKey;
+  context: AwsContext;
+  tags: Record<string, string>;
+}
+
+/** What each scheduled execution receives (documented; the workflow does not depend on it). */
+export const SCHEDULED_INPUT = { trigger: "schedule" } as const;
+
+export class RetrainingSchedule extends pulumi.ComponentResource {
+  readonly schedule: aws.scheduler.Schedule;
+
+  constructor(name: string, args: RetrainingScheduleArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ml-pipeline:workflow:RetrainingSchedule", name, {}, opts);
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        name: args.roleName,
+        description: "Lets EventBridge Scheduler start the pipeline",
+        assumeRolePolicy: toJson(assumeRolePolicy("scheduler.amazonaws.com", args.context.accountId)),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    const policy = new aws.iam.RolePolicy(
+      `${name}-role-policy`,
+      {
+        role: role.id,
+        policy: toJson(
+          policyDocument(
+            { Sid: "StartPipeline", Effect: "Allow", Action: "states:StartExecution", Resource: args.stateMachineArn },
+            // The schedule is encrypted with the stack key; Scheduler decrypts it as this role.
+            keyUseStatement("DecryptSchedule", ["kms:Decrypt"], args.key, args.context),
+          ),
+        ),
+      },
+      { parent: this },
+    );
+    this.schedule = new aws.scheduler.Schedule(
+      `${name}-schedule`,
+      {
+        name: args.scheduleName,
+        description: "Retrains the model on a schedule",
+        scheduleExpression: args.expression,
+        scheduleExpressionTimezone: args.timezone,
+        flexibleTimeWindow: { mode: "OFF" },
+        state: "ENABLED",
+        kmsKeyArn: args.keyArn,
+        target: {
+          arn: args.stateMachineArn,
+          roleArn: role.arn,
+          input: JSON.stringify(SCHEDULED_INPUT),
+          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+        },
+      },
+      { parent: this, dependsOn: [policy] },
+    );
+    this.registerOutputs({ scheduleName: this.schedule.name });
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Training: the SageMaker execution role of training jobs. The job itself is not a
+ * Pulumi resource: the workflow starts one per run with the specification in
+ * workflow/sagemakerJobs.ts (instance type, spot, encryption, isolation...).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { ecrRepositoryArn } from "../stacks/algorithmImages";
+import { ARTIFACT_KEYS } from "../workflow/spec";
+import { sageMakerJobStatements } from "../workflow/iam";
+import { DATA_PREFIXES } from "./dataBucket";
+import { AwsContext } from "./shared/context";
+import { assumeRolePolicy, policyDocument, toJson } from "./shared/iam";
+
+export interface TrainingArgs {
+  /** Physical role name (deterministic: the workflow passes it by ARN). */
+  roleName: string;
+  /** Training image, for scoping ECR pulls. */
+  image: string;
+  bucketName: pulumi.Input<string>;
+  /** `alias/<name>` of the stack key. */
+  keyAlias: string;
+  /** Whether training runs in VPC subnets. */
+  vpc: boolean;
+  context: AwsContext;
+  tags: Record<string, string>;
+}
+
+export class Training extends pulumi.ComponentResource {
+  readonly role: aws.iam.Role;
+
+  constructor(name: string, args: TrainingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ml-pipeline:training:Training", name, {}, opts);
+    const { partition, region, accountId } = args.context;
+    this.role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        name: args.roleName,
+        description: "SageMaker execution role of the pipeline's training jobs",
+        assumeRolePolicy: toJson(assumeRolePolicy("sagemaker.amazonaws.com", accountId)),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    const policy = pulumi.all([accountId, args.bucketName]).apply(([acct, bucketName]) =>
+      JSON.stringify(
+        policyDocument(
+          ...sageMakerJobStatements(
+            { partition, region, accountId: acct, bucketName, keyAlias: args.keyAlias },
+            {
+              jobKind: "TrainingJobs",
+              readPrefixes: [DATA_PREFIXES.processed, ARTIFACT_KEYS.checkpoints],
+              writePrefixes: [ARTIFACT_KEYS.models, ARTIFACT_KEYS.checkpoints],
+              repositoryArn: ecrRepositoryArn(args.image, partition),
+              vpc: args.vpc,
+            },
+          ),
+        ),
+      ),
+    );
+    new aws.iam.RolePolicy(`${name}-role-policy`, { role: this.role.id, policy }, { parent: this });
+    this.registerOutputs({ roleArn: this.role.arn });
+  }
+}

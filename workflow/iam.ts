@@ -1,0 +1,194 @@
+/**
+ * The state machine role's statements: what AWS documents for each service
+ * integration the definition uses, scoped to this stack's names. No `*` action, no
+ * managed policy; `Resource: "*"` only for APIs without resource-level permissions
+ * (log delivery, X-Ray), each said where it is.
+ */
+import { keyUseStatement, PolicyStatement } from "../components/shared/iam";
+import { WorkflowSpec } from "./spec";
+
+const sagemakerArn = (spec: WorkflowSpec, resource: string) =>
+  `arn:${spec.partition}:sagemaker:${spec.region}:${spec.accountId}:${resource}`;
+
+/** The EventBridge rule Step Functions manages for a `.sync` SageMaker integration. */
+const syncRule = (spec: WorkflowSpec, jobKind: "Training" | "Processing") =>
+  `arn:${spec.partition}:events:${spec.region}:${spec.accountId}:rule/StepFunctionsGetEventsForSageMaker${jobKind}JobsRule`;
+
+export function stateMachineStatements(spec: WorkflowSpec): PolicyStatement[] {
+  const prefix = spec.jobPrefix;
+  const passRoles = [spec.training.roleArn, spec.endpoint.roleArn];
+  const statements: PolicyStatement[] = [];
+
+  if (spec.preprocessing.kind === "lambda") {
+    statements.push({
+      Sid: "InvokePreprocessing",
+      Effect: "Allow",
+      Action: "lambda:InvokeFunction",
+      Resource: [spec.preprocessing.functionArn, `${spec.preprocessing.functionArn}:*`],
+    });
+  } else {
+    passRoles.push(spec.preprocessing.roleArn);
+    statements.push(
+      {
+        Sid: "RunProcessingJobs",
+        Effect: "Allow",
+        Action: ["sagemaker:CreateProcessingJob", "sagemaker:DescribeProcessingJob", "sagemaker:StopProcessingJob", "sagemaker:AddTags", "sagemaker:ListTags"],
+        Resource: sagemakerArn(spec, `processing-job/${prefix}-pp-*`),
+      },
+      {
+        Sid: "ProcessingJobSyncRule",
+        Effect: "Allow",
+        Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+        Resource: syncRule(spec, "Processing"),
+      },
+    );
+  }
+
+  statements.push(
+    {
+      Sid: "RunTrainingJobs",
+      Effect: "Allow",
+      Action: ["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob", "sagemaker:AddTags", "sagemaker:ListTags"],
+      Resource: sagemakerArn(spec, `training-job/${prefix}-tr-*`),
+    },
+    {
+      Sid: "TrainingJobSyncRule",
+      Effect: "Allow",
+      Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+      Resource: syncRule(spec, "Training"),
+    },
+    {
+      Sid: "CreateModelsAndEndpointConfigs",
+      Effect: "Allow",
+      Action: ["sagemaker:CreateModel", "sagemaker:CreateEndpointConfig", "sagemaker:AddTags"],
+      Resource: [sagemakerArn(spec, `model/${prefix}-md-*`), sagemakerArn(spec, `endpoint-config/${prefix}-ec-*`)],
+    },
+    {
+      Sid: "RollOutToTheStackEndpoint",
+      Effect: "Allow",
+      Action: ["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint", "sagemaker:DescribeEndpoint", "sagemaker:AddTags"],
+      Resource: [sagemakerArn(spec, `endpoint/${spec.endpoint.name}`), sagemakerArn(spec, `endpoint-config/${prefix}-ec-*`)],
+    },
+    {
+      Sid: "PassOnlyPipelineRolesToSageMaker",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: passRoles,
+      Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
+    },
+    // DescribeKey resolves the key ARN; CreateGrant lets SageMaker attach the key to job
+    // volumes on our behalf (only for AWS resources); the rest is the encrypted topic.
+    keyUseStatement("UseStackKey", ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"], { aliasName: spec.keyAlias }, spec),
+    {
+      ...keyUseStatement("GrantStackKeyToSageMakerVolumes", ["kms:CreateGrant"], { aliasName: spec.keyAlias }, spec),
+      Condition: {
+        "ForAnyValue:StringEquals": { "kms:ResourceAliases": spec.keyAlias },
+        Bool: { "kms:GrantIsForAWSResource": "true" },
+      },
+    },
+    { Sid: "Notify", Effect: "Allow", Action: "sns:Publish", Resource: spec.topicArn },
+    {
+      Sid: "DeliverExecutionLogs",
+      Effect: "Allow",
+      Action: [
+        "logs:CreateLogDelivery",
+        "logs:GetLogDelivery",
+        "logs:UpdateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:ListLogDeliveries",
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "logs:DescribeLogGroups",
+      ],
+      Resource: "*", // AWS documents these log-delivery actions as supporting only "*"
+    },
+    {
+      Sid: "Tracing",
+      Effect: "Allow",
+      Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"],
+      Resource: "*", // X-Ray has no resource-level permissions for these
+    },
+  );
+  return statements;
+}
+
+/** What a SageMaker job's execution role may touch, beyond the shared basics. */
+export interface JobAccess {
+  /** Log group of the job kind: `TrainingJobs` or `ProcessingJobs`. */
+  jobKind: "TrainingJobs" | "ProcessingJobs";
+  /** Key prefixes (with trailing slash) the job reads. */
+  readPrefixes: string[];
+  /** Key prefixes the job writes. */
+  writePrefixes: string[];
+  /** ECR repository ARN of the job's image, if it is in ECR. */
+  repositoryArn?: string;
+  /** Whether the job runs in the stack's VPC subnets (needs ENI management). */
+  vpc: boolean;
+}
+
+/** Least-privilege statements for a SageMaker training or processing execution role. */
+export function sageMakerJobStatements(
+  ctx: { partition: string; region: string; accountId: string; bucketName: string; keyAlias: string },
+  access: JobAccess,
+): PolicyStatement[] {
+  const bucketArn = `arn:${ctx.partition}:s3:::${ctx.bucketName}`;
+  const logGroup = `arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:/aws/sagemaker/${access.jobKind}`;
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "ListOwnPrefixes",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: bucketArn,
+      Condition: { StringLike: { "s3:prefix": [...access.readPrefixes, ...access.writePrefixes].map((p) => `${p}*`) } },
+    },
+    { Sid: "ReadInputs", Effect: "Allow", Action: "s3:GetObject", Resource: access.readPrefixes.map((p) => `${bucketArn}/${p}*`) },
+    {
+      Sid: "WriteOutputs",
+      Effect: "Allow",
+      Action: ["s3:PutObject", "s3:AbortMultipartUpload"],
+      Resource: access.writePrefixes.map((p) => `${bucketArn}/${p}*`),
+    },
+    keyUseStatement("UseStackKey", ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"], { aliasName: ctx.keyAlias }, ctx),
+    {
+      Sid: "WriteJobLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      Resource: [logGroup, `${logGroup}:*`],
+    },
+    {
+      Sid: "PublishJobMetrics",
+      Effect: "Allow",
+      Action: "cloudwatch:PutMetricData",
+      Resource: "*", // no resource-level permissions; the namespace condition scopes it
+      Condition: { StringLike: { "cloudwatch:namespace": ["/aws/sagemaker/*", "aws/sagemaker/*"] } },
+    },
+    { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" }, // no resource-level permissions
+  ];
+  if (access.repositoryArn) {
+    statements.push({
+      Sid: "PullJobImage",
+      Effect: "Allow",
+      Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+      Resource: access.repositoryArn,
+    });
+  }
+  if (access.vpc) {
+    statements.push({
+      Sid: "ManageJobNetworkInterfaces",
+      Effect: "Allow",
+      Action: [
+        "ec2:CreateNetworkInterface",
+        "ec2:CreateNetworkInterfacePermission",
+        "ec2:DeleteNetworkInterface",
+        "ec2:DeleteNetworkInterfacePermission",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeVpcs",
+        "ec2:DescribeDhcpOptions",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeSecurityGroups",
+      ],
+      Resource: "*", // SageMaker's documented VPC permissions; EC2 describes have no resource scope
+    });
+  }
+  return statements;
+}
