@@ -1,0 +1,71 @@
+/** The Lambda preprocessing logic, without AWS: an in-memory store stands in for S3. */
+import { strict as assert } from "assert";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { splitDataset } = require("../preprocessing/lambda/transform");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { makeHandler } = require("../preprocessing/lambda/handler");
+
+function memoryStore(objects: Record<string, string>) {
+  const written: Record<string, string> = {};
+  return {
+    written,
+    store: {
+      async listKeys(_bucket: string, prefix: string) {
+        return Object.keys(objects).filter((k) => k.startsWith(prefix));
+      },
+      async getText(_bucket: string, key: string) {
+        return objects[key];
+      },
+      async putText(_bucket: string, key: string, body: string) {
+        written[key] = body;
+      },
+    },
+  };
+}
+
+const csv = (n: number) => ["label,f1,f2", ...Array.from({ length: n }, (_, i) => `${i % 2},${i},${i * 0.5}`)].join("\n");
+
+describe("preprocessing: split", () => {
+  it("drops the header and rows with missing or non-numeric values, keeps the rest", () => {
+    const out = splitDataset(["label,a,b\n1,2,3\n0,,4\n1,x,2\n0,5,6\n1,2\n"], { validationFraction: 0.5 });
+    assert.equal(out.counts.rows, 2);
+    assert.equal(out.counts.dropped, 3);
+    assert.equal(out.counts.train + out.counts.validation, 2);
+  });
+
+  it("splits deterministically, close to the requested fraction, without losing or duplicating rows", () => {
+    const a = splitDataset([csv(1000)]);
+    const b = splitDataset([csv(1000)]);
+    assert.deepEqual(a, b);
+    assert.equal(a.counts.train + a.counts.validation, 1000);
+    assert.ok(a.counts.validation > 150 && a.counts.validation < 250, `validation ${a.counts.validation}`);
+    const rows = new Set([...a.train.trim().split("\n"), ...a.validation.trim().split("\n")]);
+    assert.equal(rows.size, 1000);
+  });
+
+  it("rejects a fraction outside (0, 1)", () => {
+    assert.throws(() => splitDataset([csv(10)], { validationFraction: 1 }), /between 0 and 1/);
+  });
+});
+
+describe("preprocessing: handler", () => {
+  it("reads every .csv under the input prefix and writes train and validation under the output prefix", async () => {
+    const { store, written } = memoryStore({ "raw/a.csv": csv(100), "raw/b.csv": csv(100), "raw/readme.txt": "x", "other/c.csv": csv(5) });
+    const result = await makeHandler(store)({ bucket: "b", inputPrefix: "raw/", outputPrefix: "processed/run1/" });
+    assert.deepEqual(Object.keys(written).sort(), ["processed/run1/train/data.csv", "processed/run1/validation/data.csv"]);
+    assert.equal(result.files, 2);
+    assert.equal(result.trainRows + result.validationRows, 200);
+    assert.equal(result.train, "s3://b/processed/run1/train/");
+  });
+
+  it("fails with NoRawData when there is nothing to process (the workflow reports it)", async () => {
+    const { store } = memoryStore({});
+    await assert.rejects(makeHandler(store)({ bucket: "b", inputPrefix: "raw/", outputPrefix: "processed/r/" }), (e: Error) => e.name === "NoRawData");
+  });
+
+  it("refuses bad events and writes outside processed/", async () => {
+    const { store } = memoryStore({ "raw/a.csv": csv(10) });
+    await assert.rejects(makeHandler(store)({ bucket: "b", inputPrefix: "raw/" }), /event.outputPrefix must be a non-empty string/);
+    await assert.rejects(makeHandler(store)({ bucket: "b", inputPrefix: "raw/", outputPrefix: "raw/" }), /must be under processed\//);
+  });
+});

@@ -1,0 +1,160 @@
+/** The workflow's resources under mocks, for dev and prod: roles, definition, logging, schedule. */
+import { strict as assert } from "assert";
+import aslValidator from "asl-validator";
+import { json, runStack, StackRun, T } from "./support/stacks";
+
+type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: string | string[]; Condition?: any };
+const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const statementsOf = (run: StackRun, policyName: string): Statement[] => json(run.named(policyName).inputs.policy).Statement;
+
+describe("workflow resources under mocks", function () {
+  const runs: Record<string, StackRun> = {};
+  before(async () => {
+    runs.dev = await runStack("dev");
+    runs.prod = await runStack("prod");
+  });
+
+  for (const stack of ["dev", "prod"]) {
+    describe(stack, () => {
+      it("declares a Standard state machine whose definition passes asl-validator", () => {
+        const sm = runs[stack].one(T.stateMachine).inputs;
+        assert.equal(sm.name, `ml-pipeline-${stack}-pipeline`);
+        assert.equal(sm.type, "STANDARD");
+        const result = aslValidator(json(sm.definition), { checkPaths: true, checkArn: true });
+        assert.ok(result.isValid, result.errorsText());
+      });
+
+      it("logs ALL events with execution data to a KMS-encrypted log group with retention, and traces with X-Ray", () => {
+        const sm = runs[stack].one(T.stateMachine).inputs as any;
+        assert.equal(sm.loggingConfiguration.level, "ALL");
+        assert.equal(sm.loggingConfiguration.includeExecutionData, true);
+        assert.match(sm.loggingConfiguration.logDestination, /log-group:\/aws\/vendedlogs\/states\/ml-pipeline-.*:\*$|:\*$/);
+        assert.equal(sm.tracingConfiguration.enabled, true);
+        assert.equal(sm.encryptionConfiguration.type, "CUSTOMER_MANAGED_KMS_KEY");
+        const logGroup = runs[stack].named("ml-pipeline-workflow-logs").inputs;
+        assert.ok(logGroup.kmsKeyId, "log group encrypted");
+        assert.equal(logGroup.retentionInDays, stack === "prod" ? 365 : 14);
+      });
+
+      it("state machine role: no wildcard action, no managed policy, PassRole only to SageMaker for pipeline roles", () => {
+        const statements = statementsOf(runs[stack], "ml-pipeline-workflow-role-policy");
+        for (const s of statements) for (const a of actions(s)) assert.ok(!a.includes("*"), `${s.Sid}: ${a}`);
+        const pass = statements.find((s) => actions(s).includes("iam:PassRole"))!;
+        assert.deepEqual(pass.Condition, { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } });
+        assert.deepEqual(pass.Resource, [`arn:aws:iam::123456789012:role/ml-pipeline-${stack}-training-role`, `arn:aws:iam::123456789012:role/ml-pipeline-${stack}-endpoint-role`, ...(stack === "prod" ? [`arn:aws:iam::123456789012:role/ml-pipeline-${stack}-preprocess-role`] : [])]);
+        assert.equal(runs[stack].resources.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0);
+      });
+
+      it("state machine role: the documented createTrainingJob.sync statements, on the job-name prefix", () => {
+        const statements = statementsOf(runs[stack], "ml-pipeline-workflow-role-policy");
+        const train = statements.find((s) => s.Sid === "RunTrainingJobs")!;
+        assert.deepEqual(actions(train).filter((a) => a.endsWith("TrainingJob")).sort(), ["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob"]);
+        assert.equal(train.Resource, `arn:aws:sagemaker:us-east-1:123456789012:training-job/ml-pipeline-${stack}-tr-*`);
+        const rule = statements.find((s) => s.Sid === "TrainingJobSyncRule")!;
+        assert.equal(rule.Resource, "arn:aws:events:us-east-1:123456789012:rule/StepFunctionsGetEventsForSageMakerTrainingJobsRule");
+        const endpoint = statements.find((s) => s.Sid === "RollOutToTheStackEndpoint")!;
+        assert.ok((endpoint.Resource as string[]).includes(`arn:aws:sagemaker:us-east-1:123456789012:endpoint/ml-pipeline-${stack}-endpoint`));
+        const wildcard = statements.filter((s) => s.Resource === "*").map((s) => s.Sid).sort();
+        assert.deepEqual(wildcard, ["DeliverExecutionLogs", "Tracing"]);
+      });
+
+      it("training role trusts SageMaker only and reaches only its prefixes", () => {
+        const trust = json(runs[stack].named("ml-pipeline-training-role").inputs.assumeRolePolicy);
+        assert.deepEqual(trust.Statement[0].Principal, { Service: "sagemaker.amazonaws.com" });
+        const statements = statementsOf(runs[stack], "ml-pipeline-training-role-policy");
+        const bucket = `arn:aws:s3:::ml-pipeline-${stack}-data-123456789012`;
+        assert.deepEqual(statements.find((s) => s.Sid === "ReadInputs")!.Resource, [`${bucket}/processed/*`, `${bucket}/artifacts/checkpoints/*`]);
+        assert.deepEqual(statements.find((s) => s.Sid === "WriteOutputs")!.Resource, [`${bucket}/artifacts/models/*`, `${bucket}/artifacts/checkpoints/*`]);
+        for (const s of statements) for (const a of actions(s)) assert.ok(!a.includes("*"), a);
+      });
+
+      it("notification topic is KMS-encrypted and refuses non-TLS publishing", () => {
+        const topic = runs[stack].one(T.topic).inputs;
+        assert.equal(topic.name, `ml-pipeline-${stack}-notifications`);
+        assert.equal(topic.kmsMasterKeyId, `alias/ml-pipeline-${stack}-data`);
+        const policy = json(runs[stack].one(T.topicPolicy).inputs.policy);
+        assert.ok(policy.Statement.some((s: Statement) => s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === "false"));
+      });
+
+      it("exports what a user needs to start a run by hand", () => {
+        const out = runs[stack].outputs;
+        assert.equal(out.stateMachineArn, `arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-${stack}-pipeline`);
+        assert.equal(out.topicArn, `arn:aws:sns:us-east-1:123456789012:ml-pipeline-${stack}-notifications`);
+        assert.match(out.startExecutionCommand as string, /^aws stepfunctions start-execution --state-machine-arn arn:aws:states:.*:stateMachine:ml-pipeline-/);
+      });
+    });
+  }
+
+  describe("dev: Lambda preprocessing, no schedule", () => {
+    it("a Lambda function with reserved concurrency, X-Ray, KMS-encrypted environment, a dead-letter target", () => {
+      const fn = runs.dev.one(T.lambda).inputs as any;
+      assert.equal(fn.name, "ml-pipeline-dev-preprocess");
+      assert.equal(fn.runtime, "nodejs22.x");
+      assert.equal(fn.reservedConcurrentExecutions, 2);
+      assert.equal(fn.tracingConfig.mode, "Active");
+      assert.ok(fn.kmsKeyArn);
+      assert.equal(fn.deadLetterConfig.targetArn, "arn:aws:sns:us-east-1:123456789012:ml-pipeline-dev-notifications");
+      const logs = runs.dev.named("ml-pipeline-preprocessing-logs").inputs;
+      assert.equal(logs.name, "/aws/lambda/ml-pipeline-dev-preprocess");
+      assert.ok(logs.kmsKeyId);
+      assert.equal(logs.retentionInDays, 14);
+    });
+
+    it("the Lambda role reads raw/, writes processed/, nothing else in the bucket", () => {
+      const statements = statementsOf(runs.dev, "ml-pipeline-preprocessing-role-policy");
+      const bucket = "arn:aws:s3:::ml-pipeline-dev-data-123456789012";
+      const s3 = statements.filter((s) => actions(s).some((a) => a.startsWith("s3:")));
+      assert.deepEqual(s3.map((s) => [actions(s).join(","), s.Resource]), [
+        ["s3:ListBucket", bucket],
+        ["s3:GetObject", `${bucket}/raw/*`],
+        ["s3:PutObject", `${bucket}/processed/*`],
+      ]);
+      assert.deepEqual(statements.find((s) => s.Sid === "ListRawData")!.Condition, { StringLike: { "s3:prefix": "raw/*" } });
+    });
+
+    it("the state machine invokes the function; no schedule is declared", () => {
+      const def = json(runs.dev.one(T.stateMachine).inputs.definition);
+      assert.equal(def.States.Preprocess.Resource, "arn:aws:states:::lambda:invoke");
+      assert.equal(runs.dev.ofType(T.schedule).length, 0);
+      assert.equal(runs.dev.outputs.retrainingSchedule, "off");
+    });
+  });
+
+  describe("prod: processing-job preprocessing, weekly schedule", () => {
+    it("uploads the processing script as a KMS-encrypted asset and declares no Lambda", () => {
+      const script = runs.prod.one(T.object).inputs as any;
+      assert.equal(script.key, "artifacts/code/preprocess.py");
+      assert.equal(script.serverSideEncryption, "aws:kms");
+      assert.equal(runs.prod.ofType(T.lambda).length, 0);
+      const def = json(runs.prod.one(T.stateMachine).inputs.definition);
+      assert.equal(def.States.Preprocess.Resource, "arn:aws:states:::sagemaker:createProcessingJob.sync");
+      assert.equal(def.States.Preprocess.Parameters.AppSpecification.ImageUri, "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3");
+    });
+
+    it("schedules a weekly run with an input the workflow accepts, through a role that may only start it", () => {
+      const schedule = runs.prod.one(T.schedule).inputs as any;
+      assert.equal(schedule.scheduleExpression, "cron(0 3 ? * SUN *)");
+      assert.equal(schedule.state, "ENABLED");
+      assert.equal(schedule.target.arn, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-pipeline");
+      assert.deepEqual(JSON.parse(schedule.target.input), { trigger: "schedule" });
+      const statements = statementsOf(runs.prod, "ml-pipeline-schedule-role-policy");
+      assert.deepEqual(statements.find((s) => s.Sid === "StartPipeline")!.Resource, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-pipeline");
+    });
+
+    it("rollback alarms notify the topic", () => {
+      for (const alarm of runs.prod.ofType(T.alarm)) {
+        assert.deepEqual(alarm.inputs.alarmActions, ["arn:aws:sns:us-east-1:123456789012:ml-pipeline-prod-notifications"]);
+      }
+    });
+  });
+
+  it("at the first preview the definition and the state machine role are known (policies can judge them)", async () => {
+    for (const stack of ["dev", "prod"]) {
+      const run = await runStack(stack, {}, true);
+      const sm = run.one(T.stateMachine).inputs;
+      assert.equal(typeof sm.definition, "string", `${stack} definition known`);
+      assert.equal(json(sm.definition).States.Train.Parameters.ResourceConfig.InstanceType, stack === "prod" ? "ml.m5.xlarge" : "ml.m5.large");
+      assert.equal(typeof run.named("ml-pipeline-workflow-role-policy").inputs.policy, "string");
+    }
+  });
+});
