@@ -126,7 +126,10 @@ export class DataBucket extends pulumi.ComponentResource {
       { bucket: args.bucketName, forceDestroy: !args.protect, tags: args.tags },
       durability,
     );
-    const bucketId = this.bucket.id;
+    // Sub-resources name the bucket by its (known) name rather than its id, which is
+    // unknown until it exists; policies pair them with the bucket at first preview.
+    const bucketId = pulumi.output(args.bucketName);
+    const afterBucket = { parent: this, dependsOn: [this.bucket] };
     this.bucketName = this.bucket.bucket;
     // From the name, not the resource: known before the bucket exists.
     this.bucketArn = bucketArnOf(args.context, args.bucketName);
@@ -134,17 +137,17 @@ export class DataBucket extends pulumi.ComponentResource {
     const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
       `${name}-public-access-block`,
       { bucket: bucketId, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      { parent: this },
+      afterBucket,
     );
     new aws.s3.BucketOwnershipControls(
       `${name}-ownership`,
       { bucket: bucketId, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      { parent: this },
+      afterBucket,
     );
     new aws.s3.BucketVersioning(
       `${name}-versioning`,
       { bucket: bucketId, versioningConfiguration: { status: "Enabled" } },
-      { parent: this },
+      afterBucket,
     );
     new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-encryption`,
@@ -152,13 +155,14 @@ export class DataBucket extends pulumi.ComponentResource {
         bucket: bucketId,
         rules: [
           {
-            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn },
+            // The alias ARN (S3 accepts it) is known before the key exists.
+            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.stackKey.aliasArn },
             // The bucket key cuts KMS requests (and their cost) by orders of magnitude.
             bucketKeyEnabled: true,
           },
         ],
       },
-      { parent: this },
+      afterBucket,
     );
 
     const bucketArn = this.bucketArn;
@@ -188,13 +192,13 @@ export class DataBucket extends pulumi.ComponentResource {
         ),
       },
       // S3 rejects policies while the public access block is being applied.
-      { parent: this, dependsOn: [publicAccessBlock] },
+      { parent: this, dependsOn: [this.bucket, publicAccessBlock] },
     );
 
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
       { bucket: bucketId, rules: lifecycleRules(args) },
-      { parent: this },
+      afterBucket,
     );
 
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, keyArn: this.keyArn });

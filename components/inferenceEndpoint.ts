@@ -13,6 +13,7 @@ import { hasLocalNvmeStorage } from "../policies/facts/instanceTypes";
 import { InstanceEndpointConfig, ServerlessEndpointConfig } from "../stacks/schema";
 import { ecrRepositoryArn } from "../stacks/algorithmImages";
 import { DATA_PREFIXES } from "./dataBucket";
+import { EXPECTED_DURATION_TAG, EXPECTED_INVOCATIONS_TAG } from "../policies/cost/estimator";
 import { AwsContext, roleArn, StackKey } from "./shared/context";
 import { assumeRolePolicy, keyUseStatement, PolicyStatement, policyDocument, toJson } from "./shared/iam";
 
@@ -186,7 +187,15 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
               captureOptions: [{ captureMode: "Input" }, { captureMode: "Output" }],
             }
           : undefined,
-        tags: args.tags,
+        // Serverless cost depends on usage: the expected usage travels with the resource,
+        // so that the policy pack's cost estimate reads it (policies/cost/estimator.ts).
+        tags: instance
+          ? args.tags
+          : {
+              ...args.tags,
+              [EXPECTED_INVOCATIONS_TAG]: String((hosting as ServerlessEndpointConfig).expectedMonthlyInvocations),
+              [EXPECTED_DURATION_TAG]: String((hosting as ServerlessEndpointConfig).expectedDurationMs),
+            },
       },
       { parent: this },
     );

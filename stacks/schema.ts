@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { instanceTypeProblem, InstanceUse } from "../policies/facts/instanceTypes";
 import { XGBOOST_VERSIONS } from "./algorithmImages";
-import { scheduleExpressionProblem } from "./scheduleExpression";
+import { scheduleExpressionProblem } from "../policies/facts/scheduleExpression";
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 

@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import { ConfigError, resolveStackConfig } from "../stacks/load";
-import { runsPerMonth, scheduleExpressionProblem } from "../stacks/scheduleExpression";
+import { runsPerMonth, scheduleExpressionProblem } from "../policies/facts/scheduleExpression";
 import { HOSTING_INSTANCE_TYPES, TRAINING_INSTANCE_TYPES } from "../policies/facts/instanceTypes";
 
 /** `region: null` leaves aws:region unset. */

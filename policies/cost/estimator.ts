@@ -1,0 +1,186 @@
+/**
+ * Worst-case monthly cost of a stack, from what the program declares. Used by the
+ * `monthly-cost-limit` policy and by the offline plan's cost table.
+ *
+ *  - Real-time endpoints: instance-hours for the month at the autoscaling maximum
+ *    (`maxCapacity` of the variant's scalable target), else the initial count.
+ *  - Serverless endpoints: expected invocations × duration × memory (from the
+ *    resource's `ml-pipeline:expected-*` tags, else the policy config's defaults).
+ *  - Workflows: runs per month from the schedule that starts them (rate/cron), or the
+ *    config's `unscheduledRunsPerMonth`; per run, each SageMaker job's maximum runtime ×
+ *    instance count × on-demand price (no spot discount assumed), plus transitions.
+ *  - Lambda functions invoked by a workflow: timeout × memory per run.
+ */
+import { HOURLY_USD, HOURS_PER_MONTH, REGION_FACTOR, UNIT_PRICES, UNLISTED_REGION_FACTOR } from "./prices";
+import { instanceRequests, maxRuntimeSeconds, maxTuningJobs, sageMakerTasks, stateCount } from "../lib/stateMachines";
+import { runsPerMonth } from "../facts/scheduleExpression";
+import { asArray } from "../lib/resources";
+
+export const EXPECTED_INVOCATIONS_TAG = "ml-pipeline:expected-monthly-invocations";
+export const EXPECTED_DURATION_TAG = "ml-pipeline:expected-duration-ms";
+
+export interface CostResource {
+  urn: string;
+  type: string;
+  name: string;
+  props: Record<string, any>;
+}
+
+export interface CostOptions {
+  /** Per-type overrides and additions to the price table (USD per hour, us-east-1). */
+  prices?: Record<string, number>;
+  /** Region whose prices apply (factor table), default us-east-1. */
+  region?: string;
+  /** Overrides the region factor. */
+  regionFactor?: number;
+  /** Runs per month of a workflow that no schedule starts (manual runs). */
+  unscheduledRunsPerMonth?: number;
+  /** Serverless usage when a resource carries no expected-usage tags. */
+  serverlessMonthlyInvocations?: number;
+  serverlessDurationMs?: number;
+  /** Hours a transform job runs (the API has no maximum runtime). */
+  transformHoursPerRun?: number;
+}
+
+export interface CostLine {
+  urn: string;
+  monthlyUsd: number;
+  /** How the figure was derived, for humans. */
+  basis: string;
+}
+
+export interface CostEstimate {
+  monthlyUsd: number;
+  lines: CostLine[];
+  /** Instance types with no price: the estimate is incomplete without them. */
+  unpriced: { urn: string; instanceType: string; where: string }[];
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+export function hourlyPrice(instanceType: string, opts: CostOptions = {}): number | undefined {
+  const base = opts.prices?.[instanceType] ?? HOURLY_USD[instanceType];
+  if (base === undefined) return undefined;
+  const factor = opts.regionFactor ?? REGION_FACTOR[opts.region ?? "us-east-1"] ?? UNLISTED_REGION_FACTOR;
+  return base * factor;
+}
+
+/**
+ * Whether a schedule/rule target ARN points at a state machine, by its name: the
+ * state machine's own `arn` is an output, unknown at preview, and reading it would
+ * stop the policy there.
+ */
+function targetsStateMachine(targetArn: unknown, sm: CostResource): boolean {
+  const name = sm.props.name;
+  return typeof targetArn === "string" && typeof name === "string" && targetArn.endsWith(`:stateMachine:${name}`);
+}
+
+function workflowRuns(sm: CostResource, resources: CostResource[], opts: CostOptions): { runs: number; basis: string } {
+  const schedules = resources.filter((r) => r.type === "aws:scheduler/schedule:Schedule" && targetsStateMachine(r.props.target?.arn, sm) && r.props.state !== "DISABLED");
+  const ruleNames = resources
+    .filter((r) => r.type === "aws:cloudwatch/eventTarget:EventTarget" && targetsStateMachine(r.props.arn, sm))
+    .map((r) => r.props.rule);
+  const rules = resources.filter((r) => r.type === "aws:cloudwatch/eventRule:EventRule" && ruleNames.includes(r.props.name) && typeof r.props.scheduleExpression === "string");
+  const expressions = [...schedules.map((s) => s.props.scheduleExpression), ...rules.map((r) => r.props.scheduleExpression)].filter((e): e is string => typeof e === "string");
+  if (expressions.length === 0) {
+    const runs = opts.unscheduledRunsPerMonth ?? 4;
+    return { runs, basis: `${runs} manual runs/month (no schedule)` };
+  }
+  const runs = expressions.reduce((sum, e) => {
+    try {
+      return sum + runsPerMonth(e);
+    } catch {
+      return sum;
+    }
+  }, 0);
+  return { runs, basis: `${runs} runs/month from ${expressions.join(" + ")}` };
+}
+
+export function estimateMonthlyCost(resources: CostResource[], opts: CostOptions = {}): CostEstimate {
+  const lines: CostLine[] = [];
+  const unpriced: CostEstimate["unpriced"] = [];
+  const price = (urn: string, type: string | undefined, where: string): number | undefined => {
+    if (typeof type !== "string") return undefined;
+    const p = hourlyPrice(type, opts);
+    if (p === undefined) unpriced.push({ urn, instanceType: type, where });
+    return p;
+  };
+
+  const targets = resources.filter((r) => r.type === "aws:appautoscaling/target:Target" && r.props.serviceNamespace === "sagemaker");
+  const endpointConfigs = resources.filter((r) => r.type === "aws:sagemaker/endpointConfiguration:EndpointConfiguration");
+
+  for (const ec of endpointConfigs) {
+    let monthly = 0;
+    const basis: string[] = [];
+    for (const v of asArray<any>(ec.props.productionVariants)) {
+      if (v.serverlessConfig) {
+        const tags = ec.props.tags ?? {};
+        const invocations = Number(tags[EXPECTED_INVOCATIONS_TAG] ?? opts.serverlessMonthlyInvocations ?? 100_000);
+        const ms = Number(tags[EXPECTED_DURATION_TAG] ?? opts.serverlessDurationMs ?? 100);
+        const gb = Number(v.serverlessConfig.memorySizeInMb) / 1024;
+        const cost = invocations * (ms / 1000) * gb * UNIT_PRICES.serverlessPerGbSecond;
+        monthly += cost;
+        basis.push(`serverless ${v.variantName}: ${invocations} invocations × ${ms} ms × ${gb} GB`);
+        continue;
+      }
+      const hourly = price(ec.urn, v.instanceType, `productionVariants.${v.variantName}`);
+      if (hourly === undefined) continue;
+      const target = targets.find((t) => typeof t.props.resourceId === "string" && t.props.resourceId.endsWith(`/variant/${v.variantName}`));
+      const count = Number(target?.props.maxCapacity ?? v.initialInstanceCount ?? 1);
+      monthly += count * hourly * HOURS_PER_MONTH;
+      basis.push(`${count} × ${v.instanceType} × ${HOURS_PER_MONTH} h${target ? " (autoscaling max)" : ""}`);
+    }
+    lines.push({ urn: ec.urn, monthlyUsd: round(monthly), basis: basis.join("; ") });
+  }
+
+  for (const sm of resources.filter((r) => r.type === "aws:sfn/stateMachine:StateMachine")) {
+    if (typeof sm.props.definition !== "string") continue;
+    let tasks;
+    try {
+      tasks = sageMakerTasks(sm.props.definition);
+    } catch {
+      continue;
+    }
+    const { runs, basis: runBasis } = workflowRuns(sm, resources, opts);
+    let perRun = 0;
+    const basis: string[] = [runBasis];
+    for (const task of tasks) {
+      if (task.api === "createEndpointConfig") {
+        // Hosting is counted from the endpoint configuration resources; a workflow that
+        // deploys before any is declared (day one) is counted here instead.
+        if (endpointConfigs.length > 0) continue;
+        for (const req of instanceRequests(task)) {
+          const hourly = price(sm.urn, req.instanceType, `${task.state}.${req.where}`);
+          if (hourly === undefined) continue;
+          const count = req.instanceCount ?? 1;
+          lines.push({ urn: sm.urn, monthlyUsd: round(count * hourly * HOURS_PER_MONTH), basis: `${task.state}: ${count} × ${req.instanceType} hosting × ${HOURS_PER_MONTH} h (endpoint the workflow deploys)` });
+        }
+        continue;
+      }
+      const hours = task.api === "createTransformJob" ? (opts.transformHoursPerRun ?? 1) : (maxRuntimeSeconds(task) ?? 86_400) / 3600;
+      const jobs = task.api === "createHyperParameterTuningJob" ? maxTuningJobs(task) : 1;
+      for (const req of instanceRequests(task)) {
+        const hourly = price(sm.urn, req.instanceType, `${task.state}.${req.where}`);
+        if (hourly === undefined) continue;
+        const count = req.instanceCount ?? 1;
+        perRun += jobs * count * hourly * hours;
+        basis.push(`${task.state}: ${jobs > 1 ? `${jobs} jobs × ` : ""}${count} × ${req.instanceType} × ${round(hours)} h max`);
+      }
+    }
+    const transitions = stateCount(sm.props.definition) * 2; // loops revisit states; 2× bounds a typical run
+    perRun += transitions * UNIT_PRICES.stepFunctionsPerTransition;
+    lines.push({ urn: sm.urn, monthlyUsd: round(runs * perRun), basis: basis.join("; ") });
+
+    // Lambda functions the workflow invokes, by ARN or name.
+    const definitionText = sm.props.definition as string;
+    for (const fn of resources.filter((r) => r.type === "aws:lambda/function:Function")) {
+      const name = fn.props.name;
+      if (typeof name !== "string" || !definitionText.includes(`:function:${name}`)) continue;
+      const gbSeconds = (Number(fn.props.memorySize ?? 128) / 1024) * Number(fn.props.timeout ?? 3);
+      lines.push({ urn: fn.urn, monthlyUsd: round(runs * gbSeconds * UNIT_PRICES.lambdaPerGbSecond), basis: `${runs} runs × ${fn.props.timeout ?? 3} s timeout × ${fn.props.memorySize ?? 128} MB` });
+    }
+  }
+
+  const monthlyUsd = round(lines.reduce((s, l) => s + l.monthlyUsd, 0));
+  return { monthlyUsd, lines, unpriced };
+}

@@ -1,0 +1,80 @@
+/**
+ * Small helpers shared by the rules. The pack imports only `@pulumi/policy`, not
+ * `@pulumi/aws`: rules match resources by type token, which keeps the pack fast to
+ * start and independent of the provider version a program uses.
+ */
+import { ResourceValidation, ResourceValidationArgs, ReportViolation, UnknownValueError } from "@pulumi/policy";
+
+/** Type tokens the rules look at (with the pre-v7 names where they differ). */
+export const TYPES = {
+  bucket: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
+  bucketSse: ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"],
+  bucketVersioning: ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2"],
+  bucketPab: ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"],
+  bucketPolicy: ["aws:s3/bucketPolicy:BucketPolicy"],
+  kmsKey: ["aws:kms/key:Key"],
+  endpointConfig: ["aws:sagemaker/endpointConfiguration:EndpointConfiguration"],
+  endpoint: ["aws:sagemaker/endpoint:Endpoint"],
+  model: ["aws:sagemaker/model:Model"],
+  stateMachine: ["aws:sfn/stateMachine:StateMachine"],
+  scalingTarget: ["aws:appautoscaling/target:Target"],
+  schedule: ["aws:scheduler/schedule:Schedule"],
+  eventRule: ["aws:cloudwatch/eventRule:EventRule"],
+  eventTarget: ["aws:cloudwatch/eventTarget:EventTarget"],
+  topic: ["aws:sns/topic:Topic"],
+  logGroup: ["aws:cloudwatch/logGroup:LogGroup"],
+  lambda: ["aws:lambda/function:Function"],
+  iamPolicyDocuments: ["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"],
+  iamRole: ["aws:iam/role:Role"],
+  iamAttachments: [
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    "aws:iam/policyAttachment:PolicyAttachment",
+  ],
+} as const;
+
+/** A resource validation that applies to some type tokens only (others: not applicable). */
+export function forTypes(types: readonly string[], validate: (props: Record<string, any>, args: ResourceValidationArgs, report: ReportViolation) => void): ResourceValidation {
+  return (args, report) => {
+    if (!types.includes(args.type)) args.notApplicable();
+    validate(args.props, args, report);
+  };
+}
+
+/** Parses a JSON document that a property holds as a string or an object. */
+export function parseDocument(value: unknown): any {
+  if (typeof value === "string") {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  return value;
+}
+
+export const asArray = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+
+/** A readable name for messages. */
+export function describe(args: { type: string; name: string }): string {
+  return `${args.type.split(":").pop()} "${args.name}"`;
+}
+
+/** Marks a value that is set but not known yet (an output of a resource still to be created). */
+export const UNKNOWN: unique symbol = Symbol("unknown until deployed");
+
+/**
+ * Reads a property that may be unknown during preview. Reading an unknown through the
+ * server's proxy throws and skips the whole policy ("can't run during preview"); a rule
+ * that only needs to know that a value is *set* (a KMS key given as another resource's
+ * ARN) reads it with this and still reaches a verdict at the first preview.
+ */
+export function read(obj: any, key: string): any {
+  try {
+    return obj?.[key];
+  } catch (e) {
+    if (e instanceof UnknownValueError) return UNKNOWN;
+    throw e;
+  }
+}

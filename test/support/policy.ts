@@ -1,0 +1,139 @@
+/**
+ * Runs the pack's rules the way the analyzer server does, in-process: resource
+ * policies per resource with its inputs, stack policies once with all resources;
+ * props wrapped in `unknownCheckingProxy`, config defaults from each `configSchema`,
+ * unknown values skipped with an advisory. (The gRPC path itself is tested separately
+ * against the real pack.)
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { EnforcementLevel, Policy, ResourceValidationPolicy, StackValidationPolicy, unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
+import { allPolicies } from "../../policies/rules";
+import { DeclaredResource } from "../../tools/mockEngine";
+
+/** The string the engine sends for an unknown value. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface Violation {
+  policy: string;
+  level: EnforcementLevel;
+  urn?: string;
+  message: string;
+}
+
+export interface Verdicts {
+  violations: Violation[];
+  /** Policies that could not run on some resource because a value was unknown. */
+  skippedUnknown: { policy: string; urn?: string }[];
+}
+
+class NotApplicable extends Error {}
+
+/** Replaces the SDK's unknown markers with the engine's unknown string, as the server receives them. */
+export function engineProps(value: unknown): any {
+  if (pulumi.Output.isInstance(value) || (value && typeof value === "object" && (value as any).constructor?.name === "Unknown") || pulumi.isUnknown?.(value)) return UNKNOWN;
+  if (Array.isArray(value)) return value.map(engineProps);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = engineProps(v);
+    return out;
+  }
+  return value;
+}
+
+function configFor(policy: Policy, overrides: Record<string, unknown> | undefined): any {
+  const defaults: Record<string, unknown> = {};
+  for (const [k, schema] of Object.entries(policy.configSchema?.properties ?? {})) if ("default" in schema) defaults[k] = (schema as any).default;
+  return { ...defaults, ...(overrides ?? {}) };
+}
+
+/** `--policy-pack-config` format: `{"all": "mandatory", "<policy>": "advisory" | {enforcementLevel, ...knobs}}`. */
+export type PackConfig = Record<string, unknown>;
+
+function levelAndKnobs(policy: Policy, packConfig: PackConfig): { level: EnforcementLevel; knobs?: Record<string, unknown> } {
+  const entry = packConfig[policy.name];
+  const all = packConfig.all as EnforcementLevel | { enforcementLevel?: EnforcementLevel } | undefined;
+  const allLevel = typeof all === "string" ? all : all?.enforcementLevel;
+  if (typeof entry === "string") return { level: entry as EnforcementLevel };
+  const { enforcementLevel, ...knobs } = (entry ?? {}) as { enforcementLevel?: EnforcementLevel };
+  return { level: enforcementLevel ?? allLevel ?? policy.enforcementLevel ?? "advisory", knobs };
+}
+
+const isStackPolicy = (p: Policy): p is StackValidationPolicy => "validateStack" in p;
+
+/** Runs one resource policy on one resource; returns its messages (empty when compliant or not applicable). */
+export function checkResource(policy: ResourceValidationPolicy, r: { type: string; name: string; urn?: string; props: Record<string, unknown> }, knobs?: Record<string, unknown>): string[] {
+  const messages: string[] = [];
+  const urn = r.urn ?? `urn:pulumi:test::test::${r.type}::${r.name}`;
+  const args: any = {
+    type: r.type,
+    name: r.name,
+    urn,
+    props: unknownCheckingProxy(engineProps(r.props)),
+    opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+    stackTags: new Map(),
+    isType: () => false,
+    asType: () => undefined,
+    getConfig: () => configFor(policy, knobs),
+    notApplicable: () => {
+      throw new NotApplicable();
+    },
+  };
+  for (const validate of [policy.validateResource].flat().filter(Boolean)) {
+    try {
+      validate!(args, (message: string) => messages.push(message));
+    } catch (e) {
+      if (e instanceof NotApplicable) return [];
+      throw e;
+    }
+  }
+  return messages;
+}
+
+export function checkStack(policy: StackValidationPolicy, resources: { type: string; name: string; urn: string; props: Record<string, unknown> }[], knobs?: Record<string, unknown>): { message: string; urn?: string }[] {
+  const out: { message: string; urn?: string }[] = [];
+  const args: any = {
+    resources: resources.map((r) => ({ ...r, props: unknownCheckingProxy(engineProps(r.props)), opts: {}, isType: () => false, asType: () => undefined, dependencies: [], propertyDependencies: {} })),
+    stackTags: new Map(),
+    getConfig: () => configFor(policy, knobs),
+    notApplicable: () => {
+      throw new NotApplicable();
+    },
+  };
+  try {
+    policy.validateStack(args, (message: string, urn?: string) => out.push({ message, urn }));
+  } catch (e) {
+    if (e instanceof NotApplicable) return [];
+    throw e;
+  }
+  return out;
+}
+
+/** All rules over a declared stack, as the engine would run them. */
+export function evaluatePack(resources: DeclaredResource[], packConfig: PackConfig = {}): Verdicts {
+  const custom = resources.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
+  const verdicts: Verdicts = { violations: [], skippedUnknown: [] };
+  for (const policy of allPolicies) {
+    const { level, knobs } = levelAndKnobs(policy, packConfig);
+    if (level === "disabled") continue;
+    if (isStackPolicy(policy)) {
+      try {
+        for (const v of checkStack(policy, custom.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })), knobs)) verdicts.violations.push({ policy: policy.name, level, ...v });
+      } catch (e) {
+        if (e instanceof UnknownValueError) verdicts.skippedUnknown.push({ policy: policy.name });
+        else throw e;
+      }
+      continue;
+    }
+    for (const r of custom) {
+      try {
+        for (const message of checkResource(policy as ResourceValidationPolicy, { ...r, props: r.inputs }, knobs)) verdicts.violations.push({ policy: policy.name, level, urn: r.urn, message });
+      } catch (e) {
+        if (e instanceof UnknownValueError) verdicts.skippedUnknown.push({ policy: policy.name, urn: r.urn });
+        else throw e;
+      }
+    }
+  }
+  return verdicts;
+}
+
+export const mandatory = (v: Verdicts) => v.violations.filter((x) => x.level === "mandatory");
