@@ -3,7 +3,7 @@
  * `@pulumi/aws`: rules match resources by type token, which keeps the pack fast to
  * start and independent of the provider version a program uses.
  */
-import { ResourceValidation, ResourceValidationArgs, ReportViolation, UnknownValueError } from "@pulumi/policy";
+import { PolicyConfigSchema, ResourceValidation, ResourceValidationArgs, ReportViolation, UnknownValueError } from "@pulumi/policy";
 
 /** Type tokens the rules look at (with the pre-v7 names where they differ). */
 export const TYPES = {
@@ -77,4 +77,15 @@ export function read(obj: any, key: string): any {
     if (e instanceof UnknownValueError) return UNKNOWN;
     throw e;
   }
+}
+
+/**
+ * The policy's config with its schema's defaults filled in. The Pulumi CLI fills
+ * them before `Configure`, but the analyzer server itself does not: a pack run by
+ * another host, or a policy missing from the config file, would otherwise see `{}`.
+ */
+export function configOf<T>(args: { getConfig<C extends object>(): C }, schema: PolicyConfigSchema | undefined): T {
+  const defaults: Record<string, unknown> = {};
+  for (const [k, s] of Object.entries(schema?.properties ?? {})) if ("default" in s) defaults[k] = (s as { default: unknown }).default;
+  return { ...defaults, ...(args.getConfig<Record<string, unknown>>() ?? {}) } as T;
 }

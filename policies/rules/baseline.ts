@@ -3,7 +3,7 @@
  * FullAccess policies, SageMaker network isolation where the config requires it.
  */
 import { ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
-import { asArray, describe, forTypes, parseDocument, read, TYPES, UNKNOWN } from "../lib/resources";
+import { asArray, configOf, describe, forTypes, parseDocument, read, TYPES, UNKNOWN } from "../lib/resources";
 import { sageMakerTasks } from "../lib/stateMachines";
 
 export const stateMachineLoggingTracing: ResourceValidationPolicy = {
@@ -105,7 +105,7 @@ export const sageMakerNetworkIsolation: ResourceValidationPolicy = {
     },
   },
   validateResource: forTypes([...TYPES.model, ...TYPES.stateMachine], (props, args, report) => {
-    const c = args.getConfig<IsolationConfig>();
+    const c = configOf<IsolationConfig>(args, sageMakerNetworkIsolation.configSchema);
     if (TYPES.model.includes(args.type as never)) {
       if (c.requireForModels && props.enableNetworkIsolation !== true) report(`${describe(args)} runs without network isolation; set enableNetworkIsolation: true.`);
       return;

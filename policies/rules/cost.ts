@@ -2,7 +2,7 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { CostOptions, estimateMonthlyCost, hourlyPrice } from "../cost/estimator";
 import { PRICE_TABLE_DATE } from "../cost/prices";
-import { describe, forTypes, TYPES } from "../lib/resources";
+import { configOf, describe, forTypes, TYPES } from "../lib/resources";
 import { instanceRequests, sageMakerTasks } from "../lib/stateMachines";
 
 const priceKnobs = {
@@ -30,7 +30,7 @@ export const monthlyCostLimit: StackValidationPolicy = {
     },
   },
   validateStack: (args, report) => {
-    const c = args.getConfig<MonthlyCostConfig>();
+    const c = configOf<MonthlyCostConfig>(args, monthlyCostLimit.configSchema);
     const estimate = estimateMonthlyCost(
       args.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.props })),
       c,
@@ -62,7 +62,7 @@ export const instanceHourlyLimit: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: { properties: { maxHourlyUsd: { type: "number", default: 5, minimum: 0, description: "Ceiling per instance-hour (USD)" }, ...priceKnobs } },
   validateResource: forTypes([...TYPES.endpointConfig, ...TYPES.stateMachine], (props, args, report) => {
-    const c = args.getConfig<HourlyConfig>();
+    const c = configOf<HourlyConfig>(args, instanceHourlyLimit.configSchema);
     const check = (type: unknown, where: string) => {
       if (typeof type !== "string") return;
       const price = hourlyPrice(type, c);

@@ -6,7 +6,7 @@
  */
 import { ResourceValidationPolicy, StackValidationPolicy, PolicyResource } from "@pulumi/policy";
 import { hasLocalNvmeStorage } from "../facts/instanceTypes";
-import { asArray, describe, forTypes, parseDocument, read, TYPES, UNKNOWN } from "../lib/resources";
+import { asArray, configOf, describe, forTypes, parseDocument, read, TYPES, UNKNOWN } from "../lib/resources";
 import { isSet, sageMakerTasks } from "../lib/stateMachines";
 
 /**
@@ -44,7 +44,7 @@ export const s3BucketProtection: StackValidationPolicy = {
     },
   },
   validateStack: (args, report) => {
-    const c = args.getConfig<{ requireVersioning: boolean; requireCustomerKey: boolean }>();
+    const c = configOf<{ requireVersioning: boolean; requireCustomerKey: boolean }>(args, s3BucketProtection.configSchema);
     const of = (types: readonly string[]) => args.resources.filter((r) => types.includes(r.type));
     const sse = of(TYPES.bucketSse);
     const pabs = of(TYPES.bucketPab);
@@ -111,7 +111,7 @@ export const endpointConfigKms: ResourceValidationPolicy = {
       if (isGiven(read(props, "kmsKeyArn"))) {
         report(`${describe(args)} sets kmsKeyArn, but variant ${nvme[0].variantName} runs on ${nvme[0].instanceType}, whose local NVMe storage is hardware-encrypted: CreateEndpointConfig rejects the key. Remove kmsKeyArn.`);
       }
-    } else if (!props.kmsKeyArn) {
+    } else if (!isGiven(read(props, "kmsKeyArn"))) {
       report(`${describe(args)} has no kmsKeyArn; set it to a customer-managed key (key or alias ARN).`);
     }
     const capture = props.dataCaptureConfig;
@@ -128,7 +128,7 @@ export const stateMachineSageMakerEncryption: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: { properties: { requireInterContainerEncryption: { type: "boolean", default: true } } },
   validateResource: forTypes(TYPES.stateMachine, (props, args, report) => {
-    const c = args.getConfig<{ requireInterContainerEncryption: boolean }>();
+    const c = configOf<{ requireInterContainerEncryption: boolean }>(args, stateMachineSageMakerEncryption.configSchema);
     let tasks;
     try {
       tasks = sageMakerTasks(props.definition);

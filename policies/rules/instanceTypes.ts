@@ -3,9 +3,9 @@
  * use, per use (hosting, training, processing), in endpoint configurations and in
  * every SageMaker task of a Step Functions definition.
  */
-import { ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
+import { PolicyConfigSchema, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
 import { HOSTING_INSTANCE_TYPES, PROCESSING_INSTANCE_TYPES, TRAINING_INSTANCE_TYPES, isGpuInstance, InstanceUse } from "../facts/instanceTypes";
-import { describe, forTypes, TYPES } from "../lib/resources";
+import { configOf, describe, forTypes, TYPES } from "../lib/resources";
 import { instanceRequests, InstanceRequest, sageMakerTasks } from "../lib/stateMachines";
 
 export interface InstanceTypeConfig {
@@ -20,7 +20,7 @@ export interface InstanceTypeConfig {
 
 const typeList = (description: string, defaults: readonly string[]) => ({ type: "array" as const, items: { type: "string" as const }, description, default: [...defaults] });
 
-const CONFIG_SCHEMA = {
+const CONFIG_SCHEMA: PolicyConfigSchema = {
   properties: {
     allowedHostingInstanceTypes: typeList("Instance types allowed for endpoint variants and transform jobs", HOSTING_INSTANCE_TYPES),
     allowedTrainingInstanceTypes: typeList("Instance types allowed for training and tuning jobs", TRAINING_INSTANCE_TYPES),
@@ -55,7 +55,7 @@ export const endpointInstanceTypes: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: CONFIG_SCHEMA,
   validateResource: forTypes(TYPES.endpointConfig, (props, args, report) => {
-    const c = args.getConfig<InstanceTypeConfig>();
+    const c = configOf<InstanceTypeConfig>(args, CONFIG_SCHEMA);
     for (const v of props.productionVariants ?? []) {
       if (v.serverlessConfig) continue;
       checkInstanceRequest({ use: "hosting", instanceType: v.instanceType, instanceCount: v.initialInstanceCount, where: `variant ${v.variantName}` }, c, describe(args), report);
@@ -70,7 +70,7 @@ export const stateMachineInstanceTypes: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: CONFIG_SCHEMA,
   validateResource: forTypes(TYPES.stateMachine, (props, args, report) => {
-    const c = args.getConfig<InstanceTypeConfig>();
+    const c = configOf<InstanceTypeConfig>(args, CONFIG_SCHEMA);
     let tasks;
     try {
       tasks = sageMakerTasks(props.definition);

@@ -1,0 +1,217 @@
+/**
+ * A client for a policy pack over Pulumi's Analyzer gRPC protocol, started exactly as
+ * the Pulumi CLI starts it (`@pulumi/pulumi/cmd/run-policy-pack` in the pack's
+ * directory, port read from stdout). Enforcement levels, config schemas, unknown
+ * values and remediation therefore behave as under `pulumi preview --policy-pack`.
+ */
+import { ChildProcess, spawn } from "child_process";
+import * as path from "path";
+import * as grpc from "@grpc/grpc-js";
+
+const PULUMI_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+// The proto modules of the SDK the pack itself uses, so message classes match.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const analyzerGrpc = require(path.join(PULUMI_DIR, "proto", "analyzer_grpc_pb.js"));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const analyzerPb = require(path.join(PULUMI_DIR, "proto", "analyzer_pb.js"));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const structPb = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [PULUMI_DIR] }));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const emptyPb = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [PULUMI_DIR] }));
+
+/** The string the engine sends for a value unknown during preview. */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export type Level = "advisory" | "mandatory" | "disabled" | "remediate";
+const LEVELS: Level[] = ["advisory", "mandatory", "disabled", "remediate"]; // proto enum order
+
+export interface PolicyInfo {
+  name: string;
+  description: string;
+  enforcementLevel: Level;
+  configSchema?: { properties: Record<string, any>; required?: string[] };
+  policyType: "resource" | "stack" | "unknown";
+}
+
+export interface PackInfo {
+  name: string;
+  version: string;
+  policies: PolicyInfo[];
+}
+
+export interface Diagnostic {
+  policy: string;
+  level: Level;
+  urn?: string;
+  message: string;
+  description: string;
+}
+
+export interface AnalyzedResource {
+  urn: string;
+  type: string;
+  name: string;
+  parent?: string;
+  props: Record<string, unknown>;
+}
+
+/** `--policy-pack-config` file contents. */
+export type PolicyPackConfigFile = Record<string, Level | ({ enforcementLevel?: Level } & Record<string, unknown>)>;
+
+export class AnalyzerError extends Error {}
+
+export class PolicyPackProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly client: any,
+    /** Milliseconds from spawn to the port on stdout. */
+    readonly startMs: number,
+  ) {}
+
+  /** Starts the pack in `packDir` as the CLI does and connects to it. */
+  static async start(packDir: string, timeoutMs = 60_000): Promise<PolicyPackProcess> {
+    const started = Date.now();
+    const runner = path.join(PULUMI_DIR, "cmd", "run-policy-pack");
+    const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (d) => (stderr += d));
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = "";
+      const timer = setTimeout(() => reject(new AnalyzerError(`policy pack in ${packDir} printed no port within ${timeoutMs} ms\n${stderr}`)), timeoutMs);
+      child.stdout!.on("data", (d) => {
+        out += d;
+        const m = /^(\d+)\s*$/m.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      });
+      child.on("exit", (code) => {
+        clearTimeout(timer);
+        reject(new AnalyzerError(`policy pack in ${packDir} exited (${code}) before printing its port:\n${stderr || out}`));
+      });
+    });
+    const client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    return new PolicyPackProcess(child, client, Date.now() - started);
+  }
+
+  private call<T>(method: string, request: unknown): Promise<T> {
+    return new Promise((resolve, reject) => this.client[method](request, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))));
+  }
+
+  async info(): Promise<PackInfo> {
+    const res: any = await this.call("getAnalyzerInfo", new emptyPb.Empty());
+    return {
+      name: res.getName(),
+      version: res.getVersion(),
+      policies: res.getPoliciesList().map((p: any) => ({
+        name: p.getName(),
+        description: p.getDescription(),
+        enforcementLevel: LEVELS[p.getEnforcementlevel()],
+        configSchema: p.getConfigschema() ? { properties: p.getConfigschema().getProperties()?.toJavaScript() ?? {}, required: p.getConfigschema().getRequiredList() } : undefined,
+        policyType: (["unknown", "resource", "stack"] as const)[p.getPolicyType()] ?? "unknown",
+      })),
+    };
+  }
+
+  /**
+   * Sends the policy config as the CLI does: the file's `all` level applied to every
+   * policy it does not set, knobs merged over the schema's defaults.
+   */
+  async configure(info: PackInfo, file: PolicyPackConfigFile = {}): Promise<Record<string, Level>> {
+    const req = new analyzerPb.ConfigureAnalyzerRequest();
+    const map = req.getPolicyconfigMap();
+    const all = file.all;
+    const allLevel = typeof all === "string" ? all : (all?.enforcementLevel as Level | undefined);
+    const levels: Record<string, Level> = {};
+    for (const p of info.policies) {
+      const entry = file[p.name];
+      const { enforcementLevel, ...knobs } = typeof entry === "string" ? { enforcementLevel: entry } : (entry ?? {});
+      const level = (enforcementLevel as Level | undefined) ?? allLevel ?? p.enforcementLevel;
+      levels[p.name] = level;
+      const defaults: Record<string, unknown> = {};
+      for (const [k, s] of Object.entries(p.configSchema?.properties ?? {})) if (s && "default" in s) defaults[k] = s.default;
+      const pc = new analyzerPb.PolicyConfig();
+      pc.setEnforcementlevel(LEVELS.indexOf(level));
+      pc.setProperties(structPb.Struct.fromJavaScript({ ...defaults, ...knobs }));
+      map.set(p.name, pc);
+    }
+    await this.call("configure", req);
+    return levels;
+  }
+
+  async configureStack(project: string, stack: string, dryRun: boolean): Promise<void> {
+    const req = new analyzerPb.AnalyzerStackConfigureRequest();
+    req.setProject(project);
+    req.setStack(stack);
+    req.setOrganization("organization");
+    req.setDryRun(dryRun);
+    await this.call("configureStack", req);
+  }
+
+  private resourceMessage<T>(Cls: any, r: AnalyzedResource): T {
+    const msg = new Cls();
+    msg.setType(r.type);
+    msg.setName(r.name);
+    msg.setUrn(r.urn);
+    msg.setProperties(structPb.Struct.fromJavaScript(toWire(r.props) as Record<string, unknown>));
+    const opts = new analyzerPb.AnalyzerResourceOptions();
+    if (r.parent) opts.setParent(r.parent);
+    msg.setOptions(opts);
+    if (r.parent && msg.setParent) msg.setParent(r.parent);
+    return msg;
+  }
+
+  /** Resource policies on one resource's inputs. */
+  async analyze(r: AnalyzedResource): Promise<Diagnostic[]> {
+    const res: any = await this.call("analyze", this.resourceMessage(analyzerPb.AnalyzeRequest, r));
+    return diagnostics(res);
+  }
+
+  /** Stack policies on all resources. */
+  async analyzeStack(resources: AnalyzedResource[]): Promise<Diagnostic[]> {
+    const req = new analyzerPb.AnalyzeStackRequest();
+    req.setResourcesList(resources.map((r) => this.resourceMessage(analyzerPb.AnalyzerResource, r)));
+    const res: any = await this.call("analyzeStack", req);
+    return diagnostics(res);
+  }
+
+  /** Remediations the pack proposes for a resource (policies at level remediate). */
+  async remediate(r: AnalyzedResource): Promise<{ policy: string; props: Record<string, unknown> }[]> {
+    const res: any = await this.call("remediate", this.resourceMessage(analyzerPb.AnalyzeRequest, r));
+    return res.getRemediationsList().map((x: any) => ({ policy: x.getPolicyname(), props: x.getProperties()?.toJavaScript() ?? {} }));
+  }
+
+  stop(): void {
+    this.client.close?.();
+    this.child.kill();
+  }
+}
+
+function diagnostics(res: any): Diagnostic[] {
+  return res.getDiagnosticsList().map((d: any) => {
+    const description: string = d.getDescription();
+    const raw: string = d.getMessage();
+    // The server prefixes each message with the policy's description.
+    const message = raw.startsWith(`${description}\n`) ? raw.slice(description.length + 1) : raw;
+    return { policy: d.getPolicyname(), level: LEVELS[d.getEnforcementlevel()], urn: d.getUrn() || undefined, message, description };
+  });
+}
+
+/**
+ * Plain JSON as the engine sends it: the SDK's unknown markers become the engine's
+ * unknown string, undefined members are dropped, assets become their path.
+ */
+export function toWire(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== "object") return value;
+  const ctor = (value as object).constructor?.name;
+  if (ctor === "Unknown" || ctor === "OutputImpl") return UNKNOWN_VALUE;
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : toWire(v)));
+  // Assets and archives: policies see that one is there, not its bytes.
+  if (/^(File|String|Remote)(Asset|Archive)$|^AssetArchive$/.test(ctor ?? "")) return `<${ctor}>`;
+  if (typeof (value as { then?: unknown }).then === "function") return UNKNOWN_VALUE;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toWire(v);
+  return out;
+}
