@@ -165,7 +165,8 @@ export class PolicyPackProcess {
   /** Resource policies on one resource's inputs. */
   async analyze(r: AnalyzedResource): Promise<Diagnostic[]> {
     const res: any = await this.call("analyze", this.resourceMessage(analyzerPb.AnalyzeRequest, r));
-    return diagnostics(res);
+    // The server leaves the URN out of per-resource diagnostics; the engine knows it.
+    return diagnostics(res).map((d) => ({ ...d, urn: d.urn ?? r.urn }));
   }
 
   /** Stack policies on all resources. */

@@ -110,7 +110,10 @@ export const sageMakerNetworkIsolation: ResourceValidationPolicy = {
       if (c.requireForModels && props.enableNetworkIsolation !== true) report(`${describe(args)} runs without network isolation; set enableNetworkIsolation: true.`);
       return;
     }
-    if (c.requireForJobs) checkTaskIsolation(props.definition, describe(args), report);
+    if (c.requireForJobs) {
+      const definition = props.definition; // outside checkTaskIsolation's try: unknowns must propagate
+      checkTaskIsolation(definition, describe(args), report);
+    }
   }),
 };
 

@@ -74,9 +74,11 @@ export const instanceHourlyLimit: ResourceValidationPolicy = {
       for (const v of props.productionVariants ?? []) check(v.instanceType, `variant ${v.variantName}`);
       return;
     }
+    // Read outside the try: an unknown definition must reach the server as such.
+    const definition = props.definition;
     let tasks;
     try {
-      tasks = sageMakerTasks(props.definition);
+      tasks = sageMakerTasks(definition);
     } catch {
       return;
     }

@@ -129,9 +129,11 @@ export const stateMachineSageMakerEncryption: ResourceValidationPolicy = {
   configSchema: { properties: { requireInterContainerEncryption: { type: "boolean", default: true } } },
   validateResource: forTypes(TYPES.stateMachine, (props, args, report) => {
     const c = configOf<{ requireInterContainerEncryption: boolean }>(args, stateMachineSageMakerEncryption.configSchema);
+    // Read outside the try: an unknown definition must reach the server as such.
+    const definition = props.definition;
     let tasks;
     try {
-      tasks = sageMakerTasks(props.definition);
+      tasks = sageMakerTasks(definition);
     } catch {
       return; // reported by the instance-type rule
     }

@@ -71,9 +71,11 @@ export const stateMachineInstanceTypes: ResourceValidationPolicy = {
   configSchema: CONFIG_SCHEMA,
   validateResource: forTypes(TYPES.stateMachine, (props, args, report) => {
     const c = configOf<InstanceTypeConfig>(args, CONFIG_SCHEMA);
+    // Read outside the try: an unknown definition must reach the server as such.
+    const definition = props.definition;
     let tasks;
     try {
-      tasks = sageMakerTasks(props.definition);
+      tasks = sageMakerTasks(definition);
     } catch {
       report(`${describe(args)}: the definition is not valid JSON, so its SageMaker tasks cannot be checked.`);
       return;
