@@ -14,6 +14,26 @@ const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForR
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 
+/**
+ * A program elsewhere on disk may carry its own copy of the Pulumi SDK; mocks set on
+ * ours would not reach it. Resolve the SDK and the AWS provider SDK from this project,
+ * so that every program runs against the one mocked runtime.
+ */
+const SHARED_PACKAGES = /^@pulumi\/(pulumi|aws)(\/.*)?$/;
+let resolverInstalled = false;
+function shareSdkWithPrograms(): void {
+  if (resolverInstalled) return;
+  resolverInstalled = true;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Module = require("module") as { _resolveFilename: (request: string, parent: unknown, ...rest: unknown[]) => string };
+  const original = Module._resolveFilename;
+  Module._resolveFilename = function (request: string, parent: unknown, ...rest: unknown[]) {
+    // Resolve as if this module asked: this project's copy.
+    if (SHARED_PACKAGES.test(request)) return original.call(this, request, module, ...rest.slice(0, 1));
+    return original.call(this, request, parent, ...rest);
+  };
+}
+
 /** One declared resource, as the engine (and the policy pack) would see it. */
 export interface DeclaredResource {
   urn: string;
@@ -88,6 +108,7 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
 
 /** Runs the program and returns what it declared; rejects with the program's error. */
 export async function runProgram(opts: RunOptions): Promise<RunResult> {
+  shareSdkWithPrograms();
   const region = (opts.config["aws:region"] ?? "us-east-1").replace(/"/g, "");
   const resources: DeclaredResource[] = [];
   const options = new Map<string, DeclaredResource["options"]>();
@@ -141,12 +162,18 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     return registerResource(req, cb);
   };
 
-  // A fresh copy of the program's own modules for every run (node_modules stay cached).
+  // A fresh copy of every module that is not a package (the program and whatever it
+  // imports from its repository), so that each run declares its resources again.
   const programDir = path.resolve(opts.programDir);
   for (const key of Object.keys(require.cache)) {
-    if (key.startsWith(programDir + path.sep) && !key.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[key];
+    if (!key.includes(`${path.sep}node_modules${path.sep}`) && key !== __filename) delete require.cache[key];
   }
 
+  // A failing program rejects more than one promise inside the SDK (the stack's own
+  // and those of its outputs); the first one is reported below, the others must not
+  // crash the process as unhandled.
+  const swallow = () => undefined;
+  process.on("unhandledRejection", swallow);
   let outputs: unknown;
   try {
     outputs = await pulumi.runtime.runInPulumiStack(async () => {
@@ -166,6 +193,10 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
   } catch (e) {
     await waitForRPCs().catch(() => undefined);
     throw new ProgramError(e instanceof Error ? e.message : String(e), resources);
+  } finally {
+    // Let pending rejections of this run surface before the listener goes.
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off("unhandledRejection", swallow);
   }
   await waitForRPCs();
   return { resources, outputs: (outputs ?? {}) as Record<string, unknown> };

@@ -1,0 +1,93 @@
+/**
+ * `npm run plan -- --stack <name> [--program <dir>] [--policy-config <file>]
+ *   [--first-preview] [--json | --markdown] [--compare <previous.json>]`
+ *
+ * Exit status: 0 no mandatory violation; 1 at least one; 2 usage, config or program error.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { Command, CommanderError } from "commander";
+import { buildPlan, PlanInputError } from "./plan";
+import { asPlan, comparePlans, PlanComparison } from "./compare";
+import { renderMarkdown, renderText } from "./render";
+
+const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+
+export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const program = new Command("plan")
+    .description("Offline plan of a Pulumi TypeScript program: resources, policy verdicts (real pack over the Analyzer protocol), estimated monthly cost, state machine diagrams. Needs no cloud account.")
+    .option("--stack <name>", "stack to plan", "dev")
+    .option("--program <dir>", "Pulumi TypeScript program (directory with Pulumi.yaml and Pulumi.<stack>.yaml)", PROJECT_DIR)
+    .option("--policy-pack <dir>", "policy pack directory", path.join(PROJECT_DIR, "policies"))
+    .option("--policy-config <file>", "policy pack config (--policy-pack-config format); default: <policy-pack>/config/<stack>.json when present")
+    .option("--first-preview", "simulate the first preview of a new stack (computed outputs unknown)", false)
+    .option("--json", "print one JSON object", false)
+    .option("--markdown", "print a pull-request comment", false)
+    .option("--compare <file>", "compare with an earlier --json plan")
+    .option("--quiet", "no progress on stderr", false)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  let opts;
+  try {
+    program.parse(argv, { from: "user" });
+    opts = program.opts<{ stack: string; program: string; policyPack: string; policyConfig?: string; firstPreview: boolean; json: boolean; markdown: boolean; compare?: string; quiet: boolean }>();
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    throw e;
+  }
+  if (opts.json && opts.markdown) {
+    io.stderr.write("plan: choose one of --json and --markdown\n");
+    return 2;
+  }
+  if (!/^[A-Za-z0-9_.-]+$/.test(opts.stack)) {
+    io.stderr.write(`plan: --stack "${opts.stack}" is not a stack name (letters, digits, _ . -)\n`);
+    return 2;
+  }
+  const policyPackDir = path.resolve(opts.policyPack);
+  let policyConfigFile = opts.policyConfig ? path.resolve(opts.policyConfig) : undefined;
+  if (!policyConfigFile) {
+    const byStack = path.join(policyPackDir, "config", `${opts.stack}.json`);
+    if (fs.existsSync(byStack)) policyConfigFile = byStack;
+  }
+  let previous;
+  if (opts.compare) {
+    try {
+      previous = asPlan(JSON.parse(fs.readFileSync(opts.compare, "utf8")), opts.compare);
+    } catch (e) {
+      io.stderr.write(`plan: --compare: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
+
+  const progress = opts.quiet ? undefined : (line: string) => io.stderr.write(`plan: ${line}\n`);
+  let plan;
+  try {
+    plan = await buildPlan({ stack: opts.stack, programDir: path.resolve(opts.program), policyPackDir, policyConfigFile, firstPreview: opts.firstPreview, progress });
+  } catch (e) {
+    if (e instanceof PlanInputError) {
+      io.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`plan: failed: ${(e as Error).stack ?? e}\n`);
+    return 2;
+  }
+  const comparison: PlanComparison | undefined = previous ? comparePlans(previous, plan) : undefined;
+  if (opts.json) io.stdout.write(JSON.stringify(comparison ? { ...plan, comparison } : plan, null, 2) + "\n");
+  else if (opts.markdown) io.stdout.write(renderMarkdown(plan, comparison));
+  else io.stdout.write(renderText(plan, comparison));
+  progress?.(`done in ${plan.timingsMs.total} ms: ${plan.summary.mandatory} mandatory violation(s)`);
+  return plan.summary.mandatory > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`plan: ${(e as Error).stack ?? e}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,83 @@
+/** Differences between two plans (for example the base branch's and the pull request's). */
+import { Plan, PlanResource, PlanViolation } from "./plan";
+
+export interface PropertyChange {
+  /** Dotted path, e.g. `productionVariants[0].instanceType`. */
+  path: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface PlanComparison {
+  added: { urn: string; type: string }[];
+  removed: { urn: string; type: string }[];
+  changed: { urn: string; type: string; changes: PropertyChange[] }[];
+  newViolations: PlanViolation[];
+  fixedViolations: PlanViolation[];
+  cost: { beforeUsd: number; afterUsd: number; deltaUsd: number; deltaPercent: number | null };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Leaf-level differences; JSON strings that hold documents (policies, definitions) are compared as documents. */
+export function diffValues(before: unknown, after: unknown, path = ""): PropertyChange[] {
+  const parse = (v: unknown) => {
+    if (typeof v === "string" && /^\s*[[{]/.test(v)) {
+      try {
+        return JSON.parse(v);
+      } catch {
+        return v;
+      }
+    }
+    return v;
+  };
+  const a = parse(before);
+  const b = parse(after);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const out: PropertyChange[] = [];
+    for (let i = 0; i < Math.max(a.length, b.length); i++) out.push(...diffValues(a[i], b[i], `${path}[${i}]`));
+    return out;
+  }
+  if (isObject(a) && isObject(b)) {
+    const out: PropertyChange[] = [];
+    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) out.push(...diffValues(a[k], b[k], path ? `${path}.${k}` : k));
+    return out;
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [{ path: path || "(value)", before: a, after: b }];
+}
+
+const violationKey = (v: PlanViolation) => `${v.policy}\u0000${v.urn ?? ""}\u0000${v.message}`;
+
+export function comparePlans(before: Pick<Plan, "resources" | "violations" | "cost">, after: Pick<Plan, "resources" | "violations" | "cost">): PlanComparison {
+  const byUrn = (rs: PlanResource[]) => new Map(rs.map((r) => [r.urn, r]));
+  const a = byUrn(before.resources);
+  const b = byUrn(after.resources);
+  const added = [...b.values()].filter((r) => !a.has(r.urn)).map((r) => ({ urn: r.urn, type: r.type }));
+  const removed = [...a.values()].filter((r) => !b.has(r.urn)).map((r) => ({ urn: r.urn, type: r.type }));
+  const changed = [...b.values()]
+    .filter((r) => a.has(r.urn))
+    .map((r) => ({ urn: r.urn, type: r.type, changes: diffValues(a.get(r.urn)!.props, r.props) }))
+    .filter((c) => c.changes.length > 0);
+  const beforeKeys = new Set(before.violations.map(violationKey));
+  const afterKeys = new Set(after.violations.map(violationKey));
+  const beforeUsd = before.cost.monthlyUsd;
+  const afterUsd = after.cost.monthlyUsd;
+  const deltaUsd = Math.round((afterUsd - beforeUsd) * 100) / 100;
+  return {
+    added,
+    removed,
+    changed,
+    newViolations: after.violations.filter((v) => !beforeKeys.has(violationKey(v))),
+    fixedViolations: before.violations.filter((v) => !afterKeys.has(violationKey(v))),
+    cost: { beforeUsd, afterUsd, deltaUsd, deltaPercent: beforeUsd === 0 ? null : Math.round((deltaUsd / beforeUsd) * 1000) / 10 },
+  };
+}
+
+/** Checks that a parsed file is a plan written by `--json`. */
+export function asPlan(value: unknown, file: string): Plan {
+  const v = value as Partial<Plan>;
+  if (!v || v.kind !== "ml-pipeline/offline-plan" || !Array.isArray(v.resources) || !Array.isArray(v.violations) || typeof v.cost?.monthlyUsd !== "number") {
+    throw new Error(`${file} is not a plan written by --json (expected kind "ml-pipeline/offline-plan" with resources, violations and cost)`);
+  }
+  return v as Plan;
+}

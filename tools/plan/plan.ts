@@ -1,0 +1,178 @@
+/**
+ * The offline plan: evaluates a Pulumi TypeScript program for one stack under the SDK's
+ * mock engine, runs the real policy pack over what it declares through the Analyzer
+ * gRPC protocol (as `pulumi preview --policy-pack` does), estimates its monthly cost and
+ * draws its state machines. A plan of what the program declares, not a diff against
+ * the cloud: nothing is read from or sent to AWS.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { runProgram, ProgramError, DeclaredResource } from "../mockEngine";
+import { readStackFiles } from "../stackFiles";
+import { AnalyzedResource, Diagnostic, PolicyPackConfigFile, PolicyPackProcess, toWire, UNKNOWN_VALUE } from "../analyzer";
+import { CostEstimate, CostOptions, estimateMonthlyCost } from "../../policies/cost/estimator";
+import { mermaid } from "../../workflow/diagram";
+
+export const PLAN_NOTE =
+  "Offline plan: what the program declares for this stack under Pulumi's mock engine, with the policy pack's verdicts and an estimated worst-case monthly cost. It is not a diff against the cloud: no AWS account or Pulumi state was read.";
+
+/** How unknown values (computed by the cloud at deploy time) appear in the plan. */
+export const COMPUTED = "<computed>";
+
+export interface PlanOptions {
+  stack: string;
+  /** Directory with Pulumi.yaml and Pulumi.<stack>.yaml. */
+  programDir: string;
+  /** Directory of the policy pack (PulumiPolicy.yaml). */
+  policyPackDir: string;
+  /** `--policy-pack-config` file; undefined: none. */
+  policyConfigFile?: string;
+  /** Simulate the first preview of a new stack (computed outputs unknown). */
+  firstPreview: boolean;
+  /** Progress lines (stderr in the CLI). */
+  progress?: (line: string) => void;
+}
+
+export interface PlanResource {
+  urn: string;
+  type: string;
+  name: string;
+  parent?: string;
+  /** Inputs as declared; values computed at deploy time read `<computed>`. */
+  props: Record<string, unknown>;
+}
+
+export interface PlanViolation {
+  policy: string;
+  level: string;
+  urn?: string;
+  message: string;
+}
+
+export interface Plan {
+  kind: "ml-pipeline/offline-plan";
+  version: 1;
+  note: string;
+  stack: string;
+  project: string;
+  program: string;
+  firstPreview: boolean;
+  policyPack: { name: string; version: string; config: string | null };
+  resources: PlanResource[];
+  violations: PlanViolation[];
+  cost: { monthlyUsd: number; currency: "USD"; estimate: true; lines: CostEstimate["lines"]; unpriced: CostEstimate["unpriced"] };
+  diagrams: { urn: string; mermaid: string }[];
+  summary: { resources: number; mandatory: number; advisory: number };
+  timingsMs: Record<string, number>;
+}
+
+/** A failure that is the user's to fix (exit status 2), with its message as is. */
+export class PlanInputError extends Error {}
+
+function planProps(value: unknown): any {
+  const wire = toWire(value);
+  const replace = (v: unknown): unknown => {
+    if (v === UNKNOWN_VALUE) return COMPUTED;
+    if (Array.isArray(v)) return v.map(replace);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replace(x)]));
+    return v;
+  };
+  return replace(wire);
+}
+
+/** Cost knobs from the policy config's `monthly-cost-limit` entry, so plan and policy agree. */
+function costOptions(config: PolicyPackConfigFile): CostOptions {
+  const entry = config["monthly-cost-limit"];
+  if (!entry || typeof entry === "string") return {};
+  const { enforcementLevel: _level, maxMonthlyUsd: _max, ...knobs } = entry as Record<string, unknown>;
+  void _level;
+  void _max;
+  return knobs as CostOptions;
+}
+
+export async function buildPlan(opts: PlanOptions): Promise<Plan> {
+  const progress = opts.progress ?? (() => undefined);
+  const timings: Record<string, number> = {};
+  const t0 = Date.now();
+  let files;
+  try {
+    files = readStackFiles(opts.programDir, opts.stack);
+  } catch (e) {
+    throw new PlanInputError((e as Error).message);
+  }
+  let policyConfig: PolicyPackConfigFile = {};
+  if (opts.policyConfigFile) {
+    try {
+      policyConfig = JSON.parse(fs.readFileSync(opts.policyConfigFile, "utf8"));
+    } catch (e) {
+      throw new PlanInputError(`cannot read the policy config ${opts.policyConfigFile}: ${(e as Error).message}`);
+    }
+  }
+
+  // Two cores: the pack starts while the program runs.
+  progress(`starting policy pack ${path.relative(process.cwd(), opts.policyPackDir) || "."} (as the Pulumi CLI starts it)`);
+  const packStarting = PolicyPackProcess.start(opts.policyPackDir);
+  packStarting.catch(() => undefined); // surfaced below; avoid an unhandled rejection meanwhile
+
+  progress(`evaluating ${files.project} for stack ${opts.stack} under the mock engine${opts.firstPreview ? " (first preview: computed outputs unknown)" : ""}`);
+  let declared: DeclaredResource[];
+  try {
+    const run = await runProgram({ programDir: opts.programDir, project: files.project, stack: opts.stack, config: files.config, firstPreview: opts.firstPreview });
+    declared = run.resources;
+  } catch (e) {
+    (await packStarting.catch(() => undefined))?.stop();
+    if (e instanceof ProgramError) throw new PlanInputError(e.message);
+    throw e;
+  }
+  timings.program = Date.now() - t0;
+
+  const pack = await packStarting;
+  timings.packStart = pack.startMs;
+  try {
+    const info = await pack.info();
+    await pack.configure(info, policyConfig);
+    await pack.configureStack(files.project, opts.stack, true);
+    const custom = declared.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
+    progress(`checking ${custom.length} resources against ${info.policies.length} policies over the Analyzer protocol`);
+    const analyzed: AnalyzedResource[] = custom.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, props: r.inputs }));
+    const t1 = Date.now();
+    const diagnostics: Diagnostic[] = (await Promise.all(analyzed.map((r) => pack.analyze(r)))).flat();
+    diagnostics.push(...(await pack.analyzeStack(analyzed)));
+    timings.policies = Date.now() - t1;
+
+    const resources: PlanResource[] = declared
+      .filter((r) => r.type !== "pulumi:pulumi:Stack")
+      .map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, props: planProps(r.inputs) }));
+    const cost = estimateMonthlyCost(
+      custom.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs })),
+      costOptions(policyConfig),
+    );
+    const diagrams = resources
+      .filter((r) => r.type === "aws:sfn/stateMachine:StateMachine" && typeof r.props.definition === "string" && r.props.definition !== COMPUTED)
+      .map((r) => ({ urn: r.urn, mermaid: mermaid(JSON.parse(r.props.definition as string)) }));
+    const violations = diagnostics.map((d) => ({ policy: d.policy, level: d.level, urn: d.urn, message: d.message }));
+    timings.total = Date.now() - t0;
+    return {
+      kind: "ml-pipeline/offline-plan",
+      version: 1,
+      note: PLAN_NOTE,
+      stack: opts.stack,
+      project: files.project,
+      program: path.relative(process.cwd(), opts.programDir) || ".",
+      firstPreview: opts.firstPreview,
+      policyPack: { name: info.name, version: info.version, config: opts.policyConfigFile ? path.relative(process.cwd(), opts.policyConfigFile) || opts.policyConfigFile : null },
+      resources,
+      violations,
+      cost: { monthlyUsd: cost.monthlyUsd, currency: "USD", estimate: true, lines: cost.lines, unpriced: cost.unpriced },
+      diagrams,
+      summary: {
+        resources: resources.length,
+        mandatory: violations.filter((v) => v.level === "mandatory").length,
+        advisory: violations.filter((v) => v.level === "advisory").length,
+      },
+      timingsMs: timings,
+    };
+  } finally {
+    pack.stop();
+  }
+}
