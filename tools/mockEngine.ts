@@ -187,7 +187,8 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
       });
       return undefined;
     });
-    const main = require(programDir);
+    // Trailing separator: resolve the directory (package.json main), never a sibling file named like it.
+    const main = require(programDir + path.sep);
     return { ...main };
     });
   } catch (e) {

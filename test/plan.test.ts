@@ -1,0 +1,125 @@
+/** The offline plan's CLI contract, end to end (program under mocks, real pack over gRPC). */
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main } from "../tools/plan/cli";
+import { Plan } from "../tools/plan/plan";
+import { PlanComparison } from "../tools/plan/compare";
+import { PROJECT_DIR } from "./support/stacks";
+
+const fixture = (name: string) => path.join(PROJECT_DIR, "test", "fixtures", name);
+
+async function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const io = { stdout: { write: (s: string) => ((stdout += s), true) }, stderr: { write: (s: string) => ((stderr += s), true) } } as any;
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+describe("offline plan CLI", function () {
+  this.timeout(120_000);
+  const plans: Record<string, Plan> = {};
+
+  for (const stack of ["dev", "prod"]) {
+    it(`${stack}: exits 0 with resources, no violations, a cost and the state machine diagram (--json)`, async () => {
+      const r = await plan("--stack", stack, "--json");
+      assert.equal(r.code, 0, r.stderr);
+      const p = (plans[stack] = JSON.parse(r.stdout) as Plan);
+      assert.equal(p.kind, "ml-pipeline/offline-plan");
+      assert.match(p.note, /not a diff against the cloud/);
+      assert.ok(p.resources.length >= 30);
+      for (const res of p.resources) for (const k of ["urn", "type", "name", "props"]) assert.ok(k in res, k);
+      assert.ok(p.resources.some((x) => x.type === "aws:sfn/stateMachine:StateMachine"));
+      assert.deepEqual(p.violations, []);
+      assert.equal(p.policyPack.config, `policies/config/${stack}.json`);
+      assert.ok(p.cost.monthlyUsd > 0);
+      assert.ok(p.cost.lines.every((l) => l.urn && typeof l.monthlyUsd === "number" && l.basis));
+      assert.equal(p.diagrams.length, 1);
+      assert.match(p.diagrams[0].mermaid, /^flowchart TD/);
+      assert.match(r.stderr, /plan: evaluating ml-pipeline for stack/, "progress on stderr");
+    });
+  }
+
+  it("prod costs more than dev (instances and a schedule against serverless and manual runs)", () => {
+    assert.ok(plans.prod.cost.monthlyUsd > 100 * plans.dev.cost.monthlyUsd);
+  });
+
+  it("a program with violations exits 1 and lists them in JSON", async () => {
+    const r = await plan("--program", fixture("unprotected-program"), "--stack", "test", "--policy-config", fixture("all-mandatory.json"), "--json", "--quiet");
+    assert.equal(r.code, 1);
+    const p = JSON.parse(r.stdout) as Plan;
+    assert.ok(p.summary.mandatory >= 10);
+    const v = p.violations.find((x) => x.policy === "kms-key-rotation")!;
+    assert.equal(v.level, "mandatory");
+    assert.match(v.urn!, /::no-rotation$/);
+    assert.match(v.message, /does not rotate/);
+  });
+
+  it("...and in Markdown, violations first", async () => {
+    const r = await plan("--program", fixture("unprotected-program"), "--stack", "test", "--policy-config", fixture("all-mandatory.json"), "--markdown", "--quiet");
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^<!-- ml-pipeline-plan:test -->\n### ❌ `test`: \d+ mandatory/);
+    assert.ok(r.stdout.indexOf("#### Policy violations") < r.stdout.indexOf("#### Estimated monthly cost"));
+    assert.match(r.stdout, /\| mandatory \| `kms-key-rotation` \| `no-rotation` \|/);
+  });
+
+  it("a bad stack config exits 2 with the clear message and nothing else", async () => {
+    const r = await plan("--program", fixture("bad-config"), "--stack", "dev", "--quiet");
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /^Invalid configuration for stack "dev" \(1 problem\); nothing was deployed:\n  - ml-pipeline:endpoint.instanceType = "ml.t3.medium": not a SageMaker hosting instance type/);
+    assert.ok(!/\n\s+at /.test(r.stderr), "no stack trace");
+  });
+
+  it("usage errors exit 2", async () => {
+    assert.equal((await plan("--json", "--markdown", "--quiet")).code, 2);
+    assert.equal((await plan("--no-such-flag")).code, 2);
+    assert.equal((await plan("--stack", "nope", "--quiet")).code, 2, "missing stack file");
+    const bad = path.join(os.tmpdir(), "not-a-plan.json");
+    fs.writeFileSync(bad, "{}");
+    const r = await plan("--compare", bad, "--quiet");
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /not a plan written by --json/);
+  });
+
+  it("--compare reports a changed instance type, an added resource and the cost delta", async () => {
+    const previous = path.join(os.tmpdir(), "prod-plan.json");
+    fs.writeFileSync(previous, JSON.stringify(plans.prod));
+    const r = await plan("--program", fixture("prod-variant"), "--stack", "prod", "--compare", previous, "--json", "--quiet");
+    assert.equal(r.code, 0, r.stderr);
+    const c = (JSON.parse(r.stdout) as Plan & { comparison: PlanComparison }).comparison;
+    assert.deepEqual(c.added.map((a) => a.type), ["aws:sns/topicSubscription:TopicSubscription"]);
+    assert.deepEqual(c.removed, []);
+    const ec = c.changed.find((x) => x.type === "aws:sagemaker/endpointConfiguration:EndpointConfiguration")!;
+    assert.deepEqual(ec.changes.find((ch) => ch.path === "productionVariants[0].instanceType"), { path: "productionVariants[0].instanceType", before: "ml.m5.large", after: "ml.m5.xlarge" });
+    assert.equal(c.cost.beforeUsd, plans.prod.cost.monthlyUsd);
+    assert.ok(c.cost.deltaUsd > 400, `${c.cost.deltaUsd}`);
+    assert.ok(c.cost.deltaPercent! > 90);
+    const md = await plan("--program", fixture("prod-variant"), "--stack", "prod", "--compare", previous, "--markdown", "--quiet");
+    assert.match(md.stdout, /vs base/);
+    assert.match(md.stdout, /`productionVariants\[0\]\.instanceType`: `"ml\.m5\.large"` → `"ml\.m5\.xlarge"`/);
+  });
+
+  it("--first-preview still reaches the instance-type and encryption verdicts", async () => {
+    const r = await plan("--program", fixture("unprotected-program"), "--stack", "test", "--policy-config", fixture("all-mandatory.json"), "--first-preview", "--json", "--quiet");
+    assert.equal(r.code, 1);
+    const p = JSON.parse(r.stdout) as Plan;
+    assert.equal(p.firstPreview, true);
+    const reached = new Set(p.violations.filter((v) => v.level === "mandatory").map((v) => v.policy));
+    for (const policy of ["stepfunctions-sagemaker-encryption", "sagemaker-endpoint-config-kms", "s3-bucket-encryption-and-access"]) assert.ok(reached.has(policy), policy);
+    const prod = await plan("--stack", "prod", "--first-preview", "--json", "--quiet");
+    const pp = JSON.parse(prod.stdout) as Plan;
+    assert.equal(prod.code, 0);
+    assert.deepEqual(pp.violations, [], "no advisory 'can't run during preview' either");
+    assert.ok(pp.resources.some((x) => x.props.arn === undefined));
+  });
+
+  it("runs as a command: `npm run plan` exits with the plan's status", () => {
+    const r = spawnSync("npm", ["run", "plan", "--silent", "--", "--stack", "dev", "--quiet"], { cwd: PROJECT_DIR, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Offline plan for ml-pipeline \/ dev/);
+  });
+});
