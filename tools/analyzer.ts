@@ -6,18 +6,29 @@
  */
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
-import * as grpc from "@grpc/grpc-js";
 
 const PULUMI_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-// The proto modules of the SDK the pack itself uses, so message classes match.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const analyzerGrpc = require(path.join(PULUMI_DIR, "proto", "analyzer_grpc_pb.js"));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const analyzerPb = require(path.join(PULUMI_DIR, "proto", "analyzer_pb.js"));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const structPb = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [PULUMI_DIR] }));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const emptyPb = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [PULUMI_DIR] }));
+
+/**
+ * gRPC and the SDK's proto modules, loaded on first use: the pack process is spawned
+ * before them, so that it starts while this process is still loading (two cores).
+ * They are the SDK's own copies, so message classes match the pack's.
+ */
+let protos: { grpc: typeof import("@grpc/grpc-js"); analyzerGrpc: any; analyzerPb: any; structPb: any; emptyPb: any } | undefined;
+function proto() {
+  if (!protos) {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    protos = {
+      grpc: require("@grpc/grpc-js"),
+      analyzerGrpc: require(path.join(PULUMI_DIR, "proto", "analyzer_grpc_pb.js")),
+      analyzerPb: require(path.join(PULUMI_DIR, "proto", "analyzer_pb.js")),
+      structPb: require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [PULUMI_DIR] })),
+      emptyPb: require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [PULUMI_DIR] })),
+    };
+    /* eslint-enable @typescript-eslint/no-require-imports */
+  }
+  return protos;
+}
 
 /** The string the engine sends for a value unknown during preview. */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -70,12 +81,20 @@ export class PolicyPackProcess {
 
   /** Starts the pack in `packDir` as the CLI does and connects to it. */
   static async start(packDir: string, timeoutMs = 60_000): Promise<PolicyPackProcess> {
+    return PolicyPackProcess.spawn(packDir, timeoutMs).connect();
+  }
+
+  /**
+   * Spawns the pack (`run-policy-pack 127.0.0.1:0 .` in its directory) and returns at
+   * once; `connect()` waits for the port it prints.
+   */
+  static spawn(packDir: string, timeoutMs = 60_000): { connect(): Promise<PolicyPackProcess>; kill(): void } {
     const started = Date.now();
     const runner = path.join(PULUMI_DIR, "cmd", "run-policy-pack");
     const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (d) => (stderr += d));
-    const port = await new Promise<number>((resolve, reject) => {
+    const port = new Promise<{ port: number; ms: number }>((resolve, reject) => {
       let out = "";
       const timer = setTimeout(() => reject(new AnalyzerError(`policy pack in ${packDir} printed no port within ${timeoutMs} ms\n${stderr}`)), timeoutMs);
       child.stdout!.on("data", (d) => {
@@ -83,7 +102,7 @@ export class PolicyPackProcess {
         const m = /^(\d+)\s*$/m.exec(out);
         if (m) {
           clearTimeout(timer);
-          resolve(Number(m[1]));
+          resolve({ port: Number(m[1]), ms: Date.now() - started });
         }
       });
       child.on("exit", (code) => {
@@ -91,8 +110,16 @@ export class PolicyPackProcess {
         reject(new AnalyzerError(`policy pack in ${packDir} exited (${code}) before printing its port:\n${stderr || out}`));
       });
     });
-    const client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    return new PolicyPackProcess(child, client, Date.now() - started);
+    port.catch(() => undefined); // reported by connect()
+    return {
+      connect: async () => {
+        const { port: p, ms } = await port;
+        const { grpc, analyzerGrpc } = proto();
+        const client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${p}`, grpc.credentials.createInsecure());
+        return new PolicyPackProcess(child, client, ms);
+      },
+      kill: () => child.kill(),
+    };
   }
 
   private call<T>(method: string, request: unknown): Promise<T> {
@@ -100,7 +127,7 @@ export class PolicyPackProcess {
   }
 
   async info(): Promise<PackInfo> {
-    const res: any = await this.call("getAnalyzerInfo", new emptyPb.Empty());
+    const res: any = await this.call("getAnalyzerInfo", new (proto().emptyPb.Empty)());
     return {
       name: res.getName(),
       version: res.getVersion(),
@@ -119,7 +146,7 @@ export class PolicyPackProcess {
    * policy it does not set, knobs merged over the schema's defaults.
    */
   async configure(info: PackInfo, file: PolicyPackConfigFile = {}): Promise<Record<string, Level>> {
-    const req = new analyzerPb.ConfigureAnalyzerRequest();
+    const req = new (proto().analyzerPb).ConfigureAnalyzerRequest();
     const map = req.getPolicyconfigMap();
     const all = file.all;
     const allLevel = typeof all === "string" ? all : (all?.enforcementLevel as Level | undefined);
@@ -131,9 +158,9 @@ export class PolicyPackProcess {
       levels[p.name] = level;
       const defaults: Record<string, unknown> = {};
       for (const [k, s] of Object.entries(p.configSchema?.properties ?? {})) if (s && "default" in s) defaults[k] = s.default;
-      const pc = new analyzerPb.PolicyConfig();
+      const pc = new (proto().analyzerPb).PolicyConfig();
       pc.setEnforcementlevel(LEVELS.indexOf(level));
-      pc.setProperties(structPb.Struct.fromJavaScript({ ...defaults, ...knobs }));
+      pc.setProperties(proto().structPb.Struct.fromJavaScript({ ...defaults, ...knobs }));
       map.set(p.name, pc);
     }
     await this.call("configure", req);
@@ -141,7 +168,7 @@ export class PolicyPackProcess {
   }
 
   async configureStack(project: string, stack: string, dryRun: boolean): Promise<void> {
-    const req = new analyzerPb.AnalyzerStackConfigureRequest();
+    const req = new (proto().analyzerPb).AnalyzerStackConfigureRequest();
     req.setProject(project);
     req.setStack(stack);
     req.setOrganization("organization");
@@ -154,8 +181,8 @@ export class PolicyPackProcess {
     msg.setType(r.type);
     msg.setName(r.name);
     msg.setUrn(r.urn);
-    msg.setProperties(structPb.Struct.fromJavaScript(toWire(r.props) as Record<string, unknown>));
-    const opts = new analyzerPb.AnalyzerResourceOptions();
+    msg.setProperties(proto().structPb.Struct.fromJavaScript(toWire(r.props) as Record<string, unknown>));
+    const opts = new (proto().analyzerPb).AnalyzerResourceOptions();
     if (r.parent) opts.setParent(r.parent);
     msg.setOptions(opts);
     if (r.parent && msg.setParent) msg.setParent(r.parent);
@@ -164,22 +191,22 @@ export class PolicyPackProcess {
 
   /** Resource policies on one resource's inputs. */
   async analyze(r: AnalyzedResource): Promise<Diagnostic[]> {
-    const res: any = await this.call("analyze", this.resourceMessage(analyzerPb.AnalyzeRequest, r));
+    const res: any = await this.call("analyze", this.resourceMessage(proto().analyzerPb.AnalyzeRequest, r));
     // The server leaves the URN out of per-resource diagnostics; the engine knows it.
     return diagnostics(res).map((d) => ({ ...d, urn: d.urn ?? r.urn }));
   }
 
   /** Stack policies on all resources. */
   async analyzeStack(resources: AnalyzedResource[]): Promise<Diagnostic[]> {
-    const req = new analyzerPb.AnalyzeStackRequest();
-    req.setResourcesList(resources.map((r) => this.resourceMessage(analyzerPb.AnalyzerResource, r)));
+    const req = new (proto().analyzerPb).AnalyzeStackRequest();
+    req.setResourcesList(resources.map((r) => this.resourceMessage(proto().analyzerPb.AnalyzerResource, r)));
     const res: any = await this.call("analyzeStack", req);
     return diagnostics(res);
   }
 
   /** Remediations the pack proposes for a resource (policies at level remediate). */
   async remediate(r: AnalyzedResource): Promise<{ policy: string; props: Record<string, unknown> }[]> {
-    const res: any = await this.call("remediate", this.resourceMessage(analyzerPb.AnalyzeRequest, r));
+    const res: any = await this.call("remediate", this.resourceMessage(proto().analyzerPb.AnalyzeRequest, r));
     return res.getRemediationsList().map((x: any) => ({ policy: x.getPolicyname(), props: x.getProperties()?.toJavaScript() ?? {} }));
   }
 

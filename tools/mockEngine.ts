@@ -21,6 +21,8 @@ export const MOCK_ACCOUNT_ID = "123456789012";
  */
 const SHARED_PACKAGES = /^@pulumi\/(pulumi|aws)(\/.*)?$/;
 let resolverInstalled = false;
+/** Modules loaded by program runs, reloaded by the next run. */
+const programModules = new Set<string>();
 function shareSdkWithPrograms(): void {
   if (resolverInstalled) return;
   resolverInstalled = true;
@@ -162,12 +164,13 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     return registerResource(req, cb);
   };
 
-  // A fresh copy of every module that is not a package (the program and whatever it
-  // imports from its repository), so that each run declares its resources again.
+  // Modules a previous run loaded (the program and what it imports from its
+  // repository) load afresh, so that each run declares its resources again. Modules
+  // loaded outside a run (this engine, its callers) and packages stay as they are.
+  for (const key of programModules) delete require.cache[key];
+  programModules.clear();
+  const loadedBefore = new Set(Object.keys(require.cache));
   const programDir = path.resolve(opts.programDir);
-  for (const key of Object.keys(require.cache)) {
-    if (!key.includes(`${path.sep}node_modules${path.sep}`) && key !== __filename) delete require.cache[key];
-  }
 
   // A failing program rejects more than one promise inside the SDK (the stack's own
   // and those of its outputs); the first one is reported below, the others must not
@@ -195,6 +198,9 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     await waitForRPCs().catch(() => undefined);
     throw new ProgramError(e instanceof Error ? e.message : String(e), resources);
   } finally {
+    for (const key of Object.keys(require.cache)) {
+      if (!loadedBefore.has(key) && !key.includes(`${path.sep}node_modules${path.sep}`)) programModules.add(key);
+    }
     // Let pending rejections of this run surface before the listener goes.
     await new Promise((resolve) => setImmediate(resolve));
     process.off("unhandledRejection", swallow);

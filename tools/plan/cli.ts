@@ -4,10 +4,12 @@
  *
  * Exit status: 0 no mandatory violation; 1 at least one; 2 usage, config or program error.
  */
+import "../compileCache"; // first: caches the compiled code of everything loaded after it
 import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
-import { buildPlan, PlanInputError } from "./plan";
+import { PolicyPackProcess } from "../analyzer";
+import { ensurePackBuilt, PlanInputError } from "./packBuild";
 import { asPlan, comparePlans, PlanComparison } from "./compare";
 import { renderMarkdown, renderText } from "./render";
 
@@ -63,7 +65,13 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   const progress = opts.quiet ? undefined : (line: string) => io.stderr.write(`plan: ${line}\n`);
   let plan;
   try {
-    plan = await buildPlan({ stack: opts.stack, programDir: path.resolve(opts.program), policyPackDir, policyConfigFile, firstPreview: opts.firstPreview, progress });
+    // Spawn the pack before loading the Pulumi SDK here: both processes load in parallel.
+    ensurePackBuilt(policyPackDir, progress ?? (() => undefined));
+    progress?.(`starting policy pack ${path.relative(process.cwd(), policyPackDir) || "."} (as the Pulumi CLI starts it)`);
+    const pack = PolicyPackProcess.spawn(policyPackDir);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { buildPlan } = require("./plan") as typeof import("./plan");
+    plan = await buildPlan({ stack: opts.stack, programDir: path.resolve(opts.program), policyPackDir, policyConfigFile, firstPreview: opts.firstPreview, progress, pack });
   } catch (e) {
     if (e instanceof PlanInputError) {
       io.stderr.write(`${e.message}\n`);

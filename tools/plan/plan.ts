@@ -10,6 +10,10 @@ import * as path from "path";
 import { runProgram, ProgramError, DeclaredResource } from "../mockEngine";
 import { readStackFiles } from "../stackFiles";
 import { AnalyzedResource, Diagnostic, PolicyPackConfigFile, PolicyPackProcess, toWire, UNKNOWN_VALUE } from "../analyzer";
+import { ensurePackBuilt, PlanInputError } from "./packBuild";
+
+export { PlanInputError };
+export type SpawnedPack = ReturnType<typeof PolicyPackProcess.spawn>;
 import { CostEstimate, CostOptions, estimateMonthlyCost } from "../../policies/cost/estimator";
 import { mermaid } from "../../workflow/diagram";
 
@@ -31,6 +35,8 @@ export interface PlanOptions {
   firstPreview: boolean;
   /** Progress lines (stderr in the CLI). */
   progress?: (line: string) => void;
+  /** The pack, if the caller spawned it already (to overlap its start with loading this module). */
+  pack?: SpawnedPack;
 }
 
 export interface PlanResource {
@@ -66,9 +72,6 @@ export interface Plan {
   timingsMs: Record<string, number>;
 }
 
-/** A failure that is the user's to fix (exit status 2), with its message as is. */
-export class PlanInputError extends Error {}
-
 function planProps(value: unknown): any {
   const wire = toWire(value);
   const replace = (v: unknown): unknown => {
@@ -92,6 +95,7 @@ function costOptions(config: PolicyPackConfigFile): CostOptions {
 
 export async function buildPlan(opts: PlanOptions): Promise<Plan> {
   const progress = opts.progress ?? (() => undefined);
+  if (!opts.pack) ensurePackBuilt(opts.policyPackDir, progress);
   const timings: Record<string, number> = {};
   const t0 = Date.now();
   let files;
@@ -110,9 +114,8 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
   }
 
   // Two cores: the pack starts while the program runs.
-  progress(`starting policy pack ${path.relative(process.cwd(), opts.policyPackDir) || "."} (as the Pulumi CLI starts it)`);
-  const packStarting = PolicyPackProcess.start(opts.policyPackDir);
-  packStarting.catch(() => undefined); // surfaced below; avoid an unhandled rejection meanwhile
+  if (!opts.pack) progress(`starting policy pack ${path.relative(process.cwd(), opts.policyPackDir) || "."} (as the Pulumi CLI starts it)`);
+  const spawned = opts.pack ?? PolicyPackProcess.spawn(opts.policyPackDir);
 
   progress(`evaluating ${files.project} for stack ${opts.stack} under the mock engine${opts.firstPreview ? " (first preview: computed outputs unknown)" : ""}`);
   let declared: DeclaredResource[];
@@ -120,13 +123,18 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
     const run = await runProgram({ programDir: opts.programDir, project: files.project, stack: opts.stack, config: files.config, firstPreview: opts.firstPreview });
     declared = run.resources;
   } catch (e) {
-    (await packStarting.catch(() => undefined))?.stop();
+    spawned.kill();
     if (e instanceof ProgramError) throw new PlanInputError(e.message);
     throw e;
   }
   timings.program = Date.now() - t0;
 
-  const pack = await packStarting;
+  let pack: PolicyPackProcess;
+  try {
+    pack = await spawned.connect();
+  } catch (e) {
+    throw new PlanInputError(`the policy pack did not start: ${(e as Error).message}`);
+  }
   timings.packStart = pack.startMs;
   try {
     const info = await pack.info();

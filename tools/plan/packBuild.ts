@@ -1,0 +1,34 @@
+/** Light helpers the CLI needs before it loads the Pulumi SDK. */
+import * as fs from "fs";
+import * as path from "path";
+import { spawnSync } from "child_process";
+
+/** A failure that is the user's to fix (exit status 2), with its message as is. */
+export class PlanInputError extends Error {}
+
+/**
+ * A TypeScript pack whose `main` is compiled JavaScript (this project's: built by
+ * `npm ci`, see package.json "prepare") is rebuilt when a source is newer than the
+ * build, so that the plan never runs stale rules.
+ */
+export function ensurePackBuilt(packDir: string, progress: (line: string) => void): void {
+  const pkgFile = path.join(packDir, "package.json");
+  const tsconfig = path.join(packDir, "tsconfig.json");
+  if (!fs.existsSync(pkgFile) || !fs.existsSync(tsconfig)) return;
+  const main = JSON.parse(fs.readFileSync(pkgFile, "utf8")).main;
+  if (typeof main !== "string" || !main.endsWith(".js")) return;
+  const mainFile = path.join(packDir, main);
+  const built = fs.existsSync(mainFile) ? fs.statSync(mainFile).mtimeMs : 0;
+  const newest = (dir: string): number =>
+    fs.readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
+      if (e.name === "node_modules" || e.name === "bin" || e.name.startsWith(".")) return m;
+      const p = path.join(dir, e.name);
+      return Math.max(m, e.isDirectory() ? newest(p) : e.name.endsWith(".ts") ? fs.statSync(p).mtimeMs : 0);
+    }, 0);
+  if (newest(packDir) <= built) return;
+  progress("policy pack sources are newer than its build; compiling");
+  const tsc = require.resolve("typescript/bin/tsc");
+  const r = spawnSync(process.execPath, [tsc, "-p", tsconfig], { encoding: "utf8" });
+  if (r.status !== 0) throw new PlanInputError(`the policy pack does not compile:\n${r.stdout}${r.stderr}`);
+}
+
