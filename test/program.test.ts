@@ -2,10 +2,7 @@
 import { strict as assert } from "assert";
 import { hasLocalNvmeStorage } from "../policies/facts/instanceTypes";
 import { ProgramError } from "../tools/mockEngine";
-import { json, runStack, StackRun, T } from "./support/stacks";
-
-type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource?: string | string[]; Condition?: Record<string, Record<string, unknown>>; Principal?: unknown };
-const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+import { actionsOf, json, runStack, StackRun, Statement, T } from "./support/stacks";
 
 describe("program under mocks", function () {
   const runs: Record<string, StackRun> = {};

@@ -1,11 +1,7 @@
 /** The workflow's resources under mocks, for dev and prod: roles, definition, logging, schedule. */
 import { strict as assert } from "assert";
 import aslValidator from "asl-validator";
-import { json, runStack, StackRun, T } from "./support/stacks";
-
-type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: string | string[]; Condition?: any };
-const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
-const statementsOf = (run: StackRun, policyName: string): Statement[] => json(run.named(policyName).inputs.policy).Statement;
+import { actionsOf as actions, json, runStack, StackRun, Statement, statementsOf, T } from "./support/stacks";
 
 describe("workflow resources under mocks", function () {
   const runs: Record<string, StackRun> = {};

@@ -14,6 +14,28 @@ const sagemakerArn = (spec: WorkflowSpec, resource: string) =>
 const syncRule = (spec: WorkflowSpec, jobKind: "Training" | "Processing") =>
   `arn:${spec.partition}:events:${spec.region}:${spec.accountId}:rule/StepFunctionsGetEventsForSageMaker${jobKind}JobsRule`;
 
+/**
+ * AWS's documented statements for a `create<Kind>Job.sync` integration: create,
+ * describe and stop on the job-name prefix (plus tagging), and the managed EventBridge
+ * rule through which Step Functions learns that the job ended.
+ */
+function syncJobStatements(spec: WorkflowSpec, kind: "Training" | "Processing", jobResource: string): PolicyStatement[] {
+  return [
+    {
+      Sid: `Run${kind}Jobs`,
+      Effect: "Allow",
+      Action: [`sagemaker:Create${kind}Job`, `sagemaker:Describe${kind}Job`, `sagemaker:Stop${kind}Job`, "sagemaker:AddTags", "sagemaker:ListTags"],
+      Resource: sagemakerArn(spec, jobResource),
+    },
+    {
+      Sid: `${kind}JobSyncRule`,
+      Effect: "Allow",
+      Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+      Resource: syncRule(spec, kind),
+    },
+  ];
+}
+
 export function stateMachineStatements(spec: WorkflowSpec): PolicyStatement[] {
   const prefix = spec.jobPrefix;
   const passRoles = [spec.training.roleArn, spec.endpoint.roleArn];
@@ -28,35 +50,11 @@ export function stateMachineStatements(spec: WorkflowSpec): PolicyStatement[] {
     });
   } else {
     passRoles.push(spec.preprocessing.roleArn);
-    statements.push(
-      {
-        Sid: "RunProcessingJobs",
-        Effect: "Allow",
-        Action: ["sagemaker:CreateProcessingJob", "sagemaker:DescribeProcessingJob", "sagemaker:StopProcessingJob", "sagemaker:AddTags", "sagemaker:ListTags"],
-        Resource: sagemakerArn(spec, `processing-job/${prefix}-pp-*`),
-      },
-      {
-        Sid: "ProcessingJobSyncRule",
-        Effect: "Allow",
-        Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
-        Resource: syncRule(spec, "Processing"),
-      },
-    );
+    statements.push(...syncJobStatements(spec, "Processing", `processing-job/${prefix}-pp-*`));
   }
 
   statements.push(
-    {
-      Sid: "RunTrainingJobs",
-      Effect: "Allow",
-      Action: ["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob", "sagemaker:AddTags", "sagemaker:ListTags"],
-      Resource: sagemakerArn(spec, `training-job/${prefix}-tr-*`),
-    },
-    {
-      Sid: "TrainingJobSyncRule",
-      Effect: "Allow",
-      Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
-      Resource: syncRule(spec, "Training"),
-    },
+    ...syncJobStatements(spec, "Training", `training-job/${prefix}-tr-*`),
     {
       Sid: "CreateModelsAndEndpointConfigs",
       Effect: "Allow",

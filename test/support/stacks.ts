@@ -79,3 +79,9 @@ export const T = {
   schedule: "aws:scheduler/schedule:Schedule",
   object: "aws:s3/bucketObjectv2:BucketObjectv2",
 } as const;
+
+/** An IAM statement as the tests read it back from a declared policy document. */
+export type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: string | string[]; Condition?: any; Principal?: unknown };
+export const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+/** The statements of the policy document a named resource declares. */
+export const statementsOf = (run: StackRun, resourceName: string): Statement[] => json(run.named(resourceName).inputs.policy).Statement;
