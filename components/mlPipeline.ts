@@ -15,6 +15,7 @@ import { Preprocessing } from "./preprocessing";
 import { Training } from "./training";
 import { PipelineStateMachine } from "./pipelineStateMachine";
 import { RetrainingSchedule } from "./retrainingSchedule";
+import { NewDataTrigger } from "./newDataTrigger";
 import { AwsContext } from "./shared/context";
 
 export interface MlPipelineArgs {
@@ -34,6 +35,8 @@ export class MlPipeline extends pulumi.ComponentResource {
   readonly workflow: PipelineStateMachine;
   /** Undefined when the stack's schedule is off (dev by default). */
   readonly schedule?: RetrainingSchedule;
+  /** Undefined unless `schedule.onNewData.enabled`. */
+  readonly newDataTrigger?: NewDataTrigger;
   /** Undefined until the config names a model artifact (bootstrap, see README). */
   readonly endpoint?: InferenceEndpoint;
 
@@ -154,6 +157,22 @@ export class MlPipeline extends pulumi.ComponentResource {
           tags,
         },
         { parent: this, dependsOn: [this.workflow] },
+      );
+    }
+
+    if (config.schedule.onNewData.enabled) {
+      this.newDataTrigger = new NewDataTrigger(
+        `${name}-new-data`,
+        {
+          ruleName: names.newDataRule,
+          roleName: names.newDataRole,
+          bucketName: names.bucket,
+          marker: config.schedule.onNewData.marker,
+          stateMachineArn: this.workflow.stateMachineArn,
+          context,
+          tags,
+        },
+        { parent: this, dependsOn: [this.data, this.workflow] },
       );
     }
 

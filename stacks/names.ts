@@ -19,6 +19,8 @@ export interface PhysicalNames {
   stateMachineRole: string;
   schedulerRole: string;
   schedule: string;
+  newDataRule: string;
+  newDataRole: string;
   topic: string;
   /** Prefix of every SageMaker job, model and endpoint config the workflow creates. */
   jobPrefix: string;
@@ -37,6 +39,8 @@ export function physicalNames(prefix: string, accountId: pulumi.Input<string>): 
     stateMachineRole: `${prefix}-pipeline-role`,
     schedulerRole: `${prefix}-schedule-role`,
     schedule: `${prefix}-retrain`,
+    newDataRule: `${prefix}-new-data`,
+    newDataRole: `${prefix}-new-data-role`,
     topic: `${prefix}-notifications`,
     jobPrefix: prefix,
   };

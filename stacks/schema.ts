@@ -212,6 +212,12 @@ export const scheduleSchema = z.strictObject({
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   }),
   timezone: z.string().regex(/^(UTC|[A-Za-z]+\/[A-Za-z_+-]+(\/[A-Za-z_+-]+)?)$/, { error: "expected an IANA time zone such as UTC or Europe/Berlin" }),
+  /** Also start a run when a marker object lands under raw/ (one run per marker, not per file). */
+  onNewData: z.strictObject({
+    enabled: z.boolean(),
+    /** Key suffix of the marker object, e.g. `_READY` matches `raw/2026-11-25/_READY`. */
+    marker: z.string().regex(/^[\w.-]{1,64}$/, { error: "expected 1-64 letters, digits, _ . or -" }),
+  }),
 });
 
 export const monitoringSchema = z.strictObject({

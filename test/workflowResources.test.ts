@@ -154,3 +154,28 @@ describe("workflow resources under mocks", function () {
     }
   });
 });
+
+describe("new-data trigger", () => {
+  it("is off by default", async () => {
+    const run = await runStack("prod");
+    assert.equal(run.ofType("aws:cloudwatch/eventRule:EventRule").length, 0);
+    assert.equal(run.ofType("aws:s3/bucketNotification:BucketNotification").length, 0);
+  });
+
+  it("when on, starts the pipeline once per marker object under raw/, through a role that may only start it", async () => {
+    const run = await runStack("dev", { "ml-pipeline:schedule": { onNewData: { enabled: true, marker: "_READY" } } });
+    assert.equal(run.one("aws:s3/bucketNotification:BucketNotification").inputs.eventbridge, true);
+    const pattern = JSON.parse(run.one("aws:cloudwatch/eventRule:EventRule").inputs.eventPattern as string);
+    assert.deepEqual(pattern.detail, { bucket: { name: ["ml-pipeline-dev-data-123456789012"] }, object: { key: [{ wildcard: "raw/*_READY" }] } });
+    assert.deepEqual(pattern["detail-type"], ["Object Created"]);
+    const target = run.one("aws:cloudwatch/eventTarget:EventTarget").inputs;
+    assert.equal(target.arn, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-dev-pipeline");
+    const statements = statementsOf(run, "ml-pipeline-new-data-role-policy");
+    assert.deepEqual(statements.map((s) => [s.Action, s.Resource]), [["states:StartExecution", "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-dev-pipeline"]]);
+    assert.deepEqual(json(run.named("ml-pipeline-new-data-role").inputs.assumeRolePolicy).Statement[0].Principal, { Service: "events.amazonaws.com" });
+  });
+
+  it("rejects a marker that is not a plain key suffix", async () => {
+    await assert.rejects(runStack("dev", { "ml-pipeline:schedule": { onNewData: { enabled: true, marker: "*" } } }), /ml-pipeline:schedule.onNewData.marker = "\*": expected 1-64 letters/);
+  });
+});

@@ -98,8 +98,6 @@ export function renderMarkdown(plan: Plan, comparison?: PlanComparison): string 
     }
     out.push("");
   } else {
-    const counts = new Map<string, number>();
-    for (const r of plan.resources) counts.set(typeName(r.type), (counts.get(typeName(r.type)) ?? 0) + 1);
     out.push("<details><summary>Resources</summary>", "", "```", ...resourceTree(plan.resources), "```", "</details>", "");
   }
   for (const d of plan.diagrams) out.push(`<details><summary>State machine <code>${short(d.urn)}</code></summary>`, "", "```mermaid", d.mermaid, "```", "</details>", "");

@@ -1,0 +1,82 @@
+/**
+ * NewDataTrigger: starts the pipeline when a marker object (for example
+ * `raw/2026-11-25/_READY`) is written under raw/. One run per marker rather than per
+ * file: a data drop of many files would otherwise start many concurrent trainings.
+ *
+ * S3 sends its events to EventBridge once the bucket's EventBridge notifications are
+ * on; this component declares that (a BucketNotification owns all of a bucket's
+ * notification settings, so declare no other for this bucket).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { DATA_PREFIXES } from "./dataBucket";
+import { AwsContext } from "./shared/context";
+import { assumeRolePolicy, policyDocument, toJson } from "./shared/iam";
+
+export interface NewDataTriggerArgs {
+  ruleName: string;
+  roleName: string;
+  /** The data bucket (its name is known before it exists). */
+  bucketName: pulumi.Input<string>;
+  /** Key suffix of the marker object under raw/. */
+  marker: string;
+  stateMachineArn: pulumi.Input<string>;
+  context: AwsContext;
+  tags: Record<string, string>;
+}
+
+/** The EventBridge pattern: Object Created in this bucket, key raw/…<marker>. */
+export function newDataEventPattern(bucketName: string, marker: string) {
+  return {
+    source: ["aws.s3"],
+    "detail-type": ["Object Created"],
+    detail: { bucket: { name: [bucketName] }, object: { key: [{ wildcard: `${DATA_PREFIXES.raw}*${marker}` }] } },
+  };
+}
+
+export class NewDataTrigger extends pulumi.ComponentResource {
+  readonly rule: aws.cloudwatch.EventRule;
+
+  constructor(name: string, args: NewDataTriggerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ml-pipeline:workflow:NewDataTrigger", name, {}, opts);
+    new aws.s3.BucketNotification(`${name}-bucket-events`, { bucket: args.bucketName, eventbridge: true }, { parent: this });
+
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        name: args.roleName,
+        description: "Lets EventBridge start the pipeline when new data is marked ready",
+        assumeRolePolicy: toJson(assumeRolePolicy("events.amazonaws.com", args.context.accountId)),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-role-policy`,
+      { role: role.id, policy: toJson(policyDocument({ Sid: "StartPipeline", Effect: "Allow", Action: "states:StartExecution", Resource: args.stateMachineArn })) },
+      { parent: this },
+    );
+    this.rule = new aws.cloudwatch.EventRule(
+      `${name}-rule`,
+      {
+        name: args.ruleName,
+        description: `Starts the pipeline when raw/…${args.marker} is written`,
+        eventPattern: pulumi.output(args.bucketName).apply((bucket) => JSON.stringify(newDataEventPattern(bucket, args.marker))),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-target`,
+      {
+        rule: this.rule.name,
+        arn: args.stateMachineArn,
+        roleArn: role.arn,
+        // The workflow ignores its input; the S3 event is passed for the execution history.
+        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ ruleName: this.rule.name });
+  }
+}
