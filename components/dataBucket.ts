@@ -155,8 +155,8 @@ export class DataBucket extends pulumi.ComponentResource {
         bucket: bucketId,
         rules: [
           {
-            // The alias ARN (S3 accepts it) is known before the key exists.
-            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.stackKey.aliasArn },
+            // S3 takes the key's alias (`alias/<name>`), which is known before the key exists.
+            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.stackKey.aliasName },
             // The bucket key cuts KMS requests (and their cost) by orders of magnitude.
             bucketKeyEnabled: true,
           },

@@ -21,7 +21,7 @@ describe("program under mocks", function () {
       it("is encrypted with the stack's customer-managed key (SSE-KMS, bucket key)", () => {
         const rule = (runs[stack].one(T.sse).inputs.rules as any[])[0];
         assert.equal(rule.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
-        assert.match(rule.applyServerSideEncryptionByDefault.kmsMasterKeyId, /^arn:aws:kms:/);
+        assert.equal(rule.applyServerSideEncryptionByDefault.kmsMasterKeyId, `alias/ml-pipeline-${stack}-data`);
         assert.equal(rule.bucketKeyEnabled, true);
       });
 
