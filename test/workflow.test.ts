@@ -113,6 +113,8 @@ for (const stack of ["dev", "prod"]) {
         const update = (definition.States.UpdateEndpoint as TaskState).Parameters as any;
         assert.equal(update.DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.Type, "CANARY");
         assert.deepEqual(update.DeploymentConfig.AutoRollbackConfiguration.Alarms.map((a: any) => a.AlarmName).sort(), ["ml-pipeline-prod-endpoint-invocation-5xx", "ml-pipeline-prod-endpoint-model-latency"]);
+        assert.equal(update.RetainAllVariantProperties, true, "a deploy keeps the capacity autoscaling reached");
+        assert.deepEqual(update.ExcludeRetainedVariantProperties, [{ VariantPropertyType: "DataCaptureConfig" }]);
       }
       assert.equal((definition.States.UpdateEndpoint as TaskState).Parameters!.EndpointName, `ml-pipeline-${stack}-endpoint`);
     });
