@@ -109,7 +109,7 @@ describe("offline plan CLI", function () {
     const p = JSON.parse(r.stdout) as Plan;
     assert.equal(p.firstPreview, true);
     const reached = new Set(p.violations.filter((v) => v.level === "mandatory").map((v) => v.policy));
-    for (const policy of ["stepfunctions-sagemaker-encryption", "sagemaker-endpoint-config-kms", "s3-bucket-encryption-and-access"]) assert.ok(reached.has(policy), policy);
+    for (const policy of ["sagemaker-job-encryption", "sagemaker-endpoint-config-kms", "s3-bucket-encryption-and-access"]) assert.ok(reached.has(policy), policy);
     const prod = await plan("--stack", "prod", "--first-preview", "--json", "--quiet");
     const pp = JSON.parse(prod.stdout) as Plan;
     assert.equal(prod.code, 0);

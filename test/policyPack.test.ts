@@ -31,10 +31,10 @@ const UNPROTECTED_EXPECTED = [
   "lambda-environment-kms",
   "s3-bucket-encryption-and-access",
   "sagemaker-endpoint-config-kms",
+  "sagemaker-job-encryption",
   "sagemaker-network-isolation",
   "sns-topic-kms",
   "stepfunctions-logging-tracing",
-  "stepfunctions-sagemaker-encryption",
 ];
 
 describe("policy pack over this project's stacks", () => {
@@ -53,7 +53,7 @@ describe("policy pack over this project's stacks", () => {
     for (const firstPreview of [false, true]) {
       const run = await runStack("prod", { "ml-pipeline:training": { instanceType: "ml.p3.2xlarge" } }, firstPreview);
       const v = mandatory(evaluatePack(run.resources, packConfig("prod")));
-      assert.deepEqual(policiesOf(v), ["stepfunctions-sagemaker-instance-types"]);
+      assert.deepEqual(policiesOf(v), ["sagemaker-job-instance-types"]);
       assert.match(v[0].message, /state Train \(createTrainingJob\) ResourceConfig: ml\.p3\.2xlarge is a GPU instance/);
     }
   });
@@ -63,7 +63,7 @@ describe("policy pack over this project's stacks", () => {
       "ml-pipeline:endpoint": { modelDataKey: "artifacts/m/model.tar.gz", instanceType: "ml.p3.8xlarge", initialInstanceCount: 40, autoscaling: { minCapacity: 40, maxCapacity: 40 } },
     });
     const v = mandatory(evaluatePack(run.resources, packConfig("prod")));
-    assert.deepEqual(policiesOf(v), ["instance-hourly-price-limit", "monthly-cost-limit", "sagemaker-endpoint-instance-types", "stepfunctions-sagemaker-instance-types"]);
+    assert.deepEqual(policiesOf(v), ["instance-hourly-price-limit", "monthly-cost-limit", "sagemaker-endpoint-instance-types", "sagemaker-job-instance-types"]);
     const cost = v.find((x) => x.policy === "monthly-cost-limit")!;
     assert.match(cost.message, /exceeds maxMonthlyUsd \$1500/);
     assert.ok(v.some((x) => /40 instances exceed maxInstanceCount 10/.test(x.message)));
@@ -77,7 +77,7 @@ describe("policy pack over this project's stacks", () => {
   it("...and the verdicts are reached at its first preview too, except where a value is only known after deploy", async () => {
     const verdicts = evaluatePack(await unprotectedProgram(true), { all: "mandatory" });
     const reached = policiesOf(mandatory(verdicts));
-    for (const p of ["stepfunctions-sagemaker-encryption", "sagemaker-endpoint-config-kms", "kms-key-rotation", "s3-bucket-encryption-and-access", "sns-topic-kms"]) assert.ok(reached.includes(p), p);
+    for (const p of ["sagemaker-job-encryption", "sagemaker-endpoint-config-kms", "kms-key-rotation", "s3-bucket-encryption-and-access", "sns-topic-kms"]) assert.ok(reached.includes(p), p);
   });
 
   it("disabled policies are skipped and levels follow the config file", async () => {

@@ -1,7 +1,7 @@
 /** Each rule on its own: a compliant resource passes; each way to break it is reported, naming resource, value and fix. */
 import { strict as assert } from "assert";
-import { endpointInstanceTypes, stateMachineInstanceTypes } from "../policies/rules/instanceTypes";
-import { endpointConfigKms, kmsKeyRotation, lambdaEnvironmentKms, logGroupKms, s3BucketProtection, snsTopicKms, stateMachineSageMakerEncryption } from "../policies/rules/encryption";
+import { endpointInstanceTypes, jobInstanceTypes } from "../policies/rules/instanceTypes";
+import { endpointConfigKms, kmsKeyRotation, lambdaEnvironmentKms, logGroupKms, s3BucketProtection, snsTopicKms, jobEncryption } from "../policies/rules/encryption";
 import { instanceHourlyLimit, monthlyCostLimit } from "../policies/rules/cost";
 import { iamNoManagedFullAccess, iamNoWildcardActions, iamPassRoleRestricted, sageMakerNetworkIsolation, stateMachineLoggingTracing } from "../policies/rules/baseline";
 import { estimateMonthlyCost } from "../policies/cost/estimator";
@@ -63,9 +63,9 @@ describe("rule: sagemaker-endpoint-instance-types", () => {
   });
 });
 
-describe("rule: stepfunctions-sagemaker-instance-types", () => {
+describe("rule: sagemaker-job-instance-types", () => {
   it("passes allowed types in every SageMaker task", () => {
-    assert.deepEqual(checkResource(stateMachineInstanceTypes, stateMachine({ Train: trainingTask({}) })), []);
+    assert.deepEqual(checkResource(jobInstanceTypes, stateMachine({ Train: trainingTask({}) })), []);
   });
   it("finds tasks with and without .sync, via aws-sdk, and nested in Parallel and Map", () => {
     const bad = { InstanceType: "ml.t2.medium" };
@@ -75,7 +75,7 @@ describe("rule: stepfunctions-sagemaker-instance-types", () => {
       C: { Type: "Parallel", Branches: [{ StartAt: "D", States: { D: trainingTask(bad) } }], End: true },
       E: { Type: "Map", ItemProcessor: { StartAt: "F", States: { F: trainingTask(bad) } }, End: true },
     };
-    const messages = checkResource(stateMachineInstanceTypes, stateMachine(defs));
+    const messages = checkResource(jobInstanceTypes, stateMachine(defs));
     assert.equal(messages.length, 4);
     assert.ok(messages.some((m) => /state C\/D \(createTrainingJob\) ResourceConfig: training instance type ml\.t2\.medium is not allowed/.test(m)));
     assert.ok(messages.some((m) => /state E\/F/.test(m)));
@@ -87,7 +87,7 @@ describe("rule: stepfunctions-sagemaker-instance-types", () => {
       H: { Type: "Task", Resource: "arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync", Parameters: { TrainingJobDefinition: { ResourceConfig: { InstanceType: "ml.p3.2xlarge", InstanceCount: 40 } } }, Next: "E" },
       E: { Type: "Task", Resource: "arn:aws:states:::sagemaker:createEndpointConfig", Parameters: { ProductionVariants: [{ InstanceType: "ml.t3.medium", InitialInstanceCount: 1 }] }, End: true },
     };
-    const m = checkResource(stateMachineInstanceTypes, stateMachine(states));
+    const m = checkResource(jobInstanceTypes, stateMachine(states));
     assert.ok(m.some((x) => /state P \(createProcessingJob\).*processing instance type ml\.t2\.medium/.test(x)));
     assert.ok(m.some((x) => /state T \(createTransformJob\).*hosting instance type ml\.t3\.medium/.test(x)));
     assert.ok(m.some((x) => /state H .*ml\.p3\.2xlarge is a GPU instance/.test(x)));
@@ -97,10 +97,39 @@ describe("rule: stepfunctions-sagemaker-instance-types", () => {
   it("reports an instance type set at run time, which cannot be checked", () => {
     const task = trainingTask({});
     (task.Parameters.ResourceConfig as any) = { "InstanceType.$": "$.type", InstanceCount: 1 };
-    assert.match(checkResource(stateMachineInstanceTypes, stateMachine({ Train: task }))[0], /set at run time .* write it as a literal/);
+    assert.match(checkResource(jobInstanceTypes, stateMachine({ Train: task }))[0], /set at run time .* write it as a literal/);
   });
   it("does not apply to other resource types", () => {
-    assert.deepEqual(checkResource(stateMachineInstanceTypes, { type: "aws:s3/bucket:Bucket", name: "b", props: {} }), []);
+    assert.deepEqual(checkResource(jobInstanceTypes, { type: "aws:s3/bucket:Bucket", name: "b", props: {} }), []);
+  });
+});
+
+describe("native aws:sagemaker TrainingJob resources", () => {
+  const job = (resourceConfig: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    type: "aws:sagemaker/trainingJob:TrainingJob",
+    name: "nightly",
+    props: {
+      trainingJobName: "nightly",
+      roleArn: "arn:aws:iam::1:role/r",
+      resourceConfig: { instanceType: "ml.m5.large", instanceCount: 1, volumeSizeInGb: 30, volumeKmsKeyId: UNKNOWN, ...resourceConfig },
+      outputDataConfig: { s3OutputPath: "s3://b/o", kmsKeyId: "alias/k" },
+      enableInterContainerTrafficEncryption: true,
+      enableNetworkIsolation: true,
+      stoppingCondition: { maxRuntimeInSeconds: 3600 },
+      ...extra,
+    },
+  });
+  it("a compliant job passes every job rule, with the volume key unknown until deploy", () => {
+    for (const rule of [jobInstanceTypes, jobEncryption, sageMakerNetworkIsolation, instanceHourlyLimit]) assert.deepEqual(checkResource(rule, job({})), [], rule.name);
+  });
+  it("is held to the same instance-type, encryption and isolation rules as jobs in definitions", () => {
+    assert.match(checkResource(jobInstanceTypes, job({ instanceType: "ml.t2.medium" }))[0], /^TrainingJob "nightly" ResourceConfig: training instance type ml\.t2\.medium is not allowed/);
+    const enc = checkResource(jobEncryption, job({ volumeKmsKeyId: undefined }, { outputDataConfig: { s3OutputPath: "s3://b" }, enableInterContainerTrafficEncryption: false }));
+    assert.equal(enc.length, 3);
+    assert.match(enc[0], /^TrainingJob "nightly": ResourceConfig\.VolumeKmsKeyId is missing/);
+    assert.match(checkResource(jobEncryption, job({ instanceType: "ml.g5.xlarge" }))[0], /VolumeKmsKeyId must be absent for ml\.g5\.xlarge/);
+    assert.match(checkResource(sageMakerNetworkIsolation, job({}, { enableNetworkIsolation: false }))[0], /TrainingJob "nightly": set EnableNetworkIsolation: true/);
+    assert.match(checkResource(instanceHourlyLimit, job({ instanceType: "ml.p3.16xlarge" }))[0], /TrainingJob "nightly" ResourceConfig: ml\.p3\.16xlarge costs about/);
   });
 });
 
@@ -156,20 +185,20 @@ describe("rule: sagemaker-endpoint-config-kms", () => {
   });
 });
 
-describe("rule: stepfunctions-sagemaker-encryption", () => {
+describe("rule: sagemaker-job-encryption", () => {
   it("passes a fully encrypted training task (volume key given as a path)", () => {
-    assert.deepEqual(checkResource(stateMachineSageMakerEncryption, stateMachine({ Train: trainingTask({}) })), []);
+    assert.deepEqual(checkResource(jobEncryption, stateMachine({ Train: trainingTask({}) })), []);
   });
   it("reports missing volume key, output key and inter-container encryption", () => {
     const task = trainingTask({ "VolumeKmsKeyId.$": undefined }, { OutputDataConfig: { S3OutputPath: "s3://b" }, EnableInterContainerTrafficEncryption: false });
-    const m = checkResource(stateMachineSageMakerEncryption, stateMachine({ Train: task }));
+    const m = checkResource(jobEncryption, stateMachine({ Train: task }));
     assert.ok(m.some((x) => /ResourceConfig\.VolumeKmsKeyId is missing/.test(x)));
     assert.ok(m.some((x) => /OutputDataConfig\.KmsKeyId is missing/.test(x)));
     assert.ok(m.some((x) => /EnableInterContainerTrafficEncryption: true/.test(x)));
   });
   it("requires the volume key to be absent on local-NVMe types", () => {
-    assert.match(checkResource(stateMachineSageMakerEncryption, stateMachine({ Train: trainingTask({ InstanceType: "ml.g5.xlarge" }) }))[0], /VolumeKmsKeyId must be absent for ml\.g5\.xlarge/);
-    assert.deepEqual(checkResource(stateMachineSageMakerEncryption, stateMachine({ Train: trainingTask({ InstanceType: "ml.g5.xlarge", "VolumeKmsKeyId.$": undefined }) })), []);
+    assert.match(checkResource(jobEncryption, stateMachine({ Train: trainingTask({ InstanceType: "ml.g5.xlarge" }) }))[0], /VolumeKmsKeyId must be absent for ml\.g5\.xlarge/);
+    assert.deepEqual(checkResource(jobEncryption, stateMachine({ Train: trainingTask({ InstanceType: "ml.g5.xlarge", "VolumeKmsKeyId.$": undefined }) })), []);
   });
 });
 
@@ -230,7 +259,7 @@ describe("rule: sagemaker-network-isolation", () => {
     assert.match(checkResource(sageMakerNetworkIsolation, model)[0], /Model "m" runs without network isolation/);
     assert.deepEqual(checkResource(sageMakerNetworkIsolation, model, { requireForModels: false }), []);
     const m = checkResource(sageMakerNetworkIsolation, stateMachine({ Train: trainingTask({}, { EnableNetworkIsolation: false }) }));
-    assert.match(m[0], /state Train: set EnableNetworkIsolation: true/);
+    assert.match(m[0], /state Train \(createTrainingJob\): set EnableNetworkIsolation: true/);
   });
 });
 
@@ -267,6 +296,6 @@ describe("rules: cost", () => {
   it("caps the hourly price per instance", () => {
     assert.deepEqual(checkResource(instanceHourlyLimit, endpointConfig({ instanceType: "ml.p3.2xlarge" })), [], "3.825 is under the default 5");
     assert.match(checkResource(instanceHourlyLimit, endpointConfig({ instanceType: "ml.p3.2xlarge" }), { maxHourlyUsd: 1 })[0], /above maxHourlyUsd \$1; choose a smaller type/);
-    assert.match(checkResource(instanceHourlyLimit, stateMachine({ Train: trainingTask({ InstanceType: "ml.p3.16xlarge" }) }))[0], /state Train ResourceConfig: ml\.p3\.16xlarge costs about/);
+    assert.match(checkResource(instanceHourlyLimit, stateMachine({ Train: trainingTask({ InstanceType: "ml.p3.16xlarge" }) }))[0], /state Train \(createTrainingJob\) ResourceConfig: ml\.p3\.16xlarge costs about/);
   });
 });

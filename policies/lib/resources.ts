@@ -17,6 +17,7 @@ export const TYPES = {
   endpoint: ["aws:sagemaker/endpoint:Endpoint"],
   model: ["aws:sagemaker/model:Model"],
   stateMachine: ["aws:sfn/stateMachine:StateMachine"],
+  trainingJob: ["aws:sagemaker/trainingJob:TrainingJob"],
   scalingTarget: ["aws:appautoscaling/target:Target"],
   schedule: ["aws:scheduler/schedule:Schedule"],
   eventRule: ["aws:cloudwatch/eventRule:EventRule"],

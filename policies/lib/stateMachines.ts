@@ -7,6 +7,8 @@
  * iterators). No other scanner reads these: the jobs are not Pulumi resources.
  */
 
+import { read } from "./resources";
+
 export type SageMakerApi = "createTrainingJob" | "createProcessingJob" | "createTransformJob" | "createHyperParameterTuningJob" | "createEndpointConfig";
 
 /** One instance pool a task asks for. */
@@ -100,6 +102,53 @@ export function maxRuntimeSeconds(task: SageMakerTask): number | undefined {
 /** Maximum training jobs a tuning job starts. */
 export function maxTuningJobs(task: SageMakerTask): number {
   return task.parameters.HyperParameterTuningJobConfig?.ResourceLimits?.MaxNumberOfTrainingJobs ?? 1;
+}
+
+/**
+ * A native `aws:sagemaker/trainingJob:TrainingJob` resource (a job Pulumi itself
+ * starts) as a task in the API's member names, so that the checks written for
+ * definitions apply to it unchanged. Values unknown at preview stay "set".
+ */
+export function nativeTrainingJobTask(props: Record<string, any>): SageMakerTask {
+  const rc = props.resourceConfig ?? {};
+  const volumeKey = read(rc, "volumeKmsKeyId");
+  const outputKey = props.outputDataConfig ? read(props.outputDataConfig, "kmsKeyId") : undefined;
+  return {
+    state: "(resource)",
+    api: "createTrainingJob",
+    sync: true,
+    parameters: {
+      ResourceConfig: { InstanceType: rc.instanceType, InstanceCount: rc.instanceCount, ...(volumeKey !== undefined ? { VolumeKmsKeyId: volumeKey } : {}) },
+      OutputDataConfig: outputKey !== undefined ? { KmsKeyId: outputKey } : {},
+      EnableInterContainerTrafficEncryption: props.enableInterContainerTrafficEncryption,
+      EnableNetworkIsolation: props.enableNetworkIsolation,
+      StoppingCondition: { MaxRuntimeInSeconds: props.stoppingCondition?.maxRuntimeInSeconds },
+    },
+  };
+}
+
+/** A state machine definition that is not JSON: its tasks cannot be read. */
+export const INVALID_DEFINITION = "invalid-definition" as const;
+
+/**
+ * The SageMaker jobs a resource runs: the tasks of a state machine's definition, or the
+ * native training job itself. A value unknown during preview throws the server's
+ * UnknownValueError, which rules must let through (the server turns it into an
+ * advisory); only a definition that is not JSON is caught here.
+ */
+export function jobsOf(type: string, props: Record<string, any>): SageMakerTask[] | typeof INVALID_DEFINITION {
+  if (type === "aws:sagemaker/trainingJob:TrainingJob") return [nativeTrainingJobTask(props)];
+  const definition = props.definition;
+  try {
+    return sageMakerTasks(definition);
+  } catch {
+    return INVALID_DEFINITION;
+  }
+}
+
+/** How a job is named in messages: the resource, and the state inside a definition. */
+export function jobSubject(resource: string, task: SageMakerTask): string {
+  return task.state === "(resource)" ? resource : `${resource} state ${task.state} (${task.api})`;
 }
 
 /** Number of states in a definition, for transition cost. */

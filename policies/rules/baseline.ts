@@ -4,7 +4,7 @@
  */
 import { ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
 import { asArray, configOf, describe, forTypes, parseDocument, read, TYPES, UNKNOWN } from "../lib/resources";
-import { sageMakerTasks } from "../lib/stateMachines";
+import { INVALID_DEFINITION, jobsOf, jobSubject } from "../lib/stateMachines";
 
 export const stateMachineLoggingTracing: ResourceValidationPolicy = {
   name: "stepfunctions-logging-tracing",
@@ -79,24 +79,20 @@ interface IsolationConfig {
   requireForJobs: boolean;
 }
 
-function checkTaskIsolation(definition: unknown, where: string, report: ReportViolation): void {
-  let tasks;
-  try {
-    tasks = sageMakerTasks(definition);
-  } catch {
-    return;
-  }
+function checkJobIsolation(type: string, props: Record<string, any>, resource: string, report: ReportViolation): void {
+  const tasks = jobsOf(type, props);
+  if (tasks === INVALID_DEFINITION) return;
   for (const t of tasks) {
     const p = t.parameters;
-    if (t.api === "createTrainingJob" && p.EnableNetworkIsolation !== true) report(`${where} state ${t.state}: set EnableNetworkIsolation: true on the training job.`);
-    if (t.api === "createProcessingJob" && p.NetworkConfig?.EnableNetworkIsolation !== true) report(`${where} state ${t.state}: set NetworkConfig.EnableNetworkIsolation: true on the processing job.`);
+    if (t.api === "createTrainingJob" && p.EnableNetworkIsolation !== true) report(`${jobSubject(resource, t)}: set EnableNetworkIsolation: true on the training job.`);
+    if (t.api === "createProcessingJob" && p.NetworkConfig?.EnableNetworkIsolation !== true) report(`${jobSubject(resource, t)}: set NetworkConfig.EnableNetworkIsolation: true on the processing job.`);
   }
 }
 
 export const sageMakerNetworkIsolation: ResourceValidationPolicy = {
   name: "sagemaker-network-isolation",
   description:
-    "SageMaker models (requireForModels) and training/processing jobs in Step Functions definitions (requireForJobs) run with network isolation. Turn requireForModels off for stacks that serve from serverless endpoints, which do not support isolation. Counterpart: Checkov CKV_AWS_370-style isolation checks.",
+    "SageMaker models (requireForModels) and training/processing jobs (in Step Functions definitions, or native TrainingJob resources: requireForJobs) run with network isolation. Turn requireForModels off for stacks that serve from serverless endpoints, which do not support isolation. Counterpart: Checkov CKV_AWS_370-style isolation checks.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -104,16 +100,13 @@ export const sageMakerNetworkIsolation: ResourceValidationPolicy = {
       requireForJobs: { type: "boolean", default: true },
     },
   },
-  validateResource: forTypes([...TYPES.model, ...TYPES.stateMachine], (props, args, report) => {
+  validateResource: forTypes([...TYPES.model, ...TYPES.stateMachine, ...TYPES.trainingJob], (props, args, report) => {
     const c = configOf<IsolationConfig>(args, sageMakerNetworkIsolation.configSchema);
     if (TYPES.model.includes(args.type as never)) {
       if (c.requireForModels && props.enableNetworkIsolation !== true) report(`${describe(args)} runs without network isolation; set enableNetworkIsolation: true.`);
       return;
     }
-    if (c.requireForJobs) {
-      const definition = props.definition; // outside checkTaskIsolation's try: unknowns must propagate
-      checkTaskIsolation(definition, describe(args), report);
-    }
+    if (c.requireForJobs) checkJobIsolation(args.type, props, describe(args), report);
   }),
 };
 

@@ -3,7 +3,7 @@ import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy"
 import { CostOptions, estimateMonthlyCost, hourlyPrice } from "../cost/estimator";
 import { PRICE_TABLE_DATE } from "../cost/prices";
 import { configOf, describe, forTypes, TYPES } from "../lib/resources";
-import { instanceRequests, sageMakerTasks } from "../lib/stateMachines";
+import { instanceRequests, INVALID_DEFINITION, jobsOf, jobSubject } from "../lib/stateMachines";
 
 const priceKnobs = {
   prices: { type: "object" as const, additionalProperties: { type: "number" as const }, default: {}, description: "USD/hour overrides or additions to the price table, by instance type" },
@@ -58,10 +58,10 @@ interface HourlyConfig {
 
 export const instanceHourlyLimit: ResourceValidationPolicy = {
   name: "instance-hourly-price-limit",
-  description: "No SageMaker instance (endpoint variant, or job in a Step Functions definition) costs more per hour than maxHourlyUsd.",
+  description: "No SageMaker instance (endpoint variant, job in a Step Functions definition, native training job) costs more per hour than maxHourlyUsd.",
   enforcementLevel: "mandatory",
   configSchema: { properties: { maxHourlyUsd: { type: "number", default: 5, minimum: 0, description: "Ceiling per instance-hour (USD)" }, ...priceKnobs } },
-  validateResource: forTypes([...TYPES.endpointConfig, ...TYPES.stateMachine], (props, args, report) => {
+  validateResource: forTypes([...TYPES.endpointConfig, ...TYPES.stateMachine, ...TYPES.trainingJob], (props, args, report) => {
     const c = configOf<HourlyConfig>(args, instanceHourlyLimit.configSchema);
     const check = (type: unknown, where: string) => {
       if (typeof type !== "string") return;
@@ -74,15 +74,9 @@ export const instanceHourlyLimit: ResourceValidationPolicy = {
       for (const v of props.productionVariants ?? []) check(v.instanceType, `variant ${v.variantName}`);
       return;
     }
-    // Read outside the try: an unknown definition must reach the server as such.
-    const definition = props.definition;
-    let tasks;
-    try {
-      tasks = sageMakerTasks(definition);
-    } catch {
-      return;
-    }
-    for (const t of tasks) for (const r of instanceRequests(t)) check(r.instanceType, `state ${t.state} ${r.where}`);
+    const tasks = jobsOf(args.type, props);
+    if (tasks === INVALID_DEFINITION) return;
+    for (const t of tasks) for (const r of instanceRequests(t)) check(r.instanceType, `${jobSubject("", t).trim()} ${r.where}`.trim());
   }),
 };
 

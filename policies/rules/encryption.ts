@@ -7,7 +7,7 @@
 import { ResourceValidationPolicy, StackValidationPolicy, PolicyResource } from "@pulumi/policy";
 import { hasLocalNvmeStorage } from "../facts/instanceTypes";
 import { asArray, configOf, describe, forTypes, parseDocument, read, TYPES, UNKNOWN } from "../lib/resources";
-import { isSet, sageMakerTasks } from "../lib/stateMachines";
+import { INVALID_DEFINITION, isSet, jobsOf, jobSubject } from "../lib/stateMachines";
 
 /**
  * AWS-managed keys do not count as customer keys. They are always written as literal
@@ -121,24 +121,18 @@ export const endpointConfigKms: ResourceValidationPolicy = {
   }),
 };
 
-export const stateMachineSageMakerEncryption: ResourceValidationPolicy = {
-  name: "stepfunctions-sagemaker-encryption",
+export const jobEncryption: ResourceValidationPolicy = {
+  name: "sagemaker-job-encryption",
   description:
-    "SageMaker tasks in Step Functions definitions encrypt job volumes with KMS (VolumeKmsKeyId; absent for local-NVMe types, which the API rejects), encrypt outputs (OutputDataConfig / ProcessingOutputConfig / TransformOutput KmsKeyId), encrypt inter-container traffic, and created endpoint configs set KmsKeyId (same NVMe exception). No other scanner sees these jobs.",
+    "SageMaker jobs (tasks in Step Functions definitions, native TrainingJob resources) encrypt job volumes with KMS (VolumeKmsKeyId; absent for local-NVMe types, which the API rejects), encrypt outputs (OutputDataConfig / ProcessingOutputConfig / TransformOutput KmsKeyId), encrypt inter-container traffic, and created endpoint configs set KmsKeyId (same NVMe exception). No other scanner sees these jobs.",
   enforcementLevel: "mandatory",
   configSchema: { properties: { requireInterContainerEncryption: { type: "boolean", default: true } } },
-  validateResource: forTypes(TYPES.stateMachine, (props, args, report) => {
-    const c = configOf<{ requireInterContainerEncryption: boolean }>(args, stateMachineSageMakerEncryption.configSchema);
-    // Read outside the try: an unknown definition must reach the server as such.
-    const definition = props.definition;
-    let tasks;
-    try {
-      tasks = sageMakerTasks(definition);
-    } catch {
-      return; // reported by the instance-type rule
-    }
+  validateResource: forTypes([...TYPES.stateMachine, ...TYPES.trainingJob], (props, args, report) => {
+    const c = configOf<{ requireInterContainerEncryption: boolean }>(args, jobEncryption.configSchema);
+    const tasks = jobsOf(args.type, props);
+    if (tasks === INVALID_DEFINITION) return; // reported by the instance-type rule
     for (const t of tasks) {
-      const where = `${describe(args)} state ${t.state} (${t.api})`;
+      const where = jobSubject(describe(args), t);
       const p = t.parameters;
       const volume = (rc: any, path: string) => {
         if (!rc) return;
@@ -214,7 +208,7 @@ export const encryptionPolicies = [
   s3BucketProtection,
   kmsKeyRotation,
   endpointConfigKms,
-  stateMachineSageMakerEncryption,
+  jobEncryption,
   snsTopicKms,
   logGroupKms,
   lambdaEnvironmentKms,

@@ -6,7 +6,7 @@
 import { PolicyConfigSchema, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
 import { HOSTING_INSTANCE_TYPES, PROCESSING_INSTANCE_TYPES, TRAINING_INSTANCE_TYPES, isGpuInstance, InstanceUse } from "../facts/instanceTypes";
 import { configOf, describe, forTypes, TYPES } from "../lib/resources";
-import { instanceRequests, InstanceRequest, sageMakerTasks } from "../lib/stateMachines";
+import { instanceRequests, InstanceRequest, INVALID_DEFINITION, jobsOf, jobSubject } from "../lib/stateMachines";
 
 export interface InstanceTypeConfig {
   allowedHostingInstanceTypes: string[];
@@ -63,27 +63,23 @@ export const endpointInstanceTypes: ResourceValidationPolicy = {
   }),
 };
 
-export const stateMachineInstanceTypes: ResourceValidationPolicy = {
-  name: "stepfunctions-sagemaker-instance-types",
+export const jobInstanceTypes: ResourceValidationPolicy = {
+  name: "sagemaker-job-instance-types",
   description:
-    "Every SageMaker task in a Step Functions definition (createTrainingJob, createProcessingJob, createTransformJob, createHyperParameterTuningJob, createEndpointConfig; .sync or not; optimized or aws-sdk) uses allowed instance types for its use, literal, GPUs only where allowed, at most maxInstanceCount.",
+    "Every SageMaker job uses allowed instance types for its use (training, processing, hosting), written literally, GPUs only where allowed, at most maxInstanceCount: the tasks of Step Functions definitions (createTrainingJob, createProcessingJob, createTransformJob, createHyperParameterTuningJob, createEndpointConfig; .sync or not; optimized or aws-sdk) and native aws:sagemaker TrainingJob resources.",
   enforcementLevel: "mandatory",
   configSchema: CONFIG_SCHEMA,
-  validateResource: forTypes(TYPES.stateMachine, (props, args, report) => {
+  validateResource: forTypes([...TYPES.stateMachine, ...TYPES.trainingJob], (props, args, report) => {
     const c = configOf<InstanceTypeConfig>(args, CONFIG_SCHEMA);
-    // Read outside the try: an unknown definition must reach the server as such.
-    const definition = props.definition;
-    let tasks;
-    try {
-      tasks = sageMakerTasks(definition);
-    } catch {
+    const tasks = jobsOf(args.type, props);
+    if (tasks === INVALID_DEFINITION) {
       report(`${describe(args)}: the definition is not valid JSON, so its SageMaker tasks cannot be checked.`);
       return;
     }
     for (const task of tasks) {
-      for (const req of instanceRequests(task)) checkInstanceRequest(req, c, `${describe(args)} state ${task.state} (${task.api})`, report);
+      for (const req of instanceRequests(task)) checkInstanceRequest(req, c, jobSubject(describe(args), task), report);
     }
   }),
 };
 
-export const instanceTypePolicies = [endpointInstanceTypes, stateMachineInstanceTypes];
+export const instanceTypePolicies = [endpointInstanceTypes, jobInstanceTypes];
