@@ -36,7 +36,7 @@ const pipeline = new MlPipeline(project, {
 
 export const bucketName = pipeline.data.bucketName;
 export const kmsKeyArn = pipeline.data.keyArn;
-/** Undefined until `endpoint.modelDataKey` is set (see README, "Day one"). */
+/** The endpoint's name; `endpointDeclared` says whether Pulumi declares it yet (README, "Day one"). */
 export const endpointName = pipeline.endpoint?.endpointName ?? pipeline.names.endpoint;
 export const endpointDeclared = pipeline.endpoint !== undefined;
 export const stateMachineArn = pipeline.workflow.stateMachineArn;
