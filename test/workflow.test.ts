@@ -3,6 +3,7 @@ import { strict as assert } from "assert";
 import aslValidator from "asl-validator";
 import { hasLocalNvmeStorage, INSTANCE_TYPES_BY_USE } from "../policies/facts/instanceTypes";
 import { TaskState } from "../workflow/asl";
+import { mermaid } from "../workflow/diagram";
 import { awsError, definitionFor, Handler, runLocally, specFor } from "./support/workflow";
 
 const metric = (value: number) => [{ MetricName: "validation:auc", Value: value, Timestamp: "2026-11-25T00:00:00Z" }];
@@ -277,5 +278,20 @@ describe("workflow executed locally", () => {
     const p = (definitionFor("prod", { training: { instanceType: "ml.g5.xlarge" } }).States.Train as TaskState).Parameters as any;
     assert.equal(p.ResourceConfig["VolumeKmsKeyId.$"], undefined);
     assert.ok(p.OutputDataConfig.KmsKeyId, "outputs stay encrypted");
+  });
+});
+
+describe("workflow diagram", () => {
+  it("draws every state once and every transition of the definition", () => {
+    const definition = definitionFor("prod");
+    const text = mermaid(definition as any);
+    assert.match(text, /^flowchart TD\n/);
+    for (const [name, state] of Object.entries(definition.States)) {
+      assert.equal(text.split("\n").filter((l) => new RegExp(`^  ${name}[\\[\\(\\{]`).test(l)).length, 1, `node ${name}`);
+      if ("Next" in state && state.Next) assert.ok(text.includes(`  ${name} --> ${state.Next}`), `${name} → ${state.Next}`);
+      if (state.Type === "Choice") assert.ok(text.includes(`  ${name} -->|default| ${state.Default}`), `${name} default`);
+    }
+    assert.ok(text.includes("  Train -.->|States.ALL| NotifyFailure"));
+    assert.ok(text.includes("  FindEndpoint -.->|SageMaker.ValidationException| CreateEndpoint"));
   });
 });
