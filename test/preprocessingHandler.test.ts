@@ -69,3 +69,28 @@ describe("preprocessing: handler", () => {
     await assert.rejects(makeHandler(store)({ bucket: "b", inputPrefix: "raw/", outputPrefix: "raw/" }), /must be under processed\//);
   });
 });
+
+describe("preprocessing: the Processing-job script agrees with the Lambda", function () {
+  const python = require("child_process").spawnSync("python3", ["--version"]).status === 0;
+  it("splits the same rows into the same train and validation sets (python3)", function () {
+    if (!python) this.skip(); // the machine kinds this project runs on ship python3; say so if one does not
+    const fs = require("fs");
+    const os = require("os");
+    const path = require("path");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "preprocess-"));
+    fs.mkdirSync(path.join(dir, "in", "batch"), { recursive: true });
+    const texts = [csv(300), "label,f1,f2\n1,,2\n0,x,1\n1,5,6\n1,inf,2\n0,0x10,1\n1,1e-3,.5\n"];
+    texts.forEach((t, i) => fs.writeFileSync(path.join(dir, "in", "batch", `part-${i}.csv`), t));
+    const r = require("child_process").spawnSync("python3", [path.join(__dirname, "..", "preprocessing", "processing", "preprocess.py")], {
+      env: { ...process.env, PROCESSING_INPUT: path.join(dir, "in"), PROCESSING_OUTPUT: path.join(dir, "out") },
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const js = splitDataset(texts);
+    const read = (name: string) => fs.readFileSync(path.join(dir, "out", name, "data.csv"), "utf8");
+    assert.equal(read("train"), js.train);
+    assert.equal(read("validation"), js.validation);
+    assert.match(r.stdout, new RegExp(`train=${js.counts.train} validation=${js.counts.validation} dropped=${js.counts.dropped}`));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -6,6 +6,9 @@
  */
 const crypto = require("crypto");
 
+/** A decimal number as XGBoost reads it; the same pattern as preprocess.py, so both agree. */
+const NUMBER = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
+
 /**
  * @param {string[]} texts raw CSV files
  * @param {{ hasHeader?: boolean, validationFraction?: number }} [options]
@@ -26,7 +29,7 @@ function splitDataset(texts, options = {}) {
       const fields = line.split(",").map((f) => f.trim());
       width ??= fields.length;
       // Rows with missing or non-numeric values, or the wrong width, cannot train XGBoost.
-      if (fields.length !== width || fields.some((f) => f === "" || Number.isNaN(Number(f)))) {
+      if (fields.length !== width || !fields.every((f) => NUMBER.test(f))) {
         dropped++;
         continue;
       }

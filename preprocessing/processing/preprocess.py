@@ -8,22 +8,22 @@ non-numeric values, and writes train/validation CSVs (label first, no header) to
 import glob
 import hashlib
 import os
+import re
 import sys
 
-INPUT = "/opt/ml/processing/input"
-OUTPUT = "/opt/ml/processing/output"
+# SageMaker mounts these paths; the variables exist for local runs and tests.
+INPUT = os.environ.get("PROCESSING_INPUT", "/opt/ml/processing/input")
+OUTPUT = os.environ.get("PROCESSING_OUTPUT", "/opt/ml/processing/output")
 VALIDATION_FRACTION = float(os.environ.get("VALIDATION_FRACTION", "0.2"))
 HAS_HEADER = os.environ.get("RAW_HAS_HEADER", "true") == "true"
 
 
+# A decimal number as XGBoost reads it; the same pattern as transform.js, so both agree.
+NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+
+
 def usable(fields, width):
-    if len(fields) != width:
-        return False
-    try:
-        [float(f) for f in fields]
-    except ValueError:
-        return False
-    return all(f != "" for f in fields)
+    return len(fields) == width and all(NUMBER.match(f) for f in fields)
 
 
 def main():
