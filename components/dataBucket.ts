@@ -4,7 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { AwsContext, bucketArnOf, StackKey, stackKey } from "./shared/context";
+import { accountRootArn, logGroupArn } from "../stacks/arns";
+import { arnOf, AwsContext, bucketArnOf, StackKey, stackKey } from "./shared/context";
 import { policyDocument, toJson } from "./shared/iam";
 
 /** The data layout inside the bucket; every role is scoped to the prefixes it needs. */
@@ -59,14 +60,14 @@ export class DataBucket extends pulumi.ComponentResource {
 
   constructor(name: string, args: DataBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:storage:DataBucket", name, {}, opts);
-    const { accountId, region, partition } = args.context;
+    const { accountId, region } = args.context;
     // protect refuses deletion and replacement; retainOnDelete keeps the cloud
     // resource even if someone unprotects and destroys. dev is disposable instead.
     const durability: pulumi.CustomResourceOptions = args.protect
       ? { parent: this, protect: true, retainOnDelete: true }
       : { parent: this };
 
-    const rootArn = pulumi.interpolate`arn:${partition}:iam::${accountId}:root`;
+    const rootArn = arnOf(args.context, accountRootArn);
     this.key = new aws.kms.Key(
       `${name}-key`,
       {
@@ -90,7 +91,7 @@ export class DataBucket extends pulumi.ComponentResource {
               Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
               Resource: "*",
               Condition: {
-                ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:*` },
+                ArnLike: { "kms:EncryptionContext:aws:logs:arn": arnOf(args.context, (scope) => logGroupArn(scope, "*")) },
               },
             },
             {

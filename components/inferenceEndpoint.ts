@@ -14,7 +14,8 @@ import { InstanceEndpointConfig, ServerlessEndpointConfig } from "../stacks/sche
 import { ecrRepositoryArn } from "../stacks/algorithmImages";
 import { DATA_PREFIXES } from "./dataBucket";
 import { EXPECTED_DURATION_TAG, EXPECTED_INVOCATIONS_TAG } from "../policies/cost/estimator";
-import { AwsContext, roleArn, StackKey } from "./shared/context";
+import { logGroupArn } from "../stacks/arns";
+import { arnOf, AwsContext, roleArn, StackKey } from "./shared/context";
 import { assumeRolePolicy, keyUseStatement, PolicyStatement, policyDocument, toJson } from "./shared/iam";
 
 export interface InferenceEndpointArgs {
@@ -87,12 +88,12 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
 
   constructor(name: string, args: InferenceEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:serving:InferenceEndpoint", name, {}, opts);
-    const { accountId, region, partition } = args.context;
+    const { accountId, partition } = args.context;
     const hosting = args.hosting;
     const instance = hosting.kind === "instance" ? hosting : undefined;
     const captureEnabled = instance?.dataCapture.enabled ?? false;
     const bucketArn = pulumi.output(args.bucketArn);
-    const logGroupArn = pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:/aws/sagemaker/Endpoints/${args.endpointName}`;
+    const logGroup = arnOf(args.context, (scope) => logGroupArn(scope, `/aws/sagemaker/Endpoints/${args.endpointName}`));
 
     const statements: PolicyStatement[] = [
       { Sid: "ReadModelArtifacts", Effect: "Allow", Action: "s3:GetObject", Resource: pulumi.interpolate`${bucketArn}/${DATA_PREFIXES.artifacts}*` },
@@ -101,7 +102,7 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
         Sid: "WriteEndpointLogs",
         Effect: "Allow",
         Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-        Resource: [logGroupArn, pulumi.interpolate`${logGroupArn}:*`],
+        Resource: [logGroup, pulumi.interpolate`${logGroup}:*`],
       },
       {
         Sid: "PublishEndpointMetrics",

@@ -1,7 +1,8 @@
 /** Notifications: the KMS-encrypted SNS topic that reports pipeline runs and alarms. */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { AwsContext, StackKey } from "./shared/context";
+import { topicArn } from "../stacks/arns";
+import { arnOf, AwsContext, StackKey } from "./shared/context";
 import { policyDocument, toJson } from "./shared/iam";
 
 export interface NotificationsArgs {
@@ -22,8 +23,8 @@ export class Notifications extends pulumi.ComponentResource {
 
   constructor(name: string, args: NotificationsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:monitoring:Notifications", name, {}, opts);
-    const { partition, region, accountId } = args.context;
-    this.topicArn = pulumi.interpolate`arn:${partition}:sns:${region}:${accountId}:${args.topicName}`;
+    const { accountId } = args.context;
+    this.topicArn = pulumi.output(arnOf(args.context, (scope) => topicArn(scope, args.topicName)));
 
     this.topic = new aws.sns.Topic(
       `${name}-topic`,

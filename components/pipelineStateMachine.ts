@@ -9,7 +9,8 @@ import * as aws from "@pulumi/aws";
 import { buildDefinition } from "../workflow/definition";
 import { stateMachineStatements } from "../workflow/iam";
 import { WorkflowSpec } from "../workflow/spec";
-import { AwsContext, StackKey } from "./shared/context";
+import { stateMachineArn } from "../stacks/arns";
+import { arnOf, AwsContext, StackKey } from "./shared/context";
 import { assumeRolePolicy, policyDocument, toJson } from "./shared/iam";
 
 export interface PipelineStateMachineArgs {
@@ -37,8 +38,8 @@ export class PipelineStateMachine extends pulumi.ComponentResource {
 
   constructor(name: string, args: PipelineStateMachineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:workflow:PipelineStateMachine", name, {}, opts);
-    const { accountId, partition, region } = args.context;
-    this.stateMachineArn = pulumi.interpolate`arn:${partition}:states:${region}:${accountId}:stateMachine:${args.stateMachineName}`;
+    const { accountId } = args.context;
+    this.stateMachineArn = pulumi.output(arnOf(args.context, (scope) => stateMachineArn(scope, args.stateMachineName)));
 
     // The /aws/vendedlogs/ prefix keeps the log-delivery resource policy small (AWS advice).
     this.logGroup = new aws.cloudwatch.LogGroup(

@@ -16,7 +16,8 @@ import { ecrRepositoryArn } from "../stacks/algorithmImages";
 import { PROCESSING_SCRIPT_KEY } from "../workflow/spec";
 import { sageMakerJobStatements } from "../workflow/iam";
 import { DATA_PREFIXES } from "./dataBucket";
-import { AwsContext, StackKey } from "./shared/context";
+import { logGroupArn } from "../stacks/arns";
+import { arnOf, AwsContext, StackKey } from "./shared/context";
 import { assumeRolePolicy, keyUseStatement, policyDocument, toJson } from "./shared/iam";
 
 const SOURCE_DIR = path.join(__dirname, "..", "preprocessing");
@@ -63,7 +64,7 @@ export class Preprocessing extends pulumi.ComponentResource {
 
     if (lambda) {
       const logGroupName = `/aws/lambda/${args.functionName}`;
-      const logGroupArn = pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}`;
+      const ownLogGroupArn = arnOf(args.context, (scope) => logGroupArn(scope, logGroupName));
       const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-logs`,
         { name: logGroupName, retentionInDays: args.logRetentionDays, kmsKeyId: args.keyArn, tags: args.tags },
@@ -85,7 +86,7 @@ export class Preprocessing extends pulumi.ComponentResource {
               { Sid: "ReadRawData", Effect: "Allow", Action: "s3:GetObject", Resource: pulumi.interpolate`${args.bucketArn}/${DATA_PREFIXES.raw}*` },
               { Sid: "WriteProcessedData", Effect: "Allow", Action: "s3:PutObject", Resource: pulumi.interpolate`${args.bucketArn}/${DATA_PREFIXES.processed}*` },
               keyUseStatement("UseStackKey", ["kms:Decrypt", "kms:GenerateDataKey"], args.key, args.context),
-              { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroupArn}:*` },
+              { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${ownLogGroupArn}:*` },
               { Sid: "DeadLetterToTopic", Effect: "Allow", Action: "sns:Publish", Resource: args.topicArn },
               {
                 Sid: "Tracing",

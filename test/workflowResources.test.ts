@@ -54,6 +54,24 @@ describe("workflow resources under mocks", function () {
         assert.deepEqual(wildcard, ["DeliverExecutionLogs", "Tracing"]);
       });
 
+      it("every IAM document of the stack names its resources as ARNs (or * where documented)", () => {
+        const documents = [...runs[stack].ofType(T.rolePolicy), ...runs[stack].ofType(T.bucketPolicy), ...runs[stack].ofType(T.topicPolicy)];
+        assert.ok(documents.length >= 5);
+        for (const d of documents) {
+          for (const s of json(d.inputs.policy).Statement as Statement[]) {
+            for (const r of [s.Resource].flat()) assert.match(r, /^(\*|arn:aws:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+|arn:aws:s3:::.+)$/, `${d.name} ${s.Sid}: ${String(r).slice(0, 80)}`);
+          }
+        }
+      });
+
+      it("the workflow, training and preprocessing roles use the stack key by alias, on this account's keys", () => {
+        for (const policy of ["ml-pipeline-workflow-role-policy", "ml-pipeline-training-role-policy", "ml-pipeline-preprocessing-role-policy"]) {
+          const key = statementsOf(runs[stack], policy).find((s) => s.Sid === "UseStackKey")!;
+          assert.equal(key.Resource, "arn:aws:kms:us-east-1:123456789012:key/*", policy);
+          assert.deepEqual(key.Condition, { "ForAnyValue:StringEquals": { "kms:ResourceAliases": `alias/ml-pipeline-${stack}-data` } }, policy);
+        }
+      });
+
       it("training role trusts SageMaker only and reaches only its prefixes", () => {
         const trust = json(runs[stack].named("ml-pipeline-training-role").inputs.assumeRolePolicy);
         assert.deepEqual(trust.Statement[0].Principal, { Service: "sagemaker.amazonaws.com" });

@@ -6,13 +6,13 @@
  */
 import { keyUseStatement, PolicyStatement } from "../components/shared/iam";
 import { WorkflowSpec } from "./spec";
+import { bucketArn, logGroupArn, regionalArn } from "../stacks/arns";
 
-const sagemakerArn = (spec: WorkflowSpec, resource: string) =>
-  `arn:${spec.partition}:sagemaker:${spec.region}:${spec.accountId}:${resource}`;
+const sagemakerArn = (spec: WorkflowSpec, resource: string) => regionalArn(spec, "sagemaker", resource);
 
 /** The EventBridge rule Step Functions manages for a `.sync` SageMaker integration. */
 const syncRule = (spec: WorkflowSpec, jobKind: "Training" | "Processing") =>
-  `arn:${spec.partition}:events:${spec.region}:${spec.accountId}:rule/StepFunctionsGetEventsForSageMaker${jobKind}JobsRule`;
+  regionalArn(spec, "events", `rule/StepFunctionsGetEventsForSageMaker${jobKind}JobsRule`);
 
 /**
  * AWS's documented statements for a `create<Kind>Job.sync` integration: create,
@@ -129,22 +129,22 @@ export function sageMakerJobStatements(
   ctx: { partition: string; region: string; accountId: string; bucketName: string; keyAlias: string },
   access: JobAccess,
 ): PolicyStatement[] {
-  const bucketArn = `arn:${ctx.partition}:s3:::${ctx.bucketName}`;
-  const logGroup = `arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:/aws/sagemaker/${access.jobKind}`;
+  const bucket = bucketArn(ctx.partition, ctx.bucketName);
+  const logGroup = logGroupArn(ctx, `/aws/sagemaker/${access.jobKind}`);
   const statements: PolicyStatement[] = [
     {
       Sid: "ListOwnPrefixes",
       Effect: "Allow",
       Action: "s3:ListBucket",
-      Resource: bucketArn,
+      Resource: bucket,
       Condition: { StringLike: { "s3:prefix": [...access.readPrefixes, ...access.writePrefixes].map((p) => `${p}*`) } },
     },
-    { Sid: "ReadInputs", Effect: "Allow", Action: "s3:GetObject", Resource: access.readPrefixes.map((p) => `${bucketArn}/${p}*`) },
+    { Sid: "ReadInputs", Effect: "Allow", Action: "s3:GetObject", Resource: access.readPrefixes.map((p) => `${bucket}/${p}*`) },
     {
       Sid: "WriteOutputs",
       Effect: "Allow",
       Action: ["s3:PutObject", "s3:AbortMultipartUpload"],
-      Resource: access.writePrefixes.map((p) => `${bucketArn}/${p}*`),
+      Resource: access.writePrefixes.map((p) => `${bucket}/${p}*`),
     },
     keyUseStatement("UseStackKey", ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"], { aliasName: ctx.keyAlias }, ctx),
     {

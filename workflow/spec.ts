@@ -7,6 +7,7 @@
 import { StackConfig, TrainingConfig, PreprocessingConfig, InstanceEndpointConfig, ServerlessEndpointConfig } from "../stacks/schema";
 import { PhysicalNames } from "../stacks/names";
 import { sklearnImageUri } from "../stacks/algorithmImages";
+import { functionArn, keyAliasArn, roleArn, topicArn } from "../stacks/arns";
 import { inferenceImage, trainingImage } from "../stacks/images";
 
 export interface WorkflowSpec {
@@ -42,14 +43,11 @@ export const ARTIFACT_KEYS = {
 /** The processing script's key in the bucket. */
 export const PROCESSING_SCRIPT_KEY = `${ARTIFACT_KEYS.code}preprocess.py`;
 
-export function arnPrefix(spec: Pick<WorkflowSpec, "partition" | "region" | "accountId">, service: string): string {
-  return `arn:${spec.partition}:${service}:${spec.region}:${spec.accountId}`;
-}
-
 export function workflowSpec(config: StackConfig, names: Omit<PhysicalNames, "bucket">, ctx: { accountId: string; partition: string; bucketName: string }): WorkflowSpec {
   const { accountId, partition, bucketName } = ctx;
   const region = config.region;
-  const role = (name: string) => `arn:${partition}:iam::${accountId}:role/${name}`;
+  const scope = { partition, region, accountId };
+  const role = (name: string) => roleArn(scope, name);
   const pre = config.preprocessing;
   return {
     jobPrefix: names.jobPrefix,
@@ -58,11 +56,11 @@ export function workflowSpec(config: StackConfig, names: Omit<PhysicalNames, "bu
     accountId,
     bucketName,
     keyAlias: `alias/${names.keyAlias}`,
-    keyAliasArn: `arn:${partition}:kms:${region}:${accountId}:alias/${names.keyAlias}`,
-    topicArn: `arn:${partition}:sns:${region}:${accountId}:${names.topic}`,
+    keyAliasArn: keyAliasArn(scope, names.keyAlias),
+    topicArn: topicArn(scope, names.topic),
     preprocessing:
       pre.kind === "lambda"
-        ? { kind: "lambda", functionArn: `arn:${partition}:lambda:${region}:${accountId}:function:${names.preprocessingFunction}`, timeoutSeconds: pre.timeoutSeconds }
+        ? { kind: "lambda", functionArn: functionArn(scope, names.preprocessingFunction), timeoutSeconds: pre.timeoutSeconds }
         : { ...pre, image: pre.image ?? sklearnImageUri(region), roleArn: role(names.preprocessingRole), scriptKey: PROCESSING_SCRIPT_KEY },
     training: { ...config.training, image: trainingImage(config), roleArn: role(names.trainingRole) },
     endpoint: { name: names.endpoint, roleArn: role(names.endpointRole), image: inferenceImage(config), hosting: config.endpoint },

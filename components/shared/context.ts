@@ -1,5 +1,6 @@
 /** Where the stack deploys: what every component needs to build ARNs from known parts. */
 import * as pulumi from "@pulumi/pulumi";
+import { ArnScope, bucketArn, keyAliasArn, roleArn as roleArnOf } from "../../stacks/arns";
 
 export interface AwsContext {
   /** The account id, from `sts:GetCallerIdentity` (an invoke: known during preview). */
@@ -22,6 +23,18 @@ export function standardTags(project: string, stack: string, extra: Record<strin
 }
 
 /**
+ * An ARN of this stack built from known parts (stacks/arns.ts). A plain string when
+ * the account id is one (pure documents such as the workflow's IAM statements, which
+ * are serialized with JSON.stringify); otherwise an Output, known whenever the
+ * account id is (an invoke, known at preview too).
+ */
+export function arnOf(context: Pick<AwsContext, "accountId" | "region" | "partition">, build: (scope: ArnScope) => string): pulumi.Input<string> {
+  const { accountId, region, partition } = context;
+  if (typeof accountId === "string") return build({ accountId, region, partition });
+  return pulumi.output(accountId).apply((id) => build({ accountId: id, region, partition }));
+}
+
+/**
  * The stack's KMS key as other components refer to it: by alias, which is known
  * before the key exists (the key's own ARN carries a generated id). Known names keep
  * IAM documents, endpoint configs and the workflow definition known at the first
@@ -37,16 +50,16 @@ export interface StackKey {
 export function stackKey(context: AwsContext, alias: string): StackKey {
   return {
     aliasName: `alias/${alias}`,
-    aliasArn: pulumi.interpolate`arn:${context.partition}:kms:${context.region}:${context.accountId}:alias/${alias}`,
+    aliasArn: arnOf(context, (scope) => keyAliasArn(scope, alias)),
   };
 }
 
 /** `arn:<partition>:iam::<account>:role/<name>`, deterministic. */
-export function roleArn(context: AwsContext, roleName: string): pulumi.Output<string> {
-  return pulumi.interpolate`arn:${context.partition}:iam::${context.accountId}:role/${roleName}`;
+export function roleArn(context: AwsContext, roleName: string): pulumi.Input<string> {
+  return arnOf(context, (scope) => roleArnOf(scope, roleName));
 }
 
 /** `arn:<partition>:s3:::<bucket>`, deterministic. */
 export function bucketArnOf(context: AwsContext, bucketName: pulumi.Input<string>): pulumi.Output<string> {
-  return pulumi.interpolate`arn:${context.partition}:s3:::${bucketName}`;
+  return pulumi.output(bucketName).apply((name) => bucketArn(context.partition, name));
 }

@@ -4,6 +4,8 @@
  * statement is visible to tests and to the policy pack without a cloud.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { anyKeyArn } from "../../stacks/arns";
+import { arnOf } from "./context";
 
 type OneOrMany<T> = T | T[];
 
@@ -74,7 +76,7 @@ export function keyUseStatement(
     Sid: sid,
     Effect: "Allow",
     Action: actions,
-    Resource: pulumi.interpolate`arn:${context.partition}:kms:${context.region}:${context.accountId}:key/*`,
+    Resource: arnOf(context, anyKeyArn),
     Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": key.aliasName } },
   };
 }

@@ -1,0 +1,40 @@
+/**
+ * ARN formats of the stack's resources, in one place. Pure string functions: the
+ * workflow definition and IAM documents are built from plain values; components wrap
+ * them with `arnOf` (components/shared/context.ts) where the account id is an Output.
+ */
+
+/** Where an ARN lives. */
+export interface ArnScope {
+  partition: string;
+  region: string;
+  accountId: string;
+}
+
+/** `arn:<partition>:<service>:<region>:<account>:<resource>` */
+export function regionalArn(scope: ArnScope, service: string, resource: string): string {
+  return `arn:${scope.partition}:${service}:${scope.region}:${scope.accountId}:${resource}`;
+}
+
+/** `arn:<partition>:iam::<account>:role/<name>` (IAM is global). */
+export function roleArn(scope: Pick<ArnScope, "partition" | "accountId">, roleName: string): string {
+  return `arn:${scope.partition}:iam::${scope.accountId}:role/${roleName}`;
+}
+
+/** `arn:<partition>:iam::<account>:root` */
+export function accountRootArn(scope: Pick<ArnScope, "partition" | "accountId">): string {
+  return `arn:${scope.partition}:iam::${scope.accountId}:root`;
+}
+
+/** `arn:<partition>:s3:::<bucket>` (bucket names are global). */
+export function bucketArn(partition: string, bucketName: string): string {
+  return `arn:${partition}:s3:::${bucketName}`;
+}
+
+export const logGroupArn = (scope: ArnScope, name: string) => regionalArn(scope, "logs", `log-group:${name}`);
+export const keyAliasArn = (scope: ArnScope, alias: string) => regionalArn(scope, "kms", `alias/${alias}`);
+/** Every KMS key of the account and region (narrowed by conditions where used). */
+export const anyKeyArn = (scope: ArnScope) => regionalArn(scope, "kms", "key/*");
+export const topicArn = (scope: ArnScope, name: string) => regionalArn(scope, "sns", name);
+export const functionArn = (scope: ArnScope, name: string) => regionalArn(scope, "lambda", `function:${name}`);
+export const stateMachineArn = (scope: ArnScope, name: string) => regionalArn(scope, "states", `stateMachine:${name}`);
