@@ -16,7 +16,8 @@ import { DATA_PREFIXES } from "./dataBucket";
 import { EXPECTED_DURATION_TAG, EXPECTED_INVOCATIONS_TAG } from "../policies/cost/estimator";
 import { logGroupArn } from "../stacks/arns";
 import { arnOf, AwsContext, roleArn, StackKey } from "./shared/context";
-import { assumeRolePolicy, keyUseStatement, PolicyStatement, policyDocument, toJson } from "./shared/iam";
+import { keyUseStatement, PolicyStatement, policyDocument, toJson } from "./shared/iam";
+import { serviceRole } from "./shared/serviceRole";
 
 export interface InferenceEndpointArgs {
   /** Physical endpoint name; deterministic because the workflow updates it by name. */
@@ -126,21 +127,19 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
       statements.push({ Sid: "WriteDataCapture", Effect: "Allow", Action: "s3:PutObject", Resource: pulumi.interpolate`${bucketArn}/${DATA_PREFIXES.capture}*` });
     }
 
-    this.role = new aws.iam.Role(
-      `${name}-role`,
+    const { role, policy: rolePolicy } = serviceRole(
+      name,
       {
-        name: args.roleName,
+        roleName: args.roleName,
+        service: "sagemaker.amazonaws.com",
         description: `SageMaker execution role of endpoint ${args.endpointName}`,
-        assumeRolePolicy: toJson(assumeRolePolicy("sagemaker.amazonaws.com", accountId)),
+        policy: toJson(policyDocument(...statements)),
+        accountId,
         tags: args.tags,
       },
-      { parent: this },
+      this,
     );
-    const rolePolicy = new aws.iam.RolePolicy(
-      `${name}-role-policy`,
-      { role: this.role.id, policy: toJson(policyDocument(...statements)) },
-      { parent: this },
-    );
+    this.role = role;
 
     this.model = new aws.sagemaker.Model(
       `${name}-model`,

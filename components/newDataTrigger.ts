@@ -11,7 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { DATA_PREFIXES } from "./dataBucket";
 import { AwsContext } from "./shared/context";
-import { assumeRolePolicy, policyDocument, toJson } from "./shared/iam";
+import { policyDocument, toJson } from "./shared/iam";
+import { serviceRole } from "./shared/serviceRole";
 
 export interface NewDataTriggerArgs {
   ruleName: string;
@@ -41,20 +42,17 @@ export class NewDataTrigger extends pulumi.ComponentResource {
     super("ml-pipeline:workflow:NewDataTrigger", name, {}, opts);
     new aws.s3.BucketNotification(`${name}-bucket-events`, { bucket: args.bucketName, eventbridge: true }, { parent: this });
 
-    const role = new aws.iam.Role(
-      `${name}-role`,
+    const { role } = serviceRole(
+      name,
       {
-        name: args.roleName,
+        roleName: args.roleName,
+        service: "events.amazonaws.com",
         description: "Lets EventBridge start the pipeline when new data is marked ready",
-        assumeRolePolicy: toJson(assumeRolePolicy("events.amazonaws.com", args.context.accountId)),
+        policy: toJson(policyDocument({ Sid: "StartPipeline", Effect: "Allow", Action: "states:StartExecution", Resource: args.stateMachineArn })),
+        accountId: args.context.accountId,
         tags: args.tags,
       },
-      { parent: this },
-    );
-    new aws.iam.RolePolicy(
-      `${name}-role-policy`,
-      { role: role.id, policy: toJson(policyDocument({ Sid: "StartPipeline", Effect: "Allow", Action: "states:StartExecution", Resource: args.stateMachineArn })) },
-      { parent: this },
+      this,
     );
     this.rule = new aws.cloudwatch.EventRule(
       `${name}-rule`,

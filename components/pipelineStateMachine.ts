@@ -11,7 +11,8 @@ import { stateMachineStatements } from "../workflow/iam";
 import { WorkflowSpec } from "../workflow/spec";
 import { stateMachineArn } from "../stacks/arns";
 import { arnOf, AwsContext, StackKey } from "./shared/context";
-import { assumeRolePolicy, policyDocument, toJson } from "./shared/iam";
+import { policyDocument } from "./shared/iam";
+import { serviceRole } from "./shared/serviceRole";
 
 export interface PipelineStateMachineArgs {
   stateMachineName: string;
@@ -48,21 +49,19 @@ export class PipelineStateMachine extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.role = new aws.iam.Role(
-      `${name}-role`,
+    const { role, policy: rolePolicy } = serviceRole(
+      name,
       {
-        name: args.roleName,
+        roleName: args.roleName,
+        service: "states.amazonaws.com",
         description: `Role of the ${args.stateMachineName} state machine`,
-        assumeRolePolicy: toJson(assumeRolePolicy("states.amazonaws.com", accountId)),
+        policy: args.spec.apply((spec) => JSON.stringify(policyDocument(...stateMachineStatements(spec)))),
+        accountId,
         tags: args.tags,
       },
-      { parent: this },
+      this,
     );
-    const rolePolicy = new aws.iam.RolePolicy(
-      `${name}-role-policy`,
-      { role: this.role.id, policy: args.spec.apply((spec) => JSON.stringify(policyDocument(...stateMachineStatements(spec)))) },
-      { parent: this },
-    );
+    this.role = role;
 
     this.stateMachine = new aws.sfn.StateMachine(
       `${name}-state-machine`,

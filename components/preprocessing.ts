@@ -18,7 +18,8 @@ import { sageMakerJobStatements } from "../workflow/iam";
 import { DATA_PREFIXES } from "./dataBucket";
 import { logGroupArn } from "../stacks/arns";
 import { arnOf, AwsContext, StackKey } from "./shared/context";
-import { assumeRolePolicy, keyUseStatement, policyDocument, toJson } from "./shared/iam";
+import { keyUseStatement, policyDocument, toJson } from "./shared/iam";
+import { serviceRole } from "./shared/serviceRole";
 
 const SOURCE_DIR = path.join(__dirname, "..", "preprocessing");
 
@@ -49,54 +50,26 @@ export class Preprocessing extends pulumi.ComponentResource {
 
   constructor(name: string, args: PreprocessingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:preprocessing:Preprocessing", name, {}, opts);
-    const { accountId, partition, region } = args.context;
     const lambda = args.settings.kind === "lambda" ? args.settings : undefined;
-    this.role = new aws.iam.Role(
-      `${name}-role`,
+    const logGroupName = `/aws/lambda/${args.functionName}`;
+    const { role, policy: rolePolicy } = serviceRole(
+      name,
       {
-        name: args.roleName,
+        roleName: args.roleName,
+        service: lambda ? "lambda.amazonaws.com" : "sagemaker.amazonaws.com",
         description: `Execution role of the pipeline's preprocessing (${args.settings.kind})`,
-        assumeRolePolicy: toJson(assumeRolePolicy(lambda ? "lambda.amazonaws.com" : "sagemaker.amazonaws.com", accountId)),
+        policy: lambda ? lambdaPolicy(args, logGroupName) : processingJobPolicy(args),
+        accountId: args.context.accountId,
         tags: args.tags,
       },
-      { parent: this },
+      this,
     );
+    this.role = role;
 
     if (lambda) {
-      const logGroupName = `/aws/lambda/${args.functionName}`;
-      const ownLogGroupArn = arnOf(args.context, (scope) => logGroupArn(scope, logGroupName));
       const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-logs`,
         { name: logGroupName, retentionInDays: args.logRetentionDays, kmsKeyId: args.keyArn, tags: args.tags },
-        { parent: this },
-      );
-      const rolePolicy = new aws.iam.RolePolicy(
-        `${name}-role-policy`,
-        {
-          role: this.role.id,
-          policy: toJson(
-            policyDocument(
-              {
-                Sid: "ListRawData",
-                Effect: "Allow",
-                Action: "s3:ListBucket",
-                Resource: args.bucketArn,
-                Condition: { StringLike: { "s3:prefix": `${DATA_PREFIXES.raw}*` } },
-              },
-              { Sid: "ReadRawData", Effect: "Allow", Action: "s3:GetObject", Resource: pulumi.interpolate`${args.bucketArn}/${DATA_PREFIXES.raw}*` },
-              { Sid: "WriteProcessedData", Effect: "Allow", Action: "s3:PutObject", Resource: pulumi.interpolate`${args.bucketArn}/${DATA_PREFIXES.processed}*` },
-              keyUseStatement("UseStackKey", ["kms:Decrypt", "kms:GenerateDataKey"], args.key, args.context),
-              { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${ownLogGroupArn}:*` },
-              { Sid: "DeadLetterToTopic", Effect: "Allow", Action: "sns:Publish", Resource: args.topicArn },
-              {
-                Sid: "Tracing",
-                Effect: "Allow",
-                Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-                Resource: "*", // X-Ray has no resource-level permissions
-              },
-            ),
-          ),
-        },
         { parent: this },
       );
       this.function = new aws.lambda.Function(
@@ -126,24 +99,6 @@ export class Preprocessing extends pulumi.ComponentResource {
         { parent: this, dependsOn: [logGroup, rolePolicy] },
       );
     } else {
-      const processing = args.settings as Extract<PreprocessingConfig, { kind: "processing" }>;
-      const policy = pulumi.all([accountId, args.bucketName]).apply(([acct, bucketName]) =>
-        JSON.stringify(
-          policyDocument(
-            ...sageMakerJobStatements(
-              { partition, region, accountId: acct, bucketName, keyAlias: args.key.aliasName },
-              {
-                jobKind: "ProcessingJobs",
-                readPrefixes: [DATA_PREFIXES.raw, PROCESSING_SCRIPT_KEY.replace(/[^/]+$/, "")],
-                writePrefixes: [DATA_PREFIXES.processed],
-                repositoryArn: ecrRepositoryArn(processing.image ?? args.processingImage, partition),
-                vpc: false,
-              },
-            ),
-          ),
-        ),
-      );
-      new aws.iam.RolePolicy(`${name}-role-policy`, { role: this.role.id, policy }, { parent: this });
       this.script = new aws.s3.BucketObjectv2(
         `${name}-script`,
         {
@@ -160,4 +115,53 @@ export class Preprocessing extends pulumi.ComponentResource {
     }
     this.registerOutputs({ roleArn: this.role.arn, functionName: this.function?.name });
   }
+}
+
+/** The Lambda's role: raw/ in, processed/ out, the key, its own log group, the dead-letter topic. */
+function lambdaPolicy(args: PreprocessingArgs, logGroupName: string): pulumi.Output<string> {
+  const ownLogGroupArn = arnOf(args.context, (scope) => logGroupArn(scope, logGroupName));
+  return toJson(
+    policyDocument(
+      {
+        Sid: "ListRawData",
+        Effect: "Allow",
+        Action: "s3:ListBucket",
+        Resource: args.bucketArn,
+        Condition: { StringLike: { "s3:prefix": `${DATA_PREFIXES.raw}*` } },
+      },
+      { Sid: "ReadRawData", Effect: "Allow", Action: "s3:GetObject", Resource: pulumi.interpolate`${args.bucketArn}/${DATA_PREFIXES.raw}*` },
+      { Sid: "WriteProcessedData", Effect: "Allow", Action: "s3:PutObject", Resource: pulumi.interpolate`${args.bucketArn}/${DATA_PREFIXES.processed}*` },
+      keyUseStatement("UseStackKey", ["kms:Decrypt", "kms:GenerateDataKey"], args.key, args.context),
+      { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${ownLogGroupArn}:*` },
+      { Sid: "DeadLetterToTopic", Effect: "Allow", Action: "sns:Publish", Resource: args.topicArn },
+      {
+        Sid: "Tracing",
+        Effect: "Allow",
+        Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+        Resource: "*", // X-Ray has no resource-level permissions
+      },
+    ),
+  );
+}
+
+/** The Processing job's SageMaker execution role: raw/ and its script in, processed/ out. */
+function processingJobPolicy(args: PreprocessingArgs): pulumi.Output<string> {
+  const { accountId, partition, region } = args.context;
+  const processing = args.settings as Extract<PreprocessingConfig, { kind: "processing" }>;
+  return pulumi.all([accountId, args.bucketName]).apply(([acct, bucketName]) =>
+    JSON.stringify(
+      policyDocument(
+        ...sageMakerJobStatements(
+          { partition, region, accountId: acct, bucketName, keyAlias: args.key.aliasName },
+          {
+            jobKind: "ProcessingJobs",
+            readPrefixes: [DATA_PREFIXES.raw, PROCESSING_SCRIPT_KEY.replace(/[^/]+$/, "")],
+            writePrefixes: [DATA_PREFIXES.processed],
+            repositoryArn: ecrRepositoryArn(processing.image ?? args.processingImage, partition),
+            vpc: false,
+          },
+        ),
+      ),
+    ),
+  );
 }

@@ -6,7 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { AwsContext, StackKey } from "./shared/context";
-import { assumeRolePolicy, keyUseStatement, policyDocument, toJson } from "./shared/iam";
+import { keyUseStatement, policyDocument, toJson } from "./shared/iam";
+import { serviceRole } from "./shared/serviceRole";
 
 export interface RetrainingScheduleArgs {
   scheduleName: string;
@@ -30,20 +31,12 @@ export class RetrainingSchedule extends pulumi.ComponentResource {
 
   constructor(name: string, args: RetrainingScheduleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:workflow:RetrainingSchedule", name, {}, opts);
-    const role = new aws.iam.Role(
-      `${name}-role`,
+    const { role, policy } = serviceRole(
+      name,
       {
-        name: args.roleName,
+        roleName: args.roleName,
+        service: "scheduler.amazonaws.com",
         description: "Lets EventBridge Scheduler start the pipeline",
-        assumeRolePolicy: toJson(assumeRolePolicy("scheduler.amazonaws.com", args.context.accountId)),
-        tags: args.tags,
-      },
-      { parent: this },
-    );
-    const policy = new aws.iam.RolePolicy(
-      `${name}-role-policy`,
-      {
-        role: role.id,
         policy: toJson(
           policyDocument(
             { Sid: "StartPipeline", Effect: "Allow", Action: "states:StartExecution", Resource: args.stateMachineArn },
@@ -51,8 +44,10 @@ export class RetrainingSchedule extends pulumi.ComponentResource {
             keyUseStatement("DecryptSchedule", ["kms:Decrypt"], args.key, args.context),
           ),
         ),
+        accountId: args.context.accountId,
+        tags: args.tags,
       },
-      { parent: this },
+      this,
     );
     this.schedule = new aws.scheduler.Schedule(
       `${name}-schedule`,

@@ -10,7 +10,8 @@ import { ARTIFACT_KEYS } from "../workflow/spec";
 import { sageMakerJobStatements } from "../workflow/iam";
 import { DATA_PREFIXES } from "./dataBucket";
 import { AwsContext } from "./shared/context";
-import { assumeRolePolicy, policyDocument, toJson } from "./shared/iam";
+import { policyDocument } from "./shared/iam";
+import { serviceRole } from "./shared/serviceRole";
 
 export interface TrainingArgs {
   /** Physical role name (deterministic: the workflow passes it by ARN). */
@@ -32,16 +33,6 @@ export class Training extends pulumi.ComponentResource {
   constructor(name: string, args: TrainingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:training:Training", name, {}, opts);
     const { partition, region, accountId } = args.context;
-    this.role = new aws.iam.Role(
-      `${name}-role`,
-      {
-        name: args.roleName,
-        description: "SageMaker execution role of the pipeline's training jobs",
-        assumeRolePolicy: toJson(assumeRolePolicy("sagemaker.amazonaws.com", accountId)),
-        tags: args.tags,
-      },
-      { parent: this },
-    );
     const policy = pulumi.all([accountId, args.bucketName]).apply(([acct, bucketName]) =>
       JSON.stringify(
         policyDocument(
@@ -58,7 +49,11 @@ export class Training extends pulumi.ComponentResource {
         ),
       ),
     );
-    new aws.iam.RolePolicy(`${name}-role-policy`, { role: this.role.id, policy }, { parent: this });
+    this.role = serviceRole(
+      name,
+      { roleName: args.roleName, service: "sagemaker.amazonaws.com", description: "SageMaker execution role of the pipeline's training jobs", policy, accountId, tags: args.tags },
+      this,
+    ).role;
     this.registerOutputs({ roleArn: this.role.arn });
   }
 }

@@ -1,0 +1,41 @@
+/**
+ * The role an AWS service assumes for one component, with its one inline policy: the
+ * pair every component of the stack declares, named `<name>-role` and
+ * `<name>-role-policy` under the component.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { assumeRolePolicy, toJson } from "./iam";
+
+export interface ServiceRoleArgs {
+  /** Physical role name (deterministic: other resources refer to it by ARN). */
+  roleName: string;
+  /** Service principal that may assume it, on behalf of this account only. */
+  service: string;
+  description: string;
+  /** The inline policy document, as JSON. */
+  policy: pulumi.Input<string>;
+  accountId: pulumi.Input<string>;
+  tags: Record<string, string>;
+}
+
+export interface ServiceRole {
+  role: aws.iam.Role;
+  /** Depend on this, not only on the role, where a service checks the permissions at creation. */
+  policy: aws.iam.RolePolicy;
+}
+
+export function serviceRole(name: string, args: ServiceRoleArgs, parent: pulumi.Resource): ServiceRole {
+  const role = new aws.iam.Role(
+    `${name}-role`,
+    {
+      name: args.roleName,
+      description: args.description,
+      assumeRolePolicy: toJson(assumeRolePolicy(args.service, args.accountId)),
+      tags: args.tags,
+    },
+    { parent },
+  );
+  const policy = new aws.iam.RolePolicy(`${name}-role-policy`, { role: role.id, policy: args.policy }, { parent });
+  return { role, policy };
+}
