@@ -2,13 +2,13 @@
 import { strict as assert } from "assert";
 import { hasLocalNvmeStorage } from "../policies/facts/instanceTypes";
 import { ProgramError } from "../tools/mockEngine";
-import { actionsOf, json, runStack, StackRun, Statement, T } from "./support/stacks";
+import { actionsOf, json, runStack, stackAsDeclared, StackRun, Statement, T } from "./support/stacks";
 
 describe("program under mocks", function () {
   const runs: Record<string, StackRun> = {};
   before(async () => {
-    runs.dev = await runStack("dev");
-    runs.prod = await runStack("prod");
+    runs.dev = await stackAsDeclared("dev");
+    runs.prod = await stackAsDeclared("prod");
   });
 
   for (const stack of ["dev", "prod"]) {

@@ -7,6 +7,8 @@
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 
+import { schemaDefaults } from "../policies/lib/schema";
+
 const PULUMI_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 
 /**
@@ -70,6 +72,25 @@ export interface AnalyzedResource {
 export type PolicyPackConfigFile = Record<string, Level | ({ enforcementLevel?: Level } & Record<string, unknown>)>;
 
 export class AnalyzerError extends Error {}
+
+/**
+ * One policy's settings from a `--policy-pack-config` file, read as the CLI reads it:
+ * the level is the policy's own entry, else the file's `all`, else the policy's
+ * default; the knobs are merged over the schema's defaults.
+ */
+export function policySettings(
+  policy: { name: string; enforcementLevel?: Level; configSchema?: { properties?: Record<string, unknown> } },
+  file: PolicyPackConfigFile,
+): { level: Level; config: Record<string, unknown> } {
+  const all = file.all;
+  const allLevel = typeof all === "string" ? all : (all?.enforcementLevel as Level | undefined);
+  const entry = file[policy.name];
+  const { enforcementLevel, ...knobs } = typeof entry === "string" ? { enforcementLevel: entry } : (entry ?? {});
+  return {
+    level: (enforcementLevel as Level | undefined) ?? allLevel ?? policy.enforcementLevel ?? "advisory",
+    config: { ...schemaDefaults(policy.configSchema), ...knobs },
+  };
+}
 
 export class PolicyPackProcess {
   private constructor(
@@ -148,19 +169,13 @@ export class PolicyPackProcess {
   async configure(info: PackInfo, file: PolicyPackConfigFile = {}): Promise<Record<string, Level>> {
     const req = new (proto().analyzerPb).ConfigureAnalyzerRequest();
     const map = req.getPolicyconfigMap();
-    const all = file.all;
-    const allLevel = typeof all === "string" ? all : (all?.enforcementLevel as Level | undefined);
     const levels: Record<string, Level> = {};
     for (const p of info.policies) {
-      const entry = file[p.name];
-      const { enforcementLevel, ...knobs } = typeof entry === "string" ? { enforcementLevel: entry } : (entry ?? {});
-      const level = (enforcementLevel as Level | undefined) ?? allLevel ?? p.enforcementLevel;
+      const { level, config } = policySettings(p, file);
       levels[p.name] = level;
-      const defaults: Record<string, unknown> = {};
-      for (const [k, s] of Object.entries(p.configSchema?.properties ?? {})) if (s && "default" in s) defaults[k] = s.default;
       const pc = new (proto().analyzerPb).PolicyConfig();
       pc.setEnforcementlevel(LEVELS.indexOf(level));
-      pc.setProperties(proto().structPb.Struct.fromJavaScript({ ...defaults, ...knobs }));
+      pc.setProperties(proto().structPb.Struct.fromJavaScript(config));
       map.set(p.name, pc);
     }
     await this.call("configure", req);

@@ -4,6 +4,7 @@
  * start and independent of the provider version a program uses.
  */
 import { PolicyConfigSchema, ResourceValidation, ResourceValidationArgs, ReportViolation, UnknownValueError } from "@pulumi/policy";
+import { schemaDefaults } from "./schema";
 
 /** Type tokens the rules look at (with the pre-v7 names where they differ). */
 export const TYPES = {
@@ -86,7 +87,6 @@ export function read(obj: any, key: string): any {
  * another host, or a policy missing from the config file, would otherwise see `{}`.
  */
 export function configOf<T>(args: { getConfig<C extends object>(): C }, schema: PolicyConfigSchema | undefined): T {
-  const defaults: Record<string, unknown> = {};
-  for (const [k, s] of Object.entries(schema?.properties ?? {})) if ("default" in s) defaults[k] = (s as { default: unknown }).default;
-  return { ...defaults, ...(args.getConfig<Record<string, unknown>>() ?? {}) } as T;
+  return { ...schemaDefaults(schema), ...(args.getConfig<Record<string, unknown>>() ?? {}) } as T;
 }
+

@@ -5,13 +5,13 @@
  * unknown values skipped with an advisory. (The gRPC path itself is tested separately
  * against the real pack.)
  */
-import * as pulumi from "@pulumi/pulumi";
 import { EnforcementLevel, Policy, ResourceValidationPolicy, StackValidationPolicy, unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
 import { allPolicies } from "../../policies/rules";
 import { DeclaredResource } from "../../tools/mockEngine";
+import { PolicyPackConfigFile, policySettings, toWire, UNKNOWN_VALUE } from "../../tools/analyzer";
 
 /** The string the engine sends for an unknown value. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN = UNKNOWN_VALUE;
 
 export interface Violation {
   policy: string;
@@ -28,35 +28,8 @@ export interface Verdicts {
 
 class NotApplicable extends Error {}
 
-/** Replaces the SDK's unknown markers with the engine's unknown string, as the server receives them. */
-export function engineProps(value: unknown): any {
-  if (pulumi.Output.isInstance(value) || (value && typeof value === "object" && (value as any).constructor?.name === "Unknown") || pulumi.isUnknown?.(value)) return UNKNOWN;
-  if (Array.isArray(value)) return value.map(engineProps);
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = engineProps(v);
-    return out;
-  }
-  return value;
-}
-
-function configFor(policy: Policy, overrides: Record<string, unknown> | undefined): any {
-  const defaults: Record<string, unknown> = {};
-  for (const [k, schema] of Object.entries(policy.configSchema?.properties ?? {})) if ("default" in schema) defaults[k] = (schema as any).default;
-  return { ...defaults, ...(overrides ?? {}) };
-}
-
 /** `--policy-pack-config` format: `{"all": "mandatory", "<policy>": "advisory" | {enforcementLevel, ...knobs}}`. */
-export type PackConfig = Record<string, unknown>;
-
-function levelAndKnobs(policy: Policy, packConfig: PackConfig): { level: EnforcementLevel; knobs?: Record<string, unknown> } {
-  const entry = packConfig[policy.name];
-  const all = packConfig.all as EnforcementLevel | { enforcementLevel?: EnforcementLevel } | undefined;
-  const allLevel = typeof all === "string" ? all : all?.enforcementLevel;
-  if (typeof entry === "string") return { level: entry as EnforcementLevel };
-  const { enforcementLevel, ...knobs } = (entry ?? {}) as { enforcementLevel?: EnforcementLevel };
-  return { level: enforcementLevel ?? allLevel ?? policy.enforcementLevel ?? "advisory", knobs };
-}
+export type PackConfig = PolicyPackConfigFile;
 
 const isStackPolicy = (p: Policy): p is StackValidationPolicy => "validateStack" in p;
 
@@ -68,12 +41,12 @@ export function checkResource(policy: ResourceValidationPolicy, r: { type: strin
     type: r.type,
     name: r.name,
     urn,
-    props: unknownCheckingProxy(engineProps(r.props)),
+    props: unknownCheckingProxy(toWire(r.props) as Record<string, unknown>),
     opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
     stackTags: new Map(),
     isType: () => false,
     asType: () => undefined,
-    getConfig: () => configFor(policy, knobs),
+    getConfig: () => knobs ?? {}, // the rules fill in their schema's defaults themselves
     notApplicable: () => {
       throw new NotApplicable();
     },
@@ -92,9 +65,9 @@ export function checkResource(policy: ResourceValidationPolicy, r: { type: strin
 export function checkStack(policy: StackValidationPolicy, resources: { type: string; name: string; urn: string; props: Record<string, unknown> }[], knobs?: Record<string, unknown>): { message: string; urn?: string }[] {
   const out: { message: string; urn?: string }[] = [];
   const args: any = {
-    resources: resources.map((r) => ({ ...r, props: unknownCheckingProxy(engineProps(r.props)), opts: {}, isType: () => false, asType: () => undefined, dependencies: [], propertyDependencies: {} })),
+    resources: resources.map((r) => ({ ...r, props: unknownCheckingProxy(toWire(r.props) as Record<string, unknown>), opts: {}, isType: () => false, asType: () => undefined, dependencies: [], propertyDependencies: {} })),
     stackTags: new Map(),
-    getConfig: () => configFor(policy, knobs),
+    getConfig: () => knobs ?? {}, // the rules fill in their schema's defaults themselves
     notApplicable: () => {
       throw new NotApplicable();
     },
@@ -113,7 +86,7 @@ export function evaluatePack(resources: DeclaredResource[], packConfig: PackConf
   const custom = resources.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
   const verdicts: Verdicts = { violations: [], skippedUnknown: [] };
   for (const policy of allPolicies) {
-    const { level, knobs } = levelAndKnobs(policy, packConfig);
+    const { level, config: knobs } = policySettings(policy, packConfig);
     if (level === "disabled") continue;
     if (isStackPolicy(policy)) {
       try {

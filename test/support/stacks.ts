@@ -85,3 +85,13 @@ export type Statement = { Sid?: string; Effect: string; Action: string | string[
 export const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 /** The statements of the policy document a named resource declares. */
 export const statementsOf = (run: StackRun, resourceName: string): Statement[] => json(run.named(resourceName).inputs.policy).Statement;
+
+const asDeclared = new Map<string, Promise<StackRun>>();
+/**
+ * The stack exactly as its stack file declares it, run once per test process and
+ * shared by the test files that only read it (the result is plain data).
+ */
+export function stackAsDeclared(stack: string): Promise<StackRun> {
+  if (!asDeclared.has(stack)) asDeclared.set(stack, runStack(stack));
+  return asDeclared.get(stack)!;
+}
