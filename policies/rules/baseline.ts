@@ -4,7 +4,7 @@
  */
 import { ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
 import { asArray, configOf, describe, forTypes, parseDocument, read, TYPES, UNKNOWN } from "../lib/resources";
-import { INVALID_DEFINITION, jobsOf, jobSubject } from "../lib/stateMachines";
+import { INVALID_DEFINITION, jobsOf, jobSubject } from "../lib/sageMakerJobs";
 
 export const stateMachineLoggingTracing: ResourceValidationPolicy = {
   name: "stepfunctions-logging-tracing",

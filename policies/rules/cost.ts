@@ -3,7 +3,7 @@ import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy"
 import { CostOptions, estimateMonthlyCost, hourlyPrice } from "../cost/estimator";
 import { PRICE_TABLE_DATE } from "../cost/prices";
 import { configOf, describe, forTypes, TYPES } from "../lib/resources";
-import { instanceRequests, INVALID_DEFINITION, jobsOf, jobSubject } from "../lib/stateMachines";
+import { instanceRequests, INVALID_DEFINITION, jobsOf, jobSubject } from "../lib/sageMakerJobs";
 
 const priceKnobs = {
   prices: { type: "object" as const, additionalProperties: { type: "number" as const }, default: {}, description: "USD/hour overrides or additions to the price table, by instance type" },
@@ -63,20 +63,21 @@ export const instanceHourlyLimit: ResourceValidationPolicy = {
   configSchema: { properties: { maxHourlyUsd: { type: "number", default: 5, minimum: 0, description: "Ceiling per instance-hour (USD)" }, ...priceKnobs } },
   validateResource: forTypes([...TYPES.endpointConfig, ...TYPES.stateMachine, ...TYPES.trainingJob], (props, args, report) => {
     const c = configOf<HourlyConfig>(args, instanceHourlyLimit.configSchema);
-    const check = (type: unknown, where: string) => {
+    /** `subject` names the resource and the place in it, e.g. `EndpointConfiguration "x" variant primary`. */
+    const check = (type: unknown, subject: string) => {
       if (typeof type !== "string") return;
       const price = hourlyPrice(type, c);
       if (price !== undefined && price > c.maxHourlyUsd) {
-        report(`${describe(args)} ${where}: ${type} costs about $${price.toFixed(3)}/hour, above maxHourlyUsd $${c.maxHourlyUsd}; choose a smaller type or raise maxHourlyUsd.`);
+        report(`${subject}: ${type} costs about $${price.toFixed(3)}/hour, above maxHourlyUsd $${c.maxHourlyUsd}; choose a smaller type or raise maxHourlyUsd.`);
       }
     };
     if (TYPES.endpointConfig.includes(args.type as never)) {
-      for (const v of props.productionVariants ?? []) check(v.instanceType, `variant ${v.variantName}`);
+      for (const v of props.productionVariants ?? []) check(v.instanceType, `${describe(args)} variant ${v.variantName}`);
       return;
     }
     const tasks = jobsOf(args.type, props);
     if (tasks === INVALID_DEFINITION) return;
-    for (const t of tasks) for (const r of instanceRequests(t)) check(r.instanceType, `${jobSubject("", t).trim()} ${r.where}`.trim());
+    for (const t of tasks) for (const r of instanceRequests(t)) check(r.instanceType, `${jobSubject(describe(args), t)} ${r.where}`);
   }),
 };
 

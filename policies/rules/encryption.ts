@@ -7,7 +7,7 @@
 import { ResourceValidationPolicy, StackValidationPolicy, PolicyResource } from "@pulumi/policy";
 import { hasLocalNvmeStorage } from "../facts/instanceTypes";
 import { asArray, configOf, describe, forTypes, parseDocument, read, TYPES, UNKNOWN } from "../lib/resources";
-import { INVALID_DEFINITION, isSet, jobsOf, jobSubject } from "../lib/stateMachines";
+import { INVALID_DEFINITION, isSet, jobsOf, jobSubject } from "../lib/sageMakerJobs";
 
 /**
  * AWS-managed keys do not count as customer keys. They are always written as literal

@@ -6,7 +6,7 @@
 import { PolicyConfigSchema, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
 import { HOSTING_INSTANCE_TYPES, PROCESSING_INSTANCE_TYPES, TRAINING_INSTANCE_TYPES, isGpuInstance, InstanceUse } from "../facts/instanceTypes";
 import { configOf, describe, forTypes, TYPES } from "../lib/resources";
-import { instanceRequests, InstanceRequest, INVALID_DEFINITION, jobsOf, jobSubject } from "../lib/stateMachines";
+import { instanceRequests, InstanceRequest, INVALID_DEFINITION, jobsOf, jobSubject } from "../lib/sageMakerJobs";
 
 export interface InstanceTypeConfig {
   allowedHostingInstanceTypes: string[];

@@ -1,10 +1,13 @@
 /**
- * SageMaker work hidden in Step Functions definitions: every Task that calls
- * CreateTrainingJob, CreateProcessingJob, CreateTransformJob,
- * CreateHyperParameterTuningJob or CreateEndpointConfig, through the optimized
- * integration (`arn:aws:states:::sagemaker:<api>[.sync]`) or the AWS SDK integration
- * (`arn:aws:states:::aws-sdk:sagemaker:<api>`), in any nesting (Parallel branches, Map
- * iterators). No other scanner reads these: the jobs are not Pulumi resources.
+ * The SageMaker jobs a program asks for, in the API's member names, so that one set of
+ * checks serves them all:
+ *  - hidden in Step Functions definitions: every Task that calls CreateTrainingJob,
+ *    CreateProcessingJob, CreateTransformJob, CreateHyperParameterTuningJob or
+ *    CreateEndpointConfig, through the optimized integration
+ *    (`arn:aws:states:::sagemaker:<api>[.sync]`) or the AWS SDK integration
+ *    (`arn:aws:states:::aws-sdk:sagemaker:<api>`), in any nesting (Parallel, Map). No
+ *    other scanner reads these: those jobs are not Pulumi resources;
+ *  - native `aws:sagemaker` TrainingJob resources.
  */
 
 import { read } from "./resources";
