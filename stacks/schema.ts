@@ -251,11 +251,8 @@ export const stackConfigSchema = z.strictObject({
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
-export type DataBucketConfig = StackConfig["dataBucket"];
 export type PreprocessingConfig = StackConfig["preprocessing"];
 export type TrainingConfig = StackConfig["training"];
 export type EndpointConfig = StackConfig["endpoint"];
 export type InstanceEndpointConfig = Extract<EndpointConfig, { kind: "instance" }>;
 export type ServerlessEndpointConfig = Extract<EndpointConfig, { kind: "serverless" }>;
-export type ScheduleConfig = StackConfig["schedule"];
-export type MonitoringConfig = StackConfig["monitoring"];

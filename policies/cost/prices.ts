@@ -9,7 +9,6 @@
  * (`prices: {"ml.m5.large": 0.115}`); a type with no price is reported, not guessed.
  */
 export const PRICE_TABLE_DATE = "2025-26";
-export const PRICE_TABLE_SOURCE = "public AWS SageMaker pricing tables, us-east-1 on-demand (read 2025-26; derived sizes scale linearly within a family)";
 
 /** Listed in public tables. */
 const LISTED: Record<string, number> = {
