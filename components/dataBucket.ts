@@ -4,9 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { accountRootArn, logGroupArn } from "../stacks/arns";
+import { accountRootArn, anyKeyArn, logGroupArn } from "../stacks/arns";
 import { arnOf, AwsContext, bucketArnOf, StackKey, stackKey } from "./shared/context";
-import { policyDocument, toJson } from "./shared/iam";
+import { PolicyStatement, policyDocument, toJson } from "./shared/iam";
 
 /** The data layout inside the bucket; every role is scoped to the prefixes it needs. */
 export const DATA_PREFIXES = {
@@ -34,6 +34,8 @@ export interface DataBucketArgs {
   bucketName: pulumi.Input<string>;
   /** KMS alias (without `alias/`) of the key. */
   keyAlias: string;
+  /** IAM roles or users that administer the key, besides the account root. */
+  keyAdministrators: string[];
   /** Account, region, partition: for the key policy's principals and conditions. */
   context: AwsContext;
   /** Keep bucket and key on destroy and refuse replacement (prod); otherwise tear down with contents. */
@@ -100,6 +102,16 @@ export class DataBucket extends pulumi.ComponentResource {
               Effect: "Allow",
               Principal: { Service: "delivery.logs.amazonaws.com" },
               Action: "kms:Decrypt",
+              Resource: "*",
+              Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+            },
+            ...keyAdministratorStatements(args.keyAdministrators),
+            {
+              // EventBridge sends undeliverable trigger events to the KMS-encrypted dead-letter queue.
+              Sid: "EventBridgeWritesEncryptedDeadLetters",
+              Effect: "Allow",
+              Principal: { Service: "events.amazonaws.com" },
+              Action: ["kms:Decrypt", "kms:GenerateDataKey"],
               Resource: "*",
               Condition: { StringEquals: { "aws:SourceAccount": accountId } },
             },
@@ -182,6 +194,32 @@ export class DataBucket extends pulumi.ComponentResource {
               Condition: { Bool: { "aws:SecureTransport": "false" } },
             },
             {
+              // Default encryption covers uploads that name no encryption; these refuse the
+              // ones that name another (SSE-S3, DSSE) or a key outside this account and region.
+              Sid: "DenyUploadsWithOtherEncryption",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:PutObject",
+              Resource: pulumi.interpolate`${bucketArn}/*`,
+              Condition: {
+                Null: { "s3:x-amz-server-side-encryption": "false" },
+                StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+              },
+            },
+            {
+              // Not the key's own ARN: it carries a generated id, unknown before the key exists,
+              // and the policy must be known at the first preview for the pack to judge it.
+              Sid: "DenyUploadsWithKeysOfOtherAccounts",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:PutObject",
+              Resource: pulumi.interpolate`${bucketArn}/*`,
+              Condition: {
+                Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+                StringNotLike: { "s3:x-amz-server-side-encryption-aws-kms-key-id": [arnOf(args.context, anyKeyArn), this.stackKey.aliasArn] },
+              },
+            },
+            {
               Sid: "DenyTlsOlderThan12",
               Effect: "Deny",
               Principal: "*",
@@ -204,6 +242,39 @@ export class DataBucket extends pulumi.ComponentResource {
 
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, keyArn: this.keyArn });
   }
+}
+
+/**
+ * The administrators' statement of AWS's default key policy ("Allow access for Key
+ * Administrators", KMS Developer Guide, "Default key policy"): manage the key, not use it.
+ */
+function keyAdministratorStatements(administrators: string[]): PolicyStatement[] {
+  if (administrators.length === 0) return [];
+  return [
+    {
+      Sid: "KeyAdministrators",
+      Effect: "Allow",
+      Principal: { AWS: administrators },
+      Action: [
+        "kms:Create*",
+        "kms:Describe*",
+        "kms:Enable*",
+        "kms:List*",
+        "kms:Put*",
+        "kms:Update*",
+        "kms:Revoke*",
+        "kms:Disable*",
+        "kms:Get*",
+        "kms:Delete*",
+        "kms:TagResource",
+        "kms:UntagResource",
+        "kms:ScheduleKeyDeletion",
+        "kms:CancelKeyDeletion",
+        "kms:RotateKeyOnDemand",
+      ],
+      Resource: "*",
+    },
+  ];
 }
 
 /** The bucket-wide rule plus one rule per prefix that has something to do. */

@@ -14,7 +14,9 @@ import { InstanceEndpointConfig, ServerlessEndpointConfig } from "../stacks/sche
 import { ecrRepositoryArn } from "../stacks/algorithmImages";
 import { DATA_PREFIXES } from "./dataBucket";
 import { EXPECTED_DURATION_TAG, EXPECTED_INVOCATIONS_TAG } from "../policies/cost/estimator";
-import { logGroupArn } from "../stacks/arns";
+import { alarmArn, anySageMakerArn, logGroupArn } from "../stacks/arns";
+import { readRollbackAlarmsStatement } from "../workflow/iam";
+import { rollbackAlarmNames } from "../stacks/names";
 import { arnOf, AwsContext, roleArn, StackKey } from "./shared/context";
 import { keyUseStatement, PolicyStatement, policyDocument, toJson } from "./shared/iam";
 import { serviceRole } from "./shared/serviceRole";
@@ -35,16 +37,25 @@ export interface InferenceEndpointArgs {
   bucketArn: pulumi.Input<string>;
   /** The stack's KMS key (artifacts are encrypted with it; volumes and capture too). */
   key: StackKey;
+  /** The key's ARN: CloudWatch Logs takes no alias. */
+  keyArn: pulumi.Input<string>;
+  /** Retention of the endpoint's log group. */
+  logRetentionDays: number;
   /** Topic that rollback alarms notify, if any. */
   alarmTopicArn?: pulumi.Input<string>;
   context: AwsContext;
   tags: Record<string, string>;
 }
 
-/** Names of the alarms SageMaker watches to roll back a blue/green update. */
-export function rollbackAlarmNames(endpointName: string): { errors5xx: string; modelLatency: string } {
-  return { errors5xx: `${endpointName}-invocation-5xx`, modelLatency: `${endpointName}-model-latency` };
-}
+/**
+ * Endpoint properties whose change makes the provider call UpdateEndpoint with the
+ * configuration name in Pulumi's state (pulumi/terraform-provider-aws,
+ * internal/service/sagemaker/endpoint.go, resourceEndpointUpdate:
+ * `d.HasChanges("endpoint_config_name", "deployment_config")`). After the first run the
+ * workflow owns both: it rolls out each model with the deployment policy of the stack
+ * config, so a Pulumi update would roll the endpoint back to the bootstrap model.
+ */
+export const WORKFLOW_OWNED_ENDPOINT_PROPERTIES = ["endpointConfigName", "deploymentConfig"];
 
 /** `endpoint/<endpoint>/variant/<variant>`: the Application Auto Scaling resource id. */
 export function scalableResourceId(endpointName: string, variantName: string): string {
@@ -94,7 +105,15 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
     const instance = hosting.kind === "instance" ? hosting : undefined;
     const captureEnabled = instance?.dataCapture.enabled ?? false;
     const bucketArn = pulumi.output(args.bucketArn);
-    const logGroup = arnOf(args.context, (scope) => logGroupArn(scope, `/aws/sagemaker/Endpoints/${args.endpointName}`));
+    const logGroupName = `/aws/sagemaker/Endpoints/${args.endpointName}`;
+    const logGroup = arnOf(args.context, (scope) => logGroupArn(scope, logGroupName));
+    // Declared here (KMS, retention) rather than left to SageMaker, which would create it
+    // unencrypted and keep its logs forever.
+    const endpointLogs = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: logGroupName, retentionInDays: args.logRetentionDays, kmsKeyId: args.keyArn, tags: args.tags },
+      { parent: this },
+    );
 
     const statements: PolicyStatement[] = [
       { Sid: "ReadModelArtifacts", Effect: "Allow", Action: "s3:GetObject", Resource: pulumi.interpolate`${bucketArn}/${DATA_PREFIXES.artifacts}*` },
@@ -102,9 +121,12 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
       {
         Sid: "WriteEndpointLogs",
         Effect: "Allow",
-        Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
         Resource: [logGroup, pulumi.interpolate`${logGroup}:*`],
       },
+      ...(instance
+        ? [readRollbackAlarmsStatement(Object.values(rollbackAlarmNames(args.endpointName)).map((alarm) => arnOf(args.context, (scope) => alarmArn(scope, alarm))))]
+        : []),
       {
         Sid: "PublishEndpointMetrics",
         Effect: "Allow",
@@ -132,6 +154,7 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
       {
         roleName: args.roleName,
         service: "sagemaker.amazonaws.com",
+        sourceArns: [arnOf(args.context, anySageMakerArn)],
         description: `SageMaker execution role of endpoint ${args.endpointName}`,
         policy: toJson(policyDocument(...statements)),
         accountId,
@@ -212,7 +235,7 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
         tags: args.tags,
       },
       // The workflow owns the live configuration after the first deploy (see above).
-      { parent: this, ignoreChanges: ["endpointConfigName"], dependsOn: alarms },
+      { parent: this, ignoreChanges: WORKFLOW_OWNED_ENDPOINT_PROPERTIES, dependsOn: [...alarms, endpointLogs] },
     );
     this.endpointName = this.endpoint.name;
 

@@ -16,6 +16,7 @@ import { Training } from "./training";
 import { PipelineStateMachine } from "./pipelineStateMachine";
 import { RetrainingSchedule } from "./retrainingSchedule";
 import { NewDataTrigger } from "./newDataTrigger";
+import { TriggerDeadLetterQueue } from "./triggerDeadLetterQueue";
 import { AwsContext } from "./shared/context";
 
 export interface MlPipelineArgs {
@@ -35,6 +36,8 @@ export class MlPipeline extends pulumi.ComponentResource {
   readonly workflow: PipelineStateMachine;
   /** Undefined when the stack's schedule is off (dev by default). */
   readonly schedule?: RetrainingSchedule;
+  /** Undefined when neither the schedule nor the new-data trigger is on. */
+  readonly triggerDeadLetters?: TriggerDeadLetterQueue;
   /** Undefined unless `schedule.onNewData.enabled`. */
   readonly newDataTrigger?: NewDataTrigger;
   /** Undefined until the config names a model artifact (bootstrap, see README). */
@@ -51,6 +54,7 @@ export class MlPipeline extends pulumi.ComponentResource {
       {
         bucketName: names.bucket,
         keyAlias: names.keyAlias,
+        keyAdministrators: config.dataBucket.keyAdministrators,
         context,
         protect: config.dataBucket.protect,
         noncurrentVersionExpirationDays: config.dataBucket.noncurrentVersionExpirationDays,
@@ -81,6 +85,7 @@ export class MlPipeline extends pulumi.ComponentResource {
         keyArn: this.data.keyArn,
         topicArn: this.notifications.topicArn,
         logRetentionDays,
+        declareJobLogGroup: config.monitoring.declareJobLogGroups,
         context,
         tags,
       },
@@ -95,6 +100,9 @@ export class MlPipeline extends pulumi.ComponentResource {
         bucketName: names.bucket,
         keyAlias: key.aliasName,
         vpc: config.training.vpc !== undefined,
+        declareLogGroup: config.monitoring.declareJobLogGroups,
+        keyArn: this.data.keyArn,
+        logRetentionDays,
         context,
         tags,
       },
@@ -113,6 +121,8 @@ export class MlPipeline extends pulumi.ComponentResource {
           bucketName: this.data.bucketName,
           bucketArn: this.data.bucketArn,
           key,
+          keyArn: this.data.keyArn,
+          logRetentionDays,
           alarmTopicArn: this.notifications.topicArn,
           context,
           tags,
@@ -142,6 +152,15 @@ export class MlPipeline extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.training, this.preprocessing, this.notifications] },
     );
 
+    // One dead-letter queue for both triggers, declared when either is on.
+    if (config.schedule.enabled || config.schedule.onNewData.enabled) {
+      this.triggerDeadLetters = new TriggerDeadLetterQueue(
+        `${name}-trigger-dead-letters`,
+        { queueName: names.triggerDeadLetterQueue, key, eventRuleName: config.schedule.onNewData.enabled ? names.newDataRule : undefined, context, tags },
+        { parent: this },
+      );
+    }
+
     if (config.schedule.enabled) {
       this.schedule = new RetrainingSchedule(
         `${name}-schedule`,
@@ -153,10 +172,11 @@ export class MlPipeline extends pulumi.ComponentResource {
           stateMachineArn: this.workflow.stateMachineArn,
           keyArn: this.data.keyArn,
           key,
+          deadLetterQueueArn: this.triggerDeadLetters!.queueArn,
           context,
           tags,
         },
-        { parent: this, dependsOn: [this.workflow] },
+        { parent: this, dependsOn: [this.workflow, this.triggerDeadLetters!] },
       );
     }
 
@@ -169,10 +189,12 @@ export class MlPipeline extends pulumi.ComponentResource {
           bucketName: names.bucket,
           marker: config.schedule.onNewData.marker,
           stateMachineArn: this.workflow.stateMachineArn,
+          deadLetterQueueArn: this.triggerDeadLetters!.queueArn,
+          key,
           context,
           tags,
         },
-        { parent: this, dependsOn: [this.data, this.workflow] },
+        { parent: this, dependsOn: [this.data, this.workflow, this.triggerDeadLetters!] },
       );
     }
 

@@ -10,8 +10,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { DATA_PREFIXES } from "./dataBucket";
-import { AwsContext } from "./shared/context";
-import { policyDocument, toJson } from "./shared/iam";
+import { arnOf, AwsContext, StackKey } from "./shared/context";
+import { eventRuleArn } from "../stacks/arns";
+import { keyUseStatement, policyDocument, toJson } from "./shared/iam";
 import { serviceRole } from "./shared/serviceRole";
 
 export interface NewDataTriggerArgs {
@@ -22,6 +23,10 @@ export interface NewDataTriggerArgs {
   /** Key suffix of the marker object under raw/. */
   marker: string;
   stateMachineArn: pulumi.Input<string>;
+  /** Where an event that cannot start a run goes (KMS-encrypted SQS; its policy admits this rule). */
+  deadLetterQueueArn: pulumi.Input<string>;
+  /** The stack key: the execution input of the encrypted state machine. */
+  key: StackKey;
   context: AwsContext;
   tags: Record<string, string>;
 }
@@ -47,8 +52,14 @@ export class NewDataTrigger extends pulumi.ComponentResource {
       {
         roleName: args.roleName,
         service: "events.amazonaws.com",
+        sourceArns: [arnOf(args.context, (scope) => eventRuleArn(scope, args.ruleName))],
         description: "Lets EventBridge start the pipeline when new data is marked ready",
-        policy: toJson(policyDocument({ Sid: "StartPipeline", Effect: "Allow", Action: "states:StartExecution", Resource: args.stateMachineArn })),
+        policy: toJson(
+          policyDocument(
+            { Sid: "StartPipeline", Effect: "Allow", Action: "states:StartExecution", Resource: args.stateMachineArn },
+            keyUseStatement("UseStackKey", ["kms:GenerateDataKey"], args.key, args.context),
+          ),
+        ),
         accountId: args.context.accountId,
         tags: args.tags,
       },
@@ -72,6 +83,8 @@ export class NewDataTrigger extends pulumi.ComponentResource {
         roleArn: role.arn,
         // The workflow ignores its input; the S3 event is passed for the execution history.
         retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+        // EventBridge itself sends dead letters (the queue policy admits this rule only).
+        deadLetterConfig: { arn: args.deadLetterQueueArn },
       },
       { parent: this },
     );

@@ -54,6 +54,7 @@ export class PipelineStateMachine extends pulumi.ComponentResource {
       {
         roleName: args.roleName,
         service: "states.amazonaws.com",
+        sourceArns: [this.stateMachineArn],
         description: `Role of the ${args.stateMachineName} state machine`,
         policy: args.spec.apply((spec) => JSON.stringify(policyDocument(...stateMachineStatements(spec)))),
         accountId,

@@ -16,10 +16,11 @@ import { ecrRepositoryArn } from "../stacks/algorithmImages";
 import { PROCESSING_SCRIPT_KEY } from "../workflow/spec";
 import { sageMakerJobStatements } from "../workflow/iam";
 import { DATA_PREFIXES } from "./dataBucket";
-import { logGroupArn } from "../stacks/arns";
+import { anySageMakerArn, logGroupArn } from "../stacks/arns";
 import { arnOf, AwsContext, StackKey } from "./shared/context";
 import { keyUseStatement, policyDocument, toJson } from "./shared/iam";
 import { serviceRole } from "./shared/serviceRole";
+import { sageMakerJobLogGroup } from "./shared/logGroups";
 
 const SOURCE_DIR = path.join(__dirname, "..", "preprocessing");
 
@@ -39,6 +40,8 @@ export interface PreprocessingArgs {
   /** Dead-letter target of the function. */
   topicArn: pulumi.Input<string>;
   logRetentionDays: number;
+  /** Declare /aws/sagemaker/ProcessingJobs (processing kind; see monitoring.declareJobLogGroups). */
+  declareJobLogGroup: boolean;
   context: AwsContext;
   tags: Record<string, string>;
 }
@@ -47,6 +50,8 @@ export class Preprocessing extends pulumi.ComponentResource {
   readonly role: aws.iam.Role;
   readonly function?: aws.lambda.Function;
   readonly script?: aws.s3.BucketObjectv2;
+  /** The processing jobs' log group, when the stack declares it. */
+  readonly jobLogGroup?: aws.cloudwatch.LogGroup;
 
   constructor(name: string, args: PreprocessingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:preprocessing:Preprocessing", name, {}, opts);
@@ -57,6 +62,8 @@ export class Preprocessing extends pulumi.ComponentResource {
       {
         roleName: args.roleName,
         service: lambda ? "lambda.amazonaws.com" : "sagemaker.amazonaws.com",
+        // Lambda documents no aws:SourceArn for execution roles; SageMaker does.
+        sourceArns: lambda ? [] : [arnOf(args.context, anySageMakerArn)],
         description: `Execution role of the pipeline's preprocessing (${args.settings.kind})`,
         policy: lambda ? lambdaPolicy(args, logGroupName) : processingJobPolicy(args),
         accountId: args.context.accountId,
@@ -112,6 +119,7 @@ export class Preprocessing extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      if (args.declareJobLogGroup) this.jobLogGroup = sageMakerJobLogGroup(name, "ProcessingJobs", args, this);
     }
     this.registerOutputs({ roleArn: this.role.arn, functionName: this.function?.name });
   }

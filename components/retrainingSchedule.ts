@@ -5,7 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { AwsContext, StackKey } from "./shared/context";
+import { arnOf, AwsContext, StackKey } from "./shared/context";
+import { scheduleArns } from "../stacks/arns";
 import { keyUseStatement, policyDocument, toJson } from "./shared/iam";
 import { serviceRole } from "./shared/serviceRole";
 
@@ -19,6 +20,8 @@ export interface RetrainingScheduleArgs {
   /** The key's ARN (Scheduler takes no alias). */
   keyArn: pulumi.Input<string>;
   key: StackKey;
+  /** Where a start that cannot be delivered goes (KMS-encrypted SQS). */
+  deadLetterQueueArn: pulumi.Input<string>;
   context: AwsContext;
   tags: Record<string, string>;
 }
@@ -36,12 +39,17 @@ export class RetrainingSchedule extends pulumi.ComponentResource {
       {
         roleName: args.roleName,
         service: "scheduler.amazonaws.com",
+        sourceArns: [0, 1].map((i) => arnOf(args.context, (scope) => scheduleArns(scope, args.scheduleName)[i])),
         description: "Lets EventBridge Scheduler start the pipeline",
         policy: toJson(
           policyDocument(
             { Sid: "StartPipeline", Effect: "Allow", Action: "states:StartExecution", Resource: args.stateMachineArn },
-            // The schedule is encrypted with the stack key; Scheduler decrypts it as this role.
-            keyUseStatement("DecryptSchedule", ["kms:Decrypt"], args.key, args.context),
+            // Scheduler sends dead letters as this role.
+            { Sid: "SendDeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: args.deadLetterQueueArn },
+            // Decrypt: the schedule is encrypted with the stack key and Scheduler reads it as this
+            // role. GenerateDataKey: the encrypted dead-letter queue (SQS SSE: producers need both),
+            // and the execution input of the KMS-encrypted state machine.
+            keyUseStatement("UseStackKey", ["kms:Decrypt", "kms:GenerateDataKey"], args.key, args.context),
           ),
         ),
         accountId: args.context.accountId,
@@ -64,6 +72,7 @@ export class RetrainingSchedule extends pulumi.ComponentResource {
           roleArn: role.arn,
           input: JSON.stringify(SCHEDULED_INPUT),
           retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+          deadLetterConfig: { arn: args.deadLetterQueueArn },
         },
       },
       { parent: this, dependsOn: [policy] },

@@ -9,9 +9,11 @@ import { ecrRepositoryArn } from "../stacks/algorithmImages";
 import { ARTIFACT_KEYS } from "../workflow/spec";
 import { sageMakerJobStatements } from "../workflow/iam";
 import { DATA_PREFIXES } from "./dataBucket";
-import { AwsContext } from "./shared/context";
+import { arnOf, AwsContext } from "./shared/context";
+import { anySageMakerArn } from "../stacks/arns";
 import { policyDocument } from "./shared/iam";
 import { serviceRole } from "./shared/serviceRole";
+import { sageMakerJobLogGroup } from "./shared/logGroups";
 
 export interface TrainingArgs {
   /** Physical role name (deterministic: the workflow passes it by ARN). */
@@ -23,12 +25,18 @@ export interface TrainingArgs {
   keyAlias: string;
   /** Whether training runs in VPC subnets. */
   vpc: boolean;
+  /** Declare /aws/sagemaker/TrainingJobs (account-wide; see the stack config's monitoring.declareJobLogGroups). */
+  declareLogGroup: boolean;
+  /** The key's ARN: CloudWatch Logs takes no alias. */
+  keyArn: pulumi.Input<string>;
+  logRetentionDays: number;
   context: AwsContext;
   tags: Record<string, string>;
 }
 
 export class Training extends pulumi.ComponentResource {
   readonly role: aws.iam.Role;
+  readonly logGroup?: aws.cloudwatch.LogGroup;
 
   constructor(name: string, args: TrainingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:training:Training", name, {}, opts);
@@ -51,9 +59,18 @@ export class Training extends pulumi.ComponentResource {
     );
     this.role = serviceRole(
       name,
-      { roleName: args.roleName, service: "sagemaker.amazonaws.com", description: "SageMaker execution role of the pipeline's training jobs", policy, accountId, tags: args.tags },
+      {
+        roleName: args.roleName,
+        service: "sagemaker.amazonaws.com",
+        sourceArns: [arnOf(args.context, anySageMakerArn)],
+        description: "SageMaker execution role of the pipeline's training jobs",
+        policy,
+        accountId,
+        tags: args.tags,
+      },
       this,
     ).role;
+    if (args.declareLogGroup) this.logGroup = sageMakerJobLogGroup(name, "TrainingJobs", args, this);
     this.registerOutputs({ roleArn: this.role.arn });
   }
 }

@@ -31,6 +31,13 @@ export function bucketArn(partition: string, bucketName: string): string {
   return `arn:${partition}:s3:::${bucketName}`;
 }
 
+/** Any SageMaker resource of the account and region: the `aws:SourceArn` SageMaker's confused-deputy guidance uses. */
+export const anySageMakerArn = (scope: ArnScope) => regionalArn(scope, "sagemaker", "*");
+export const eventRuleArn = (scope: ArnScope, name: string) => regionalArn(scope, "events", `rule/${name}`);
+/** A schedule of the default group, and the group itself (Scheduler's docs show both as aws:SourceArn). */
+export const scheduleArns = (scope: ArnScope, name: string) => [regionalArn(scope, "scheduler", `schedule/default/${name}`), regionalArn(scope, "scheduler", "schedule-group/default")];
+export const queueArn = (scope: ArnScope, name: string) => regionalArn(scope, "sqs", name);
+export const alarmArn = (scope: ArnScope, name: string) => regionalArn(scope, "cloudwatch", `alarm:${name}`);
 export const logGroupArn = (scope: ArnScope, name: string) => regionalArn(scope, "logs", `log-group:${name}`);
 export const keyAliasArn = (scope: ArnScope, alias: string) => regionalArn(scope, "kms", `alias/${alias}`);
 /** Every KMS key of the account and region (narrowed by conditions where used). */

@@ -25,7 +25,8 @@ export interface ProfileDefaults {
   tags: Record<string, string>;
 }
 
-const lambdaPreprocessing = { memoryMb: 1024, timeoutSeconds: 300, reservedConcurrency: 2 };
+// No reserved concurrency by default: accounts with a concurrency quota of 10 cannot reserve any.
+const lambdaPreprocessing = { memoryMb: 1024, timeoutSeconds: 300 };
 const processingPreprocessing = {
   instanceType: "ml.m5.large",
   instanceCount: 1,
@@ -82,6 +83,7 @@ const training = {
 export const PROFILE_DEFAULTS: Record<"dev" | "prod", ProfileDefaults> = {
   dev: {
     dataBucket: {
+      keyAdministrators: [],
       protect: false,
       noncurrentVersionExpirationDays: 7,
       abortIncompleteMultipartUploadDays: 1,
@@ -99,11 +101,12 @@ export const PROFILE_DEFAULTS: Record<"dev" | "prod", ProfileDefaults> = {
       byKind: { serverless: serverlessEndpoint, instance: { ...instanceEndpoint, initialInstanceCount: 1, autoscaling: { ...instanceEndpoint.autoscaling, minCapacity: 1, maxCapacity: 1 } } },
     },
     schedule: { enabled: false, expression: "rate(7 days)", timezone: "UTC", onNewData: { enabled: false, marker: "_READY" } },
-    monitoring: { logRetentionDays: 14, notificationEmails: [] },
+    monitoring: { logRetentionDays: 14, notificationEmails: [], declareJobLogGroups: true },
     tags: {},
   },
   prod: {
     dataBucket: {
+      keyAdministrators: [],
       protect: true,
       noncurrentVersionExpirationDays: 90,
       abortIncompleteMultipartUploadDays: 7,
@@ -118,7 +121,7 @@ export const PROFILE_DEFAULTS: Record<"dev" | "prod", ProfileDefaults> = {
     training: { ...training, spot: { enabled: true, maxWaitSeconds: 7200 } },
     endpoint: { defaultKind: "instance", byKind: { serverless: serverlessEndpoint, instance: instanceEndpoint } },
     schedule: { enabled: true, expression: "cron(0 3 ? * SUN *)", timezone: "UTC", onNewData: { enabled: false, marker: "_READY" } },
-    monitoring: { logRetentionDays: 365, notificationEmails: [] },
+    monitoring: { logRetentionDays: 365, notificationEmails: [], declareJobLogGroups: true },
     tags: {},
   },
 };

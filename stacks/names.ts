@@ -22,6 +22,8 @@ export interface PhysicalNames {
   newDataRule: string;
   newDataRole: string;
   topic: string;
+  /** Dead-letter queue of the schedule and new-data trigger. */
+  triggerDeadLetterQueue: string;
   /** Prefix of every SageMaker job, model and endpoint config the workflow creates. */
   jobPrefix: string;
 }
@@ -42,6 +44,12 @@ export function physicalNames(prefix: string, accountId: pulumi.Input<string>): 
     newDataRule: `${prefix}-new-data`,
     newDataRole: `${prefix}-new-data-role`,
     topic: `${prefix}-notifications`,
+    triggerDeadLetterQueue: `${prefix}-trigger-dead-letters`,
     jobPrefix: prefix,
   };
+}
+
+/** Names of the alarms SageMaker watches to roll back a blue/green update of an endpoint. */
+export function rollbackAlarmNames(endpointName: string): { errors5xx: string; modelLatency: string } {
+  return { errors5xx: `${endpointName}-invocation-5xx`, modelLatency: `${endpointName}-model-latency` };
 }

@@ -43,7 +43,18 @@ const prefixLifecycle = z
     { message: "expirationDays must be greater than infrequentAccessAfterDays (or one of them null)" },
   );
 
+/** An IAM role or user ARN (key policies name principals, not sessions or groups). */
+const principalArn = z.string().regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:(role|user)\/[\w+=,.@\/-]{1,512}$/, {
+  error: "expected an IAM role or user ARN such as arn:aws:iam::123456789012:role/KeyAdmins",
+});
+
 export const dataBucketSchema = z.strictObject({
+  /**
+   * Principals that administer the stack key (rotate, disable, schedule deletion, change
+   * its policy). The account root statement stays in the key policy either way (AWS:
+   * without it a key can become unmanageable).
+   */
+  keyAdministrators: z.array(principalArn).max(10),
   /** Keep bucket and key on `pulumi destroy` and refuse replacement (prod); dev tears down. */
   protect: z.boolean(),
   noncurrentVersionExpirationDays: int(1, 3650),
@@ -60,7 +71,11 @@ const lambdaPreprocessing = z.strictObject({
   kind: z.literal("lambda"),
   memoryMb: int(128, 10240),
   timeoutSeconds: int(1, 900),
-  reservedConcurrency: int(1, 1000),
+  /**
+   * Reserved concurrency; absent (the default) reserves none. Lambda keeps 100 executions
+   * unreserved per account, so new accounts (quota 10) cannot reserve any.
+   */
+  reservedConcurrency: int(1, 1000).optional(),
 });
 
 const processingPreprocessing = z.strictObject({
@@ -226,6 +241,12 @@ export const monitoringSchema = z.strictObject({
   }),
   /** Addresses subscribed to failure/success notifications (each must confirm by mail). */
   notificationEmails: z.array(z.email()).max(10),
+  /**
+   * Declare SageMaker's account-wide job log groups (/aws/sagemaker/TrainingJobs,
+   * ProcessingJobs) with the stack key and retention. false when another stack of the
+   * account and region declares them, or they exist already (see README).
+   */
+  declareJobLogGroups: z.boolean(),
 });
 
 export const tagsSchema = z.record(

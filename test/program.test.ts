@@ -76,8 +76,13 @@ describe("program under mocks", function () {
         assert.equal(runs[stack].outputs.endpointName, `ml-pipeline-${stack}-endpoint`);
       });
 
-      it("leaves the live endpoint configuration to the workflow (ignoreChanges)", () => {
-        assert.deepEqual(runs[stack].one(T.endpoint).options.ignoreChanges, ["endpointConfigName"]);
+      it("never lets Pulumi call UpdateEndpoint: ignores every property the provider's update sends through it", () => {
+        // pulumi/terraform-provider-aws, internal/service/sagemaker/endpoint.go, resourceEndpointUpdate:
+        // `if d.HasChanges("endpoint_config_name", "deployment_config") { ... conn.UpdateEndpoint(...) }`
+        // (Terraform's snake_case names, camelCase in Pulumi).
+        const providerUpdateEndpointTriggers = ["endpointConfigName", "deploymentConfig"];
+        const ignored = runs[stack].one(T.endpoint).options.ignoreChanges ?? [];
+        for (const property of providerUpdateEndpointTriggers) assert.ok(ignored.includes(property), `${property} is ignored`);
       });
 
       it("serves the configured model artifact from the bucket, with the built-in image of the region", () => {

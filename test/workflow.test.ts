@@ -23,7 +23,7 @@ function happyHandlers(endpointExists = true): Record<string, Handler> {
     CreateModel: () => ({ ModelArn: "arn:model" }),
     CreateEndpointConfig: () => ({ EndpointConfigArn: "arn:ec" }),
     FindEndpoint: () => {
-      if (!endpointExists) throw awsError("SageMaker.ValidationException", "Could not find endpoint");
+      if (!endpointExists) throw endpointNotFound();
       return { EndpointStatus: "InService", EndpointConfigName: "old" };
     },
     UpdateEndpoint: () => ({ EndpointArn: "arn:ep" }),
@@ -38,6 +38,10 @@ function happyHandlers(endpointExists = true): Record<string, Handler> {
   };
 }
 let lastConfigName = "";
+
+/** What Step Functions raises for DescribeEndpoint on a missing endpoint: the API model declares no error, so `<Service>.<Service>Exception`, with SageMaker's message. */
+const endpointNotFound = () =>
+  awsError("SageMaker.SageMakerException", 'Could not find endpoint "arn:aws:sagemaker:us-east-1:123456789012:endpoint/x". (Service: SageMaker, Status Code: 400, Request ID: 0b1c2d3e)');
 /** Remembers the endpoint config the run created, so DescribeEndpoint can report it. */
 function tracking(handlers: Record<string, Handler>): Record<string, Handler> {
   const create = handlers.CreateEndpointConfig;
@@ -115,7 +119,7 @@ for (const stack of ["dev", "prod"]) {
         assert.equal(update.DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.Type, "CANARY");
         assert.deepEqual(update.DeploymentConfig.AutoRollbackConfiguration.Alarms.map((a: any) => a.AlarmName).sort(), ["ml-pipeline-prod-endpoint-invocation-5xx", "ml-pipeline-prod-endpoint-model-latency"]);
         assert.equal(update.RetainAllVariantProperties, true, "a deploy keeps the capacity autoscaling reached");
-        assert.deepEqual(update.ExcludeRetainedVariantProperties, [{ VariantPropertyType: "DataCaptureConfig" }]);
+        assert.equal(update.ExcludeRetainedVariantProperties, undefined, "DataCaptureConfig is documented as not supported there");
       }
       assert.equal((definition.States.UpdateEndpoint as TaskState).Parameters!.EndpointName, `ml-pipeline-${stack}-endpoint`);
     });
@@ -177,7 +181,8 @@ describe("workflow executed locally", () => {
           ...base,
           Train: (i) => {
             attempts++;
-            if (attempts < 3) throw awsError("ThrottlingException", "Rate exceeded");
+            // Optimized SageMaker integrations report throttling as SageMaker.AmazonSageMakerException.
+            if (attempts < 3) throw awsError("SageMaker.AmazonSageMakerException", "Rate exceeded (Service: AmazonSageMaker; Status Code: 400; Error Code: ThrottlingException)");
             return base.Train(i);
           },
         });
@@ -209,16 +214,55 @@ describe("workflow executed locally", () => {
         assert.match(run.inputs.NotifyFailure.Message, /EndpointFailed: .*model container crashed/);
       });
 
-      it("blue/green rolled back (InService on the old config): a notification and a failed execution", async () => {
+      it("blue/green rolled back (InService on the old config, no reason): a notification naming the alarms, a failed execution", async () => {
         const base = tracking(happyHandlers());
         const run = await runLocally(definition, { ...base, DescribeEndpoint: () => ({ EndpointStatus: "InService", EndpointConfigName: "previous-config" }) });
         assert.ok(run.error);
         assert.match(run.inputs.NotifyFailure.Message, /DeploymentRolledBack: Endpoint is InService on previous-config/);
+        if (stack === "prod") assert.match(run.inputs.NotifyFailure.Message, /rollback alarms ml-pipeline-prod-endpoint-invocation-5xx and ml-pipeline-prod-endpoint-model-latency/);
+      });
+
+      it("update failed and SageMaker kept the old config: the failure reason is reported, not an alarm", async () => {
+        const base = tracking(happyHandlers());
+        const run = await runLocally(definition, {
+          ...base,
+          DescribeEndpoint: () => ({ EndpointStatus: "InService", EndpointConfigName: "previous-config", FailureReason: "The primary container for production variant primary did not pass the ping health check." }),
+        });
+        assert.ok(run.error);
+        assert.match(run.inputs.NotifyFailure.Message, /DeploymentFailed: Endpoint stays InService on previous-config .*did not pass the ping health check/);
+        assert.doesNotMatch(run.inputs.NotifyFailure.Message, /alarm/);
+      });
+
+      it("UpdateRollbackFailed: reported at once with the failure reason, not polled until the limit", async () => {
+        const base = tracking(happyHandlers());
+        const run = await runLocally(definition, { ...base, DescribeEndpoint: () => ({ EndpointStatus: "UpdateRollbackFailed", FailureReason: "rollback could not restore capacity" }) });
+        assert.ok(run.error);
+        assert.equal(run.calls.filter((c) => c === "DescribeEndpoint").length, 1);
+        assert.match(run.inputs.NotifyFailure.Message, new RegExp(`EndpointFailed: Endpoint ml-pipeline-${stack}-endpoint is UpdateRollbackFailed: rollback could not restore capacity`));
+      });
+
+      it("day one, but the lookup is denied: reported as the failure it is, no endpoint created", async () => {
+        const run = await runLocally(definition, {
+          ...tracking(happyHandlers()),
+          FindEndpoint: () => { throw awsError("SageMaker.SageMakerException", "User: arn:aws:sts::123456789012:assumed-role/x is not authorized to perform: sagemaker:DescribeEndpoint"); },
+        });
+        assert.ok(run.error);
+        assert.ok(!run.calls.includes("CreateEndpoint") && !run.calls.includes("UpdateEndpoint"));
+        assert.match(run.inputs.NotifyFailure.Message, /SageMaker.SageMakerException: User: .* is not authorized/);
+      });
+
+      it("errors the API model declares as permanent are not retried (key not found, job name in use)", async () => {
+        for (const [state, error] of [["ResolveStackKey", "Kms.NotFoundException"], ["CreateModel", "SageMaker.ResourceInUseException"]]) {
+          const run = await runLocally(definition, { ...tracking(happyHandlers()), [state]: () => { throw awsError(error, "permanent"); } });
+          assert.ok(run.error, state);
+          assert.equal(run.calls.filter((c) => c === state).length, 1, `${state} ran once`);
+          assert.match(run.inputs.NotifyFailure.Message, new RegExp(`${error}: permanent`));
+        }
       });
 
       it("endpoint never settles: the poll limit ends the run with a notification", async () => {
         const base = tracking(happyHandlers());
-        const run = await runLocally(definition, { ...base, DescribeEndpoint: () => ({ EndpointStatus: "Updating" }) });
+        const run = await runLocally(definition, { ...base, DescribeEndpoint: () => ({ EndpointStatus: "Updating", EndpointConfigName: "previous-config" }) });
         assert.ok(run.error);
         assert.match(run.inputs.NotifyFailure.Message, /DeploymentTimedOut/);
       });
@@ -242,11 +286,11 @@ describe("workflow executed locally", () => {
 
   it("no failure path ever reaches UpdateEndpoint", async () => {
     const failures: Record<string, Handler> = {
-      ResolveStackKey: () => { throw awsError("KMS.NotFoundException"); },
+      ResolveStackKey: () => { throw awsError("Kms.NotFoundException"); },
       Preprocess: () => { throw awsError("States.TaskFailed"); },
       Train: () => { throw awsError("States.TaskFailed"); },
-      CreateModel: () => { throw awsError("SageMaker.ValidationException"); },
-      CreateEndpointConfig: () => { throw awsError("SageMaker.ValidationException"); },
+      CreateModel: () => { throw awsError("SageMaker.AmazonSageMakerException", "Error Code: ValidationException"); },
+      CreateEndpointConfig: () => { throw awsError("SageMaker.AmazonSageMakerException", "Error Code: ValidationException"); },
     };
     for (const stack of ["dev", "prod"]) {
       for (const [state, fail] of Object.entries(failures)) {
@@ -292,6 +336,7 @@ describe("workflow diagram", () => {
       if (state.Type === "Choice") assert.ok(text.includes(`  ${name} -->|default| ${state.Default}`), `${name} default`);
     }
     assert.ok(text.includes("  Train -.->|States.ALL| NotifyFailure"));
-    assert.ok(text.includes("  FindEndpoint -.->|SageMaker.ValidationException| CreateEndpoint"));
+    assert.ok(text.includes("  FindEndpoint -.->|SageMaker.SageMakerException| EndpointMissing"));
+    assert.ok(text.includes("  EndpointMissing --> CreateEndpoint") || text.includes("  EndpointMissing -->|"), "the not-found branch is drawn");
   });
 });

@@ -100,11 +100,12 @@ describe("workflow resources under mocks", function () {
   }
 
   describe("dev: Lambda preprocessing, no schedule", () => {
-    it("a Lambda function with reserved concurrency, X-Ray, KMS-encrypted environment, a dead-letter target", () => {
+    it("a Lambda function with X-Ray, KMS-encrypted environment, a dead-letter target, and no reserved concurrency by default", () => {
       const fn = runs.dev.one(T.lambda).inputs as any;
       assert.equal(fn.name, "ml-pipeline-dev-preprocess");
       assert.equal(fn.runtime, "nodejs22.x");
-      assert.equal(fn.reservedConcurrentExecutions, 2);
+      // Lambda keeps 100 executions unreserved: accounts with a quota of 10 cannot reserve any.
+      assert.equal(fn.reservedConcurrentExecutions, undefined);
       assert.equal(fn.tracingConfig.mode, "Active");
       assert.ok(fn.kmsKeyArn);
       assert.equal(fn.deadLetterConfig.targetArn, "arn:aws:sns:us-east-1:123456789012:ml-pipeline-dev-notifications");
@@ -189,8 +190,19 @@ describe("new-data trigger", () => {
     const target = run.one("aws:cloudwatch/eventTarget:EventTarget").inputs;
     assert.equal(target.arn, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-dev-pipeline");
     const statements = statementsOf(run, "ml-pipeline-new-data-role-policy");
-    assert.deepEqual(statements.map((s) => [s.Action, s.Resource]), [["states:StartExecution", "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-dev-pipeline"]]);
-    assert.deepEqual(json(run.named("ml-pipeline-new-data-role").inputs.assumeRolePolicy).Statement[0].Principal, { Service: "events.amazonaws.com" });
+    assert.deepEqual(statements.map((s) => [s.Action, s.Resource]), [
+      ["states:StartExecution", "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-dev-pipeline"],
+      [["kms:GenerateDataKey"], "arn:aws:kms:us-east-1:123456789012:key/*"],
+    ]);
+    const trust = json(run.named("ml-pipeline-new-data-role").inputs.assumeRolePolicy).Statement[0];
+    assert.deepEqual(trust.Principal, { Service: "events.amazonaws.com" });
+    assert.deepEqual(trust.Condition.ArnLike, { "aws:SourceArn": ["arn:aws:events:us-east-1:123456789012:rule/ml-pipeline-dev-new-data"] });
+    // Undeliverable events go to the KMS-encrypted dead-letter queue, which admits this rule only.
+    const queue = run.one("aws:sqs/queue:Queue").inputs;
+    assert.equal(queue.kmsMasterKeyId, "alias/ml-pipeline-dev-data");
+    assert.equal(target.deadLetterConfig.arn, "arn:aws:sqs:us-east-1:123456789012:ml-pipeline-dev-trigger-dead-letters");
+    const queuePolicy = json(run.one("aws:sqs/queuePolicy:QueuePolicy").inputs.policy).Statement;
+    assert.deepEqual(queuePolicy.find((s: any) => s.Effect === "Allow").Condition, { ArnEquals: { "aws:SourceArn": "arn:aws:events:us-east-1:123456789012:rule/ml-pipeline-dev-new-data" } });
   });
 
   it("rejects a marker that is not a plain key suffix", async () => {

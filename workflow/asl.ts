@@ -51,7 +51,7 @@ export interface WaitState extends Flow {
 
 export type ChoiceRule =
   | ({ Variable: string } & Partial<Record<"NumericGreaterThanEquals" | "NumericLessThanEquals" | "NumericGreaterThan", number>> &
-      Partial<Record<"StringEquals" | "StringEqualsPath", string>> &
+      Partial<Record<"StringEquals" | "StringEqualsPath" | "StringMatches", string>> &
       Partial<Record<"IsPresent" | "IsNumeric", boolean>>)
   | { And: ChoiceRule[] }
   | { Or: ChoiceRule[] }

@@ -26,6 +26,7 @@ import {
   updateEndpointParameters,
 } from "./sagemakerJobs";
 import { WorkflowSpec } from "./spec";
+import { rollbackAlarmNames } from "../stacks/names";
 
 /** Service-integration resource ARNs (partition-aware). */
 export const integration = (partition: string, api: string) => `arn:${partition}:states:::${api}`;
@@ -33,13 +34,27 @@ export const integration = (partition: string, api: string) => `arn:${partition}
 /** Seconds between endpoint status polls, and how many polls before giving up. */
 export const ENDPOINT_POLL_SECONDS = 60;
 
-// AWS's documented retries for SageMaker tasks: transient service errors with backoff,
-// capacity limits with a long interval, throttling. Not States.TaskFailed.
+/*
+ * Retries, by the error names Step Functions really raises (Step Functions developer
+ * guide, "Handling errors in Step Functions workflows" and "AWS SDK service integrations";
+ * test/errorNames.test.ts checks every name against the services' API models):
+ *  - optimized integrations (sagemaker:*, sns:publish) name an error the API model declares
+ *    `<Service>.<Shape>Exception` and everything else after the SDK's base exception:
+ *    `SageMaker.AmazonSageMakerException`, `SNS.AmazonSNSException`. Throttling and
+ *    internal errors are among "everything else", and so is a request the service rejects
+ *    as invalid: the name cannot tell them apart, so those retries are few and bounded.
+ *  - aws-sdk integrations (aws-sdk:<service>:<api>) name undeclared errors
+ *    `<Service>.<Service>Exception` (SageMaker.SageMakerException, Kms.KmsException).
+ * A job that failed on its own (States.TaskFailed from a .sync task) is never retried.
+ */
 const SAGEMAKER_RETRY: Retrier[] = [
-  { ErrorEquals: ["SageMaker.AmazonSageMakerException"], IntervalSeconds: 5, MaxAttempts: 4, BackoffRate: 2, JitterStrategy: "FULL" },
+  // Throttling, internal errors (and, under the same name, invalid requests): 3 attempts, about 35 s at most.
+  { ErrorEquals: ["SageMaker.AmazonSageMakerException"], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: "FULL" },
+  // Declared by CreateTrainingJob/CreateProcessingJob/CreateEndpoint...: a concurrency or capacity quota; AWS's documented long-interval retry.
   { ErrorEquals: ["SageMaker.ResourceLimitExceededException"], IntervalSeconds: 120, MaxAttempts: 3, BackoffRate: 2 },
-  { ErrorEquals: ["ThrottlingException", "SageMaker.ThrottlingException"], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: "FULL" },
 ];
+// AWS's documented retrier for Lambda tasks ("Handle transient Lambda service exceptions"),
+// plus TooManyRequestsException, which Invoke declares.
 const LAMBDA_RETRY: Retrier[] = [
   {
     ErrorEquals: ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"],
@@ -49,10 +64,36 @@ const LAMBDA_RETRY: Retrier[] = [
     JitterStrategy: "FULL",
   },
 ];
-const SDK_RETRY = (service: string): Retrier[] => [
-  { ErrorEquals: [`${service}.ThrottlingException`, "ThrottlingException"], IntervalSeconds: 2, MaxAttempts: 5, BackoffRate: 2, JitterStrategy: "FULL" },
+/** KMS DescribeKey: DependencyTimeoutException is declared and transient; throttling arrives as Kms.KmsException (undeclared). */
+const KMS_RETRY: Retrier[] = [
+  { ErrorEquals: ["Kms.DependencyTimeoutException", "Kms.KmsException"], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: "FULL" },
 ];
-const SNS_RETRY: Retrier[] = [{ ErrorEquals: ["SNS.AmazonSNSException", "SNS.SdkClientException"], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }];
+/**
+ * aws-sdk SageMaker calls (DescribeEndpoint): the API model declares no errors, so
+ * throttling, a missing endpoint and a denied call all arrive as SageMaker.SageMakerException.
+ * Two quick retries absorb throttling; FindEndpoint then tells "not found" apart by its message.
+ */
+const SAGEMAKER_SDK_RETRY: Retrier[] = [
+  { ErrorEquals: ["SageMaker.SageMakerException"], IntervalSeconds: 2, MaxAttempts: 2, BackoffRate: 2, JitterStrategy: "FULL" },
+];
+/** Publish declares InternalErrorException and KMSThrottlingException; throttling of Publish itself is undeclared. */
+const SNS_RETRY: Retrier[] = [
+  { ErrorEquals: ["SNS.AmazonSNSException", "SNS.InternalErrorException", "SNS.KMSThrottlingException"], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 },
+];
+
+/**
+ * SageMaker's message for DescribeEndpoint on a name that does not exist: `Could not find
+ * endpoint "<arn>".` (matched the same way by aws-samples/aws-sagemaker-build,
+ * sagebuild/step_function/lambdas/core/sagemaker/EndpointStatus.js).
+ */
+export const ENDPOINT_NOT_FOUND_CAUSE = "*Could not find endpoint*";
+
+/**
+ * DescribeEndpoint's EndpointStatus values (the API model's EndpointStatus enum; the test
+ * suite checks this split covers it): still moving, or settled somewhere other than InService.
+ */
+export const ENDPOINT_STATUSES_IN_PROGRESS = ["Creating", "Updating", "SystemUpdating", "RollingBack"] as const;
+export const ENDPOINT_STATUSES_FAILED = ["Failed", "UpdateRollbackFailed", "OutOfService", "Deleting"] as const;
 
 /** Any other error: record it at $.error and report. */
 const TO_FAILURE: Catcher[] = [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "NotifyFailure" }];
@@ -78,6 +119,14 @@ export function preprocessSeconds(spec: WorkflowSpec): number {
 export function trainingSeconds(spec: WorkflowSpec): number {
   const t = spec.training;
   return (t.spot.enabled ? t.spot.maxWaitSeconds : t.maxRuntimeSeconds) + SLACK_SECONDS;
+}
+
+/** Where to look after a rollback without a reason: the alarms, when the endpoint has them. */
+function rollbackHint(spec: WorkflowSpec): string {
+  const h = spec.endpoint.hosting;
+  if (h.kind !== "instance") return "";
+  const alarms = rollbackAlarmNames(spec.endpoint.name);
+  return `; check the rollback alarms ${alarms.errors5xx} and ${alarms.modelLatency}`;
 }
 
 export function buildDefinition(spec: WorkflowSpec): StateMachineDefinition {
@@ -162,7 +211,7 @@ export function buildDefinition(spec: WorkflowSpec): StateMachineDefinition {
         ResultSelector: { "arn.$": "$.KeyMetadata.Arn" },
         ResultPath: "$.key",
         TimeoutSeconds: 60,
-        Retry: SDK_RETRY("Kms"),
+        Retry: KMS_RETRY,
         Next: "Preprocess",
       },
     ),
@@ -234,10 +283,22 @@ export function buildDefinition(spec: WorkflowSpec): StateMachineDefinition {
         ResultSelector: { "EndpointStatus.$": "$.EndpointStatus" },
         ResultPath: "$.existing",
         TimeoutSeconds: 60,
-        Retry: SDK_RETRY("SageMaker"),
+        Retry: SAGEMAKER_SDK_RETRY,
         Next: "UpdateEndpoint",
       }),
-      Catch: [{ ErrorEquals: ["SageMaker.ValidationException"], ResultPath: null, Next: "CreateEndpoint" }, ...TO_FAILURE],
+      Catch: [{ ErrorEquals: ["SageMaker.SageMakerException"], ResultPath: "$.lookup", Next: "EndpointMissing" }, ...TO_FAILURE],
+    },
+    EndpointMissing: {
+      Type: "Choice",
+      Comment: "SageMakerException is also a denied call or throttling that outlasted the retries: only a missing endpoint is created",
+      Choices: [{ Variable: "$.lookup.Cause", StringMatches: ENDPOINT_NOT_FOUND_CAUSE, Next: "CreateEndpoint" }],
+      Default: "RecordLookupFailure",
+    },
+    RecordLookupFailure: {
+      Type: "Pass",
+      Parameters: { "Error.$": "$.lookup.Error", "Cause.$": "$.lookup.Cause" },
+      ResultPath: "$.error",
+      Next: "NotifyFailure",
     },
     UpdateEndpoint: task(integration(p, "sagemaker:updateEndpoint"), updateEndpointParameters(spec), {
       Comment: "Blue/green rollout; SageMaker rolls back on the alarms",
@@ -255,9 +316,10 @@ export function buildDefinition(spec: WorkflowSpec): StateMachineDefinition {
     StartPolling: { Type: "Pass", Result: { polls: 0 }, ResultPath: "$.deploy", Next: "WaitForEndpoint" },
     WaitForEndpoint: { Type: "Wait", Seconds: ENDPOINT_POLL_SECONDS, Next: "DescribeEndpoint" },
     DescribeEndpoint: task(integration(p, "aws-sdk:sagemaker:describeEndpoint"), { EndpointName: spec.endpoint.name }, {
+      Comment: "The endpoint exists here: a SageMakerException is throttling (or a denied call, which fails after the retries)",
       ResultPath: "$.endpoint",
       TimeoutSeconds: 60,
-      Retry: SDK_RETRY("SageMaker"),
+      Retry: SAGEMAKER_SDK_RETRY,
       Next: "CountPoll",
     }),
     CountPoll: {
@@ -268,33 +330,56 @@ export function buildDefinition(spec: WorkflowSpec): StateMachineDefinition {
     },
     EndpointStatus: {
       Type: "Choice",
+      Comment: "Every EndpointStatus of the API model: InService, one of the settled failures, or still moving",
       Choices: [
+        { Variable: "$.endpoint.EndpointStatus", StringEquals: "InService", Next: "InServiceOn" },
         {
-          And: [
-            { Variable: "$.endpoint.EndpointStatus", StringEquals: "InService" },
-            { Variable: "$.endpoint.EndpointConfigName", StringEqualsPath: "$.run.endpointConfigName" },
-          ],
-          Next: "NotifyDeployed",
+          And: [{ Or: ENDPOINT_STATUSES_FAILED.map((status) => ({ Variable: "$.endpoint.EndpointStatus", StringEquals: status })) }, { Variable: "$.endpoint.FailureReason", IsPresent: true }],
+          Next: "RecordEndpointFailure",
         },
-        { Variable: "$.endpoint.EndpointStatus", StringEquals: "InService", Next: "RecordRollback" },
-        { Variable: "$.endpoint.EndpointStatus", StringEquals: "Failed", Next: "RecordEndpointFailure" },
+        { Or: ENDPOINT_STATUSES_FAILED.map((status) => ({ Variable: "$.endpoint.EndpointStatus", StringEquals: status })), Next: "RecordEndpointFailureWithoutReason" },
         { Variable: "$.deploy.polls", NumericGreaterThanEquals: maxPolls, Next: "RecordDeployTimeout" },
       ],
       Default: "WaitForEndpoint",
     },
+    InServiceOn: {
+      Type: "Choice",
+      Comment: "InService on this run's configuration: deployed. On another one: SageMaker rolled the update back",
+      Choices: [
+        { Variable: "$.endpoint.EndpointConfigName", StringEqualsPath: "$.run.endpointConfigName", Next: "NotifyDeployed" },
+        { Variable: "$.endpoint.FailureReason", IsPresent: true, Next: "RecordUpdateFailure" },
+      ],
+      Default: "RecordRollback",
+    },
+    RecordUpdateFailure: {
+      Type: "Pass",
+      Comment: "The update failed (for example the new model did not pass health checks) and SageMaker kept the old configuration",
+      Parameters: {
+        Error: "DeploymentFailed",
+        "Cause.$": "States.Format('Endpoint stays InService on {} instead of {}: {}', $.endpoint.EndpointConfigName, $.run.endpointConfigName, $.endpoint.FailureReason)",
+      },
+      ResultPath: "$.error",
+      Next: "NotifyFailure",
+    },
     RecordRollback: {
       Type: "Pass",
-      Comment: "InService on another configuration: SageMaker rolled the update back (an alarm fired)",
+      Comment: "Rolled back with no failure reason: the auto-rollback alarms are what SageMaker watches",
       Parameters: {
         Error: "DeploymentRolledBack",
-        "Cause.$": "States.Format('Endpoint is InService on {} instead of {}: the blue/green update was rolled back', $.endpoint.EndpointConfigName, $.run.endpointConfigName)",
+        "Cause.$": `States.Format('Endpoint is InService on {} instead of {}: SageMaker rolled the update back without a failure reason${rollbackHint(spec)}', $.endpoint.EndpointConfigName, $.run.endpointConfigName)`,
       },
       ResultPath: "$.error",
       Next: "NotifyFailure",
     },
     RecordEndpointFailure: {
       Type: "Pass",
-      Parameters: { Error: "EndpointFailed", "Cause.$": "States.JsonToString($.endpoint)" },
+      Parameters: { Error: "EndpointFailed", "Cause.$": `States.Format('Endpoint ${spec.endpoint.name} is {}: {}', $.endpoint.EndpointStatus, $.endpoint.FailureReason)` },
+      ResultPath: "$.error",
+      Next: "NotifyFailure",
+    },
+    RecordEndpointFailureWithoutReason: {
+      Type: "Pass",
+      Parameters: { Error: "EndpointFailed", "Cause.$": `States.Format('Endpoint ${spec.endpoint.name} is {} (SageMaker gave no failure reason)', $.endpoint.EndpointStatus)` },
       ResultPath: "$.error",
       Next: "NotifyFailure",
     },

@@ -6,7 +6,9 @@
  */
 import { keyUseStatement, PolicyStatement } from "../components/shared/iam";
 import { WorkflowSpec } from "./spec";
-import { bucketArn, logGroupArn, regionalArn } from "../stacks/arns";
+import { rollbackAlarmNames } from "../stacks/names";
+import * as pulumi from "@pulumi/pulumi";
+import { alarmArn, bucketArn, logGroupArn, regionalArn } from "../stacks/arns";
 
 const sagemakerArn = (spec: WorkflowSpec, resource: string) => regionalArn(spec, "sagemaker", resource);
 
@@ -74,17 +76,23 @@ export function stateMachineStatements(spec: WorkflowSpec): PolicyStatement[] {
       Resource: passRoles,
       Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
     },
-    // DescribeKey resolves the key ARN; CreateGrant lets SageMaker attach the key to job
-    // volumes on our behalf (only for AWS resources); the rest is the encrypted topic.
+    // DescribeKey resolves the key ARN; GenerateDataKey/Decrypt: publishing to the
+    // KMS-encrypted topic (SNS encryption docs) and the encrypted execution data.
     keyUseStatement("UseStackKey", ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"], { aliasName: spec.keyAlias }, spec),
     {
-      ...keyUseStatement("GrantStackKeyToSageMakerVolumes", ["kms:CreateGrant"], { aliasName: spec.keyAlias }, spec),
+      // CreateEndpoint/UpdateEndpoint with an endpoint config KmsKeyId: SageMaker attaches
+      // the key to the endpoint's storage volumes through a grant made as the caller.
+      // (Job volumes are granted by the job's own role: sageMakerJobStatements.)
+      ...keyUseStatement("GrantStackKeyToEndpointVolumes", ["kms:CreateGrant"], { aliasName: spec.keyAlias }, spec),
       Condition: {
         "ForAnyValue:StringEquals": { "kms:ResourceAliases": spec.keyAlias },
         Bool: { "kms:GrantIsForAWSResource": "true" },
       },
     },
     { Sid: "Notify", Effect: "Allow", Action: "sns:Publish", Resource: spec.topicArn },
+    ...(spec.endpoint.hosting.kind === "instance"
+      ? [readRollbackAlarmsStatement(Object.values(rollbackAlarmNames(spec.endpoint.name)).map((alarm) => alarmArn(spec, alarm)))]
+      : []),
     {
       Sid: "DeliverExecutionLogs",
       Effect: "Allow",
@@ -108,6 +116,17 @@ export function stateMachineStatements(spec: WorkflowSpec): PolicyStatement[] {
     },
   );
   return statements;
+}
+
+/**
+ * Blue/green with auto-rollback: "ensure that your execution role has permission to perform
+ * the DescribeAlarms action on the auto-rollback alarms you specify" (SageMaker Developer
+ * Guide, "Auto-Rollback Configuration and Monitoring"). The page does not say which role; the
+ * caller of UpdateEndpoint (the state machine) and the endpoint's execution role both get it,
+ * on those two alarms only.
+ */
+export function readRollbackAlarmsStatement(alarmArns: pulumi.Input<string>[]): PolicyStatement {
+  return { Sid: "ReadRollbackAlarms", Effect: "Allow", Action: "cloudwatch:DescribeAlarms", Resource: alarmArns };
 }
 
 /** What a SageMaker job's execution role may touch, beyond the shared basics. */
@@ -146,11 +165,23 @@ export function sageMakerJobStatements(
       Action: ["s3:PutObject", "s3:AbortMultipartUpload"],
       Resource: access.writePrefixes.map((p) => `${bucket}/${p}*`),
     },
-    keyUseStatement("UseStackKey", ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"], { aliasName: ctx.keyAlias }, ctx),
+    // Encrypt: OutputDataConfig.KmsKeyId / ProcessingOutputConfig.KmsKeyId ("the execution
+    // role must have kms:Encrypt"); Decrypt/GenerateDataKey: SSE-KMS objects in and out.
+    keyUseStatement("UseStackKey", ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"], { aliasName: ctx.keyAlias }, ctx),
     {
+      // VolumeKmsKeyId: SageMaker attaches the key to the job's ML storage volumes through a
+      // grant made with this role ("SageMaker roles", CreateTrainingJob/CreateProcessingJob).
+      ...keyUseStatement("GrantStackKeyToJobVolumes", ["kms:CreateGrant"], { aliasName: ctx.keyAlias }, ctx),
+      Condition: {
+        "ForAnyValue:StringEquals": { "kms:ResourceAliases": ctx.keyAlias },
+        Bool: { "kms:GrantIsForAWSResource": "true" },
+      },
+    },
+    {
+      // The log group is declared by the stack (KMS, retention): no CreateLogGroup.
       Sid: "WriteJobLogs",
       Effect: "Allow",
-      Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
       Resource: [logGroup, `${logGroup}:*`],
     },
     {

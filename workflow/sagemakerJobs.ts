@@ -152,10 +152,11 @@ export function updateEndpointParameters(spec: WorkflowSpec): Params {
   const params: Params = { EndpointName: spec.endpoint.name, "EndpointConfigName.$": "$.run.endpointConfigName" };
   if (h.kind === "instance") {
     // Keep the instance count autoscaling has reached (not the config's initial count) and
-    // the weights; take the new data capture settings. AWS's procedure for autoscaled
-    // endpoints; a new model on the same instance type needs no deregistration.
+    // the weights: AWS's procedure for autoscaled endpoints; a new model on the same
+    // instance type needs no deregistration. Nothing is excluded: the API model documents
+    // the one other value, DataCaptureConfig, as "Not currently supported", and data
+    // capture is an endpoint-config setting that comes with the new configuration.
     params.RetainAllVariantProperties = true;
-    params.ExcludeRetainedVariantProperties = [{ VariantPropertyType: "DataCaptureConfig" }];
     // The same blue/green policy Pulumi declares on the endpoint, in the API's member names.
     const dc = blueGreenDeploymentConfig(spec.endpoint.name, h);
     const routing = dc.blueGreenUpdatePolicy.trafficRoutingConfiguration;

@@ -45,9 +45,14 @@ export interface TrustStatement {
 
 /**
  * Trust policy letting one AWS service assume a role, only on behalf of this account
- * (`aws:SourceAccount`), which closes the confused-deputy hole.
+ * (`aws:SourceAccount`) and, where the service sends it, only for the stack's own
+ * resources (`aws:SourceArn`): the confused-deputy guards of each service's docs.
  */
-export function assumeRolePolicy(service: string, accountId: pulumi.Input<string>): { Version: "2012-10-17"; Statement: TrustStatement[] } {
+export function assumeRolePolicy(
+  service: string,
+  accountId: pulumi.Input<string>,
+  sourceArns: pulumi.Input<string>[] = [],
+): { Version: "2012-10-17"; Statement: TrustStatement[] } {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -55,7 +60,10 @@ export function assumeRolePolicy(service: string, accountId: pulumi.Input<string
         Effect: "Allow",
         Principal: { Service: service },
         Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+        Condition: {
+          StringEquals: { "aws:SourceAccount": accountId },
+          ...(sourceArns.length > 0 ? { ArnLike: { "aws:SourceArn": sourceArns } } : {}),
+        },
       },
     ],
   };

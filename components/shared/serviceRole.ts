@@ -13,6 +13,11 @@ export interface ServiceRoleArgs {
   /** Service principal that may assume it, on behalf of this account only. */
   service: string;
   description: string;
+  /**
+   * The service's resources allowed to assume the role (`aws:SourceArn`), where the
+   * service sends that key; empty where it does not (Lambda execution roles).
+   */
+  sourceArns: pulumi.Input<string>[];
   /** The inline policy document, as JSON. */
   policy: pulumi.Input<string>;
   accountId: pulumi.Input<string>;
@@ -31,7 +36,7 @@ export function serviceRole(name: string, args: ServiceRoleArgs, parent: pulumi.
     {
       name: args.roleName,
       description: args.description,
-      assumeRolePolicy: toJson(assumeRolePolicy(args.service, args.accountId)),
+      assumeRolePolicy: toJson(assumeRolePolicy(args.service, args.accountId, args.sourceArns)),
       tags: args.tags,
     },
     { parent },
