@@ -200,7 +200,7 @@ describe("new-data trigger", () => {
     // Undeliverable events go to the KMS-encrypted dead-letter queue, which admits this rule only.
     const queue = run.one("aws:sqs/queue:Queue").inputs;
     assert.equal(queue.kmsMasterKeyId, "alias/ml-pipeline-dev-data");
-    assert.equal(target.deadLetterConfig.arn, "arn:aws:sqs:us-east-1:123456789012:ml-pipeline-dev-trigger-dead-letters");
+    assert.equal((target.deadLetterConfig as { arn: string }).arn, "arn:aws:sqs:us-east-1:123456789012:ml-pipeline-dev-trigger-dead-letters");
     const queuePolicy = json(run.one("aws:sqs/queuePolicy:QueuePolicy").inputs.policy).Statement;
     assert.deepEqual(queuePolicy.find((s: any) => s.Effect === "Allow").Condition, { ArnEquals: { "aws:SourceArn": "arn:aws:events:us-east-1:123456789012:rule/ml-pipeline-dev-new-data" } });
   });

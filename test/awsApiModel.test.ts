@@ -1,0 +1,168 @@
+/**
+ * The workflow judged by AWS's API models (the `@aws-sdk/client-*` declarations, generated
+ * from each service's Smithy model), not by this project's reading of them: what every
+ * Task sends, what it reads back, which error names it can see, which endpoint states exist.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { ENDPOINT_STATUSES_FAILED, ENDPOINT_STATUSES_IN_PROGRESS } from "../workflow/definition";
+import { StateMachineDefinition, TaskState } from "../workflow/asl";
+import { ApiModels, Operation, operationOf } from "./support/apiModel";
+import { definitionFor, runLocally } from "./support/workflow";
+import { PROJECT_DIR } from "./support/stacks";
+
+/** dev and prod as their stack files declare them, and each with the other preprocessing kind. */
+const VARIANTS: { label: string; stack: string; overrides: Record<string, unknown> }[] = [
+  { label: "dev", stack: "dev", overrides: {} },
+  { label: "prod", stack: "prod", overrides: {} },
+  { label: "dev, processing-job preprocessing", stack: "dev", overrides: { preprocessing: { kind: "processing" } } },
+  { label: "prod, Lambda preprocessing", stack: "prod", overrides: { preprocessing: { kind: "lambda" } } },
+];
+
+const definitions = VARIANTS.map((v) => ({ ...v, definition: definitionFor(v.stack, v.overrides) }));
+const tasksOf = (d: StateMachineDefinition) => Object.entries(d.States).filter(([, s]) => s.Type === "Task") as [string, TaskState][];
+
+/**
+ * Step Functions' error names per integration (Step Functions developer guide, "Handling
+ * errors in Step Functions workflows" and "AWS SDK service integrations"; see the GUIDE):
+ *  - optimized integrations: the SDK's base exception (`SageMaker.AmazonSageMakerException`,
+ *    `SNS.AmazonSNSException`) or `<Service>.<Error>` for an error the operation declares;
+ *  - aws-sdk integrations: `<Service>.<Service>Exception` for undeclared errors, or
+ *    `<Service>.<Error>` for declared ones;
+ *  - lambda:invoke: the names AWS's documented retrier lists ("Handle transient Lambda
+ *    service exceptions") plus declared ones.
+ * Declared errors are read from the client's generated docs (`@throws` of the command).
+ * A shape named without the suffix (SageMaker's `ResourceInUse`) is raised with "Exception" appended.
+ */
+const SERVICE_PREFIX: Record<string, string> = { sagemaker: "SageMaker", kms: "Kms", sns: "SNS", lambda: "Lambda" };
+const OPTIMIZED_BASE: Record<string, string[]> = {
+  sagemaker: ["SageMaker.AmazonSageMakerException"],
+  sns: ["SNS.AmazonSNSException"],
+  lambda: ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.ClientExecutionTimeoutException"],
+};
+const PACKAGE_DIR: Record<string, string> = { sagemaker: "client-sagemaker", kms: "client-kms", sns: "client-sns", lambda: "client-lambda" };
+
+function declaredErrors(op: Operation): string[] {
+  const file = path.join(PROJECT_DIR, "node_modules", "@aws-sdk", PACKAGE_DIR[op.service], "dist-types", "commands", `${op.name}Command.d.ts`);
+  const text = fs.readFileSync(file, "utf8");
+  return [...text.matchAll(/@throws \{@link (\w+)\}/g)].map((m) => m[1]).filter((e) => !e.endsWith("ServiceException"));
+}
+
+function raisableErrors(resource: string): Set<string> {
+  const op = operationOf(resource);
+  const prefix = SERVICE_PREFIX[op.service];
+  const declared = declaredErrors(op).map((e) => `${prefix}.${e.endsWith("Exception") ? e : `${e}Exception`}`);
+  const base = resource.includes(":aws-sdk:") ? [`${prefix}.${prefix}Exception`] : OPTIMIZED_BASE[op.service];
+  return new Set([...base, ...declared]);
+}
+
+/** JSONPaths of the definition (not `$$.` context paths, not filter expressions). */
+function jsonPaths(d: StateMachineDefinition): string[] {
+  return [...JSON.stringify(d).matchAll(/(?<!\$)\$\.[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\d+\]|\[\*\])*/g)].map((m) => m[0]);
+}
+const segmentsOf = (p: string) => p.replace(/\[(\d+|\*)\]/g, ".[]").split(".").filter((s) => s !== "$" && s !== "");
+
+describe("the workflow against AWS's API models", function () {
+  this.timeout(60_000);
+  let models: ApiModels;
+  before(() => {
+    const operations = new Map<string, Operation>();
+    for (const { definition } of definitions) for (const [, t] of tasksOf(definition)) operations.set(t.Resource, operationOf(t.Resource));
+    models = new ApiModels([...operations.values()], PROJECT_DIR);
+  });
+
+  for (const { label, definition } of definitions) {
+    describe(label, () => {
+      it("every Task's parameters: members, required members, types and enums of the API's input", () => {
+        const problems = tasksOf(definition).flatMap(([name, t]) => models.checkInput(operationOf(t.Resource), t.Parameters ?? {}).map((p) => `${name}: ${p}`));
+        assert.deepEqual(problems, []);
+      });
+
+      it("every path that reads a Task's result names members of the API's output", () => {
+        const paths = jsonPaths(definition);
+        const problems: string[] = [];
+        let checked = 0;
+        for (const [name, t] of tasksOf(definition)) {
+          const op = operationOf(t.Resource);
+          if (t.ResultSelector) {
+            for (const v of Object.values(t.ResultSelector)) {
+              if (typeof v !== "string" || !v.startsWith("$.")) continue;
+              checked++;
+              const problem = models.outputPathProblem(op, segmentsOf(v));
+              if (problem) problems.push(`${name}.ResultSelector ${v}: ${problem}`);
+            }
+          } else if (typeof t.ResultPath === "string") {
+            for (const p of paths.filter((x) => x.startsWith(`${t.ResultPath}.`))) {
+              checked++;
+              const problem = models.outputPathProblem(op, segmentsOf(p.slice(t.ResultPath.length)));
+              if (problem) problems.push(`${p} (result of ${name}): ${problem}`);
+            }
+          }
+        }
+        assert.deepEqual(problems, []);
+        assert.ok(checked >= 5, `read ${checked} result paths`);
+      });
+
+      it("every error name in a Retry or Catch is one Step Functions can raise for that Task", () => {
+        const problems: string[] = [];
+        for (const [name, t] of tasksOf(definition)) {
+          const raisable = raisableErrors(t.Resource);
+          for (const rule of [...(t.Retry ?? []), ...(t.Catch ?? [])]) {
+            for (const error of rule.ErrorEquals) {
+              if (error.startsWith("States.")) continue;
+              if (!raisable.has(error)) problems.push(`${name}: ${error} is never raised by ${t.Resource} (raisable: ${[...raisable].join(", ")})`);
+            }
+          }
+        }
+        assert.deepEqual(problems, []);
+      });
+    });
+  }
+
+  it("the deploy loop routes every EndpointStatus of DescribeEndpoint's model", async () => {
+    const describe = operationOf("arn:aws:states:::aws-sdk:sagemaker:describeEndpoint");
+    const statuses = models.enumValues(describe, "output", "EndpointStatus");
+    assert.deepEqual([...statuses].sort(), ["InService", ...ENDPOINT_STATUSES_IN_PROGRESS, ...ENDPOINT_STATUSES_FAILED].sort());
+    const definition = definitionFor("prod");
+    for (const status of statuses) {
+      let configName = "";
+      const run = await runLocally(definition, {
+        ResolveStackKey: () => ({ KeyMetadata: { Arn: "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333" } }),
+        Preprocess: () => ({ ProcessingJobName: "pp", ProcessingJobStatus: "Completed" }),
+        Train: () => ({ ModelArtifacts: { S3ModelArtifacts: "s3://b/m.tar.gz" }, FinalMetricDataList: [{ MetricName: "validation:auc", Value: 0.9 }] }),
+        CreateModel: () => ({}),
+        CreateEndpointConfig: (i) => {
+          configName = i.EndpointConfigName;
+          return {};
+        },
+        FindEndpoint: () => ({ EndpointStatus: "InService" }),
+        UpdateEndpoint: () => ({}),
+        DescribeEndpoint: () => ({ EndpointStatus: status, EndpointConfigName: configName }),
+        NotifyDeployed: () => ({}),
+        NotifyFailure: () => ({}),
+      });
+      const message: string = run.inputs.NotifyFailure?.Message ?? "";
+      if (status === "InService") assert.equal(run.error, undefined, status);
+      else if ((ENDPOINT_STATUSES_FAILED as readonly string[]).includes(status)) {
+        assert.match(message, new RegExp(`EndpointFailed: .* is ${status}`), status);
+        assert.equal(run.calls.filter((c) => c === "DescribeEndpoint").length, 1, `${status} ends the run at once`);
+      } else assert.match(message, /DeploymentTimedOut/, `${status} keeps polling until the limit`);
+    }
+  });
+
+  it("rejects what the model rejects: the referee itself can fail", () => {
+    const update = operationOf("arn:aws:states:::sagemaker:updateEndpoint");
+    assert.deepEqual(models.checkInput(update, { EndpointName: "e", EndpointConfigName: "c", ExcludeRetainedVariantProperties: [{ VariantPropertyType: "DataCaptureConfig" }] }), [
+      'UpdateEndpoint.ExcludeRetainedVariantProperties[0].VariantPropertyType = "DataCaptureConfig": the API documents this value as "Not currently supported"',
+    ]);
+    const train = operationOf("arn:aws:states:::sagemaker:createTrainingJob.sync");
+    const problems = models.checkInput(train, { "TrainingJobName.$": "$.run.name", RoleArn: "r", ResourceConfig: { InstanceType: "ml.m5.huge", VolumeSizeInGB: "30" }, Typo: 1 });
+    assert.ok(problems.some((p) => /ResourceConfig.InstanceType = "ml.m5.huge": expected one of/.test(p)), problems.join("\n"));
+    assert.ok(problems.some((p) => /VolumeSizeInGB = "30": expected a number/.test(p)));
+    assert.ok(problems.some((p) => /CreateTrainingJob.Typo: not a member/.test(p)));
+    assert.ok(problems.some((p) => /OutputDataConfig: required member missing/.test(p)));
+    assert.ok(!raisableErrors("arn:aws:states:::aws-sdk:sagemaker:describeEndpoint").has("SageMaker.ValidationException"), "DescribeEndpoint declares no errors");
+    assert.ok(raisableErrors("arn:aws:states:::aws-sdk:kms:describeKey").has("Kms.NotFoundException"));
+  });
+});
