@@ -154,6 +154,16 @@ describe("stack config: one clear error per mistake", () => {
     );
   });
 
+  it("a key administrator that is not an IAM role or user ARN", () => {
+    assertProblem({ dataBucket: { keyAdministrators: ["arn:aws:sts::123456789012:assumed-role/Admin/me"] } }, "ml-pipeline:dataBucket.keyAdministrators[0]", '"arn:aws:sts::123456789012:assumed-role/Admin/me"', /expected an IAM role or user ARN/);
+  });
+
+  it("reserved concurrency is off unless set, and bounded when set", () => {
+    const c = resolve({});
+    assert.ok(c.preprocessing.kind === "lambda" && c.preprocessing.reservedConcurrency === undefined);
+    assertProblem({ preprocessing: { reservedConcurrency: 0 } }, "ml-pipeline:preprocessing.reservedConcurrency", "0", />=1/);
+  });
+
   it("every problem of a config is listed in the one message", () => {
     const err = problemsOf({ training: { instanceCount: 0, volumeSizeGb: "x" }, schedule: { expression: "daily" } });
     assert.equal(err.problems.length, 3);

@@ -121,6 +121,41 @@ describe("program under mocks", function () {
     });
   }
 
+  describe("SageMaker log groups and the key's administrators", () => {
+    it("declares the job and endpoint log groups with the stack key and retention", () => {
+      for (const stack of ["dev", "prod"]) {
+        const logGroups = runs[stack].ofType(T.logGroup).map((r) => r.inputs);
+        const named = (name: string) => logGroups.find((l) => l.name === name);
+        const expected = ["/aws/sagemaker/TrainingJobs", `/aws/sagemaker/Endpoints/ml-pipeline-${stack}-endpoint`, ...(stack === "prod" ? ["/aws/sagemaker/ProcessingJobs"] : [])];
+        for (const name of expected) {
+          const group = named(name);
+          assert.ok(group, `${stack}: ${name} declared`);
+          assert.equal(group.retentionInDays, stack === "prod" ? 365 : 14);
+          assert.ok(group.kmsKeyId, `${stack}: ${name} encrypted`);
+        }
+        if (stack === "dev") assert.equal(named("/aws/sagemaker/ProcessingJobs"), undefined, "no processing jobs in dev");
+      }
+    });
+
+    it("leaves the account-wide job log groups to another stack when told to", async () => {
+      const run = await runStack("dev", { "ml-pipeline:monitoring": { declareJobLogGroups: false } });
+      const names = run.ofType(T.logGroup).map((r) => r.inputs.name);
+      assert.ok(!names.includes("/aws/sagemaker/TrainingJobs"));
+      assert.ok(names.includes("/aws/sagemaker/Endpoints/ml-pipeline-dev-endpoint"), "the endpoint's own group stays");
+    });
+
+    it("names key administrators next to the account root statement", async () => {
+      const admin = "arn:aws:iam::123456789012:role/KeyAdmins";
+      const run = await runStack("dev", { "ml-pipeline:dataBucket": { keyAdministrators: [admin] } });
+      const statements = json(run.one(T.key).inputs.policy).Statement;
+      const admins = statements.find((s: any) => s.Sid === "KeyAdministrators");
+      assert.deepEqual(admins.Principal, { AWS: [admin] });
+      assert.ok(admins.Action.includes("kms:ScheduleKeyDeletion") && !admins.Action.includes("kms:Decrypt"), "manage, not use");
+      assert.ok(statements.some((s: any) => s.Principal?.AWS === "arn:aws:iam::123456789012:root" && s.Action === "kms:*"), "the root statement stays");
+      assert.equal(json(runs.dev.one(T.key).inputs.policy).Statement.find((s: any) => s.Sid === "KeyAdministrators"), undefined, "none by default");
+    });
+  });
+
   describe("dev specifics", () => {
     it("serves from a serverless variant sized from config, so idle hosting costs nothing", () => {
       const variant = (runs.dev.one(T.endpointConfig).inputs.productionVariants as any[])[0];
