@@ -1,47 +1,32 @@
 /**
- * The Pulumi program: read and validate the stack's config (nothing is declared
- * when it is invalid), then declare the pipeline.
+ * The Pulumi program: read and validate the stack's config (nothing is declared when it
+ * is invalid), learn the account, then declare the pipeline from the stack model.
+ * An async main, as Pulumi runs it: the account id is a plain value from here on, so every
+ * name, ARN and IAM document is a known string (stacks/model.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ConfigError, resolveStackConfig } from "./stacks/load";
-import { MlPipeline } from "./components/mlPipeline";
-import { partitionOf, standardTags } from "./components/shared/context";
+import { stackConfigFromPulumi } from "./stacks/load";
+import { declarePipeline } from "./components/mlPipeline";
 
-const project = pulumi.getProject();
-const stack = pulumi.getStack();
-
-function loadConfig() {
-  const prefix = `${project}:`;
-  const values: Record<string, string> = {};
-  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-    if (key.startsWith(prefix)) values[key.slice(prefix.length)] = value;
-  }
-  try {
-    return resolveStackConfig({ project, stack, region: new pulumi.Config("aws").get("region"), values });
-  } catch (e) {
-    // RunError: Pulumi prints the message alone, without a stack trace.
-    if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
-    throw e;
-  }
-}
-
-const config = loadConfig();
-const identity = aws.getCallerIdentityOutput();
-const pipeline = new MlPipeline(project, {
-  config,
-  context: { accountId: identity.accountId, region: config.region, partition: partitionOf(config.region) },
-  tags: standardTags(project, stack, config.tags),
-});
-
-export const bucketName = pipeline.data.bucketName;
-export const kmsKeyArn = pipeline.data.keyArn;
-/** The endpoint's name; `endpointDeclared` says whether Pulumi declares it yet (README, "Day one"). */
-export const endpointName = pipeline.endpoint?.endpointName ?? pipeline.names.endpoint;
-export const endpointDeclared = pipeline.endpoint !== undefined;
-export const stateMachineArn = pipeline.workflow.stateMachineArn;
-export const topicArn = pipeline.notifications.topicArn;
-export const executionLogGroup = pipeline.workflow.logGroup.name;
-export const retrainingSchedule = pipeline.schedule?.schedule.name ?? "off";
-/** Start a run by hand. */
-export const startExecutionCommand = pulumi.interpolate`aws stepfunctions start-execution --state-machine-arn ${stateMachineArn} --input '{"trigger":"manual"}'`;
+export = async () => {
+  const project = pulumi.getProject();
+  const stack = pulumi.getStack();
+  const config = stackConfigFromPulumi(project, stack);
+  const { accountId } = await aws.getCallerIdentity();
+  const pipeline = declarePipeline(project, config, { project, stack, accountId });
+  const model = pipeline.model;
+  return {
+    bucketName: pipeline.data.bucketName,
+    kmsKeyArn: pipeline.data.keyArn,
+    /** The endpoint's name; `endpointDeclared` says whether Pulumi declares it yet (README, "Day one"). */
+    endpointName: pipeline.endpoint?.endpointName ?? model.endpoint.name,
+    endpointDeclared: pipeline.endpoint !== undefined,
+    stateMachineArn: model.stateMachine.arn,
+    topicArn: model.topic.arn,
+    executionLogGroup: pipeline.workflow.logGroup.name,
+    retrainingSchedule: pipeline.schedule?.schedule.name ?? "off",
+    /** Start a run by hand. */
+    startExecutionCommand: `aws stepfunctions start-execution --state-machine-arn ${model.stateMachine.arn} --input '{"trigger":"manual"}'`,
+  };
+};

@@ -1,49 +1,48 @@
 /**
- * InferenceEndpoint: a SageMaker model, endpoint configuration and endpoint, with
- * an execution role scoped to the model artifacts and the key.
+ * InferenceEndpoint: a SageMaker model, endpoint configuration and endpoint, with an
+ * execution role scoped to the model artifacts and the key, its log group, and for
+ * instance endpoints autoscaling and the alarms a blue/green rollout rolls back on.
  *
- * Ownership: Pulumi creates the endpoint with a bootstrap configuration; the
- * workflow then rolls out each new model by creating an endpoint configuration and
- * calling UpdateEndpoint. Pulumi ignores changes to the endpoint's configuration
- * name, so `pulumi up` never rolls a live endpoint back to the bootstrap model.
+ * Ownership: Pulumi creates the endpoint with a bootstrap configuration; the workflow
+ * then rolls out each new model by creating an endpoint configuration and calling
+ * UpdateEndpoint. Pulumi ignores every endpoint property whose change would make the
+ * provider call UpdateEndpoint (WORKFLOW_OWNED_ENDPOINT_PROPERTIES), so `pulumi up` never
+ * rolls a live endpoint back to the bootstrap model.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { hasLocalNvmeStorage } from "../policies/facts/instanceTypes";
-import { InstanceEndpointConfig, ServerlessEndpointConfig } from "../stacks/schema";
+import { InstanceEndpointConfig, ServerlessEndpointConfig } from "../stacks/configSchema";
 import { ecrRepositoryArn } from "../stacks/algorithmImages";
-import { DATA_PREFIXES } from "./dataBucket";
+import { anySageMakerArn, ArnScope } from "../stacks/arns";
+import { DataBucketModel, EndpointModel, Named, StackKeyModel } from "../stacks/model";
 import { EXPECTED_DURATION_TAG, EXPECTED_INVOCATIONS_TAG } from "../policies/cost/estimator";
-import { alarmArn, anySageMakerArn, logGroupArn } from "../stacks/arns";
-import { readRollbackAlarmsStatement } from "../workflow/iam";
-import { rollbackAlarmNames } from "../stacks/names";
-import { arnOf, AwsContext, roleArn, StackKey } from "./shared/context";
-import { keyUseStatement, PolicyStatement, policyDocument, toJson } from "./shared/iam";
+import { keyUseStatement, PolicyDocument, policyDocument, PolicyStatement } from "../lib/iamPolicy";
+import { deploymentConfig, providerShape, readRollbackAlarmsStatement } from "../lib/blueGreen";
 import { serviceRole } from "./shared/serviceRole";
+import { encryptedLogGroup } from "./shared/logGroups";
 
 export interface InferenceEndpointArgs {
-  /** Physical endpoint name; deterministic because the workflow updates it by name. */
-  endpointName: string;
-  /** Physical name of the execution role. */
-  roleName: string;
+  /** The endpoint's name, log group and rollback alarms (stack model; the workflow updates it by name). */
+  endpoint: EndpointModel;
+  /** The execution role. */
+  role: Named;
   /** Serverless (dev) or instance-based (prod) hosting, validated by the stack schema. */
   hosting: ServerlessEndpointConfig | InstanceEndpointConfig;
   /** Inference container image. */
   image: string;
   /** S3 key (under artifacts/) of the model.tar.gz to serve at first. */
   modelDataKey: string;
-  /** The data bucket's name and ARN. */
-  bucketName: pulumi.Input<string>;
-  bucketArn: pulumi.Input<string>;
-  /** The stack's KMS key (artifacts are encrypted with it; volumes and capture too). */
-  key: StackKey;
+  bucket: DataBucketModel;
+  /** The stack's key: artifacts, volumes and capture are encrypted with it. */
+  key: StackKeyModel;
   /** The key's ARN: CloudWatch Logs takes no alias. */
   keyArn: pulumi.Input<string>;
   /** Retention of the endpoint's log group. */
   logRetentionDays: number;
   /** Topic that rollback alarms notify, if any. */
-  alarmTopicArn?: pulumi.Input<string>;
-  context: AwsContext;
+  alarmTopicArn?: string;
+  scope: ArnScope;
   tags: Record<string, string>;
 }
 
@@ -62,35 +61,6 @@ export function scalableResourceId(endpointName: string, variantName: string): s
   return `endpoint/${endpointName}/variant/${variantName}`;
 }
 
-/**
- * The endpoint's KMS key, where the API allows one: instance types with local NVMe
- * storage encrypt it in hardware and CreateEndpointConfig rejects a key for them.
- */
-export function endpointKmsKey<T>(hosting: { kind: string; instanceType?: string }, keyArn: T): T | undefined {
-  if (hosting.kind === "instance" && hosting.instanceType && hasLocalNvmeStorage(hosting.instanceType)) return undefined;
-  return keyArn;
-}
-
-/** SageMaker blue/green settings for the instance-based endpoint, rolling back on the alarms. */
-export function blueGreenDeploymentConfig(endpointName: string, hosting: InstanceEndpointConfig) {
-  const d = hosting.deployment;
-  const alarms = rollbackAlarmNames(endpointName);
-  const step = { type: "CAPACITY_PERCENT", value: d.stepPercent };
-  return {
-    blueGreenUpdatePolicy: {
-      trafficRoutingConfiguration: {
-        type: d.trafficRouting,
-        waitIntervalInSeconds: d.waitIntervalSeconds,
-        ...(d.trafficRouting === "CANARY" ? { canarySize: step } : {}),
-        ...(d.trafficRouting === "LINEAR" ? { linearStepSize: step } : {}),
-      },
-      terminationWaitInSeconds: d.terminationWaitSeconds,
-      maximumExecutionTimeoutInSeconds: d.maximumExecutionTimeoutSeconds,
-    },
-    autoRollbackConfiguration: { alarms: [{ alarmName: alarms.errors5xx }, { alarmName: alarms.modelLatency }] },
-  };
-}
-
 export class InferenceEndpoint extends pulumi.ComponentResource {
   readonly role: aws.iam.Role;
   readonly model: aws.sagemaker.Model;
@@ -100,64 +70,19 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
 
   constructor(name: string, args: InferenceEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:serving:InferenceEndpoint", name, {}, opts);
-    const { accountId, partition } = args.context;
     const hosting = args.hosting;
     const instance = hosting.kind === "instance" ? hosting : undefined;
-    const captureEnabled = instance?.dataCapture.enabled ?? false;
-    const bucketArn = pulumi.output(args.bucketArn);
-    const logGroupName = `/aws/sagemaker/Endpoints/${args.endpointName}`;
-    const logGroup = arnOf(args.context, (scope) => logGroupArn(scope, logGroupName));
-    // Declared here (KMS, retention) rather than left to SageMaker, which would create it
-    // unencrypted and keep its logs forever.
-    const endpointLogs = new aws.cloudwatch.LogGroup(
-      `${name}-logs`,
-      { name: logGroupName, retentionInDays: args.logRetentionDays, kmsKeyId: args.keyArn, tags: args.tags },
-      { parent: this },
-    );
-
-    const statements: PolicyStatement[] = [
-      { Sid: "ReadModelArtifacts", Effect: "Allow", Action: "s3:GetObject", Resource: pulumi.interpolate`${bucketArn}/${DATA_PREFIXES.artifacts}*` },
-      keyUseStatement("UseStackKey", captureEnabled ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"], args.key, args.context),
-      {
-        Sid: "WriteEndpointLogs",
-        Effect: "Allow",
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-        Resource: [logGroup, pulumi.interpolate`${logGroup}:*`],
-      },
-      ...(instance
-        ? [readRollbackAlarmsStatement(Object.values(rollbackAlarmNames(args.endpointName)).map((alarm) => arnOf(args.context, (scope) => alarmArn(scope, alarm))))]
-        : []),
-      {
-        Sid: "PublishEndpointMetrics",
-        Effect: "Allow",
-        Action: "cloudwatch:PutMetricData",
-        Resource: "*", // PutMetricData has no resource-level permissions; the namespace condition scopes it
-        Condition: { StringEquals: { "cloudwatch:namespace": "/aws/sagemaker/Endpoints" } },
-      },
-      { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" }, // no resource-level permissions
-    ];
-    const repositoryArn = ecrRepositoryArn(args.image, partition);
-    if (repositoryArn) {
-      statements.push({
-        Sid: "PullInferenceImage",
-        Effect: "Allow",
-        Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-        Resource: repositoryArn,
-      });
-    }
-    if (captureEnabled) {
-      statements.push({ Sid: "WriteDataCapture", Effect: "Allow", Action: "s3:PutObject", Resource: pulumi.interpolate`${bucketArn}/${DATA_PREFIXES.capture}*` });
-    }
+    const logGroup = encryptedLogGroup(`${name}-logs`, { name: args.endpoint.logGroup.name, keyArn: args.keyArn, retentionDays: args.logRetentionDays, tags: args.tags }, this);
 
     const { role, policy: rolePolicy } = serviceRole(
       name,
       {
-        roleName: args.roleName,
+        role: args.role,
         service: "sagemaker.amazonaws.com",
-        sourceArns: [arnOf(args.context, anySageMakerArn)],
-        description: `SageMaker execution role of endpoint ${args.endpointName}`,
-        policy: toJson(policyDocument(...statements)),
-        accountId,
+        sourceArns: [anySageMakerArn(args.scope)],
+        description: `SageMaker execution role of endpoint ${args.endpoint.name}`,
+        policy: endpointRolePolicy(args),
+        accountId: args.scope.accountId,
         tags: args.tags,
       },
       this,
@@ -167,90 +92,83 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
     this.model = new aws.sagemaker.Model(
       `${name}-model`,
       {
-        // The deterministic ARN keeps the model's inputs known at first preview; dependsOn orders it.
-        executionRoleArn: roleArn(args.context, args.roleName),
-        primaryContainer: { image: args.image, modelDataUrl: pulumi.interpolate`s3://${args.bucketName}/${args.modelDataKey}` },
+        // The known ARN keeps the model's inputs known at first preview; dependsOn orders it.
+        executionRoleArn: args.role.arn,
+        primaryContainer: { image: args.image, modelDataUrl: args.bucket.uri(args.modelDataKey) },
         enableNetworkIsolation: instance?.networkIsolation ?? false,
         tags: args.tags,
       },
       // SageMaker checks the role's permissions when it creates the model.
       { parent: this, dependsOn: [this.role, rolePolicy] },
     );
+    this.endpointConfiguration = this.bootstrapConfiguration(name, args);
 
-    const variant: aws.types.input.sagemaker.EndpointConfigurationProductionVariant = instance
-      ? {
-          variantName: hosting.variantName,
-          modelName: this.model.name,
-          instanceType: instance.instanceType,
-          initialInstanceCount: instance.initialInstanceCount,
-          initialVariantWeight: 1,
-        }
-      : {
-          variantName: hosting.variantName,
-          modelName: this.model.name,
-          serverlessConfig: {
-            memorySizeInMb: (hosting as ServerlessEndpointConfig).memorySizeMb,
-            maxConcurrency: (hosting as ServerlessEndpointConfig).maxConcurrency,
-            provisionedConcurrency: (hosting as ServerlessEndpointConfig).provisionedConcurrency,
-          },
-        };
+    const alarms = instance ? this.rollbackAlarms(name, args, instance) : [];
+    this.endpoint = new aws.sagemaker.Endpoint(
+      `${name}-endpoint`,
+      {
+        name: args.endpoint.name,
+        endpointConfigName: this.endpointConfiguration.name,
+        deploymentConfig: instance
+          ? (providerShape(deploymentConfig(instance, Object.values(args.endpoint.rollbackAlarms).map((a) => a.name))) as aws.types.input.sagemaker.EndpointDeploymentConfig)
+          : undefined,
+        tags: args.tags,
+      },
+      // The workflow owns the live configuration after the first deploy (see above).
+      { parent: this, ignoreChanges: WORKFLOW_OWNED_ENDPOINT_PROPERTIES, dependsOn: [...alarms, logGroup] },
+    );
+    this.endpointName = this.endpoint.name;
 
-    this.endpointConfiguration = new aws.sagemaker.EndpointConfiguration(
+    if (instance) this.autoscaling(name, args, instance);
+    this.registerOutputs({ endpointName: this.endpointName, roleArn: this.role.arn });
+  }
+
+  /** The configuration the endpoint is created with; the workflow replaces it with each model. */
+  private bootstrapConfiguration(name: string, args: InferenceEndpointArgs): aws.sagemaker.EndpointConfiguration {
+    const hosting = args.hosting;
+    const variant: aws.types.input.sagemaker.EndpointConfigurationProductionVariant =
+      hosting.kind === "instance"
+        ? { variantName: hosting.variantName, modelName: this.model.name, instanceType: hosting.instanceType, initialInstanceCount: hosting.initialInstanceCount, initialVariantWeight: 1 }
+        : {
+            variantName: hosting.variantName,
+            modelName: this.model.name,
+            serverlessConfig: { memorySizeInMb: hosting.memorySizeMb, maxConcurrency: hosting.maxConcurrency, provisionedConcurrency: hosting.provisionedConcurrency },
+          };
+    const capture = hosting.kind === "instance" && hosting.dataCapture.enabled ? hosting.dataCapture : undefined;
+    return new aws.sagemaker.EndpointConfiguration(
       `${name}-bootstrap-config`,
       {
         productionVariants: [variant],
-        // CreateEndpointConfig takes an alias ARN: known before the key exists.
-        kmsKeyArn: endpointKmsKey(hosting, args.key.aliasArn),
-        dataCaptureConfig: captureEnabled
+        // CreateEndpointConfig takes an alias ARN (known before the key exists); local-NVMe
+        // types take no key (hardware-encrypted; the API rejects one).
+        kmsKeyArn: hosting.kind === "instance" && hasLocalNvmeStorage(hosting.instanceType) ? undefined : args.key.aliasArn,
+        dataCaptureConfig: capture
           ? {
               enableCapture: true,
-              initialSamplingPercentage: instance!.dataCapture.samplingPercentage,
-              destinationS3Uri: pulumi.interpolate`s3://${args.bucketName}/${DATA_PREFIXES.capture}${args.endpointName}`,
+              initialSamplingPercentage: capture.samplingPercentage,
+              destinationS3Uri: args.bucket.uri(`${args.bucket.prefixes.capture}${args.endpoint.name}`),
               kmsKeyId: args.key.aliasArn,
               captureOptions: [{ captureMode: "Input" }, { captureMode: "Output" }],
             }
           : undefined,
         // Serverless cost depends on usage: the expected usage travels with the resource,
         // so that the policy pack's cost estimate reads it (policies/cost/estimator.ts).
-        tags: instance
-          ? args.tags
-          : {
-              ...args.tags,
-              [EXPECTED_INVOCATIONS_TAG]: String((hosting as ServerlessEndpointConfig).expectedMonthlyInvocations),
-              [EXPECTED_DURATION_TAG]: String((hosting as ServerlessEndpointConfig).expectedDurationMs),
-            },
+        tags:
+          hosting.kind === "instance"
+            ? args.tags
+            : { ...args.tags, [EXPECTED_INVOCATIONS_TAG]: String(hosting.expectedMonthlyInvocations), [EXPECTED_DURATION_TAG]: String(hosting.expectedDurationMs) },
       },
       { parent: this },
     );
-
-    let alarms: aws.cloudwatch.MetricAlarm[] = [];
-    if (instance) alarms = this.rollbackAlarms(name, args, instance);
-
-    this.endpoint = new aws.sagemaker.Endpoint(
-      `${name}-endpoint`,
-      {
-        name: args.endpointName,
-        endpointConfigName: this.endpointConfiguration.name,
-        deploymentConfig: instance ? blueGreenDeploymentConfig(args.endpointName, instance) : undefined,
-        tags: args.tags,
-      },
-      // The workflow owns the live configuration after the first deploy (see above).
-      { parent: this, ignoreChanges: WORKFLOW_OWNED_ENDPOINT_PROPERTIES, dependsOn: [...alarms, endpointLogs] },
-    );
-    this.endpointName = this.endpoint.name;
-
-    if (instance) this.autoscaling(name, args, instance);
-
-    this.registerOutputs({ endpointName: this.endpointName, roleArn: this.role.arn });
   }
 
   private rollbackAlarms(name: string, args: InferenceEndpointArgs, hosting: InstanceEndpointConfig): aws.cloudwatch.MetricAlarm[] {
-    const names = rollbackAlarmNames(args.endpointName);
-    const dimensions = { EndpointName: args.endpointName, VariantName: hosting.variantName };
+    const alarms = args.endpoint.rollbackAlarms;
+    const endpointName = args.endpoint.name;
     const actions = args.alarmTopicArn ? [args.alarmTopicArn] : [];
     const common = {
       namespace: "AWS/SageMaker",
-      dimensions,
+      dimensions: { EndpointName: endpointName, VariantName: hosting.variantName },
       period: 60,
       evaluationPeriods: 2,
       datapointsToAlarm: 2,
@@ -265,8 +183,8 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
         `${name}-invocation-5xx-alarm`,
         {
           ...common,
-          name: names.errors5xx,
-          alarmDescription: `5xx errors on ${args.endpointName}; SageMaker rolls a blue/green update back when this fires`,
+          name: alarms.errors5xx.name,
+          alarmDescription: `5xx errors on ${endpointName}; SageMaker rolls a blue/green update back when this fires`,
           metricName: "Invocation5XXErrors",
           statistic: "Sum",
           threshold: hosting.alarms.invocation5xxErrors,
@@ -277,8 +195,8 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
         `${name}-model-latency-alarm`,
         {
           ...common,
-          name: names.modelLatency,
-          alarmDescription: `Model latency on ${args.endpointName} above ${hosting.alarms.modelLatencyMs} ms; rolls back a blue/green update`,
+          name: alarms.modelLatency.name,
+          alarmDescription: `Model latency on ${endpointName} above ${hosting.alarms.modelLatencyMs} ms; rolls back a blue/green update`,
           metricName: "ModelLatency",
           statistic: "Average",
           threshold: hosting.alarms.modelLatencyMs * 1000, // ModelLatency is reported in microseconds
@@ -293,7 +211,7 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
       `${name}-scaling-target`,
       {
         serviceNamespace: "sagemaker",
-        resourceId: scalableResourceId(args.endpointName, hosting.variantName),
+        resourceId: scalableResourceId(args.endpoint.name, hosting.variantName),
         scalableDimension: "sagemaker:variant:DesiredInstanceCount",
         minCapacity: hosting.autoscaling.minCapacity,
         maxCapacity: hosting.autoscaling.maxCapacity,
@@ -318,4 +236,43 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
       { parent: this },
     );
   }
+}
+
+/** The endpoint's execution role: read artifacts, write capture, its logs and metrics, its image, the rollback alarms. */
+export function endpointRolePolicy(args: Pick<InferenceEndpointArgs, "endpoint" | "hosting" | "image" | "bucket" | "key" | "scope">): PolicyDocument {
+  const instance = args.hosting.kind === "instance" ? args.hosting : undefined;
+  const captureEnabled = instance?.dataCapture.enabled ?? false;
+  const logGroup = args.endpoint.logGroup.arn;
+  const statements: PolicyStatement[] = [
+    { Sid: "ReadModelArtifacts", Effect: "Allow", Action: "s3:GetObject", Resource: args.bucket.objectArn(`${args.bucket.prefixes.artifacts}*`) },
+    keyUseStatement("UseStackKey", captureEnabled ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"], args.key),
+    {
+      Sid: "WriteEndpointLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      Resource: [logGroup, `${logGroup}:*`],
+    },
+    ...(instance ? [readRollbackAlarmsStatement(Object.values(args.endpoint.rollbackAlarms).map((a) => a.arn))] : []),
+    {
+      Sid: "PublishEndpointMetrics",
+      Effect: "Allow",
+      Action: "cloudwatch:PutMetricData",
+      Resource: "*", // PutMetricData has no resource-level permissions; the namespace condition scopes it
+      Condition: { StringEquals: { "cloudwatch:namespace": "/aws/sagemaker/Endpoints" } },
+    },
+    { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" }, // no resource-level permissions
+  ];
+  const repositoryArn = ecrRepositoryArn(args.image, args.scope.partition);
+  if (repositoryArn) {
+    statements.push({
+      Sid: "PullInferenceImage",
+      Effect: "Allow",
+      Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+      Resource: repositoryArn,
+    });
+  }
+  if (captureEnabled) {
+    statements.push({ Sid: "WriteDataCapture", Effect: "Allow", Action: "s3:PutObject", Resource: args.bucket.objectArn(`${args.bucket.prefixes.capture}*`) });
+  }
+  return policyDocument(...statements);
 }

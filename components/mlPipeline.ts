@@ -1,13 +1,13 @@
 /**
- * MlPipeline: the whole pipeline of one stack, composed from its components.
- * `index.ts` instantiates it once; benchmarks instantiate it many times.
+ * MlPipeline: the whole pipeline of one stack, composed from its components, each given
+ * the slice of the stack model it needs. `declarePipeline` is the one way every caller
+ * (the program, the benchmark, the tests) builds it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../stacks/schema";
-import { physicalNames, PhysicalNames } from "../stacks/names";
-import { inferenceImage, trainingImage } from "../stacks/images";
-import { sklearnImageUri } from "../stacks/algorithmImages";
-import { workflowSpec, WorkflowSpec } from "../workflow/spec";
+import { StackConfig } from "../stacks/configSchema";
+import { StackIdentity, stackModel, StackModel } from "../stacks/model";
+import { workflowSpec } from "../workflow/spec";
+import { buildWorkflow, executionRoleStatements, Workflow } from "../workflow/definition";
 import { DataBucket } from "./dataBucket";
 import { InferenceEndpoint } from "./inferenceEndpoint";
 import { Notifications } from "./notifications";
@@ -17,27 +17,23 @@ import { PipelineStateMachine } from "./pipelineStateMachine";
 import { RetrainingSchedule } from "./retrainingSchedule";
 import { NewDataTrigger } from "./newDataTrigger";
 import { TriggerDeadLetterQueue } from "./triggerDeadLetterQueue";
-import { AwsContext } from "./shared/context";
 
 export interface MlPipelineArgs {
-  /** The validated, defaulted stack configuration. */
-  config: StackConfig;
-  context: AwsContext;
-  /** Tags for every resource (stack tags plus the standard ones). */
-  tags: Record<string, string>;
+  /** The stack model: validated config, names, ARNs, images (stacks/model.ts). */
+  model: StackModel;
 }
 
 export class MlPipeline extends pulumi.ComponentResource {
-  readonly names: PhysicalNames;
+  readonly model: StackModel;
   readonly data: DataBucket;
   readonly notifications: Notifications;
   readonly preprocessing: Preprocessing;
   readonly training: Training;
   readonly workflow: PipelineStateMachine;
-  /** Undefined when the stack's schedule is off (dev by default). */
-  readonly schedule?: RetrainingSchedule;
   /** Undefined when neither the schedule nor the new-data trigger is on. */
   readonly triggerDeadLetters?: TriggerDeadLetterQueue;
+  /** Undefined when the stack's schedule is off (dev by default). */
+  readonly schedule?: RetrainingSchedule;
   /** Undefined unless `schedule.onNewData.enabled`. */
   readonly newDataTrigger?: NewDataTrigger;
   /** Undefined until the config names a model artifact (bootstrap, see README). */
@@ -45,65 +41,52 @@ export class MlPipeline extends pulumi.ComponentResource {
 
   constructor(name: string, args: MlPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:index:MlPipeline", name, {}, opts);
-    const { config, context, tags } = args;
-    const names = (this.names = physicalNames(config.namePrefix, context.accountId));
+    const model = (this.model = args.model);
+    const { config, tags, scope } = model;
     const logRetentionDays = config.monitoring.logRetentionDays;
+    const spec = workflowSpec(model);
+    const workflow: Workflow = buildWorkflow(spec);
 
     this.data = new DataBucket(
       `${name}-data`,
-      {
-        bucketName: names.bucket,
-        keyAlias: names.keyAlias,
-        keyAdministrators: config.dataBucket.keyAdministrators,
-        context,
-        protect: config.dataBucket.protect,
-        noncurrentVersionExpirationDays: config.dataBucket.noncurrentVersionExpirationDays,
-        abortIncompleteMultipartUploadDays: config.dataBucket.abortIncompleteMultipartUploadDays,
-        prefixes: config.dataBucket.prefixes,
-        tags,
-      },
+      { bucket: model.bucket, key: model.key, scope, accountRoot: model.accountRoot, settings: config.dataBucket, tags },
       { parent: this },
     );
-    const key = this.data.stackKey;
-
+    const keyArn = this.data.keyArn;
     this.notifications = new Notifications(
       `${name}-notifications`,
-      { topicName: names.topic, key, emails: config.monitoring.notificationEmails, context, tags },
+      { topic: model.topic, key: model.key, emails: config.monitoring.notificationEmails, accountId: scope.accountId, tags },
       { parent: this },
     );
 
+    const jobLogGroups = config.monitoring.declareJobLogGroups ? model.jobLogGroups : undefined;
     this.preprocessing = new Preprocessing(
       `${name}-preprocessing`,
       {
         settings: config.preprocessing,
-        processingImage: config.preprocessing.kind === "processing" ? (config.preprocessing.image ?? sklearnImageUri(config.region)) : "",
-        functionName: names.preprocessingFunction,
-        roleName: names.preprocessingRole,
-        bucketName: this.data.bucketName,
-        bucketArn: this.data.bucketArn,
-        key,
-        keyArn: this.data.keyArn,
-        topicArn: this.notifications.topicArn,
+        role: model.roles.preprocessing,
+        function: model.preprocessingFunction,
+        processingRoleStatements: config.preprocessing.kind === "processing" ? executionRoleStatements(spec, model.roles.preprocessing.arn) : [],
+        jobLogGroup: jobLogGroups?.processing,
+        bucket: model.bucket,
+        key: model.key,
+        keyArn,
+        topicArn: model.topic.arn,
         logRetentionDays,
-        declareJobLogGroup: config.monitoring.declareJobLogGroups,
-        context,
+        scope,
         tags,
       },
       { parent: this },
     );
-
     this.training = new Training(
       `${name}-training`,
       {
-        roleName: names.trainingRole,
-        image: trainingImage(config),
-        bucketName: names.bucket,
-        keyAlias: key.aliasName,
-        vpc: config.training.vpc !== undefined,
-        declareLogGroup: config.monitoring.declareJobLogGroups,
-        keyArn: this.data.keyArn,
+        role: model.roles.training,
+        roleStatements: executionRoleStatements(spec, model.roles.training.arn),
+        jobLogGroup: jobLogGroups?.training,
+        keyArn,
         logRetentionDays,
-        context,
+        scope,
         tags,
       },
       { parent: this },
@@ -113,97 +96,73 @@ export class MlPipeline extends pulumi.ComponentResource {
       this.endpoint = new InferenceEndpoint(
         `${name}-serving`,
         {
-          endpointName: names.endpoint,
-          roleName: names.endpointRole,
+          endpoint: model.endpoint,
+          role: model.roles.endpoint,
           hosting: config.endpoint,
-          image: inferenceImage(config),
+          image: model.images.inference,
           modelDataKey: config.endpoint.modelDataKey,
-          bucketName: this.data.bucketName,
-          bucketArn: this.data.bucketArn,
-          key,
-          keyArn: this.data.keyArn,
+          bucket: model.bucket,
+          key: model.key,
+          keyArn,
           logRetentionDays,
-          alarmTopicArn: this.notifications.topicArn,
-          context,
+          alarmTopicArn: model.topic.arn,
+          scope,
           tags,
         },
         { parent: this },
       );
     }
-
-    // Known values only (names, account, region): see workflow/spec.ts.
-    const spec: pulumi.Output<WorkflowSpec> = pulumi
-      .all([context.accountId, names.bucket])
-      .apply(([accountId, bucketName]) => workflowSpec(config, names, { accountId, partition: context.partition, bucketName }));
 
     this.workflow = new PipelineStateMachine(
       `${name}-workflow`,
-      {
-        stateMachineName: names.stateMachine,
-        roleName: names.stateMachineRole,
-        spec,
-        key,
-        keyArn: this.data.keyArn,
-        logRetentionDays,
-        context,
-        tags,
-      },
-      // The workflow passes these roles and invokes this function by name.
+      { stateMachine: model.stateMachine, role: model.roles.stateMachine, workflow, key: model.key, keyArn, logRetentionDays, accountId: scope.accountId, tags },
+      // The workflow refers to these roles, the function and the topic by their known ARNs.
       { parent: this, dependsOn: [this.training, this.preprocessing, this.notifications] },
     );
-
-    // One dead-letter queue for both triggers, declared when either is on.
-    if (config.schedule.enabled || config.schedule.onNewData.enabled) {
-      this.triggerDeadLetters = new TriggerDeadLetterQueue(
-        `${name}-trigger-dead-letters`,
-        { queueName: names.triggerDeadLetterQueue, key, eventRuleName: config.schedule.onNewData.enabled ? names.newDataRule : undefined, context, tags },
-        { parent: this },
-      );
-    }
-
-    if (config.schedule.enabled) {
-      this.schedule = new RetrainingSchedule(
-        `${name}-schedule`,
-        {
-          scheduleName: names.schedule,
-          roleName: names.schedulerRole,
-          expression: config.schedule.expression,
-          timezone: config.schedule.timezone,
-          stateMachineArn: this.workflow.stateMachineArn,
-          keyArn: this.data.keyArn,
-          key,
-          deadLetterQueueArn: this.triggerDeadLetters!.queueArn,
-          context,
-          tags,
-        },
-        { parent: this, dependsOn: [this.workflow, this.triggerDeadLetters!] },
-      );
-    }
-
-    if (config.schedule.onNewData.enabled) {
-      this.newDataTrigger = new NewDataTrigger(
-        `${name}-new-data`,
-        {
-          ruleName: names.newDataRule,
-          roleName: names.newDataRole,
-          bucketName: names.bucket,
-          marker: config.schedule.onNewData.marker,
-          stateMachineArn: this.workflow.stateMachineArn,
-          deadLetterQueueArn: this.triggerDeadLetters!.queueArn,
-          key,
-          context,
-          tags,
-        },
-        { parent: this, dependsOn: [this.data, this.workflow, this.triggerDeadLetters!] },
-      );
-    }
+    ({ deadLetters: this.triggerDeadLetters, schedule: this.schedule, newData: this.newDataTrigger } = this.triggers(name, model));
 
     this.registerOutputs({
       bucketName: this.data.bucketName,
-      keyArn: this.data.keyArn,
+      keyArn,
       endpointName: this.endpoint?.endpointName,
-      stateMachineArn: this.workflow.stateMachineArn,
-      topicArn: this.notifications.topicArn,
+      stateMachineArn: model.stateMachine.arn,
+      topicArn: model.topic.arn,
     });
   }
+
+  /** The retraining schedule and the new-data trigger, with the dead-letter queue they share. */
+  private triggers(name: string, model: StackModel): { deadLetters?: TriggerDeadLetterQueue; schedule?: RetrainingSchedule; newData?: NewDataTrigger } {
+    const { config, tags, scope } = model;
+    const schedule = config.schedule;
+    if (!schedule.enabled && !schedule.onNewData.enabled) return {};
+    const deadLetters = new TriggerDeadLetterQueue(
+      `${name}-trigger-dead-letters`,
+      { queue: model.triggerDeadLetterQueue, key: model.key, eventRule: schedule.onNewData.enabled ? model.newDataRule : undefined, tags },
+      { parent: this },
+    );
+    const common = { stateMachineArn: model.stateMachine.arn, deadLetterQueueArn: model.triggerDeadLetterQueue.arn, key: model.key, accountId: scope.accountId, tags };
+    const retraining =
+      schedule.enabled &&
+      new RetrainingSchedule(
+        `${name}-schedule`,
+        { ...common, schedule: model.schedule, role: model.roles.schedule, expression: schedule.expression, timezone: schedule.timezone, keyArn: this.data.keyArn },
+        { parent: this, dependsOn: [this.workflow, deadLetters] },
+      );
+    const newData =
+      schedule.onNewData.enabled &&
+      new NewDataTrigger(
+        `${name}-new-data`,
+        { ...common, rule: model.newDataRule, role: model.roles.newData, bucket: model.bucket, marker: schedule.onNewData.marker },
+        { parent: this, dependsOn: [this.data, this.workflow, deadLetters] },
+      );
+    return { deadLetters, schedule: retraining || undefined, newData: newData || undefined };
+  }
+}
+
+/**
+ * The stack model from a validated config and where it deploys, and the pipeline
+ * declared from it: the one entry point of the program, the benchmark and the tests.
+ */
+export function declarePipeline(name: string, config: StackConfig, identity: StackIdentity, opts?: pulumi.ComponentResourceOptions): MlPipeline {
+  return new MlPipeline(name, { model: stackModel(config, identity) }, opts);
 }

@@ -9,34 +9,33 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { DATA_PREFIXES } from "./dataBucket";
-import { arnOf, AwsContext, StackKey } from "./shared/context";
-import { eventRuleArn } from "../stacks/arns";
-import { keyUseStatement, policyDocument, toJson } from "./shared/iam";
+import { DataBucketModel, Named, StackKeyModel } from "../stacks/model";
+import { keyUseStatement, policyDocument } from "../lib/iamPolicy";
 import { serviceRole } from "./shared/serviceRole";
 
 export interface NewDataTriggerArgs {
-  ruleName: string;
-  roleName: string;
+  /** The EventBridge rule's name and ARN (stack model). */
+  rule: Named;
+  role: Named;
   /** The data bucket (its name is known before it exists). */
-  bucketName: pulumi.Input<string>;
+  bucket: DataBucketModel;
   /** Key suffix of the marker object under raw/. */
   marker: string;
-  stateMachineArn: pulumi.Input<string>;
+  stateMachineArn: string;
   /** Where an event that cannot start a run goes (KMS-encrypted SQS; its policy admits this rule). */
-  deadLetterQueueArn: pulumi.Input<string>;
+  deadLetterQueueArn: string;
   /** The stack key: the execution input of the encrypted state machine. */
-  key: StackKey;
-  context: AwsContext;
+  key: StackKeyModel;
+  accountId: string;
   tags: Record<string, string>;
 }
 
 /** The EventBridge pattern: Object Created in this bucket, key raw/…<marker>. */
-export function newDataEventPattern(bucketName: string, marker: string) {
+export function newDataEventPattern(bucket: Pick<DataBucketModel, "name" | "prefixes">, marker: string) {
   return {
     source: ["aws.s3"],
     "detail-type": ["Object Created"],
-    detail: { bucket: { name: [bucketName] }, object: { key: [{ wildcard: `${DATA_PREFIXES.raw}*${marker}` }] } },
+    detail: { bucket: { name: [bucket.name] }, object: { key: [{ wildcard: `${bucket.prefixes.raw}*${marker}` }] } },
   };
 }
 
@@ -45,22 +44,20 @@ export class NewDataTrigger extends pulumi.ComponentResource {
 
   constructor(name: string, args: NewDataTriggerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:workflow:NewDataTrigger", name, {}, opts);
-    new aws.s3.BucketNotification(`${name}-bucket-events`, { bucket: args.bucketName, eventbridge: true }, { parent: this });
+    new aws.s3.BucketNotification(`${name}-bucket-events`, { bucket: args.bucket.name, eventbridge: true }, { parent: this });
 
     const { role } = serviceRole(
       name,
       {
-        roleName: args.roleName,
+        role: args.role,
         service: "events.amazonaws.com",
-        sourceArns: [arnOf(args.context, (scope) => eventRuleArn(scope, args.ruleName))],
+        sourceArns: [args.rule.arn],
         description: "Lets EventBridge start the pipeline when new data is marked ready",
-        policy: toJson(
-          policyDocument(
-            { Sid: "StartPipeline", Effect: "Allow", Action: "states:StartExecution", Resource: args.stateMachineArn },
-            keyUseStatement("UseStackKey", ["kms:GenerateDataKey"], args.key, args.context),
-          ),
+        policy: policyDocument(
+          { Sid: "StartPipeline", Effect: "Allow", Action: "states:StartExecution", Resource: args.stateMachineArn },
+          keyUseStatement("UseStackKey", ["kms:GenerateDataKey"], args.key),
         ),
-        accountId: args.context.accountId,
+        accountId: args.accountId,
         tags: args.tags,
       },
       this,
@@ -68,9 +65,9 @@ export class NewDataTrigger extends pulumi.ComponentResource {
     this.rule = new aws.cloudwatch.EventRule(
       `${name}-rule`,
       {
-        name: args.ruleName,
+        name: args.rule.name,
         description: `Starts the pipeline when raw/…${args.marker} is written`,
-        eventPattern: pulumi.output(args.bucketName).apply((bucket) => JSON.stringify(newDataEventPattern(bucket, args.marker))),
+        eventPattern: JSON.stringify(newDataEventPattern(args.bucket, args.marker)),
         tags: args.tags,
       },
       { parent: this },

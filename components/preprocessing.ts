@@ -2,47 +2,44 @@
  * Preprocessing: turns raw/ into processed/<run>/{train,validation}/.
  *  - kind "lambda": a Lambda function (source in preprocessing/lambda) with its own
  *    role limited to those prefixes and the key, a KMS-encrypted log group with
- *    retention, reserved concurrency, X-Ray, and the notification topic as
- *    dead-letter target (used for asynchronous invocations; the workflow's own
- *    synchronous call reports failures through its Catch instead).
+ *    retention, X-Ray, and the notification topic as dead-letter target (used for
+ *    asynchronous invocations; the workflow's own synchronous call reports failures
+ *    through its Catch instead).
  *  - kind "processing": a SageMaker Processing job started by the workflow; here, its
- *    execution role and its script, uploaded to the bucket as an asset.
+ *    execution role (statements from the workflow's preprocess task), its script uploaded
+ *    to the bucket as an asset, and the processing jobs' log group.
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { PreprocessingConfig } from "../stacks/schema";
-import { ecrRepositoryArn } from "../stacks/algorithmImages";
-import { PROCESSING_SCRIPT_KEY } from "../workflow/spec";
-import { sageMakerJobStatements } from "../workflow/iam";
-import { DATA_PREFIXES } from "./dataBucket";
-import { anySageMakerArn, logGroupArn } from "../stacks/arns";
-import { arnOf, AwsContext, StackKey } from "./shared/context";
-import { keyUseStatement, policyDocument, toJson } from "./shared/iam";
+import { LambdaPreprocessingConfig, PreprocessingConfig } from "../stacks/configSchema";
+import { anySageMakerArn, ArnScope } from "../stacks/arns";
+import { DataBucketModel, Named, StackKeyModel } from "../stacks/model";
+import { keyUseStatement, PolicyDocument, policyDocument, PolicyStatement } from "../lib/iamPolicy";
 import { serviceRole } from "./shared/serviceRole";
-import { sageMakerJobLogGroup } from "./shared/logGroups";
+import { encryptedLogGroup } from "./shared/logGroups";
 
 const SOURCE_DIR = path.join(__dirname, "..", "preprocessing");
 
 export interface PreprocessingArgs {
-  /** Lambda or processing job, with its sizing (validated stack config). */
+  /** Lambda or processing job, with its sizing (stack config). */
   settings: PreprocessingConfig;
-  /** Processing image (resolved default); unused for Lambda. */
-  processingImage: string;
-  /** Physical names of the function and of the role. */
-  functionName: string;
-  roleName: string;
-  bucketName: pulumi.Input<string>;
-  bucketArn: pulumi.Input<string>;
-  key: StackKey;
+  /** The execution role (of the function, or passed to the processing job). */
+  role: Named;
+  /** The function and its log group (lambda kind). */
+  function: Named & { logGroup: Named };
+  /** What the processing job's role needs (the workflow's preprocess task; processing kind). */
+  processingRoleStatements: PolicyStatement[];
+  /** Declare the account-wide processing jobs' log group (processing kind; monitoring.declareJobLogGroups). */
+  jobLogGroup?: Named;
+  bucket: DataBucketModel;
+  key: StackKeyModel;
   /** The key's ARN: CloudWatch Logs and Lambda environment encryption take no alias. */
   keyArn: pulumi.Input<string>;
   /** Dead-letter target of the function. */
-  topicArn: pulumi.Input<string>;
+  topicArn: string;
   logRetentionDays: number;
-  /** Declare /aws/sagemaker/ProcessingJobs (processing kind; see monitoring.declareJobLogGroups). */
-  declareJobLogGroup: boolean;
-  context: AwsContext;
+  scope: ArnScope;
   tags: Record<string, string>;
 }
 
@@ -56,61 +53,32 @@ export class Preprocessing extends pulumi.ComponentResource {
   constructor(name: string, args: PreprocessingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:preprocessing:Preprocessing", name, {}, opts);
     const lambda = args.settings.kind === "lambda" ? args.settings : undefined;
-    const logGroupName = `/aws/lambda/${args.functionName}`;
     const { role, policy: rolePolicy } = serviceRole(
       name,
       {
-        roleName: args.roleName,
+        role: args.role,
         service: lambda ? "lambda.amazonaws.com" : "sagemaker.amazonaws.com",
         // Lambda documents no aws:SourceArn for execution roles; SageMaker does.
-        sourceArns: lambda ? [] : [arnOf(args.context, anySageMakerArn)],
+        sourceArns: lambda ? [] : [anySageMakerArn(args.scope)],
         description: `Execution role of the pipeline's preprocessing (${args.settings.kind})`,
-        policy: lambda ? lambdaPolicy(args, logGroupName) : processingJobPolicy(args),
-        accountId: args.context.accountId,
+        policy: lambda ? lambdaPolicy(args) : policyDocument(...args.processingRoleStatements),
+        accountId: args.scope.accountId,
         tags: args.tags,
       },
       this,
     );
     this.role = role;
+    const logs = { keyArn: args.keyArn, retentionDays: args.logRetentionDays, tags: args.tags };
 
     if (lambda) {
-      const logGroup = new aws.cloudwatch.LogGroup(
-        `${name}-logs`,
-        { name: logGroupName, retentionInDays: args.logRetentionDays, kmsKeyId: args.keyArn, tags: args.tags },
-        { parent: this },
-      );
-      this.function = new aws.lambda.Function(
-        `${name}-function`,
-        {
-          name: args.functionName,
-          description: "Splits raw/ CSV into processed/<run>/train and validation",
-          runtime: "nodejs22.x",
-          architectures: ["arm64"],
-          handler: "index.handler",
-          code: new pulumi.asset.AssetArchive({
-            "index.js": new pulumi.asset.FileAsset(path.join(SOURCE_DIR, "lambda", "index.js")),
-            "handler.js": new pulumi.asset.FileAsset(path.join(SOURCE_DIR, "lambda", "handler.js")),
-            "transform.js": new pulumi.asset.FileAsset(path.join(SOURCE_DIR, "lambda", "transform.js")),
-          }),
-          role: this.role.arn,
-          memorySize: lambda.memoryMb,
-          timeout: lambda.timeoutSeconds,
-          reservedConcurrentExecutions: lambda.reservedConcurrency,
-          environment: { variables: { VALIDATION_FRACTION: "0.2", RAW_HAS_HEADER: "true" } },
-          kmsKeyArn: args.keyArn,
-          tracingConfig: { mode: "Active" },
-          deadLetterConfig: { targetArn: args.topicArn },
-          loggingConfig: { logFormat: "JSON", logGroup: logGroupName },
-          tags: args.tags,
-        },
-        { parent: this, dependsOn: [logGroup, rolePolicy] },
-      );
+      const logGroup = encryptedLogGroup(`${name}-logs`, { name: args.function.logGroup.name, ...logs }, this);
+      this.function = this.lambdaFunction(name, args, lambda, [logGroup, rolePolicy]);
     } else {
       this.script = new aws.s3.BucketObjectv2(
         `${name}-script`,
         {
-          bucket: args.bucketName,
-          key: PROCESSING_SCRIPT_KEY,
+          bucket: args.bucket.name,
+          key: args.bucket.processingScriptKey,
           source: new pulumi.asset.FileAsset(path.join(SOURCE_DIR, "processing", "preprocess.py")),
           contentType: "text/x-python",
           serverSideEncryption: "aws:kms",
@@ -119,57 +87,62 @@ export class Preprocessing extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      if (args.declareJobLogGroup) this.jobLogGroup = sageMakerJobLogGroup(name, "ProcessingJobs", args, this);
+      if (args.jobLogGroup) this.jobLogGroup = encryptedLogGroup(`${name}-job-logs`, { name: args.jobLogGroup.name, ...logs }, this);
     }
     this.registerOutputs({ roleArn: this.role.arn, functionName: this.function?.name });
   }
+
+  private lambdaFunction(name: string, args: PreprocessingArgs, lambda: LambdaPreprocessingConfig, dependsOn: pulumi.Resource[]): aws.lambda.Function {
+    return new aws.lambda.Function(
+      `${name}-function`,
+      {
+        name: args.function.name,
+        description: "Splits raw/ CSV into processed/<run>/train and validation",
+        runtime: "nodejs22.x",
+        architectures: ["arm64"],
+        handler: "index.handler",
+        code: new pulumi.asset.AssetArchive({
+          "index.js": new pulumi.asset.FileAsset(path.join(SOURCE_DIR, "lambda", "index.js")),
+          "handler.js": new pulumi.asset.FileAsset(path.join(SOURCE_DIR, "lambda", "handler.js")),
+          "transform.js": new pulumi.asset.FileAsset(path.join(SOURCE_DIR, "lambda", "transform.js")),
+        }),
+        role: this.role.arn,
+        memorySize: lambda.memoryMb,
+        timeout: lambda.timeoutSeconds,
+        reservedConcurrentExecutions: lambda.reservedConcurrency,
+        environment: { variables: { VALIDATION_FRACTION: "0.2", RAW_HAS_HEADER: "true" } },
+        kmsKeyArn: args.keyArn,
+        tracingConfig: { mode: "Active" },
+        deadLetterConfig: { targetArn: args.topicArn },
+        loggingConfig: { logFormat: "JSON", logGroup: args.function.logGroup.name },
+        tags: args.tags,
+      },
+      { parent: this, dependsOn },
+    );
+  }
 }
 
-/** The Lambda's role: raw/ in, processed/ out, the key, its own log group, the dead-letter topic. */
-function lambdaPolicy(args: PreprocessingArgs, logGroupName: string): pulumi.Output<string> {
-  const ownLogGroupArn = arnOf(args.context, (scope) => logGroupArn(scope, logGroupName));
-  return toJson(
-    policyDocument(
-      {
-        Sid: "ListRawData",
-        Effect: "Allow",
-        Action: "s3:ListBucket",
-        Resource: args.bucketArn,
-        Condition: { StringLike: { "s3:prefix": `${DATA_PREFIXES.raw}*` } },
-      },
-      { Sid: "ReadRawData", Effect: "Allow", Action: "s3:GetObject", Resource: pulumi.interpolate`${args.bucketArn}/${DATA_PREFIXES.raw}*` },
-      { Sid: "WriteProcessedData", Effect: "Allow", Action: "s3:PutObject", Resource: pulumi.interpolate`${args.bucketArn}/${DATA_PREFIXES.processed}*` },
-      keyUseStatement("UseStackKey", ["kms:Decrypt", "kms:GenerateDataKey"], args.key, args.context),
-      { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${ownLogGroupArn}:*` },
-      { Sid: "DeadLetterToTopic", Effect: "Allow", Action: "sns:Publish", Resource: args.topicArn },
-      {
-        Sid: "Tracing",
-        Effect: "Allow",
-        Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-        Resource: "*", // X-Ray has no resource-level permissions
-      },
-    ),
-  );
-}
-
-/** The Processing job's SageMaker execution role: raw/ and its script in, processed/ out. */
-function processingJobPolicy(args: PreprocessingArgs): pulumi.Output<string> {
-  const { accountId, partition, region } = args.context;
-  const processing = args.settings as Extract<PreprocessingConfig, { kind: "processing" }>;
-  return pulumi.all([accountId, args.bucketName]).apply(([acct, bucketName]) =>
-    JSON.stringify(
-      policyDocument(
-        ...sageMakerJobStatements(
-          { partition, region, accountId: acct, bucketName, keyAlias: args.key.aliasName },
-          {
-            jobKind: "ProcessingJobs",
-            readPrefixes: [DATA_PREFIXES.raw, PROCESSING_SCRIPT_KEY.replace(/[^/]+$/, "")],
-            writePrefixes: [DATA_PREFIXES.processed],
-            repositoryArn: ecrRepositoryArn(processing.image ?? args.processingImage, partition),
-            vpc: false,
-          },
-        ),
-      ),
-    ),
+/** The function's role: raw/ in, processed/ out, the key, its own log group, the dead-letter topic. */
+export function lambdaPolicy(args: Pick<PreprocessingArgs, "bucket" | "key" | "function" | "topicArn">): PolicyDocument {
+  const { raw, processed } = args.bucket.prefixes;
+  return policyDocument(
+    {
+      Sid: "ListRawData",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: args.bucket.arn,
+      Condition: { StringLike: { "s3:prefix": `${raw}*` } },
+    },
+    { Sid: "ReadRawData", Effect: "Allow", Action: "s3:GetObject", Resource: args.bucket.objectArn(`${raw}*`) },
+    { Sid: "WriteProcessedData", Effect: "Allow", Action: "s3:PutObject", Resource: args.bucket.objectArn(`${processed}*`) },
+    keyUseStatement("UseStackKey", ["kms:Decrypt", "kms:GenerateDataKey"], args.key),
+    { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${args.function.logGroup.arn}:*` },
+    { Sid: "DeadLetterToTopic", Effect: "Allow", Action: "sns:Publish", Resource: args.topicArn },
+    {
+      Sid: "Tracing",
+      Effect: "Allow",
+      Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+      Resource: "*", // X-Ray has no resource-level permissions
+    },
   );
 }

@@ -1,33 +1,33 @@
 /**
- * RetrainingSchedule: an EventBridge Scheduler schedule that starts the pipeline per
- * the stack's expression. The workflow ignores its input (any JSON starts a run), so
- * the schedule's input can never kill an execution with a States.Runtime error.
+ * RetrainingSchedule: an EventBridge Scheduler schedule that starts the pipeline per the
+ * stack's expression. The workflow ignores its input (any JSON starts a run), so the
+ * schedule's input can never kill an execution with a States.Runtime error.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { arnOf, AwsContext, StackKey } from "./shared/context";
-import { scheduleArns } from "../stacks/arns";
-import { keyUseStatement, policyDocument, toJson } from "./shared/iam";
+import { Named, StackKeyModel } from "../stacks/model";
+import { keyUseStatement, policyDocument } from "../lib/iamPolicy";
 import { serviceRole } from "./shared/serviceRole";
 
 export interface RetrainingScheduleArgs {
-  scheduleName: string;
-  roleName: string;
+  /** The schedule's name and the `aws:SourceArn` values Scheduler may send (stack model). */
+  schedule: { name: string; sourceArns: string[] };
+  role: Named;
   /** `rate(...)` or `cron(...)`, validated by the stack schema. */
   expression: string;
   timezone: string;
-  stateMachineArn: pulumi.Input<string>;
+  stateMachineArn: string;
+  key: StackKeyModel;
   /** The key's ARN (Scheduler takes no alias). */
   keyArn: pulumi.Input<string>;
-  key: StackKey;
   /** Where a start that cannot be delivered goes (KMS-encrypted SQS). */
-  deadLetterQueueArn: pulumi.Input<string>;
-  context: AwsContext;
+  deadLetterQueueArn: string;
+  accountId: string;
   tags: Record<string, string>;
 }
 
-/** What each scheduled execution receives (documented; the workflow does not depend on it). */
-export const SCHEDULED_INPUT = { trigger: "schedule" } as const;
+/** What each scheduled execution receives (the workflow does not depend on it). */
+const SCHEDULED_INPUT = { trigger: "schedule" } as const;
 
 export class RetrainingSchedule extends pulumi.ComponentResource {
   readonly schedule: aws.scheduler.Schedule;
@@ -37,22 +37,20 @@ export class RetrainingSchedule extends pulumi.ComponentResource {
     const { role, policy } = serviceRole(
       name,
       {
-        roleName: args.roleName,
+        role: args.role,
         service: "scheduler.amazonaws.com",
-        sourceArns: [0, 1].map((i) => arnOf(args.context, (scope) => scheduleArns(scope, args.scheduleName)[i])),
+        sourceArns: args.schedule.sourceArns,
         description: "Lets EventBridge Scheduler start the pipeline",
-        policy: toJson(
-          policyDocument(
-            { Sid: "StartPipeline", Effect: "Allow", Action: "states:StartExecution", Resource: args.stateMachineArn },
-            // Scheduler sends dead letters as this role.
-            { Sid: "SendDeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: args.deadLetterQueueArn },
-            // Decrypt: the schedule is encrypted with the stack key and Scheduler reads it as this
-            // role. GenerateDataKey: the encrypted dead-letter queue (SQS SSE: producers need both),
-            // and the execution input of the KMS-encrypted state machine.
-            keyUseStatement("UseStackKey", ["kms:Decrypt", "kms:GenerateDataKey"], args.key, args.context),
-          ),
+        policy: policyDocument(
+          { Sid: "StartPipeline", Effect: "Allow", Action: "states:StartExecution", Resource: args.stateMachineArn },
+          // Scheduler sends dead letters as this role.
+          { Sid: "SendDeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: args.deadLetterQueueArn },
+          // Decrypt: the schedule is encrypted with the stack key and Scheduler reads it as this
+          // role. GenerateDataKey: the encrypted dead-letter queue (SQS SSE: producers need both),
+          // and the execution input of the KMS-encrypted state machine.
+          keyUseStatement("UseStackKey", ["kms:Decrypt", "kms:GenerateDataKey"], args.key),
         ),
-        accountId: args.context.accountId,
+        accountId: args.accountId,
         tags: args.tags,
       },
       this,
@@ -60,7 +58,7 @@ export class RetrainingSchedule extends pulumi.ComponentResource {
     this.schedule = new aws.scheduler.Schedule(
       `${name}-schedule`,
       {
-        name: args.scheduleName,
+        name: args.schedule.name,
         description: "Retrains the model on a schedule",
         scheduleExpression: args.expression,
         scheduleExpressionTimezone: args.timezone,

@@ -10,18 +10,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { eventRuleArn, queueArn } from "../stacks/arns";
-import { arnOf, AwsContext, StackKey } from "./shared/context";
-import { PolicyStatement, policyDocument, toJson } from "./shared/iam";
+import { Named, StackKeyModel } from "../stacks/model";
+import { PolicyDocument, policyDocument, policyJson, PolicyStatement } from "../lib/iamPolicy";
 
 export interface TriggerDeadLetterQueueArgs {
-  /** Physical queue name (deterministic: roles and rules refer to it by ARN). */
-  queueName: string;
+  /** The queue's name and ARN (stack model: roles and rules refer to it by ARN). */
+  queue: Named;
   /** The stack key; SQS takes its alias. */
-  key: StackKey;
-  /** Name of the new-data EventBridge rule allowed to send, if that trigger is on. */
-  eventRuleName?: string;
-  context: AwsContext;
+  key: StackKeyModel;
+  /** The new-data EventBridge rule allowed to send, if that trigger is on. */
+  eventRule?: Named;
   tags: Record<string, string>;
 }
 
@@ -30,45 +28,40 @@ const RETENTION_SECONDS = 14 * 24 * 3600;
 
 export class TriggerDeadLetterQueue extends pulumi.ComponentResource {
   readonly queue: aws.sqs.Queue;
-  /** Built from known parts, so the roles that send to it are known at first preview. */
-  readonly queueArn: pulumi.Output<string>;
 
   constructor(name: string, args: TriggerDeadLetterQueueArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:workflow:TriggerDeadLetterQueue", name, {}, opts);
-    this.queueArn = pulumi.output(arnOf(args.context, (scope) => queueArn(scope, args.queueName)));
     this.queue = new aws.sqs.Queue(
       `${name}-queue`,
-      {
-        name: args.queueName,
-        kmsMasterKeyId: args.key.aliasName,
-        kmsDataKeyReusePeriodSeconds: 300,
-        messageRetentionSeconds: RETENTION_SECONDS,
-        tags: args.tags,
-      },
+      { name: args.queue.name, kmsMasterKeyId: args.key.aliasName, kmsDataKeyReusePeriodSeconds: 300, messageRetentionSeconds: RETENTION_SECONDS, tags: args.tags },
       { parent: this },
     );
-    const statements: PolicyStatement[] = [
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "sqs:*",
-        Resource: this.queueArn,
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
-    ];
-    if (args.eventRuleName) {
-      const ruleName = args.eventRuleName;
-      statements.push({
-        Sid: "NewDataRuleDeadLetters",
-        Effect: "Allow",
-        Principal: { Service: "events.amazonaws.com" },
-        Action: "sqs:SendMessage",
-        Resource: this.queueArn,
-        Condition: { ArnEquals: { "aws:SourceArn": arnOf(args.context, (scope) => eventRuleArn(scope, ruleName)) } },
-      });
-    }
-    new aws.sqs.QueuePolicy(`${name}-queue-policy`, { queueUrl: this.queue.url, policy: toJson(policyDocument(...statements)) }, { parent: this });
-    this.registerOutputs({ queueArn: this.queueArn });
+    new aws.sqs.QueuePolicy(`${name}-queue-policy`, { queueUrl: this.queue.url, policy: policyJson(deadLetterQueuePolicy(args.queue.arn, args.eventRule)) }, { parent: this });
+    this.registerOutputs({ queueArn: args.queue.arn });
   }
+}
+
+/** TLS only; EventBridge may send for the new-data rule. */
+export function deadLetterQueuePolicy(queueArn: string, eventRule?: Named): PolicyDocument {
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "sqs:*",
+      Resource: queueArn,
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+  ];
+  if (eventRule) {
+    statements.push({
+      Sid: "NewDataRuleDeadLetters",
+      Effect: "Allow",
+      Principal: { Service: "events.amazonaws.com" },
+      Action: "sqs:SendMessage",
+      Resource: queueArn,
+      Condition: { ArnEquals: { "aws:SourceArn": eventRule.arn } },
+    });
+  }
+  return policyDocument(...statements);
 }

@@ -3,9 +3,10 @@
  * or one `ConfigError` that lists every problem with its key, value and what is allowed.
  * Pure: no Pulumi runtime here, so it is tested directly.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { PROFILE_DEFAULTS, KindDefaults } from "./defaults";
-import { StackConfig, stackConfigSchema } from "./schema";
+import { StackConfig, stackConfigSchema } from "./configSchema";
 import { XGBOOST_REGISTRIES } from "./algorithmImages";
 
 /** The structured keys a stack file may set under the project's namespace. */
@@ -178,4 +179,23 @@ function describeIssue(project: string, candidate: unknown, issue: z.core.$ZodIs
     return { key: keyOf(project, issue.path), value: show(issue.path[issue.path.length - 1]), message: issue.issues[0]?.message ?? message };
   }
   return { key: keyOf(project, path), value: show(valueAt(candidate, path)), message };
+}
+
+/**
+ * The stack config as Pulumi hands it to the program (`<project>:<key>` values and
+ * `aws:region`), validated. A ConfigError becomes a RunError: Pulumi prints its message
+ * alone, without a stack trace, and nothing is declared.
+ */
+export function stackConfigFromPulumi(project: string, stack: string): StackConfig {
+  const prefix = `${project}:`;
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+    if (key.startsWith(prefix)) values[key.slice(prefix.length)] = value;
+  }
+  try {
+    return resolveStackConfig({ project, stack, region: new pulumi.Config("aws").get("region"), values });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
+    throw e;
+  }
 }

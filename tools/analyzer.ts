@@ -7,7 +7,7 @@
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 
-import { schemaDefaults } from "../policies/lib/schema";
+import { schemaDefaults } from "../policies/lib/policyConfig";
 
 const PULUMI_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 

@@ -192,7 +192,10 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     });
     // Trailing separator: resolve the directory (package.json main), never a sibling file named like it.
     const main = require(programDir + path.sep);
-    return { ...main };
+    // As Pulumi's Node host runs a CommonJS program: an exported function is invoked (an
+    // async main) and its result is the stack's outputs; otherwise the exports are.
+    const exported = main instanceof Function ? await main() : main;
+    return { ...exported };
     });
   } catch (e) {
     await waitForRPCs().catch(() => undefined);

@@ -1,26 +1,18 @@
 /**
- * Everything the workflow definition needs, as plain known values. Built from the
- * stack config and deterministic names only (no resource outputs), so that the
- * definition is known at the first `pulumi preview` of a new stack and policies can
- * check the instance types, spot and encryption settings it carries.
+ * What the workflow needs to know: a projection of the stack model (stacks/model.ts),
+ * plain known values only, so that the definition is known at the first `pulumi preview`
+ * of a new stack and policies can check the instance types, spot and encryption settings
+ * it carries.
  */
-import { StackConfig, TrainingConfig, PreprocessingConfig, InstanceEndpointConfig, ServerlessEndpointConfig } from "../stacks/schema";
-import { PhysicalNames } from "../stacks/names";
-import { sklearnImageUri } from "../stacks/algorithmImages";
-import { functionArn, keyAliasArn, roleArn, topicArn } from "../stacks/arns";
-import { inferenceImage, trainingImage } from "../stacks/images";
+import { InstanceEndpointConfig, PreprocessingConfig, ServerlessEndpointConfig, TrainingConfig } from "../stacks/configSchema";
+import { ArnScope } from "../stacks/arns";
+import { DataBucketModel, StackKeyModel, StackModel } from "../stacks/model";
 
-export interface WorkflowSpec {
+export interface WorkflowSpec extends ArnScope {
   /** Prefix of every job, model and endpoint-config name the workflow creates. */
   jobPrefix: string;
-  partition: string;
-  region: string;
-  accountId: string;
-  bucketName: string;
-  /** `alias/<name>` of the stack key (resolved to its ARN at run time, see definition.ts). */
-  keyAlias: string;
-  /** Alias ARN: accepted where an API takes an alias (output, endpoint config). */
-  keyAliasArn: string;
+  bucket: DataBucketModel;
+  key: StackKeyModel;
   topicArn: string;
   preprocessing:
     | { kind: "lambda"; functionArn: string; timeoutSeconds: number }
@@ -28,41 +20,37 @@ export interface WorkflowSpec {
   training: TrainingConfig & { image: string; roleArn: string };
   endpoint: {
     name: string;
+    arn: string;
     roleArn: string;
     image: string;
     hosting: ServerlessEndpointConfig | InstanceEndpointConfig;
+    /** Names and ARNs of the alarms SageMaker watches during a blue/green update (instance endpoints). */
+    rollbackAlarms: { name: string; arn: string }[];
   };
 }
 
-export const ARTIFACT_KEYS = {
-  models: "artifacts/models/",
-  checkpoints: "artifacts/checkpoints/",
-  code: "artifacts/code/",
-} as const;
-
-/** The processing script's key in the bucket. */
-export const PROCESSING_SCRIPT_KEY = `${ARTIFACT_KEYS.code}preprocess.py`;
-
-export function workflowSpec(config: StackConfig, names: Omit<PhysicalNames, "bucket">, ctx: { accountId: string; partition: string; bucketName: string }): WorkflowSpec {
-  const { accountId, partition, bucketName } = ctx;
-  const region = config.region;
-  const scope = { partition, region, accountId };
-  const role = (name: string) => roleArn(scope, name);
+export function workflowSpec(model: StackModel): WorkflowSpec {
+  const { config } = model;
   const pre = config.preprocessing;
+  const hosting = config.endpoint;
   return {
-    jobPrefix: names.jobPrefix,
-    partition,
-    region,
-    accountId,
-    bucketName,
-    keyAlias: `alias/${names.keyAlias}`,
-    keyAliasArn: keyAliasArn(scope, names.keyAlias),
-    topicArn: topicArn(scope, names.topic),
+    ...model.scope,
+    jobPrefix: model.namePrefix,
+    bucket: model.bucket,
+    key: model.key,
+    topicArn: model.topic.arn,
     preprocessing:
       pre.kind === "lambda"
-        ? { kind: "lambda", functionArn: functionArn(scope, names.preprocessingFunction), timeoutSeconds: pre.timeoutSeconds }
-        : { ...pre, image: pre.image ?? sklearnImageUri(region), roleArn: role(names.preprocessingRole), scriptKey: PROCESSING_SCRIPT_KEY },
-    training: { ...config.training, image: trainingImage(config), roleArn: role(names.trainingRole) },
-    endpoint: { name: names.endpoint, roleArn: role(names.endpointRole), image: inferenceImage(config), hosting: config.endpoint },
+        ? { kind: "lambda", functionArn: model.preprocessingFunction.arn, timeoutSeconds: pre.timeoutSeconds }
+        : { ...pre, image: model.images.processing, roleArn: model.roles.preprocessing.arn, scriptKey: model.bucket.processingScriptKey },
+    training: { ...config.training, image: model.images.training, roleArn: model.roles.training.arn },
+    endpoint: {
+      name: model.endpoint.name,
+      arn: model.endpoint.arn,
+      roleArn: model.roles.endpoint.arn,
+      image: model.images.inference,
+      hosting,
+      rollbackAlarms: hosting.kind === "instance" ? Object.values(model.endpoint.rollbackAlarms) : [],
+    },
   };
 }

@@ -6,25 +6,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveStackConfig } from "../../stacks/load";
-import { MlPipeline } from "../../components/mlPipeline";
-import { partitionOf, standardTags } from "../../components/shared/context";
+import { declarePipeline } from "../../components/mlPipeline";
 
-const count = Number(process.env.BENCH_PIPELINES ?? "1");
-const identity = aws.getCallerIdentityOutput();
-const endpoint = JSON.stringify({ modelDataKey: "artifacts/models/bootstrap/model.tar.gz" });
-
-export const pipelines: pulumi.Output<string>[] = [];
-for (let i = 0; i < count; i++) {
-  const config = resolveStackConfig({
-    project: "ml-pipeline",
-    stack: "prod",
-    region: "us-east-1",
-    values: { namePrefix: `bench-${i}`, endpoint },
-  });
-  const pipeline = new MlPipeline(`pipeline-${i}`, {
-    config,
-    context: { accountId: identity.accountId, region: config.region, partition: partitionOf(config.region) },
-    tags: standardTags("ml-pipeline-bench", pulumi.getStack(), { pipeline: String(i) }),
-  });
-  pipelines.push(pipeline.workflow.stateMachineArn);
-}
+export = async () => {
+  const count = Number(process.env.BENCH_PIPELINES ?? "1");
+  const { accountId } = await aws.getCallerIdentity();
+  const endpoint = JSON.stringify({ modelDataKey: "artifacts/models/bootstrap/model.tar.gz" });
+  const pipelines: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const config = resolveStackConfig({ project: "ml-pipeline", stack: "prod", region: "us-east-1", values: { namePrefix: `bench-${i}`, endpoint, tags: JSON.stringify({ pipeline: String(i) }) } });
+    const pipeline = declarePipeline(`pipeline-${i}`, config, { project: "ml-pipeline-bench", stack: pulumi.getStack(), accountId });
+    pipelines.push(pipeline.model.stateMachine.arn);
+  }
+  return { pipelines };
+};

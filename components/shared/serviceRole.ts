@@ -5,22 +5,23 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { assumeRolePolicy, toJson } from "./iam";
+import { assumeRolePolicy, PolicyDocument, policyJson } from "../../lib/iamPolicy";
+import { Named } from "../../stacks/model";
 
 export interface ServiceRoleArgs {
-  /** Physical role name (deterministic: other resources refer to it by ARN). */
-  roleName: string;
+  /** The role's physical name (other resources refer to it by its known ARN). */
+  role: Named;
   /** Service principal that may assume it, on behalf of this account only. */
   service: string;
-  description: string;
   /**
    * The service's resources allowed to assume the role (`aws:SourceArn`), where the
    * service sends that key; empty where it does not (Lambda execution roles).
    */
-  sourceArns: pulumi.Input<string>[];
-  /** The inline policy document, as JSON. */
-  policy: pulumi.Input<string>;
-  accountId: pulumi.Input<string>;
+  sourceArns: string[];
+  description: string;
+  /** The inline policy. */
+  policy: PolicyDocument;
+  accountId: string;
   tags: Record<string, string>;
 }
 
@@ -34,13 +35,13 @@ export function serviceRole(name: string, args: ServiceRoleArgs, parent: pulumi.
   const role = new aws.iam.Role(
     `${name}-role`,
     {
-      name: args.roleName,
+      name: args.role.name,
       description: args.description,
-      assumeRolePolicy: toJson(assumeRolePolicy(args.service, args.accountId, args.sourceArns)),
+      assumeRolePolicy: policyJson(assumeRolePolicy(args.service, args.accountId, args.sourceArns)),
       tags: args.tags,
     },
     { parent },
   );
-  const policy = new aws.iam.RolePolicy(`${name}-role-policy`, { role: role.id, policy: args.policy }, { parent });
+  const policy = new aws.iam.RolePolicy(`${name}-role-policy`, { role: role.id, policy: policyJson(args.policy) }, { parent });
   return { role, policy };
 }

@@ -4,7 +4,7 @@
  * start and independent of the provider version a program uses.
  */
 import { PolicyConfigSchema, ResourceValidation, ResourceValidationArgs, ReportViolation, UnknownValueError } from "@pulumi/policy";
-import { schemaDefaults } from "./schema";
+import { schemaDefaults } from "./policyConfig";
 
 /** Type tokens the rules look at (with the pre-v7 names where they differ). */
 export const TYPES = {

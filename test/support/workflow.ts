@@ -1,7 +1,7 @@
 /** Builds the workflow spec and definition for a stack without Pulumi, and runs it locally. */
 import { StateMachine } from "aws-local-stepfunctions";
 import { resolveStackConfig } from "../../stacks/load";
-import { physicalNames } from "../../stacks/names";
+import { stackModel } from "../../stacks/model";
 import { readStackFiles } from "../../tools/stackFiles";
 import { buildDefinition } from "../../workflow/definition";
 import { workflowSpec, WorkflowSpec } from "../../workflow/spec";
@@ -17,10 +17,7 @@ export function specFor(stack: string, overrides: Record<string, unknown> = {}):
   for (const [k, v] of Object.entries(files.config)) if (k.startsWith(`${files.project}:`)) values[k.slice(files.project.length + 1)] = v;
   for (const [k, v] of Object.entries(overrides)) values[k] = JSON.stringify(v);
   const config = resolveStackConfig({ project: files.project, stack, region: files.config["aws:region"], values });
-  const names = physicalNames(config.namePrefix, ACCOUNT);
-  const { bucket: _bucket, ...rest } = names;
-  void _bucket;
-  return workflowSpec(config, rest, { accountId: ACCOUNT, partition: "aws", bucketName: `${config.namePrefix}-data-${ACCOUNT}` });
+  return workflowSpec(stackModel(config, { project: files.project, stack, accountId: ACCOUNT }));
 }
 
 export function definitionFor(stack: string, overrides: Record<string, unknown> = {}): StateMachineDefinition {

@@ -272,7 +272,9 @@ export const stackConfigSchema = z.strictObject({
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
+export type DataBucketConfig = StackConfig["dataBucket"];
 export type PreprocessingConfig = StackConfig["preprocessing"];
+export type LambdaPreprocessingConfig = Extract<PreprocessingConfig, { kind: "lambda" }>;
 export type TrainingConfig = StackConfig["training"];
 export type EndpointConfig = StackConfig["endpoint"];
 export type InstanceEndpointConfig = Extract<EndpointConfig, { kind: "instance" }>;

@@ -1,0 +1,191 @@
+/**
+ * The stack model: the stack's identity, worked out once from the validated config and
+ * the account. Every physical name, ARN, S3 location, image and alarm that components and
+ * the workflow refer to comes from here, and nowhere else.
+ *
+ * Pure and known before anything exists (no resource outputs): the workflow definition,
+ * the IAM documents and therefore the policy pack's verdicts are known at the first
+ * `pulumi preview` of a new stack. The one thing it cannot know is the KMS key's own ARN,
+ * which carries a generated id: APIs that take an alias get the alias (ARN); components
+ * that need the key ARN read it from the key resource; the workflow resolves it at run time.
+ */
+import { StackConfig } from "./configSchema";
+import { sklearnImageUri, xgboostImageUri } from "./algorithmImages";
+import { accountRootArn, alarmArn, anyKeyArn, ArnScope, bucketArn, eventRuleArn, functionArn, keyAliasArn, logGroupArn, queueArn, regionalArn, roleArn, scheduleArns, stateMachineArn, topicArn } from "./arns";
+
+/** A resource the stack names itself: its physical name and ARN. */
+export interface Named {
+  name: string;
+  arn: string;
+}
+
+/** The bucket's data layout; every role is scoped to the prefixes it needs. */
+export const DATA_PREFIXES = {
+  /** Incoming data, written by producers, read by preprocessing. */
+  raw: "raw/",
+  /** Preprocessing output, read by training. */
+  processed: "processed/",
+  /** Model artifacts, checkpoints, scripts: written by training, read by hosting. */
+  artifacts: "artifacts/",
+  /** Endpoint request/response capture. */
+  capture: "capture/",
+} as const;
+export type DataPrefix = keyof typeof DATA_PREFIXES;
+
+export interface DataBucketModel extends Named {
+  /** Top-level prefixes (lifecycle rules are per prefix) and the artifact sub-prefixes; each ends with `/`. */
+  prefixes: typeof DATA_PREFIXES & { models: string; checkpoints: string; code: string };
+  /** The processing script's key (uploaded by Pulumi, read by the processing job). */
+  processingScriptKey: string;
+  /** `s3://<bucket>/<key>` */
+  uri(key: string): string;
+  /** `arn:…:s3:::<bucket>/<keyPattern>` */
+  objectArn(keyPattern: string): string;
+}
+
+export interface StackKeyModel {
+  /** `<namePrefix>-data` (without `alias/`). */
+  alias: string;
+  /** `alias/<name>`: what S3 and SNS take. */
+  aliasName: string;
+  /** The alias ARN: accepted wherever an API takes one (SageMaker outputs, endpoint configs, Step Functions). */
+  aliasArn: string;
+  /** Every key of the account and region; statements narrow it by alias (`kms:ResourceAliases`). */
+  anyKeyArn: string;
+}
+
+export interface EndpointModel extends Named {
+  /** `/aws/sagemaker/Endpoints/<name>`, declared by the stack. */
+  logGroup: Named;
+  /** The alarms SageMaker watches to roll back a blue/green update (instance endpoints). */
+  rollbackAlarms: { errors5xx: Named; modelLatency: Named };
+}
+
+export interface StackModel {
+  /** The validated, defaulted config the model was built from. */
+  config: StackConfig;
+  /** Partition, region and account of every ARN. */
+  scope: ArnScope;
+  /** `arn:…:iam::<account>:root` */
+  accountRoot: string;
+  /** Tags of every resource: the stack's own plus the standard ones. */
+  tags: Record<string, string>;
+  /** Prefix of every physical name, and of every job, model and endpoint config the workflow creates. */
+  namePrefix: string;
+  key: StackKeyModel;
+  bucket: DataBucketModel;
+  images: {
+    /** The configured training image, else the region's built-in XGBoost. */
+    training: string;
+    /** The endpoint's own image, else the training image (true for built-in algorithms). */
+    inference: string;
+    /** The configured processing image, else the region's scikit-learn image. */
+    processing: string;
+  };
+  roles: {
+    training: Named;
+    preprocessing: Named;
+    endpoint: Named;
+    stateMachine: Named;
+    schedule: Named;
+    newData: Named;
+  };
+  endpoint: EndpointModel;
+  stateMachine: Named & { logGroup: string };
+  topic: Named;
+  preprocessingFunction: Named & { logGroup: Named };
+  /** SageMaker's account-wide job log groups. */
+  jobLogGroups: { training: Named; processing: Named };
+  schedule: { name: string; /** `aws:SourceArn` values Scheduler may send (the schedule, its group). */ sourceArns: string[] };
+  newDataRule: Named;
+  triggerDeadLetterQueue: Named;
+}
+
+/** `aws`, `aws-cn` or `aws-us-gov`, derived from the region. */
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
+/** Tags every resource of the stack carries, merged over the stack's own `tags`. */
+export function standardTags(project: string, stack: string, extra: Record<string, string>): Record<string, string> {
+  return { ...extra, "ml-pipeline:project": project, "ml-pipeline:stack": stack, "ml-pipeline:managed-by": "pulumi" };
+}
+
+export interface StackIdentity {
+  /** Pulumi project and stack: the standard tags. */
+  project: string;
+  stack: string;
+  /** The account id (`sts:GetCallerIdentity`). */
+  accountId: string;
+}
+
+export function stackModel(config: StackConfig, identity: StackIdentity): StackModel {
+  const prefix = config.namePrefix;
+  const scope: ArnScope = { partition: partitionOf(config.region), region: config.region, accountId: identity.accountId };
+  const named = (name: string, arn: (scope: ArnScope, name: string) => string): Named => ({ name, arn: arn(scope, name) });
+  const role = (suffix: string): Named => ({ name: `${prefix}-${suffix}`, arn: roleArn(scope, `${prefix}-${suffix}`) });
+  const logGroup = (name: string): Named => named(name, logGroupArn);
+
+  const bucketName = `${prefix}-data-${identity.accountId}`; // the account id makes the global name unique
+  const bucketArnValue = bucketArn(scope.partition, bucketName);
+  const artifacts = DATA_PREFIXES.artifacts;
+  const prefixes = { ...DATA_PREFIXES, models: `${artifacts}models/`, checkpoints: `${artifacts}checkpoints/`, code: `${artifacts}code/` };
+
+  const training = config.training.image ?? xgboostImageUri(config.region, config.training.xgboostVersion);
+  const pre = config.preprocessing;
+  const endpointName = `${prefix}-endpoint`;
+  const functionName = `${prefix}-preprocess`;
+  const stateMachineName = `${prefix}-pipeline`;
+  const scheduleName = `${prefix}-retrain`;
+
+  return {
+    config,
+    scope,
+    accountRoot: accountRootArn(scope),
+    tags: standardTags(identity.project, identity.stack, config.tags),
+    namePrefix: prefix,
+    key: { alias: `${prefix}-data`, aliasName: `alias/${prefix}-data`, aliasArn: keyAliasArn(scope, `${prefix}-data`), anyKeyArn: anyKeyArn(scope) },
+    bucket: {
+      name: bucketName,
+      arn: bucketArnValue,
+      prefixes,
+      processingScriptKey: `${prefixes.code}preprocess.py`,
+      uri: (key) => `s3://${bucketName}/${key}`,
+      objectArn: (keyPattern) => `${bucketArnValue}/${keyPattern}`,
+    },
+    images: {
+      training,
+      inference: config.endpoint.image ?? training,
+      // Only processing-kind preprocessing has an image; the default is resolved only then,
+      // so that Lambda stacks in regions without the scikit-learn registry still work.
+      processing: pre.kind === "processing" ? (pre.image ?? sklearnImageUri(config.region)) : "",
+    },
+    roles: {
+      training: role("training-role"),
+      preprocessing: role("preprocess-role"),
+      endpoint: role("endpoint-role"),
+      stateMachine: role("pipeline-role"),
+      schedule: role("schedule-role"),
+      newData: role("new-data-role"),
+    },
+    endpoint: {
+      name: endpointName,
+      arn: regionalArn(scope, "sagemaker", `endpoint/${endpointName}`),
+      logGroup: logGroup(`/aws/sagemaker/Endpoints/${endpointName}`),
+      rollbackAlarms: {
+        errors5xx: named(`${endpointName}-invocation-5xx`, alarmArn),
+        modelLatency: named(`${endpointName}-model-latency`, alarmArn),
+      },
+    },
+    // The /aws/vendedlogs/ prefix keeps the log-delivery resource policy small (AWS advice).
+    stateMachine: { ...named(stateMachineName, stateMachineArn), logGroup: `/aws/vendedlogs/states/${stateMachineName}` },
+    topic: named(`${prefix}-notifications`, topicArn),
+    preprocessingFunction: { ...named(functionName, functionArn), logGroup: logGroup(`/aws/lambda/${functionName}`) },
+    jobLogGroups: { training: logGroup("/aws/sagemaker/TrainingJobs"), processing: logGroup("/aws/sagemaker/ProcessingJobs") },
+    schedule: { name: scheduleName, sourceArns: scheduleArns(scope, scheduleName) },
+    newDataRule: named(`${prefix}-new-data`, eventRuleArn),
+    triggerDeadLetterQueue: named(`${prefix}-trigger-dead-letters`, queueArn),
+  };
+}

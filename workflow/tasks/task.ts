@@ -1,0 +1,52 @@
+/**
+ * The shape of a workflow task module (the layout of CDK's aws-stepfunctions-tasks): each
+ * module returns its states, what the state machine role needs to run them, and, where
+ * the task passes a role to a service, what that role needs. `definition.ts` composes them.
+ */
+import { PolicyStatement } from "../../lib/iamPolicy";
+import { Catcher, State, TaskState, Json } from "../asl";
+
+export interface TaskModule {
+  /** The state the previous module goes to. */
+  entry: string;
+  /** This module's states, in order. */
+  states: Record<string, State>;
+  /** Upper bound of the seconds this module can take: its tasks' timeouts plus its waits. */
+  timeoutSeconds: number;
+  /** What the state machine role needs for these states. */
+  stateMachineStatements: PolicyStatement[];
+  /** The role the task passes to a service (a SageMaker job), and what that role needs. */
+  executionRole?: { roleArn: string; statements: PolicyStatement[] };
+}
+
+/** Where a module goes next on success. */
+export interface Wiring {
+  next: string;
+}
+
+/** The state every failure path reports through (see tasks/notify.ts). */
+export const FAILURE_STATE = "NotifyFailure";
+
+/** Any other error: record it at $.error and report. */
+export const TO_FAILURE: Catcher[] = [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: FAILURE_STATE }];
+
+/** Service-integration resource ARNs (partition-aware). */
+export const integration = (partition: string, api: string) => `arn:${partition}:states:::${api}`;
+
+/** A Task that reports any error it does not handle itself. */
+export function task(resource: string, parameters: { [k: string]: Json }, extra: Partial<TaskState> & { Next: string }): TaskState {
+  return { Type: "Task", Resource: resource, Parameters: parameters, Catch: TO_FAILURE, ...extra };
+}
+
+/** The sum of the TimeoutSeconds of a module's Task states. */
+export function taskSeconds(states: Record<string, State>): number {
+  return Object.values(states).reduce((sum, s) => sum + (s.Type === "Task" ? (s.TimeoutSeconds ?? 0) : 0), 0);
+}
+
+/** Job-resource tags every SageMaker resource the workflow creates carries. */
+export function workflowTags(jobPrefix: string): Json {
+  return [
+    { Key: "ml-pipeline:prefix", Value: jobPrefix },
+    { Key: "ml-pipeline:managed-by", Value: "step-functions" },
+  ];
+}

@@ -1,0 +1,82 @@
+/**
+ * Train: a SageMaker training job (`createTrainingJob.sync`) on processed/<run>/, with
+ * spot capacity and checkpoints where configured, encrypted volumes, outputs and traffic.
+ */
+import { PolicyStatement } from "../../lib/iamPolicy";
+import { Json } from "../asl";
+import { SAGEMAKER_RETRY } from "../retries";
+import { WorkflowSpec } from "../spec";
+import { SLACK_SECONDS } from "./preprocess";
+import { jobExecutionRoleStatements, passRoleStatement, perRunUri, syncJobStatements, volumeKms } from "./sageMakerJob";
+import { integration, task, TaskModule, Wiring, workflowTags } from "./task";
+
+export function trainingSeconds(spec: WorkflowSpec): number {
+  const t = spec.training;
+  return (t.spot.enabled ? t.spot.maxWaitSeconds : t.maxRuntimeSeconds) + SLACK_SECONDS;
+}
+
+/** CreateTrainingJob, in the API's member names. */
+export function trainingJobParameters(spec: WorkflowSpec): { [key: string]: Json } {
+  const t = spec.training;
+  const { processed, models, checkpoints } = spec.bucket.prefixes;
+  const channel = (name: string): Json => ({
+    ChannelName: name,
+    ContentType: "text/csv",
+    DataSource: { S3DataSource: { S3DataType: "S3Prefix", "S3Uri.$": perRunUri(spec, processed, name), S3DataDistributionType: "FullyReplicated" } },
+  });
+  return {
+    "TrainingJobName.$": "$.run.trainingJobName",
+    RoleArn: t.roleArn,
+    AlgorithmSpecification: {
+      TrainingImage: t.image,
+      TrainingInputMode: "File",
+      ...(t.metricDefinitions.length > 0 ? { MetricDefinitions: t.metricDefinitions.map((m) => ({ Name: m.name, Regex: m.regex })) } : {}),
+    },
+    HyperParameters: t.hyperparameters,
+    InputDataConfig: [channel("train"), channel("validation")],
+    OutputDataConfig: { S3OutputPath: spec.bucket.uri(models), KmsKeyId: spec.key.aliasArn },
+    ResourceConfig: { InstanceType: t.instanceType, InstanceCount: t.instanceCount, VolumeSizeInGB: t.volumeSizeGb, ...volumeKms(t.instanceType) },
+    StoppingCondition: {
+      MaxRuntimeInSeconds: t.maxRuntimeSeconds,
+      ...(t.spot.enabled ? { MaxWaitTimeInSeconds: t.spot.maxWaitSeconds } : {}),
+    },
+    EnableManagedSpotTraining: t.spot.enabled,
+    // Spot capacity can be reclaimed: checkpoints let SageMaker resume instead of restart.
+    ...(t.spot.enabled ? { CheckpointConfig: { "S3Uri.$": perRunUri(spec, checkpoints, "") } } : {}),
+    EnableNetworkIsolation: t.networkIsolation,
+    EnableInterContainerTrafficEncryption: t.interContainerEncryption,
+    ...(t.vpc ? { VpcConfig: { SecurityGroupIds: t.vpc.securityGroupIds, Subnets: t.vpc.subnetIds } } : {}),
+    Tags: workflowTags(spec.jobPrefix),
+  };
+}
+
+/** The training job's execution role: processed/ and checkpoints in; the model and checkpoints out. */
+export function trainingRoleStatements(spec: WorkflowSpec): PolicyStatement[] {
+  const { processed, models, checkpoints } = spec.bucket.prefixes;
+  return jobExecutionRoleStatements(spec, {
+    kind: "Training",
+    readPrefixes: [processed, checkpoints],
+    writePrefixes: [models, checkpoints],
+    image: spec.training.image,
+    vpc: spec.training.vpc !== undefined,
+  });
+}
+
+export function train(spec: WorkflowSpec, wiring: Wiring): TaskModule {
+  const states = {
+    Train: task(integration(spec.partition, "sagemaker:createTrainingJob.sync"), trainingJobParameters(spec), {
+      Comment: "Train; .sync waits for the job and fails the task if the job fails",
+      ResultPath: "$.training",
+      TimeoutSeconds: trainingSeconds(spec),
+      Retry: SAGEMAKER_RETRY,
+      Next: wiring.next,
+    }),
+  };
+  return {
+    entry: "Train",
+    states,
+    timeoutSeconds: trainingSeconds(spec),
+    stateMachineStatements: [...syncJobStatements(spec, "Training", `training-job/${spec.jobPrefix}-tr-*`), passRoleStatement(spec.training.roleArn)],
+    executionRole: { roleArn: spec.training.roleArn, statements: trainingRoleStatements(spec) },
+  };
+}
