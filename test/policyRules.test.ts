@@ -1,11 +1,43 @@
 /** Each rule on its own: a compliant resource passes; each way to break it is reported, naming resource, value and fix. */
 import { strict as assert } from "assert";
-import { endpointInstanceTypes, jobInstanceTypes } from "../policies/rules/instanceTypes";
-import { endpointConfigKms, kmsKeyRotation, lambdaEnvironmentKms, logGroupKms, s3BucketProtection, snsTopicKms, jobEncryption } from "../policies/rules/encryption";
-import { instanceHourlyLimit, monthlyCostLimit } from "../policies/rules/cost";
-import { iamNoManagedFullAccess, iamNoWildcardActions, iamPassRoleRestricted, sageMakerNetworkIsolation, stateMachineLoggingTracing } from "../policies/rules/baseline";
+import { rule as endpointInstanceTypesRule } from "../policies/rules/sagemaker-endpoint-instance-types";
+import { rule as jobInstanceTypesRule } from "../policies/rules/sagemaker-job-instance-types";
+import { rule as endpointConfigKmsRule } from "../policies/rules/sagemaker-endpoint-config-kms";
+import { rule as kmsKeyRotationRule } from "../policies/rules/kms-key-rotation";
+import { rule as lambdaEnvironmentKmsRule } from "../policies/rules/lambda-environment-kms";
+import { rule as logGroupKmsRule } from "../policies/rules/cloudwatch-log-group-kms";
+import { rule as s3BucketProtectionRule } from "../policies/rules/s3-bucket-encryption-and-access";
+import { rule as snsTopicKmsRule } from "../policies/rules/sns-topic-kms";
+import { rule as jobEncryptionRule } from "../policies/rules/sagemaker-job-encryption";
+import { rule as instanceHourlyLimitRule } from "../policies/rules/instance-hourly-price-limit";
+import { rule as monthlyCostLimitRule } from "../policies/rules/monthly-cost-limit";
+import { rule as iamNoManagedFullAccessRule } from "../policies/rules/iam-no-managed-full-access";
+import { rule as iamNoWildcardActionsRule } from "../policies/rules/iam-no-wildcard-actions";
+import { rule as iamPassRoleRestrictedRule } from "../policies/rules/iam-passrole-restricted";
+import { rule as sageMakerNetworkIsolationRule } from "../policies/rules/sagemaker-network-isolation";
+import { rule as stateMachineLoggingTracingRule } from "../policies/rules/stepfunctions-logging-tracing";
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { estimateMonthlyCost } from "../policies/cost/estimator";
 import { checkResource, checkStack, UNKNOWN } from "./support/policy";
+
+const resourcePolicy = (r: { policy: unknown }) => r.policy as ResourceValidationPolicy;
+const stackPolicy = (r: { policy: unknown }) => r.policy as StackValidationPolicy;
+const endpointInstanceTypes = resourcePolicy(endpointInstanceTypesRule);
+const jobInstanceTypes = resourcePolicy(jobInstanceTypesRule);
+const endpointConfigKms = resourcePolicy(endpointConfigKmsRule);
+const kmsKeyRotation = resourcePolicy(kmsKeyRotationRule);
+const lambdaEnvironmentKms = resourcePolicy(lambdaEnvironmentKmsRule);
+const logGroupKms = resourcePolicy(logGroupKmsRule);
+const s3BucketProtection = stackPolicy(s3BucketProtectionRule);
+const snsTopicKms = resourcePolicy(snsTopicKmsRule);
+const jobEncryption = resourcePolicy(jobEncryptionRule);
+const instanceHourlyLimit = resourcePolicy(instanceHourlyLimitRule);
+const monthlyCostLimit = stackPolicy(monthlyCostLimitRule);
+const iamNoManagedFullAccess = resourcePolicy(iamNoManagedFullAccessRule);
+const iamNoWildcardActions = resourcePolicy(iamNoWildcardActionsRule);
+const iamPassRoleRestricted = resourcePolicy(iamPassRoleRestrictedRule);
+const sageMakerNetworkIsolation = resourcePolicy(sageMakerNetworkIsolationRule);
+const stateMachineLoggingTracing = resourcePolicy(stateMachineLoggingTracingRule);
 
 const EC = "aws:sagemaker/endpointConfiguration:EndpointConfiguration";
 const SFN = "aws:sfn/stateMachine:StateMachine";

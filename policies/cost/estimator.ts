@@ -14,7 +14,10 @@
 import { HOURLY_USD, HOURS_PER_MONTH, REGION_FACTOR, UNIT_PRICES, UNLISTED_REGION_FACTOR } from "./prices";
 import { instanceRequests, maxRuntimeSeconds, maxTuningJobs, sageMakerTasks, stateCount } from "../lib/sageMakerJobs";
 import { runsPerMonth } from "../facts/scheduleExpression";
-import { asArray } from "../lib/resources";
+import { asArray, TYPES } from "../lib/resources";
+import { COST_DEFAULTS, CostOptions } from "./knobs";
+
+export type { CostOptions };
 
 export const EXPECTED_INVOCATIONS_TAG = "ml-pipeline:expected-monthly-invocations";
 export const EXPECTED_DURATION_TAG = "ml-pipeline:expected-duration-ms";
@@ -24,22 +27,6 @@ export interface CostResource {
   type: string;
   name: string;
   props: Record<string, any>;
-}
-
-export interface CostOptions {
-  /** Per-type overrides and additions to the price table (USD per hour, us-east-1). */
-  prices?: Record<string, number>;
-  /** Region whose prices apply (factor table), default us-east-1. */
-  region?: string;
-  /** Overrides the region factor. */
-  regionFactor?: number;
-  /** Runs per month of a workflow that no schedule starts (manual runs). */
-  unscheduledRunsPerMonth?: number;
-  /** Serverless usage when a resource carries no expected-usage tags. */
-  serverlessMonthlyInvocations?: number;
-  serverlessDurationMs?: number;
-  /** Hours a transform job runs (the API has no maximum runtime). */
-  transformHoursPerRun?: number;
 }
 
 export interface CostLine {
@@ -58,10 +45,11 @@ export interface CostEstimate {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-export function hourlyPrice(instanceType: string, opts: CostOptions = {}): number | undefined {
-  const base = opts.prices?.[instanceType] ?? HOURLY_USD[instanceType];
+export function hourlyPrice(instanceType: string, options: Partial<CostOptions> = {}): number | undefined {
+  const opts = { ...COST_DEFAULTS, ...options };
+  const base = opts.prices[instanceType] ?? HOURLY_USD[instanceType];
   if (base === undefined) return undefined;
-  const factor = opts.regionFactor ?? REGION_FACTOR[opts.region ?? "us-east-1"] ?? UNLISTED_REGION_FACTOR;
+  const factor = opts.regionFactor ?? REGION_FACTOR[opts.region] ?? UNLISTED_REGION_FACTOR;
   return base * factor;
 }
 
@@ -76,14 +64,14 @@ function targetsStateMachine(targetArn: unknown, sm: CostResource): boolean {
 }
 
 function workflowRuns(sm: CostResource, resources: CostResource[], opts: CostOptions): { runs: number; basis: string } {
-  const schedules = resources.filter((r) => r.type === "aws:scheduler/schedule:Schedule" && targetsStateMachine(r.props.target?.arn, sm) && r.props.state !== "DISABLED");
+  const schedules = resources.filter((r) => TYPES.schedule.includes(r.type as never) && targetsStateMachine(r.props.target?.arn, sm) && r.props.state !== "DISABLED");
   const ruleNames = resources
-    .filter((r) => r.type === "aws:cloudwatch/eventTarget:EventTarget" && targetsStateMachine(r.props.arn, sm))
+    .filter((r) => TYPES.eventTarget.includes(r.type as never) && targetsStateMachine(r.props.arn, sm))
     .map((r) => r.props.rule);
-  const rules = resources.filter((r) => r.type === "aws:cloudwatch/eventRule:EventRule" && ruleNames.includes(r.props.name) && typeof r.props.scheduleExpression === "string");
+  const rules = resources.filter((r) => TYPES.eventRule.includes(r.type as never) && ruleNames.includes(r.props.name) && typeof r.props.scheduleExpression === "string");
   const expressions = [...schedules.map((s) => s.props.scheduleExpression), ...rules.map((r) => r.props.scheduleExpression)].filter((e): e is string => typeof e === "string");
   if (expressions.length === 0) {
-    const runs = opts.unscheduledRunsPerMonth ?? 4;
+    const runs = opts.unscheduledRunsPerMonth;
     return { runs, basis: `${runs} manual runs/month (no schedule)` };
   }
   const runs = expressions.reduce((sum, e) => {
@@ -96,7 +84,8 @@ function workflowRuns(sm: CostResource, resources: CostResource[], opts: CostOpt
   return { runs, basis: `${runs} runs/month from ${expressions.join(" + ")}` };
 }
 
-export function estimateMonthlyCost(resources: CostResource[], opts: CostOptions = {}): CostEstimate {
+export function estimateMonthlyCost(resources: CostResource[], options: Partial<CostOptions> = {}): CostEstimate {
+  const opts: CostOptions = { ...COST_DEFAULTS, ...options };
   const lines: CostLine[] = [];
   const unpriced: CostEstimate["unpriced"] = [];
   const price = (urn: string, type: string | undefined, where: string): number | undefined => {
@@ -106,8 +95,8 @@ export function estimateMonthlyCost(resources: CostResource[], opts: CostOptions
     return p;
   };
 
-  const targets = resources.filter((r) => r.type === "aws:appautoscaling/target:Target" && r.props.serviceNamespace === "sagemaker");
-  const endpointConfigs = resources.filter((r) => r.type === "aws:sagemaker/endpointConfiguration:EndpointConfiguration");
+  const targets = resources.filter((r) => TYPES.scalingTarget.includes(r.type as never) && r.props.serviceNamespace === "sagemaker");
+  const endpointConfigs = resources.filter((r) => TYPES.endpointConfig.includes(r.type as never));
 
   for (const ec of endpointConfigs) {
     let monthly = 0;
@@ -115,8 +104,8 @@ export function estimateMonthlyCost(resources: CostResource[], opts: CostOptions
     for (const v of asArray<any>(ec.props.productionVariants)) {
       if (v.serverlessConfig) {
         const tags = ec.props.tags ?? {};
-        const invocations = Number(tags[EXPECTED_INVOCATIONS_TAG] ?? opts.serverlessMonthlyInvocations ?? 100_000);
-        const ms = Number(tags[EXPECTED_DURATION_TAG] ?? opts.serverlessDurationMs ?? 100);
+        const invocations = Number(tags[EXPECTED_INVOCATIONS_TAG] ?? opts.serverlessMonthlyInvocations);
+        const ms = Number(tags[EXPECTED_DURATION_TAG] ?? opts.serverlessDurationMs);
         const gb = Number(v.serverlessConfig.memorySizeInMb) / 1024;
         const cost = invocations * (ms / 1000) * gb * UNIT_PRICES.serverlessPerGbSecond;
         monthly += cost;
@@ -133,7 +122,7 @@ export function estimateMonthlyCost(resources: CostResource[], opts: CostOptions
     lines.push({ urn: ec.urn, monthlyUsd: round(monthly), basis: basis.join("; ") });
   }
 
-  for (const sm of resources.filter((r) => r.type === "aws:sfn/stateMachine:StateMachine")) {
+  for (const sm of resources.filter((r) => TYPES.stateMachine.includes(r.type as never))) {
     if (typeof sm.props.definition !== "string") continue;
     let tasks;
     try {
@@ -157,7 +146,7 @@ export function estimateMonthlyCost(resources: CostResource[], opts: CostOptions
         }
         continue;
       }
-      const hours = task.api === "createTransformJob" ? (opts.transformHoursPerRun ?? 1) : (maxRuntimeSeconds(task) ?? 86_400) / 3600;
+      const hours = task.api === "createTransformJob" ? opts.transformHoursPerRun : (maxRuntimeSeconds(task) ?? 86_400) / 3600;
       const jobs = task.api === "createHyperParameterTuningJob" ? maxTuningJobs(task) : 1;
       for (const req of instanceRequests(task)) {
         const hourly = price(sm.urn, req.instanceType, `${task.state}.${req.where}`);
@@ -173,7 +162,7 @@ export function estimateMonthlyCost(resources: CostResource[], opts: CostOptions
 
     // Lambda functions the workflow invokes, by ARN or name.
     const definitionText = sm.props.definition as string;
-    for (const fn of resources.filter((r) => r.type === "aws:lambda/function:Function")) {
+    for (const fn of resources.filter((r) => TYPES.lambda.includes(r.type as never))) {
       const name = fn.props.name;
       if (typeof name !== "string" || !definitionText.includes(`:function:${name}`)) continue;
       const gbSeconds = (Number(fn.props.memorySize ?? 128) / 1024) * Number(fn.props.timeout ?? 3);

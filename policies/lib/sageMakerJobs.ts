@@ -10,7 +10,7 @@
  *  - native `aws:sagemaker` TrainingJob resources.
  */
 
-import { read } from "./resources";
+import { read, TYPES } from "./resources";
 
 export type SageMakerApi = "createTrainingJob" | "createProcessingJob" | "createTransformJob" | "createHyperParameterTuningJob" | "createEndpointConfig";
 
@@ -140,7 +140,7 @@ export const INVALID_DEFINITION = "invalid-definition" as const;
  * advisory); only a definition that is not JSON is caught here.
  */
 export function jobsOf(type: string, props: Record<string, any>): SageMakerTask[] | typeof INVALID_DEFINITION {
-  if (type === "aws:sagemaker/trainingJob:TrainingJob") return [nativeTrainingJobTask(props)];
+  if (TYPES.trainingJob.includes(type as never)) return [nativeTrainingJobTask(props)];
   const definition = props.definition;
   try {
     return sageMakerTasks(definition);

@@ -84,13 +84,13 @@ function planProps(value: unknown): any {
 }
 
 /** Cost knobs from the policy config's `monthly-cost-limit` entry, so plan and policy agree. */
-function costOptions(config: PolicyPackConfigFile): CostOptions {
+function costOptions(config: PolicyPackConfigFile): Partial<CostOptions> {
   const entry = config["monthly-cost-limit"];
   if (!entry || typeof entry === "string") return {};
   const { enforcementLevel: _level, maxMonthlyUsd: _max, ...knobs } = entry as Record<string, unknown>;
   void _level;
   void _max;
-  return knobs as CostOptions;
+  return knobs as Partial<CostOptions>;
 }
 
 export async function buildPlan(opts: PlanOptions): Promise<Plan> {

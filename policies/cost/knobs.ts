@@ -1,0 +1,27 @@
+/**
+ * The cost knobs of the pack and their defaults, in one place: the cost rules' config
+ * schemas, the estimator (which fills in whatever a caller leaves out) and the offline
+ * plan's cost table all read these.
+ */
+import { knob, KnobValues } from "../lib/rule";
+import { schemaDefaults } from "../lib/policyConfig";
+
+/** Which prices apply. */
+export const PRICE_KNOBS = {
+  prices: knob.numberMap("USD/hour overrides or additions to the price table, by instance type"),
+  region: knob.string("us-east-1", "Region whose prices apply"),
+  regionFactor: knob.optionalNumber("Overrides the region's price factor relative to us-east-1"),
+};
+
+/** How much a stack is used, where the program does not say. */
+export const USAGE_KNOBS = {
+  unscheduledRunsPerMonth: knob.integer(4, "Runs a month of a workflow no schedule starts"),
+  serverlessMonthlyInvocations: knob.integer(100000, "Serverless invocations a month, for endpoints without expected-usage tags"),
+  serverlessDurationMs: knob.integer(100, "Serverless duration per invocation (ms), for endpoints without expected-usage tags", 1),
+  transformHoursPerRun: knob.number(1, "Hours a transform job runs (the API has no maximum runtime)"),
+};
+
+export type CostOptions = KnobValues<typeof PRICE_KNOBS & typeof USAGE_KNOBS>;
+
+/** Every cost knob's default. */
+export const COST_DEFAULTS = schemaDefaults({ properties: { ...PRICE_KNOBS, ...USAGE_KNOBS } }) as CostOptions;

@@ -1,0 +1,95 @@
+/**
+ * One rule of the pack, with its metadata as data (the shape of cdk-nag's rules): the
+ * CrossGuard policy, its counterparts in peer tools, a one-line summary for the README,
+ * and its knobs. A rule's config type is derived from its knobs' schema, so there is no
+ * hand-kept twin interface to drift from it.
+ */
+import { EnforcementLevel, Policy, PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { configOf, forTypes } from "./resources";
+
+/** A knob: a JSON Schema property whose TypeScript type travels with it. */
+export type Knob<T> = { type: "boolean" | "integer" | "number" | "string" | "array" | "object"; description?: string; default?: unknown; [k: string]: unknown } & { readonly __value?: T };
+export type Knobs = Record<string, Knob<unknown>>;
+/** The config a rule receives: each knob's value (defaults filled in). */
+export type KnobValues<K extends Knobs> = { [P in keyof K]: K[P] extends Knob<infer T> ? T : never };
+
+export const knob = {
+  boolean: (defaultValue: boolean, description: string): Knob<boolean> => ({ type: "boolean", default: defaultValue, description }),
+  integer: (defaultValue: number, description: string, minimum = 0): Knob<number> => ({ type: "integer", default: defaultValue, minimum, description }),
+  number: (defaultValue: number, description: string, minimum = 0): Knob<number> => ({ type: "number", default: defaultValue, minimum, description }),
+  /** A number with no default: absent unless set. */
+  optionalNumber: (description: string): Knob<number | undefined> => ({ type: "number", description }),
+  string: (defaultValue: string, description: string): Knob<string> => ({ type: "string", default: defaultValue, description }),
+  stringList: (defaultValue: readonly string[], description: string): Knob<string[]> => ({ type: "array", items: { type: "string" }, default: [...defaultValue], description }),
+  numberMap: (description: string): Knob<Record<string, number>> => ({ type: "object", additionalProperties: { type: "number" }, default: {}, description }),
+};
+
+/** The JSON Schema the CLI validates a rule's config against. */
+export function configSchemaOf(knobs: Knobs): PolicyConfigSchema | undefined {
+  return Object.keys(knobs).length === 0 ? undefined : { properties: knobs as PolicyConfigSchema["properties"] };
+}
+
+/** The same check in peer tools, by their IDs. */
+export interface Counterparts {
+  checkov?: string[];
+  cdkNag?: string[];
+  /** Said instead when no peer has the check. */
+  note?: string;
+}
+
+export interface PackRule {
+  policy: Policy;
+  /** What it enforces, in a line (the README's rule table). */
+  summary: string;
+  counterparts: Counterparts;
+  knobs: Knobs;
+}
+
+export function counterpartsText(c: Counterparts): string {
+  const ids = [...(c.cdkNag ?? []).map((id) => `cdk-nag ${id}`), ...(c.checkov ?? []).map((id) => `Checkov ${id}`)];
+  return ids.length > 0 ? ids.join(", ") : (c.note ?? "none");
+}
+
+interface RuleBase<K extends Knobs> {
+  name: string;
+  description: string;
+  summary: string;
+  counterparts: Counterparts;
+  knobs: K;
+  enforcementLevel?: EnforcementLevel;
+}
+
+const described = (description: string, c: Counterparts) => (c.cdkNag || c.checkov ? `${description} Counterparts: ${counterpartsText(c)}.` : description);
+
+/** A rule that checks one resource at a time, of the given type tokens. */
+export function resourceRule<K extends Knobs>(
+  rule: RuleBase<K> & {
+    types: readonly string[];
+    validate: (props: Record<string, any>, args: ResourceValidationArgs, report: ReportViolation, config: KnobValues<K>) => void;
+    remediate?: ResourceValidationPolicy["remediateResource"];
+  },
+): PackRule {
+  const configSchema = configSchemaOf(rule.knobs);
+  const policy: ResourceValidationPolicy = {
+    name: rule.name,
+    description: described(rule.description, rule.counterparts),
+    enforcementLevel: rule.enforcementLevel ?? "mandatory",
+    ...(configSchema ? { configSchema } : {}),
+    validateResource: forTypes(rule.types, (props, args, report) => rule.validate(props, args, report, configOf<KnobValues<K>>(args, configSchema))),
+    ...(rule.remediate ? { remediateResource: rule.remediate } : {}),
+  };
+  return { policy, summary: rule.summary, counterparts: rule.counterparts, knobs: rule.knobs };
+}
+
+/** A rule that sees the whole stack at once. */
+export function stackRule<K extends Knobs>(rule: RuleBase<K> & { validate: (args: StackValidationArgs, report: ReportViolation, config: KnobValues<K>) => void }): PackRule {
+  const configSchema = configSchemaOf(rule.knobs);
+  const policy: StackValidationPolicy = {
+    name: rule.name,
+    description: described(rule.description, rule.counterparts),
+    enforcementLevel: rule.enforcementLevel ?? "mandatory",
+    ...(configSchema ? { configSchema } : {}),
+    validateStack: (args, report) => rule.validate(args, report, configOf<KnobValues<K>>(args, configSchema)),
+  };
+  return { policy, summary: rule.summary, counterparts: rule.counterparts, knobs: rule.knobs };
+}

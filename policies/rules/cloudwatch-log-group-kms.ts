@@ -1,0 +1,17 @@
+/** CloudWatch log groups are KMS-encrypted and keep logs for a limited time. */
+import { describe, read, TYPES } from "../lib/resources";
+import { resourceRule } from "../lib/rule";
+import { isGiven } from "../lib/keys";
+
+export const rule = resourceRule({
+  name: "cloudwatch-log-group-kms",
+  description: "CloudWatch log groups are encrypted with a KMS key and have a retention period.",
+  summary: "log groups use KMS and have retention",
+  counterparts: { checkov: ["CKV_AWS_158", "CKV_AWS_66"] },
+  knobs: {},
+  types: TYPES.logGroup,
+  validate: (props, args, report) => {
+    if (!isGiven(read(props, "kmsKeyId"))) report(`${describe(args)} is not encrypted with KMS; set kmsKeyId.`);
+    if (!isGiven(read(props, "retentionInDays"))) report(`${describe(args)} keeps logs forever; set retentionInDays.`);
+  },
+});

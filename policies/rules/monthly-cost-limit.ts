@@ -1,0 +1,30 @@
+/** A stack's worst-case monthly cost stays within its budget. */
+import { estimateMonthlyCost } from "../cost/estimator";
+import { PRICE_KNOBS, USAGE_KNOBS } from "../cost/knobs";
+import { PRICE_TABLE_DATE } from "../cost/prices";
+import { knob, stackRule } from "../lib/rule";
+
+export const rule = stackRule({
+  name: "monthly-cost-limit",
+  description: `Fails a stack whose worst-case monthly cost (endpoint instance-hours at the autoscaling maximum, scheduled training/processing runs × max runtime × on-demand price, serverless usage) exceeds maxMonthlyUsd. Prices: us-east-1 on-demand table dated ${PRICE_TABLE_DATE}, overridable. Estimates, not quotes.`,
+  summary: "worst-case monthly estimate ≤ `maxMonthlyUsd`; an unpriced instance type is reported, not guessed",
+  counterparts: { note: "Infracost has no SageMaker" },
+  knobs: { maxMonthlyUsd: knob.number(1000, "Worst-case monthly budget of the stack (USD)"), ...PRICE_KNOBS, ...USAGE_KNOBS },
+  validate: (args, report, c) => {
+    const estimate = estimateMonthlyCost(
+      args.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.props })),
+      c,
+    );
+    for (const u of estimate.unpriced) {
+      report(`No price for ${u.instanceType} (${u.where}), so the cost limit cannot be verified; add it to the policy config "prices" (USD/hour).`, u.urn);
+    }
+    if (estimate.monthlyUsd > c.maxMonthlyUsd) {
+      const top = [...estimate.lines].sort((a, b) => b.monthlyUsd - a.monthlyUsd).slice(0, 3);
+      report(
+        `Estimated worst-case monthly cost $${estimate.monthlyUsd.toFixed(2)} exceeds maxMonthlyUsd $${c.maxMonthlyUsd}. Largest: ${top
+          .map((l) => `${l.urn.split("::").pop()} $${l.monthlyUsd.toFixed(2)} (${l.basis})`)
+          .join("; ")}. Reduce instance types, counts, autoscaling maximum or schedule, or raise maxMonthlyUsd.`,
+      );
+    }
+  },
+});

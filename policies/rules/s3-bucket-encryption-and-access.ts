@@ -1,0 +1,72 @@
+/**
+ * Every S3 bucket: SSE-KMS with a customer key, public access block, TLS-only policy,
+ * versioning, pairing each bucket with its separate configuration resources.
+ */
+import { PolicyResource } from "@pulumi/policy";
+import { asArray, parseDocument, read, TYPES } from "../lib/resources";
+import { knob, stackRule } from "../lib/rule";
+import { isAwsManagedKey, isGiven } from "../lib/keys";
+
+/** The bucket a sub-resource (policy, encryption, ...) refers to: by name or id. */
+function refersTo(sub: PolicyResource, bucket: PolicyResource): boolean {
+  const ref = sub.props.bucket;
+  return ref !== undefined && (ref === bucket.props.bucket || ref === bucket.name);
+}
+
+function denyInsecureTransport(policy: unknown): boolean {
+  const doc = parseDocument(policy);
+  return asArray<any>(doc?.Statement).some((s) => {
+    const v = s.Effect === "Deny" ? s.Condition?.Bool?.["aws:SecureTransport"] : undefined;
+    return v === false || v === "false";
+  });
+}
+
+export const rule = stackRule({
+  name: "s3-bucket-encryption-and-access",
+  description:
+    "Every S3 bucket has SSE-KMS with a customer-managed key, a public access block with all four settings, a bucket policy denying non-TLS access, and versioning. Pairs each bucket with its separate configuration resources (@pulumi/aws v7).",
+  summary: "every bucket: SSE-KMS with a customer key, public access block (all four), TLS-only bucket policy, versioning — pairing each bucket with its separate v7 resources",
+  counterparts: { cdkNag: ["AwsSolutions-S1", "AwsSolutions-S2", "AwsSolutions-S10"], checkov: ["CKV_AWS_18", "CKV_AWS_19", "CKV_AWS_20", "CKV_AWS_21", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV_AWS_145"] },
+  knobs: {
+    requireVersioning: knob.boolean(true, "Require versioning on every bucket"),
+    requireCustomerKey: knob.boolean(true, "Reject SSE-S3 and the AWS-managed aws/s3 key"),
+  },
+  validate: (args, report, c) => {
+    const of = (types: readonly string[]) => args.resources.filter((r) => types.includes(r.type));
+    const sse = of(TYPES.bucketSse);
+    const pabs = of(TYPES.bucketPab);
+    const policies = of(TYPES.bucketPolicy);
+    const versionings = of(TYPES.bucketVersioning);
+    for (const bucket of of(TYPES.bucket)) {
+      const where = `S3 bucket "${bucket.name}"`;
+      const rules = [
+        ...sse.filter((r) => refersTo(r, bucket)).flatMap((r) => asArray<any>(r.props.rules)),
+        ...asArray<any>(bucket.props.serverSideEncryptionConfiguration?.rule),
+      ];
+      const kms = rules.map((r) => r.applyServerSideEncryptionByDefault).filter((d) => d && (d.sseAlgorithm === "aws:kms" || d.sseAlgorithm === "aws:kms:dsse"));
+      if (kms.length === 0) {
+        report(`${where} has no SSE-KMS default encryption; add a BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" and a customer-managed kmsMasterKeyId.`, bucket.urn);
+      } else if (c.requireCustomerKey && kms.every((d) => !isGiven(read(d, "kmsMasterKeyId")) || isAwsManagedKey(read(d, "kmsMasterKeyId")))) {
+        report(`${where} uses SSE-KMS with the AWS-managed key; set kmsMasterKeyId to a customer-managed key.`, bucket.urn);
+      }
+      const pab = pabs.find((r) => refersTo(r, bucket));
+      const missing = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].filter((k) => pab?.props[k] !== true);
+      if (missing.length > 0) report(`${where}: the public access block ${pab ? `does not set ${missing.join(", ")}` : "is missing"}; add a BucketPublicAccessBlock with all four settings true.`, bucket.urn);
+      const policy = policies.find((r) => refersTo(r, bucket));
+      if (!policy || !denyInsecureTransport(policy.props.policy)) {
+        report(`${where} has no bucket policy denying requests without TLS; add a Deny statement with Condition Bool aws:SecureTransport = "false".`, bucket.urn);
+      }
+      if (c.requireVersioning) {
+        const v = versioningStatus(versionings.find((r) => refersTo(r, bucket)), bucket);
+        if (v !== "Enabled") report(`${where} is not versioned (status ${v ?? "unset"}); add a BucketVersioning with status "Enabled".`, bucket.urn);
+      }
+    }
+  },
+});
+
+function versioningStatus(resource: PolicyResource | undefined, bucket: PolicyResource): string | undefined {
+  if (resource) return resource.props.versioningConfiguration?.status;
+  const inline = bucket.props.versioning;
+  return inline?.enabled === true ? "Enabled" : undefined;
+}
+

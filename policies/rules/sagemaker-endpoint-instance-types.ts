@@ -1,0 +1,19 @@
+/** SageMaker endpoint configurations use allowed hosting instance types. */
+import { describe, TYPES } from "../lib/resources";
+import { resourceRule } from "../lib/rule";
+import { checkInstanceRequest, INSTANCE_TYPE_KNOBS } from "../lib/instanceTypeCheck";
+
+export const rule = resourceRule({
+  name: "sagemaker-endpoint-instance-types",
+  description: "SageMaker endpoint configuration variants use allowed hosting instance types (GPUs only where allowed) and at most maxInstanceCount instances.",
+  summary: "endpoint-config variants use allowed *hosting* types, GPUs only if allowed, ≤ maxInstanceCount",
+  counterparts: { note: "none exists" },
+  knobs: INSTANCE_TYPE_KNOBS,
+  types: TYPES.endpointConfig,
+  validate: (props, args, report, config) => {
+    for (const v of props.productionVariants ?? []) {
+      if (v.serverlessConfig) continue;
+      checkInstanceRequest({ use: "hosting", instanceType: v.instanceType, instanceCount: v.initialInstanceCount, where: `variant ${v.variantName}` }, config, describe(args), report);
+    }
+  },
+});

@@ -1,0 +1,35 @@
+/** SageMaker models and jobs run network-isolated where the config requires it. */
+import { ReportViolation } from "@pulumi/policy";
+import { describe, TYPES } from "../lib/resources";
+import { knob, resourceRule } from "../lib/rule";
+import { INVALID_DEFINITION, jobsOf, jobSubject } from "../lib/sageMakerJobs";
+
+function checkJobIsolation(type: string, props: Record<string, any>, resource: string, report: ReportViolation): void {
+  const tasks = jobsOf(type, props);
+  if (tasks === INVALID_DEFINITION) return;
+  for (const t of tasks) {
+    const p = t.parameters;
+    if (t.api === "createTrainingJob" && p.EnableNetworkIsolation !== true) report(`${jobSubject(resource, t)}: set EnableNetworkIsolation: true on the training job.`);
+    if (t.api === "createProcessingJob" && p.NetworkConfig?.EnableNetworkIsolation !== true) report(`${jobSubject(resource, t)}: set NetworkConfig.EnableNetworkIsolation: true on the processing job.`);
+  }
+}
+
+export const rule = resourceRule({
+  name: "sagemaker-network-isolation",
+  description:
+    "SageMaker models (requireForModels) and training/processing jobs (in Step Functions definitions, or native TrainingJob resources: requireForJobs) run with network isolation. Turn requireForModels off for stacks that serve from serverless endpoints, which do not support isolation.",
+  summary: "models and training/processing jobs (definitions, native TrainingJob) run network-isolated",
+  counterparts: { note: "none exists" },
+  knobs: {
+    requireForModels: knob.boolean(true, "Require enableNetworkIsolation on SageMaker models (off for serverless endpoints)"),
+    requireForJobs: knob.boolean(true, "Require network isolation on training and processing jobs"),
+  },
+  types: [...TYPES.model, ...TYPES.stateMachine, ...TYPES.trainingJob],
+  validate: (props, args, report, c) => {
+    if (TYPES.model.includes(args.type as never)) {
+      if (c.requireForModels && props.enableNetworkIsolation !== true) report(`${describe(args)} runs without network isolation; set enableNetworkIsolation: true.`);
+      return;
+    }
+    if (c.requireForJobs) checkJobIsolation(args.type, props, describe(args), report);
+  },
+});
