@@ -12,7 +12,7 @@ import { DataBucket } from "./dataBucket";
 import { InferenceEndpoint } from "./inferenceEndpoint";
 import { Notifications } from "./notifications";
 import { Preprocessing } from "./preprocessing";
-import { Training } from "./training";
+import { TrainingJobs } from "./trainingJobs";
 import { PipelineStateMachine } from "./pipelineStateMachine";
 import { RetrainingSchedule } from "./retrainingSchedule";
 import { NewDataTrigger } from "./newDataTrigger";
@@ -28,7 +28,7 @@ export class MlPipeline extends pulumi.ComponentResource {
   readonly data: DataBucket;
   readonly notifications: Notifications;
   readonly preprocessing: Preprocessing;
-  readonly training: Training;
+  readonly training: TrainingJobs;
   readonly workflow: PipelineStateMachine;
   /** Undefined when neither the schedule nor the new-data trigger is on. */
   readonly triggerDeadLetters?: TriggerDeadLetterQueue;
@@ -78,7 +78,7 @@ export class MlPipeline extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.training = new Training(
+    this.training = new TrainingJobs(
       `${name}-training`,
       {
         role: model.roles.training,

@@ -9,7 +9,8 @@ import * as path from "path";
 import { allPolicies } from "../policies/rules";
 import { DeclaredResource, runProgram } from "../tools/mockEngine";
 import { readStackFiles } from "../tools/stackFiles";
-import { AnalyzedResource, Diagnostic, PackInfo, PolicyPackConfigFile, PolicyPackProcess } from "../tools/analyzer";
+import { AnalyzedResource, Diagnostic, PackInfo, PolicyPackProcess } from "../tools/analyzer/client";
+import { PolicyPackConfigFile } from "../tools/analyzer/packConfig";
 import { evaluatePack, mandatory, PackConfig } from "./support/policy";
 import { PROJECT_DIR, runStack, stackAsDeclared } from "./support/stacks";
 

@@ -12,7 +12,7 @@
  *  - Lambda functions invoked by a workflow: timeout × memory per run.
  */
 import { HOURLY_USD, HOURS_PER_MONTH, REGION_FACTOR, UNIT_PRICES, UNLISTED_REGION_FACTOR } from "./prices";
-import { instanceRequests, maxRuntimeSeconds, maxTuningJobs, sageMakerTasks, stateCount } from "../lib/sageMakerJobs";
+import { instanceRequests, maxRuntimeSeconds, maxTuningJobs, sageMakerTasks, stateCount } from "../lib/jobsInDefinitions";
 import { runsPerMonth } from "../facts/scheduleExpression";
 import { asArray, TYPES } from "../lib/resources";
 import { COST_DEFAULTS, CostOptions } from "./knobs";

@@ -1,7 +1,7 @@
 /** What the two instance-type rules share: their knobs and the check of one instance pool. */
 import { ReportViolation } from "@pulumi/policy";
 import { HOSTING_INSTANCE_TYPES, PROCESSING_INSTANCE_TYPES, TRAINING_INSTANCE_TYPES, isGpuInstance, InstanceUse } from "../facts/instanceTypes";
-import { InstanceRequest } from "./sageMakerJobs";
+import { InstanceRequest } from "./jobsInDefinitions";
 import { knob, KnobValues } from "./rule";
 
 export const INSTANCE_TYPE_KNOBS = {

@@ -3,7 +3,7 @@ import { hourlyPrice } from "../cost/estimator";
 import { PRICE_KNOBS } from "../cost/knobs";
 import { describe, TYPES } from "../lib/resources";
 import { knob, resourceRule } from "../lib/rule";
-import { instanceRequests, INVALID_DEFINITION, jobsOf, jobSubject } from "../lib/sageMakerJobs";
+import { instanceRequests, INVALID_DEFINITION, jobsOf, jobSubject } from "../lib/jobsInDefinitions";
 
 export const rule = resourceRule({
   name: "instance-hourly-price-limit",

@@ -5,7 +5,7 @@
 import { hasLocalNvmeStorage } from "../facts/instanceTypes";
 import { asArray, describe, TYPES } from "../lib/resources";
 import { knob, resourceRule } from "../lib/rule";
-import { INVALID_DEFINITION, isSet, jobsOf, jobSubject } from "../lib/sageMakerJobs";
+import { INVALID_DEFINITION, isSet, jobsOf, jobSubject } from "../lib/jobsInDefinitions";
 
 export const rule = resourceRule({
   name: "sagemaker-job-encryption",

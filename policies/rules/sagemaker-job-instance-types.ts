@@ -2,7 +2,7 @@
 import { describe, TYPES } from "../lib/resources";
 import { resourceRule } from "../lib/rule";
 import { checkInstanceRequest, INSTANCE_TYPE_KNOBS } from "../lib/instanceTypeCheck";
-import { instanceRequests, INVALID_DEFINITION, jobsOf, jobSubject } from "../lib/sageMakerJobs";
+import { instanceRequests, INVALID_DEFINITION, jobsOf, jobSubject } from "../lib/jobsInDefinitions";
 
 export const rule = resourceRule({
   name: "sagemaker-job-instance-types",

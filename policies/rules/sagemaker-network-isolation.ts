@@ -2,7 +2,7 @@
 import { ReportViolation } from "@pulumi/policy";
 import { describe, TYPES } from "../lib/resources";
 import { knob, resourceRule } from "../lib/rule";
-import { INVALID_DEFINITION, jobsOf, jobSubject } from "../lib/sageMakerJobs";
+import { INVALID_DEFINITION, jobsOf, jobSubject } from "../lib/jobsInDefinitions";
 
 function checkJobIsolation(type: string, props: Record<string, any>, resource: string, report: ReportViolation): void {
   const tasks = jobsOf(type, props);

@@ -8,7 +8,8 @@
 import { EnforcementLevel, Policy, ResourceValidationPolicy, StackValidationPolicy, unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
 import { allPolicies } from "../../policies/rules";
 import { DeclaredResource } from "../../tools/mockEngine";
-import { PolicyPackConfigFile, policySettings, toWire, UNKNOWN_VALUE } from "../../tools/analyzer";
+import { PolicyPackConfigFile, policySettings } from "../../tools/analyzer/packConfig";
+import { toWire, UNKNOWN_VALUE } from "../../tools/analyzer/wire";
 
 /** The string the engine sends for an unknown value. */
 export const UNKNOWN = UNKNOWN_VALUE;

@@ -8,7 +8,7 @@ import "../compileCache"; // first: caches the compiled code of everything loade
 import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
-import { PolicyPackProcess } from "../analyzer";
+import { PolicyPackProcess } from "../analyzer/client";
 import { ensurePackBuilt, PlanInputError } from "./packBuild";
 import { asPlan, comparePlans, PlanComparison } from "./compare";
 import { renderMarkdown, renderText } from "./render";

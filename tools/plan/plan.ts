@@ -9,7 +9,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { runProgram, ProgramError, DeclaredResource } from "../mockEngine";
 import { readStackFiles } from "../stackFiles";
-import { AnalyzedResource, Diagnostic, PolicyPackConfigFile, PolicyPackProcess, toWire, UNKNOWN_VALUE } from "../analyzer";
+import { AnalyzedResource, Diagnostic, PolicyPackProcess } from "../analyzer/client";
+import { PolicyPackConfigFile } from "../analyzer/packConfig";
+import { toWire, UNKNOWN_VALUE } from "../analyzer/wire";
 import { ensurePackBuilt, PlanInputError } from "./packBuild";
 
 export { PlanInputError };

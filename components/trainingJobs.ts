@@ -1,8 +1,9 @@
 /**
- * Training: the SageMaker execution role of training jobs, and their log group. The job
- * itself is not a Pulumi resource: the workflow starts one per run with the specification
- * of workflow/tasks/train.ts (instance type, spot, encryption, isolation...), which also
- * says what this role needs.
+ * TrainingJobs: what the training jobs the workflow starts need from Pulumi, their
+ * SageMaker execution role and their log group. The jobs themselves are not Pulumi
+ * resources: the workflow starts one per run with the specification of
+ * workflow/tasks/train.ts (instance type, spot, encryption, isolation...), which also says
+ * what this role needs.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -12,7 +13,7 @@ import { policyDocument, PolicyStatement } from "../lib/iamPolicy";
 import { serviceRole } from "./shared/serviceRole";
 import { encryptedLogGroup } from "./shared/logGroups";
 
-export interface TrainingArgs {
+export interface TrainingJobsArgs {
   /** The role (the workflow passes it by its known ARN). */
   role: Named;
   /** What the role needs (the workflow's train task). */
@@ -26,11 +27,12 @@ export interface TrainingArgs {
   tags: Record<string, string>;
 }
 
-export class Training extends pulumi.ComponentResource {
+export class TrainingJobs extends pulumi.ComponentResource {
   readonly role: aws.iam.Role;
   readonly logGroup?: aws.cloudwatch.LogGroup;
 
-  constructor(name: string, args: TrainingArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: TrainingJobsArgs, opts?: pulumi.ComponentResourceOptions) {
+    // The type token predates the class name; kept so that existing stacks keep their URNs.
     super("ml-pipeline:training:Training", name, {}, opts);
     this.role = serviceRole(
       name,

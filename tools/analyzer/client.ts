@@ -7,7 +7,8 @@
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 
-import { schemaDefaults } from "../policies/lib/policyConfig";
+import { Level, LEVELS, PolicyPackConfigFile, policySettings } from "./packConfig";
+import { toWire } from "./wire";
 
 const PULUMI_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 
@@ -31,12 +32,6 @@ function proto() {
   }
   return protos;
 }
-
-/** The string the engine sends for a value unknown during preview. */
-export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-export type Level = "advisory" | "mandatory" | "disabled" | "remediate";
-const LEVELS: Level[] = ["advisory", "mandatory", "disabled", "remediate"]; // proto enum order
 
 export interface PolicyInfo {
   name: string;
@@ -68,29 +63,7 @@ export interface AnalyzedResource {
   props: Record<string, unknown>;
 }
 
-/** `--policy-pack-config` file contents. */
-export type PolicyPackConfigFile = Record<string, Level | ({ enforcementLevel?: Level } & Record<string, unknown>)>;
-
 export class AnalyzerError extends Error {}
-
-/**
- * One policy's settings from a `--policy-pack-config` file, read as the CLI reads it:
- * the level is the policy's own entry, else the file's `all`, else the policy's
- * default; the knobs are merged over the schema's defaults.
- */
-export function policySettings(
-  policy: { name: string; enforcementLevel?: Level; configSchema?: { properties?: Record<string, unknown> } },
-  file: PolicyPackConfigFile,
-): { level: Level; config: Record<string, unknown> } {
-  const all = file.all;
-  const allLevel = typeof all === "string" ? all : (all?.enforcementLevel as Level | undefined);
-  const entry = file[policy.name];
-  const { enforcementLevel, ...knobs } = typeof entry === "string" ? { enforcementLevel: entry } : (entry ?? {});
-  return {
-    level: (enforcementLevel as Level | undefined) ?? allLevel ?? policy.enforcementLevel ?? "advisory",
-    config: { ...schemaDefaults(policy.configSchema), ...knobs },
-  };
-}
 
 export class PolicyPackProcess {
   private constructor(
@@ -239,22 +212,4 @@ function diagnostics(res: any): Diagnostic[] {
     const message = raw.startsWith(`${description}\n`) ? raw.slice(description.length + 1) : raw;
     return { policy: d.getPolicyname(), level: LEVELS[d.getEnforcementlevel()], urn: d.getUrn() || undefined, message, description };
   });
-}
-
-/**
- * Plain JSON as the engine sends it: the SDK's unknown markers become the engine's
- * unknown string, undefined members are dropped, assets become their path.
- */
-export function toWire(value: unknown): unknown {
-  if (value === undefined) return undefined;
-  if (value === null || typeof value !== "object") return value;
-  const ctor = (value as object).constructor?.name;
-  if (ctor === "Unknown" || ctor === "OutputImpl") return UNKNOWN_VALUE;
-  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : toWire(v)));
-  // Assets and archives: policies see that one is there, not its bytes.
-  if (/^(File|String|Remote)(Asset|Archive)$|^AssetArchive$/.test(ctor ?? "")) return `<${ctor}>`;
-  if (typeof (value as { then?: unknown }).then === "function") return UNKNOWN_VALUE;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toWire(v);
-  return out;
 }
