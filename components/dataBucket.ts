@@ -103,7 +103,7 @@ export class DataBucket extends pulumi.ComponentResource {
  * unmanageable; IAM policies grant the rest), the named administrators, and the services
  * that encrypt with the key on the stack's behalf.
  */
-export function stackKeyPolicy(args: Pick<DataBucketArgs, "scope" | "accountRoot" | "settings">): PolicyDocument {
+function stackKeyPolicy(args: Pick<DataBucketArgs, "scope" | "accountRoot" | "settings">): PolicyDocument {
   const { accountId, region } = args.scope;
   return policyDocument(
     { Sid: "AccountAdministersKeyThroughIam", Effect: "Allow", Principal: { AWS: args.accountRoot }, Action: "kms:*", Resource: "*" },
@@ -180,7 +180,7 @@ function keyAdministratorStatements(administrators: string[]): PolicyStatement[]
 }
 
 /** TLS 1.2+ only, and no upload that names another encryption or a key outside this account. */
-export function dataBucketPolicy(bucket: Pick<DataBucketModel, "arn" | "objectArn">, scope: ArnScope, key: StackKeyModel): PolicyDocument {
+function dataBucketPolicy(bucket: Pick<DataBucketModel, "arn" | "objectArn">, scope: ArnScope, key: StackKeyModel): PolicyDocument {
   const everything = [bucket.arn, bucket.objectArn("*")];
   return policyDocument(
     {
@@ -229,7 +229,7 @@ export function dataBucketPolicy(bucket: Pick<DataBucketModel, "arn" | "objectAr
 }
 
 /** The bucket-wide rule plus one rule per prefix that has something to do. */
-export function lifecycleRules(settings: Pick<DataBucketConfig, "noncurrentVersionExpirationDays" | "abortIncompleteMultipartUploadDays" | "prefixes">): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
+function lifecycleRules(settings: Pick<DataBucketConfig, "noncurrentVersionExpirationDays" | "abortIncompleteMultipartUploadDays" | "prefixes">): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
   const rules: aws.types.input.s3.BucketLifecycleConfigurationRule[] = [
     {
       id: "whole-bucket-housekeeping",

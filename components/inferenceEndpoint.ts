@@ -57,7 +57,7 @@ export interface InferenceEndpointArgs {
 export const WORKFLOW_OWNED_ENDPOINT_PROPERTIES = ["endpointConfigName", "deploymentConfig"];
 
 /** `endpoint/<endpoint>/variant/<variant>`: the Application Auto Scaling resource id. */
-export function scalableResourceId(endpointName: string, variantName: string): string {
+function scalableResourceId(endpointName: string, variantName: string): string {
   return `endpoint/${endpointName}/variant/${variantName}`;
 }
 
@@ -239,7 +239,7 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
 }
 
 /** The endpoint's execution role: read artifacts, write capture, its logs and metrics, its image, the rollback alarms. */
-export function endpointRolePolicy(args: Pick<InferenceEndpointArgs, "endpoint" | "hosting" | "image" | "bucket" | "key" | "scope">): PolicyDocument {
+function endpointRolePolicy(args: Pick<InferenceEndpointArgs, "endpoint" | "hosting" | "image" | "bucket" | "key" | "scope">): PolicyDocument {
   const instance = args.hosting.kind === "instance" ? args.hosting : undefined;
   const captureEnabled = instance?.dataCapture.enabled ?? false;
   const logGroup = args.endpoint.logGroup.arn;

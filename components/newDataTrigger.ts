@@ -31,7 +31,7 @@ export interface NewDataTriggerArgs {
 }
 
 /** The EventBridge pattern: Object Created in this bucket, key raw/…<marker>. */
-export function newDataEventPattern(bucket: Pick<DataBucketModel, "name" | "prefixes">, marker: string) {
+function newDataEventPattern(bucket: Pick<DataBucketModel, "name" | "prefixes">, marker: string) {
   return {
     source: ["aws.s3"],
     "detail-type": ["Object Created"],

@@ -123,7 +123,7 @@ export class Preprocessing extends pulumi.ComponentResource {
 }
 
 /** The function's role: raw/ in, processed/ out, the key, its own log group, the dead-letter topic. */
-export function lambdaPolicy(args: Pick<PreprocessingArgs, "bucket" | "key" | "function" | "topicArn">): PolicyDocument {
+function lambdaPolicy(args: Pick<PreprocessingArgs, "bucket" | "key" | "function" | "topicArn">): PolicyDocument {
   const { raw, processed } = args.bucket.prefixes;
   return policyDocument(
     {

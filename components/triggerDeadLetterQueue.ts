@@ -42,7 +42,7 @@ export class TriggerDeadLetterQueue extends pulumi.ComponentResource {
 }
 
 /** TLS only; EventBridge may send for the new-data rule. */
-export function deadLetterQueuePolicy(queueArn: string, eventRule?: Named): PolicyDocument {
+function deadLetterQueuePolicy(queueArn: string, eventRule?: Named): PolicyDocument {
   const statements: PolicyStatement[] = [
     {
       Sid: "DenyInsecureTransport",

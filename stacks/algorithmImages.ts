@@ -36,7 +36,7 @@ export const XGBOOST_REGISTRIES: Readonly<Record<string, string>> = {
  * same registries as XGBoost 1.x (same source file's sibling, sklearn.json); it is the
  * default image of processing-job preprocessing.
  */
-export const SKLEARN_PROCESSING_TAG = "1.2-1-cpu-py3";
+const SKLEARN_PROCESSING_TAG = "1.2-1-cpu-py3";
 
 export function sklearnImageUri(region: string): string {
   const account = XGBOOST_REGISTRIES[region];

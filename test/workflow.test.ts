@@ -11,6 +11,8 @@ const metric = (value: number) => [{ MetricName: "validation:auc", Value: value,
 /** Handlers for a run where everything works; tests override the parts they break. */
 function happyHandlers(endpointExists = true): Record<string, Handler> {
   let polls = 0;
+  // This run's own endpoint config, reported back by DescribeEndpoint once InService.
+  let configName = "";
   return {
     ResolveStackKey: () => ({ KeyMetadata: { Arn: "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333" } }),
     Preprocess: () => ({ Payload: { train: 80, validation: 20 }, ProcessingJobName: "pp", ProcessingJobStatus: "Completed" }),
@@ -21,39 +23,29 @@ function happyHandlers(endpointExists = true): Record<string, Handler> {
       FinalMetricDataList: metric(0.91),
     }),
     CreateModel: () => ({ ModelArn: "arn:model" }),
-    CreateEndpointConfig: () => ({ EndpointConfigArn: "arn:ec" }),
+    CreateEndpointConfig: (i) => {
+      configName = i.EndpointConfigName;
+      return { EndpointConfigArn: "arn:ec" };
+    },
     FindEndpoint: () => {
       if (!endpointExists) throw endpointNotFound();
       return { EndpointStatus: "InService", EndpointConfigName: "old" };
     },
     UpdateEndpoint: () => ({ EndpointArn: "arn:ep" }),
     CreateEndpoint: () => ({ EndpointArn: "arn:ep" }),
-    DescribeEndpoint: function (this: unknown, i: any) {
+    DescribeEndpoint: () => {
       polls++;
-      return { EndpointStatus: polls < 3 ? "Updating" : "InService", EndpointConfigName: lastConfigName };
+      return { EndpointStatus: polls < 3 ? "Updating" : "InService", EndpointConfigName: configName };
     },
     NotifyDeployed: () => ({ MessageId: "1" }),
     NotifyNotDeployed: () => ({ MessageId: "2" }),
     NotifyFailure: () => ({ MessageId: "3" }),
   };
 }
-let lastConfigName = "";
 
 /** What Step Functions raises for DescribeEndpoint on a missing endpoint: the API model declares no error, so `<Service>.<Service>Exception`, with SageMaker's message. */
 const endpointNotFound = () =>
   awsError("SageMaker.SageMakerException", 'Could not find endpoint "arn:aws:sagemaker:us-east-1:123456789012:endpoint/x". (Service: SageMaker, Status Code: 400, Request ID: 0b1c2d3e)');
-/** Remembers the endpoint config the run created, so DescribeEndpoint can report it. */
-function tracking(handlers: Record<string, Handler>): Record<string, Handler> {
-  const create = handlers.CreateEndpointConfig;
-  return {
-    ...handlers,
-    CreateEndpointConfig: (i) => {
-      lastConfigName = i.EndpointConfigName;
-      return create(i);
-    },
-  };
-}
-
 for (const stack of ["dev", "prod"]) {
   describe(`${stack}: workflow definition`, () => {
     const definition = definitionFor(stack);
@@ -147,7 +139,7 @@ describe("workflow executed locally", () => {
       const definition = definitionFor(stack);
 
       it("happy path: preprocesses, trains, passes the gate, updates the endpoint, waits for InService, notifies", async () => {
-        const run = await runLocally(definition, tracking(happyHandlers()), { anything: ["goes"] });
+        const run = await runLocally(definition, happyHandlers(), { anything: ["goes"] });
         assert.equal(run.error, undefined, run.error?.message);
         assert.deepEqual(run.calls.filter((c) => c !== "DescribeEndpoint"), ["ResolveStackKey", "Preprocess", "Train", "CreateModel", "CreateEndpointConfig", "FindEndpoint", "UpdateEndpoint", "NotifyDeployed"]);
         assert.equal(run.calls.filter((c) => c === "DescribeEndpoint").length, 3, "polled until InService");
@@ -159,7 +151,7 @@ describe("workflow executed locally", () => {
       });
 
       it("day one: no endpoint yet, so the deploy step creates it", async () => {
-        const run = await runLocally(definition, tracking(happyHandlers(false)));
+        const run = await runLocally(definition, happyHandlers(false));
         assert.equal(run.error, undefined, run.error?.message);
         assert.ok(run.calls.includes("CreateEndpoint"));
         assert.ok(!run.calls.includes("UpdateEndpoint"));
@@ -176,7 +168,7 @@ describe("workflow executed locally", () => {
 
       it("throttling is retried, then the run succeeds", async () => {
         let attempts = 0;
-        const base = tracking(happyHandlers());
+        const base = happyHandlers();
         const run = await runLocally(definition, {
           ...base,
           Train: (i) => {
@@ -208,14 +200,14 @@ describe("workflow executed locally", () => {
       });
 
       it("endpoint update ends Failed: a notification and a failed execution", async () => {
-        const base = tracking(happyHandlers());
+        const base = happyHandlers();
         const run = await runLocally(definition, { ...base, DescribeEndpoint: () => ({ EndpointStatus: "Failed", FailureReason: "model container crashed" }) });
         assert.ok(run.error);
         assert.match(run.inputs.NotifyFailure.Message, /EndpointFailed: .*model container crashed/);
       });
 
       it("blue/green rolled back (InService on the old config, no reason): a notification naming the alarms, a failed execution", async () => {
-        const base = tracking(happyHandlers());
+        const base = happyHandlers();
         const run = await runLocally(definition, { ...base, DescribeEndpoint: () => ({ EndpointStatus: "InService", EndpointConfigName: "previous-config" }) });
         assert.ok(run.error);
         assert.match(run.inputs.NotifyFailure.Message, /DeploymentRolledBack: Endpoint is InService on previous-config/);
@@ -223,7 +215,7 @@ describe("workflow executed locally", () => {
       });
 
       it("update failed and SageMaker kept the old config: the failure reason is reported, not an alarm", async () => {
-        const base = tracking(happyHandlers());
+        const base = happyHandlers();
         const run = await runLocally(definition, {
           ...base,
           DescribeEndpoint: () => ({ EndpointStatus: "InService", EndpointConfigName: "previous-config", FailureReason: "The primary container for production variant primary did not pass the ping health check." }),
@@ -234,7 +226,7 @@ describe("workflow executed locally", () => {
       });
 
       it("UpdateRollbackFailed: reported at once with the failure reason, not polled until the limit", async () => {
-        const base = tracking(happyHandlers());
+        const base = happyHandlers();
         const run = await runLocally(definition, { ...base, DescribeEndpoint: () => ({ EndpointStatus: "UpdateRollbackFailed", FailureReason: "rollback could not restore capacity" }) });
         assert.ok(run.error);
         assert.equal(run.calls.filter((c) => c === "DescribeEndpoint").length, 1);
@@ -243,7 +235,7 @@ describe("workflow executed locally", () => {
 
       it("day one, but the lookup is denied: reported as the failure it is, no endpoint created", async () => {
         const run = await runLocally(definition, {
-          ...tracking(happyHandlers()),
+          ...happyHandlers(),
           FindEndpoint: () => { throw awsError("SageMaker.SageMakerException", "User: arn:aws:sts::123456789012:assumed-role/x is not authorized to perform: sagemaker:DescribeEndpoint"); },
         });
         assert.ok(run.error);
@@ -253,7 +245,7 @@ describe("workflow executed locally", () => {
 
       it("errors the API model declares as permanent are not retried (key not found, job name in use)", async () => {
         for (const [state, error] of [["ResolveStackKey", "Kms.NotFoundException"], ["CreateModel", "SageMaker.ResourceInUseException"]]) {
-          const run = await runLocally(definition, { ...tracking(happyHandlers()), [state]: () => { throw awsError(error, "permanent"); } });
+          const run = await runLocally(definition, { ...happyHandlers(), [state]: () => { throw awsError(error, "permanent"); } });
           assert.ok(run.error, state);
           assert.equal(run.calls.filter((c) => c === state).length, 1, `${state} ran once`);
           assert.match(run.inputs.NotifyFailure.Message, new RegExp(`${error}: permanent`));
@@ -261,7 +253,7 @@ describe("workflow executed locally", () => {
       });
 
       it("endpoint never settles: the poll limit ends the run with a notification", async () => {
-        const base = tracking(happyHandlers());
+        const base = happyHandlers();
         const run = await runLocally(definition, { ...base, DescribeEndpoint: () => ({ EndpointStatus: "Updating", EndpointConfigName: "previous-config" }) });
         assert.ok(run.error);
         assert.match(run.inputs.NotifyFailure.Message, /DeploymentTimedOut/);
@@ -309,7 +301,7 @@ describe("workflow executed locally", () => {
     assert.ok(aslValidator(definition, { checkPaths: true, checkArn: true }).isValid);
     const pre = definition.States.Preprocess as TaskState;
     assert.equal(pre.Resource, "arn:aws:states:::sagemaker:createProcessingJob.sync");
-    const run = await runLocally(definition, tracking(happyHandlers()));
+    const run = await runLocally(definition, happyHandlers());
     assert.equal(run.error, undefined, run.error?.message);
     const p = run.inputs.Preprocess;
     assert.match(p.ProcessingJobName, /^ml-pipeline-dev-pp-[0-9a-f]{32}$/);

@@ -24,7 +24,9 @@ describe("workflow resources under mocks", function () {
         const sm = runs[stack].one(T.stateMachine).inputs as any;
         assert.equal(sm.loggingConfiguration.level, "ALL");
         assert.equal(sm.loggingConfiguration.includeExecutionData, true);
-        assert.match(sm.loggingConfiguration.logDestination, /log-group:\/aws\/vendedlogs\/states\/ml-pipeline-.*:\*$|:\*$/);
+        const logGroupArn = `arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/ml-pipeline-${stack}-pipeline`;
+        // Step Functions takes the log group's ARN with the `:*` suffix.
+        assert.equal(sm.loggingConfiguration.logDestination, `${logGroupArn}:*`);
         assert.equal(sm.tracingConfiguration.enabled, true);
         assert.equal(sm.encryptionConfiguration.type, "CUSTOMER_MANAGED_KMS_KEY");
         const logGroup = runs[stack].named("ml-pipeline-workflow-logs").inputs;

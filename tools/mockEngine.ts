@@ -104,7 +104,9 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
     ? `arn:aws:s3:::${phys}`
     : service === "iam"
       ? `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${phys}`
-      : `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${phys}`;
+      : type === "aws:cloudwatch/logGroup:LogGroup"
+        ? `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${phys}` // the provider's format (without the trailing :*)
+        : `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${phys}`;
   return { arn, name: phys, id: phys, keyId: `${phys}-key-id`, bucket: phys };
 }
 

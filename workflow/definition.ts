@@ -116,7 +116,7 @@ const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
  * Statements of the same Sid from several modules (PassRole, the key, publishing) become
  * one, their actions and resources united; they must agree on everything else.
  */
-export function mergeStatements(statements: PolicyStatement[]): PolicyStatement[] {
+function mergeStatements(statements: PolicyStatement[]): PolicyStatement[] {
   const bySid = new Map<string, PolicyStatement>();
   const merged: PolicyStatement[] = [];
   for (const s of statements) {

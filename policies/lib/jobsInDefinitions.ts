@@ -112,7 +112,7 @@ export function maxTuningJobs(task: SageMakerTask): number {
  * starts) as a task in the API's member names, so that the checks written for
  * definitions apply to it unchanged. Values unknown at preview stay "set".
  */
-export function nativeTrainingJobTask(props: Record<string, any>): SageMakerTask {
+function nativeTrainingJobTask(props: Record<string, any>): SageMakerTask {
   const rc = props.resourceConfig ?? {};
   const volumeKey = read(rc, "volumeKmsKeyId");
   const outputKey = props.outputDataConfig ? read(props.outputDataConfig, "kmsKeyId") : undefined;

@@ -25,7 +25,7 @@ export const knob = {
 };
 
 /** The JSON Schema the CLI validates a rule's config against. */
-export function configSchemaOf(knobs: Knobs): PolicyConfigSchema | undefined {
+function configSchemaOf(knobs: Knobs): PolicyConfigSchema | undefined {
   return Object.keys(knobs).length === 0 ? undefined : { properties: knobs as PolicyConfigSchema["properties"] };
 }
 

@@ -1,5 +1,6 @@
 /** Builds the workflow spec and definition for a stack without Pulumi, and runs it locally. */
 import { StateMachine } from "aws-local-stepfunctions";
+import { MOCK_ACCOUNT_ID } from "../../tools/mockEngine";
 import { resolveStackConfig } from "../../stacks/load";
 import { stackModel } from "../../stacks/model";
 import { readStackFiles } from "../../tools/stackFiles";
@@ -8,7 +9,8 @@ import { workflowSpec, WorkflowSpec } from "../../workflow/spec";
 import { StateMachineDefinition } from "../../workflow/asl";
 import { PROJECT_DIR } from "./stacks";
 
-export const ACCOUNT = "123456789012";
+/** The account the mock engine answers getCallerIdentity with. */
+export const ACCOUNT = MOCK_ACCOUNT_ID;
 
 /** The stack's spec, from its stack file plus whole-key overrides (`{ training: {...} }`). */
 export function specFor(stack: string, overrides: Record<string, unknown> = {}): WorkflowSpec {

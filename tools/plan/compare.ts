@@ -20,7 +20,7 @@ export interface PlanComparison {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Leaf-level differences; JSON strings that hold documents (policies, definitions) are compared as documents. */
-export function diffValues(before: unknown, after: unknown, path = ""): PropertyChange[] {
+function diffValues(before: unknown, after: unknown, path = ""): PropertyChange[] {
   const parse = (v: unknown) => {
     if (typeof v === "string" && /^\s*[[{]/.test(v)) {
       try {

@@ -19,11 +19,11 @@ export type SpawnedPack = ReturnType<typeof PolicyPackProcess.spawn>;
 import { CostEstimate, CostOptions, estimateMonthlyCost } from "../../policies/cost/estimator";
 import { mermaid } from "../../workflow/diagram";
 
-export const PLAN_NOTE =
+const PLAN_NOTE =
   "Offline plan: what the program declares for this stack under Pulumi's mock engine, with the policy pack's verdicts and an estimated worst-case monthly cost. It is not a diff against the cloud: no AWS account or Pulumi state was read.";
 
 /** How unknown values (computed by the cloud at deploy time) appear in the plan. */
-export const COMPUTED = "<computed>";
+const COMPUTED = "<computed>";
 
 export interface PlanOptions {
   stack: string;

@@ -7,7 +7,7 @@ const usd = (n: number) => `$${n.toFixed(2)}`;
 const typeName = (t: string) => t.split(":").pop()!;
 
 /** Resources as a tree by component (parent URN). */
-export function resourceTree(resources: PlanResource[]): string[] {
+function resourceTree(resources: PlanResource[]): string[] {
   const children = new Map<string | undefined, PlanResource[]>();
   const urns = new Set(resources.map((r) => r.urn));
   for (const r of resources) {

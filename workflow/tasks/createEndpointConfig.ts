@@ -10,7 +10,7 @@ import { WorkflowSpec } from "../spec";
 import { integration, task, taskSeconds, TaskModule, Wiring, workflowTags } from "./task";
 
 /** CreateEndpointConfig, in the API's member names. */
-export function createEndpointConfigParameters(spec: WorkflowSpec): { [key: string]: Json } {
+function createEndpointConfigParameters(spec: WorkflowSpec): { [key: string]: Json } {
   const h = spec.endpoint.hosting;
   const variant: { [key: string]: Json } =
     h.kind === "instance"

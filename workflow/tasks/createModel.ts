@@ -7,7 +7,7 @@ import { passRoleStatement } from "./sageMakerJob";
 import { integration, task, taskSeconds, TaskModule, Wiring, workflowTags } from "./task";
 
 /** CreateModel, in the API's member names. */
-export function createModelParameters(spec: WorkflowSpec): { [key: string]: Json } {
+function createModelParameters(spec: WorkflowSpec): { [key: string]: Json } {
   const e = spec.endpoint;
   return {
     "ModelName.$": "$.run.modelName",

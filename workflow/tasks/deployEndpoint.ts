@@ -15,14 +15,14 @@ import { FAILURE_STATE, integration, task, taskSeconds, TaskModule, TO_FAILURE, 
 import { regionalArn } from "../../stacks/arns";
 
 /** Seconds between endpoint status polls. */
-export const ENDPOINT_POLL_SECONDS = 60;
+const ENDPOINT_POLL_SECONDS = 60;
 
 /**
  * SageMaker's message for DescribeEndpoint on a name that does not exist: `Could not find
  * endpoint "<arn>".` (matched the same way by aws-samples/aws-sagemaker-build,
  * sagebuild/step_function/lambdas/core/sagemaker/EndpointStatus.js).
  */
-export const ENDPOINT_NOT_FOUND_CAUSE = "*Could not find endpoint*";
+const ENDPOINT_NOT_FOUND_CAUSE = "*Could not find endpoint*";
 
 /**
  * DescribeEndpoint's EndpointStatus values (the API model's EndpointStatus enum; the test
@@ -32,13 +32,13 @@ export const ENDPOINT_STATUSES_IN_PROGRESS = ["Creating", "Updating", "SystemUpd
 export const ENDPOINT_STATUSES_FAILED = ["Failed", "UpdateRollbackFailed", "OutOfService", "Deleting"] as const;
 
 /** Upper bound of the rollout: blue/green baking plus termination wait, or a plain create. */
-export function deploySeconds(spec: WorkflowSpec): number {
+function deploySeconds(spec: WorkflowSpec): number {
   const h = spec.endpoint.hosting;
   return h.kind === "instance" ? h.deployment.maximumExecutionTimeoutSeconds + h.deployment.terminationWaitSeconds + SLACK_SECONDS : 3600;
 }
 
 /** UpdateEndpoint, in the API's member names. */
-export function updateEndpointParameters(spec: WorkflowSpec): { [key: string]: Json } {
+function updateEndpointParameters(spec: WorkflowSpec): { [key: string]: Json } {
   const h = spec.endpoint.hosting;
   const params: { [key: string]: Json } = { EndpointName: spec.endpoint.name, "EndpointConfigName.$": "$.run.endpointConfigName" };
   if (h.kind === "instance") {

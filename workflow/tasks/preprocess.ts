@@ -12,13 +12,13 @@ import { integration, task, TaskModule, Wiring, workflowTags } from "./task";
 /** Task timeout: the job's own bound plus slack for SageMaker to start and wind down. */
 export const SLACK_SECONDS = 900;
 
-export function preprocessSeconds(spec: WorkflowSpec): number {
+function preprocessSeconds(spec: WorkflowSpec): number {
   const p = spec.preprocessing;
   return (p.kind === "lambda" ? p.timeoutSeconds : p.maxRuntimeSeconds) + SLACK_SECONDS;
 }
 
 /** CreateProcessingJob, in the API's member names. */
-export function processingJobParameters(spec: WorkflowSpec): { [key: string]: Json } {
+function processingJobParameters(spec: WorkflowSpec): { [key: string]: Json } {
   const p = spec.preprocessing;
   if (p.kind !== "processing") throw new Error("preprocessing is not a processing job");
   const { raw, processed } = spec.bucket.prefixes;

@@ -10,13 +10,13 @@ import { SLACK_SECONDS } from "./preprocess";
 import { jobExecutionRoleStatements, passRoleStatement, perRunUri, syncJobStatements, volumeKms } from "./sageMakerJob";
 import { integration, task, TaskModule, Wiring, workflowTags } from "./task";
 
-export function trainingSeconds(spec: WorkflowSpec): number {
+function trainingSeconds(spec: WorkflowSpec): number {
   const t = spec.training;
   return (t.spot.enabled ? t.spot.maxWaitSeconds : t.maxRuntimeSeconds) + SLACK_SECONDS;
 }
 
 /** CreateTrainingJob, in the API's member names. */
-export function trainingJobParameters(spec: WorkflowSpec): { [key: string]: Json } {
+function trainingJobParameters(spec: WorkflowSpec): { [key: string]: Json } {
   const t = spec.training;
   const { processed, models, checkpoints } = spec.bucket.prefixes;
   const channel = (name: string): Json => ({
