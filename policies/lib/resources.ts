@@ -15,7 +15,6 @@ export const TYPES = {
   bucketPolicy: ["aws:s3/bucketPolicy:BucketPolicy"],
   kmsKey: ["aws:kms/key:Key"],
   endpointConfig: ["aws:sagemaker/endpointConfiguration:EndpointConfiguration"],
-  endpoint: ["aws:sagemaker/endpoint:Endpoint"],
   model: ["aws:sagemaker/model:Model"],
   stateMachine: ["aws:sfn/stateMachine:StateMachine"],
   trainingJob: ["aws:sagemaker/trainingJob:TrainingJob"],

@@ -17,6 +17,7 @@ import { ensurePackBuilt, PlanInputError } from "./packBuild";
 export { PlanInputError };
 export type SpawnedPack = ReturnType<typeof PolicyPackProcess.spawn>;
 import { CostEstimate, CostOptions, estimateMonthlyCost } from "../../policies/cost/estimator";
+import { TYPES } from "../../policies/lib/resources";
 import { mermaid } from "../../workflow/diagram";
 
 const PLAN_NOTE =
@@ -158,7 +159,7 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
       costOptions(policyConfig),
     );
     const diagrams = resources
-      .filter((r) => r.type === "aws:sfn/stateMachine:StateMachine" && typeof r.props.definition === "string" && r.props.definition !== COMPUTED)
+      .filter((r) => TYPES.stateMachine.includes(r.type as never) && typeof r.props.definition === "string" && r.props.definition !== COMPUTED)
       .map((r) => ({ urn: r.urn, mermaid: mermaid(JSON.parse(r.props.definition as string)) }));
     const violations = diagnostics.map((d) => ({ policy: d.policy, level: d.level, urn: d.urn, message: d.message }));
     timings.total = Date.now() - t0;
