@@ -1,7 +1,6 @@
 /**
- * ARN formats of the stack's resources, in one place. Pure string functions: the
- * workflow definition and IAM documents are built from plain values; components wrap
- * them with `arnOf` (components/shared/context.ts) where the account id is an Output.
+ * ARN formats of the stack's resources, in one place. Pure string functions of known
+ * parts: the stack model (model.ts) builds every ARN of the stack with them.
  */
 
 /** Where an ARN lives. */
