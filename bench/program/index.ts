@@ -14,7 +14,18 @@ export = async () => {
   const endpoint = JSON.stringify({ modelDataKey: "artifacts/models/bootstrap/model.tar.gz" });
   const pipelines: string[] = [];
   for (let i = 0; i < count; i++) {
-    const config = resolveStackConfig({ project: "ml-pipeline", stack: "prod", region: "us-east-1", values: { namePrefix: `bench-${i}`, endpoint, tags: JSON.stringify({ pipeline: String(i) }) } });
+    const config = resolveStackConfig({
+      project: "ml-pipeline",
+      stack: "prod",
+      region: "us-east-1",
+      values: {
+        namePrefix: `bench-${i}`,
+        endpoint,
+        tags: JSON.stringify({ pipeline: String(i) }),
+        // SageMaker's job log groups are account-wide: one pipeline declares them.
+        monitoring: JSON.stringify({ declareJobLogGroups: i === 0 }),
+      },
+    });
     const pipeline = declarePipeline(`pipeline-${i}`, config, { project: "ml-pipeline-bench", stack: pulumi.getStack(), accountId });
     pipelines.push(pipeline.model.stateMachine.arn);
   }
