@@ -64,15 +64,19 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
 
   const progress = opts.quiet ? undefined : (line: string) => io.stderr.write(`plan: ${line}\n`);
   let plan;
+  let pack: ReturnType<typeof PolicyPackProcess.spawn> | undefined;
   try {
     // Spawn the pack before loading the Pulumi SDK here: both processes load in parallel.
     ensurePackBuilt(policyPackDir, progress ?? (() => undefined));
     progress?.(`starting policy pack ${path.relative(process.cwd(), policyPackDir) || "."} (as the Pulumi CLI starts it)`);
-    const pack = PolicyPackProcess.spawn(policyPackDir);
+    pack = PolicyPackProcess.spawn(policyPackDir);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { buildPlan } = require("./plan") as typeof import("./plan");
     plan = await buildPlan({ stack: opts.stack, programDir: path.resolve(opts.program), policyPackDir, policyConfigFile, firstPreview: opts.firstPreview, progress, pack });
   } catch (e) {
+    // An input error found before the plan took the pack over (a missing stack file, say)
+    // must not leave the pack process running.
+    pack?.kill();
     if (e instanceof PlanInputError) {
       io.stderr.write(`${e.message}\n`);
       return 2;
