@@ -51,6 +51,7 @@ const ROLES = {
   workflow: { logical: "ml-pipeline-workflow-role", physical: "pipeline-role" },
   endpoint: { logical: "ml-pipeline-serving-role", physical: "endpoint-role" },
   schedule: { logical: "ml-pipeline-schedule-role", physical: "schedule-role" },
+  newData: { logical: "ml-pipeline-new-data-role", physical: "new-data-role" },
 } as const;
 type RoleKey = keyof typeof ROLES;
 
@@ -61,13 +62,22 @@ interface Variant {
   preprocessing: "lambda" | "processing";
   instanceEndpoint: boolean;
   schedule: boolean;
+  newData: boolean;
 }
 
 const VARIANTS: Variant[] = [
-  { label: "dev", stack: "dev", overrides: {}, preprocessing: "lambda", instanceEndpoint: false, schedule: false },
-  { label: "prod", stack: "prod", overrides: {}, preprocessing: "processing", instanceEndpoint: true, schedule: true },
-  { label: "dev, processing-job preprocessing", stack: "dev", overrides: { "ml-pipeline:preprocessing": { kind: "processing" } }, preprocessing: "processing", instanceEndpoint: false, schedule: false },
-  { label: "prod, Lambda preprocessing", stack: "prod", overrides: { "ml-pipeline:preprocessing": { kind: "lambda" } }, preprocessing: "lambda", instanceEndpoint: true, schedule: true },
+  { label: "dev", stack: "dev", overrides: {}, preprocessing: "lambda", instanceEndpoint: false, schedule: false, newData: false },
+  { label: "prod", stack: "prod", overrides: {}, preprocessing: "processing", instanceEndpoint: true, schedule: true, newData: false },
+  { label: "dev, processing-job preprocessing", stack: "dev", overrides: { "ml-pipeline:preprocessing": { kind: "processing" } }, preprocessing: "processing", instanceEndpoint: false, schedule: false, newData: false },
+  {
+    label: "prod, Lambda preprocessing, new-data trigger",
+    stack: "prod",
+    overrides: { "ml-pipeline:preprocessing": { kind: "lambda" }, "ml-pipeline:schedule": { onNewData: { enabled: true } } },
+    preprocessing: "lambda",
+    instanceEndpoint: true,
+    schedule: true,
+    newData: true,
+  },
 ];
 
 /** Which resource policy AWS evaluates with the request. */
@@ -181,6 +191,9 @@ const ROWS: Row[] = [
   { what: "schedule: dead letters to the queue", role: "schedule", action: "sqs:SendMessage", resource: (n) => n.queue, context: () => TLS, against: "queue", expect: "Allowed", source: "Scheduler: configuring a dead-letter queue (the execution role sends)", when: (v) => v.schedule },
   { what: "schedule: encrypt dead letters", role: "schedule", action: "kms:GenerateDataKey", resource: () => KEY_ARN, context: kmsContext, against: "key", expect: "Allowed", source: "SQS SSE: producers need kms:GenerateDataKey and kms:Decrypt", when: (v) => v.schedule },
   { what: "schedule: decrypt the schedule", role: "schedule", action: "kms:Decrypt", resource: () => KEY_ARN, context: kmsContext, against: "key", expect: "Allowed", source: "Scheduler: customer managed key, the execution role decrypts", when: (v) => v.schedule },
+  // --- New-data trigger role: EventBridge User Guide, "Permissions for targets" (the rule's role calls the target API)
+  { what: "new data: start the pipeline", role: "newData", action: "states:StartExecution", resource: (n) => n.stateMachine, against: "none", expect: "Allowed", source: "EventBridge: IAM role for a Step Functions target", when: (v) => v.newData },
+  { what: "new data: no other state machine", role: "newData", action: "states:StartExecution", resource: (n) => n.regional("states", "stateMachine:someone-else"), against: "none", expect: "Denied", source: "least privilege", when: (v) => v.newData },
   { what: "schedule: no dead letters without TLS (queue policy)", role: "schedule", action: "sqs:SendMessage", resource: (n) => n.queue, context: () => ({ "aws:SecureTransport": "false" }), against: "queue", expect: "ExplicitlyDenied", source: "SQS security best practices: aws:SecureTransport", when: (v) => v.schedule },
 ];
 
@@ -202,6 +215,8 @@ const TRUST: TrustRow[] = [
   { role: "workflow", service: "states.amazonaws.com", sourceArn: (n) => n.regional("states", "stateMachine:someone-else"), account: ACCOUNT, expect: "Denied", source: "confused deputy: another state machine" },
   { role: "schedule", service: "scheduler.amazonaws.com", sourceArn: (n) => n.regional("scheduler", "schedule-group/default"), account: ACCOUNT, expect: "Allowed", source: "Scheduler: set up the execution role (aws:SourceArn)", when: (v) => v.schedule },
   { role: "endpoint", service: "sagemaker.amazonaws.com", sourceArn: (n) => n.regional("sagemaker", `endpoint/${n.endpoint}`), account: ACCOUNT, expect: "Allowed", source: "SageMaker: cross-service confused deputy prevention" },
+  { role: "newData", service: "events.amazonaws.com", sourceArn: (n) => n.regional("events", `rule/${n.prefix}-new-data`), account: ACCOUNT, expect: "Allowed", source: "EventBridge: confused deputy prevention (aws:SourceArn of the rule)", when: (v) => v.newData },
+  { role: "newData", service: "events.amazonaws.com", sourceArn: (n) => n.regional("events", "rule/someone-else"), account: ACCOUNT, expect: "Denied", source: "confused deputy: another rule", when: (v) => v.newData },
 ];
 
 async function simulate(request: { principal: string; action: string; resource: string; context: Record<string, string | string[]> }, identity: Policy | undefined, resourcePolicy: Policy | undefined): Promise<Decision> {
@@ -265,6 +280,17 @@ describe("IAM evaluated by a policy simulator, row by documented row", function 
           if (!matches(row.expect, decision)) failures.push(`${row.role} assumed by ${row.service} (${JSON.stringify(context)}): ${decision}, expected ${row.expect} (${row.source})`);
         }
         assert.deepEqual(failures, []);
+      });
+
+      it("the dead-letter queue admits EventBridge for the new-data rule only, and only over TLS", async function () {
+        if (!variant.newData) return this.skip();
+        const queuePolicy = resourcePolicy("queue");
+        const send = (sourceArn: string, tls: string) =>
+          simulate({ principal: "events.amazonaws.com", action: "sqs:SendMessage", resource: names.queue, context: { "aws:SourceArn": sourceArn, "aws:SecureTransport": tls } }, undefined, queuePolicy);
+        // EventBridge User Guide, "Using dead-letter queues": the queue policy must allow events.amazonaws.com with aws:SourceArn of the rule.
+        assert.equal(await send(names.regional("events", `rule/${names.prefix}-new-data`), "true"), "Allowed");
+        assert.notEqual(await send(names.regional("events", "rule/someone-else"), "true"), "Allowed");
+        assert.equal(await send(names.regional("events", `rule/${names.prefix}-new-data`), "false"), "ExplicitlyDenied");
       });
 
       it("every action and condition key any IAM document of the stack writes exists (iam-data)", async () => {
