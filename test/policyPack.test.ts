@@ -100,7 +100,7 @@ describe("policy pack as the Pulumi CLI runs it (Analyzer gRPC)", function () {
   after(() => pack?.stop());
 
   const analyzeAll = async (resources: DeclaredResource[]): Promise<Diagnostic[]> => {
-    const custom: AnalyzedResource[] = resources.filter((r) => r.custom && !r.type.startsWith("pulumi:")).map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, props: r.inputs }));
+    const custom: AnalyzedResource[] = resources.filter((r) => r.custom && !r.type.startsWith("pulumi:")).map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, props: r.inputs, dependencies: r.dependencies, propertyDependencies: r.propertyDependencies }));
     const out: Diagnostic[] = [];
     for (const r of custom) out.push(...(await pack.analyze(r)));
     out.push(...(await pack.analyzeStack(custom)));

@@ -6,6 +6,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
+import { autoName, autoNamedProperty } from "./autonaming";
 
 // Exported by the SDK but marked internal (absent from its typings): resolves once every
 // resource registration has reached the monitor.
@@ -45,8 +46,12 @@ export interface DeclaredResource {
   parent?: string;
   /** Whether it is a custom resource (false for components). */
   custom: boolean;
-  /** The resource's inputs. */
+  /** The resource's inputs (with the provider's auto-name filled in, as at preview). */
   inputs: Record<string, unknown>;
+  /** URNs of the resources it depends on (inputs that are other resources' outputs, dependsOn). */
+  dependencies: string[];
+  /** Per input property, the URNs it depends on: how the engine pairs `bucket: b.id` with `b`. */
+  propertyDependencies: Record<string, string[]>;
   /** Resource options the program set, as the engine would receive them. */
   options: { protect?: boolean; retainOnDelete?: boolean; ignoreChanges?: string[]; dependsOn: number };
 }
@@ -85,6 +90,8 @@ interface RegisterRequest {
   getParent(): string;
   getType(): string;
   getName(): string;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
 }
 
 /** Physical name the provider would pick: the given one, else Pulumi's auto-name. */
@@ -121,17 +128,22 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
   await pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
+        const inputs = { ...args.inputs };
+        const named = args.custom === false ? undefined : autoNamedProperty(args.type);
+        if (named && inputs[named] === undefined) inputs[named] = autoName(args.type, args.name, current.urn);
         resources.push({
           urn: current.urn,
           parent: current.parent || undefined,
           type: args.type,
           name: args.name,
           custom: args.custom ?? true,
-          inputs: args.inputs,
+          inputs,
+          dependencies: current.dependencies,
+          propertyDependencies: current.propertyDependencies,
           options: options.get(`${args.type}::${args.name}`) ?? { dependsOn: 0 },
         });
-        if (firstPreview) return { id: undefined, state: { ...args.inputs } };
-        const state = { ...computedOutputs(args.type, args.name, args.inputs, region), ...args.inputs };
+        if (firstPreview) return { id: undefined, state: { ...inputs } };
+        const state = { ...computedOutputs(args.type, args.name, inputs, region), ...inputs };
         return { id: String(state.id), state };
       },
       call(args: pulumi.runtime.MockCallArgs) {
@@ -154,7 +166,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
   pulumi.runtime.setAllConfig(opts.config);
 
   // MockResourceArgs carries no parent: read it, and the URN the monitor builds, off the request.
-  const current = { urn: "", parent: "" };
+  const current = { urn: "", parent: "", dependencies: [] as string[], propertyDependencies: {} as Record<string, string[]> };
   const monitor = getMonitor() as unknown as {
     registerResource(req: RegisterRequest, cb: unknown): Promise<void>;
     newUrn(parent: string, type: string, name: string): string;
@@ -163,6 +175,11 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
   monitor.registerResource = (req, cb) => {
     current.parent = req.getParent();
     current.urn = monitor.newUrn(current.parent, req.getType(), req.getName());
+    current.dependencies = req.getDependenciesList();
+    current.propertyDependencies = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => {
+      current.propertyDependencies[key] = deps.getUrnsList();
+    });
     return registerResource(req, cb);
   };
 

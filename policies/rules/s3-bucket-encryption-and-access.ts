@@ -2,15 +2,23 @@
  * Every S3 bucket: SSE-KMS with a customer key, public access block, TLS-only policy,
  * versioning, pairing each bucket with its separate configuration resources.
  */
-import { PolicyResource } from "@pulumi/policy";
-import { asArray, parseDocument, read, TYPES } from "../lib/resources";
+import { PolicyResource, UnknownValueError } from "@pulumi/policy";
+import { asArray, parseDocument, read, TYPES, UNKNOWN } from "../lib/resources";
 import { knob, stackRule } from "../lib/rule";
 import { isAwsManagedKey, isGiven } from "../lib/keys";
 
-/** The bucket a sub-resource (policy, encryption, ...) refers to: by name or id. */
+/**
+ * Whether a sub-resource (policy, encryption, ...) configures this bucket. By the
+ * dependency graph first, as the engine knows it: `bucket: b.id` depends on the bucket's
+ * URN even at a first preview, when the id is unknown. By name only when there is no
+ * dependency (the bucket named by a literal string).
+ */
 function refersTo(sub: PolicyResource, bucket: PolicyResource): boolean {
-  const ref = sub.props.bucket;
-  return ref !== undefined && (ref === bucket.props.bucket || ref === bucket.name);
+  const deps = sub.propertyDependencies?.bucket;
+  if (deps && deps.length > 0) return deps.some((d) => d.urn === bucket.urn);
+  const ref = read(sub.props, "bucket");
+  if (ref === UNKNOWN || ref === undefined) return false;
+  return ref === read(bucket.props, "bucket") || ref === bucket.name;
 }
 
 function denyInsecureTransport(policy: unknown): boolean {
@@ -37,29 +45,55 @@ export const rule = stackRule({
     const pabs = of(TYPES.bucketPab);
     const policies = of(TYPES.bucketPolicy);
     const versionings = of(TYPES.bucketVersioning);
+    // One value unknown at preview defers the check that needs it, for that bucket only;
+    // every other check of every bucket still reaches its verdict.
+    const deferred: string[] = [];
+    let firstUnknown: Error | undefined;
+    const check = (what: string, run: () => void) => {
+      try {
+        run();
+      } catch (e) {
+        if (!(e instanceof UnknownValueError)) throw e;
+        deferred.push(`${what} (${(e as Error).message})`);
+        firstUnknown ??= e as Error;
+      }
+    };
     for (const bucket of of(TYPES.bucket)) {
       const where = `S3 bucket "${bucket.name}"`;
-      const rules = [
-        ...sse.filter((r) => refersTo(r, bucket)).flatMap((r) => asArray<any>(r.props.rules)),
-        ...asArray<any>(bucket.props.serverSideEncryptionConfiguration?.rule),
-      ];
-      const kms = rules.map((r) => r.applyServerSideEncryptionByDefault).filter((d) => d && (d.sseAlgorithm === "aws:kms" || d.sseAlgorithm === "aws:kms:dsse"));
-      if (kms.length === 0) {
-        report(`${where} has no SSE-KMS default encryption; add a BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" and a customer-managed kmsMasterKeyId.`, bucket.urn);
-      } else if (c.requireCustomerKey && kms.every((d) => !isGiven(read(d, "kmsMasterKeyId")) || isAwsManagedKey(read(d, "kmsMasterKeyId")))) {
-        report(`${where} uses SSE-KMS with the AWS-managed key; set kmsMasterKeyId to a customer-managed key.`, bucket.urn);
-      }
-      const pab = pabs.find((r) => refersTo(r, bucket));
-      const missing = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].filter((k) => pab?.props[k] !== true);
-      if (missing.length > 0) report(`${where}: the public access block ${pab ? `does not set ${missing.join(", ")}` : "is missing"}; add a BucketPublicAccessBlock with all four settings true.`, bucket.urn);
-      const policy = policies.find((r) => refersTo(r, bucket));
-      if (!policy || !denyInsecureTransport(policy.props.policy)) {
-        report(`${where} has no bucket policy denying requests without TLS; add a Deny statement with Condition Bool aws:SecureTransport = "false".`, bucket.urn);
-      }
+      check(`${where} encryption`, () => {
+        const rules = [
+          ...sse.filter((r) => refersTo(r, bucket)).flatMap((r) => asArray<any>(r.props.rules)),
+          ...asArray<any>(bucket.props.serverSideEncryptionConfiguration?.rule),
+        ];
+        const kms = rules.map((r) => r?.applyServerSideEncryptionByDefault).filter((d) => d && (d.sseAlgorithm === "aws:kms" || d.sseAlgorithm === "aws:kms:dsse"));
+        if (kms.length === 0) {
+          report(`${where} has no SSE-KMS default encryption; add a BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" and a customer-managed kmsMasterKeyId.`, bucket.urn);
+        } else if (c.requireCustomerKey && kms.every((d) => !isGiven(read(d, "kmsMasterKeyId")) || isAwsManagedKey(read(d, "kmsMasterKeyId")))) {
+          report(`${where} uses SSE-KMS with the AWS-managed key; set kmsMasterKeyId to a customer-managed key.`, bucket.urn);
+        }
+      });
+      check(`${where} public access block`, () => {
+        const pab = pabs.find((r) => refersTo(r, bucket));
+        const missing = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].filter((k) => pab?.props[k] !== true);
+        if (missing.length > 0) report(`${where}: the public access block ${pab ? `does not set ${missing.join(", ")}` : "is missing"}; add a BucketPublicAccessBlock with all four settings true.`, bucket.urn);
+      });
+      check(`${where} bucket policy`, () => {
+        const policy = policies.find((r) => refersTo(r, bucket));
+        if (!policy || !denyInsecureTransport(policy.props.policy)) {
+          report(`${where} has no bucket policy denying requests without TLS; add a Deny statement with Condition Bool aws:SecureTransport = "false".`, bucket.urn);
+        }
+      });
       if (c.requireVersioning) {
-        const v = versioningStatus(versionings.find((r) => refersTo(r, bucket)), bucket);
-        if (v !== "Enabled") report(`${where} is not versioned (status ${v ?? "unset"}); add a BucketVersioning with status "Enabled".`, bucket.urn);
+        check(`${where} versioning`, () => {
+          const v = versioningStatus(versionings.find((r) => refersTo(r, bucket)), bucket);
+          if (v !== "Enabled") report(`${where} is not versioned (status ${v ?? "unset"}); add a BucketVersioning with status "Enabled".`, bucket.urn);
+        });
       }
+    }
+    // The server turns this into its advisory "can't run … during preview", after the verdicts above.
+    if (firstUnknown) {
+      firstUnknown.message = `checks that need values known only after deployment: ${deferred.join("; ")}`;
+      throw firstUnknown;
     }
   },
 });

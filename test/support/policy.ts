@@ -63,10 +63,26 @@ export function checkResource(policy: ResourceValidationPolicy, r: { type: strin
   return messages;
 }
 
-export function checkStack(policy: StackValidationPolicy, resources: { type: string; name: string; urn: string; props: Record<string, unknown> }[], knobs?: Record<string, unknown>): { message: string; urn?: string }[] {
+export interface StackResource {
+  type: string;
+  name: string;
+  urn: string;
+  props: Record<string, unknown>;
+  dependencies?: string[];
+  propertyDependencies?: Record<string, string[]>;
+}
+
+/** Stack policies see resources with their dependencies resolved to the other resources, as the server builds them. */
+export function checkStack(policy: StackValidationPolicy, resources: StackResource[], knobs?: Record<string, unknown>): { message: string; urn?: string }[] {
   const out: { message: string; urn?: string }[] = [];
+  const policyResources = resources.map((r) => ({ ...r, props: unknownCheckingProxy(toWire(r.props) as Record<string, unknown>), opts: {}, isType: () => false, asType: () => undefined, dependencies: [] as unknown[], propertyDependencies: {} as Record<string, unknown[]> }));
+  const byUrn = new Map(policyResources.map((r) => [r.urn, r]));
+  resources.forEach((r, i) => {
+    policyResources[i].dependencies = (r.dependencies ?? []).map((u) => byUrn.get(u)).filter(Boolean);
+    policyResources[i].propertyDependencies = Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, urns]) => [k, urns.map((u) => byUrn.get(u)).filter(Boolean)]));
+  });
   const args: any = {
-    resources: resources.map((r) => ({ ...r, props: unknownCheckingProxy(toWire(r.props) as Record<string, unknown>), opts: {}, isType: () => false, asType: () => undefined, dependencies: [], propertyDependencies: {} })),
+    resources: policyResources,
     stackTags: new Map(),
     getConfig: () => knobs ?? {}, // the rules fill in their schema's defaults themselves
     notApplicable: () => {
@@ -91,7 +107,7 @@ export function evaluatePack(resources: DeclaredResource[], packConfig: PackConf
     if (level === "disabled") continue;
     if (isStackPolicy(policy)) {
       try {
-        for (const v of checkStack(policy, custom.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })), knobs)) verdicts.violations.push({ policy: policy.name, level, ...v });
+        for (const v of checkStack(policy, custom.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs, dependencies: r.dependencies, propertyDependencies: r.propertyDependencies })), knobs)) verdicts.violations.push({ policy: policy.name, level, ...v });
       } catch (e) {
         if (e instanceof UnknownValueError) verdicts.skippedUnknown.push({ policy: policy.name });
         else throw e;

@@ -61,6 +61,10 @@ export interface AnalyzedResource {
   name: string;
   parent?: string;
   props: Record<string, unknown>;
+  /** URNs the resource depends on (sent with AnalyzeStack, as the engine does). */
+  dependencies?: string[];
+  /** Per property, the URNs it depends on (`bucket: b.id` → the bucket's URN). */
+  propertyDependencies?: Record<string, string[]>;
 }
 
 export class AnalyzerError extends Error {}
@@ -174,6 +178,14 @@ export class PolicyPackProcess {
     if (r.parent) opts.setParent(r.parent);
     msg.setOptions(opts);
     if (r.parent && msg.setParent) msg.setParent(r.parent);
+    // AnalyzerResource (stack policies) carries the dependency graph; AnalyzeRequest does not.
+    if (msg.setDependenciesList) {
+      msg.setDependenciesList(r.dependencies ?? []);
+      const byProperty = msg.getPropertydependenciesMap();
+      for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
+        if (urns.length > 0) byProperty.set(key, new (proto().analyzerPb).AnalyzerPropertyDependencies().setUrnsList(urns));
+      }
+    }
     return msg;
   }
 

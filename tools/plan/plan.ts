@@ -145,7 +145,7 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
     await pack.configureStack(files.project, opts.stack, true);
     const custom = declared.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
     progress(`checking ${custom.length} resources against ${info.policies.length} policies over the Analyzer protocol`);
-    const analyzed: AnalyzedResource[] = custom.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, props: r.inputs }));
+    const analyzed: AnalyzedResource[] = custom.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, props: r.inputs, dependencies: r.dependencies, propertyDependencies: r.propertyDependencies }));
     const t1 = Date.now();
     const diagnostics: Diagnostic[] = (await Promise.all(analyzed.map((r) => pack.analyze(r)))).flat();
     diagnostics.push(...(await pack.analyzeStack(analyzed)));

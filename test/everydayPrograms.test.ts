@@ -1,0 +1,59 @@
+/**
+ * The pack on Pulumi code written the way most people write it (auto-named resources,
+ * sub-resources wired with `bucket: b.id`), through the plan's real gRPC path, at an
+ * ordinary and at a first preview: exact verdicts, no extras.
+ */
+import { strict as assert } from "assert";
+import * as path from "path";
+import { main } from "../tools/plan/cli";
+import { Plan } from "../tools/plan/plan";
+import { PROJECT_DIR } from "./support/stacks";
+
+async function planJson(...args: string[]): Promise<{ code: number; plan: Plan; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const io = { stdout: { write: (s: string) => ((stdout += s), true) }, stderr: { write: (s: string) => ((stderr += s), true) } } as any;
+  const code = await main([...args, "--json", "--quiet"], io);
+  return { code, plan: JSON.parse(stdout) as Plan, stderr };
+}
+
+const program = path.join(PROJECT_DIR, "test", "fixtures", "everyday-s3");
+const verdicts = (p: Plan) => p.violations.map((v) => `${v.level} ${v.policy} ${v.urn?.split("::").pop() ?? "(stack)"}: ${v.message.split(";")[0]}`).sort();
+
+/** The unconfigured bucket's four findings, at any preview. */
+const SCRATCH = [
+  'mandatory s3-bucket-encryption-and-access scratch: S3 bucket "scratch" has no SSE-KMS default encryption',
+  'mandatory s3-bucket-encryption-and-access scratch: S3 bucket "scratch" has no bucket policy denying requests without TLS',
+  'mandatory s3-bucket-encryption-and-access scratch: S3 bucket "scratch" is not versioned (status unset)',
+  'mandatory s3-bucket-encryption-and-access scratch: S3 bucket "scratch": the public access block is missing',
+];
+
+describe("everyday Pulumi programs (auto-named, wired by reference)", function () {
+  this.timeout(120_000);
+
+  it("the plan gives auto-named resources the provider's generated name, and the pack the dependency graph", async () => {
+    const { plan } = await planJson("--program", program, "--stack", "test");
+    const raw = plan.resources.find((r) => r.name === "raw")!;
+    assert.match(raw.props.bucket as string, /^raw-[0-9a-f]{7}$/, "auto-named as Pulumi names it");
+    const versioning = plan.resources.find((r) => r.name === "raw-versioning")!;
+    assert.equal(versioning.props.bucket, raw.props.bucket, "bucket: raw.id resolves to the bucket's name");
+  });
+
+  it("ordinary preview: the configured bucket passes, the unconfigured one gets exactly its four findings", async () => {
+    const { code, plan } = await planJson("--program", program, "--stack", "test");
+    assert.equal(code, 1);
+    assert.deepEqual(verdicts(plan), SCRATCH);
+  });
+
+  it("first preview (ids unknown): sub-resources still pair by dependency; only the check that needs an unknown value waits", async () => {
+    const { code, plan } = await planJson("--program", program, "--stack", "test", "--first-preview");
+    assert.equal(code, 1);
+    const raw = plan.resources.find((r) => r.name === "raw-versioning")!;
+    assert.equal(raw.props.bucket, "<computed>", "the bucket's id is unknown at a first preview");
+    const expected = [
+      ...SCRATCH,
+      "advisory s3-bucket-encryption-and-access (stack): can't run policy 's3-bucket-encryption-and-access' from policy pack 'ml-pipeline-policies@v0.1.0' during preview: checks that need values known only after deployment: S3 bucket \"raw\" bucket policy (string value at .policy can't be known during preview)",
+    ].sort();
+    assert.deepEqual(verdicts(plan), expected);
+  });
+});
