@@ -274,7 +274,7 @@ describe("rules: IAM", () => {
     assert.deepEqual(checkResource(iamPassRoleRestricted, ok), []);
     const m = checkResource(iamPassRoleRestricted, doc({ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }));
     assert.equal(m.length, 2);
-    assert.match(m[0], /iam:PassRole on \*; name the roles/);
+    assert.match(m[0], /iam:PassRole \(iam:PassRole\) on \*; name each role by its full ARN/);
     assert.match(m[1], /without an iam:PassedToService condition/);
   });
   it("no AWS-managed FullAccess attachments", () => {

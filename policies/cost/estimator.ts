@@ -12,7 +12,7 @@
  *  - Lambda functions invoked by a workflow: timeout × memory per run.
  */
 import { HOURLY_USD, HOURS_PER_MONTH, REGION_FACTOR, UNIT_PRICES, UNLISTED_REGION_FACTOR } from "./prices";
-import { instanceRequests, maxRuntimeSeconds, maxTuningJobs, sageMakerTasks, stateCount } from "../lib/jobsInDefinitions";
+import { DefinitionTasks, definitionTasks, instanceRequests, maxRuntimeAtRunTime, maxRuntimeSeconds, maxTuningJobs, stateCount } from "../lib/jobsInDefinitions";
 import { runsPerMonth } from "../facts/scheduleExpression";
 import { asArray, TYPES } from "../lib/resources";
 import { COST_DEFAULTS, CostOptions } from "./knobs";
@@ -41,6 +41,8 @@ export interface CostEstimate {
   lines: CostLine[];
   /** Instance types with no price: the estimate is incomplete without them. */
   unpriced: { urn: string; instanceType: string; where: string }[];
+  /** What cannot be bounded from the program (a count or runtime set at run time, an API the estimator does not read): the estimate is incomplete without it. */
+  unbounded: { urn: string; where: string; why: string }[];
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -88,8 +90,12 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
   const opts: CostOptions = { ...COST_DEFAULTS, ...options };
   const lines: CostLine[] = [];
   const unpriced: CostEstimate["unpriced"] = [];
-  const price = (urn: string, type: string | undefined, where: string): number | undefined => {
-    if (typeof type !== "string") return undefined;
+  const unbounded: CostEstimate["unbounded"] = [];
+  const price = (urn: string, type: unknown, where: string, whyMissing = "the instance type is set at run time (a JSONPath)"): number | undefined => {
+    if (typeof type !== "string") {
+      unbounded.push({ urn, where, why: whyMissing });
+      return undefined;
+    }
     const p = hourlyPrice(type, opts);
     if (p === undefined) unpriced.push({ urn, instanceType: type, where });
     return p;
@@ -102,6 +108,7 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
     let monthly = 0;
     const basis: string[] = [];
     for (const v of asArray<any>(ec.props.productionVariants)) {
+      if (!v || typeof v !== "object") continue;
       if (v.serverlessConfig) {
         const tags = ec.props.tags ?? {};
         const invocations = Number(tags[EXPECTED_INVOCATIONS_TAG] ?? opts.serverlessMonthlyInvocations);
@@ -112,7 +119,7 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
         basis.push(`serverless ${v.variantName}: ${invocations} invocations × ${ms} ms × ${gb} GB`);
         continue;
       }
-      const hourly = price(ec.urn, v.instanceType, `productionVariants.${v.variantName}`);
+      const hourly = price(ec.urn, v.instanceType, `productionVariants.${v.variantName}`, "the variant names no instance type");
       if (hourly === undefined) continue;
       const target = targets.find((t) => typeof t.props.resourceId === "string" && t.props.resourceId.endsWith(`/variant/${v.variantName}`));
       const count = Number(target?.props.maxCapacity ?? v.initialInstanceCount ?? 1);
@@ -124,12 +131,15 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
 
   for (const sm of resources.filter((r) => TYPES.stateMachine.includes(r.type as never))) {
     if (typeof sm.props.definition !== "string") continue;
-    let tasks;
+    let found: DefinitionTasks;
     try {
-      tasks = sageMakerTasks(sm.props.definition);
+      found = definitionTasks(sm.props.definition);
     } catch {
+      unbounded.push({ urn: sm.urn, where: "definition", why: "the definition is not valid JSON" });
       continue;
     }
+    const tasks = found.jobs;
+    for (const t of found.unchecked) unbounded.push({ urn: sm.urn, where: t.state, why: `sagemaker:${t.api} is not costed by the estimator` });
     const { runs, basis: runBasis } = workflowRuns(sm, resources, opts);
     let perRun = 0;
     const basis: string[] = [runBasis];
@@ -146,9 +156,11 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
         }
         continue;
       }
+      if (task.api !== "createTransformJob" && maxRuntimeAtRunTime(task)) unbounded.push({ urn: sm.urn, where: task.state, why: "MaxRuntimeInSeconds is set at run time (a JSONPath)" });
       const hours = task.api === "createTransformJob" ? opts.transformHoursPerRun : (maxRuntimeSeconds(task) ?? 86_400) / 3600;
       const jobs = task.api === "createHyperParameterTuningJob" ? maxTuningJobs(task) : 1;
       for (const req of instanceRequests(task)) {
+        if (req.instanceCountAtRunTime) unbounded.push({ urn: sm.urn, where: `${task.state}.${req.where}`, why: "the instance count is set at run time (a JSONPath)" });
         const hourly = price(sm.urn, req.instanceType, `${task.state}.${req.where}`);
         if (hourly === undefined) continue;
         const count = req.instanceCount ?? 1;
@@ -171,5 +183,5 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
   }
 
   const monthlyUsd = round(lines.reduce((s, l) => s + l.monthlyUsd, 0));
-  return { monthlyUsd, lines, unpriced };
+  return { monthlyUsd, lines, unpriced, unbounded };
 }

@@ -27,7 +27,9 @@ export function checkInstanceRequest(req: InstanceRequest, c: InstanceTypeConfig
   } else if (!c.allowGpu && isGpuInstance(req.instanceType)) {
     report(`${subject} ${req.where}: ${req.instanceType} is a GPU instance and GPUs are not allowed here; use a CPU type or set allowGpu: true in the policy config.`);
   }
-  if (req.instanceCount !== undefined && req.instanceCount > c.maxInstanceCount) {
+  if (req.instanceCountAtRunTime) {
+    report(`${subject} ${req.where}: the instance count is set at run time (a JSONPath), so maxInstanceCount cannot be checked; write it as a literal.`);
+  } else if (req.instanceCount !== undefined && req.instanceCount > c.maxInstanceCount) {
     report(`${subject} ${req.where}: ${req.instanceCount} instances exceed maxInstanceCount ${c.maxInstanceCount}; lower the count or raise maxInstanceCount.`);
   }
 }

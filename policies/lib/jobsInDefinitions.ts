@@ -10,7 +10,7 @@
  *  - native `aws:sagemaker` TrainingJob resources.
  */
 
-import { read, TYPES } from "./resources";
+import { asArray, read, TYPES } from "./resources";
 
 export type SageMakerApi = "createTrainingJob" | "createProcessingJob" | "createTransformJob" | "createHyperParameterTuningJob" | "createEndpointConfig";
 
@@ -20,8 +20,10 @@ export interface InstanceRequest {
   use: "hosting" | "training" | "processing";
   /** Literal type, or undefined when set at run time (`.$` path). */
   instanceType?: string;
-  /** Literal count, or undefined when set at run time. */
+  /** Literal count, or undefined when absent or set at run time. */
   instanceCount?: number;
+  /** The count is a `.$` path: only known when the workflow runs. */
+  instanceCountAtRunTime?: boolean;
   /** JSON path inside the task parameters, for messages. */
   where: string;
 }
@@ -33,31 +35,65 @@ export interface SageMakerTask {
   parameters: Record<string, any>;
 }
 
-const RESOURCE = /^arn:aws[a-z-]*:states:::(?:aws-sdk:)?sagemaker:(createTrainingJob|createProcessingJob|createTransformJob|createHyperParameterTuningJob|createEndpointConfig)(\.sync|\.waitForTaskToken)?$/;
+/** The APIs the job rules read; they all run instances on data. */
+const CHECKED_APIS = new Set(["createTrainingJob", "createProcessingJob", "createTransformJob", "createHyperParameterTuningJob", "createEndpointConfig"]);
 
-/** All SageMaker tasks of a definition (a JSON string or object). */
-export function sageMakerTasks(definition: unknown): SageMakerTask[] {
+/**
+ * SageMaker APIs that start compute or hold data and that the job rules cannot read
+ * (notebook instances, HyperPod clusters, AutoML, compilation, monitoring...): a task
+ * calling one is reported, never silently passed. APIs that only name things
+ * (createModel, createEndpoint, updateEndpoint, model packages, experiments) are not.
+ */
+const UNCHECKED_API = /^create(\w*Job|\w*JobDefinition|NotebookInstance|Cluster|InferenceComponent|MonitoringSchedule|Domain|Space|App|FlowDefinition|TrainingPlan|OptimizationJob|PartnerApp|MlflowTrackingServer|EdgeDeploymentPlan)$/;
+
+const SAGEMAKER_TASK = /^arn:aws[a-z-]*:states:::(?:aws-sdk:)?sagemaker:(\w+?)(\.sync|\.waitForTaskToken)?$/;
+
+/** A SageMaker task the job rules cannot check. */
+export interface UncheckedTask {
+  state: string;
+  api: string;
+}
+
+/** A SageMaker createModel task: its network isolation is checked like a model resource's. */
+export interface ModelTask {
+  state: string;
+  parameters: Record<string, any>;
+}
+
+export interface DefinitionTasks {
+  jobs: SageMakerTask[];
+  unchecked: UncheckedTask[];
+  models: ModelTask[];
+}
+
+/** Every SageMaker task of a definition (a JSON string or object), in any nesting. */
+export function definitionTasks(definition: unknown): DefinitionTasks {
   const def = typeof definition === "string" ? JSON.parse(definition) : definition;
-  const out: SageMakerTask[] = [];
-  const visit = (states: Record<string, any> | undefined, prefix: string) => {
-    for (const [name, state] of Object.entries(states ?? {})) {
+  const out: DefinitionTasks = { jobs: [], unchecked: [], models: [] };
+  const visit = (states: unknown, prefix: string) => {
+    if (!states || typeof states !== "object") return;
+    for (const [name, state] of Object.entries(states as Record<string, any>)) {
+      if (!state || typeof state !== "object") continue;
       const label = prefix ? `${prefix}/${name}` : name;
-      if (state?.Type === "Task" && typeof state.Resource === "string") {
-        const m = RESOURCE.exec(state.Resource);
-        if (m) out.push({ state: label, api: m[1] as SageMakerApi, sync: m[2] === ".sync", parameters: state.Parameters ?? state.Arguments ?? {} });
+      const m = state.Type === "Task" && typeof state.Resource === "string" ? SAGEMAKER_TASK.exec(state.Resource) : null;
+      if (m) {
+        const parameters = state.Parameters ?? state.Arguments ?? {};
+        const api = m[1];
+        if (CHECKED_APIS.has(api)) out.jobs.push({ state: label, api: api as SageMakerApi, sync: m[2] === ".sync", parameters });
+        else if (api === "createModel") out.models.push({ state: label, parameters });
+        else if (UNCHECKED_API.test(api)) out.unchecked.push({ state: label, api });
       }
-      for (const branch of state?.Branches ?? []) visit(branch.States, label);
-      for (const processor of [state?.Iterator, state?.ItemProcessor]) if (processor) visit(processor.States, label);
+      for (const branch of asArray<any>(state.Branches)) visit(branch?.States, label);
+      for (const processor of [state.Iterator, state.ItemProcessor]) if (processor) visit(processor.States, label);
     }
   };
   visit(def?.States, "");
   return out;
 }
 
-/** A literal value, or undefined when the key is given as a `.$` path. */
-function literal<T>(obj: Record<string, any> | undefined, key: string): T | undefined {
-  if (!obj) return undefined;
-  return obj[key] as T | undefined;
+/** The SageMaker jobs of a definition that the job rules read. */
+export function sageMakerTasks(definition: unknown): SageMakerTask[] {
+  return definitionTasks(definition).jobs;
 }
 
 /** Whether a member is set, literally or as a `.$` path. */
@@ -65,15 +101,17 @@ export function isSet(obj: Record<string, any> | undefined, key: string): boolea
   return !!obj && (obj[key] !== undefined || obj[`${key}.$`] !== undefined);
 }
 
-/** The instance pools a task requests, with where they are. */
+/** The instance pools a task requests, with where they are. A pool given as a JSONPath is a pool with unknown type. */
 export function instanceRequests(task: SageMakerTask): InstanceRequest[] {
-  const p = task.parameters;
+  const p = task.parameters ?? {};
   const rc = (o: any, where: string, use: InstanceRequest["use"]): InstanceRequest => ({
     use,
-    instanceType: literal(o, "InstanceType"),
-    instanceCount: literal(o, "InstanceCount"),
+    instanceType: typeof o?.InstanceType === "string" ? o.InstanceType : undefined,
+    instanceCount: typeof o?.InstanceCount === "number" ? o.InstanceCount : undefined,
+    instanceCountAtRunTime: o?.["InstanceCount.$"] !== undefined,
     where,
   });
+  const atRunTime = (key: string, use: InstanceRequest["use"]): InstanceRequest[] => (p[`${key}.$`] !== undefined ? [{ use, where: `${key} (a JSONPath)` }] : []);
   switch (task.api) {
     case "createTrainingJob":
       return [rc(p.ResourceConfig, "ResourceConfig", "training")];
@@ -82,24 +120,47 @@ export function instanceRequests(task: SageMakerTask): InstanceRequest[] {
     case "createTransformJob":
       return [rc(p.TransformResources, "TransformResources", "hosting")];
     case "createHyperParameterTuningJob": {
-      const defs = [p.TrainingJobDefinition, ...(p.TrainingJobDefinitions ?? [])].filter(Boolean);
-      return defs.map((d: any, i: number) => rc(d.ResourceConfig, `TrainingJobDefinition${defs.length > 1 ? `s[${i}]` : ""}.ResourceConfig`, "training"));
+      const defs = [p.TrainingJobDefinition, ...asArray<any>(p.TrainingJobDefinitions)].filter(Boolean);
+      return [
+        ...defs.map((d: any, i: number) => rc(d.ResourceConfig, `TrainingJobDefinition${defs.length > 1 ? `s[${i}]` : ""}.ResourceConfig`, "training")),
+        ...atRunTime("TrainingJobDefinition", "training"),
+        ...atRunTime("TrainingJobDefinitions", "training"),
+      ];
     }
     case "createEndpointConfig":
-      return (p.ProductionVariants ?? [])
-        .filter((v: any) => !v.ServerlessConfig)
-        .map((v: any, i: number) => ({ use: "hosting", instanceType: literal(v, "InstanceType"), instanceCount: literal(v, "InitialInstanceCount"), where: `ProductionVariants[${i}]` }));
+      return [
+        ...asArray<any>(p.ProductionVariants)
+          .map((v: any, i: number) => ({ v, i }))
+          .filter(({ v }) => v && !v.ServerlessConfig)
+          .map(({ v, i }) => ({
+            use: "hosting" as const,
+            instanceType: typeof v.InstanceType === "string" ? v.InstanceType : undefined,
+            instanceCount: typeof v.InitialInstanceCount === "number" ? v.InitialInstanceCount : undefined,
+            instanceCountAtRunTime: v["InitialInstanceCount.$"] !== undefined,
+            where: `ProductionVariants[${i}]`,
+          })),
+        ...atRunTime("ProductionVariants", "hosting"),
+      ];
   }
 }
 
-/** Seconds a job may run at most (MaxRuntimeInSeconds), where the API has one. */
+/** Seconds a job may run at most (MaxRuntimeInSeconds), where the API has one and it is written literally. */
 export function maxRuntimeSeconds(task: SageMakerTask): number | undefined {
-  const p = task.parameters;
-  if (task.api === "createHyperParameterTuningJob") {
-    const d = p.TrainingJobDefinition ?? p.TrainingJobDefinitions?.[0];
-    return d?.StoppingCondition?.MaxRuntimeInSeconds;
-  }
-  return p.StoppingCondition?.MaxRuntimeInSeconds;
+  const value = stoppingCondition(task)?.MaxRuntimeInSeconds;
+  return typeof value === "number" ? value : undefined;
+}
+
+/** Whether the job's maximum runtime is a JSONPath (or its stopping condition is): only known when it runs. */
+export function maxRuntimeAtRunTime(task: SageMakerTask): boolean {
+  const p = task.parameters ?? {};
+  const holder = task.api === "createHyperParameterTuningJob" ? (p.TrainingJobDefinition ?? asArray<any>(p.TrainingJobDefinitions)[0]) : p;
+  return holder?.["StoppingCondition.$"] !== undefined || stoppingCondition(task)?.["MaxRuntimeInSeconds.$"] !== undefined;
+}
+
+function stoppingCondition(task: SageMakerTask): Record<string, any> | undefined {
+  const p = task.parameters ?? {};
+  const holder = task.api === "createHyperParameterTuningJob" ? (p.TrainingJobDefinition ?? asArray<any>(p.TrainingJobDefinitions)[0]) : p;
+  return holder?.StoppingCondition;
 }
 
 /** Maximum training jobs a tuning job starts. */
@@ -140,13 +201,30 @@ export const INVALID_DEFINITION = "invalid-definition" as const;
  * advisory); only a definition that is not JSON is caught here.
  */
 export function jobsOf(type: string, props: Record<string, any>): SageMakerTask[] | typeof INVALID_DEFINITION {
-  if (TYPES.trainingJob.includes(type as never)) return [nativeTrainingJobTask(props)];
+  const tasks = tasksOf(type, props);
+  return tasks === INVALID_DEFINITION ? tasks : tasks.jobs;
+}
+
+/** All SageMaker tasks a resource runs, the ones the rules cannot read included. */
+export function tasksOf(type: string, props: Record<string, any>): DefinitionTasks | typeof INVALID_DEFINITION {
+  if (TYPES.trainingJob.includes(type as never)) return { jobs: [nativeTrainingJobTask(props)], unchecked: [], models: [] };
   const definition = props.definition;
   try {
-    return sageMakerTasks(definition);
-  } catch {
-    return INVALID_DEFINITION;
+    return definitionTasks(definition);
+  } catch (e) {
+    if (e instanceof SyntaxError) return INVALID_DEFINITION;
+    throw e; // an UnknownValueError: the server reports it
   }
+}
+
+/** The message every job rule reports for a definition it cannot parse (each rule stands alone). */
+export function invalidDefinitionMessage(resource: string, rule: string): string {
+  return `${resource}: the definition is not valid JSON, so ${rule} cannot check its SageMaker tasks; fix the definition.`;
+}
+
+/** The message for a SageMaker API the job rules cannot read. */
+export function uncheckedTaskMessage(resource: string, task: UncheckedTask, what: string): string {
+  return `${resource} state ${task.state} calls sagemaker:${task.api}, whose ${what} this pack cannot check; use an API the pack reads (training, processing, transform, tuning jobs, endpoint configs) or exempt this resource by disabling the rule for its stack with a recorded reason.`;
 }
 
 /** How a job is named in messages: the resource, and the state inside a definition. */

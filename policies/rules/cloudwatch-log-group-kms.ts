@@ -12,6 +12,8 @@ export const rule = resourceRule({
   types: TYPES.logGroup,
   validate: (props, args, report) => {
     if (!isGiven(read(props, "kmsKeyId"))) report(`${describe(args)} is not encrypted with KMS; set kmsKeyId.`);
-    if (!isGiven(read(props, "retentionInDays"))) report(`${describe(args)} keeps logs forever; set retentionInDays.`);
+    const retention = read(props, "retentionInDays");
+    // 0 is "never expire" (CloudWatch Logs' own value for no retention).
+    if (!isGiven(retention) || retention === 0) report(`${describe(args)} keeps logs forever${retention === 0 ? " (retentionInDays 0 never expires)" : ""}; set retentionInDays.`);
   },
 });

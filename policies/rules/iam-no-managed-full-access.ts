@@ -1,18 +1,19 @@
-/** No AWS-managed FullAccess, AdministratorAccess or PowerUserAccess policy is attached. */
+/** No AWS-managed FullAccess, administrator or power-user policy is attached. */
 import { asArray, describe, TYPES } from "../lib/resources";
 import { resourceRule } from "../lib/rule";
 
-const FULL_ACCESS = /^arn:aws[a-z-]*:iam::aws:policy\/(.*FullAccess.*|AdministratorAccess|PowerUserAccess)$/;
+/** AWS-managed policies that grant a service or the account wholesale (with or without a path, e.g. `job-function/`). */
+const BROAD_MANAGED = /^arn:aws[a-z-]*:iam::aws:policy\/(?:[\w+=,.@-]+\/)*(.*FullAccess.*|AdministratorAccess(?:-[\w-]+)?|PowerUserAccess|job-function\/SystemAdministrator)$/i;
 
 export const rule = resourceRule({
   name: "iam-no-managed-full-access",
-  description: "No AWS-managed FullAccess (or AdministratorAccess/PowerUserAccess) policy is attached; write least-privilege statements.",
-  summary: "no AWS-managed `*FullAccess`, AdministratorAccess, PowerUserAccess attached",
-  counterparts: { cdkNag: ["AwsSolutions-IAM4"] },
+  description: "No AWS-managed FullAccess, AdministratorAccess (including AdministratorAccess-Amplify and the like) or PowerUserAccess policy is attached; write least-privilege statements.",
+  summary: "no AWS-managed `*FullAccess`, `AdministratorAccess*`, PowerUserAccess attached",
+  counterparts: { cdkNag: ["AwsSolutions-IAM4"], checkov: ["CKV_AWS_274"] },
   knobs: {},
   types: [...TYPES.iamAttachments, ...TYPES.iamRole],
   validate: (props, args, report) => {
     const arns = TYPES.iamRole.includes(args.type as never) ? asArray<string>(props.managedPolicyArns) : [props.policyArn];
-    for (const arn of arns) if (typeof arn === "string" && FULL_ACCESS.test(arn)) report(`${describe(args)} attaches ${arn}; replace it with statements scoped to what the role uses.`);
+    for (const arn of arns) if (typeof arn === "string" && BROAD_MANAGED.test(arn)) report(`${describe(args)} attaches ${arn}; replace it with statements scoped to what the role uses.`);
   },
 });

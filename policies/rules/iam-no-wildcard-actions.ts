@@ -1,20 +1,26 @@
-/** IAM policies allow no wildcard action. */
-import { describe, TYPES } from "../lib/resources";
+/** IAM policies allow no wildcard action, and no IAM glob on every resource. */
+import { asArray, describe, TYPES } from "../lib/resources";
 import { resourceRule } from "../lib/rule";
-import { actionsOf, allowStatements } from "../lib/iamDocuments";
+import { actionsOf, allowStatements, hasGlob, isWildcardAction } from "../lib/iamDocuments";
 
 export const rule = resourceRule({
   name: "iam-no-wildcard-actions",
-  description: "IAM policies allow no `*` or `service:*` action (NotAction is rejected too).",
-  summary: "no `*` / `service:*` Allow action, no Allow+NotAction",
+  description:
+    "IAM policies allow no `*`, `*:*` or `service:*` action (matched as IAM matches: case-insensitive), no glob over IAM actions (`iam:Create*`, `iam:Put*`) on every resource, and no Allow with NotAction.",
+  summary: "no `*` / `*:*` / `service:*` Allow action, no `iam:<glob>` on `*`, no Allow+NotAction",
   counterparts: { cdkNag: ["AwsSolutions-IAM5"], checkov: ["CKV_AWS_63", "CKV_AWS_290"] },
   knobs: {},
   types: [...TYPES.iamPolicyDocuments, ...TYPES.iamRole],
   validate: (props, args, report) => {
     for (const s of allowStatements(args.type, props)) {
-      const wild = actionsOf(s).filter((a) => a === "*" || /^[a-z0-9-]+:\*$/i.test(a));
-      if (wild.length > 0) report(`${describe(args)} statement ${s.Sid ?? "(no Sid)"} allows ${wild.join(", ")}; list the actions it needs.`);
-      if (s.NotAction) report(`${describe(args)} statement ${s.Sid ?? "(no Sid)"} uses NotAction with Allow, which grants everything else; list actions instead.`);
+      const sid = s.Sid ?? "(no Sid)";
+      const actions = actionsOf(s).filter((a) => typeof a === "string");
+      const wild = actions.filter(isWildcardAction);
+      if (wild.length > 0) report(`${describe(args)} statement ${sid} allows ${wild.join(", ")}; list the actions it needs.`);
+      const everything = asArray<string>(s.Resource).some((r) => r === "*");
+      const iamGlobs = actions.filter((a) => !wild.includes(a) && /^iam:/i.test(a) && hasGlob(a));
+      if (everything && iamGlobs.length > 0) report(`${describe(args)} statement ${sid} allows ${iamGlobs.join(", ")} on every resource, which includes escalating its own privileges; list the IAM actions and the roles or policies they apply to.`);
+      if (s.NotAction) report(`${describe(args)} statement ${sid} uses NotAction with Allow, which grants everything else; list actions instead.`);
     }
   },
 });

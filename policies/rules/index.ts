@@ -19,6 +19,7 @@ import { rule as stateMachineLoggingTracing } from "./stepfunctions-logging-trac
 import { rule as iamNoWildcardActions } from "./iam-no-wildcard-actions";
 import { rule as iamPassRoleRestricted } from "./iam-passrole-restricted";
 import { rule as iamNoManagedFullAccess } from "./iam-no-managed-full-access";
+import { rule as iamTrustPolicyRestricted } from "./iam-trust-policy-restricted";
 import { rule as sageMakerNetworkIsolation } from "./sagemaker-network-isolation";
 
 export const allRules: PackRule[] = [
@@ -37,6 +38,7 @@ export const allRules: PackRule[] = [
   iamNoWildcardActions,
   iamPassRoleRestricted,
   iamNoManagedFullAccess,
+  iamTrustPolicyRestricted,
   sageMakerNetworkIsolation,
 ];
 

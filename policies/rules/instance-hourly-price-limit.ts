@@ -1,9 +1,9 @@
 /** No SageMaker instance costs more per hour than the ceiling. */
 import { hourlyPrice } from "../cost/estimator";
 import { PRICE_KNOBS } from "../cost/knobs";
-import { describe, TYPES } from "../lib/resources";
+import { asArray, describe, TYPES } from "../lib/resources";
 import { knob, resourceRule } from "../lib/rule";
-import { instanceRequests, INVALID_DEFINITION, jobsOf, jobSubject } from "../lib/jobsInDefinitions";
+import { instanceRequests, INVALID_DEFINITION, invalidDefinitionMessage, jobsOf, jobSubject } from "../lib/jobsInDefinitions";
 
 export const rule = resourceRule({
   name: "instance-hourly-price-limit",
@@ -22,11 +22,11 @@ export const rule = resourceRule({
       }
     };
     if (TYPES.endpointConfig.includes(args.type as never)) {
-      for (const v of props.productionVariants ?? []) check(v.instanceType, `${describe(args)} variant ${v.variantName}`);
+      for (const v of asArray<any>(props.productionVariants)) if (v) check(v.instanceType, `${describe(args)} variant ${v.variantName}`);
       return;
     }
     const tasks = jobsOf(args.type, props);
-    if (tasks === INVALID_DEFINITION) return;
+    if (tasks === INVALID_DEFINITION) return report(invalidDefinitionMessage(describe(args), "instance-hourly-price-limit"));
     for (const t of tasks) for (const r of instanceRequests(t)) check(r.instanceType, `${jobSubject(describe(args), t)} ${r.where}`);
   },
 });

@@ -15,6 +15,9 @@ export const rule = stackRule({
       args.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.props })),
       c,
     );
+    for (const u of estimate.unbounded) {
+      report(`The cost of ${u.where} cannot be bounded: ${u.why}; write it literally so the cost limit can be verified.`, u.urn);
+    }
     for (const u of estimate.unpriced) {
       report(`No price for ${u.instanceType} (${u.where}), so the cost limit cannot be verified; add it to the policy config "prices" (USD/hour).`, u.urn);
     }

@@ -13,7 +13,7 @@ export const rule = resourceRule({
   knobs: {},
   types: TYPES.endpointConfig,
   validate: (props, args, report) => {
-    const nvme = asArray<any>(props.productionVariants).filter((v) => typeof v.instanceType === "string" && hasLocalNvmeStorage(v.instanceType));
+    const nvme = asArray<any>(props.productionVariants).filter((v) => typeof v?.instanceType === "string" && hasLocalNvmeStorage(v.instanceType));
     if (nvme.length > 0) {
       if (isGiven(read(props, "kmsKeyArn"))) {
         report(`${describe(args)} sets kmsKeyArn, but variant ${nvme[0].variantName} runs on ${nvme[0].instanceType}, whose local NVMe storage is hardware-encrypted: CreateEndpointConfig rejects the key. Remove kmsKeyArn.`);

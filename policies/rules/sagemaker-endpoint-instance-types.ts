@@ -1,5 +1,5 @@
 /** SageMaker endpoint configurations use allowed hosting instance types. */
-import { describe, TYPES } from "../lib/resources";
+import { asArray, describe, TYPES } from "../lib/resources";
 import { resourceRule } from "../lib/rule";
 import { checkInstanceRequest, INSTANCE_TYPE_KNOBS } from "../lib/instanceTypeCheck";
 
@@ -11,8 +11,8 @@ export const rule = resourceRule({
   knobs: INSTANCE_TYPE_KNOBS,
   types: TYPES.endpointConfig,
   validate: (props, args, report, config) => {
-    for (const v of props.productionVariants ?? []) {
-      if (v.serverlessConfig) continue;
+    for (const v of asArray<any>(props.productionVariants)) {
+      if (!v || v.serverlessConfig) continue;
       checkInstanceRequest({ use: "hosting", instanceType: v.instanceType, instanceCount: v.initialInstanceCount, where: `variant ${v.variantName}` }, config, describe(args), report);
     }
   },

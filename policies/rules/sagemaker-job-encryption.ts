@@ -5,7 +5,7 @@
 import { hasLocalNvmeStorage } from "../facts/instanceTypes";
 import { asArray, describe, TYPES } from "../lib/resources";
 import { knob, resourceRule } from "../lib/rule";
-import { INVALID_DEFINITION, isSet, jobsOf, jobSubject } from "../lib/jobsInDefinitions";
+import { INVALID_DEFINITION, invalidDefinitionMessage, isSet, jobSubject, tasksOf, uncheckedTaskMessage } from "../lib/jobsInDefinitions";
 
 export const rule = resourceRule({
   name: "sagemaker-job-encryption",
@@ -17,9 +17,10 @@ export const rule = resourceRule({
   knobs: { requireInterContainerEncryption: knob.boolean(true, "Require EnableInterContainerTrafficEncryption on training and processing jobs") },
   types: [...TYPES.stateMachine, ...TYPES.trainingJob],
   validate: (props, args, report, c) => {
-    const tasks = jobsOf(args.type, props);
-    if (tasks === INVALID_DEFINITION) return; // reported by the instance-type rule
-    for (const t of tasks) {
+    const tasks = tasksOf(args.type, props);
+    if (tasks === INVALID_DEFINITION) return report(invalidDefinitionMessage(describe(args), "sagemaker-job-encryption"));
+    for (const t of tasks.unchecked) report(uncheckedTaskMessage(describe(args), t, "encryption settings"));
+    for (const t of tasks.jobs) {
       const where = jobSubject(describe(args), t);
       const p = t.parameters;
       const volume = (rc: any, path: string) => {

@@ -2,7 +2,7 @@
 import { describe, TYPES } from "../lib/resources";
 import { resourceRule } from "../lib/rule";
 import { checkInstanceRequest, INSTANCE_TYPE_KNOBS } from "../lib/instanceTypeCheck";
-import { instanceRequests, INVALID_DEFINITION, jobsOf, jobSubject } from "../lib/jobsInDefinitions";
+import { instanceRequests, INVALID_DEFINITION, invalidDefinitionMessage, jobSubject, tasksOf, uncheckedTaskMessage } from "../lib/jobsInDefinitions";
 
 export const rule = resourceRule({
   name: "sagemaker-job-instance-types",
@@ -14,13 +14,11 @@ export const rule = resourceRule({
   knobs: INSTANCE_TYPE_KNOBS,
   types: [...TYPES.stateMachine, ...TYPES.trainingJob],
   validate: (props, args, report, config) => {
-    const tasks = jobsOf(args.type, props);
-    if (tasks === INVALID_DEFINITION) {
-      report(`${describe(args)}: the definition is not valid JSON, so its SageMaker tasks cannot be checked.`);
-      return;
-    }
-    for (const task of tasks) {
+    const tasks = tasksOf(args.type, props);
+    if (tasks === INVALID_DEFINITION) return report(invalidDefinitionMessage(describe(args), "sagemaker-job-instance-types"));
+    for (const task of tasks.jobs) {
       for (const req of instanceRequests(task)) checkInstanceRequest(req, config, jobSubject(describe(args), task), report);
     }
+    for (const task of tasks.unchecked) report(uncheckedTaskMessage(describe(args), task, "instance types"));
   },
 });

@@ -2,12 +2,17 @@
 import { ReportViolation } from "@pulumi/policy";
 import { describe, TYPES } from "../lib/resources";
 import { knob, resourceRule } from "../lib/rule";
-import { INVALID_DEFINITION, jobsOf, jobSubject } from "../lib/jobsInDefinitions";
+import { INVALID_DEFINITION, invalidDefinitionMessage, jobSubject, tasksOf } from "../lib/jobsInDefinitions";
 
-function checkJobIsolation(type: string, props: Record<string, any>, resource: string, report: ReportViolation): void {
-  const tasks = jobsOf(type, props);
-  if (tasks === INVALID_DEFINITION) return;
-  for (const t of tasks) {
+function checkJobIsolation(type: string, props: Record<string, any>, resource: string, report: ReportViolation, c: { requireForModels: boolean; requireForJobs: boolean }): void {
+  const tasks = tasksOf(type, props);
+  if (tasks === INVALID_DEFINITION) return report(invalidDefinitionMessage(resource, "sagemaker-network-isolation"));
+  // A model created by the workflow is held to the same rule as a model resource.
+  if (c.requireForModels) {
+    for (const m of tasks.models) if (m.parameters?.EnableNetworkIsolation !== true) report(`${resource} state ${m.state} (createModel): set EnableNetworkIsolation: true on the model.`);
+  }
+  if (!c.requireForJobs) return;
+  for (const t of tasks.jobs) {
     const p = t.parameters;
     if (t.api === "createTrainingJob" && p.EnableNetworkIsolation !== true) report(`${jobSubject(resource, t)}: set EnableNetworkIsolation: true on the training job.`);
     if (t.api === "createProcessingJob" && p.NetworkConfig?.EnableNetworkIsolation !== true) report(`${jobSubject(resource, t)}: set NetworkConfig.EnableNetworkIsolation: true on the processing job.`);
@@ -30,6 +35,6 @@ export const rule = resourceRule({
       if (c.requireForModels && props.enableNetworkIsolation !== true) report(`${describe(args)} runs without network isolation; set enableNetworkIsolation: true.`);
       return;
     }
-    if (c.requireForJobs) checkJobIsolation(args.type, props, describe(args), report);
+    checkJobIsolation(args.type, props, describe(args), report, c);
   },
 });

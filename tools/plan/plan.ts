@@ -69,7 +69,7 @@ export interface Plan {
   policyPack: { name: string; version: string; config: string | null };
   resources: PlanResource[];
   violations: PlanViolation[];
-  cost: { monthlyUsd: number; currency: "USD"; estimate: true; lines: CostEstimate["lines"]; unpriced: CostEstimate["unpriced"] };
+  cost: { monthlyUsd: number; currency: "USD"; estimate: true; lines: CostEstimate["lines"]; unpriced: CostEstimate["unpriced"]; unbounded: CostEstimate["unbounded"] };
   diagrams: { urn: string; mermaid: string }[];
   summary: { resources: number; mandatory: number; advisory: number };
   timingsMs: Record<string, number>;
@@ -174,7 +174,7 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
       policyPack: { name: info.name, version: info.version, config: opts.policyConfigFile ? path.relative(process.cwd(), opts.policyConfigFile) || opts.policyConfigFile : null },
       resources,
       violations,
-      cost: { monthlyUsd: cost.monthlyUsd, currency: "USD", estimate: true, lines: cost.lines, unpriced: cost.unpriced },
+      cost: { monthlyUsd: cost.monthlyUsd, currency: "USD", estimate: true, lines: cost.lines, unpriced: cost.unpriced, unbounded: cost.unbounded },
       diagrams,
       summary: {
         resources: resources.length,

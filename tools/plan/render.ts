@@ -42,6 +42,7 @@ export function renderText(plan: Plan, comparison?: PlanComparison): string {
   out.push("", `Estimated worst-case monthly cost: ${usd(plan.cost.monthlyUsd)} (estimate, us-east-1 on-demand prices unless configured)`);
   for (const [r, c, basis] of costRows(plan)) out.push(`  ${c.padStart(10)}  ${r}: ${basis}`);
   for (const u of plan.cost.unpriced) out.push(`  (no price for ${u.instanceType} at ${short(u.urn)} ${u.where}: not counted)`);
+  for (const u of plan.cost.unbounded ?? []) out.push(`  (${short(u.urn)} ${u.where}: ${u.why}: not bounded)`);
   if (comparison) out.push("", ...comparisonLines(comparison));
   for (const d of plan.diagrams) out.push("", `State machine ${short(d.urn)} (Mermaid):`, d.mermaid);
   return out.join("\n") + "\n";

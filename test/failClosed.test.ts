@@ -1,0 +1,141 @@
+/**
+ * Fail closed: every input a rule cannot read or that grants more than it looks like gets
+ * a violation (or an explicit "cannot check"), never a pass; and no rule throws on odd
+ * props (one crash would abort the whole plan).
+ */
+import { strict as assert } from "assert";
+import fc from "fast-check";
+import { ResourceValidationPolicy, StackValidationPolicy, UnknownValueError } from "@pulumi/policy";
+import { allRules } from "../policies/rules";
+import { TYPES } from "../policies/lib/resources";
+import { checkResource, checkStack } from "./support/policy";
+
+const policy = (name: string) => allRules.find((r) => r.policy.name === name)!.policy as ResourceValidationPolicy;
+const stackPolicy = (name: string) => allRules.find((r) => r.policy.name === name)!.policy as StackValidationPolicy;
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const SFN = "aws:sfn/stateMachine:StateMachine";
+const doc = (...statements: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+const findings = (rule: string, type: string, props: Record<string, unknown>) => checkResource(policy(rule), { type, name: "x", props });
+const definition = (states: Record<string, unknown>) => JSON.stringify({ StartAt: Object.keys(states)[0], States: states });
+const trainingTask = (parameters: Record<string, unknown>) => ({ Type: "Task", Resource: "arn:aws:states:::sagemaker:createTrainingJob.sync", Parameters: parameters, End: true });
+
+describe("fail closed: IAM matched as IAM matches", () => {
+  const cases: [string, string, unknown][] = [
+    ["iam-passrole-restricted", "iam:passrole, any case", { Effect: "Allow", Action: "iam:passrole", Resource: "arn:aws:iam::123456789012:role/x" }],
+    ["iam-passrole-restricted", "iam:Pass* glob on every role", { Effect: "Allow", Action: "iam:Pass*", Resource: "*", Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } } }],
+    ["iam-passrole-restricted", "PassRole on every IAM resource of the account", { Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::123456789012:*", Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } } }],
+    ["iam-passrole-restricted", "PassRole on a role pattern", { Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::123456789012:role/*-admin", Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } } }],
+    ["iam-no-wildcard-actions", "*:*", { Effect: "Allow", Action: "*:*", Resource: "arn:aws:s3:::b" }],
+    ["iam-no-wildcard-actions", "iam:Create* on *", { Effect: "Allow", Action: "iam:Create*", Resource: "*" }],
+    ["iam-no-wildcard-actions", "iam:Put* on *", { Effect: "Allow", Action: ["s3:GetObject", "iam:Put*"], Resource: ["*"] }],
+    ["iam-no-wildcard-actions", "S3:* in capitals", { Effect: "Allow", Action: "S3:*", Resource: "arn:aws:s3:::b" }],
+  ];
+  for (const [rule, what, statement] of cases) {
+    it(`${rule}: ${what}`, () => {
+      assert.equal(findings(rule, ROLE_POLICY, { policy: doc(statement) }).length >= 1, true);
+    });
+  }
+
+  it("iam-no-managed-full-access: AdministratorAccess-Amplify and other managed admin policies", () => {
+    for (const arn of ["arn:aws:iam::aws:policy/AdministratorAccess-Amplify", "arn:aws:iam::aws:policy/job-function/SystemAdministrator", "arn:aws:iam::aws:policy/IAMFullAccess"]) {
+      assert.equal(findings("iam-no-managed-full-access", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "r", policyArn: arn }).length, 1, arn);
+    }
+    assert.equal(findings("iam-no-managed-full-access", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "r", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }).length, 0);
+  });
+
+  it("iam-trust-policy-restricted: anyone, or a service for any account, is refused; narrowed ones pass", () => {
+    const trust = (statement: unknown) => findings("iam-trust-policy-restricted", "aws:iam/role:Role", { assumeRolePolicy: doc(statement) });
+    assert.equal(trust({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }).length, 1);
+    assert.equal(trust({ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }).length, 1);
+    assert.equal(trust({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc" } } }).length, 0);
+    assert.match(trust({ Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole" })[0], /lets states.amazonaws.com assume the role for any account/);
+    assert.equal(trust({ Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } }).length, 0);
+    assert.equal(trust({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }).length, 0, "Lambda documents no source keys for execution roles");
+  });
+});
+
+describe("fail closed: SageMaker values only known at run time", () => {
+  it("an instance count given as a JSONPath is a violation, not unchecked", () => {
+    const def = definition({ Train: trainingTask({ ResourceConfig: { InstanceType: "ml.m5.large", "InstanceCount.$": "$.count" } }) });
+    assert.match(findings("sagemaker-job-instance-types", SFN, { definition: def }).join("\n"), /instance count is set at run time/);
+  });
+
+  it("a tuning job whose training definition is a JSONPath is a violation", () => {
+    const def = definition({ Tune: { Type: "Task", Resource: "arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync", Parameters: { "TrainingJobDefinition.$": "$.def" }, End: true } });
+    assert.match(findings("sagemaker-job-instance-types", SFN, { definition: def }).join("\n"), /TrainingJobDefinition \(a JSONPath\): the training instance type is set at run time/);
+  });
+
+  it("a maximum runtime given as a JSONPath cannot be costed, and says so", () => {
+    const def = definition({ Train: trainingTask({ ResourceConfig: { InstanceType: "ml.m5.large", InstanceCount: 1 }, StoppingCondition: { "MaxRuntimeInSeconds.$": "$.max" } }) });
+    const v = checkStack(stackPolicy("monthly-cost-limit"), [{ type: SFN, name: "sm", urn: "urn:sm", props: { name: "sm", definition: def } }]);
+    assert.match(v.map((x) => x.message).join("\n"), /cost of Train cannot be bounded: MaxRuntimeInSeconds is set at run time/);
+  });
+
+  it("an aws-sdk SageMaker API the job rules cannot read is reported by each of them", () => {
+    const def = definition({ Notebook: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:sagemaker:createNotebookInstance", Parameters: { InstanceType: "ml.p3.16xlarge" }, End: true } });
+    for (const rule of ["sagemaker-job-instance-types", "sagemaker-job-encryption"]) {
+      assert.match(findings(rule, SFN, { definition: def }).join("\n"), /calls sagemaker:createNotebookInstance, whose .* this pack cannot check/, rule);
+    }
+  });
+
+  it("a createModel task without network isolation is held to sagemaker-network-isolation", () => {
+    const def = definition({ Model: { Type: "Task", Resource: "arn:aws:states:::sagemaker:createModel", Parameters: { ModelName: "m", ExecutionRoleArn: "r" }, End: true } });
+    assert.match(findings("sagemaker-network-isolation", SFN, { definition: def }).join("\n"), /state Model \(createModel\): set EnableNetworkIsolation: true/);
+  });
+
+  it("a definition that is not JSON is reported by every rule that reads definitions, on its own", () => {
+    for (const rule of ["sagemaker-job-instance-types", "sagemaker-job-encryption", "sagemaker-network-isolation", "instance-hourly-price-limit"]) {
+      assert.match(findings(rule, SFN, { definition: "{not json" }).join("\n"), new RegExp(`not valid JSON, so ${rule} cannot check`), rule);
+    }
+  });
+});
+
+describe("fail closed: odd values", () => {
+  it("a log group with retentionInDays 0 keeps logs forever", () => {
+    assert.match(findings("cloudwatch-log-group-kms", "aws:cloudwatch/logGroup:LogGroup", { kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k", retentionInDays: 0 }).join(), /never expires/);
+  });
+
+  it("null variants, null inline policies and a Branches object do not crash a rule", () => {
+    assert.doesNotThrow(() => findings("sagemaker-endpoint-instance-types", "aws:sagemaker/endpointConfiguration:EndpointConfiguration", { productionVariants: [null] }));
+    assert.doesNotThrow(() => findings("sagemaker-endpoint-config-kms", "aws:sagemaker/endpointConfiguration:EndpointConfiguration", { productionVariants: [null] }));
+    assert.doesNotThrow(() => findings("iam-no-wildcard-actions", "aws:iam/role:Role", { inlinePolicies: [null] }));
+    const branches = JSON.stringify({ StartAt: "P", States: { P: { Type: "Parallel", Branches: { A: 1 }, End: true } } });
+    assert.doesNotThrow(() => findings("sagemaker-job-instance-types", SFN, { definition: branches }));
+  });
+
+  it("no rule throws on arbitrary props of the types it reads (property-based)", () => {
+    const typesOf = (p: ResourceValidationPolicy | StackValidationPolicy): string[] => ("validateStack" in p ? [] : [...new Set(Object.values(TYPES).flat())]);
+    const value = fc.oneof(fc.constant(null), fc.string(), fc.integer(), fc.boolean(), fc.constant("{not json"), fc.constant(doc({ Effect: "Allow", Action: "*", Resource: "*" })), fc.array(fc.oneof(fc.constant(null), fc.object())), fc.object());
+    const props = fc.dictionary(
+      fc.constantFrom("definition", "policy", "assumeRolePolicy", "inlinePolicies", "productionVariants", "dataCaptureConfig", "kmsKeyArn", "kmsKeyId", "retentionInDays", "environment", "managedPolicyArns", "policyArn", "loggingConfiguration", "tracingConfiguration", "enableNetworkIsolation", "resourceConfig", "stoppingCondition", "kmsMasterKeyId", "enableKeyRotation", "bucket", "rules", "name"),
+      value,
+    );
+    for (const rule of allRules) {
+      const p = rule.policy;
+      if ("validateStack" in p) {
+        const stack = p as StackValidationPolicy;
+        fc.assert(
+          fc.property(fc.array(fc.record({ type: fc.constantFrom(...Object.values(TYPES).flat()), props }), { maxLength: 5 }), (resources) => {
+            try {
+              checkStack(stack, resources.map((r, i) => ({ ...r, name: `r${i}`, urn: `urn:r${i}` })));
+            } catch (e) {
+              if (!(e instanceof UnknownValueError)) throw e;
+            }
+          }),
+          { numRuns: 150 },
+        );
+        continue;
+      }
+      fc.assert(
+        fc.property(fc.constantFrom(...typesOf(p)), props, (type, ps) => {
+          try {
+            checkResource(p as ResourceValidationPolicy, { type, name: "x", props: ps });
+          } catch (e) {
+            if (!(e instanceof UnknownValueError)) throw e;
+          }
+        }),
+        { numRuns: 150 },
+      );
+    }
+  });
+});
