@@ -129,6 +129,12 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
     lines.push({ urn: ec.urn, monthlyUsd: round(monthly), basis: basis.join("; ") });
   }
 
+  // Notebook instances run until someone stops them: a full month, at their hourly price.
+  for (const nb of resources.filter((r) => TYPES.notebookInstance.includes(r.type as never))) {
+    const hourly = price(nb.urn, nb.props.instanceType, "instanceType", "the notebook names no instance type");
+    if (hourly !== undefined) lines.push({ urn: nb.urn, monthlyUsd: round(hourly * HOURS_PER_MONTH), basis: `${nb.props.instanceType} notebook × ${HOURS_PER_MONTH} h` });
+  }
+
   for (const sm of resources.filter((r) => TYPES.stateMachine.includes(r.type as never))) {
     if (typeof sm.props.definition !== "string") continue;
     let found: DefinitionTasks;

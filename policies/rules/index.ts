@@ -21,6 +21,10 @@ import { rule as iamPassRoleRestricted } from "./iam-passrole-restricted";
 import { rule as iamNoManagedFullAccess } from "./iam-no-managed-full-access";
 import { rule as iamTrustPolicyRestricted } from "./iam-trust-policy-restricted";
 import { rule as sageMakerNetworkIsolation } from "./sagemaker-network-isolation";
+import { rule as notebookInstance } from "./sagemaker-notebook-instance";
+import { rule as domainKms } from "./sagemaker-domain-kms";
+import { rule as monitoringJobEncryption } from "./sagemaker-monitoring-job-encryption";
+import { rule as flowDefinitionKms } from "./sagemaker-flow-definition-kms";
 
 export const allRules: PackRule[] = [
   endpointInstanceTypes,
@@ -40,6 +44,10 @@ export const allRules: PackRule[] = [
   iamNoManagedFullAccess,
   iamTrustPolicyRestricted,
   sageMakerNetworkIsolation,
+  notebookInstance,
+  domainKms,
+  monitoringJobEncryption,
+  flowDefinitionKms,
 ];
 
 export const allPolicies: Policies = allRules.map((r) => r.policy);

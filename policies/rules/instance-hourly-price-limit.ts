@@ -7,11 +7,11 @@ import { instanceRequests, INVALID_DEFINITION, invalidDefinitionMessage, jobsOf,
 
 export const rule = resourceRule({
   name: "instance-hourly-price-limit",
-  description: "No SageMaker instance (endpoint variant, job in a Step Functions definition, native training job) costs more per hour than maxHourlyUsd.",
-  summary: "no instance above `maxHourlyUsd` per hour (variants, jobs in definitions, native training jobs)",
+  description: "No SageMaker instance (endpoint variant, job in a Step Functions definition, native training job, notebook instance) costs more per hour than maxHourlyUsd.",
+  summary: "no instance above `maxHourlyUsd` per hour (variants, jobs in definitions, native training jobs, notebook instances)",
   counterparts: { note: "none exists" },
   knobs: { maxHourlyUsd: knob.number(5, "Ceiling per instance-hour (USD)"), ...PRICE_KNOBS },
-  types: [...TYPES.endpointConfig, ...TYPES.stateMachine, ...TYPES.trainingJob],
+  types: [...TYPES.endpointConfig, ...TYPES.stateMachine, ...TYPES.trainingJob, ...TYPES.notebookInstance],
   validate: (props, args, report, c) => {
     /** `subject` names the resource and the place in it, e.g. `EndpointConfiguration "x" variant primary`. */
     const check = (type: unknown, subject: string) => {
@@ -21,6 +21,7 @@ export const rule = resourceRule({
         report(`${subject}: ${type} costs about $${price.toFixed(3)}/hour, above maxHourlyUsd $${c.maxHourlyUsd}; choose a smaller type or raise maxHourlyUsd.`);
       }
     };
+    if (TYPES.notebookInstance.includes(args.type as never)) return check(props.instanceType, describe(args));
     if (TYPES.endpointConfig.includes(args.type as never)) {
       for (const v of asArray<any>(props.productionVariants)) if (v) check(v.instanceType, `${describe(args)} variant ${v.variantName}`);
       return;

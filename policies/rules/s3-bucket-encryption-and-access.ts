@@ -32,12 +32,13 @@ function denyInsecureTransport(policy: unknown): boolean {
 export const rule = stackRule({
   name: "s3-bucket-encryption-and-access",
   description:
-    "Every S3 bucket has SSE-KMS with a customer-managed key, a public access block with all four settings, a bucket policy denying non-TLS access, and versioning. Pairs each bucket with its separate configuration resources (@pulumi/aws v7).",
-  summary: "every bucket: SSE-KMS with a customer key, public access block (all four), TLS-only bucket policy, versioning — pairing each bucket with its separate v7 resources",
+    "Every S3 bucket has SSE-KMS with a customer-managed key, a public access block with all four settings, a bucket policy denying non-TLS access, versioning, no ACL granting everyone access, and (requireAccessLogging) server access logging. Pairs each bucket with its separate configuration resources (@pulumi/aws v7) by dependency.",
+  summary: "every bucket: SSE-KMS with a customer key, public access block (all four), TLS-only bucket policy, versioning, no public ACL, access logging if required — pairing each bucket with its separate v7 resources",
   counterparts: { cdkNag: ["AwsSolutions-S1", "AwsSolutions-S2", "AwsSolutions-S10"], checkov: ["CKV_AWS_18", "CKV_AWS_19", "CKV_AWS_20", "CKV_AWS_21", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV_AWS_145"] },
   knobs: {
     requireVersioning: knob.boolean(true, "Require versioning on every bucket"),
     requireCustomerKey: knob.boolean(true, "Reject SSE-S3 and the AWS-managed aws/s3 key"),
+    requireAccessLogging: knob.boolean(false, "Require server access logging (a BucketLogging) on every bucket (Checkov CKV_AWS_18)"),
   },
   validate: (args, report, c) => {
     const of = (types: readonly string[]) => args.resources.filter((r) => types.includes(r.type));
@@ -45,6 +46,8 @@ export const rule = stackRule({
     const pabs = of(TYPES.bucketPab);
     const policies = of(TYPES.bucketPolicy);
     const versionings = of(TYPES.bucketVersioning);
+    const acls = of(TYPES.bucketAcl);
+    const loggings = of(TYPES.bucketLogging);
     // One value unknown at preview defers the check that needs it, for that bucket only;
     // every other check of every bucket still reaches its verdict.
     const deferred: string[] = [];
@@ -83,6 +86,15 @@ export const rule = stackRule({
           report(`${where} has no bucket policy denying requests without TLS; add a Deny statement with Condition Bool aws:SecureTransport = "false".`, bucket.urn);
         }
       });
+      check(`${where} ACL`, () => {
+        const granted = [bucket, ...acls.filter((r) => refersTo(r, bucket))].flatMap((r) => publicGrants(r.props));
+        if (granted.length > 0) report(`${where} is readable or writable by everyone through its ACL (${granted.join(", ")}); use the private ACL (or none: BucketOwnerEnforced ownership disables ACLs).`, bucket.urn);
+      });
+      if (c.requireAccessLogging) {
+        check(`${where} access logging`, () => {
+          if (!loggings.some((r) => refersTo(r, bucket)) && !bucket.props.logging) report(`${where} has no server access logging; add a BucketLogging with a target bucket.`, bucket.urn);
+        });
+      }
       if (c.requireVersioning) {
         check(`${where} versioning`, () => {
           const v = versioningStatus(versionings.find((r) => refersTo(r, bucket)), bucket);
@@ -97,6 +109,22 @@ export const rule = stackRule({
     }
   },
 });
+
+/** Canned ACLs that open a bucket to everyone (or every AWS account), as Checkov's CKV_AWS_20 lists them. */
+const PUBLIC_CANNED_ACLS = ["public-read", "public-read-write", "authenticated-read", "website"];
+const PUBLIC_GRANTEES = ["http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"];
+
+/** The public grants of a bucket's or BucketAcl's props: a public canned ACL, or grants to AllUsers/AuthenticatedUsers. */
+function publicGrants(props: Record<string, any>): string[] {
+  const out: string[] = [];
+  const acl = read(props, "acl");
+  if (typeof acl === "string" && PUBLIC_CANNED_ACLS.includes(acl)) out.push(`acl "${acl}"`);
+  for (const grant of [...asArray<any>(props.accessControlPolicy?.grants), ...asArray<any>(props.grants)]) {
+    const uri = grant?.grantee?.uri ?? grant?.uri;
+    if (typeof uri === "string" && PUBLIC_GRANTEES.includes(uri)) out.push(`${grant.permission ?? asArray(grant.permissions).join("/")} to ${uri.split("/").pop()}`);
+  }
+  return out;
+}
 
 function versioningStatus(resource: PolicyResource | undefined, bucket: PolicyResource): string | undefined {
   if (resource) return resource.props.versioningConfiguration?.status;
