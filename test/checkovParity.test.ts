@@ -189,6 +189,90 @@ const CASES: ParityCase[] = [
   },
 ];
 
+
+const SFN = "aws:sfn/stateMachine:StateMachine";
+/** The fixtures' definition: one Lambda task (the function's ARN stands in for `${aws_lambda_function.lambda.arn}`). */
+const helloWorld = JSON.stringify({ StartAt: "HelloWorld", States: { HelloWorld: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:lambda", End: true } } });
+const LOG_DESTINATION = "arn:aws:logs:us-east-1:123456789012:log-group:log_group_for_sfn:*";
+
+CASES.push(
+  {
+    check: "CKV_AWS_7",
+    source: "checks/resource/aws/example_KMSRotation/main.tf",
+    rule: "kms-key-rotation",
+    type: "aws:kms/key:Key",
+    finding: /does not rotate/,
+    fixtures: [
+      { name: "pass1", props: { description: "KMS key 1", deletionWindowInDays: 10, enableKeyRotation: true }, checkov: "pass" },
+      { name: "pass2", props: { description: "KMS key 1", deletionWindowInDays: 10, customerMasterKeySpec: "SYMMETRIC_DEFAULT", enableKeyRotation: true }, checkov: "pass" },
+      { name: "unknown1", props: { description: "KMS key 1", deletionWindowInDays: 10, customerMasterKeySpec: "RSA_2048" }, checkov: "unknown" },
+      { name: "unknown2", props: { description: "KMS key 1", deletionWindowInDays: 10, customerMasterKeySpec: "RSA_4096" }, checkov: "unknown" },
+      { name: "fail1", props: { description: "KMS key 1", deletionWindowInDays: 10 }, checkov: "fail" },
+      { name: "fail2", props: { description: "KMS key 1", deletionWindowInDays: 10, enableKeyRotation: false }, checkov: "fail" },
+      { name: "fail3", props: { description: "KMS key 1", deletionWindowInDays: 10, customerMasterKeySpec: "SYMMETRIC_DEFAULT", enableKeyRotation: false }, checkov: "fail" },
+      { name: "fail4", props: { description: "KMS key 1", deletionWindowInDays: 10, customerMasterKeySpec: "SYMMETRIC_DEFAULT" }, checkov: "fail" },
+    ],
+  },
+  {
+    check: "CKV_AWS_26",
+    source: "checks/resource/aws/example_SNSTopicEncryption/main.tf",
+    rule: "sns-topic-kms",
+    type: "aws:sns/topic:Topic",
+    finding: /./,
+    fixtures: [
+      { name: "enabled", props: { name: "example", kmsMasterKeyId: "aws_kms_key.arn" }, checkov: "pass" },
+      { name: "default", props: { name: "example" }, checkov: "fail" },
+    ],
+  },
+  {
+    check: "CKV_AWS_158",
+    source: "checks/resource/aws/example_CloudWatchLogGroupKMSKey/main.tf",
+    rule: "cloudwatch-log-group-kms",
+    type: "aws:cloudwatch/logGroup:LogGroup",
+    finding: /not encrypted with KMS/,
+    fixtures: [
+      { name: "pass", props: { retentionInDays: 1, kmsKeyId: "someKey" }, checkov: "pass" },
+      { name: "fail", props: { retentionInDays: 1 }, checkov: "fail" },
+    ],
+  },
+  {
+    check: "CKV_AWS_66",
+    source: "checks/resource/aws/example_CloudWatchLogGroupRetention/main.tf",
+    rule: "cloudwatch-log-group-kms",
+    type: "aws:cloudwatch/logGroup:LogGroup",
+    finding: /keeps logs forever/,
+    fixtures: [
+      { name: "pass", props: { retentionInDays: 3 }, checkov: "pass" },
+      { name: "fail", props: {}, checkov: "fail" },
+    ],
+  },
+  {
+    check: "CKV_AWS_284",
+    source: "checks/resource/aws/example_StateMachineXray/main.tf",
+    rule: "stepfunctions-logging-tracing",
+    type: SFN,
+    finding: /is not traced/,
+    fixtures: [
+      { name: "XrayEnabled", props: { name: "XrayEnabled", roleArn: "example", definition: helloWorld, tracingConfiguration: { enabled: true } }, checkov: "pass" },
+      { name: "XrayDisabled", props: { name: "XrayDisabled", roleArn: "example", definition: helloWorld, tracingConfiguration: { enabled: false } }, checkov: "fail" },
+      { name: "XrayDefault", props: { name: "XrayDisabled", roleArn: "example", definition: helloWorld }, checkov: "fail" },
+    ],
+  },
+  {
+    check: "CKV_AWS_285",
+    source: "checks/resource/aws/example_StateMachineLoggingExecutionHistory/main.tf",
+    rule: "stepfunctions-logging-tracing",
+    type: SFN,
+    // No logging configuration at all is reported as level OFF (which also means no execution history).
+    finding: /without execution data|logs at level OFF/,
+    fixtures: [
+      { name: "StateMachineLoggingExecutionHistoryEnabled", props: { name: "m", roleArn: "example1", definition: helloWorld, loggingConfiguration: { logDestination: LOG_DESTINATION, includeExecutionData: true, level: "ERROR" } }, checkov: "pass" },
+      { name: "StateMachineLoggingExecutionHistoryDisabled", props: { name: "m", roleArn: "example2", definition: helloWorld, loggingConfiguration: { logDestination: LOG_DESTINATION, includeExecutionData: false, level: "ERROR" } }, checkov: "fail" },
+      { name: "StateMachineLoggingExecutionHistoryDefault", props: { name: "m", roleArn: "example3", definition: helloWorld }, checkov: "fail" },
+    ],
+  },
+);
+
 /** CKV_AWS_20 (graph check S3PublicACLRead): buckets with their BucketAcl, one stack, verdict per bucket. */
 const S3_ACL: { name: string; bucket: Record<string, unknown>; acl?: Record<string, unknown>; checkov: Verdict; note?: string }[] = [
   { name: "private_acl", bucket: { bucket: "example", acl: "private" }, checkov: "pass" },
@@ -245,6 +329,25 @@ describe("parity with Checkov's own fixtures", () => {
     const findings = checkStack(rule.policy as StackValidationPolicy, resources).filter((v) => /through its ACL/.test(v.message));
     const failed = new Set(findings.map((v) => v.urn?.split("::").pop()));
     const misses = S3_ACL.filter((f) => failed.has(f.name) !== (f.checkov === "fail")).map((f) => `${f.name}: Checkov ${f.checkov}`);
+    assert.deepEqual(misses, []);
+  });
+  it("CKV_AWS_53/54/55/56 (checks/resource/aws/test_S3{BlockPublicACLs,BlockPublicPolicy,IgnorePublicACLs,RestrictPublicBuckets}.py) → s3-bucket-encryption-and-access", () => {
+    const rule = rulePolicy("s3-bucket-encryption-and-access");
+    const settings = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
+    const misses: string[] = [];
+    settings.forEach((setting, i) => {
+      assert.ok(rule.counterparts.checkov?.includes(`CKV_AWS_${53 + i}`));
+      for (const value of [false, true]) {
+        // Checkov's test_failure sets this one setting false and the other three true; test_success all four true.
+        const pab = Object.fromEntries(settings.map((s) => [s, s === setting ? value : true]));
+        const bucketUrn = "urn:pulumi:test::parity::aws:s3/bucket:Bucket::foo";
+        const v = checkStack(rule.policy as StackValidationPolicy, [
+          { type: "aws:s3/bucket:Bucket", name: "foo", urn: bucketUrn, props: { bucket: "foo" } },
+          { type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name: "foo-pab", urn: `${bucketUrn}-pab`, props: { bucket: "foo", ...pab }, propertyDependencies: { bucket: [bucketUrn] } },
+        ]).filter((x) => x.message.includes(`does not set ${setting}`));
+        if ((v.length > 0) !== !value) misses.push(`${setting} = ${value}: Checkov ${value ? "pass" : "fail"}, pack ${v.length > 0 ? "fail" : "pass"}`);
+      }
+    });
     assert.deepEqual(misses, []);
   });
 });
