@@ -273,6 +273,64 @@ CASES.push(
   },
 );
 
+
+const ROLE = "aws:iam/role:Role";
+const trust = (...statements: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+const assume = (principal: unknown, effect = "Allow") => ({ Action: "sts:AssumeRole", Principal: principal, Effect: effect, Sid: "" });
+const READ_ONLY = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
+const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
+
+CASES.push(
+  {
+    check: "CKV_AWS_60",
+    source: "checks/resource/aws/test_IAMRoleAllowsPublicAssume.py",
+    rule: "iam-trust-policy-restricted",
+    type: ROLE,
+    finding: /lets anyone assume the role/,
+    fixtures: [
+      { name: "test_failure", props: { assumeRolePolicy: trust(assume({ Service: "lambda.amazonaws.com" }), assume({ AWS: "*" }), assume({ Service: "events.amazonaws.com" })) }, checkov: "fail" },
+      { name: "test_failure_array", props: { assumeRolePolicy: trust(assume({ Service: "lambda.amazonaws.com" }), assume({ AWS: ["*"] }), assume({ Service: "events.amazonaws.com" })) }, checkov: "fail" },
+      { name: "test_success", props: { assumeRolePolicy: trust(assume({ Service: "lambda.amazonaws.com" })) }, checkov: "pass" },
+      { name: "test_success_deny", props: { assumeRolePolicy: trust(assume({ AWS: "*" }, "Deny")) }, checkov: "pass" },
+      { name: "test_empty_iam_policy", props: { assumeRolePolicy: "" }, checkov: "pass" },
+    ],
+  },
+  {
+    check: "CKV_AWS_61",
+    source: "checks/resource/aws/example_IAMRoleAllowAssumeFromAccount/main.tf",
+    rule: "iam-trust-policy-restricted",
+    type: ROLE,
+    finding: /lets every principal of account/,
+    fixtures: [
+      { name: "fail", props: { name: "fail-default", assumeRolePolicy: trust(assume({ AWS: "123123123123" })) }, checkov: "fail" },
+      { name: "fail2", props: { name: "fail-default", assumeRolePolicy: trust(assume({ AWS: "arn:aws:iam::123123123123:root" })) }, checkov: "fail" },
+      { name: "fail3", props: { name: "fail-default", assumeRolePolicy: trust(assume({ AWS: ["arn:aws:iam::123456789012:role/role-name", "123456789012"] })) }, checkov: "fail" },
+      { name: "fail4", props: { name: "fail-default", assumeRolePolicy: trust(assume({ AWS: ["arn:aws:iam::123456789012:role/role-name"] }), assume({ AWS: ["123456789012"] })) }, checkov: "fail" },
+      { name: "pass", props: { name: "pass-default", assumeRolePolicy: trust(assume({ Service: "ecs-tasks.amazonaws.com" })) }, checkov: "pass" },
+      { name: "pass2", props: { name: "pass2-default", assumeRolePolicy: "" }, checkov: "pass" },
+      { name: "pass3", props: { name: "fail-default", assumeRolePolicy: trust(assume({ AWS: ["123456789012"] }, "Deny"), assume({ AWS: ["arn:aws:iam::123456789012:role/role-name"] })) }, checkov: "pass" },
+    ],
+  },
+  ...([
+    ["aws:iam/role:Role", { managedPolicyArns: [ADMIN] }, { managedPolicyArns: [READ_ONLY] }],
+    ["aws:iam/policyAttachment:PolicyAttachment", { policyArn: ADMIN }, { policyArn: READ_ONLY }],
+    ["aws:iam/rolePolicyAttachment:RolePolicyAttachment", { policyArn: ADMIN }, { policyArn: READ_ONLY }],
+    ["aws:iam/userPolicyAttachment:UserPolicyAttachment", { policyArn: ADMIN }, { policyArn: READ_ONLY }],
+    ["aws:iam/groupPolicyAttachment:GroupPolicyAttachment", { policyArn: ADMIN }, { policyArn: READ_ONLY }],
+    ["aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment", { managedPolicyArn: ADMIN }, { managedPolicyArn: "arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess" }],
+  ] as [string, Record<string, unknown>, Record<string, unknown>][]).map(([type, fail, pass], i): ParityCase => ({
+    check: "CKV_AWS_274",
+    source: `checks/resource/aws/example_IAMManagedAdminPolicy/IAMManagedAdminPolicy.tf (fail${i + 1}, pass${i + 1})`,
+    rule: "iam-no-managed-full-access",
+    type,
+    finding: /AdministratorAccess/,
+    fixtures: [
+      { name: `fail${i + 1}`, props: fail, checkov: "fail" },
+      { name: `pass${i + 1}`, props: pass, checkov: "pass" },
+    ],
+  })),
+);
+
 /** CKV_AWS_20 (graph check S3PublicACLRead): buckets with their BucketAcl, one stack, verdict per bucket. */
 const S3_ACL: { name: string; bucket: Record<string, unknown>; acl?: Record<string, unknown>; checkov: Verdict; note?: string }[] = [
   { name: "private_acl", bucket: { bucket: "example", acl: "private" }, checkov: "pass" },

@@ -38,6 +38,7 @@ export const TYPES = {
     "aws:iam/userPolicyAttachment:UserPolicyAttachment",
     "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
     "aws:iam/policyAttachment:PolicyAttachment",
+    "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
   ],
 } as const;
 

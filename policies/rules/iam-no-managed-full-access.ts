@@ -13,7 +13,7 @@ export const rule = resourceRule({
   knobs: {},
   types: [...TYPES.iamAttachments, ...TYPES.iamRole],
   validate: (props, args, report) => {
-    const arns = TYPES.iamRole.includes(args.type as never) ? asArray<string>(props.managedPolicyArns) : [props.policyArn];
+    const arns = TYPES.iamRole.includes(args.type as never) ? asArray<string>(props.managedPolicyArns) : [props.policyArn ?? props.managedPolicyArn];
     for (const arn of arns) if (typeof arn === "string" && BROAD_MANAGED.test(arn)) report(`${describe(args)} attaches ${arn}; replace it with statements scoped to what the role uses.`);
   },
 });

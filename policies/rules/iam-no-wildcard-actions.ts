@@ -8,7 +8,8 @@ export const rule = resourceRule({
   description:
     "IAM policies allow no `*`, `*:*` or `service:*` action (matched as IAM matches: case-insensitive), no glob over IAM actions (`iam:Create*`, `iam:Put*`) on every resource, and no Allow with NotAction.",
   summary: "no `*` / `*:*` / `service:*` Allow action, no `iam:<glob>` on `*`, no Allow+NotAction",
-  counterparts: { cdkNag: ["AwsSolutions-IAM5"], checkov: ["CKV_AWS_63", "CKV_AWS_290"] },
+  // Not Checkov CKV_AWS_290 (cloudsplaining's "write access without constraints", which needs each action's access level).
+  counterparts: { cdkNag: ["AwsSolutions-IAM5"], checkov: ["CKV_AWS_63"] },
   knobs: {},
   types: [...TYPES.iamPolicyDocuments, ...TYPES.iamRole],
   validate: (props, args, report) => {
