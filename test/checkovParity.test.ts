@@ -389,6 +389,77 @@ describe("parity with Checkov's own fixtures", () => {
     const misses = S3_ACL.filter((f) => failed.has(f.name) !== (f.checkov === "fail")).map((f) => `${f.name}: Checkov ${f.checkov}`);
     assert.deepEqual(misses, []);
   });
+  /** A stack of buckets, each with the sub-resources its fixture wires to it by reference (`aws_s3_bucket.x.id` → a property dependency). */
+  interface BucketFixture {
+    name: string;
+    bucket: Record<string, unknown>;
+    subs?: { type: string; props: Record<string, unknown> }[];
+    checkov: Verdict;
+    stricter?: string;
+  }
+  function s3Parity(check: string, finding: RegExp, fixtures: BucketFixture[], knobs: Record<string, unknown> = {}): string[] {
+    const rule = rulePolicy("s3-bucket-encryption-and-access");
+    assert.ok(rule.counterparts.checkov?.includes(check), `the S3 rule lists ${check}`);
+    const resources: StackResource[] = fixtures.flatMap((f) => {
+      const urn = `urn:pulumi:test::parity::aws:s3/bucket:Bucket::${f.name}`;
+      return [
+        { type: "aws:s3/bucket:Bucket", name: f.name, urn, props: f.bucket },
+        ...(f.subs ?? []).map((sub, i) => ({ type: sub.type, name: `${f.name}-${i}`, urn: `${urn}-${i}`, props: { bucket: f.bucket.bucket, ...sub.props }, propertyDependencies: { bucket: [urn] } })),
+      ];
+    });
+    const failed = new Set(checkStack(rule.policy as StackValidationPolicy, resources, knobs).filter((v) => finding.test(v.message)).map((v) => v.urn?.split("::").pop()));
+    return fixtures.filter((f) => failed.has(f.name) !== (f.checkov === "fail" || f.stricter !== undefined)).map((f) => `${f.name}: Checkov ${f.checkov}, pack ${failed.has(f.name) ? "fail" : "pass"}`);
+  }
+  const SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
+  const sse = (algorithm?: string, key?: string) => ({ rules: [{ applyServerSideEncryptionByDefault: { ...(algorithm ? { sseAlgorithm: algorithm } : {}), ...(key ? { kmsMasterKeyId: key } : {}) } }] });
+  const inline = (algorithm: string, key?: string) => ({ serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: algorithm, ...(key ? { kmsMasterKeyId: key } : {}) } } } });
+  const MYKEY = "arn:aws:kms:us-east-1:123456789012:key/mykey";
+  const CUSTOMER_KEY = "the pack requires SSE-KMS with a customer-managed key (README, s3-bucket-encryption-and-access); Checkov accepts SSE-S3 (AES256) and S3's default encryption";
+
+  it("CKV_AWS_19 (graph/checks/resources/S3BucketEncryption) → s3-bucket-encryption-and-access", () => {
+    const misses = s3Parity("CKV_AWS_19", /no SSE-KMS default encryption|AWS-managed key/, [
+      { name: "bucket_good_1", bucket: { bucket: "bucket_good" }, subs: [{ type: SSE, props: sse("aws:kms", MYKEY) }], checkov: "pass" },
+      { name: "bucket_good_2", bucket: { bucket: "bucket_good" }, subs: [{ type: SSE, props: sse("AES256", MYKEY) }], checkov: "pass", stricter: CUSTOMER_KEY },
+      { name: "bucket_good_3", bucket: { bucket: "bucket_good", ...inline("aws:kms", MYKEY) }, checkov: "pass" },
+      { name: "bucket_good_5", bucket: { bucket: "bucket_good", ...inline("AES256") }, checkov: "pass", stricter: CUSTOMER_KEY },
+      { name: "bucket_good_6", bucket: { bucket: "bucket_good" }, subs: [{ type: SSE, props: sse("aws:kms") }], checkov: "pass", stricter: "SSE-KMS without kmsMasterKeyId uses the AWS-managed aws/s3 key, not a customer key" },
+      { name: "default_encryption_bucket", bucket: { bucket: "default_encryption_bucket" }, checkov: "pass", stricter: CUSTOMER_KEY },
+      { name: "bucket_bad_2", bucket: { bucket: "bucket_bad_2", ...inline("metallica", MYKEY) }, checkov: "fail" },
+      { name: "bucket_bad_3", bucket: { bucket: "bucket_bad_3" }, subs: [{ type: SSE, props: sse("iron maiden", MYKEY) }], checkov: "fail" },
+      { name: "bucket_bad_4", bucket: { bucket: "bucket_bad_4" }, subs: [{ type: SSE, props: sse(undefined, MYKEY) }], checkov: "fail" },
+      { name: "bucket_bad_5", bucket: { bucket: "bucket_good", ...inline("jack daniels") }, checkov: "fail" },
+      { name: "bucket_bad_6", bucket: { bucket: "bucket_bad_6" }, subs: [{ type: SSE, props: sse("johnnie walker") }], checkov: "fail" },
+    ]);
+    assert.deepEqual(misses, []);
+  });
+
+  it("CKV_AWS_21 (graph/checks/resources/S3BucketVersioning) → s3-bucket-encryption-and-access", () => {
+    const VERSIONING = "aws:s3/bucketVersioning:BucketVersioning";
+    const misses = s3Parity("CKV_AWS_21", /is not versioned/, [
+      { name: "enabled", bucket: { bucket: "example", versioning: { enabled: true } }, checkov: "pass" },
+      { name: "enabled_var", bucket: { bucket: "example", versioning: { enabled: true } }, checkov: "pass" }, // var.versioning_enabled defaults to true
+      { name: "default", bucket: { bucket: "example" }, checkov: "fail" },
+      { name: "disabled", bucket: { bucket: "example", versioning: { enabled: false } }, checkov: "fail" },
+      { name: "enabled_v4", bucket: { bucket: "example" }, subs: [{ type: VERSIONING, props: { versioningConfiguration: { status: "Enabled" } } }], checkov: "pass" },
+      { name: "disabled_v4", bucket: { bucket: "example" }, subs: [{ type: VERSIONING, props: { versioningConfiguration: { status: "Suspended" } } }], checkov: "fail" },
+    ]);
+    assert.deepEqual(misses, []);
+  });
+
+  it("CKV_AWS_18 (graph/checks/resources/S3BucketLogging), with requireAccessLogging on → s3-bucket-encryption-and-access", () => {
+    const misses = s3Parity(
+      "CKV_AWS_18",
+      /no server access logging/,
+      [
+        { name: "bucket_good_1", bucket: { bucket: "bucket_good" }, subs: [{ type: "aws:s3/bucketLogging:BucketLogging", props: { targetBucket: "log_bucket", targetPrefix: "log/" } }], checkov: "pass" },
+        { name: "bucket_good_2", bucket: { bucket: "bucket_good", logging: { targetBucket: "log_bucket", targetPrefix: "log/" } }, checkov: "pass" },
+        { name: "bucket_bad_1", bucket: { bucket: "bucket_bad_1" }, checkov: "fail" },
+      ],
+      { requireAccessLogging: true },
+    );
+    assert.deepEqual(misses, []);
+  });
+
   it("CKV_AWS_53/54/55/56 (checks/resource/aws/test_S3{BlockPublicACLs,BlockPublicPolicy,IgnorePublicACLs,RestrictPublicBuckets}.py) → s3-bucket-encryption-and-access", () => {
     const rule = rulePolicy("s3-bucket-encryption-and-access");
     const settings = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
