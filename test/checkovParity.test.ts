@@ -331,6 +331,29 @@ CASES.push(
   })),
 );
 
+CASES.push({
+  check: "CKV_AWS_63",
+  source: "checks/resource/aws/test_IAMStarActionPolicyDocument.py",
+  rule: "iam-no-wildcard-actions",
+  type: "aws:iam/policy:Policy",
+  finding: /allows \*|allows [a-z0-9-]+:\*/i,
+  fixtures: [
+    { name: "test_success", props: { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Action: ["ec2:Describe*"], Effect: "Allow", Resource: "abc*" }] }) }, checkov: "pass" },
+    {
+      name: "test_success_service_star",
+      props: { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Action: "ec2:*", Effect: "Allow", Resource: "abc*" }] }) },
+      checkov: "pass",
+      stricter: "a whole service (`ec2:*`) is a wildcard too (cdk-nag AwsSolutions-IAM5 flags it as well)",
+    },
+    { name: "test_failure", props: { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Action: ["*"], Effect: "Allow", Resource: "abc*" }] }) }, checkov: "fail" },
+    {
+      name: "test_failure_multiple_statements",
+      props: { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "*" }, { Sid: "ALL", Effect: "Allow", Action: ["*"], Resource: ["arn:aws:s3:::my-resource"] }] }) },
+      checkov: "fail",
+    },
+  ],
+});
+
 /** CKV_AWS_20 (graph check S3PublicACLRead): buckets with their BucketAcl, one stack, verdict per bucket. */
 const S3_ACL: { name: string; bucket: Record<string, unknown>; acl?: Record<string, unknown>; checkov: Verdict; note?: string }[] = [
   { name: "private_acl", bucket: { bucket: "example", acl: "private" }, checkov: "pass" },
@@ -424,6 +447,21 @@ describe("parity with Checkov's own fixtures", () => {
       { name: "bucket_good_5", bucket: { bucket: "bucket_good", ...inline("AES256") }, checkov: "pass", stricter: CUSTOMER_KEY },
       { name: "bucket_good_6", bucket: { bucket: "bucket_good" }, subs: [{ type: SSE, props: sse("aws:kms") }], checkov: "pass", stricter: "SSE-KMS without kmsMasterKeyId uses the AWS-managed aws/s3 key, not a customer key" },
       { name: "default_encryption_bucket", bucket: { bucket: "default_encryption_bucket" }, checkov: "pass", stricter: CUSTOMER_KEY },
+      { name: "bucket_bad_2", bucket: { bucket: "bucket_bad_2", ...inline("metallica", MYKEY) }, checkov: "fail" },
+      { name: "bucket_bad_3", bucket: { bucket: "bucket_bad_3" }, subs: [{ type: SSE, props: sse("iron maiden", MYKEY) }], checkov: "fail" },
+      { name: "bucket_bad_4", bucket: { bucket: "bucket_bad_4" }, subs: [{ type: SSE, props: sse(undefined, MYKEY) }], checkov: "fail" },
+      { name: "bucket_bad_5", bucket: { bucket: "bucket_good", ...inline("jack daniels") }, checkov: "fail" },
+      { name: "bucket_bad_6", bucket: { bucket: "bucket_bad_6" }, subs: [{ type: SSE, props: sse("johnnie walker") }], checkov: "fail" },
+    ]);
+    assert.deepEqual(misses, []);
+  });
+
+  it("CKV_AWS_145 (graph/checks/resources/S3KMSEncryptedByDefault) → s3-bucket-encryption-and-access", () => {
+    const misses = s3Parity("CKV_AWS_145", /no SSE-KMS default encryption|AWS-managed key/, [
+      { name: "bucket_good_1", bucket: { bucket: "bucket_good" }, subs: [{ type: SSE, props: sse("aws:kms", MYKEY) }], checkov: "pass" },
+      { name: "bucket_good_3", bucket: { bucket: "bucket_good", ...inline("aws:kms", MYKEY) }, checkov: "pass" },
+      { name: "bucket_good_6", bucket: { bucket: "bucket_good" }, subs: [{ type: SSE, props: sse("aws:kms") }], checkov: "pass", stricter: "SSE-KMS without kmsMasterKeyId uses the AWS-managed aws/s3 key, not a customer key" },
+      { name: "bucket_bad_1", bucket: { bucket: "bucket_bad_1" }, checkov: "fail" },
       { name: "bucket_bad_2", bucket: { bucket: "bucket_bad_2", ...inline("metallica", MYKEY) }, checkov: "fail" },
       { name: "bucket_bad_3", bucket: { bucket: "bucket_bad_3" }, subs: [{ type: SSE, props: sse("iron maiden", MYKEY) }], checkov: "fail" },
       { name: "bucket_bad_4", bucket: { bucket: "bucket_bad_4" }, subs: [{ type: SSE, props: sse(undefined, MYKEY) }], checkov: "fail" },
