@@ -528,3 +528,26 @@ describe("new SageMaker resources are costed", () => {
     assert.match(v.map((x) => x.message).join(), /exceeds maxMonthlyUsd \$100.*ml.m5.xlarge notebook × 730 h/);
   });
 });
+
+/**
+ * Parity with cdk-nag, by its own tests (cdklabs/cdk-nag at 03430b294b6f, test/rules/SageMaker.test.ts):
+ * each compliant and non-compliant CloudFormation resource translated to the Pulumi resource.
+ */
+describe("parity with cdk-nag's own tests", () => {
+  const notebookRole = "arn:aws:iam::123456789012:role/rNotebookRole";
+  const cases: { rule: string; id: string; type: string; finding: RegExp; nonCompliant: Record<string, unknown>; compliant: Record<string, unknown> }[] = [
+    { rule: "sagemaker-notebook-instance", id: "AwsSolutions-SM1", type: "aws:sagemaker/notebookInstance:NotebookInstance", finding: /outside the customer's VPC/, nonCompliant: { instanceType: "ml.t3.xlarge", roleArn: notebookRole }, compliant: { instanceType: "ml.t3.xlarge", roleArn: notebookRole, subnetId: "subnet-0bb1c79de3EXAMPLE" } },
+    { rule: "sagemaker-notebook-instance", id: "AwsSolutions-SM2", type: "aws:sagemaker/notebookInstance:NotebookInstance", finding: /not encrypted with a customer-managed key/, nonCompliant: { instanceType: "ml.t3.xlarge", roleArn: notebookRole }, compliant: { instanceType: "ml.t3.xlarge", roleArn: notebookRole, kmsKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" } },
+    { rule: "sagemaker-notebook-instance", id: "AwsSolutions-SM3", type: "aws:sagemaker/notebookInstance:NotebookInstance", finding: /direct internet access/, nonCompliant: { instanceType: "ml.t3.xlarge", roleArn: notebookRole }, compliant: { instanceType: "ml.t3.xlarge", roleArn: notebookRole, subnetId: "subnet-0bb1c79de3EXAMPLE", directInternetAccess: "Disabled" } },
+    { rule: "sagemaker-endpoint-config-kms", id: "SageMakerEndpointConfigurationKMSKeyConfigured", type: "aws:sagemaker/endpointConfiguration:EndpointConfiguration", finding: /no kmsKeyArn/, nonCompliant: { productionVariants: [] }, compliant: { productionVariants: [], kmsKeyArn: "somecoolIDkey" } },
+  ];
+  for (const c of cases) {
+    it(`${c.id} → ${c.rule}`, () => {
+      const rule = rulePolicy(c.rule);
+      assert.ok(rule.counterparts.cdkNag?.includes(c.id), `${c.rule} lists ${c.id}`);
+      const finds = (props: Record<string, unknown>) => checkResource(rule.policy as ResourceValidationPolicy, { type: c.type, name: "rNotebook", props }).some((m) => c.finding.test(m));
+      assert.equal(finds(c.nonCompliant), true, "non-compliant is reported");
+      assert.equal(finds(c.compliant), false, "compliant passes");
+    });
+  }
+});
