@@ -551,3 +551,24 @@ describe("parity with cdk-nag's own tests", () => {
     });
   }
 });
+
+describe("Model Monitor jobs and notebooks: instance types and cost", () => {
+  const DQ_TYPE = "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition";
+  it("a data-quality job definition's instance type is a processing type within the limits; GPU notebooks need allowGpu", () => {
+    const types = rulePolicy("sagemaker-job-instance-types").policy as ResourceValidationPolicy;
+    const dq = (instanceType: string, instanceCount: number) => checkResource(types, { type: DQ_TYPE, name: "dq", props: { jobResources: { clusterConfig: { instanceType, instanceCount, volumeSizeInGb: 20 } } } }, { maxInstanceCount: 2 });
+    assert.deepEqual(dq("ml.m5.large", 1), []);
+    assert.match(dq("ml.m5.large", 4).join(), /4 instances exceed maxInstanceCount 2/);
+    assert.match(dq("ml.t2.medium", 1).join(), /processing instance type ml.t2.medium is not allowed/);
+    assert.match(checkResource(types, { type: "aws:sagemaker/notebookInstance:NotebookInstance", name: "nb", props: { instanceType: "ml.g5.xlarge" } }).join(), /GPU instance/);
+  });
+
+  it("a scheduled data-quality job costs its runs × max runtime; an unscheduled one nothing", () => {
+    const monthly = rulePolicy("monthly-cost-limit").policy as StackValidationPolicy;
+    const dqJob = { type: DQ_TYPE, name: "dq", urn: "urn:dq", props: { name: "dq", jobResources: { clusterConfig: { instanceType: "ml.m5.xlarge", instanceCount: 1 } }, stoppingCondition: { maxRuntimeInSeconds: 3600 } } };
+    const hourlySchedule = { type: "aws:sagemaker/monitoringSchedule:MonitoringSchedule", name: "ms", urn: "urn:ms", props: { monitoringScheduleConfig: { monitoringJobDefinitionName: "dq", monitoringType: "DataQuality", scheduleConfig: { scheduleExpression: "cron(0 * ? * * *)" } } } };
+    const v = checkStack(monthly, [dqJob, hourlySchedule], { maxMonthlyUsd: 100 });
+    assert.match(v.map((x) => x.message).join(), /exceeds maxMonthlyUsd \$100.*monitoring runs × 1 × ml.m5.xlarge × 1 h max/);
+    assert.deepEqual(checkStack(monthly, [dqJob], { maxMonthlyUsd: 1 }), []);
+  });
+});

@@ -129,6 +129,27 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
     lines.push({ urn: ec.urn, monthlyUsd: round(monthly), basis: basis.join("; ") });
   }
 
+  // Model Monitor jobs: runs per month of the schedules that use the definition, × its maximum runtime.
+  for (const dq of resources.filter((r) => TYPES.dataQualityJobDefinition.includes(r.type as never))) {
+    const cluster = dq.props.jobResources?.clusterConfig ?? {};
+    const schedules = resources.filter((r) => TYPES.monitoringSchedule.includes(r.type as never) && r.props.monitoringScheduleConfig?.monitoringJobDefinitionName === dq.props.name);
+    const expressions = schedules.map((s) => s.props.monitoringScheduleConfig?.scheduleConfig?.scheduleExpression).filter((e): e is string => typeof e === "string");
+    if (expressions.length === 0) continue; // a definition no schedule runs costs nothing
+    let runs = 0;
+    for (const e of expressions) {
+      try {
+        runs += runsPerMonth(e);
+      } catch {
+        unbounded.push({ urn: dq.urn, where: "monitoring schedule", why: `the schedule expression ${e} is not one the estimator can count` });
+      }
+    }
+    const hourly = price(dq.urn, cluster.instanceType, "jobResources.clusterConfig");
+    if (hourly === undefined) continue;
+    const hours = Number(dq.props.stoppingCondition?.maxRuntimeInSeconds ?? 3600) / 3600; // the API's default maximum is one hour
+    const count = Number(cluster.instanceCount ?? 1);
+    lines.push({ urn: dq.urn, monthlyUsd: round(runs * count * hourly * hours), basis: `${runs} monitoring runs × ${count} × ${cluster.instanceType} × ${round(hours)} h max` });
+  }
+
   // Notebook instances run until someone stops them: a full month, at their hourly price.
   for (const nb of resources.filter((r) => TYPES.notebookInstance.includes(r.type as never))) {
     const hourly = price(nb.urn, nb.props.instanceType, "instanceType", "the notebook names no instance type");

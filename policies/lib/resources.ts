@@ -23,6 +23,7 @@ export const TYPES = {
   notebookInstance: ["aws:sagemaker/notebookInstance:NotebookInstance"],
   domain: ["aws:sagemaker/domain:Domain"],
   dataQualityJobDefinition: ["aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"],
+  monitoringSchedule: ["aws:sagemaker/monitoringSchedule:MonitoringSchedule"],
   flowDefinition: ["aws:sagemaker/flowDefinition:FlowDefinition"],
   scalingTarget: ["aws:appautoscaling/target:Target"],
   schedule: ["aws:scheduler/schedule:Schedule"],

@@ -2,18 +2,31 @@
 import { describe, TYPES } from "../lib/resources";
 import { resourceRule } from "../lib/rule";
 import { checkInstanceRequest, INSTANCE_TYPE_KNOBS } from "../lib/instanceTypeCheck";
+import { isGpuInstance } from "../facts/instanceTypes";
 import { instanceRequests, INVALID_DEFINITION, invalidDefinitionMessage, jobSubject, tasksOf, uncheckedTaskMessage } from "../lib/jobsInDefinitions";
 
 export const rule = resourceRule({
   name: "sagemaker-job-instance-types",
   description:
-    "Every SageMaker job uses allowed instance types for its use (training, processing, hosting), written literally, GPUs only where allowed, at most maxInstanceCount: the tasks of Step Functions definitions (createTrainingJob, createProcessingJob, createTransformJob, createHyperParameterTuningJob, createEndpointConfig; .sync or not; optimized or aws-sdk) and native aws:sagemaker TrainingJob resources.",
+    "Every SageMaker job uses allowed instance types for its use (training, processing, hosting), written literally, GPUs only where allowed, at most maxInstanceCount: the tasks of Step Functions definitions (createTrainingJob, createProcessingJob, createTransformJob, createHyperParameterTuningJob, createEndpointConfig; .sync or not; optimized or aws-sdk), native aws:sagemaker TrainingJob resources and Model Monitor job definitions; notebook instances use GPUs only where allowed.",
   summary:
-    "every SageMaker task in a Step Functions definition, and native `aws:sagemaker` TrainingJob resources: allowed type *for its use* (training/processing/hosting), literal (not a JSONPath), GPUs only if allowed, ≤ maxInstanceCount",
+    "every SageMaker task in a Step Functions definition, native TrainingJob resources and Model Monitor job definitions: allowed type *for its use* (training/processing/hosting), literal (not a JSONPath), GPUs only if allowed (notebooks too), ≤ maxInstanceCount",
   counterparts: { note: "none exists" },
   knobs: INSTANCE_TYPE_KNOBS,
-  types: [...TYPES.stateMachine, ...TYPES.trainingJob],
+  types: [...TYPES.stateMachine, ...TYPES.trainingJob, ...TYPES.dataQualityJobDefinition, ...TYPES.notebookInstance],
   validate: (props, args, report, config) => {
+    if (TYPES.dataQualityJobDefinition.includes(args.type as never)) {
+      // Model Monitor jobs run on processing instances.
+      const cluster = props.jobResources?.clusterConfig ?? {};
+      return checkInstanceRequest({ use: "processing", instanceType: typeof cluster.instanceType === "string" ? cluster.instanceType : undefined, instanceCount: cluster.instanceCount, where: "jobResources.clusterConfig" }, config, describe(args), report);
+    }
+    if (TYPES.notebookInstance.includes(args.type as never)) {
+      // Notebook instance types are their own list (not hosting, training or processing): only the GPU restriction applies.
+      if (typeof props.instanceType === "string" && !config.allowGpu && isGpuInstance(props.instanceType)) {
+        report(`${describe(args)}: ${props.instanceType} is a GPU instance and GPUs are not allowed here; use a CPU type or set allowGpu: true in the policy config.`);
+      }
+      return;
+    }
     const tasks = tasksOf(args.type, props);
     if (tasks === INVALID_DEFINITION) return report(invalidDefinitionMessage(describe(args), "sagemaker-job-instance-types"));
     for (const task of tasks.jobs) {
