@@ -7,6 +7,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import { autoName, autoNamedProperty } from "./autonaming";
+import { fromSerialized } from "./analyzer/wire";
 
 // Exported by the SDK but marked internal (absent from its typings): resolves once every
 // resource registration has reached the monitor.
@@ -63,6 +64,8 @@ export interface RunOptions {
   stack: string;
   /** Config as `<namespace>:<key>` → string (objects as JSON text), as `pulumi config` stores it. */
   config: Record<string, string>;
+  /** Config keys that hold secrets: the program's `config.get*` of them are secret outputs, as under the CLI. */
+  secretKeys?: string[];
   /**
    * Simulate the first `pulumi preview` of a new stack: nothing exists yet, so no
    * computed output (ARN, id, generated name) is known; only inputs are.
@@ -91,6 +94,7 @@ interface RegisterRequest {
   getType(): string;
   getName(): string;
   getDependenciesList(): string[];
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
   getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
 }
 
@@ -128,7 +132,9 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
   await pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
-        const inputs = { ...args.inputs };
+        // The inputs as the SDK serialized them (resources as references, secrets marked),
+        // read the way the engine reads them; the mock's own copy has resources as objects.
+        const inputs = (current.serialized ? fromSerialized(current.serialized) : { ...args.inputs }) as Record<string, unknown>;
         const named = args.custom === false ? undefined : autoNamedProperty(args.type);
         if (named && inputs[named] === undefined) inputs[named] = autoName(args.type, args.name, current.urn);
         resources.push({
@@ -142,8 +148,9 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
           propertyDependencies: current.propertyDependencies,
           options: options.get(`${args.type}::${args.name}`) ?? { dependsOn: 0 },
         });
-        if (firstPreview) return { id: undefined, state: { ...inputs } };
-        const state = { ...computedOutputs(args.type, args.name, inputs, region), ...inputs };
+        const plain = { ...args.inputs, ...(named ? { [named]: inputs[named] } : {}) };
+        if (firstPreview) return { id: undefined, state: plain };
+        const state = { ...computedOutputs(args.type, args.name, plain, region), ...plain };
         return { id: String(state.id), state };
       },
       call(args: pulumi.runtime.MockCallArgs) {
@@ -163,10 +170,10 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     opts.stack,
     firstPreview,
   );
-  pulumi.runtime.setAllConfig(opts.config);
+  pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
 
   // MockResourceArgs carries no parent: read it, and the URN the monitor builds, off the request.
-  const current = { urn: "", parent: "", dependencies: [] as string[], propertyDependencies: {} as Record<string, string[]> };
+  const current = { urn: "", parent: "", dependencies: [] as string[], propertyDependencies: {} as Record<string, string[]>, serialized: undefined as Record<string, unknown> | undefined };
   const monitor = getMonitor() as unknown as {
     registerResource(req: RegisterRequest, cb: unknown): Promise<void>;
     newUrn(parent: string, type: string, name: string): string;
@@ -176,6 +183,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     current.parent = req.getParent();
     current.urn = monitor.newUrn(current.parent, req.getType(), req.getName());
     current.dependencies = req.getDependenciesList();
+    current.serialized = req.getObject()?.toJavaScript();
     current.propertyDependencies = {};
     req.getPropertydependenciesMap().forEach((deps, key) => {
       current.propertyDependencies[key] = deps.getUrnsList();

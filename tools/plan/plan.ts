@@ -11,7 +11,7 @@ import { runProgram, ProgramError, DeclaredResource } from "../mockEngine";
 import { readStackFiles } from "../stackFiles";
 import { AnalyzedResource, Diagnostic, PolicyPackProcess } from "../analyzer/client";
 import { PolicyPackConfigFile } from "../analyzer/packConfig";
-import { toWire, UNKNOWN_VALUE } from "../analyzer/wire";
+import { REDACTED, SecretValue, toWire, UNKNOWN_VALUE } from "../analyzer/wire";
 import { ensurePackBuilt, PlanInputError } from "./packBuild";
 
 export { PlanInputError };
@@ -75,8 +75,35 @@ export interface Plan {
   timingsMs: Record<string, number>;
 }
 
+/** Every string held by a secret (at least 4 characters: shorter ones would redact ordinary words). */
+function secretStrings(values: unknown[]): string[] {
+  const out = new Set<string>();
+  const collect = (v: unknown, inSecret: boolean): void => {
+    if (v instanceof SecretValue) return collect(v.value, true);
+    if (typeof v === "string") {
+      if (inSecret && v.length >= 4) out.add(v);
+      return;
+    }
+    if (Array.isArray(v)) return v.forEach((x) => collect(x, inSecret));
+    if (v && typeof v === "object") Object.values(v).forEach((x) => collect(x, inSecret));
+  };
+  values.forEach((v) => collect(v, false));
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+function redactIn(text: string, secrets: string[]): string {
+  return secrets.reduce((t, s) => t.split(s).join(REDACTED), text);
+}
+
 function planProps(value: unknown): any {
-  const wire = toWire(value);
+  // Secrets first: the plan prints `[secret]` where Pulumi would, in every format.
+  const redact = (v: unknown): unknown => {
+    if (v instanceof SecretValue) return REDACTED;
+    if (Array.isArray(v)) return v.map(redact);
+    if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redact(x)]));
+    return v;
+  };
+  const wire = toWire(redact(value));
   const replace = (v: unknown): unknown => {
     if (v === UNKNOWN_VALUE) return COMPUTED;
     if (Array.isArray(v)) return v.map(replace);
@@ -123,7 +150,7 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
   progress(`evaluating ${files.project} for stack ${opts.stack} under the mock engine${opts.firstPreview ? " (first preview: computed outputs unknown)" : ""}`);
   let declared: DeclaredResource[];
   try {
-    const run = await runProgram({ programDir: opts.programDir, project: files.project, stack: opts.stack, config: files.config, firstPreview: opts.firstPreview });
+    const run = await runProgram({ programDir: opts.programDir, project: files.project, stack: opts.stack, config: files.config, secretKeys: files.secretKeys, firstPreview: opts.firstPreview });
     declared = run.resources;
   } catch (e) {
     spawned.kill();
@@ -161,7 +188,9 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
     const diagrams = resources
       .filter((r) => TYPES.stateMachine.includes(r.type as never) && typeof r.props.definition === "string" && r.props.definition !== COMPUTED)
       .map((r) => ({ urn: r.urn, mermaid: mermaid(JSON.parse(r.props.definition as string)) }));
-    const violations = diagnostics.map((d) => ({ policy: d.policy, level: d.level, urn: d.urn, message: d.message }));
+    // A policy may quote a value in its message; a secret one must not reach the output.
+    const secrets = secretStrings(custom.map((r) => r.inputs));
+    const violations = diagnostics.map((d) => ({ policy: d.policy, level: d.level, urn: d.urn, message: redactIn(d.message, secrets) }));
     timings.total = Date.now() - t0;
     return {
       kind: "ml-pipeline/offline-plan",
