@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import { autoName, autoNamedProperty } from "./autonaming";
 import { fromSerialized } from "./analyzer/wire";
+import { OFFLINE_INVOKES, policyDocument } from "./offlineInvokes";
 
 // Exported by the SDK but marked internal (absent from its typings): resolves once every
 // resource registration has reached the monitor.
@@ -128,6 +129,8 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
   const resources: DeclaredResource[] = [];
   const options = new Map<string, DeclaredResource["options"]>();
   const firstPreview = opts.firstPreview ?? false;
+  /** Provider functions the program called that need a live account. */
+  const unanswered = new Set<string>();
 
   await pulumi.runtime.setMocks(
     {
@@ -161,8 +164,11 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
             return { name: region, region, id: region };
           case "aws:index/getPartition:getPartition":
             return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+          case "aws:iam/getPolicyDocument:getPolicyDocument":
+            return policyDocument(args.inputs as Parameters<typeof policyDocument>[0]);
           default:
-            throw new Error(`the offline engine cannot answer the invoke ${args.token}`);
+            unanswered.add(args.token);
+            throw new Error(`${args.token} needs a live AWS account; the offline plan answers only ${OFFLINE_INVOKES.map((t) => t.split(":").pop()).join(", ")}`);
         }
       },
     },
@@ -202,8 +208,14 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
   // A failing program rejects more than one promise inside the SDK (the stack's own
   // and those of its outputs); the first one is reported below, the others must not
   // crash the process as unhandled.
-  const swallow = () => undefined;
+  // A rejection nobody awaits (an Output whose invoke failed) still means the program failed:
+  // it is kept, and reported if the run otherwise succeeds (resources may be missing).
+  const rejections: unknown[] = [];
+  const swallow = (e: unknown) => void rejections.push(e);
   process.on("unhandledRejection", swallow);
+  // Pulumi runs a program in its own directory: relative paths (assets, readFileSync) resolve there.
+  const cwd = process.cwd();
+  process.chdir(programDir);
   let outputs: unknown;
   try {
     outputs = await pulumi.runtime.runInPulumiStack(async () => {
@@ -226,8 +238,10 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     });
   } catch (e) {
     await waitForRPCs().catch(() => undefined);
+    if (unanswered.size > 0) throw new ProgramError(unansweredMessage(unanswered), resources);
     throw new ProgramError(e instanceof Error ? e.message : String(e), resources);
   } finally {
+    process.chdir(cwd);
     for (const key of Object.keys(require.cache)) {
       if (!loadedBefore.has(key) && !key.includes(`${path.sep}node_modules${path.sep}`)) programModules.add(key);
     }
@@ -235,6 +249,15 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     await new Promise((resolve) => setImmediate(resolve));
     process.off("unhandledRejection", swallow);
   }
-  await waitForRPCs();
+  await waitForRPCs().catch((e) => void rejections.push(e));
+  if (unanswered.size > 0) throw new ProgramError(unansweredMessage(unanswered), resources);
+  if (rejections.length > 0) {
+    const first = rejections[0];
+    throw new ProgramError(`the program failed while declaring resources (${first instanceof Error ? first.message : String(first)}); some of its resources may not have been registered`, resources);
+  }
   return { resources, outputs: (outputs ?? {}) as Record<string, unknown> };
+}
+
+function unansweredMessage(tokens: Set<string>): string {
+  return `the program calls ${[...tokens].join(", ")}, which needs a live AWS account; the offline plan answers only ${OFFLINE_INVOKES.map((t) => t.split(":").pop()).join(", ")}`;
 }

@@ -1,0 +1,52 @@
+/**
+ * Programs written like the public Pulumi AWS examples: they plan without an error of the
+ * plan's own, every resource they register reaches the plan and the pack, they run in
+ * their own directory, provider functions that need no account are answered as the
+ * provider answers them, and one that needs an account fails the plan naming it.
+ */
+import { strict as assert } from "assert";
+import * as path from "path";
+import { main } from "../tools/plan/cli";
+import { Plan } from "../tools/plan/plan";
+import { PROJECT_DIR } from "./support/stacks";
+
+const fixture = (name: string) => path.join(PROJECT_DIR, "test", "fixtures", name);
+
+async function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const io = { stdout: { write: (s: string) => ((stdout += s), true) }, stderr: { write: (s: string) => ((stderr += s), true) } } as any;
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+describe("programs in the style of the public Pulumi examples", function () {
+  this.timeout(120_000);
+
+  for (const firstPreview of [false, true]) {
+    it(`getPolicyDocument, resources as inputs, relative files: planned whole, exact verdicts${firstPreview ? " (first preview)" : ""}`, async () => {
+      const r = await plan("--program", fixture("everyday-lambda"), "--stack", "test", "--json", "--quiet", ...(firstPreview ? ["--first-preview"] : []));
+      assert.equal(r.code, 1, r.stderr);
+      const p = JSON.parse(r.stdout) as Plan;
+      assert.deepEqual(p.resources.map((x) => x.name).sort(), ["fn", "fn-basic", "fn-invoke", "fn-policy", "fn-role"], "every registered resource is planned");
+      const props = (name: string) => p.resources.find((x) => x.name === name)!.props;
+      assert.equal(props("fn-role").description, "Reads the uploads bucket.", "readFileSync resolved in the program's directory");
+      assert.deepEqual(JSON.parse(props("fn-role").assumeRolePolicy as string), {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }],
+      });
+      if (!firstPreview) assert.equal(props("fn-invoke").function, props("fn").name, "function: fn is the function's id");
+      assert.deepEqual(
+        p.violations.map((v) => `${v.policy} ${v.urn?.split("::").pop()}`).sort(),
+        ["iam-no-wildcard-actions fn-policy", "lambda-environment-kms fn"],
+      );
+    });
+  }
+
+  it("a provider function that needs an account fails the plan with exit 2, naming it", async () => {
+    const r = await plan("--program", fixture("needs-account"), "--stack", "test", "--quiet");
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /the program calls aws:ec2\/getAmi:getAmi, which needs a live AWS account; the offline plan answers only getCallerIdentity, getRegion, getPartition, getPolicyDocument/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+  });
+});
