@@ -20,6 +20,12 @@ describe("GitHub workflows", () => {
     }
   });
 
+  it("every job has a time limit (a hung plan or deploy cannot hold a runner for GitHub's 6 hours)", () => {
+    for (const [file, wf] of Object.entries<any>(workflows)) {
+      for (const [name, job] of Object.entries<any>(wf.jobs)) assert.ok(Number.isInteger(job["timeout-minutes"]) && job["timeout-minutes"] <= 60, `${file} job ${name}`);
+    }
+  });
+
   it("every `npm run` and script they call exists", () => {
     for (const [file, wf] of Object.entries<any>(workflows)) {
       for (const job of Object.values<any>(wf.jobs)) {

@@ -216,6 +216,11 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
   // Pulumi runs a program in its own directory: relative paths (assets, readFileSync) resolve there.
   const cwd = process.cwd();
   process.chdir(programDir);
+  // A program that exits the process would take the plan (and its exit status) with it.
+  const exit = process.exit;
+  process.exit = ((code?: number) => {
+    throw new Error(`the program called process.exit(${code ?? ""}); a Pulumi program declares resources and returns`);
+  }) as typeof process.exit;
   let outputs: unknown;
   try {
     outputs = await pulumi.runtime.runInPulumiStack(async () => {
@@ -242,6 +247,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     throw new ProgramError(e instanceof Error ? e.message : String(e), resources);
   } finally {
     process.chdir(cwd);
+    process.exit = exit;
     for (const key of Object.keys(require.cache)) {
       if (!loadedBefore.has(key) && !key.includes(`${path.sep}node_modules${path.sep}`)) programModules.add(key);
     }

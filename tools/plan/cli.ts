@@ -27,6 +27,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     .option("--markdown", "print a pull-request comment", false)
     .option("--compare <file>", "compare with an earlier --json plan")
     .option("--quiet", "no progress on stderr", false)
+    .option("--timeout <seconds>", "stop a program that does not finish within this many seconds (enforced by npm run plan's supervisor, tools/plan/run.ts)", "300")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
@@ -93,6 +94,11 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
 }
 
 if (require.main === module) {
+  // A program that throws from a timer or callback outside its run fails the plan, with a message (never exit 1, which means violations).
+  process.on("uncaughtException", (e) => {
+    process.stderr.write(`plan: the program failed outside its run: ${(e as Error).message ?? e}\n`);
+    process.exit(2);
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

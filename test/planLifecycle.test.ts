@@ -1,0 +1,71 @@
+/**
+ * The plan as a command never hangs and leaves nothing running: every failure before,
+ * during or after the program exits 2 with a message; a program that never finishes is
+ * stopped by the supervisor's timeout; a signal stops the plan and its policy pack.
+ */
+import { strict as assert } from "assert";
+import { spawn, spawnSync } from "child_process";
+import * as path from "path";
+import { PROJECT_DIR } from "./support/stacks";
+
+const RUN = ["-r", "sucrase/register/ts", path.join(PROJECT_DIR, "tools", "plan", "run.ts")];
+const fixture = (name: string) => path.join(PROJECT_DIR, "test", "fixtures", name);
+
+/** Processes still running whose command line mentions this fixture or a policy pack started for it. */
+function leftovers(marker: string): string[] {
+  const ps = spawnSync("ps", ["-eo", "pid,args"], { encoding: "utf8" }).stdout.split("\n");
+  return ps.filter((l) => l.includes(marker) && !l.includes("ps -eo"));
+}
+/** Policy pack processes started after `since` (ps reports elapsed seconds). */
+function packsYoungerThan(seconds: number): string[] {
+  const ps = spawnSync("ps", ["-eo", "etimes,args"], { encoding: "utf8" }).stdout.split("\n");
+  return ps.filter((l) => l.includes("run-policy-pack") && Number(l.trim().split(/\s+/)[0]) < seconds);
+}
+
+function runPlan(args: string[], timeoutMs = 60_000) {
+  return spawnSync(process.execPath, [...RUN, ...args, "--quiet"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: timeoutMs });
+}
+
+describe("the plan as a command: never hangs, nothing left running", function () {
+  this.timeout(120_000);
+
+  it("a program that never finishes is stopped by --timeout: exit 2, a message, no process left", () => {
+    const started = Date.now();
+    const r = runPlan(["--program", fixture("busy-loop"), "--stack", "test", "--timeout", "3"]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /the program did not finish within 3 s \(--timeout\); stopped/);
+    assert.ok(Date.now() - started < 30_000);
+    assert.deepEqual(leftovers(fixture("busy-loop")), []);
+    assert.deepEqual(packsYoungerThan(Math.ceil((Date.now() - started) / 1000) + 1), []);
+  });
+
+  it("SIGTERM stops the plan and its policy pack: exit 2, no process left", async () => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [...RUN, "--program", fixture("busy-loop"), "--stack", "test", "--quiet"], { cwd: PROJECT_DIR, stdio: "pipe" });
+    await new Promise((r) => setTimeout(r, 2500)); // the pack and the program are running
+    child.kill("SIGTERM");
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    assert.equal(code, 2);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(leftovers(fixture("busy-loop")), []);
+    assert.deepEqual(packsYoungerThan(Math.ceil((Date.now() - started) / 1000) + 1), []);
+  });
+
+  const failures: [string, string[], RegExp][] = [
+    ["a program that calls process.exit", ["--program", fixture("exits-process"), "--stack", "test"], /the program called process.exit\(0\)/],
+    ["a program that throws from a timer", ["--program", fixture("throws-from-timer"), "--stack", "test"], /boom from a timer/],
+    ["an unknown stack", ["--stack", "staging"], /no stack file Pulumi.staging.yaml/],
+    ["a program directory that does not exist", ["--program", "/nonexistent/program", "--stack", "dev"], /no Pulumi.yaml in \/nonexistent\/program/],
+    ["a --timeout that is not a number", ["--stack", "dev", "--timeout", "soon"], /--timeout "soon" is not a number of seconds/],
+  ];
+  for (const [what, args, message] of failures) {
+    it(`${what}: exit 2 with a message, no process left`, () => {
+      const started = Date.now();
+      const r = runPlan(args);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+      assert.deepEqual(packsYoungerThan(Math.ceil((Date.now() - started) / 1000) + 1), []);
+    });
+  }
+});

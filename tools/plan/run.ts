@@ -1,0 +1,56 @@
+/**
+ * `npm run plan`: the plan's supervisor. It runs the plan (cli.ts) in a child process of
+ * its own process group and owns its lifetime, so that nothing outlives it:
+ *  - a program that never settles or busy-loops is stopped after `--timeout` seconds
+ *    (default 300): exit 2 with a message;
+ *  - SIGINT/SIGTERM stop the plan and its policy pack together (the pack is in the group);
+ *  - the plan's own exit status passes through (0, 1, 2); a plan killed by a signal is 2.
+ * The supervisor loads nothing but Node's own modules, so it adds little to the plan's time.
+ */
+import { spawn } from "child_process";
+import * as path from "path";
+
+const DEFAULT_TIMEOUT_SECONDS = 300;
+
+function timeoutSeconds(argv: string[]): number | string {
+  const i = argv.findIndex((a) => a === "--timeout" || a.startsWith("--timeout="));
+  if (i < 0) return DEFAULT_TIMEOUT_SECONDS;
+  const raw = argv[i].includes("=") ? argv[i].split("=")[1] : argv[i + 1];
+  const n = Number(raw);
+  return Number.isFinite(n) && n > 0 ? n : `--timeout "${raw ?? ""}" is not a number of seconds > 0`;
+}
+
+function supervise(argv: string[]): void {
+  const timeout = timeoutSeconds(argv);
+  if (typeof timeout === "string") {
+    process.stderr.write(`plan: ${timeout}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const child = spawn(process.execPath, [...process.execArgv, path.join(__dirname, "cli.ts"), ...argv], { stdio: "inherit", detached: true });
+  let stopped: string | undefined;
+  const stopGroup = (why: string) => {
+    stopped ??= why;
+    try {
+      process.kill(-child.pid!, "SIGKILL"); // the plan and its policy pack
+    } catch {
+      // already gone
+    }
+  };
+  const timer = setTimeout(() => stopGroup(`the program did not finish within ${timeout} s (--timeout); stopped`), timeout * 1000);
+  const onSignal = (signal: NodeJS.Signals) => stopGroup(`stopped by ${signal}`);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("exit", () => stopGroup("supervisor exited"));
+  child.on("exit", (code, signal) => {
+    clearTimeout(timer);
+    stopGroup("plan ended"); // whatever the plan left in its group (it should leave nothing)
+    if (stopped && stopped !== "plan ended") process.stderr.write(`plan: ${stopped}\n`);
+    process.exitCode = code ?? 2;
+    if (signal && code === null) process.exitCode = 2;
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  });
+}
+
+supervise(process.argv.slice(2));
