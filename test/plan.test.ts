@@ -85,6 +85,26 @@ describe("offline plan CLI", function () {
     assert.match(r.stderr, /not a plan written by --json/);
   });
 
+  it("a policy config the CLI would reject stops the plan with exit 2, naming the policy, the knob, the value and the type", async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ "monthly-cost-limit": { maxMonthlyUsd: "lots" } }, /"monthly-cost-limit".maxMonthlyUsd "lots": must be number/],
+      [{ "sagemaker-job-instance-types": { allowGpu: "false" } }, /"sagemaker-job-instance-types".allowGpu "false": must be boolean/],
+      [{ "sagemaker-job-instance-types": { allowedTrainingInstanceTypes: "ml.m5.large" } }, /allowedTrainingInstanceTypes "ml.m5.large": must be array/],
+      [{ all: "mandatry" }, /"all": enforcement level "mandatry" is not one of advisory, mandatory, disabled, remediate/],
+      [{ "kms-key-rotation": { rotate: true } }, /"kms-key-rotation".rotate is not a setting of this policy/],
+      [{ "no-such-policy": "advisory" }, /"no-such-policy" is not a policy of this pack/],
+      [["not", "an", "object"], /must be a JSON object/],
+    ];
+    for (const [config, message] of cases) {
+      const file = path.join(os.tmpdir(), "bad-policy-config.json");
+      fs.writeFileSync(file, JSON.stringify(config));
+      const r = await plan("--stack", "dev", "--policy-config", file, "--quiet");
+      assert.equal(r.code, 2, JSON.stringify(config));
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+    }
+  });
+
   it("--compare reports a changed instance type, an added resource and the cost delta", async () => {
     const previous = path.join(os.tmpdir(), "prod-plan.json");
     fs.writeFileSync(previous, JSON.stringify(plans.prod));

@@ -26,3 +26,58 @@ export function policySettings(
   };
 }
 
+
+/** What the CLI checks a `--policy-pack-config` file against, per policy: its level, and its knobs against its `configSchema`. */
+export interface PolicySchemaInfo {
+  name: string;
+  configSchema?: { properties?: Record<string, unknown>; required?: string[] };
+}
+
+/**
+ * The problems of a `--policy-pack-config` file, found the way the Pulumi CLI finds them
+ * before it runs anything: the file is an object; each key is `all` or a policy of the
+ * pack; each value is a level or an object whose `enforcementLevel` is a level and whose
+ * knobs satisfy the policy's `configSchema` (JSON Schema, checked with ajv). Each problem
+ * names the policy, the knob, the value and what is expected.
+ */
+export function policyConfigProblems(file: unknown, policies: PolicySchemaInfo[]): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Ajv = require("ajv").default as typeof import("ajv").default;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  if (!file || typeof file !== "object" || Array.isArray(file)) return ["the policy config must be a JSON object of policy names to levels or settings"];
+  const problems: string[] = [];
+  const byName = new Map(policies.map((p) => [p.name, p]));
+  const levelProblem = (where: string, level: unknown) =>
+    typeof level === "string" && (LEVELS as string[]).includes(level) ? undefined : `${where}: enforcement level ${JSON.stringify(level)} is not one of ${LEVELS.join(", ")}`;
+  for (const [name, value] of Object.entries(file as Record<string, unknown>)) {
+    const policy = byName.get(name);
+    if (name !== "all" && !policy) {
+      problems.push(`"${name}" is not a policy of this pack (policies: ${[...byName.keys()].join(", ")})`);
+      continue;
+    }
+    if (typeof value === "string" || value === null || typeof value !== "object" || Array.isArray(value)) {
+      const p = levelProblem(`"${name}"`, value);
+      if (p) problems.push(p);
+      continue;
+    }
+    const { enforcementLevel, ...knobs } = value as Record<string, unknown>;
+    if (enforcementLevel !== undefined) {
+      const p = levelProblem(`"${name}".enforcementLevel`, enforcementLevel);
+      if (p) problems.push(p);
+    }
+    if (name === "all") continue;
+    const schema = { type: "object", properties: policy!.configSchema?.properties ?? {}, required: policy!.configSchema?.required ?? [], additionalProperties: false };
+    const validate = ajv.compile(schema);
+    if (validate(knobs)) continue;
+    for (const error of validate.errors ?? []) {
+      const knob = error.instancePath.replace(/^\//, "").replace(/\//g, ".") || (error.params as { additionalProperty?: string }).additionalProperty || "";
+      const shown = error.keyword === "additionalProperties" ? `is not a setting of this policy (settings: ${Object.keys(schema.properties).join(", ") || "none"})` : `${JSON.stringify(knobAt(knobs, error.instancePath))}: ${error.message}`;
+      problems.push(`"${name}".${knob} ${shown}`);
+    }
+  }
+  return problems;
+}
+
+function knobAt(value: unknown, pointer: string): unknown {
+  return pointer.split("/").filter(Boolean).reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), value);
+}

@@ -10,7 +10,7 @@ import * as path from "path";
 import { runProgram, ProgramError, DeclaredResource } from "../mockEngine";
 import { readStackFiles } from "../stackFiles";
 import { AnalyzedResource, Diagnostic, PolicyPackProcess } from "../analyzer/client";
-import { PolicyPackConfigFile } from "../analyzer/packConfig";
+import { PolicyPackConfigFile, policyConfigProblems } from "../analyzer/packConfig";
 import { REDACTED, SecretValue, toWire, UNKNOWN_VALUE } from "../analyzer/wire";
 import { ensurePackBuilt, PlanInputError } from "./packBuild";
 
@@ -168,6 +168,9 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
   timings.packStart = pack.startMs;
   try {
     const info = await pack.info();
+    // As the CLI does before it runs anything: a wrong knob is an error, never a silently disabled check.
+    const problems = policyConfigProblems(policyConfig, info.policies);
+    if (problems.length > 0) throw new PlanInputError(`the policy config ${opts.policyConfigFile ?? ""} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     await pack.configure(info, policyConfig);
     await pack.configureStack(files.project, opts.stack, true);
     const custom = declared.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
