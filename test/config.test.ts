@@ -249,3 +249,24 @@ describe("schedule expressions", () => {
     assert.equal(runsPerMonth("cron(15 2 1 * ? *)"), 1);
   });
 });
+
+describe("schedule expressions: AWS's cron, as EventBridge reads it", () => {
+  it("a step from a value counts like a step from *: 0/15 is every 15 minutes (EventBridge cron reference)", () => {
+    assert.equal(runsPerMonth("cron(0/15 * * * ? *)"), runsPerMonth("cron(*/15 * * * ? *)"));
+    assert.equal(runsPerMonth("cron(0/15 * * * ? *)"), 4 * 24 * 31, "the worst month has 31 days");
+  });
+
+  it("values outside a field's range, and unknown names, are rejected naming the field", () => {
+    for (const [expression, field] of [["cron(99 3 ? * SUN *)", "minutes"], ["cron(0 25 * * ? *)", "hours"], ["cron(0 3 32 * ? *)", "day-of-month"], ["cron(0 3 ? * FOO *)", "day-of-week"], ["cron(0 3 ? 13 MON *)", "month"], ["cron(0 3 ? * MON 2300)", "year"]]) {
+      assert.match(scheduleExpressionProblem(expression) ?? "", new RegExp(`${field} field`), expression);
+    }
+  });
+
+  it("L, W and # pick one day of the month; plain weekdays count five times", () => {
+    assert.equal(runsPerMonth("cron(0 12 L * ? *)"), 1);
+    assert.equal(runsPerMonth("cron(0 12 15W * ? *)"), 1);
+    assert.equal(runsPerMonth("cron(0 9 ? * 2#1 *)"), 1);
+    assert.equal(runsPerMonth("cron(0 9 ? * 6L *)"), 1);
+    assert.equal(runsPerMonth("cron(0 9 ? * MON-FRI *)"), 25);
+  });
+});
