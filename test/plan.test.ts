@@ -105,6 +105,20 @@ describe("offline plan CLI", function () {
     }
   });
 
+  it("a policy at level remediate changes the resource before analysis, as the engine does: shown, not reported", async () => {
+    const file = path.join(os.tmpdir(), "remediate-config.json");
+    fs.writeFileSync(file, JSON.stringify({ all: "mandatory", "kms-key-rotation": "remediate" }));
+    const r = await plan("--program", fixture("unprotected-program"), "--stack", "test", "--policy-config", file, "--json", "--quiet");
+    const p = JSON.parse(r.stdout) as Plan;
+    assert.ok(!p.violations.some((v) => v.policy === "kms-key-rotation"), "no violation for what was remediated");
+    const fix = p.remediations.find((x) => x.policy === "kms-key-rotation");
+    assert.ok(fix, "the remediation is listed");
+    assert.deepEqual(fix.properties, ["enableKeyRotation"]);
+    assert.equal(p.resources.find((x) => x.urn === fix.urn)!.props.enableKeyRotation, true, "the plan shows what will be deployed");
+    const text = await plan("--program", fixture("unprotected-program"), "--stack", "test", "--policy-config", file, "--quiet");
+    assert.match(text.stdout, /\[remediated\] kms-key-rotation — .*: set enableKeyRotation/);
+  });
+
   it("--compare reports a changed instance type, an added resource and the cost delta", async () => {
     const previous = path.join(os.tmpdir(), "prod-plan.json");
     fs.writeFileSync(previous, JSON.stringify(plans.prod));

@@ -58,6 +58,13 @@ export interface PlanViolation {
   message: string;
 }
 
+/** A resource a policy at level "remediate" changed before analysis, and which properties. */
+export interface PlanRemediation {
+  policy: string;
+  urn: string;
+  properties: string[];
+}
+
 export interface Plan {
   kind: "ml-pipeline/offline-plan";
   version: 1;
@@ -69,6 +76,8 @@ export interface Plan {
   policyPack: { name: string; version: string; config: string | null };
   resources: PlanResource[];
   violations: PlanViolation[];
+  /** Changes policies at level "remediate" made before analysis (what will be deployed). */
+  remediations: PlanRemediation[];
   cost: { monthlyUsd: number; currency: "USD"; estimate: true; lines: CostEstimate["lines"]; unpriced: CostEstimate["unpriced"]; unbounded: CostEstimate["unbounded"] };
   diagrams: { urn: string; mermaid: string }[];
   summary: { resources: number; mandatory: number; advisory: number };
@@ -171,10 +180,22 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
     // As the CLI does before it runs anything: a wrong knob is an error, never a silently disabled check.
     const problems = policyConfigProblems(policyConfig, info.policies);
     if (problems.length > 0) throw new PlanInputError(`the policy config ${opts.policyConfigFile ?? ""} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    await pack.configure(info, policyConfig);
+    const levels = await pack.configure(info, policyConfig);
     await pack.configureStack(files.project, opts.stack, true);
     const custom = declared.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
     progress(`checking ${custom.length} resources against ${info.policies.length} policies over the Analyzer protocol`);
+    // As the engine does: policies at level "remediate" change a resource's inputs before any
+    // policy judges it; what they changed is what gets deployed, so the plan shows that.
+    const remediations: PlanRemediation[] = [];
+    if (Object.values(levels).includes("remediate")) {
+      for (const r of custom) {
+        for (const fix of await pack.remediate({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, props: r.inputs })) {
+          const changed = Object.keys({ ...r.inputs, ...fix.props }).filter((k) => JSON.stringify(toWire(r.inputs[k])) !== JSON.stringify(fix.props[k]));
+          remediations.push({ policy: fix.policy, urn: r.urn, properties: changed });
+          r.inputs = { ...r.inputs, ...Object.fromEntries(changed.map((k) => [k, fix.props[k]])) };
+        }
+      }
+    }
     const analyzed: AnalyzedResource[] = custom.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, props: r.inputs, dependencies: r.dependencies, propertyDependencies: r.propertyDependencies }));
     const t1 = Date.now();
     const diagnostics: Diagnostic[] = (await Promise.all(analyzed.map((r) => pack.analyze(r)))).flat();
@@ -206,6 +227,7 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
       policyPack: { name: info.name, version: info.version, config: opts.policyConfigFile ? path.relative(process.cwd(), opts.policyConfigFile) || opts.policyConfigFile : null },
       resources,
       violations,
+      remediations,
       cost: { monthlyUsd: cost.monthlyUsd, currency: "USD", estimate: true, lines: cost.lines, unpriced: cost.unpriced, unbounded: cost.unbounded },
       diagrams,
       summary: {

@@ -39,6 +39,7 @@ export function renderText(plan: Plan, comparison?: PlanComparison): string {
   out.push(...resourceTree(plan.resources).map((l) => `  ${l}`), "");
   out.push(`Policy verdicts (${plan.policyPack.name}@${plan.policyPack.version}${plan.policyPack.config ? `, config ${plan.policyPack.config}` : ", no config file"}): ${plan.summary.mandatory} mandatory, ${plan.summary.advisory} advisory`);
   for (const v of plan.violations) out.push(`  [${v.level}] ${v.policy} — ${short(v.urn)}: ${v.message}`);
+  for (const r of plan.remediations ?? []) out.push(`  [remediated] ${r.policy} — ${short(r.urn)}: set ${r.properties.join(", ")}`);
   out.push("", `Estimated worst-case monthly cost: ${usd(plan.cost.monthlyUsd)} (estimate, us-east-1 on-demand prices unless configured)`);
   for (const [r, c, basis] of costRows(plan)) out.push(`  ${c.padStart(10)}  ${r}: ${basis}`);
   for (const u of plan.cost.unpriced) out.push(`  (no price for ${u.instanceType} at ${short(u.urn)} ${u.where}: not counted)`);
@@ -74,6 +75,11 @@ export function renderMarkdown(plan: Plan, comparison?: PlanComparison): string 
   out.push(`<!-- ml-pipeline-plan:${plan.stack} -->`);
   out.push(`### ${status} \`${plan.stack}\`: ${plan.summary.mandatory} mandatory and ${plan.summary.advisory} advisory policy violations · ${plan.summary.resources} resources · est. ${usd(plan.cost.monthlyUsd)}/month${delta}`);
   out.push("", `> ${plan.note}`, "");
+  if ((plan.remediations ?? []).length > 0) {
+    out.push("#### Remediated by policy (deployed as changed)", "", "| policy | resource | properties |", "|---|---|---|");
+    for (const r of plan.remediations) out.push(`| \`${r.policy}\` | \`${short(r.urn)}\` | ${r.properties.map((p) => `\`${p}\``).join(", ")} |`);
+    out.push("");
+  }
   if (plan.violations.length > 0) {
     out.push("#### Policy violations", "", "| level | policy | resource | message |", "|---|---|---|---|");
     for (const v of [...plan.violations].sort((a, b) => (a.level === b.level ? 0 : a.level === "mandatory" ? -1 : 1))) {
