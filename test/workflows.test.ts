@@ -66,3 +66,61 @@ describe("GitHub workflows", () => {
     assert.equal(workflows["deploy.yml"].jobs.prod.environment, "production");
   });
 });
+
+describe("the PR comment job treats the fork's artifact as untrusted", () => {
+  const wf = parse(fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", "plan-comment.yml"), "utf8"));
+  const script: string = wf.jobs.comment.steps.find((s: any) => s.uses?.startsWith("actions/github-script")).with.script;
+  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor;
+
+  /** Runs the job's script against a fake GitHub API: open PRs, existing comments, the artifact's files. */
+  async function runScript(opts: { prs: any[]; comments: any[]; body: string; run: any }) {
+    const calls: { op: string; args: any }[] = [];
+    const github = {
+      paginate: async (fn: any, args: any) => fn(args),
+      rest: {
+        pulls: { list: () => opts.prs },
+        issues: {
+          listComments: () => opts.comments,
+          updateComment: async (args: any) => void calls.push({ op: "update", args }),
+          createComment: async (args: any) => void calls.push({ op: "create", args }),
+        },
+      },
+    };
+    const context = { repo: { owner: "acme", repo: "ml" }, payload: { workflow_run: opts.run } };
+    const files: Record<string, string> = { "plan-out/plan-comment.md": opts.body, "plan-out/pr-number": "1" };
+    const fakeRequire = (m: string) => (m === "fs" ? { readFileSync: (p: string) => files[p] } : require(m));
+    await new AsyncFunction("github", "context", "core", "require", script)(github, context, { info: () => undefined }, fakeRequire);
+    return calls;
+  }
+  const run = { head_sha: "abc123", head_repository: { full_name: "fork/ml" } };
+  const prs = [
+    { number: 7, head: { sha: "abc123", repo: { full_name: "fork/ml" } } },
+    { number: 1, head: { sha: "zzz", repo: { full_name: "acme/ml" } } },
+  ];
+  const body = "<!-- ml-pipeline-plan -->\n## Offline plan\n";
+
+  it("comments on the PR the run belongs to (found by head SHA and repository), whatever the artifact says", async () => {
+    const calls = await runScript({ prs, comments: [], body, run });
+    assert.deepEqual(calls.map((c) => [c.op, c.args.issue_number]), [["create", 7]]);
+  });
+
+  it("edits only the bot's own comment, never another user's that carries the marker", async () => {
+    const comments = [
+      { id: 1, user: { login: "mallory" }, body },
+      { id: 2, user: { login: "github-actions[bot]" }, body },
+    ];
+    const calls = await runScript({ prs, comments, body, run });
+    assert.deepEqual(calls.map((c) => [c.op, c.args.comment_id]), [["update", 2]]);
+  });
+
+  it("refuses a body that is not a plan comment, and caps a huge one", async () => {
+    await assert.rejects(runScript({ prs, comments: [], body: "@everyone click here", run }), /not a plan comment/);
+    const calls = await runScript({ prs, comments: [], body: body + "x".repeat(100_000), run });
+    assert.ok(calls[0].args.body.length < 65_536);
+    assert.match(calls[0].args.body, /truncated/);
+  });
+
+  it("does nothing when no open PR matches the run", async () => {
+    assert.deepEqual(await runScript({ prs, comments: [], body, run: { head_sha: "nope", head_repository: { full_name: "fork/ml" } } }), []);
+  });
+});
