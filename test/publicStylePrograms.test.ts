@@ -49,4 +49,14 @@ describe("programs in the style of the public Pulumi examples", function () {
     assert.match(r.stderr, /the program calls aws:ec2\/getAmi:getAmi, which needs a live AWS account; the offline plan answers only getCallerIdentity, getRegion, getPartition, getPolicyDocument/);
     assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
   });
+  it("--json stays pure JSON on stdout and --quiet keeps stderr silent, whatever the program prints", async () => {
+    const quiet = await plan("--program", fixture("noisy-program"), "--stack", "test", "--json", "--quiet");
+    assert.equal(quiet.code, 0, quiet.stderr);
+    assert.doesNotThrow(() => JSON.parse(quiet.stdout));
+    assert.equal(quiet.stderr, "");
+    const loud = await plan("--program", fixture("noisy-program"), "--stack", "test", "--json");
+    assert.doesNotThrow(() => JSON.parse(loud.stdout));
+    assert.match(loud.stderr, /plan: program: hello from the program/);
+    assert.match(loud.stderr, /plan: program: warning: \[runtime\] Undefined value \(endpoint\)/);
+  });
 });

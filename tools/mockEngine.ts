@@ -68,6 +68,11 @@ export interface RunOptions {
   /** Config keys that hold secrets: the program's `config.get*` of them are secret outputs, as under the CLI. */
   secretKeys?: string[];
   /**
+   * Where the program's console output and the SDK's log messages go (the CLI shows them as
+   * diagnostics). Never stdout, which carries the plan's JSON; default: stderr.
+   */
+  programOutput?: (line: string) => void;
+  /**
    * Simulate the first `pulumi preview` of a new stack: nothing exists yet, so no
    * computed output (ARN, id, generated name) is known; only inputs are.
    */
@@ -213,6 +218,11 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
   const rejections: unknown[] = [];
   const swallow = (e: unknown) => void rejections.push(e);
   process.on("unhandledRejection", swallow);
+  // The program's console (and the SDK's warnings, which go to console without an engine).
+  const write = opts.programOutput ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const consoleMethods = ["log", "info", "warn", "error", "debug"] as const;
+  const savedConsole = consoleMethods.map((m) => console[m]);
+  for (const m of consoleMethods) console[m] = (...args: unknown[]) => write(args.map((a) => (typeof a === "string" ? a : require("util").inspect(a))).join(" "));
   // Pulumi runs a program in its own directory: relative paths (assets, readFileSync) resolve there.
   const cwd = process.cwd();
   process.chdir(programDir);
@@ -243,6 +253,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     });
   } catch (e) {
     await waitForRPCs().catch(() => undefined);
+    consoleMethods.forEach((m, i) => (console[m] = savedConsole[i]));
     if (unanswered.size > 0) throw new ProgramError(unansweredMessage(unanswered), resources);
     throw new ProgramError(e instanceof Error ? e.message : String(e), resources);
   } finally {
@@ -256,6 +267,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     process.off("unhandledRejection", swallow);
   }
   await waitForRPCs().catch((e) => void rejections.push(e));
+  consoleMethods.forEach((m, i) => (console[m] = savedConsole[i]));
   if (unanswered.size > 0) throw new ProgramError(unansweredMessage(unanswered), resources);
   if (rejections.length > 0) {
     const first = rejections[0];

@@ -159,7 +159,7 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
   progress(`evaluating ${files.project} for stack ${opts.stack} under the mock engine${opts.firstPreview ? " (first preview: computed outputs unknown)" : ""}`);
   let declared: DeclaredResource[];
   try {
-    const run = await runProgram({ programDir: opts.programDir, project: files.project, stack: opts.stack, config: files.config, secretKeys: files.secretKeys, firstPreview: opts.firstPreview });
+    const run = await runProgram({ programDir: opts.programDir, project: files.project, stack: opts.stack, config: files.config, secretKeys: files.secretKeys, firstPreview: opts.firstPreview, programOutput: opts.progress ? (line) => opts.progress!(`program: ${line}`) : () => undefined });
     declared = run.resources;
   } catch (e) {
     spawned.kill();
