@@ -16,10 +16,10 @@ function leftovers(marker: string): string[] {
   const ps = spawnSync("ps", ["-eo", "pid,args"], { encoding: "utf8" }).stdout.split("\n");
   return ps.filter((l) => l.includes(marker) && !l.includes("ps -eo"));
 }
-/** Policy pack processes started after `since` (ps reports elapsed seconds). */
+/** This checkout's policy pack processes started in the last `seconds` (ps reports elapsed seconds). */
 function packsYoungerThan(seconds: number): string[] {
   const ps = spawnSync("ps", ["-eo", "etimes,args"], { encoding: "utf8" }).stdout.split("\n");
-  return ps.filter((l) => l.includes("run-policy-pack") && Number(l.trim().split(/\s+/)[0]) < seconds);
+  return ps.filter((l) => l.includes(`${PROJECT_DIR}/node_modules/@pulumi/pulumi/cmd/run-policy-pack`) && Number(l.trim().split(/\s+/)[0]) < seconds);
 }
 
 function runPlan(args: string[], timeoutMs = 60_000) {
