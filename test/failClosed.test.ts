@@ -139,3 +139,34 @@ describe("fail closed: odd values", () => {
     }
   });
 });
+
+describe("fail closed: resource-based policies and unscoped resources", () => {
+  const publicStatement = (actions: string | string[], extra: Record<string, unknown> = {}) => doc({ Effect: "Allow", Principal: "*", Action: actions, ...extra });
+  it("a world-writable ECR repository policy is refused; a public read-only bucket policy is not", () => {
+    const repo = findings("resource-policy-not-public", "aws:ecr/repositoryPolicy:RepositoryPolicy", {
+      repository: "r",
+      policy: publicStatement(["ecr:PutImage", "ecr:DeleteRepository", "ecr:SetRepositoryPolicy", "ecr:BatchGetImage"]),
+    });
+    assert.match(repo.join(), /lets anyone ecr:PutImage, ecr:DeleteRepository, ecr:SetRepositoryPolicy/);
+    assert.deepEqual(findings("resource-policy-not-public", "aws:s3/bucketPolicy:BucketPolicy", { bucket: "site", policy: publicStatement("s3:GetObject", { Resource: "arn:aws:s3:::site/*" }) }), []);
+  });
+
+  it("a public statement narrowed by a condition passes; NotAction and unknown services do not", () => {
+    const narrowed = publicStatement("sqs:SendMessage", { Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:sns:us-east-1:123456789012:t" } } });
+    assert.deepEqual(findings("resource-policy-not-public", "aws:sqs/queuePolicy:QueuePolicy", { queueUrl: "q", policy: narrowed }), []);
+    assert.equal(findings("resource-policy-not-public", "aws:sqs/queuePolicy:QueuePolicy", { queueUrl: "q", policy: doc({ Effect: "Allow", Principal: { AWS: "*" }, NotAction: "sqs:DeleteQueue" }) }).length, 1);
+    assert.equal(findings("resource-policy-not-public", "aws:sns/topicPolicy:TopicPolicy", { arn: "t", policy: publicStatement("mystery:DoThings") }).length, 1);
+  });
+
+  it("Lambda permissions: anyone is refused; a service needs its source", () => {
+    const permission = (props: Record<string, unknown>) => findings("resource-policy-not-public", "aws:lambda/permission:Permission", { action: "lambda:InvokeFunction", function: "f", ...props });
+    assert.match(permission({ principal: "*" }).join(), /lets anyone call lambda:InvokeFunction/);
+    assert.match(permission({ principal: "s3.amazonaws.com" }).join(), /lets s3.amazonaws.com call the function for any account/);
+    assert.deepEqual(permission({ principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::b", sourceAccount: "123456789012" }), []);
+  });
+
+  it("lambda:InvokeFunction on every resource is refused (it can be scoped); actions that only take * are not", () => {
+    assert.match(findings("iam-scoped-resources", ROLE_POLICY, { policy: doc({ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: "*" }) }).join(), /allows lambda:InvokeFunction on every resource/);
+    assert.deepEqual(findings("iam-scoped-resources", ROLE_POLICY, { policy: doc({ Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "logs:CreateLogDelivery"], Resource: "*" }) }), []);
+  });
+});

@@ -28,6 +28,7 @@ const UNPROTECTED_EXPECTED = [
   "iam-no-managed-full-access",
   "iam-no-wildcard-actions",
   "iam-passrole-restricted",
+      "iam-scoped-resources",
       "iam-trust-policy-restricted",
   "kms-key-rotation",
   "lambda-environment-kms",

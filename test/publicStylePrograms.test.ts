@@ -38,7 +38,7 @@ describe("programs in the style of the public Pulumi examples", function () {
       if (!firstPreview) assert.equal(props("fn-invoke").function, props("fn").name, "function: fn is the function's id");
       assert.deepEqual(
         p.violations.map((v) => `${v.policy} ${v.urn?.split("::").pop()}`).sort(),
-        ["iam-no-wildcard-actions fn-policy", "lambda-environment-kms fn"],
+        ["iam-no-wildcard-actions fn-policy", "iam-scoped-resources fn-policy", "lambda-environment-kms fn", "resource-policy-not-public fn-invoke"],
       );
     });
   }

@@ -34,6 +34,19 @@ export const TYPES = {
   lambda: ["aws:lambda/function:Function"],
   iamPolicyDocuments: ["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"],
   iamRole: ["aws:iam/role:Role"],
+  /** Resources that carry a resource-based policy (`policy`), and Lambda permissions. */
+  resourcePolicies: [
+    "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:ecr/repositoryPolicy:RepositoryPolicy",
+    "aws:sns/topicPolicy:TopicPolicy",
+    "aws:sns/topic:Topic",
+    "aws:sqs/queuePolicy:QueuePolicy",
+    "aws:sqs/queue:Queue",
+    "aws:kms/key:Key",
+    "aws:secretsmanager/secretPolicy:SecretPolicy",
+    "aws:secretsmanager/secret:Secret",
+    "aws:lambda/permission:Permission",
+  ],
   iamAttachments: [
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     "aws:iam/userPolicyAttachment:UserPolicyAttachment",

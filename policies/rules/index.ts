@@ -25,6 +25,8 @@ import { rule as notebookInstance } from "./sagemaker-notebook-instance";
 import { rule as domainKms } from "./sagemaker-domain-kms";
 import { rule as monitoringJobEncryption } from "./sagemaker-monitoring-job-encryption";
 import { rule as flowDefinitionKms } from "./sagemaker-flow-definition-kms";
+import { rule as resourcePolicyNotPublic } from "./resource-policy-not-public";
+import { rule as iamScopedResources } from "./iam-scoped-resources";
 
 export const allRules: PackRule[] = [
   endpointInstanceTypes,
@@ -48,6 +50,8 @@ export const allRules: PackRule[] = [
   domainKms,
   monitoringJobEncryption,
   flowDefinitionKms,
+  resourcePolicyNotPublic,
+  iamScopedResources,
 ];
 
 export const allPolicies: Policies = allRules.map((r) => r.policy);

@@ -1,0 +1,52 @@
+/**
+ * Resource-based policies (buckets, ECR repositories, topics, queues, keys, secrets, Lambda
+ * permissions) open nothing to everyone: a `*` principal may only read, or must be narrowed
+ * by a condition to an account, organization, source resource or network.
+ */
+import { asArray, describe, parseDocument, TYPES } from "../lib/resources";
+import { resourceRule } from "../lib/rule";
+import { actionsMatching } from "../facts/iamActions";
+
+/** Condition keys that narrow a public principal to a known account, organization, resource or network. */
+const NARROWING = /^aws:(SourceArn|SourceAccount|SourceOwner|SourceOrgID|SourceOrgPaths|PrincipalOrgID|PrincipalOrgPaths|PrincipalAccount|PrincipalArn|SourceVpc|SourceVpce|CalledVia)$|^kms:CallerAccount$/i;
+
+const conditionKeys = (s: any): string[] => Object.values(s?.Condition ?? {}).flatMap((ops: any) => (ops && typeof ops === "object" ? Object.keys(ops) : []));
+const isPublic = (principal: unknown) => principal === "*" || asArray<string>((principal as any)?.AWS).includes("*");
+
+/** The actions of a statement beyond reading: writes, permission changes, tagging (unknown services count as writes). */
+function beyondRead(actions: string[]): string[] {
+  return actions.filter((pattern) => {
+    const matched = actionsMatching(pattern);
+    return matched === undefined || matched.some((a) => a.level !== "R" && a.level !== "L");
+  });
+}
+
+export const rule = resourceRule({
+  name: "resource-policy-not-public",
+  description:
+    "Resource-based policies (S3 bucket, ECR repository, SNS topic, SQS queue, KMS key, Secrets Manager secret policies; Lambda permissions) give a `*` principal nothing beyond reading unless a condition narrows it (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, aws:SourceVpce...); Lambda permissions for a service name its source (sourceArn or sourceAccount).",
+  summary: "resource policies: no `*` principal for writes or administration without a narrowing condition; Lambda permissions from a service name their source",
+  counterparts: { checkov: ["CKV_AWS_32", "CKV_AWS_70", "CKV_AWS_72", "CKV_AWS_169", "CKV_AWS_301"], cdkNag: ["AwsSolutions-S5", "AwsSolutions-SNS3", "AwsSolutions-SQS4"] },
+  knobs: {},
+  types: TYPES.resourcePolicies,
+  validate: (props, args, report) => {
+    const where = describe(args);
+    if (args.type === "aws:lambda/permission:Permission") {
+      const principal = props.principal;
+      const narrowed = props.sourceArn !== undefined || props.sourceAccount !== undefined || props.principalOrgId !== undefined;
+      if (principal === "*" && !narrowed) report(`${where} lets anyone call ${props.action ?? "the function"}; name the principal, or set sourceArn, sourceAccount or principalOrgId.`);
+      else if (typeof principal === "string" && principal.endsWith(".amazonaws.com") && !narrowed) report(`${where} lets ${principal} call the function for any account or resource; set sourceArn (and sourceAccount where the service sends it).`);
+      return;
+    }
+    if (props.policy === undefined || props.policy === null || props.policy === "") return; // no resource policy
+    const doc = parseDocument(props.policy);
+    if (!doc) return report(`${where}: the resource policy is not valid JSON, so who it opens to cannot be checked.`);
+    for (const s of asArray<any>(doc.Statement)) {
+      if (!s || s.Effect !== "Allow" || !isPublic(s.Principal)) continue;
+      if (conditionKeys(s).some((k) => NARROWING.test(k))) continue;
+      const actions = asArray<string>(s.Action).filter((a) => typeof a === "string");
+      const writes = s.NotAction !== undefined ? ["NotAction (everything else)"] : beyondRead(actions);
+      if (writes.length > 0) report(`${where} statement ${s.Sid ?? "(no Sid)"} lets anyone ${writes.join(", ")}; name the principals, or narrow the statement with a condition on aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID.`);
+    }
+  },
+});
