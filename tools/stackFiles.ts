@@ -1,7 +1,9 @@
 /**
  * Reads a Pulumi project's `Pulumi.yaml` and `Pulumi.<stack>.yaml` into the config
  * map the engine hands a program: `<namespace>:<key>` → string, objects as JSON text,
- * keys without a namespace under the project's.
+ * keys without a namespace under the project's. Project-level `config:` (defaults,
+ * values, required keys, types) is applied the way the CLI applies it; see
+ * `applyProjectConfig`.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -19,7 +21,7 @@ export interface StackFiles {
  * program. Values given there override the stack file's; it is how a `secure:` value
  * reaches an offline plan, which cannot decrypt it.
  */
-function pulumiConfigEnv(raw: string | undefined): Record<string, string> {
+function pulumiConfigEnv(raw: string | undefined, project: string): Record<string, string> {
   if (!raw) return {};
   let parsed: unknown;
   try {
@@ -28,25 +30,144 @@ function pulumiConfigEnv(raw: string | undefined): Record<string, string> {
     throw new Error(`PULUMI_CONFIG is not JSON: ${(e as Error).message}`);
   }
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("PULUMI_CONFIG must be a JSON object of \"<namespace>:<key>\": value");
-  return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  // Keys without a namespace are the project's, as in an ESC environment's `pulumiConfig`
+  // (so `esc env open <env> pulumiConfig` output can be passed as it is).
+  return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
 }
 
 export function readStackFiles(programDir: string, stack: string, env: NodeJS.ProcessEnv = process.env): StackFiles {
   const projectFile = path.join(programDir, "Pulumi.yaml");
   if (!fs.existsSync(projectFile)) throw new Error(`no Pulumi.yaml in ${programDir}`);
-  const project = (parse(fs.readFileSync(projectFile, "utf8")) as { name?: string })?.name;
+  const projectDoc = (parse(fs.readFileSync(projectFile, "utf8")) ?? {}) as { name?: string; config?: unknown };
+  const project = projectDoc.name;
   if (typeof project !== "string") throw new Error(`${projectFile} has no project name`);
   const stackFile = path.join(programDir, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(stackFile)) throw new Error(`no stack file Pulumi.${stack}.yaml in ${programDir}`);
-  const doc = (parse(fs.readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-  const given = pulumiConfigEnv(env.PULUMI_CONFIG);
+  const doc = (parse(fs.readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown>; environment?: unknown };
+  const given = pulumiConfigEnv(env.PULUMI_CONFIG, project);
+  if (doc.environment !== undefined && env.PULUMI_CONFIG === undefined) {
+    // Values an ESC environment exports (pulumiConfig) would be missing, and the plan would
+    // judge a different stack from the one `pulumi up` deploys.
+    const names = (Array.isArray(doc.environment) ? doc.environment : [doc.environment]).map((e) => (typeof e === "string" ? e : JSON.stringify(e)));
+    throw new Error(
+      `Pulumi.${stack}.yaml imports the ESC environment ${names.join(", ")}, which the offline plan cannot open. ` +
+        `Pass the values it exports with PULUMI_CONFIG, e.g. PULUMI_CONFIG="$(esc env open <org>/${names[0]} pulumiConfig)".`,
+    );
+  }
   const full = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
   const secretKeys = Object.entries(doc.config ?? {})
     .filter(([, v]) => v !== null && typeof v === "object" && "secure" in (v as object))
     .map(([k]) => full(k));
   // Secrets the environment provides are not read from the file (which holds ciphertext).
   const fromFile = Object.fromEntries(Object.entries(doc.config ?? {}).filter(([k]) => !(full(k) in given)));
-  return { project, config: { ...toConfigMap(project, fromFile, stackFile), ...given }, secretKeys };
+  const merged = { ...toConfigMap(project, fromFile, stackFile), ...given };
+  const present = new Set([...Object.keys(merged), ...secretKeys]);
+  // A value given through PULUMI_CONFIG is how a secret reaches the plan, so it counts as encrypted.
+  const config = applyProjectConfig(project, stack, projectDoc.config, merged, present, [...secretKeys, ...Object.keys(given)]);
+  return { project, config, secretKeys };
+}
+
+/** An entry of `Pulumi.yaml`'s `config:` once shorthand is rewritten (the CLI's `ProjectConfigType`). */
+interface ProjectConfigType {
+  type?: string;
+  items?: { type: string; items?: ProjectConfigType["items"] };
+  default?: unknown;
+  value?: unknown;
+  secret?: boolean;
+}
+
+const PROJECT_CONFIG_ATTRIBUTES = ["type", "description", "items", "default", "value", "secret"];
+
+/**
+ * Merges `Pulumi.yaml`'s `config:` into a stack's config as `pulumi preview` does
+ * (pulumi/pulumi sdk/go/common/workspace: RewriteShorthandConfigValues, mergeConfig,
+ * validateStackConfigValues, ValidateConfigValue):
+ * - a shorthand `key: value` is a default for the project's keys and a value for another
+ *   namespace's (`aws:region: us-west-2`);
+ * - a stack's own value wins over both;
+ * - a project key declared without default or value must be set by the stack
+ *   ("Stack 'dev' is missing configuration value 'x'");
+ * - a typed key's stack value must have that type, and a `secret: true` key must be
+ *   `secure:` in the stack file.
+ * `present` is every key the stack sets, including secrets that were not decrypted.
+ */
+export function applyProjectConfig(
+  project: string,
+  stack: string,
+  declared: unknown,
+  stackConfig: Record<string, string>,
+  present: Set<string> = new Set(Object.keys(stackConfig)),
+  secretKeys: string[] = [],
+): Record<string, string> {
+  if (declared === undefined || declared === null) return stackConfig;
+  if (typeof declared !== "object" || Array.isArray(declared)) {
+    throw new Error(`Pulumi.yaml: config must be a map of configuration keys (got ${JSON.stringify(declared)})`);
+  }
+  const out = { ...stackConfig };
+  const missing: string[] = [];
+  for (const [rawKey, entry] of Object.entries(declared as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) {
+    const full = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
+    const ownKey = full.startsWith(`${project}:`);
+    let type: ProjectConfigType;
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+      type = ownKey ? { default: entry } : { value: entry };
+    } else {
+      const unknownAttributes = Object.keys(entry).filter((a) => !PROJECT_CONFIG_ATTRIBUTES.includes(a));
+      if (unknownAttributes.length > 0) {
+        throw new Error(`Pulumi.yaml: config key '${rawKey}' has ${unknownAttributes.map((a) => `'${a}'`).join(", ")}; allowed: ${PROJECT_CONFIG_ATTRIBUTES.join(", ")}`);
+      }
+      type = entry as ProjectConfigType;
+      if (!ownKey && type.default !== undefined) {
+        throw new Error(`Pulumi.yaml: config key '${rawKey}' is not namespaced by the project and cannot have a default; use 'value' instead of 'default'`);
+      }
+    }
+    if (!present.has(full)) {
+      const given = type.default ?? type.value;
+      if (given === undefined) {
+        if (ownKey) missing.push(rawKey);
+        continue;
+      }
+      out[full] = typeof given === "string" ? given : typeof given === "object" ? JSON.stringify(given) : String(given);
+      continue;
+    }
+    if (type.secret && !secretKeys.includes(full)) {
+      throw new Error(`Stack '${stack}' with configuration key '${rawKey}' must be encrypted as it's secret (pulumi config set --secret ${rawKey})`);
+    }
+    if (type.type !== undefined && full in stackConfig && !matchesConfigType(type.type, type.items, stackValue(stackConfig[full]))) {
+      throw new Error(`Stack '${stack}' with configuration key '${rawKey}' must be of type '${typeName(type.type, type.items)}' (got ${stackConfig[full]})`);
+    }
+  }
+  if (missing.length > 0) {
+    throw new Error(`Stack '${stack}' is missing configuration ${missing.length > 1 ? "values" : "value"} ${missing.map((k) => `'${k}'`).join(", ")}, declared in Pulumi.yaml without a default; set ${missing.length > 1 ? "them" : "it"} in Pulumi.${stack}.yaml`);
+  }
+  return out;
+}
+
+/** Primitives reach a program as text; objects and arrays as JSON (what the CLI validates). */
+function stackValue(text: string): unknown {
+  if (!/^[[{]/.test(text)) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function typeName(type: string, items?: ProjectConfigType["items"]): string {
+  return items ? `array<${typeName(items.type, items.items)}>` : type;
+}
+
+function matchesConfigType(type: string, items: ProjectConfigType["items"], value: unknown): boolean {
+  switch (type) {
+    case "string":
+      return typeof value === "string";
+    case "integer":
+      return (typeof value === "number" && Number.isInteger(value)) || (typeof value === "string" && /^[+-]?\d+$/.test(value));
+    case "boolean":
+      return typeof value === "boolean" || value === "true" || value === "false";
+    default:
+      return Array.isArray(value) && items !== undefined && value.every((item) => matchesConfigType(items.type, items.items, item));
+  }
 }
 
 /** `{ "ml-pipeline:endpoint": {...} }` → `{ "ml-pipeline:endpoint": "{...}" }`, as the CLI does. */
