@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Offline plans of a pull request for each stack, compared with the base branch's plans,
-# rendered as one PR comment (plan-comment.md). Needs no cloud credentials.
+# rendered as one PR comment (plan-comment.md), and the violations as SARIF per stack
+# (pr-<stack>.sarif) for GitHub code scanning. Needs no cloud credentials.
 #
 #   scripts/pr-plan.sh <base-checkout-dir> <out-dir> [stack ...]
 #
@@ -24,7 +25,7 @@ for stack in "${stacks[@]}"; do
   else
     echo "base plan for $stack unavailable; showing the PR's plan alone" >&2
   fi
-  npm run plan --silent -- --stack "$stack" --json --quiet "${compare[@]}" > "$out_dir/pr-$stack.json"
+  npm run plan --silent -- --stack "$stack" --json --quiet --sarif "$out_dir/pr-$stack.sarif" "${compare[@]}" > "$out_dir/pr-$stack.json"
   code=$?
   npm run plan --silent -- --stack "$stack" --markdown --quiet "${compare[@]}" >> "$comment"
   echo >> "$comment"

@@ -43,6 +43,13 @@ describe("GitHub workflows", () => {
     const text = fs.readFileSync(path.join(dir, "pr-plan.yml"), "utf8");
     assert.ok(!/secrets\./.test(text));
     assert.deepEqual(workflows["pr-plan.yml"].permissions, { contents: "read" });
+    // Only the SARIF upload may write security events: it runs none of the PR's code, and not for forks.
+    const upload = workflows["pr-plan.yml"].jobs["code-scanning"];
+    assert.deepEqual(upload.permissions, { contents: "read", "security-events": "write" });
+    assert.match(upload.if, /github.event.pull_request.head.repo.full_name == github.repository/);
+    assert.ok(upload.steps.every((s: any) => !s.run && !String(s.uses).startsWith("actions/checkout")));
+    assert.ok(upload.steps.some((s: any) => String(s.uses).startsWith("github/codeql-action/upload-sarif@") && s.with.sarif_file === "plan-out"));
+    assert.match(fs.readFileSync(path.join(PROJECT_DIR, "scripts", "pr-plan.sh"), "utf8"), /--sarif "\$out_dir\/pr-\$stack.sarif"/);
     const comment = workflows["plan-comment.yml"];
     assert.deepEqual(comment.on.workflow_run.workflows, ["PR plan"]);
     for (const job of Object.values<any>(comment.jobs)) assert.ok(!job.steps.some((s: any) => String(s.uses).startsWith("actions/checkout")));

@@ -4,6 +4,7 @@
  * and by the offline plan; the program itself runs unchanged.
  */
 import * as path from "path";
+import * as url from "url";
 import * as pulumi from "@pulumi/pulumi";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import { autoName, autoNamedProperty } from "./autonaming";
@@ -56,6 +57,19 @@ export interface DeclaredResource {
   propertyDependencies: Record<string, string[]>;
   /** Resource options the program set, as the engine would receive them. */
   options: { protect?: boolean; retainOnDelete?: boolean; ignoreChanges?: string[]; dependsOn: number };
+  /**
+   * Where the program declares it: the innermost frame of the SDK's registration stack
+   * trace that lies in the program's own files (not its packages), as the engine records
+   * the source position. Undefined when no frame does (a resource a package declares).
+   */
+  source?: SourcePosition;
+}
+
+export interface SourcePosition {
+  /** Absolute path of the file. */
+  file: string;
+  line: number;
+  column: number;
 }
 
 export interface RunOptions {
@@ -102,6 +116,19 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
   getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
+  getStacktrace(): { getFramesList(): { getPc(): { getUri(): string; getLine(): number; getColumn(): number } | undefined }[] } | undefined;
+}
+
+/** The innermost registration frame in the program's own files (see DeclaredResource.source). */
+function programSource(req: RegisterRequest, programDir: string): SourcePosition | undefined {
+  for (const frame of req.getStacktrace()?.getFramesList() ?? []) {
+    const pc = frame.getPc();
+    if (!pc || !pc.getUri().startsWith("file:")) continue;
+    const file = url.fileURLToPath(pc.getUri());
+    if (!file.startsWith(programDir + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+    return { file, line: pc.getLine(), column: pc.getColumn() };
+  }
+  return undefined;
 }
 
 /** Physical name the provider would pick: the given one, else Pulumi's auto-name. */
@@ -155,6 +182,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
           dependencies: current.dependencies,
           propertyDependencies: current.propertyDependencies,
           options: options.get(`${args.type}::${args.name}`) ?? { dependsOn: 0 },
+          source: current.source,
         });
         const plain = { ...args.inputs, ...(named ? { [named]: inputs[named] } : {}) };
         if (firstPreview) return { id: undefined, state: plain };
@@ -184,7 +212,14 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
   pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
 
   // MockResourceArgs carries no parent: read it, and the URN the monitor builds, off the request.
-  const current = { urn: "", parent: "", dependencies: [] as string[], propertyDependencies: {} as Record<string, string[]>, serialized: undefined as Record<string, unknown> | undefined };
+  const current = {
+    urn: "",
+    parent: "",
+    dependencies: [] as string[],
+    propertyDependencies: {} as Record<string, string[]>,
+    serialized: undefined as Record<string, unknown> | undefined,
+    source: undefined as SourcePosition | undefined,
+  };
   const monitor = getMonitor() as unknown as {
     registerResource(req: RegisterRequest, cb: unknown): Promise<void>;
     newUrn(parent: string, type: string, name: string): string;
@@ -199,6 +234,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     req.getPropertydependenciesMap().forEach((deps, key) => {
       current.propertyDependencies[key] = deps.getUrnsList();
     });
+    current.source = programSource(req, path.resolve(opts.programDir));
     return registerResource(req, cb);
   };
 

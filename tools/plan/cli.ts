@@ -1,6 +1,6 @@
 /**
  * `npm run plan -- --stack <name> [--program <dir>] [--policy-config <file>]
- *   [--first-preview] [--json | --markdown] [--compare <previous.json>]`
+ *   [--first-preview] [--json | --markdown] [--compare <previous.json>] [--sarif <file>]`
  *
  * Exit status: 0 no mandatory violation; 1 at least one; 2 usage, config or program error.
  */
@@ -12,6 +12,7 @@ import { PolicyPackProcess } from "../analyzer/client";
 import { ensurePackBuilt, PlanInputError } from "./packBuild";
 import { asPlan, comparePlans, PlanComparison } from "./compare";
 import { renderMarkdown, renderText } from "./render";
+import { toSarif } from "./sarif";
 
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
@@ -26,6 +27,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     .option("--json", "print one JSON object", false)
     .option("--markdown", "print a pull-request comment", false)
     .option("--compare <file>", "compare with an earlier --json plan")
+    .option("--sarif <file>", "also write the violations as SARIF 2.1.0 (GitHub code scanning) to this file")
     .option("--quiet", "no progress on stderr", false)
     .option("--timeout <seconds>", "stop a program that does not finish within this many seconds (enforced by npm run plan's supervisor, tools/plan/run.ts)", "300")
     .exitOverride()
@@ -34,7 +36,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   let opts;
   try {
     program.parse(argv, { from: "user" });
-    opts = program.opts<{ stack: string; program: string; policyPack: string; policyConfig?: string; firstPreview: boolean; json: boolean; markdown: boolean; compare?: string; quiet: boolean }>();
+    opts = program.opts<{ stack: string; program: string; policyPack: string; policyConfig?: string; firstPreview: boolean; json: boolean; markdown: boolean; compare?: string; sarif?: string; quiet: boolean }>();
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     throw e;
@@ -86,6 +88,14 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     return 2;
   }
   const comparison: PlanComparison | undefined = previous ? comparePlans(previous, plan) : undefined;
+  if (opts.sarif) {
+    try {
+      fs.writeFileSync(opts.sarif, JSON.stringify(toSarif(plan), null, 2) + "\n");
+    } catch (e) {
+      io.stderr.write(`plan: --sarif: cannot write ${opts.sarif}: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
   if (opts.json) io.stdout.write(JSON.stringify(comparison ? { ...plan, comparison } : plan, null, 2) + "\n");
   else if (opts.markdown) io.stdout.write(renderMarkdown(plan, comparison));
   else io.stdout.write(renderText(plan, comparison));

@@ -49,6 +49,8 @@ export interface PlanResource {
   parent?: string;
   /** Inputs as declared; values computed at deploy time read `<computed>`. */
   props: Record<string, unknown>;
+  /** Where the program declares it (path relative to the working directory, `/`-separated), when in the program's own files. */
+  source?: { file: string; line: number; column: number };
 }
 
 export interface PlanViolation {
@@ -73,7 +75,13 @@ export interface Plan {
   project: string;
   program: string;
   firstPreview: boolean;
-  policyPack: { name: string; version: string; config: string | null };
+  policyPack: {
+    name: string;
+    version: string;
+    config: string | null;
+    /** Every policy of the pack with its description and the level this plan ran it at. */
+    policies: { name: string; description: string; level: string }[];
+  };
   resources: PlanResource[];
   violations: PlanViolation[];
   /** Changes policies at level "remediate" made before analysis (what will be deployed). */
@@ -204,7 +212,14 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
 
     const resources: PlanResource[] = declared
       .filter((r) => r.type !== "pulumi:pulumi:Stack")
-      .map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, props: planProps(r.inputs) }));
+      .map((r) => ({
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        parent: r.parent,
+        props: planProps(r.inputs),
+        ...(r.source ? { source: { ...r.source, file: path.relative(process.cwd(), r.source.file).split(path.sep).join("/") } } : {}),
+      }));
     const cost = estimateMonthlyCost(
       custom.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs })),
       costOptions(policyConfig),
@@ -224,7 +239,12 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
       project: files.project,
       program: path.relative(process.cwd(), opts.programDir) || ".",
       firstPreview: opts.firstPreview,
-      policyPack: { name: info.name, version: info.version, config: opts.policyConfigFile ? path.relative(process.cwd(), opts.policyConfigFile) || opts.policyConfigFile : null },
+      policyPack: {
+        name: info.name,
+        version: info.version,
+        config: opts.policyConfigFile ? path.relative(process.cwd(), opts.policyConfigFile) || opts.policyConfigFile : null,
+        policies: info.policies.map((p) => ({ name: p.name, description: p.description, level: levels[p.name] ?? p.enforcementLevel })),
+      },
       resources,
       violations,
       remediations,

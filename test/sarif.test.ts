@@ -1,0 +1,109 @@
+/**
+ * `--sarif <file>`: the plan's violations as SARIF 2.1.0 for GitHub code scanning. The
+ * referee is Microsoft's SARIF validator (`@microsoft/sarif-multitool validate`, the schema
+ * plus the SARIF rules and GitHub's ingestion rules, `--rule-kind "Sarif;Ghas"`), not a
+ * reading of the spec here; each result must point at the line that declares the resource.
+ */
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type * as sarif from "sarif";
+import { main } from "../tools/plan/cli";
+import { Plan } from "../tools/plan/plan";
+import { toSarif } from "../tools/plan/sarif";
+import { PROJECT_DIR } from "./support/stacks";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const MULTITOOL: string = require("@microsoft/sarif-multitool");
+const fixture = (name: string) => path.join(PROJECT_DIR, "test", "fixtures", name);
+
+/** The validator's findings: `<file>(line,col): error|warning <id>: …` lines. */
+function validate(...files: string[]): { errors: string[]; warnings: string[] } {
+  const r = spawnSync(MULTITOOL, ["validate", "--rule-kind", "Sarif;Ghas", ...files], { encoding: "utf8", timeout: 60_000 });
+  assert.match(r.stdout, /Analysis completed successfully/, `the validator did not run: ${r.stderr}`);
+  const lines = `${r.stdout}${r.stderr}`.split("\n");
+  return { errors: lines.filter((l) => / error [A-Z]+\d+:/.test(l)), warnings: lines.filter((l) => / warning [A-Z]+\d+:/.test(l)) };
+}
+
+describe("--sarif: violations for GitHub code scanning", function () {
+  this.timeout(120_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-sarif-"));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  let plan: Plan;
+  let log: sarif.Log;
+
+  before(async () => {
+    let stdout = "";
+    const io = { stdout: { write: (s: string) => ((stdout += s), true) }, stderr: { write: () => true } } as any;
+    const file = path.join(dir, "plan.sarif");
+    const code = await main(["--program", fixture("unprotected-program"), "--stack", "test", "--policy-config", fixture("all-mandatory.json"), "--json", "--quiet", "--sarif", file], io);
+    assert.equal(code, 1, "the program has mandatory violations");
+    plan = JSON.parse(stdout);
+    log = JSON.parse(fs.readFileSync(file, "utf8"));
+  });
+
+  it("is valid SARIF 2.1.0 for Microsoft's validator with GitHub's ingestion rules (no errors; the one warning: no informationUri)", () => {
+    const file = path.join(dir, "plan.sarif");
+    const v = validate(file);
+    assert.deepEqual(v.errors, []);
+    assert.deepEqual(v.warnings.map((w) => w.match(/warning (\w+):/)![1]), ["SARIF2005"]);
+    assert.match(v.warnings[0], /does not provide 'informationUri'/);
+  });
+
+  it("the validator is a real referee: it reports a missing version (schema) and missing rules (GitHub)", () => {
+    const broken = (edit: (l: any) => void, name: string) => {
+      const copy = JSON.parse(JSON.stringify(log));
+      edit(copy);
+      fs.writeFileSync(path.join(dir, name), JSON.stringify(copy));
+      return path.join(dir, name);
+    };
+    const noVersion = broken((l) => delete l.version, "no-version.sarif");
+    const noRules = broken((l) => delete l.runs[0].tool.driver.rules, "no-rules.sarif");
+    // One run for both; its exit status is 0 either way: the findings are the verdict.
+    const { errors } = validate(noVersion, noRules);
+    assert.ok(errors.some((e) => e.startsWith(noVersion) && /JSON1002: root: The required property 'version' is missing/.test(e)), errors.join("\n"));
+    assert.ok(errors.some((e) => e.startsWith(noRules) && /GH1018/.test(e)), errors.join("\n"));
+  });
+
+  it("one result per violation: same policy, level error for mandatory, the resource's URN as its logical location", () => {
+    const results = log.runs[0].results!;
+    assert.equal(results.length, plan.violations.length);
+    assert.ok(results.length >= 10);
+    for (const [i, v] of plan.violations.entries()) {
+      const r = results[i];
+      assert.equal(r.ruleId, v.policy);
+      assert.equal(r.level, v.level === "mandatory" ? "error" : "warning");
+      assert.equal(log.runs[0].tool.driver.rules![r.ruleIndex!].id, v.policy);
+      if (v.urn) assert.equal(r.locations![0].logicalLocations![0].fullyQualifiedName, v.urn);
+    }
+  });
+
+  it("each result points at the line of the program that declares the resource", () => {
+    const source = fs.readFileSync(path.join(fixture("unprotected-program"), "index.ts"), "utf8").split("\n");
+    for (const r of log.runs[0].results!) {
+      const name = r.locations![0].logicalLocations![0].name!;
+      const physical = r.locations![0].physicalLocation!;
+      assert.equal(physical.artifactLocation!.uri, "test/fixtures/unprotected-program/index.ts");
+      const line = source[physical.region!.startLine! - 1];
+      assert.match(line, new RegExp(`new aws\\.[a-z0-9]+\\.[A-Za-z]+\\("${name}"`), `${r.ruleId} → line ${physical.region!.startLine}: ${line}`);
+    }
+  });
+
+  it("lists every policy of the pack as a rule, at the level this plan ran it", () => {
+    const rules = log.runs[0].tool.driver.rules!;
+    assert.deepEqual(rules.map((r) => r.id), plan.policyPack.policies.map((p) => p.name));
+    assert.ok(rules.every((r) => r.defaultConfiguration!.level === "error"), "all-mandatory.json");
+    assert.equal(log.runs[0].automationDetails!.id, "unprotected/test/");
+  });
+
+  it("a finding without a resource (a stack policy) points at the stack's config file; advisory is a warning", () => {
+    const base = { ...plan, program: "examples/app", violations: [{ policy: "monthly-cost-limit", level: "advisory", message: "Estimated $900/month exceeds $500" }] };
+    const r = toSarif(base).runs[0].results![0];
+    assert.equal(r.level, "warning");
+    assert.equal(r.message.text, "Estimated $900/month exceeds $500.");
+    assert.equal(r.locations![0].physicalLocation!.artifactLocation!.uri, "examples/app/Pulumi.test.yaml");
+    assert.equal(r.locations![0].logicalLocations, undefined);
+  });
+});

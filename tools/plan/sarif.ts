@@ -1,0 +1,63 @@
+/**
+ * The plan's violations as a SARIF 2.1.0 log (OASIS SARIF v2.1.0), the format GitHub code
+ * scanning ingests, so a pull request shows each violation on the line that declares the
+ * resource — as Checkov's `--output sarif` does for Terraform.
+ *
+ * Pure: a plan in, a log out. Checked in the tests by Microsoft's SARIF validator
+ * (`@microsoft/sarif-multitool validate`, with GitHub's ingestion rules).
+ */
+import type * as sarif from "sarif";
+import type { Plan } from "./plan";
+
+const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/** Pulumi enforcement level → SARIF level: only mandatory blocks a deployment. */
+const LEVEL: Record<string, sarif.ReportingConfiguration.level> = { mandatory: "error", advisory: "warning", remediate: "note", disabled: "none" };
+
+/** SARIF messages are sentences (the validator's SARIF2001 asks for a closing period). */
+const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+
+export function toSarif(plan: Plan): sarif.Log {
+  const rules: sarif.ReportingDescriptor[] = plan.policyPack.policies.map((p) => ({
+    id: p.name, // no `name`: the validator's SARIF1001 wants it omitted when it equals the id
+    shortDescription: { text: sentence(p.description) },
+    fullDescription: { text: sentence(`${p.description} (policy ${p.name} of the ${plan.policyPack.name} policy pack)`) },
+    help: { text: sentence(`${p.description}. See the policy table in the policy pack's README`) },
+    defaultConfiguration: { level: LEVEL[p.level] ?? "warning" },
+    properties: { enforcementLevel: p.level, tags: ["pulumi", "crossguard"] },
+  }));
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const resources = new Map(plan.resources.map((r) => [r.urn, r]));
+  // A stack policy's finding, or a resource a package declares, points at the stack's config file.
+  const stackFile = `${plan.program === "." ? "" : `${plan.program.split("\\").join("/")}/`}Pulumi.${plan.stack}.yaml`;
+
+  const results: sarif.Result[] = plan.violations.map((v) => {
+    const source = v.urn ? resources.get(v.urn)?.source : undefined;
+    const physicalLocation: sarif.PhysicalLocation = source
+      ? { artifactLocation: { uri: source.file, uriBaseId: "%SRCROOT%" }, region: { startLine: source.line, startColumn: source.column } }
+      : { artifactLocation: { uri: stackFile, uriBaseId: "%SRCROOT%" }, region: { startLine: 1 } };
+    return {
+      ruleId: v.policy,
+      ...(ruleIndex.has(v.policy) ? { ruleIndex: ruleIndex.get(v.policy) } : {}),
+      level: LEVEL[v.level] ?? "warning",
+      message: { text: sentence(v.message) },
+      locations: [{ physicalLocation, ...(v.urn ? { logicalLocations: [{ fullyQualifiedName: v.urn, name: v.urn.split("::").pop(), kind: "resource" }] } : {}) }],
+      // The URN identifies a finding across runs even when the declaring line moves.
+      partialFingerprints: { "pulumiUrn/v1": `${v.policy}|${v.urn ?? `stack:${plan.stack}`}` },
+    };
+  });
+
+  return {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: plan.policyPack.name, version: plan.policyPack.version, semanticVersion: plan.policyPack.version, rules } },
+        // One category per project and stack, so dev's and prod's uploads do not replace each other.
+        automationDetails: { id: `${plan.project}/${plan.stack}/` },
+        originalUriBaseIds: { "%SRCROOT%": { description: { text: "The directory the plan ran in (the repository root in CI)." } } },
+        results,
+      },
+    ],
+  };
+}
