@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import aslValidator from "asl-validator";
 import { hasLocalNvmeStorage, INSTANCE_TYPES_BY_USE } from "../policies/facts/instanceTypes";
 import { TaskState } from "../workflow/asl";
-import { mermaid } from "../workflow/diagram";
+import { describeChoiceRule, mermaid } from "../workflow/diagram";
 import { awsError, definitionFor, Handler, runLocally, specFor } from "./support/workflow";
 
 const metric = (value: number) => [{ MetricName: "validation:auc", Value: value, Timestamp: "2026-11-25T00:00:00Z" }];
@@ -330,5 +330,30 @@ describe("workflow diagram", () => {
     assert.ok(text.includes("  Train -.->|States.ALL| NotifyFailure"));
     assert.ok(text.includes("  FindEndpoint -.->|SageMaker.SageMakerException| EndpointMissing"));
     assert.ok(text.includes("  EndpointMissing --> CreateEndpoint") || text.includes("  EndpointMissing -->|"), "the not-found branch is drawn");
+  });
+
+  it("labels each Choice branch with its condition, read from the definition", () => {
+    const definition = definitionFor("prod");
+    const text = mermaid(definition as any);
+    for (const [name, state] of Object.entries<any>(definition.States)) {
+      if (state.Type !== "Choice") continue;
+      for (const rule of state.Choices) {
+        const edge = text.split("\n").find((l) => l.startsWith(`  ${name} -->|"`) && l.endsWith(`| ${rule.Next}`) && l.includes(describeChoiceRule(rule).slice(0, 60)));
+        assert.ok(edge, `${name} → ${rule.Next} labelled ${describeChoiceRule(rule)}`);
+      }
+    }
+    assert.ok(text.includes(`  EndpointStatus -->|"$.endpoint.EndpointStatus == 'InService'"| InServiceOn`));
+    const threshold = (definition.States.CheckObjective as any).Choices.find((c: any) => c.NumericGreaterThanEquals !== undefined);
+    assert.ok(text.includes(`>= ${threshold.NumericGreaterThanEquals}"| CreateModel`), "the objective threshold is on the deploy branch");
+  });
+
+  it("describes every kind of Choice rule: comparisons, paths, Is* tests, Not/And/Or, JSONata conditions", () => {
+    assert.equal(describeChoiceRule({ Variable: "$.n", NumericLessThan: 3 }), "$.n < 3");
+    assert.equal(describeChoiceRule({ Variable: "$.a", StringEqualsPath: "$.b" }), "$.a == $.b");
+    assert.equal(describeChoiceRule({ Variable: "$.x", IsPresent: false }), "not IsPresent($.x)");
+    assert.equal(describeChoiceRule({ Not: { Variable: "$.ok", BooleanEquals: true } }), "not ($.ok == true)");
+    assert.equal(describeChoiceRule({ Or: [{ Variable: "$.s", StringEquals: "A" }, { Variable: "$.s", StringEquals: "B" }] }), "$.s in ('A', 'B')");
+    assert.equal(describeChoiceRule({ And: [{ Or: [{ Variable: "$.a", IsNull: true }, { Variable: "$.b", IsNull: true }] }, { Variable: "$.c", TimestampGreaterThan: "2026-01-01T00:00:00Z" }] }), "$.c > '2026-01-01T00:00:00Z' and (IsNull($.a) or IsNull($.b))");
+    assert.equal(describeChoiceRule({ Condition: "{% $states.input.score >= 0.8 %}" }), "$states.input.score >= 0.8");
   });
 });
