@@ -40,6 +40,9 @@ describe("offline plan CLI", function () {
       assert.equal(p.diagrams.length, 1);
       assert.match(p.diagrams[0].mermaid, /^flowchart TD/);
       assert.match(r.stderr, /plan: evaluating ml-pipeline for stack/, "progress on stderr");
+      // The counts agree: the progress line, the summary and the resource list.
+      assert.equal(p.summary.resources, p.resources.length);
+      assert.ok(r.stderr.includes(`checking ${p.summary.checked} cloud resources (of ${p.summary.resources} declared;`), r.stderr);
     });
   }
 
@@ -131,6 +134,10 @@ describe("offline plan CLI", function () {
     const md = await plan("--program", fixture("prod-variant"), "--stack", "prod", "--compare", previous, "--markdown", "--quiet");
     assert.match(md.stdout, /vs base/);
     assert.match(md.stdout, /`productionVariants\[0\]\.instanceType`: `"ml\.m5\.large"` → `"ml\.m5\.xlarge"`/);
+    // Per-resource cost before and after: the endpoint configuration doubles (m5.large → m5.xlarge).
+    const line = c.cost.lines.find((l) => l.urn === ec.urn)!;
+    assert.ok(line.beforeUsd! > 0 && Math.abs(line.afterUsd! - 2 * line.beforeUsd!) < 0.01, JSON.stringify(line));
+    assert.ok(md.stdout.includes(`| \`${ec.urn.split("::").pop()}\` | $${line.beforeUsd!.toFixed(2)} | $${line.afterUsd!.toFixed(2)} | +$${(line.afterUsd! - line.beforeUsd!).toFixed(2)} |`), md.stdout);
   });
 
   it("--first-preview still reaches the instance-type and encryption verdicts", async () => {

@@ -14,7 +14,24 @@ export interface PlanComparison {
   changed: { urn: string; type: string; changes: PropertyChange[] }[];
   newViolations: PlanViolation[];
   fixedViolations: PlanViolation[];
-  cost: { beforeUsd: number; afterUsd: number; deltaUsd: number; deltaPercent: number | null };
+  cost: {
+    beforeUsd: number;
+    afterUsd: number;
+    deltaUsd: number;
+    deltaPercent: number | null;
+    /** Per resource with a cost in either plan: its monthly cost before and after (null: not in that plan). */
+    lines: { urn: string; beforeUsd: number | null; afterUsd: number | null; basis: string }[];
+  };
+}
+
+/** Monthly cost per resource (a resource may have more than one cost line). */
+function costByUrn(plan: Pick<Plan, "cost">): Map<string, { usd: number; basis: string }> {
+  const out = new Map<string, { usd: number; basis: string }>();
+  for (const l of plan.cost.lines) {
+    const prev = out.get(l.urn);
+    out.set(l.urn, prev ? { usd: prev.usd + l.monthlyUsd, basis: `${prev.basis}; ${l.basis}` } : { usd: l.monthlyUsd, basis: l.basis });
+  }
+  return out;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -69,8 +86,22 @@ export function comparePlans(before: Pick<Plan, "resources" | "violations" | "co
     changed,
     newViolations: after.violations.filter((v) => !beforeKeys.has(violationKey(v))),
     fixedViolations: before.violations.filter((v) => !afterKeys.has(violationKey(v))),
-    cost: { beforeUsd, afterUsd, deltaUsd, deltaPercent: beforeUsd === 0 ? null : Math.round((deltaUsd / beforeUsd) * 1000) / 10 },
+    cost: {
+      beforeUsd,
+      afterUsd,
+      deltaUsd,
+      deltaPercent: beforeUsd === 0 ? null : Math.round((deltaUsd / beforeUsd) * 1000) / 10,
+      lines: costLines(before, after),
+    },
   };
+}
+
+function costLines(before: Pick<Plan, "cost">, after: Pick<Plan, "cost">): PlanComparison["cost"]["lines"] {
+  const a = costByUrn(before);
+  const b = costByUrn(after);
+  return [...new Set([...b.keys(), ...a.keys()])]
+    .map((urn) => ({ urn, beforeUsd: a.get(urn)?.usd ?? null, afterUsd: b.get(urn)?.usd ?? null, basis: (b.get(urn) ?? a.get(urn))!.basis }))
+    .sort((x, y) => (y.afterUsd ?? y.beforeUsd ?? 0) - (x.afterUsd ?? x.beforeUsd ?? 0));
 }
 
 /** Checks that a parsed file is a plan written by `--json`. */

@@ -88,7 +88,8 @@ export interface Plan {
   remediations: PlanRemediation[];
   cost: { monthlyUsd: number; currency: "USD"; estimate: true; lines: CostEstimate["lines"]; unpriced: CostEstimate["unpriced"]; unbounded: CostEstimate["unbounded"] };
   diagrams: { urn: string; mermaid: string }[];
-  summary: { resources: number; mandatory: number; advisory: number };
+  /** `resources`: every declared resource (components included); `checked`: the custom ones the policies judged. */
+  summary: { resources: number; checked: number; mandatory: number; advisory: number };
   timingsMs: Record<string, number>;
 }
 
@@ -191,7 +192,7 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
     const levels = await pack.configure(info, policyConfig);
     await pack.configureStack(files.project, opts.stack, true);
     const custom = declared.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
-    progress(`checking ${custom.length} resources against ${info.policies.length} policies over the Analyzer protocol`);
+    progress(`checking ${custom.length} cloud resources (of ${declared.filter((r) => r.type !== "pulumi:pulumi:Stack").length} declared; components hold no settings to judge) against ${info.policies.length} policies over the Analyzer protocol`);
     // As the engine does: policies at level "remediate" change a resource's inputs before any
     // policy judges it; what they changed is what gets deployed, so the plan shows that.
     const remediations: PlanRemediation[] = [];
@@ -252,6 +253,7 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
       diagrams,
       summary: {
         resources: resources.length,
+        checked: custom.length,
         mandatory: violations.filter((v) => v.level === "mandatory").length,
         advisory: violations.filter((v) => v.level === "advisory").length,
       },

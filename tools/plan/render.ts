@@ -65,48 +65,122 @@ function comparisonLines(c: PlanComparison): string[] {
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-/** A pull-request comment: summary, violations first, cost, resource changes, diagram. */
-export function renderMarkdown(plan: Plan, comparison?: PlanComparison): string {
-  const out: string[] = [];
+/**
+ * GitHub rejects a comment over 65,536 characters; `scripts/pr-plan.sh` puts two stacks in one
+ * comment, so each stack's part stays under half of it by default.
+ */
+export const MARKDOWN_MAX_CHARS = 30_000;
+
+const signed = (n: number) => `${n >= 0 ? "+" : "−"}${usd(Math.abs(n))}`;
+const violationLine = (v: { level: string; policy: string; urn?: string; message: string }) => `**${v.level}** \`${v.policy}\` — \`${short(v.urn)}\`: ${cell(v.message)}`;
+
+/**
+ * A pull-request comment: summary, violations first (each new and fixed one named), cost per
+ * resource (before → after when compared), resource changes, diagrams. Sections are dropped
+ * from the least useful up, then violation rows, to stay within `maxChars`; what was left out
+ * is said, with a pointer to the full plan (the workflow's `offline-plan` artifact).
+ */
+export function renderMarkdown(plan: Plan, comparison?: PlanComparison, maxChars = MARKDOWN_MAX_CHARS): string {
   const status = plan.summary.mandatory > 0 ? "❌" : "✅";
   const delta = comparison
-    ? `, ${comparison.cost.deltaUsd >= 0 ? "+" : ""}${usd(comparison.cost.deltaUsd)}${comparison.cost.deltaPercent === null ? "" : ` (${comparison.cost.deltaPercent >= 0 ? "+" : ""}${comparison.cost.deltaPercent}%)`} vs base`
+    ? `, ${signed(comparison.cost.deltaUsd)}${comparison.cost.deltaPercent === null ? "" : ` (${comparison.cost.deltaPercent >= 0 ? "+" : ""}${comparison.cost.deltaPercent}%)`} vs base`
     : "";
-  out.push(`<!-- ml-pipeline-plan:${plan.stack} -->`);
-  out.push(`### ${status} \`${plan.stack}\`: ${plan.summary.mandatory} mandatory and ${plan.summary.advisory} advisory policy violations · ${plan.summary.resources} resources · est. ${usd(plan.cost.monthlyUsd)}/month${delta}`);
-  out.push("", `> ${plan.note}`, "");
+  const header = [
+    `<!-- ml-pipeline-plan:${plan.stack} -->`,
+    `### ${status} \`${plan.stack}\`: ${plan.summary.mandatory} mandatory and ${plan.summary.advisory} advisory policy violations · ${plan.summary.resources} resources (${plan.summary.checked ?? plan.summary.resources} checked by policy) · est. ${usd(plan.cost.monthlyUsd)}/month${delta}`,
+    "",
+    `> ${plan.note}`,
+    "",
+  ];
+
+  const remediations: string[] = [];
   if ((plan.remediations ?? []).length > 0) {
-    out.push("#### Remediated by policy (deployed as changed)", "", "| policy | resource | properties |", "|---|---|---|");
-    for (const r of plan.remediations) out.push(`| \`${r.policy}\` | \`${short(r.urn)}\` | ${r.properties.map((p) => `\`${p}\``).join(", ")} |`);
-    out.push("");
+    remediations.push("#### Remediated by policy (deployed as changed)", "", "| policy | resource | properties |", "|---|---|---|");
+    for (const r of plan.remediations) remediations.push(`| \`${r.policy}\` | \`${short(r.urn)}\` | ${r.properties.map((p) => `\`${p}\``).join(", ")} |`);
+    remediations.push("");
   }
-  if (plan.violations.length > 0) {
-    out.push("#### Policy violations", "", "| level | policy | resource | message |", "|---|---|---|---|");
-    for (const v of [...plan.violations].sort((a, b) => (a.level === b.level ? 0 : a.level === "mandatory" ? -1 : 1))) {
-      out.push(`| ${v.level} | \`${v.policy}\` | \`${short(v.urn)}\` | ${cell(v.message)} |`);
-    }
-    out.push("");
-  }
+
+  const changes: string[] = [];
   if (comparison && (comparison.newViolations.length || comparison.fixedViolations.length)) {
-    out.push(`New violations: ${comparison.newViolations.length} · fixed: ${comparison.fixedViolations.length}`, "");
+    changes.push(`#### Violations since the base branch: ${comparison.newViolations.length} new, ${comparison.fixedViolations.length} fixed`, "");
+    for (const v of comparison.newViolations) changes.push(`- 🆕 ${violationLine(v)}`);
+    for (const v of comparison.fixedViolations) changes.push(`- ✔️ fixed: ${violationLine(v)}`);
+    changes.push("");
   }
-  out.push("#### Estimated monthly cost (worst case)", "", "| resource | USD/month | basis |", "|---|---:|---|");
-  for (const [r, c, basis] of costRows(plan)) out.push(`| \`${r}\` | ${c} | ${cell(basis)} |`);
-  out.push(`| **total** | **${usd(plan.cost.monthlyUsd)}** | estimate, us-east-1 on-demand unless configured |`, "");
+
+  const violationRows = [...plan.violations]
+    .sort((a, b) => (a.level === b.level ? 0 : a.level === "mandatory" ? -1 : 1))
+    .map((v) => `| ${v.level} | \`${v.policy}\` | \`${short(v.urn)}\` | ${cell(v.message)} |`);
+  const violations = (rows: string[]) =>
+    plan.violations.length === 0
+      ? []
+      : [
+          "#### Policy violations",
+          "",
+          "| level | policy | resource | message |",
+          "|---|---|---|---|",
+          ...rows,
+          ...(rows.length < violationRows.length ? [`| … | ${violationRows.length - rows.length} more | | see the full plan |`] : []),
+          "",
+        ];
+
+  const cost: string[] = ["#### Estimated monthly cost (worst case)", ""];
   if (comparison) {
-    out.push("#### Resource changes", "");
-    if (comparison.added.length + comparison.removed.length + comparison.changed.length === 0) out.push("No resource changes.");
-    for (const r of comparison.added) out.push(`- ➕ \`${short(r.urn)}\` (${typeName(r.type)})`);
-    for (const r of comparison.removed) out.push(`- ➖ \`${short(r.urn)}\` (${typeName(r.type)})`);
-    for (const r of comparison.changed) {
-      out.push(`- ✏️ \`${short(r.urn)}\` (${typeName(r.type)})`);
-      for (const ch of r.changes.slice(0, 10)) out.push(`  - \`${ch.path}\`: \`${cell(JSON.stringify(ch.before) ?? "undefined")}\` → \`${cell(JSON.stringify(ch.after) ?? "undefined")}\``);
-      if (r.changes.length > 10) out.push(`  - … ${r.changes.length - 10} more`);
+    cost.push("| resource | base | this change | Δ | basis |", "|---|---:|---:|---:|---|");
+    for (const l of comparison.cost.lines) {
+      const d = (l.afterUsd ?? 0) - (l.beforeUsd ?? 0);
+      cost.push(`| \`${short(l.urn)}\` | ${l.beforeUsd === null ? "—" : usd(l.beforeUsd)} | ${l.afterUsd === null ? "—" : usd(l.afterUsd)} | ${Math.abs(d) < 0.005 ? "" : signed(d)} | ${cell(l.basis)} |`);
     }
-    out.push("");
+    cost.push(`| **total** | **${usd(comparison.cost.beforeUsd)}** | **${usd(comparison.cost.afterUsd)}** | **${signed(comparison.cost.deltaUsd)}** | estimate, us-east-1 on-demand unless configured |`, "");
   } else {
-    out.push("<details><summary>Resources</summary>", "", "```", ...resourceTree(plan.resources), "```", "</details>", "");
+    cost.push("| resource | USD/month | basis |", "|---|---:|---|");
+    for (const [r, c, basis] of costRows(plan)) cost.push(`| \`${r}\` | ${c} | ${cell(basis)} |`);
+    cost.push(`| **total** | **${usd(plan.cost.monthlyUsd)}** | estimate, us-east-1 on-demand unless configured |`, "");
   }
-  for (const d of plan.diagrams) out.push(`<details><summary>State machine <code>${short(d.urn)}</code></summary>`, "", "```mermaid", d.mermaid, "```", "</details>", "");
-  return out.join("\n");
+
+  const resources: string[] = [];
+  if (comparison) {
+    resources.push("#### Resource changes", "");
+    if (comparison.added.length + comparison.removed.length + comparison.changed.length === 0) resources.push("No resource changes.");
+    for (const r of comparison.added) resources.push(`- ➕ \`${short(r.urn)}\` (${typeName(r.type)})`);
+    for (const r of comparison.removed) resources.push(`- ➖ \`${short(r.urn)}\` (${typeName(r.type)})`);
+    for (const r of comparison.changed) {
+      resources.push(`- ✏️ \`${short(r.urn)}\` (${typeName(r.type)})`);
+      for (const ch of r.changes.slice(0, 10)) resources.push(`  - \`${ch.path}\`: \`${cell(JSON.stringify(ch.before) ?? "undefined")}\` → \`${cell(JSON.stringify(ch.after) ?? "undefined")}\``);
+      if (r.changes.length > 10) resources.push(`  - … ${r.changes.length - 10} more`);
+    }
+    resources.push("");
+  } else {
+    resources.push("<details><summary>Resources</summary>", "", "```", ...resourceTree(plan.resources), "```", "</details>", "");
+  }
+
+  const diagrams: string[] = [];
+  for (const d of plan.diagrams) diagrams.push(`<details><summary>State machine <code>${short(d.urn)}</code></summary>`, "", "```mermaid", d.mermaid, "```", "</details>", "");
+
+  // Most useful first; under the budget, the tail sections go first, then violation rows.
+  const optional: [string, string[]][] = [
+    ["cost table", cost],
+    ["resource changes", resources],
+    ["state machine diagrams", diagrams],
+  ];
+  const compose = (kept: number, rows: number, omitted: string[]) =>
+    [
+      ...header,
+      ...remediations,
+      ...changes,
+      ...violations(violationRows.slice(0, rows)),
+      ...optional.slice(0, kept).flatMap(([, lines]) => lines),
+      ...(omitted.length > 0 ? [`_Left out to fit a GitHub comment: ${omitted.join(", ")}. The full plan is in the workflow run's \`offline-plan\` artifact (\`--json\`)._`, ""] : []),
+    ].join("\n");
+  let kept = optional.length;
+  let rows = violationRows.length;
+  const omitted = () => [...optional.slice(kept).map(([name]) => name).reverse(), ...(rows < violationRows.length ? [`${violationRows.length - rows} violation rows`] : [])];
+  let text = compose(kept, rows, omitted());
+  while (text.length > maxChars && kept > 0) text = compose(--kept, rows, omitted());
+  while (text.length > maxChars && rows > 0) {
+    rows = Math.max(0, rows - Math.max(1, Math.ceil((text.length - maxChars) / 200)));
+    text = compose(kept, rows, omitted());
+  }
+  // Header, remediations and the named changes alone can still be too long (thousands of them).
+  return text.length > maxChars ? `${text.slice(0, maxChars - 120)}\n\n_… truncated to fit a GitHub comment; the full plan is in the \`offline-plan\` artifact._\n` : text;
 }
