@@ -20,6 +20,14 @@ describe("GitHub workflows", () => {
     }
   });
 
+  it("every action is pinned to a commit SHA, with the release it is as a comment (a moved tag cannot change what runs)", () => {
+    for (const file of Object.keys(workflows)) {
+      const uses = fs.readFileSync(path.join(dir, file), "utf8").split("\n").filter((l) => /^\s*(- )?uses:/.test(l));
+      assert.ok(uses.length > 0, file);
+      for (const line of uses) assert.match(line, /uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/, `${file}: ${line.trim()}`);
+    }
+  });
+
   it("every job has a time limit (a hung plan or deploy cannot hold a runner for GitHub's 6 hours)", () => {
     for (const [file, wf] of Object.entries<any>(workflows)) {
       for (const [name, job] of Object.entries<any>(wf.jobs)) assert.ok(Number.isInteger(job["timeout-minutes"]) && job["timeout-minutes"] <= 60, `${file} job ${name}`);
@@ -59,11 +67,12 @@ describe("GitHub workflows", () => {
     for (const file of ["pr-preview.yml", "deploy.yml"]) {
       const text = fs.readFileSync(path.join(dir, file), "utf8");
       assert.ok(!/AWS_SECRET_ACCESS_KEY|aws-secret-access-key/.test(text), file);
+      assert.match(text, /pulumi\/actions@[0-9a-f]{40} # v6\./, file);
       assert.equal(workflows[file].permissions["id-token"], "write");
       const pulumiSteps = Object.values<any>(workflows[file].jobs).flatMap((j) => j.steps).filter((s: any) => String(s.uses).startsWith("pulumi/actions@"));
       assert.ok(pulumiSteps.length > 0);
       for (const s of pulumiSteps) {
-        assert.equal(s.uses, "pulumi/actions@v6");
+        assert.match(s.uses, /^pulumi\/actions@[0-9a-f]{40}$/);
         assert.equal(s.with.policyPacks, "policies");
         assert.match(s.with.policyPackConfigs, /^policies\/config\/(\$\{\{ matrix.stack \}\}|dev|prod)\.json$/);
       }
