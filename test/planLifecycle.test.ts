@@ -31,9 +31,9 @@ describe("the plan as a command: never hangs, nothing left running", function ()
 
   it("a program that never finishes is stopped by --timeout: exit 2, a message, no process left", () => {
     const started = Date.now();
-    const r = runPlan(["--program", fixture("busy-loop"), "--stack", "test", "--timeout", "3"]);
+    const r = runPlan(["--program", fixture("busy-loop"), "--stack", "test", "--timeout", "1.5"]);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /the program did not finish within 3 s \(--timeout\); stopped/);
+    assert.match(r.stderr, /the program did not finish within 1.5 s \(--timeout\); stopped/);
     assert.ok(Date.now() - started < 30_000);
     assert.deepEqual(leftovers(fixture("busy-loop")), []);
     assert.deepEqual(packsYoungerThan(Math.ceil((Date.now() - started) / 1000) + 1), []);
@@ -41,8 +41,16 @@ describe("the plan as a command: never hangs, nothing left running", function ()
 
   it("SIGTERM stops the plan and its policy pack: exit 2, no process left", async () => {
     const started = Date.now();
-    const child = spawn(process.execPath, [...RUN, "--program", fixture("busy-loop"), "--stack", "test", "--quiet"], { cwd: PROJECT_DIR, stdio: "pipe" });
-    await new Promise((r) => setTimeout(r, 2500)); // the pack and the program are running
+    const child = spawn(process.execPath, [...RUN, "--program", fixture("busy-loop"), "--stack", "test"], { cwd: PROJECT_DIR, stdio: "pipe" });
+    // Signal once the pack has been started and the program is being evaluated.
+    await new Promise<void>((resolve) => {
+      let seen = "";
+      child.stderr!.on("data", (chunk) => {
+        seen += chunk;
+        if (seen.includes("plan: evaluating")) resolve();
+      });
+    });
+    await new Promise((r) => setTimeout(r, 300)); // into the busy loop
     child.kill("SIGTERM");
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     assert.equal(code, 2);
