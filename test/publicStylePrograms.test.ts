@@ -49,6 +49,13 @@ describe("programs in the style of the public Pulumi examples", function () {
     assert.match(r.stderr, /the program calls aws:ec2\/getAmi:getAmi, which needs a live AWS account; the offline plan answers only getCallerIdentity, getRegion, getPartition, getPolicyDocument/);
     assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
   });
+  it("a StackReference fails the plan with exit 2, naming the stack, even when the program tolerates the missing output", async () => {
+    const r = await plan("--program", fixture("stack-reference"), "--stack", "test", "--json", "--quiet");
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /the program reads acme\/network\/prod through a StackReference, whose outputs live in the Pulumi backend; the offline plan cannot read other stacks/);
+  });
+
   it("--json stays pure JSON on stdout and --quiet keeps stderr silent, whatever the program prints", async () => {
     const quiet = await plan("--program", fixture("noisy-program"), "--stack", "test", "--json", "--quiet");
     assert.equal(quiet.code, 0, quiet.stderr);

@@ -163,10 +163,16 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
   const firstPreview = opts.firstPreview ?? false;
   /** Provider functions the program called that need a live account. */
   const unanswered = new Set<string>();
+  /** Stacks the program reads through a StackReference (their outputs live in the Pulumi backend). */
+  const stackReferences = new Set<string>();
 
   await pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
+        if (args.type === "pulumi:pulumi:StackReference") {
+          stackReferences.add(String(args.inputs.name ?? args.name));
+          return { id: String(args.inputs.name ?? args.name), state: { name: args.inputs.name, outputs: {}, secretOutputNames: [] } };
+        }
         // The inputs as the SDK serialized them (resources as references, secrets marked),
         // read the way the engine reads them; the mock's own copy has resources as objects.
         const inputs = (current.serialized ? fromSerialized(current.serialized) : { ...args.inputs }) as Record<string, unknown>;
@@ -290,6 +296,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
   } catch (e) {
     await waitForRPCs().catch(() => undefined);
     consoleMethods.forEach((m, i) => (console[m] = savedConsole[i]));
+    if (stackReferences.size > 0) throw new ProgramError(stackReferenceMessage(stackReferences), resources);
     if (unanswered.size > 0) throw new ProgramError(unansweredMessage(unanswered), resources);
     throw new ProgramError(e instanceof Error ? e.message : String(e), resources);
   } finally {
@@ -304,12 +311,18 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
   }
   await waitForRPCs().catch((e) => void rejections.push(e));
   consoleMethods.forEach((m, i) => (console[m] = savedConsole[i]));
+  // Even when the program tolerates the missing outputs, its verdicts would rest on values it never read.
+  if (stackReferences.size > 0) throw new ProgramError(stackReferenceMessage(stackReferences), resources);
   if (unanswered.size > 0) throw new ProgramError(unansweredMessage(unanswered), resources);
   if (rejections.length > 0) {
     const first = rejections[0];
     throw new ProgramError(`the program failed while declaring resources (${first instanceof Error ? first.message : String(first)}); some of its resources may not have been registered`, resources);
   }
   return { resources, outputs: (outputs ?? {}) as Record<string, unknown> };
+}
+
+function stackReferenceMessage(stacks: Set<string>): string {
+  return `the program reads ${[...stacks].join(", ")} through a StackReference, whose outputs live in the Pulumi backend; the offline plan cannot read other stacks`;
 }
 
 function unansweredMessage(tokens: Set<string>): string {
