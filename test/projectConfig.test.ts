@@ -82,6 +82,13 @@ describe("stack config as the Pulumi CLI reads it", () => {
       assert.deepEqual(readStackFiles(dir, "dev", { PULUMI_CONFIG: '{"size":"huge","aws:region":"eu-west-1"}' }).config, { "app:size": "huge", "aws:region": "eu-west-1" });
     });
 
+    it("a key the project declares secret, given through PULUMI_CONFIG, is a secret to the program", () => {
+      const dir = projectDir("name: app\nruntime: nodejs\nconfig:\n  token:\n    type: string\n    secret: true\n", "config: {}\n");
+      const files = readStackFiles(dir, "dev", { PULUMI_CONFIG: '{"app:token":"s3cr3t-value"}' });
+      assert.equal(files.config["app:token"], "s3cr3t-value");
+      assert.deepEqual(files.secretKeys, ["app:token"]);
+    });
+
     it("a stack that imports an ESC environment is refused with the way to pass its values, unless PULUMI_CONFIG gives them", () => {
       const dir = projectDir("name: app\nruntime: nodejs\n", "environment:\n  - ml/dev-creds\nconfig:\n  app:size: large\n");
       assert.throws(() => readStackFiles(dir, "dev", {}), {

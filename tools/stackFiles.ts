@@ -64,7 +64,12 @@ export function readStackFiles(programDir: string, stack: string, env: NodeJS.Pr
   const present = new Set([...Object.keys(merged), ...secretKeys]);
   // A value given through PULUMI_CONFIG is how a secret reaches the plan, so it counts as encrypted.
   const config = applyProjectConfig(project, stack, projectDoc.config, merged, present, [...secretKeys, ...Object.keys(given)]);
-  return { project, config, secretKeys };
+  // A key the project declares secret is a secret to the program too, however it arrived.
+  const declaredSecret = Object.entries((projectDoc.config ?? {}) as Record<string, unknown>)
+    .filter(([, v]) => v !== null && typeof v === "object" && (v as { secret?: unknown }).secret === true)
+    .map(([k]) => full(k))
+    .filter((k) => k in config && !secretKeys.includes(k));
+  return { project, config, secretKeys: [...secretKeys, ...declaredSecret] };
 }
 
 /** An entry of `Pulumi.yaml`'s `config:` once shorthand is rewritten (the CLI's `ProjectConfigType`). */
