@@ -83,6 +83,7 @@ const processingPreprocessing = z.strictObject({
   /** Processing image; when absent SageMaker's scikit-learn image of the region is used. */
   image: ecrImage.optional(),
   instanceType: instanceType("processing"),
+  /** Above 1, raw/ is sharded by key across the instances (each writes its own objects). */
   instanceCount: int(1, 100),
   volumeSizeGb: int(1, 16384),
   maxRuntimeSeconds: int(1, 5 * 24 * 3600),

@@ -18,6 +18,7 @@ const VARIANTS: { label: string; stack: string; overrides: Record<string, unknow
   { label: "prod", stack: "prod", overrides: {} },
   { label: "dev, processing-job preprocessing", stack: "dev", overrides: { preprocessing: { kind: "processing" } } },
   { label: "prod, Lambda preprocessing", stack: "prod", overrides: { preprocessing: { kind: "lambda" } } },
+  { label: "prod, processing sharded over 4 instances", stack: "prod", overrides: { preprocessing: { kind: "processing", instanceCount: 4 } } },
 ];
 
 const definitions = VARIANTS.map((v) => ({ ...v, definition: definitionFor(v.stack, v.overrides) }));

@@ -93,4 +93,41 @@ describe("preprocessing: the Processing-job script agrees with the Lambda", func
     assert.match(r.stdout, new RegExp(`train=${js.counts.train} validation=${js.counts.validation} dropped=${js.counts.dropped}`));
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  it("sharded over 4 instances (ShardedByS3Key), the union of their outputs is the single instance's split, each host under its own key", function () {
+    if (!python) this.skip();
+    const fs = require("fs");
+    const os = require("os");
+    const path = require("path");
+    const { spawnSync } = require("child_process");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "preprocess-sharded-"));
+    // Six files for four hosts: sharding by key gives two hosts two files and two hosts one.
+    const texts = Array.from({ length: 6 }, (_, f) => ["label,f1,f2", ...Array.from({ length: 50 + 10 * f }, (_, i) => `${(i + f) % 2},${f * 1000 + i},${i * 0.5}`), "1,,2"].join("\n"));
+    const run = (host: string, hosts: number, files: number[]) => {
+      const input = path.join(dir, host, "in");
+      fs.mkdirSync(input, { recursive: true });
+      files.forEach((i) => fs.writeFileSync(path.join(input, `part-${i}.csv`), texts[i]));
+      fs.writeFileSync(path.join(dir, host, "resourceconfig.json"), JSON.stringify({ current_host: host, hosts: Array.from({ length: hosts }, (_, h) => `algo-${h + 1}`) }));
+      const r = spawnSync("python3", [path.join(__dirname, "..", "preprocessing", "processing", "preprocess.py")], {
+        env: { ...process.env, PROCESSING_INPUT: input, PROCESSING_OUTPUT: path.join(dir, "out"), PROCESSING_RESOURCE_CONFIG: path.join(dir, host, "resourceconfig.json") },
+        encoding: "utf8",
+      });
+      assert.equal(r.status, 0, r.stderr);
+    };
+    const rows = (files: string[]) => files.flatMap((f) => fs.readFileSync(f, "utf8").split("\n").filter(Boolean)).sort();
+    // One instance, all files.
+    run("single", 1, [0, 1, 2, 3, 4, 5]);
+    const single = { train: rows([path.join(dir, "out", "train", "data.csv")]), validation: rows([path.join(dir, "out", "validation", "data.csv")]) };
+    fs.rmSync(path.join(dir, "out"), { recursive: true });
+    // Four instances, each with its shard; a fifth with an empty shard writes nothing and succeeds.
+    [[0, 4], [1, 5], [2], [3]].forEach((files, h) => run(`algo-${h + 1}`, 5, files));
+    run("algo-5", 5, []);
+    for (const channel of ["train", "validation"] as const) {
+      const written = fs.readdirSync(path.join(dir, "out", channel)).sort();
+      assert.deepEqual(written, ["data-algo-1.csv", "data-algo-2.csv", "data-algo-3.csv", "data-algo-4.csv"], "one object per host that had data");
+      assert.deepEqual(rows(written.map((f: string) => path.join(dir, "out", channel, f))), single[channel]);
+    }
+    assert.ok(single.train.length > 100 && single.validation.length > 20);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });

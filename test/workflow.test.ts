@@ -308,6 +308,24 @@ describe("workflow executed locally", () => {
     assert.equal(p.ProcessingResources.ClusterConfig.VolumeKmsKeyId, "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333");
     assert.equal(p.NetworkConfig.EnableNetworkIsolation, true);
     assert.match(p.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri, /^s3:\/\/ml-pipeline-dev-data-123456789012\/processed\/[0-9a-f]{32}\/train$/);
+    const input = (name: string) => p.ProcessingInputs.find((i: any) => i.InputName === name).S3Input;
+    assert.equal(input("raw").S3DataDistributionType, "FullyReplicated", "one instance reads everything");
+    assert.equal(input("code").S3DataDistributionType, "FullyReplicated");
+  });
+
+  it("processing over several instances shards raw/ by key (each instance its files) and still gives every instance the script", async () => {
+    const definition = definitionFor("prod", { preprocessing: { kind: "processing", instanceCount: 4 } });
+    const run = await runLocally(definition, happyHandlers());
+    assert.equal(run.error, undefined, run.error?.message);
+    const p = run.inputs.Preprocess;
+    assert.equal(p.ProcessingResources.ClusterConfig.InstanceCount, 4);
+    const input = (name: string) => p.ProcessingInputs.find((i: any) => i.InputName === name).S3Input;
+    assert.equal(input("raw").S3DataDistributionType, "ShardedByS3Key");
+    assert.equal(input("code").S3DataDistributionType, "FullyReplicated");
+    // Training reads the whole processed prefix, so it sees every host's data-<host>.csv.
+    const train = run.inputs.Train.InputDataConfig.find((c: any) => c.ChannelName === "train").DataSource.S3DataSource;
+    assert.equal(train.S3DataType, "S3Prefix");
+    assert.equal(train.S3Uri, p.ProcessingOutputConfig.Outputs.find((o: any) => o.OutputName === "train").S3Output.S3Uri);
   });
 
   it("local-NVMe training instances get no VolumeKmsKeyId (the API rejects it)", () => {

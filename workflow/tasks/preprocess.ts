@@ -35,11 +35,19 @@ function processingJobParameters(spec: WorkflowSpec): { [key: string]: Json } {
     ProcessingInputs: [
       {
         InputName: "code",
-        S3Input: { S3Uri: spec.bucket.uri(p.scriptKey), LocalPath: "/opt/ml/processing/code", S3DataType: "S3Prefix", S3InputMode: "File" },
+        S3Input: { S3Uri: spec.bucket.uri(p.scriptKey), LocalPath: "/opt/ml/processing/code", S3DataType: "S3Prefix", S3InputMode: "File", S3DataDistributionType: "FullyReplicated" },
       },
       {
         InputName: "raw",
-        S3Input: { S3Uri: spec.bucket.uri(raw), LocalPath: "/opt/ml/processing/input", S3DataType: "S3Prefix", S3InputMode: "File" },
+        // More than one instance: each gets its share of the files (and writes data-<host>.csv),
+        // rather than every instance processing everything and writing the same keys.
+        S3Input: {
+          S3Uri: spec.bucket.uri(raw),
+          LocalPath: "/opt/ml/processing/input",
+          S3DataType: "S3Prefix",
+          S3InputMode: "File",
+          S3DataDistributionType: p.instanceCount > 1 ? "ShardedByS3Key" : "FullyReplicated",
+        },
       },
     ],
     ProcessingOutputConfig: {
