@@ -17,7 +17,7 @@ import { ecrRepositoryArn } from "../stacks/algorithmImages";
 import { anySageMakerArn, ArnScope } from "../stacks/arns";
 import { DataBucketModel, EndpointModel, Named, StackKeyModel } from "../stacks/model";
 import { EXPECTED_DURATION_TAG, EXPECTED_INVOCATIONS_TAG } from "../policies/cost/estimator";
-import { keyUseStatement, PolicyDocument, policyDocument, PolicyStatement } from "../lib/iamPolicy";
+import { imagePullStatements, keyUseStatement, PolicyDocument, policyDocument, PolicyStatement } from "../lib/iamPolicy";
 import { deploymentConfig, providerShape, readRollbackAlarmsStatement } from "../lib/blueGreen";
 import { serviceRole } from "./shared/serviceRole";
 import { encryptedLogGroup } from "./shared/logGroups";
@@ -260,17 +260,8 @@ function endpointRolePolicy(args: Pick<InferenceEndpointArgs, "endpoint" | "host
       Resource: "*", // PutMetricData has no resource-level permissions; the namespace condition scopes it
       Condition: { StringEquals: { "cloudwatch:namespace": "/aws/sagemaker/Endpoints" } },
     },
-    { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" }, // no resource-level permissions
+    ...imagePullStatements("PullInferenceImage", ecrRepositoryArn(args.image, args.scope.partition)),
   ];
-  const repositoryArn = ecrRepositoryArn(args.image, args.scope.partition);
-  if (repositoryArn) {
-    statements.push({
-      Sid: "PullInferenceImage",
-      Effect: "Allow",
-      Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-      Resource: repositoryArn,
-    });
-  }
   if (captureEnabled) {
     statements.push({ Sid: "WriteDataCapture", Effect: "Allow", Action: "s3:PutObject", Resource: args.bucket.objectArn(`${args.bucket.prefixes.capture}*`) });
   }

@@ -92,3 +92,17 @@ export function keyGrantStatement(sid: string, key: { aliasName: string; anyKeyA
     },
   };
 }
+
+/**
+ * Pulling a container image from ECR: the registry login (no resource-level permissions) and,
+ * for an image in a private repository, reading its layers. SageMaker's own algorithm images
+ * (`repositoryArn` undefined) need the login only.
+ */
+export function imagePullStatements(pullSid: string, repositoryArn: string | undefined): PolicyStatement[] {
+  return [
+    { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" }, // no resource-level permissions
+    ...(repositoryArn
+      ? [{ Sid: pullSid, Effect: "Allow" as const, Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: repositoryArn }]
+      : []),
+  ];
+}

@@ -4,7 +4,7 @@
  * locations and volume encryption.
  */
 import { hasLocalNvmeStorage } from "../../policies/facts/instanceTypes";
-import { keyGrantStatement, keyUseStatement, PolicyStatement } from "../../lib/iamPolicy";
+import { imagePullStatements, keyGrantStatement, keyUseStatement, PolicyStatement } from "../../lib/iamPolicy";
 import { logGroupArn, regionalArn } from "../../stacks/arns";
 import { ecrRepositoryArn } from "../../stacks/algorithmImages";
 import { Json } from "../asl";
@@ -74,7 +74,6 @@ export interface JobAccess {
 /** Least-privilege statements of a training or processing job's execution role ("SageMaker roles"). */
 export function jobExecutionRoleStatements(spec: WorkflowSpec, access: JobAccess): PolicyStatement[] {
   const logGroup = logGroupArn(spec, `/aws/sagemaker/${access.kind}Jobs`);
-  const repositoryArn = ecrRepositoryArn(access.image, spec.partition);
   const statements: PolicyStatement[] = [
     {
       Sid: "ListOwnPrefixes",
@@ -110,16 +109,8 @@ export function jobExecutionRoleStatements(spec: WorkflowSpec, access: JobAccess
       Resource: "*", // no resource-level permissions; the namespace condition scopes it
       Condition: { StringLike: { "cloudwatch:namespace": ["/aws/sagemaker/*", "aws/sagemaker/*"] } },
     },
-    { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" }, // no resource-level permissions
+    ...imagePullStatements("PullJobImage", ecrRepositoryArn(access.image, spec.partition)),
   ];
-  if (repositoryArn) {
-    statements.push({
-      Sid: "PullJobImage",
-      Effect: "Allow",
-      Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-      Resource: repositoryArn,
-    });
-  }
   if (access.vpc) {
     statements.push({
       Sid: "ManageJobNetworkInterfaces",
