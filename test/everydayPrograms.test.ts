@@ -4,20 +4,15 @@
  * ordinary and at a first preview: exact verdicts, no extras.
  */
 import { strict as assert } from "assert";
-import * as path from "path";
-import { main } from "../tools/plan/cli";
 import { Plan } from "../tools/plan/plan";
-import { PROJECT_DIR } from "./support/stacks";
+import { fixture, runPlanCli } from "./support/plan";
 
 async function planJson(...args: string[]): Promise<{ code: number; plan: Plan; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io = { stdout: { write: (s: string) => ((stdout += s), true) }, stderr: { write: (s: string) => ((stderr += s), true) } } as any;
-  const code = await main([...args, "--json", "--quiet"], io);
+  const { code, stdout, stderr } = await runPlanCli(...args, "--json", "--quiet");
   return { code, plan: JSON.parse(stdout) as Plan, stderr };
 }
 
-const program = path.join(PROJECT_DIR, "test", "fixtures", "everyday-s3");
+const program = fixture("everyday-s3");
 const verdicts = (p: Plan) => p.violations.map((v) => `${v.level} ${v.policy} ${v.urn?.split("::").pop() ?? "(stack)"}: ${v.message.split(";")[0]}`).sort();
 
 /** The unconfigured bucket's four findings, at any preview. */

@@ -4,20 +4,13 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../tools/plan/cli";
 import { Plan } from "../tools/plan/plan";
 import { PlanComparison } from "../tools/plan/compare";
+import { fixture, runPlanCli } from "./support/plan";
 import { PROJECT_DIR } from "./support/stacks";
 
-const fixture = (name: string) => path.join(PROJECT_DIR, "test", "fixtures", name);
 
-async function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io = { stdout: { write: (s: string) => ((stdout += s), true) }, stderr: { write: (s: string) => ((stderr += s), true) } } as any;
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+const plan = runPlanCli;
 
 describe("offline plan CLI", function () {
   this.timeout(120_000);

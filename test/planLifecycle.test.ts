@@ -6,10 +6,9 @@
 import { strict as assert } from "assert";
 import { spawn, spawnSync } from "child_process";
 import * as path from "path";
-import { PROJECT_DIR } from "./support/stacks";
+import { fixture, PROJECT_DIR } from "./support/stacks";
 
 const RUN = ["-r", "sucrase/register/ts", path.join(PROJECT_DIR, "tools", "plan", "run.ts")];
-const fixture = (name: string) => path.join(PROJECT_DIR, "test", "fixtures", name);
 
 /** Processes still running whose command line mentions this fixture or a policy pack started for it. */
 function leftovers(marker: string): string[] {

@@ -12,13 +12,13 @@ import { readStackFiles } from "../tools/stackFiles";
 import { AnalyzedResource, Diagnostic, PackInfo, PolicyPackProcess } from "../tools/analyzer/client";
 import { PolicyPackConfigFile } from "../tools/analyzer/packConfig";
 import { evaluatePack, mandatory, PackConfig } from "./support/policy";
-import { PROJECT_DIR, runStack, stackAsDeclared } from "./support/stacks";
+import { fixture, PROJECT_DIR, runStack, stackAsDeclared } from "./support/stacks";
 
 const packConfig = (stack: string): PackConfig => JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policies", "config", `${stack}.json`), "utf8"));
 const policiesOf = (violations: { policy: string }[]) => [...new Set(violations.map((v) => v.policy))].sort();
 
 async function unprotectedProgram(firstPreview = false): Promise<DeclaredResource[]> {
-  const dir = path.join(PROJECT_DIR, "test", "fixtures", "unprotected-program");
+  const dir = fixture("unprotected-program");
   const files = readStackFiles(dir, "test");
   return (await runProgram({ programDir: dir, project: files.project, stack: "test", config: files.config, firstPreview })).resources;
 }

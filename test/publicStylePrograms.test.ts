@@ -5,20 +5,11 @@
  * provider answers them, and one that needs an account fails the plan naming it.
  */
 import { strict as assert } from "assert";
-import * as path from "path";
-import { main } from "../tools/plan/cli";
 import { Plan } from "../tools/plan/plan";
-import { PROJECT_DIR } from "./support/stacks";
+import { fixture, runPlanCli } from "./support/plan";
 
-const fixture = (name: string) => path.join(PROJECT_DIR, "test", "fixtures", name);
 
-async function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io = { stdout: { write: (s: string) => ((stdout += s), true) }, stderr: { write: (s: string) => ((stderr += s), true) } } as any;
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+const plan = runPlanCli;
 
 describe("programs in the style of the public Pulumi examples", function () {
   this.timeout(120_000);

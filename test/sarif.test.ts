@@ -10,14 +10,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type * as sarif from "sarif";
-import { main } from "../tools/plan/cli";
 import { Plan } from "../tools/plan/plan";
 import { toSarif } from "../tools/plan/sarif";
-import { PROJECT_DIR } from "./support/stacks";
+import { fixture, runPlanCli } from "./support/plan";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const MULTITOOL: string = require("@microsoft/sarif-multitool");
-const fixture = (name: string) => path.join(PROJECT_DIR, "test", "fixtures", name);
 
 /** The validator's findings: `<file>(line,col): error|warning <id>: …` lines. */
 function validate(...files: string[]): { errors: string[]; warnings: string[] } {
@@ -35,10 +33,8 @@ describe("--sarif: violations for GitHub code scanning", function () {
   let log: sarif.Log;
 
   before(async () => {
-    let stdout = "";
-    const io = { stdout: { write: (s: string) => ((stdout += s), true) }, stderr: { write: () => true } } as any;
     const file = path.join(dir, "plan.sarif");
-    const code = await main(["--program", fixture("unprotected-program"), "--stack", "test", "--policy-config", fixture("all-mandatory.json"), "--json", "--quiet", "--sarif", file], io);
+    const { code, stdout } = await runPlanCli("--program", fixture("unprotected-program"), "--stack", "test", "--policy-config", fixture("all-mandatory.json"), "--json", "--quiet", "--sarif", file);
     assert.equal(code, 1, "the program has mandatory violations");
     plan = JSON.parse(stdout);
     log = JSON.parse(fs.readFileSync(file, "utf8"));

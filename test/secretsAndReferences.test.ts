@@ -7,25 +7,20 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../tools/plan/cli";
 import { Plan } from "../tools/plan/plan";
-import { PROJECT_DIR } from "./support/stacks";
+import { fixture, runPlanCli } from "./support/plan";
 
-const program = path.join(PROJECT_DIR, "test", "fixtures", "secrets-and-references");
+const program = fixture("secrets-and-references");
 const WEBHOOK_A = "https://hooks.example.com/services/T000/B000/first-secret-token";
 const WEBHOOK_B = "https://hooks.example.com/services/T000/B000/second-secret-token";
 const SECRETS = ["hunter2-very-secret", "first-secret-token", "second-secret-token", "alias/aws/sns"];
 
 async function plan(webhook: string | undefined, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io = { stdout: { write: (s: string) => ((stdout += s), true) }, stderr: { write: (s: string) => ((stderr += s), true) } } as any;
   const before = process.env.PULUMI_CONFIG;
   if (webhook) process.env.PULUMI_CONFIG = JSON.stringify({ "secretprog:webhook": webhook });
   else delete process.env.PULUMI_CONFIG;
   try {
-    const code = await main(["--program", program, "--stack", "test", "--quiet", ...args], io);
-    return { code, stdout, stderr };
+    return await runPlanCli("--program", program, "--stack", "test", "--quiet", ...args);
   } finally {
     if (before === undefined) delete process.env.PULUMI_CONFIG;
     else process.env.PULUMI_CONFIG = before;

@@ -5,6 +5,9 @@ import { readStackFiles, toConfigMap } from "../../tools/stackFiles";
 
 export const PROJECT_DIR = path.resolve(__dirname, "../..");
 
+/** A test-only program or config under test/fixtures. */
+export const fixture = (name: string) => path.join(PROJECT_DIR, "test", "fixtures", name);
+
 export interface StackRun extends RunResult {
   /** All custom resources of a type token, e.g. `aws:s3/bucket:Bucket`. */
   ofType(type: string): DeclaredResource[];
