@@ -102,7 +102,13 @@ const trainingSchema = z
     image: ecrImage.optional(),
     xgboostVersion: z.enum(XGBOOST_VERSIONS),
     instanceType: instanceType("training"),
+    /** Above 1, training is distributed; how train/ is spread is resolved in trainingDistribution.ts. */
     instanceCount: int(1, 100),
+    /**
+     * How train/ reaches the instances when instanceCount > 1. Derived for the built-in
+     * XGBoost (sharded on CPU, replicated for Dask on GPU); required with a custom image.
+     */
+    trainDataDistribution: z.enum(["ShardedByS3Key", "FullyReplicated"]).optional(),
     volumeSizeGb: int(1, 16384),
     maxRuntimeSeconds: int(60, 28 * 24 * 3600),
     spot: z.strictObject({

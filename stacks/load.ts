@@ -8,6 +8,7 @@ import { z } from "zod";
 import { PROFILE_DEFAULTS, KindDefaults } from "./defaults";
 import { StackConfig, stackConfigSchema } from "./configSchema";
 import { XGBOOST_REGISTRIES } from "./algorithmImages";
+import { trainDistribution } from "./trainingDistribution";
 
 /** The structured keys a stack file may set under the project's namespace. */
 const OBJECT_KEYS = ["dataBucket", "preprocessing", "training", "endpoint", "schedule", "monitoring", "tags"] as const;
@@ -162,6 +163,11 @@ export function resolveStackConfig(raw: RawStackConfig): StackConfig {
       value: show(config.region),
       message: `no built-in SageMaker image registry known here; set training.image (and preprocessing.image) or use one of ${Object.keys(XGBOOST_REGISTRIES).join(", ")}`,
     });
+  }
+  // Distributed training: what the algorithm supports and whether every instance gets data.
+  for (const p of trainDistribution(config).problems) {
+    const path = ["training", ...p.path];
+    problems.push({ key: keyOf(raw.project, path), value: show(valueAt(config, path)), message: p.message });
   }
   if (problems.length > 0) throw new ConfigError(raw.stack, problems);
   return config;

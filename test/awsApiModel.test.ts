@@ -19,6 +19,11 @@ const VARIANTS: { label: string; stack: string; overrides: Record<string, unknow
   { label: "dev, processing-job preprocessing", stack: "dev", overrides: { preprocessing: { kind: "processing" } } },
   { label: "prod, Lambda preprocessing", stack: "prod", overrides: { preprocessing: { kind: "lambda" } } },
   { label: "prod, processing sharded over 4 instances", stack: "prod", overrides: { preprocessing: { kind: "processing", instanceCount: 4 } } },
+  {
+    label: "prod, training distributed over 4 instances",
+    stack: "prod",
+    overrides: { preprocessing: { kind: "processing", instanceCount: 4 }, training: { instanceCount: 4 } },
+  },
 ];
 
 const definitions = VARIANTS.map((v) => ({ ...v, definition: definitionFor(v.stack, v.overrides) }));

@@ -146,6 +146,45 @@ describe("stack config: one clear error per mistake", () => {
     assertProblem({ endpoint: { initialInstanceCount: 9 } }, "ml-pipeline:endpoint.initialInstanceCount", "9", /within autoscaling/, "prod");
   });
 
+  it("distributed training: every instance must get train data, and the algorithm must support the mode", () => {
+    // The XGBoost container leaves a host without train data out of training (train.py): billed idle.
+    assertProblem({ training: { instanceCount: 4 } }, "ml-pipeline:training.instanceCount", "4", /Lambda preprocessing writes 1 train file: 3 instances would get no data.*preprocessing.kind processing with instanceCount >= 4/);
+    assertProblem(
+      { training: { instanceCount: 4 }, preprocessing: { kind: "processing", instanceCount: 2 } },
+      "ml-pipeline:training.instanceCount", "4", /processing on 2 instances writes at most 2 train files: 2 instances would get no data/,
+    );
+    assertProblem(
+      { training: { instanceCount: 2, trainDataDistribution: "FullyReplicated" }, preprocessing: { kind: "processing", instanceCount: 2 } },
+      "ml-pipeline:training.trainDataDistribution", '"FullyReplicated"', /every instance would read and train on all of train\/ \(no speed-up, 2x the cost\)/,
+    );
+    // GPU: only Dask trains the built-in XGBoost on several GPU instances (AWS XGBoost guide).
+    assertProblem(
+      { training: { instanceCount: 2, instanceType: "ml.g5.xlarge" } },
+      "ml-pipeline:training.hyperparameters.use_dask_gpu_training", "(missing)", /only with Dask: set training.hyperparameters.use_dask_gpu_training to "true"/,
+    );
+    assertProblem(
+      { training: { instanceCount: 2, instanceType: "ml.g5.xlarge", trainDataDistribution: "ShardedByS3Key", hyperparameters: { use_dask_gpu_training: true } } },
+      "ml-pipeline:training.trainDataDistribution", '"ShardedByS3Key"', /Dask GPU training needs the train channel FullyReplicated/,
+    );
+    assertProblem(
+      { training: { hyperparameters: { use_dask_gpu_training: "true" } } },
+      "ml-pipeline:training.hyperparameters.use_dask_gpu_training", '"true"', /ml.m5.large has no GPU/,
+    );
+    // A custom image decides how it reads; the stack must say.
+    assertProblem(
+      { training: { instanceCount: 2, image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/train:1" } },
+      "ml-pipeline:training.trainDataDistribution", "(missing)", /required with a custom training.image and instanceCount 2: ShardedByS3Key .* or FullyReplicated/,
+    );
+  });
+
+  it("distributed training that every instance can take part in is accepted", () => {
+    assert.doesNotThrow(() => resolve({ training: { instanceCount: 4 }, preprocessing: { kind: "processing", instanceCount: 4 } }, "prod"));
+    assert.doesNotThrow(() => resolve({ training: { instanceCount: 2, instanceType: "ml.g5.xlarge", hyperparameters: { use_dask_gpu_training: "true" } } }));
+    assert.doesNotThrow(() =>
+      resolve({ training: { instanceCount: 3, image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/train:1", trainDataDistribution: "FullyReplicated" } }),
+    );
+  });
+
   it("a region without a built-in image registry needs a custom image", () => {
     const err = problemsOf({}, "dev", "xx-north-9");
     assert.match(err.message, /aws:region = "xx-north-9": no built-in SageMaker image registry/);

@@ -328,6 +328,26 @@ describe("workflow executed locally", () => {
     assert.equal(train.S3Uri, p.ProcessingOutputConfig.Outputs.find((o: any) => o.OutputName === "train").S3Output.S3Uri);
   });
 
+  it("distributed training shards train/ by key over the instances and replicates validation; Dask on GPU replicates both", async () => {
+    const channels = (stack: string, overrides: Record<string, unknown>) => {
+      const p = (definitionFor(stack, overrides).States.Train as TaskState).Parameters as any;
+      const of = (name: string) => p.InputDataConfig.find((c: any) => c.ChannelName === name).DataSource.S3DataSource.S3DataDistributionType;
+      return { count: p.ResourceConfig.InstanceCount, train: of("train"), validation: of("validation") };
+    };
+    assert.deepEqual(channels("dev", {}), { count: 1, train: "FullyReplicated", validation: "FullyReplicated" });
+    assert.deepEqual(channels("prod", { training: { instanceCount: 4 }, preprocessing: { kind: "processing", instanceCount: 4 } }), {
+      count: 4, train: "ShardedByS3Key", validation: "FullyReplicated",
+    });
+    assert.deepEqual(channels("prod", { training: { instanceCount: 2, instanceType: "ml.g5.xlarge", hyperparameters: { use_dask_gpu_training: "true" } } }), {
+      count: 2, train: "FullyReplicated", validation: "FullyReplicated",
+    });
+    // And it runs: spot checkpoints keep one prefix per run (the container writes them from rank 0 only).
+    const definition = definitionFor("prod", { training: { instanceCount: 4 }, preprocessing: { kind: "processing", instanceCount: 4 } });
+    const run = await runLocally(definition, happyHandlers());
+    assert.equal(run.error, undefined, run.error?.message);
+    assert.match(run.inputs.Train.CheckpointConfig.S3Uri, /\/artifacts\/checkpoints\/[0-9a-f]{32}\/$/);
+  });
+
   it("local-NVMe training instances get no VolumeKmsKeyId (the API rejects it)", () => {
     const p = (definitionFor("prod", { training: { instanceType: "ml.g5.xlarge" } }).States.Train as TaskState).Parameters as any;
     assert.equal(p.ResourceConfig["VolumeKmsKeyId.$"], undefined);

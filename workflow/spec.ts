@@ -7,6 +7,7 @@
 import { InstanceEndpointConfig, PreprocessingConfig, ServerlessEndpointConfig, TrainingConfig } from "../stacks/configSchema";
 import { ArnScope } from "../stacks/arns";
 import { DataBucketModel, StackKeyModel, StackModel } from "../stacks/model";
+import { DataDistribution, trainDistribution } from "../stacks/trainingDistribution";
 
 export interface WorkflowSpec extends ArnScope {
   /** Prefix of every job, model and endpoint-config name the workflow creates. */
@@ -17,7 +18,8 @@ export interface WorkflowSpec extends ArnScope {
   preprocessing:
     | { kind: "lambda"; functionArn: string; timeoutSeconds: number }
     | (Extract<PreprocessingConfig, { kind: "processing" }> & { image: string; roleArn: string; scriptKey: string });
-  training: TrainingConfig & { image: string; roleArn: string };
+  /** `trainData`: how the train channel is spread over the instances (trainingDistribution.ts). */
+  training: TrainingConfig & { image: string; roleArn: string; trainData: DataDistribution };
   endpoint: {
     name: string;
     arn: string;
@@ -43,7 +45,7 @@ export function workflowSpec(model: StackModel): WorkflowSpec {
       pre.kind === "lambda"
         ? { kind: "lambda", functionArn: model.preprocessingFunction.arn, timeoutSeconds: pre.timeoutSeconds }
         : { ...pre, image: model.images.processing, roleArn: model.roles.preprocessing.arn, scriptKey: model.bucket.processingScriptKey },
-    training: { ...config.training, image: model.images.training, roleArn: model.roles.training.arn },
+    training: { ...config.training, image: model.images.training, roleArn: model.roles.training.arn, trainData: trainDistribution(config).train },
     endpoint: {
       name: model.endpoint.name,
       arn: model.endpoint.arn,

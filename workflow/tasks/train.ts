@@ -6,6 +6,7 @@ import { PolicyStatement } from "../../lib/iamPolicy";
 import { Json } from "../asl";
 import { SAGEMAKER_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
+import { DataDistribution } from "../../stacks/trainingDistribution";
 import { SLACK_SECONDS } from "./preprocess";
 import { jobExecutionRoleStatements, passRoleStatement, perRunUri, syncJobStatements, volumeKms } from "./sageMakerJob";
 import { integration, task, TaskModule, Wiring, workflowTags } from "./task";
@@ -19,10 +20,10 @@ function trainingSeconds(spec: WorkflowSpec): number {
 function trainingJobParameters(spec: WorkflowSpec): { [key: string]: Json } {
   const t = spec.training;
   const { processed, models, checkpoints } = spec.bucket.prefixes;
-  const channel = (name: string): Json => ({
+  const channel = (name: string, distribution: DataDistribution): Json => ({
     ChannelName: name,
     ContentType: "text/csv",
-    DataSource: { S3DataSource: { S3DataType: "S3Prefix", "S3Uri.$": perRunUri(spec, processed, name), S3DataDistributionType: "FullyReplicated" } },
+    DataSource: { S3DataSource: { S3DataType: "S3Prefix", "S3Uri.$": perRunUri(spec, processed, name), S3DataDistributionType: distribution } },
   });
   return {
     "TrainingJobName.$": "$.run.trainingJobName",
@@ -33,7 +34,8 @@ function trainingJobParameters(spec: WorkflowSpec): { [key: string]: Json } {
       ...(t.metricDefinitions.length > 0 ? { MetricDefinitions: t.metricDefinitions.map((m) => ({ Name: m.name, Regex: m.regex })) } : {}),
     },
     HyperParameters: t.hyperparameters,
-    InputDataConfig: [channel("train"), channel("validation")],
+    // Validation stays replicated: in distributed XGBoost a host without validation data sits out.
+    InputDataConfig: [channel("train", t.trainData), channel("validation", "FullyReplicated")],
     OutputDataConfig: { S3OutputPath: spec.bucket.uri(models), KmsKeyId: spec.key.aliasArn },
     ResourceConfig: { InstanceType: t.instanceType, InstanceCount: t.instanceCount, VolumeSizeInGB: t.volumeSizeGb, ...volumeKms(t.instanceType) },
     StoppingCondition: {
@@ -42,6 +44,7 @@ function trainingJobParameters(spec: WorkflowSpec): { [key: string]: Json } {
     },
     EnableManagedSpotTraining: t.spot.enabled,
     // Spot capacity can be reclaimed: checkpoints let SageMaker resume instead of restart.
+    // One prefix serves every host: the built-in XGBoost writes checkpoints from rank 0 only.
     ...(t.spot.enabled ? { CheckpointConfig: { "S3Uri.$": perRunUri(spec, checkpoints, "") } } : {}),
     EnableNetworkIsolation: t.networkIsolation,
     EnableInterContainerTrafficEncryption: t.interContainerEncryption,
