@@ -8,6 +8,8 @@
  *  - kind "processing": a SageMaker Processing job started by the workflow; here, its
  *    execution role (statements from the workflow's preprocess task), its script uploaded
  *    to the bucket as an asset, and the processing jobs' log group.
+ *  - kind "glue": a Spark job on AWS Glue started by the workflow; here, its role
+ *    (statements from the workflow's preprocess task) and the job (GlueSparkJob).
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,6 +19,7 @@ import { anySageMakerArn, ArnScope } from "../stacks/arns";
 import { DataBucketModel, Named, StackKeyModel } from "../stacks/model";
 import { keyUseStatement, PolicyDocument, policyDocument, PolicyStatement } from "../lib/iamPolicy";
 import { serviceRole } from "./shared/serviceRole";
+import { GlueSparkJob } from "./glueSparkJob";
 import { encryptedLogGroup } from "./shared/logGroups";
 
 const SOURCE_DIR = path.join(__dirname, "..", "preprocessing");
@@ -28,8 +31,10 @@ export interface PreprocessingArgs {
   role: Named;
   /** The function and its log group (lambda kind). */
   function: Named & { logGroup: Named };
-  /** What the processing job's role needs (the workflow's preprocess task; processing kind). */
-  processingRoleStatements: PolicyStatement[];
+  /** What the processing or Glue job's role needs (the workflow's preprocess task; processing and glue kinds). */
+  jobRoleStatements: PolicyStatement[];
+  /** The Glue job and its security configuration (glue kind). */
+  glueJob: Named & { securityConfiguration: string };
   /** Declare the account-wide processing jobs' log group (processing kind; monitoring.declareJobLogGroups). */
   jobLogGroup?: Named;
   bucket: DataBucketModel;
@@ -49,19 +54,25 @@ export class Preprocessing extends pulumi.ComponentResource {
   readonly script?: aws.s3.BucketObjectv2;
   /** The processing jobs' log group, when the stack declares it. */
   readonly jobLogGroup?: aws.cloudwatch.LogGroup;
+  /** The Spark job (glue kind). */
+  readonly glue?: GlueSparkJob;
 
   constructor(name: string, args: PreprocessingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:preprocessing:Preprocessing", name, {}, opts);
     const lambda = args.settings.kind === "lambda" ? args.settings : undefined;
+    const glue = args.settings.kind === "glue" ? args.settings : undefined;
     const { role, policy: rolePolicy } = serviceRole(
       name,
       {
         role: args.role,
-        service: lambda ? "lambda.amazonaws.com" : "sagemaker.amazonaws.com",
+        service: lambda ? "lambda.amazonaws.com" : glue ? "glue.amazonaws.com" : "sagemaker.amazonaws.com",
         // Lambda documents no aws:SourceArn for execution roles; SageMaker does.
-        sourceArns: lambda ? [] : [anySageMakerArn(args.scope)],
+        sourceArns: lambda || glue ? [] : [anySageMakerArn(args.scope)],
+        // Glue documents neither aws:SourceAccount nor aws:SourceArn for job roles, and a
+        // condition on a key the service does not send denies: the job could never start.
+        sourceAccount: !glue,
         description: `Execution role of the pipeline's preprocessing (${args.settings.kind})`,
-        policy: lambda ? lambdaPolicy(args) : policyDocument(...args.processingRoleStatements),
+        policy: lambda ? lambdaPolicy(args) : policyDocument(...args.jobRoleStatements),
         accountId: args.scope.accountId,
         tags: args.tags,
       },
@@ -73,6 +84,12 @@ export class Preprocessing extends pulumi.ComponentResource {
     if (lambda) {
       const logGroup = encryptedLogGroup(`${name}-logs`, { name: args.function.logGroup.name, ...logs }, this);
       this.function = this.lambdaFunction(name, args, lambda, [logGroup, rolePolicy]);
+    } else if (glue) {
+      this.glue = new GlueSparkJob(
+        `${name}-glue`,
+        { settings: glue, job: args.glueJob, roleArn: role.arn, bucket: args.bucket, keyArn: args.keyArn, tags: args.tags, dependsOn: [rolePolicy] },
+        { parent: this },
+      );
     } else {
       this.script = new aws.s3.BucketObjectv2(
         `${name}-script`,
@@ -89,7 +106,7 @@ export class Preprocessing extends pulumi.ComponentResource {
       );
       if (args.jobLogGroup) this.jobLogGroup = encryptedLogGroup(`${name}-job-logs`, { name: args.jobLogGroup.name, ...logs }, this);
     }
-    this.registerOutputs({ roleArn: this.role.arn, functionName: this.function?.name });
+    this.registerOutputs({ roleArn: this.role.arn, functionName: this.function?.name, glueJobName: this.glue?.job.name });
   }
 
   private lambdaFunction(name: string, args: PreprocessingArgs, lambda: LambdaPreprocessingConfig, dependsOn: pulumi.Resource[]): aws.lambda.Function {

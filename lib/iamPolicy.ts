@@ -45,22 +45,17 @@ export function policyJson(doc: PolicyDocument<PolicyStatement | TrustStatement>
 /**
  * Trust policy letting one AWS service assume a role, only on behalf of this account
  * (`aws:SourceAccount`) and, where the service sends it, only for the stack's own
- * resources (`aws:SourceArn`): the confused-deputy guards of each service's docs.
+ * resources (`aws:SourceArn`): the confused-deputy guards of each service's docs. No
+ * `accountId`: the service sends no `aws:SourceAccount`, so no condition can be put on it.
  */
-export function assumeRolePolicy(service: string, accountId: string, sourceArns: string[] = []): PolicyDocument<TrustStatement> {
+export function assumeRolePolicy(service: string, accountId: string | undefined, sourceArns: string[] = []): PolicyDocument<TrustStatement> {
+  const condition = {
+    ...(accountId !== undefined ? { StringEquals: { "aws:SourceAccount": accountId } } : {}),
+    ...(sourceArns.length > 0 ? { ArnLike: { "aws:SourceArn": sourceArns } } : {}),
+  };
   return {
     Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: service },
-        Action: "sts:AssumeRole",
-        Condition: {
-          StringEquals: { "aws:SourceAccount": accountId },
-          ...(sourceArns.length > 0 ? { ArnLike: { "aws:SourceArn": sourceArns } } : {}),
-        },
-      },
-    ],
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}) }],
   };
 }
 

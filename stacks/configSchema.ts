@@ -6,6 +6,7 @@ import { z } from "zod";
 import { instanceTypeProblem, InstanceUse } from "../policies/facts/instanceTypes";
 import { XGBOOST_VERSIONS } from "./algorithmImages";
 import { scheduleExpressionProblem } from "../policies/facts/scheduleExpression";
+import { GLUE_MAX_TIMEOUT_MINUTES, GLUE_MIN_WORKERS, GLUE_SPARK_WORKER_TYPES, GLUE_VERSIONS } from "../policies/facts/glue";
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -90,8 +91,20 @@ const processingPreprocessing = z.strictObject({
   networkIsolation: z.boolean(),
 });
 
-const preprocessingSchema = z.discriminatedUnion("kind", [lambdaPreprocessing, processingPreprocessing], {
-  error: 'expected kind "lambda" or "processing"',
+const gluePreprocessing = z.strictObject({
+  kind: z.literal("glue"),
+  /** Glue 5.x: Spark 3.5, Python 3.11. */
+  glueVersion: z.enum(GLUE_VERSIONS),
+  /** A Spark worker type (policies/facts/glue.ts: DPUs per worker, from the Glue API model). */
+  workerType: z.enum(GLUE_SPARK_WORKER_TYPES),
+  /** Workers including the driver; the upper bound is a typo guard, the real one the account's quota. */
+  numberOfWorkers: int(GLUE_MIN_WORKERS, 1000),
+  /** The job run's timeout; Glue stops the run (and its billing) after it. */
+  timeoutMinutes: int(1, GLUE_MAX_TIMEOUT_MINUTES),
+});
+
+const preprocessingSchema = z.discriminatedUnion("kind", [lambdaPreprocessing, processingPreprocessing, gluePreprocessing], {
+  error: 'expected kind "lambda", "processing" or "glue"',
 });
 
 const hyperparameterValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
@@ -282,6 +295,7 @@ export type StackConfig = z.infer<typeof stackConfigSchema>;
 export type DataBucketConfig = StackConfig["dataBucket"];
 export type PreprocessingConfig = StackConfig["preprocessing"];
 export type LambdaPreprocessingConfig = Extract<PreprocessingConfig, { kind: "lambda" }>;
+export type GluePreprocessingConfig = Extract<PreprocessingConfig, { kind: "glue" }>;
 export type TrainingConfig = StackConfig["training"];
 export type EndpointConfig = StackConfig["endpoint"];
 export type InstanceEndpointConfig = Extract<EndpointConfig, { kind: "instance" }>;

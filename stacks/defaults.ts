@@ -35,6 +35,9 @@ const processingPreprocessing = {
   networkIsolation: true,
 };
 
+// 10 G.1X workers is Glue's own default size (CDK's PySparkEtlJob uses the same).
+const gluePreprocessing = { glueVersion: "5.0", workerType: "G.1X", numberOfWorkers: 10, timeoutMinutes: 60 };
+
 const serverlessEndpoint = {
   variantName: "primary",
   memorySizeMb: 2048,
@@ -94,7 +97,7 @@ export const PROFILE_DEFAULTS: Record<"dev" | "prod", ProfileDefaults> = {
         capture: { expirationDays: 7, infrequentAccessAfterDays: null },
       },
     },
-    preprocessing: { defaultKind: "lambda", byKind: { lambda: lambdaPreprocessing, processing: processingPreprocessing } },
+    preprocessing: { defaultKind: "lambda", byKind: { lambda: lambdaPreprocessing, processing: processingPreprocessing, glue: gluePreprocessing } },
     training,
     endpoint: {
       defaultKind: "serverless",
@@ -117,7 +120,7 @@ export const PROFILE_DEFAULTS: Record<"dev" | "prod", ProfileDefaults> = {
         capture: { expirationDays: 365, infrequentAccessAfterDays: 30 },
       },
     },
-    preprocessing: { defaultKind: "processing", byKind: { lambda: lambdaPreprocessing, processing: processingPreprocessing } },
+    preprocessing: { defaultKind: "processing", byKind: { lambda: lambdaPreprocessing, processing: processingPreprocessing, glue: gluePreprocessing } },
     training: { ...training, spot: { enabled: true, maxWaitSeconds: 7200 } },
     endpoint: { defaultKind: "instance", byKind: { serverless: serverlessEndpoint, instance: instanceEndpoint } },
     schedule: { enabled: true, expression: "cron(0 3 ? * SUN *)", timezone: "UTC", onNewData: { enabled: false, marker: "_READY" } },

@@ -37,6 +37,8 @@ export interface DataBucketModel extends Named {
   prefixes: typeof DATA_PREFIXES & { models: string; checkpoints: string; code: string };
   /** The processing script's key (uploaded by Pulumi, read by the processing job). */
   processingScriptKey: string;
+  /** The Glue job's PySpark script (uploaded by Pulumi, read by the Glue job). */
+  glueScriptKey: string;
   /** `s3://<bucket>/<key>` */
   uri(key: string): string;
   /** `arn:…:s3:::<bucket>/<keyPattern>` */
@@ -94,6 +96,12 @@ export interface StackModel {
   stateMachine: Named & { logGroup: string };
   topic: Named;
   preprocessingFunction: Named & { logGroup: Named };
+  /**
+   * The Glue job (glue kind) and its security configuration. Glue writes the job's logs
+   * under `/aws-glue/` (`logGroupArns`), in groups named after the security configuration
+   * and the role, which Glue creates and encrypts itself.
+   */
+  glueJob: Named & { securityConfiguration: string; logGroupArns: string[] };
   /** SageMaker's account-wide job log groups. */
   jobLogGroups: { training: Named; processing: Named };
   schedule: { name: string; /** `aws:SourceArn` values Scheduler may send (the schedule, its group). */ sourceArns: string[] };
@@ -152,6 +160,7 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
       arn: bucketArnValue,
       prefixes,
       processingScriptKey: `${prefixes.code}preprocess.py`,
+      glueScriptKey: `${prefixes.code}preprocess_glue.py`,
       uri: (key) => `s3://${bucketName}/${key}`,
       objectArn: (keyPattern) => `${bucketArnValue}/${keyPattern}`,
     },
@@ -183,6 +192,12 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
     stateMachine: { ...named(stateMachineName, stateMachineArn), logGroup: `/aws/vendedlogs/states/${stateMachineName}` },
     topic: named(`${prefix}-notifications`, topicArn),
     preprocessingFunction: { ...named(functionName, functionArn), logGroup: logGroup(`/aws/lambda/${functionName}`) },
+    glueJob: {
+      name: functionName,
+      arn: regionalArn(scope, "glue", `job/${functionName}`),
+      securityConfiguration: `${prefix}-preprocess`,
+      logGroupArns: [logGroupArn(scope, "/aws-glue/*"), `${logGroupArn(scope, "/aws-glue/*")}:*`],
+    },
     jobLogGroups: { training: logGroup("/aws/sagemaker/TrainingJobs"), processing: logGroup("/aws/sagemaker/ProcessingJobs") },
     schedule: { name: scheduleName, sourceArns: scheduleArns(scope, scheduleName) },
     newDataRule: named(`${prefix}-new-data`, eventRuleArn),

@@ -36,9 +36,21 @@ export interface TrainDistribution {
   problems: DistributionProblem[];
 }
 
+/**
+ * How many files the Glue job writes per channel: one per executor (workers less the
+ * driver), rounded up to a multiple of the training instances so that sharding by key
+ * gives each instance the same number of files.
+ */
+export function glueOutputFiles(numberOfWorkers: number, trainingInstances: number): number {
+  const executors = Math.max(1, numberOfWorkers - 1);
+  return Math.ceil(executors / trainingInstances) * trainingInstances;
+}
+
 /** The most train files one run of the preprocessing writes (one per Lambda run, one per processing host). */
-export function maxTrainFiles(pre: PreprocessingConfig): number {
-  return pre.kind === "lambda" ? 1 : pre.instanceCount;
+export function maxTrainFiles(pre: PreprocessingConfig, trainingInstances: number): number {
+  if (pre.kind === "lambda") return 1;
+  if (pre.kind === "glue") return glueOutputFiles(pre.numberOfWorkers, trainingInstances);
+  return pre.instanceCount;
 }
 
 export function trainDistribution(config: Pick<StackConfig, "training" | "preprocessing">): TrainDistribution {
@@ -91,7 +103,7 @@ export function trainDistribution(config: Pick<StackConfig, "training" | "prepro
       message: `with the built-in XGBoost on ${hosts} CPU instances every instance would read and train on all of train/ (no speed-up, ${hosts}x the cost); remove it to shard by key`,
     });
   }
-  const files = maxTrainFiles(config.preprocessing);
+  const files = maxTrainFiles(config.preprocessing, hosts);
   if (files < hosts) {
     const engine = config.preprocessing.kind === "lambda" ? "Lambda preprocessing writes 1 train file" : `processing on ${files} instance${files === 1 ? "" : "s"} writes at most ${files} train file${files === 1 ? "" : "s"}`;
     problems.push({

@@ -11,6 +11,7 @@ import { StateMachineDefinition, TaskState } from "../workflow/asl";
 import { ApiModels, Operation, operationOf } from "./support/apiModel";
 import { definitionFor, runLocally } from "./support/workflow";
 import { PROJECT_DIR } from "./support/stacks";
+import { GLUE_SPARK_WORKER_TYPES } from "../policies/facts/glue";
 
 /** dev and prod as their stack files declare them, and each with the other preprocessing kind. */
 const VARIANTS: { label: string; stack: string; overrides: Record<string, unknown> }[] = [
@@ -24,6 +25,7 @@ const VARIANTS: { label: string; stack: string; overrides: Record<string, unknow
     stack: "prod",
     overrides: { preprocessing: { kind: "processing", instanceCount: 4 }, training: { instanceCount: 4 } },
   },
+  { label: "prod, Glue preprocessing, training on 4 instances", stack: "prod", overrides: { preprocessing: { kind: "glue" }, training: { instanceCount: 4 } } },
 ];
 
 const definitions = VARIANTS.map((v) => ({ ...v, definition: definitionFor(v.stack, v.overrides) }));
@@ -41,18 +43,24 @@ const tasksOf = (d: StateMachineDefinition) => Object.entries(d.States).filter((
  * Declared errors are read from the client's generated docs (`@throws` of the command).
  * A shape named without the suffix (SageMaker's `ResourceInUse`) is raised with "Exception" appended.
  */
-const SERVICE_PREFIX: Record<string, string> = { sagemaker: "SageMaker", kms: "Kms", sns: "SNS", lambda: "Lambda" };
+const SERVICE_PREFIX: Record<string, string> = { sagemaker: "SageMaker", kms: "Kms", sns: "SNS", lambda: "Lambda", glue: "Glue" };
 const OPTIMIZED_BASE: Record<string, string[]> = {
   sagemaker: ["SageMaker.AmazonSageMakerException"],
   sns: ["SNS.AmazonSNSException"],
   lambda: ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.ClientExecutionTimeoutException"],
+  // The Java SDK's base exception for Glue, AWSGlueException; public execution histories of glue:startJobRun.sync record it as the TaskFailed error.
+  glue: ["Glue.AWSGlueException"],
 };
-const PACKAGE_DIR: Record<string, string> = { sagemaker: "client-sagemaker", kms: "client-kms", sns: "client-sns", lambda: "client-lambda" };
+const PACKAGE_DIR: Record<string, string> = { sagemaker: "client-sagemaker", kms: "client-kms", sns: "client-sns", lambda: "client-lambda", glue: "client-glue" };
 
 function declaredErrors(op: Operation): string[] {
   const file = path.join(PROJECT_DIR, "node_modules", "@aws-sdk", PACKAGE_DIR[op.service], "dist-types", "commands", `${op.name}Command.d.ts`);
   const text = fs.readFileSync(file, "utf8");
-  return [...text.matchAll(/@throws \{@link (\w+)\}/g)].map((m) => m[1]).filter((e) => !e.endsWith("ServiceException"));
+  // The client's base class (GlueServiceException, SageMakerServiceException) is every error, not a declared one;
+  // a declared error may itself end in ServiceException (Glue's InternalServiceException).
+  const models = path.join(PROJECT_DIR, "node_modules", "@aws-sdk", PACKAGE_DIR[op.service], "dist-types", "models");
+  const base = fs.readdirSync(models).find((f) => f.endsWith("ServiceException.d.ts"))!.replace(/\.d\.ts$/, "");
+  return [...text.matchAll(/@throws \{@link (\w+)\}/g)].map((m) => m[1]).filter((e) => e !== base);
 }
 
 function raisableErrors(resource: string): Set<string> {
@@ -155,6 +163,15 @@ describe("the workflow against AWS's API models", function () {
         assert.equal(run.calls.filter((c) => c === "DescribeEndpoint").length, 1, `${status} ends the run at once`);
       } else assert.match(message, /DeploymentTimedOut/, `${status} keeps polling until the limit`);
     }
+  });
+
+  it("the Glue worker types the schema offers are Spark worker types of the API model", () => {
+    const start = operationOf("arn:aws:states:::glue:startJobRun.sync");
+    const api = models.enumValues(start, "input", "WorkerType");
+    const notSpark = GLUE_SPARK_WORKER_TYPES.filter((t) => !api.includes(t));
+    assert.deepEqual(notSpark, [], "every offered type exists");
+    // What the schema leaves out, it leaves out for a documented reason (streaming, Ray, Glue 1.0).
+    assert.deepEqual(api.filter((t) => !(GLUE_SPARK_WORKER_TYPES as readonly string[]).includes(t)).sort(), ["G.025X", "Standard", "Z.2X"]);
   });
 
   it("rejects what the model rejects: the referee itself can fail", () => {

@@ -131,3 +131,58 @@ describe("preprocessing: the Processing-job script agrees with the Lambda", func
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe("preprocessing: the Glue (Spark) script's row logic agrees with the Lambda", function () {
+  const python = require("child_process").spawnSync("python3", ["--version"]).status === 0;
+  /**
+   * Runs preprocess_glue.py's plain functions the way its Spark wiring does: the header and
+   * width from the first lines of the first file, then split_rows over partitions that cut
+   * across file boundaries (as Spark's text splits do). Spark itself cannot run here.
+   */
+  const harness = `
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("g", sys.argv[1])
+g = importlib.util.module_from_spec(spec); spec.loader.exec_module(g)
+texts, chunk, has_header = json.loads(sys.stdin.read())
+header, width = g.header_and_width(texts[0].split("\\n")[:50], has_header)
+lines = [l for t in texts for l in t.split("\\n")]
+out = {"train": [], "validation": []}
+for start in range(0, len(lines), chunk):
+    for channel, row in g.split_rows(lines[start:start + chunk], header, width, 0.2):
+        out[channel].append(row)
+print(json.dumps({"header": header, "width": width, **out}))
+`;
+  const runGlue = (texts: string[], chunk: number, hasHeader = true) => {
+    const path = require("path");
+    const r = require("child_process").spawnSync("python3", ["-c", harness, path.join(__dirname, "..", "preprocessing", "glue", "preprocess_glue.py")], {
+      input: JSON.stringify([texts, chunk, hasHeader]),
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as { header: string | null; width: number; train: string[]; validation: string[] };
+  };
+  const sorted = (text: string) => text.split("\n").filter(Boolean).sort();
+
+  it("whatever the partitioning, the union of the partitions is the Lambda's split (headers of every file dropped, bad rows dropped)", function () {
+    if (!python) this.skip();
+    const texts = [csv(300), "label,f1,f2\n1,,2\n0,x,1\n1,5,6\n1,inf,2\n0,0x10,1\n1,1e-3,.5\n", csv(40)];
+    const js = splitDataset(texts);
+    for (const chunk of [1, 7, 64, 10_000]) {
+      const glue = runGlue(texts, chunk);
+      assert.equal(glue.header, "label,f1,f2");
+      assert.equal(glue.width, 3);
+      assert.deepEqual(glue.train.sort(), sorted(js.train), `chunk ${chunk}`);
+      assert.deepEqual(glue.validation.sort(), sorted(js.validation), `chunk ${chunk}`);
+    }
+  });
+
+  it("without a header the first line sets the width and is data", function () {
+    if (!python) this.skip();
+    const texts = ["1,2,3\n0,4\n1,5,6\n"];
+    const js = splitDataset(texts, { hasHeader: false });
+    const glue = runGlue(texts, 2, false);
+    assert.equal(glue.header, null);
+    assert.deepEqual([...glue.train, ...glue.validation].sort(), [...sorted(js.train), ...sorted(js.validation)].sort());
+    assert.equal(glue.train.length + glue.validation.length, 2, "the short row is dropped");
+  });
+});

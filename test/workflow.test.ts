@@ -313,6 +313,61 @@ describe("workflow executed locally", () => {
     assert.equal(input("code").S3DataDistributionType, "FullyReplicated");
   });
 
+  describe("Glue preprocessing (Spark)", () => {
+    const overrides = { preprocessing: { kind: "glue", numberOfWorkers: 10 }, training: { instanceCount: 4 } };
+    const definition = definitionFor("prod", overrides);
+    const calls = (run: { calls: string[] }, name: string) => run.calls.filter((c) => c === name).length;
+
+    it("starts the stack's Glue job with this run's output prefix and waits for it (.sync), then trains on what it wrote", async () => {
+      assert.ok(aslValidator(definition, { checkPaths: true, checkArn: true }).isValid);
+      const pre = definition.States.Preprocess as TaskState;
+      assert.equal(pre.Resource, "arn:aws:states:::glue:startJobRun.sync");
+      const run = await runLocally(definition, { ...happyHandlers(), Preprocess: () => ({ Id: "jr_1", JobName: "ml-pipeline-prod-preprocess", JobRunState: "SUCCEEDED" }) });
+      assert.equal(run.error, undefined, run.error?.message);
+      const p = run.inputs.Preprocess;
+      assert.equal(p.JobName, "ml-pipeline-prod-preprocess");
+      assert.equal(p.Arguments["--input_uri"], "s3://ml-pipeline-prod-data-123456789012/raw/");
+      assert.match(p.Arguments["--output_uri"], /^s3:\/\/ml-pipeline-prod-data-123456789012\/processed\/[0-9a-f]{32}\/$/);
+      // 9 executors rounded up to a multiple of the 4 training instances: each instance gets 3 files.
+      assert.equal(p.Arguments["--output_files"], "12");
+      assert.ok(Object.values(p.Arguments).every((v) => typeof v === "string"), "Glue arguments are strings");
+      const train = run.inputs.Train.InputDataConfig.find((c: any) => c.ChannelName === "train").DataSource.S3DataSource;
+      assert.equal(train.S3Uri, `${p.Arguments["--output_uri"]}train`);
+      assert.equal(train.S3DataDistributionType, "ShardedByS3Key");
+    });
+
+    it("a failed job run (States.TaskFailed) is not retried: nothing trained, failure notified", async () => {
+      const run = await runLocally(definition, { ...happyHandlers(), Preprocess: () => { throw awsError("States.TaskFailed", "Job run failed: too few usable rows to split"); } });
+      assert.ok(run.error);
+      assert.equal(calls(run, "Preprocess"), 1);
+      assert.deepEqual(run.calls, ["ResolveStackKey", "Preprocess", "NotifyFailure"]);
+      assert.match(run.inputs.NotifyFailure.Message, /too few usable rows/);
+    });
+
+    it("another run still going (ConcurrentRunsExceededException) and transient Glue errors are retried, then the run goes on", async () => {
+      for (const name of ["Glue.ConcurrentRunsExceededException", "Glue.AWSGlueException", "Glue.InternalServiceException"]) {
+        let attempts = 0;
+        const run = await runLocally(definition, {
+          ...happyHandlers(),
+          Preprocess: () => {
+            if (++attempts < 3) throw awsError(name);
+            return { Id: "jr_2", JobRunState: "SUCCEEDED" };
+          },
+        });
+        assert.equal(run.error, undefined, `${name}: ${run.error?.message}`);
+        assert.equal(calls(run, "Preprocess"), 3, name);
+        assert.ok(run.calls.includes("Train"));
+      }
+    });
+
+    it("a job that does not exist (EntityNotFoundException) fails at once", async () => {
+      const run = await runLocally(definition, { ...happyHandlers(), Preprocess: () => { throw awsError("Glue.EntityNotFoundException"); } });
+      assert.ok(run.error);
+      assert.equal(calls(run, "Preprocess"), 1);
+      assert.ok(run.calls.includes("NotifyFailure"));
+    });
+  });
+
   it("processing over several instances shards raw/ by key (each instance its files) and still gives every instance the script", async () => {
     const definition = definitionFor("prod", { preprocessing: { kind: "processing", instanceCount: 4 } });
     const run = await runLocally(definition, happyHandlers());

@@ -49,3 +49,15 @@ export const SAGEMAKER_SDK_RETRY: Retrier[] = [
 export const SNS_RETRY: Retrier[] = [
   { ErrorEquals: ["SNS.AmazonSNSException", "SNS.InternalErrorException", "SNS.KMSThrottlingException"], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 },
 ];
+
+/**
+ * Glue startJobRun.sync: StartJobRun declares ConcurrentRunsExceededException (another run
+ * of the job still going: wait) and InternalServiceException/OperationTimeoutException
+ * (transient); everything else arrives as the SDK's base exception, Glue.AWSGlueException.
+ * A run that itself failed or timed out is States.TaskFailed and is not retried: the same
+ * data would fail the same way.
+ */
+export const GLUE_RETRY: Retrier[] = [
+  { ErrorEquals: ["Glue.AWSGlueException", "Glue.InternalServiceException", "Glue.OperationTimeoutException"], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: "FULL" },
+  { ErrorEquals: ["Glue.ConcurrentRunsExceededException"], IntervalSeconds: 120, MaxAttempts: 3, BackoffRate: 2 },
+];

@@ -4,10 +4,10 @@
  * of a new stack and policies can check the instance types, spot and encryption settings
  * it carries.
  */
-import { InstanceEndpointConfig, PreprocessingConfig, ServerlessEndpointConfig, TrainingConfig } from "../stacks/configSchema";
+import { GluePreprocessingConfig, InstanceEndpointConfig, PreprocessingConfig, ServerlessEndpointConfig, TrainingConfig } from "../stacks/configSchema";
 import { ArnScope } from "../stacks/arns";
 import { DataBucketModel, StackKeyModel, StackModel } from "../stacks/model";
-import { DataDistribution, trainDistribution } from "../stacks/trainingDistribution";
+import { DataDistribution, glueOutputFiles, trainDistribution } from "../stacks/trainingDistribution";
 
 export interface WorkflowSpec extends ArnScope {
   /** Prefix of every job, model and endpoint-config name the workflow creates. */
@@ -17,7 +17,17 @@ export interface WorkflowSpec extends ArnScope {
   topicArn: string;
   preprocessing:
     | { kind: "lambda"; functionArn: string; timeoutSeconds: number }
-    | (Extract<PreprocessingConfig, { kind: "processing" }> & { image: string; roleArn: string; scriptKey: string });
+    | (Extract<PreprocessingConfig, { kind: "processing" }> & { image: string; roleArn: string; scriptKey: string })
+    | (GluePreprocessingConfig & {
+        jobName: string;
+        jobArn: string;
+        roleArn: string;
+        scriptKey: string;
+        /** Files the job writes per channel (trainingDistribution.ts). */
+        outputFiles: number;
+        /** `/aws-glue/*` log groups, which Glue creates and encrypts for the job. */
+        logGroupArns: string[];
+      });
   /** `trainData`: how the train channel is spread over the instances (trainingDistribution.ts). */
   training: TrainingConfig & { image: string; roleArn: string; trainData: DataDistribution };
   endpoint: {
@@ -44,7 +54,17 @@ export function workflowSpec(model: StackModel): WorkflowSpec {
     preprocessing:
       pre.kind === "lambda"
         ? { kind: "lambda", functionArn: model.preprocessingFunction.arn, timeoutSeconds: pre.timeoutSeconds }
-        : { ...pre, image: model.images.processing, roleArn: model.roles.preprocessing.arn, scriptKey: model.bucket.processingScriptKey },
+        : pre.kind === "glue"
+          ? {
+              ...pre,
+              jobName: model.glueJob.name,
+              jobArn: model.glueJob.arn,
+              roleArn: model.roles.preprocessing.arn,
+              scriptKey: model.bucket.glueScriptKey,
+              outputFiles: glueOutputFiles(pre.numberOfWorkers, config.training.instanceCount),
+              logGroupArns: model.glueJob.logGroupArns,
+            }
+          : { ...pre, image: model.images.processing, roleArn: model.roles.preprocessing.arn, scriptKey: model.bucket.processingScriptKey },
     training: { ...config.training, image: model.images.training, roleArn: model.roles.training.arn, trainData: trainDistribution(config).train },
     endpoint: {
       name: model.endpoint.name,

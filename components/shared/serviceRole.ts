@@ -18,6 +18,11 @@ export interface ServiceRoleArgs {
    * service sends that key; empty where it does not (Lambda execution roles).
    */
   sourceArns: string[];
+  /**
+   * Whether the service sends `aws:SourceAccount` when it assumes the role (default true).
+   * false leaves the trust unconditioned: a condition on a key that is absent denies.
+   */
+  sourceAccount?: boolean;
   description: string;
   /** The inline policy. */
   policy: PolicyDocument;
@@ -37,7 +42,7 @@ export function serviceRole(name: string, args: ServiceRoleArgs, parent: pulumi.
     {
       name: args.role.name,
       description: args.description,
-      assumeRolePolicy: policyJson(assumeRolePolicy(args.service, args.accountId, args.sourceArns)),
+      assumeRolePolicy: policyJson(assumeRolePolicy(args.service, args.sourceAccount === false ? undefined : args.accountId, args.sourceArns)),
       tags: args.tags,
     },
     { parent },

@@ -23,7 +23,8 @@ export const rule = resourceRule({
   counterparts: { checkov: ["CKV_AWS_60", "CKV_AWS_61"] },
   knobs: {
     servicesWithoutSourceKeys: knob.stringList(
-      ["lambda.amazonaws.com", "edgelambda.amazonaws.com", "ec2.amazonaws.com", "ecs-tasks.amazonaws.com"],
+      // glue: no confused-deputy keys documented for job roles (prowler-cloud/prowler#2810 lists it among the false positives).
+      ["lambda.amazonaws.com", "edgelambda.amazonaws.com", "ec2.amazonaws.com", "ecs-tasks.amazonaws.com", "glue.amazonaws.com"],
       "Service principals exempt from the aws:SourceAccount/SourceArn requirement (their execution roles document none)",
     ),
   },

@@ -19,6 +19,7 @@ const PACKAGES: Record<string, string> = {
   kms: "@aws-sdk/client-kms",
   sns: "@aws-sdk/client-sns",
   lambda: "@aws-sdk/client-lambda",
+  glue: "@aws-sdk/client-glue",
 };
 
 /** One API operation a Task calls, and what its result is. */

@@ -1,10 +1,11 @@
 /**
- * Preprocess: split raw/ into processed/<run>/{train,validation}/, either by invoking the
- * stack's Lambda function or by running a SageMaker Processing job (`.sync`).
+ * Preprocess: split raw/ into processed/<run>/{train,validation}/, by invoking the stack's
+ * Lambda function, by running a SageMaker Processing job (`.sync`), or by running the
+ * stack's Spark job on AWS Glue (`glue:startJobRun.sync`).
  */
-import { PolicyStatement } from "../../lib/iamPolicy";
+import { keyUseStatement, PolicyStatement } from "../../lib/iamPolicy";
 import { Json, TaskState } from "../asl";
-import { LAMBDA_RETRY, SAGEMAKER_RETRY } from "../retries";
+import { GLUE_RETRY, LAMBDA_RETRY, SAGEMAKER_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
 import { jobExecutionRoleStatements, passRoleStatement, perRunUri, syncJobStatements, volumeKms } from "./sageMakerJob";
 import { integration, task, TaskModule, Wiring, workflowTags } from "./task";
@@ -14,7 +15,70 @@ export const SLACK_SECONDS = 900;
 
 function preprocessSeconds(spec: WorkflowSpec): number {
   const p = spec.preprocessing;
-  return (p.kind === "lambda" ? p.timeoutSeconds : p.maxRuntimeSeconds) + SLACK_SECONDS;
+  const own = p.kind === "lambda" ? p.timeoutSeconds : p.kind === "glue" ? p.timeoutMinutes * 60 : p.maxRuntimeSeconds;
+  return own + SLACK_SECONDS;
+}
+
+/**
+ * StartJobRun for the stack's Glue job: the job definition carries workers, security
+ * configuration and timeout; the run only says where to read and write. Arguments are
+ * strings (Glue passes them to the script as `--name value`).
+ */
+function glueJobRunParameters(spec: WorkflowSpec): { [key: string]: Json } {
+  const p = spec.preprocessing;
+  if (p.kind !== "glue") throw new Error("preprocessing is not a Glue job");
+  const { raw, processed } = spec.bucket.prefixes;
+  return {
+    JobName: p.jobName,
+    Arguments: {
+      "--input_uri": spec.bucket.uri(raw),
+      "--output_uri.$": `States.Format('s3://${spec.bucket.name}/${processed}{}/', $.run.id)`,
+      "--output_files": String(p.outputFiles),
+    },
+  };
+}
+
+/**
+ * The Glue job's role: raw/ and its script in; processed/ out (Spark's committer also
+ * lists and deletes its temporary objects there); the key for SSE-KMS objects, job
+ * bookmarks and the encrypted logs ("Setting up encryption in AWS Glue": the role needs
+ * kms:Encrypt, Decrypt, GenerateDataKey and logs:AssociateKmsKey on /aws-glue/*).
+ */
+export function glueRoleStatements(spec: WorkflowSpec): PolicyStatement[] {
+  const p = spec.preprocessing;
+  if (p.kind !== "glue") throw new Error("preprocessing is not a Glue job");
+  const { raw, processed } = spec.bucket.prefixes;
+  return [
+    {
+      Sid: "ListOwnPrefixes",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: spec.bucket.arn,
+      Condition: { StringLike: { "s3:prefix": [`${raw}*`, `${processed}*`] } },
+    },
+    { Sid: "ReadInputs", Effect: "Allow", Action: "s3:GetObject", Resource: [spec.bucket.objectArn(`${raw}*`), spec.bucket.objectArn(p.scriptKey)] },
+    {
+      Sid: "WriteOutputs",
+      Effect: "Allow",
+      Action: ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+      Resource: spec.bucket.objectArn(`${processed}*`),
+    },
+    keyUseStatement("UseStackKey", ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"], spec.key),
+    {
+      // Glue names the encrypted groups after the security configuration and role and creates them itself.
+      Sid: "WriteJobLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
+      Resource: p.logGroupArns,
+    },
+    {
+      Sid: "PublishJobMetrics",
+      Effect: "Allow",
+      Action: "cloudwatch:PutMetricData",
+      Resource: "*", // no resource-level permissions; the namespace condition scopes it
+      Condition: { StringEquals: { "cloudwatch:namespace": "Glue" } },
+    },
+  ];
 }
 
 /** CreateProcessingJob, in the API's member names. */
@@ -94,6 +158,19 @@ export function preprocess(spec: WorkflowSpec, wiring: Wiring): TaskModule {
       },
     );
     stateMachineStatements = [{ Sid: "InvokePreprocessing", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: [p.functionArn, `${p.functionArn}:*`] }];
+  } else if (p.kind === "glue") {
+    state = task(integration(spec.partition, "glue:startJobRun.sync"), glueJobRunParameters(spec), {
+      Comment: "Split raw/ into processed/<run>/train and validation (Spark on AWS Glue); .sync waits for the run",
+      // The whole job run is kept: no path into a result shape the API model does not declare
+      // for .sync (a wrong path would be an uncatchable States.Runtime error).
+      ResultPath: "$.preprocessing",
+      TimeoutSeconds: preprocessSeconds(spec),
+      Retry: GLUE_RETRY,
+      Next: wiring.next,
+    });
+    // Step Functions' documented statement for glue:startJobRun.sync, scoped to the stack's job.
+    stateMachineStatements = [{ Sid: "RunGlueJob", Effect: "Allow", Action: ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"], Resource: p.jobArn }];
+    executionRole = { roleArn: p.roleArn, statements: glueRoleStatements(spec) };
   } else {
     state = task(integration(spec.partition, "sagemaker:createProcessingJob.sync"), processingJobParameters(spec), {
       Comment: "Split raw/ into processed/<run>/train and validation (SageMaker Processing)",
