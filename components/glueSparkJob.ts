@@ -78,7 +78,8 @@ export class GlueSparkJob extends pulumi.ComponentResource {
         // executions would pay twice for the same split.
         executionProperty: { maxConcurrentRuns: 1 },
         maxRetries: 0,
-        securityConfiguration: this.securityConfiguration.name,
+        // The known name (not the resource's output), so policies can pair them at a first preview.
+        securityConfiguration: args.job.securityConfiguration,
         defaultArguments: {
           "--job-language": "python",
           "--enable-metrics": "true",
@@ -88,7 +89,7 @@ export class GlueSparkJob extends pulumi.ComponentResource {
         },
         tags: args.tags,
       },
-      { parent: this, dependsOn: [this.script, ...(args.dependsOn ?? [])] },
+      { parent: this, dependsOn: [this.script, this.securityConfiguration, ...(args.dependsOn ?? [])] },
     );
     this.registerOutputs({ jobName: this.job.name, securityConfiguration: this.securityConfiguration.name });
   }

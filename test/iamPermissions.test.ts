@@ -59,7 +59,7 @@ interface Variant {
   label: string;
   stack: string;
   overrides: Record<string, unknown>;
-  preprocessing: "lambda" | "processing";
+  preprocessing: "lambda" | "processing" | "glue";
   instanceEndpoint: boolean;
   schedule: boolean;
   newData: boolean;
@@ -78,6 +78,7 @@ const VARIANTS: Variant[] = [
     schedule: true,
     newData: true,
   },
+  { label: "prod, Glue preprocessing", stack: "prod", overrides: { "ml-pipeline:preprocessing": { kind: "glue" } }, preprocessing: "glue", instanceEndpoint: true, schedule: true, newData: false },
 ];
 
 /** Which resource policy AWS evaluates with the request. */
@@ -103,6 +104,8 @@ const kmsContext = (n: Names) => ({ "kms:ResourceAliases": [n.alias] });
 const sseKms = (n: Names) => ({ ...TLS, "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": n.aliasArn });
 const processing = (v: Variant) => v.preprocessing === "processing";
 const lambda = (v: Variant) => v.preprocessing === "lambda";
+const glue = (v: Variant) => v.preprocessing === "glue";
+const glueLogGroup = (n: Names, group: string) => n.regional("logs", `log-group:/aws-glue/${group}`);
 const jobRoles: { role: RoleKey; kind: string; when?: (v: Variant) => boolean }[] = [
   { role: "training", kind: "TrainingJobs" },
   { role: "preprocessing", kind: "ProcessingJobs", when: processing },
@@ -146,6 +149,26 @@ const ROWS: Row[] = [
   { what: "lambda: cannot write model artifacts", role: "preprocessing", action: "s3:PutObject", resource: (n) => n.object("artifacts/models/x"), context: () => TLS, against: "bucket", expect: "Denied", source: "least privilege", when: lambda },
   { what: "lambda: write its own logs", role: "preprocessing", action: "logs:PutLogEvents", resource: (n) => n.regional("logs", `log-group:/aws/lambda/${n.prefix}-preprocess:log-stream:x`), against: "none", expect: "Allowed", source: "Lambda execution role: logs:PutLogEvents", when: lambda },
 
+  // --- Glue job role: Glue Developer Guide, "Setting up IAM permissions for AWS Glue" (step 2, the job's role: S3 sources,
+  // targets and script) and "Setting up encryption in AWS Glue" (kms:Encrypt/Decrypt/GenerateDataKey; logs:AssociateKmsKey on /aws-glue/*)
+  { what: "glue: read raw data", role: "preprocessing", action: "s3:GetObject", resource: (n) => n.object("raw/2026/x.csv"), context: () => TLS, against: "bucket", expect: "Allowed", source: "Glue IAM: the job role reads its S3 sources", when: glue },
+  { what: "glue: list raw/", role: "preprocessing", action: "s3:ListBucket", resource: (n) => n.bucket, context: () => ({ ...TLS, "s3:prefix": "raw/" }), against: "bucket", expect: "Allowed", source: "Glue IAM: Spark lists its input prefix", when: glue },
+  { what: "glue: read its script", role: "preprocessing", action: "s3:GetObject", resource: (n) => n.object("artifacts/code/preprocess_glue.py"), context: () => TLS, against: "bucket", expect: "Allowed", source: "Glue IAM: the job role reads ScriptLocation", when: glue },
+  { what: "glue: no other script", role: "preprocessing", action: "s3:GetObject", resource: (n) => n.object("artifacts/code/preprocess.py"), context: () => TLS, against: "bucket", expect: "Denied", source: "least privilege", when: glue },
+  { what: "glue: write processed data (SSE-KMS with the key's ARN, as the security configuration sends it)", role: "preprocessing", action: "s3:PutObject", resource: (n) => n.object("processed/run/train/part-00000"), context: () => ({ ...TLS, "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": KEY_ARN }), against: "bucket", expect: "Allowed", source: "Glue IAM: the job role writes its S3 targets; security configuration S3 SSE-KMS", when: glue },
+  { what: "glue: delete Spark's temporary output", role: "preprocessing", action: "s3:DeleteObject", resource: (n) => n.object("processed/run/train/_temporary/0/part-00000"), context: () => TLS, against: "bucket", expect: "Allowed", source: "Hadoop's FileOutputCommitter moves and deletes its temporary objects", when: glue },
+  { what: "glue: cannot delete raw data", role: "preprocessing", action: "s3:DeleteObject", resource: (n) => n.object("raw/2026/x.csv"), context: () => TLS, against: "bucket", expect: "Denied", source: "least privilege", when: glue },
+  { what: "glue: cannot write model artifacts", role: "preprocessing", action: "s3:PutObject", resource: (n) => n.object("artifacts/models/x"), context: sseKms, against: "bucket", expect: "Denied", source: "least privilege", when: glue },
+  { what: "glue: encrypt with the key (S3, bookmarks)", role: "preprocessing", action: "kms:GenerateDataKey", resource: () => KEY_ARN, context: kmsContext, against: "key", expect: "Allowed", source: "Setting up encryption in AWS Glue: kms:GenerateDataKey", when: glue },
+  { what: "glue: decrypt with the key", role: "preprocessing", action: "kms:Decrypt", resource: () => KEY_ARN, context: kmsContext, against: "key", expect: "Allowed", source: "Setting up encryption in AWS Glue: kms:Decrypt", when: glue },
+  { what: "glue: encrypt bookmarks (CSE-KMS)", role: "preprocessing", action: "kms:Encrypt", resource: () => KEY_ARN, context: kmsContext, against: "key", expect: "Allowed", source: "Setting up encryption in AWS Glue: kms:Encrypt", when: glue },
+  { what: "glue: associate the key with its log groups", role: "preprocessing", action: "logs:AssociateKmsKey", resource: (n) => glueLogGroup(n, `jobs/${n.prefix}-preprocess-role/${n.prefix}-preprocess-role/output`), against: "none", expect: "Allowed", source: "Setting up encryption in AWS Glue: logs:AssociateKmsKey on /aws-glue/*", when: glue },
+  { what: "glue: create its log groups", role: "preprocessing", action: "logs:CreateLogGroup", resource: (n) => glueLogGroup(n, "jobs/logs-v2"), against: "none", expect: "Allowed", source: "Glue IAM: CloudWatch Logs on /aws-glue/*", when: glue },
+  { what: "glue: write its log streams", role: "preprocessing", action: "logs:PutLogEvents", resource: (n) => `${glueLogGroup(n, "jobs/output")}:log-stream:jr_1`, against: "none", expect: "Allowed", source: "Glue IAM: CloudWatch Logs on /aws-glue/*", when: glue },
+  { what: "glue: no other log group", role: "preprocessing", action: "logs:PutLogEvents", resource: (n) => n.regional("logs", "log-group:/aws/sagemaker/TrainingJobs:log-stream:x"), against: "none", expect: "Denied", source: "least privilege", when: glue },
+  { what: "glue: publish job metrics", role: "preprocessing", action: "cloudwatch:PutMetricData", resource: () => "*", context: () => ({ "cloudwatch:namespace": "Glue" }), against: "none", expect: "Allowed", source: "Glue IAM: cloudwatch:PutMetricData (--enable-metrics)", when: glue },
+  { what: "glue: no other metric namespace", role: "preprocessing", action: "cloudwatch:PutMetricData", resource: () => "*", context: () => ({ "cloudwatch:namespace": "AWS/EC2" }), against: "none", expect: "Denied", source: "least privilege", when: glue },
+
   // --- Endpoint execution role: SageMaker roles (CreateModel API: execution role permissions)
   { what: "endpoint: read the model artifact", role: "endpoint", action: "s3:GetObject", resource: (n) => n.object("artifacts/models/job/output/model.tar.gz"), context: () => TLS, against: "bucket", expect: "Allowed", source: "SageMaker roles: CreateModel, s3:GetObject on ModelDataUrl" },
   { what: "endpoint: decrypt the model artifact", role: "endpoint", action: "kms:Decrypt", resource: () => KEY_ARN, context: kmsContext, against: "key", expect: "Allowed", source: "SageMaker roles: kms:Decrypt for SSE-KMS model artifacts" },
@@ -168,6 +191,12 @@ const ROWS: Row[] = [
   { what: "workflow: start processing jobs", role: "workflow", action: "sagemaker:CreateProcessingJob", resource: (n) => n.regional("sagemaker", `processing-job/${n.prefix}-pp-0123`), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: CreateProcessingJob (.sync)", when: processing },
   { what: "workflow: the managed rule for processing jobs", role: "workflow", action: "events:PutTargets", resource: (n) => n.regional("events", "rule/StepFunctionsGetEventsForSageMakerProcessingJobsRule"), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: .sync rule", when: processing },
   { what: "workflow: pass the processing role", role: "workflow", action: "iam:PassRole", resource: (n) => n.role("preprocess-role"), context: () => ({ "iam:PassedToService": "sagemaker.amazonaws.com" }), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: iam:PassRole", when: processing },
+  { what: "workflow: start the stack's Glue job", role: "workflow", action: "glue:StartJobRun", resource: (n) => n.regional("glue", `job/${n.prefix}-preprocess`), against: "none", expect: "Allowed", source: "Step Functions, Start an AWS Glue job: Run a Job (.sync) policy", when: glue },
+  { what: "workflow: follow the run (.sync)", role: "workflow", action: "glue:GetJobRun", resource: (n) => n.regional("glue", `job/${n.prefix}-preprocess`), against: "none", expect: "Allowed", source: "Run a Job (.sync): glue:GetJobRun", when: glue },
+  { what: "workflow: list runs (.sync)", role: "workflow", action: "glue:GetJobRuns", resource: (n) => n.regional("glue", `job/${n.prefix}-preprocess`), against: "none", expect: "Allowed", source: "Run a Job (.sync): glue:GetJobRuns", when: glue },
+  { what: "workflow: stop the run when the execution stops (.sync)", role: "workflow", action: "glue:BatchStopJobRun", resource: (n) => n.regional("glue", `job/${n.prefix}-preprocess`), against: "none", expect: "Allowed", source: "Run a Job (.sync): glue:BatchStopJobRun", when: glue },
+  { what: "workflow: no other Glue job", role: "workflow", action: "glue:StartJobRun", resource: (n) => n.regional("glue", "job/someone-else"), against: "none", expect: "Denied", source: "least privilege (AWS's template allows *; scoped to the job here)", when: glue },
+  { what: "workflow: no PassRole for the Glue role (the job definition carries it)", role: "workflow", action: "iam:PassRole", resource: (n) => n.role("preprocess-role"), context: () => ({ "iam:PassedToService": "glue.amazonaws.com" }), against: "none", expect: "Denied", source: "least privilege: StartJobRun passes no role", when: glue },
   { what: "workflow: invoke the preprocessing function", role: "workflow", action: "lambda:InvokeFunction", resource: (n) => n.regional("lambda", `function:${n.prefix}-preprocess`), against: "none", expect: "Allowed", source: "IAM policies for Lambda: lambda:InvokeFunction", when: lambda },
   { what: "workflow: create models", role: "workflow", action: "sagemaker:CreateModel", resource: (n) => n.regional("sagemaker", `model/${n.prefix}-md-0123`), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: CreateModel" },
   { what: "workflow: pass the endpoint role", role: "workflow", action: "iam:PassRole", resource: (n) => n.role("endpoint-role"), context: () => ({ "iam:PassedToService": "sagemaker.amazonaws.com" }), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: CreateModel passes ExecutionRoleArn" },
@@ -212,6 +241,8 @@ const TRUST: TrustRow[] = [
   { role: "training", service: "sagemaker.amazonaws.com", sourceArn: () => `arn:aws:sagemaker:${REGION}:${OTHER_ACCOUNT}:training-job/x`, account: OTHER_ACCOUNT, expect: "Denied", source: "confused deputy: another account's job" },
   { role: "training", service: "lambda.amazonaws.com", account: ACCOUNT, expect: "Denied", source: "only SageMaker assumes the training role" },
   { role: "workflow", service: "states.amazonaws.com", sourceArn: (n) => n.stateMachine, account: ACCOUNT, expect: "Allowed", source: "Step Functions: cross-service confused deputy prevention" },
+  { role: "preprocessing", service: "glue.amazonaws.com", account: ACCOUNT, expect: "Allowed", source: "Glue IAM: the job role trusts glue.amazonaws.com (no confused-deputy keys documented)", when: glue },
+  { role: "preprocessing", service: "sagemaker.amazonaws.com", account: ACCOUNT, expect: "Denied", source: "only Glue assumes the Glue job's role", when: glue },
   { role: "workflow", service: "states.amazonaws.com", sourceArn: (n) => n.regional("states", "stateMachine:someone-else"), account: ACCOUNT, expect: "Denied", source: "confused deputy: another state machine" },
   { role: "schedule", service: "scheduler.amazonaws.com", sourceArn: (n) => n.regional("scheduler", "schedule-group/default"), account: ACCOUNT, expect: "Allowed", source: "Scheduler: set up the execution role (aws:SourceArn)", when: (v) => v.schedule },
   { role: "endpoint", service: "sagemaker.amazonaws.com", sourceArn: (n) => n.regional("sagemaker", `endpoint/${n.endpoint}`), account: ACCOUNT, expect: "Allowed", source: "SageMaker: cross-service confused deputy prevention" },

@@ -39,6 +39,25 @@ describe("offline plan CLI", function () {
     });
   }
 
+  it("prod stacks that scale out (Glue with 4 training instances; Processing sharded over 4) pass prod's policies, with the Glue job and every instance costed", async () => {
+    const prodConfig = path.join(PROJECT_DIR, "policies", "config", "prod.json");
+    const glue = await plan("--program", fixture("scale-out"), "--stack", "prod-glue", "--policy-config", prodConfig, "--json", "--quiet");
+    assert.equal(glue.code, 0, glue.stderr);
+    const g = JSON.parse(glue.stdout) as Plan;
+    assert.deepEqual(g.violations, []);
+    const job = g.resources.find((r) => r.type === "aws:glue/job:Job")!;
+    assert.equal(job.props.workerType, "G.2X");
+    const jobCost = g.cost.lines.find((l) => l.urn === job.urn)!;
+    assert.match(jobCost.basis, /× 10 × G\.2X \(2 DPU\) × 2 h timeout/);
+    assert.ok(g.cost.lines.some((l) => /Train: 4 × ml\.m5\.xlarge/.test(l.basis)), "training counted per instance");
+    assert.match(g.diagrams[0].mermaid, /Preprocess/);
+    const sharded = await plan("--program", fixture("scale-out"), "--stack", "prod-sharded", "--policy-config", prodConfig, "--json", "--quiet");
+    assert.equal(sharded.code, 0, sharded.stderr);
+    const s = JSON.parse(sharded.stdout) as Plan;
+    assert.deepEqual(s.violations, []);
+    assert.ok(s.cost.lines.some((l) => /Preprocess: 4 × ml\.m5\.large/.test(l.basis) && /Train: 4 × ml\.m5\.xlarge/.test(l.basis)), JSON.stringify(s.cost.lines));
+  });
+
   it("prod costs more than dev (instances and a schedule against serverless and manual runs)", () => {
     assert.ok(plans.prod.cost.monthlyUsd > 100 * plans.dev.cost.monthlyUsd);
   });

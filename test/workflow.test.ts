@@ -425,6 +425,13 @@ describe("workflow diagram", () => {
     assert.ok(text.includes("  EndpointMissing --> CreateEndpoint") || text.includes("  EndpointMissing -->|"), "the not-found branch is drawn");
   });
 
+  it("each Task node names its integration, so the diagram shows the engine the stack uses", () => {
+    const node = (stack: string, overrides: Record<string, unknown>) => mermaid(definitionFor(stack, overrides) as any).split("\n").find((l) => l.startsWith("  Preprocess["));
+    assert.equal(node("dev", {}), '  Preprocess["Preprocess<br/>lambda:invoke"]');
+    assert.equal(node("prod", {}), '  Preprocess["Preprocess<br/>sagemaker:createProcessingJob.sync"]');
+    assert.equal(node("prod", { preprocessing: { kind: "glue" } }), '  Preprocess["Preprocess<br/>glue:startJobRun.sync"]');
+  });
+
   it("labels each Choice branch with its condition, read from the definition", () => {
     const definition = definitionFor("prod");
     const text = mermaid(definition as any);

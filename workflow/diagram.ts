@@ -70,8 +70,11 @@ const shape = (name: string, s: AnyState): string => {
     case "Succeed":
     case "Fail":
       return `${id}([${name}])`;
-    case "Task":
-      return `${id}[${name}]`;
+    case "Task": {
+      // The integration names the engine (lambda:invoke, createProcessingJob.sync, glue:startJobRun.sync).
+      const integration = typeof s.Resource === "string" ? /^arn:[\w-]+:states:::(.+)$/.exec(s.Resource)?.[1] : undefined;
+      return integration ? `${id}["${name}<br/>${integration}"]` : `${id}[${name}]`;
+    }
     default:
       return `${id}(${name})`;
   }

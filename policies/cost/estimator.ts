@@ -10,12 +10,14 @@
  *    config's `unscheduledRunsPerMonth`; per run, each SageMaker job's maximum runtime ×
  *    instance count × on-demand price (no spot discount assumed), plus transitions.
  *  - Lambda functions invoked by a workflow: timeout × memory per run.
+ *  - Glue jobs: runs × workers × DPUs per worker × timeout × the DPU-hour price (glueJobs.ts).
  */
 import { HOURLY_USD, HOURS_PER_MONTH, REGION_FACTOR, UNIT_PRICES, UNLISTED_REGION_FACTOR } from "./prices";
 import { DefinitionTasks, definitionTasks, instanceRequests, maxRuntimeAtRunTime, maxRuntimeSeconds, maxTuningJobs, stateCount } from "../lib/jobsInDefinitions";
 import { runsPerMonth } from "../facts/scheduleExpression";
 import { asArray, TYPES } from "../lib/resources";
 import { COST_DEFAULTS, CostOptions } from "./knobs";
+import { glueJobCosts } from "./glueJobs";
 
 export type { CostOptions };
 
@@ -208,6 +210,11 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
       lines.push({ urn: fn.urn, monthlyUsd: round(runs * gbSeconds * UNIT_PRICES.lambdaPerGbSecond), basis: `${runs} runs × ${fn.props.timeout ?? 3} s timeout × ${fn.props.memorySize ?? 128} MB` });
     }
   }
+
+  const glue = glueJobCosts(resources, opts, (sm) => workflowRuns(sm, resources, opts));
+  lines.push(...glue.lines);
+  unpriced.push(...glue.unpriced);
+  unbounded.push(...glue.unbounded);
 
   const monthlyUsd = round(lines.reduce((s, l) => s + l.monthlyUsd, 0));
   return { monthlyUsd, lines, unpriced, unbounded };

@@ -52,6 +52,15 @@ export const UNIT_PRICES = {
 };
 
 /**
+ * AWS Glue Spark jobs (Glue 2.0 and later), USD per DPU-hour, billed per second with a
+ * one-minute minimum. Source: the AWS Glue pricing page's own example (a 6-DPU job for
+ * 15 minutes at $0.44 per DPU-hour costs $0.66), read 2026. Memory-optimized R workers
+ * are billed per M-DPU at a price not read here: they are reported unpriced unless the
+ * policy config's `prices` gives `glue:R.1X` etc. (USD per worker-hour).
+ */
+export const GLUE_DPU_HOUR_USD = 0.44;
+
+/**
  * Regional price factors relative to us-east-1: approximations of the public tables
  * (*unverified*); regions not listed use 1.25, which errs high. Override per stack with
  * the policy config `regionFactor`.

@@ -60,22 +60,51 @@ export interface ModelTask {
   parameters: Record<string, any>;
 }
 
+/**
+ * A Glue job run a definition starts (`glue:startJobRun`, optimized or aws-sdk). The run
+ * may override the job's workers, timeout and security configuration; a `.$` value
+ * (set at run time) is listed in `atRunTime`, so rules can refuse what they cannot read.
+ */
+export interface GlueRunTask {
+  state: string;
+  /** Literal job name, or undefined when set at run time. */
+  jobName?: string;
+  parameters: Record<string, any>;
+  /** StartJobRun members given as JSONPaths (`JobName`, `WorkerType`, ...). */
+  atRunTime: string[];
+}
+
 export interface DefinitionTasks {
   jobs: SageMakerTask[];
   unchecked: UncheckedTask[];
   models: ModelTask[];
+  glueRuns: GlueRunTask[];
 }
+
+const GLUE_RUN_TASK = /^arn:aws[a-z-]*:states:::(?:aws-sdk:)?glue:startJobRun(\.sync|\.waitForTaskToken)?$/;
+
+/** StartJobRun members that decide what a run costs and how it is encrypted. */
+export const GLUE_RUN_SETTINGS = ["JobName", "WorkerType", "NumberOfWorkers", "Timeout", "SecurityConfiguration", "MaxCapacity", "AllocatedCapacity"] as const;
 
 /** Every SageMaker task of a definition (a JSON string or object), in any nesting. */
 export function definitionTasks(definition: unknown): DefinitionTasks {
   const def = typeof definition === "string" ? JSON.parse(definition) : definition;
-  const out: DefinitionTasks = { jobs: [], unchecked: [], models: [] };
+  const out: DefinitionTasks = { jobs: [], unchecked: [], models: [], glueRuns: [] };
   const visit = (states: unknown, prefix: string) => {
     if (!states || typeof states !== "object") return;
     for (const [name, state] of Object.entries(states as Record<string, any>)) {
       if (!state || typeof state !== "object") continue;
       const label = prefix ? `${prefix}/${name}` : name;
       const m = state.Type === "Task" && typeof state.Resource === "string" ? SAGEMAKER_TASK.exec(state.Resource) : null;
+      if (state.Type === "Task" && typeof state.Resource === "string" && GLUE_RUN_TASK.test(state.Resource)) {
+        const parameters = state.Parameters ?? state.Arguments ?? {};
+        out.glueRuns.push({
+          state: label,
+          jobName: typeof parameters.JobName === "string" ? parameters.JobName : undefined,
+          parameters,
+          atRunTime: GLUE_RUN_SETTINGS.filter((k) => parameters[`${k}.$`] !== undefined),
+        });
+      }
       if (m) {
         const parameters = state.Parameters ?? state.Arguments ?? {};
         const api = m[1];
@@ -207,7 +236,7 @@ export function jobsOf(type: string, props: Record<string, any>): SageMakerTask[
 
 /** All SageMaker tasks a resource runs, the ones the rules cannot read included. */
 export function tasksOf(type: string, props: Record<string, any>): DefinitionTasks | typeof INVALID_DEFINITION {
-  if (TYPES.trainingJob.includes(type as never)) return { jobs: [nativeTrainingJobTask(props)], unchecked: [], models: [] };
+  if (TYPES.trainingJob.includes(type as never)) return { jobs: [nativeTrainingJobTask(props)], unchecked: [], models: [], glueRuns: [] };
   const definition = props.definition;
   try {
     return definitionTasks(definition);

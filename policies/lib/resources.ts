@@ -32,6 +32,9 @@ export const TYPES = {
   topic: ["aws:sns/topic:Topic"],
   logGroup: ["aws:cloudwatch/logGroup:LogGroup"],
   lambda: ["aws:lambda/function:Function"],
+  glueJob: ["aws:glue/job:Job"],
+  glueSecurityConfiguration: ["aws:glue/securityConfiguration:SecurityConfiguration"],
+  glueTrigger: ["aws:glue/trigger:Trigger"],
   iamPolicyDocuments: ["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"],
   iamRole: ["aws:iam/role:Role"],
   /** Resources that carry a resource-based policy (`policy`), and Lambda permissions. */

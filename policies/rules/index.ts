@@ -27,6 +27,8 @@ import { rule as monitoringJobEncryption } from "./sagemaker-monitoring-job-encr
 import { rule as flowDefinitionKms } from "./sagemaker-flow-definition-kms";
 import { rule as resourcePolicyNotPublic } from "./resource-policy-not-public";
 import { rule as iamScopedResources } from "./iam-scoped-resources";
+import { rule as glueJobWorkers } from "./glue-job-workers";
+import { rule as glueJobEncryption } from "./glue-job-encryption";
 
 export const allRules: PackRule[] = [
   endpointInstanceTypes,
@@ -52,6 +54,8 @@ export const allRules: PackRule[] = [
   flowDefinitionKms,
   resourcePolicyNotPublic,
   iamScopedResources,
+  glueJobWorkers,
+  glueJobEncryption,
 ];
 
 export const allPolicies: Policies = allRules.map((r) => r.policy);
