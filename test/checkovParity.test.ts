@@ -572,3 +572,69 @@ describe("Model Monitor jobs and notebooks: instance types and cost", () => {
     assert.deepEqual(checkStack(monthly, [dqJob], { maxMonthlyUsd: 1 }), []);
   });
 });
+
+/**
+ * Glue, by Checkov's own fixtures: CKV_AWS_99 (tests/terraform/checks/resource/aws/
+ * test_GlueSecurityConfiguration.py) and CKV_AWS_195 (example_GlueSecurityConfigurationEnabled/main.tf).
+ */
+describe("parity with Checkov's own fixtures: Glue", () => {
+  const rule = rulePolicy("glue-job-encryption");
+  const SEC = "aws:glue/securityConfiguration:SecurityConfiguration";
+  const KMS = "arn:aws:kms:us-east-1:123456789012:key/example";
+  const failing = (resources: StackResource[]) => new Set(checkStack(rule.policy as StackValidationPolicy, resources).map((v) => v.urn));
+
+  it("CKV_AWS_99 → glue-job-encryption: the fixture Checkov fails fails, the one it passes passes", () => {
+    assert.ok(rule.counterparts.checkov?.includes("CKV_AWS_99"));
+    const config = (name: string, encryptionConfiguration: Record<string, unknown>): StackResource => ({ type: SEC, name, urn: `urn:${name}`, props: { name: "example", encryptionConfiguration } });
+    const testFailure = config("test_failure", {
+      cloudwatchEncryption: { cloudwatchEncryptionMode: "DISABLED" },
+      jobBookmarksEncryption: { jobBookmarksEncryptionMode: "DISABLED" },
+      s3Encryption: { kmsKeyArn: KMS, s3EncryptionMode: "SSE-KMS" },
+    });
+    const testSuccess = config("test_success", {
+      cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: KMS },
+      jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: KMS },
+      s3Encryption: { kmsKeyArn: KMS, s3EncryptionMode: "SSE-KMS" },
+    });
+    assert.ok(failing([testFailure]).has("urn:test_failure"));
+    assert.equal(failing([testSuccess]).size, 0);
+  });
+
+  it("CKV_AWS_195 → glue-job-encryption: crawlers, dev endpoints and jobs without a configuration fail", () => {
+    assert.ok(rule.counterparts.checkov?.includes("CKV_AWS_195"));
+    const component = (type: string, name: string, props: Record<string, unknown>): StackResource => ({ type, name, urn: `urn:${name}`, props });
+    const crawler = { databaseName: "aws_glue_catalog_database.example.name", name: "example", role: "aws_iam_role.example.arn" };
+    const devEndpoint = { name: "example", roleArn: "aws_iam_role.example.arn" };
+    const job = { name: "example", roleArn: "aws_iam_role.example.arn", command: { scriptLocation: "s3://aws_s3_bucket.example.bucket/example.py" } };
+    // The fixture quotes the reference, so HCL reads it as a literal name.
+    const secName = "aws_glue_security_configuration.example.name";
+    const fixtures: { resource: StackResource; checkov: Verdict; stricter?: string }[] = [
+      { resource: component("aws:glue/crawler:Crawler", "crawler.default", crawler), checkov: "fail" },
+      { resource: component("aws:glue/devEndpoint:DevEndpoint", "dev_endpoint.default", devEndpoint), checkov: "fail" },
+      { resource: component("aws:glue/job:Job", "job.default", job), checkov: "fail" },
+      ...[
+        component("aws:glue/crawler:Crawler", "crawler.enabled", { ...crawler, securityConfiguration: secName }),
+        component("aws:glue/devEndpoint:DevEndpoint", "dev_endpoint.enabled", { ...devEndpoint, securityConfiguration: secName }),
+        component("aws:glue/job:Job", "job.enabled", { ...job, securityConfiguration: secName }),
+      ].map((resource) => ({ resource, checkov: "pass" as Verdict, stricter: "the named configuration is not in the fixture, so its encryption cannot be checked; the pack asks for it to be declared in the stack" })),
+    ];
+    const failed = failing(fixtures.map((f) => f.resource));
+    const misses = fixtures.filter((f) => failed.has(f.resource.urn) !== (f.checkov === "fail" || f.stricter !== undefined)).map((f) => f.resource.name);
+    assert.deepEqual(misses, []);
+    // Declared and compliant, the "enabled" components pass.
+    const declared: StackResource = {
+      type: SEC,
+      name: "example",
+      urn: "urn:example",
+      props: {
+        name: secName,
+        encryptionConfiguration: {
+          cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: KMS },
+          jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: KMS },
+          s3Encryption: { kmsKeyArn: KMS, s3EncryptionMode: "SSE-KMS" },
+        },
+      },
+    };
+    assert.equal(failing([declared, ...fixtures.filter((f) => f.checkov === "pass").map((f) => f.resource)]).size, 0);
+  });
+});

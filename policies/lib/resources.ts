@@ -35,6 +35,8 @@ export const TYPES = {
   glueJob: ["aws:glue/job:Job"],
   glueSecurityConfiguration: ["aws:glue/securityConfiguration:SecurityConfiguration"],
   glueTrigger: ["aws:glue/trigger:Trigger"],
+  /** Glue components that take a security configuration (Checkov CKV_AWS_195's list). */
+  glueSecured: ["aws:glue/job:Job", "aws:glue/crawler:Crawler", "aws:glue/devEndpoint:DevEndpoint"],
   iamPolicyDocuments: ["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"],
   iamRole: ["aws:iam/role:Role"],
   /** Resources that carry a resource-based policy (`policy`), and Lambda permissions. */

@@ -37,8 +37,8 @@ function configurationGaps(config: Resource): string[] {
 export const rule = stackRule({
   name: "glue-job-encryption",
   description:
-    "Every AWS Glue security configuration encrypts S3 (SSE-KMS), CloudWatch Logs (SSE-KMS) and job bookmarks (CSE-KMS) with a KMS key; every Glue job names a security configuration declared in the stack; runs that Step Functions definitions start may only swap in such a configuration, written literally.",
-  summary: "Glue jobs name a security configuration with KMS on S3, CloudWatch Logs and bookmarks; runs Step Functions starts cannot swap in another",
+    "Every AWS Glue security configuration encrypts S3 (SSE-KMS), CloudWatch Logs (SSE-KMS) and job bookmarks (CSE-KMS) with a KMS key; every Glue job, crawler and dev endpoint names a security configuration declared in the stack; runs that Step Functions definitions start may only swap in such a configuration, written literally.",
+  summary: "Glue jobs, crawlers and dev endpoints name a security configuration with KMS on S3, CloudWatch Logs and bookmarks; runs Step Functions starts cannot swap in another",
   counterparts: { checkov: ["CKV_AWS_99", "CKV_AWS_195"] },
   knobs: {},
   validate: (args, report) => {
@@ -52,10 +52,11 @@ export const rule = stackRule({
       if (name === undefined || name === "") return report(`${subject} names no security configuration, so Glue writes its S3 output, logs and bookmarks without the stack's key; set securityConfiguration.`, urn);
       if (typeof name === "string" && !byName.has(name)) report(`${subject} names security configuration "${name}", which the stack does not declare, so its encryption cannot be checked; declare it in the stack.`, urn);
     };
-    for (const job of args.resources.filter((r) => TYPES.glueJob.includes(r.type as never))) {
+    for (const component of args.resources.filter((r) => TYPES.glueSecured.includes(r.type as never))) {
       // Paired by dependency first: a name known only after deployment still points at the configuration it depends on.
-      const viaDependency = (job.propertyDependencies?.securityConfiguration ?? []).some((d) => TYPES.glueSecurityConfiguration.includes(d.type as never));
-      if (!viaDependency) named(job.props.securityConfiguration, `Glue job "${job.name}"`, job.urn);
+      const viaDependency = (component.propertyDependencies?.securityConfiguration ?? []).some((d) => TYPES.glueSecurityConfiguration.includes(d.type as never));
+      const kind = component.type.split(":").pop()!.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+      if (!viaDependency) named(read(component.props, "securityConfiguration"), `Glue ${kind} "${component.name}"`, component.urn);
     }
     for (const sm of args.resources.filter((r) => TYPES.stateMachine.includes(r.type as never) && typeof r.props.definition === "string")) {
       let runs: GlueRunTask[];
