@@ -90,6 +90,25 @@ describe("fail closed: SageMaker values only known at run time", () => {
   });
 });
 
+describe("fail closed: Glue runs a definition starts", () => {
+  const GLUE_SETTINGS = ["JobName", "WorkerType", "NumberOfWorkers", "Timeout", "SecurityConfiguration", "MaxCapacity"] as const;
+  it("any run setting given as a JSONPath, through either integration and at any nesting, is a violation (property-based)", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...GLUE_SETTINGS), fc.constantFrom("glue:startJobRun.sync", "glue:startJobRun", "aws-sdk:glue:startJobRun"), fc.boolean(), (key, integration, nested) => {
+        const task = { Type: "Task", Resource: `arn:aws:states:::${integration}`, Parameters: { JobName: "prep", [`${key}.$`]: "$.x", ...(key === "JobName" ? { JobName: undefined } : {}) }, End: true };
+        const states = nested ? { Fan: { Type: "Map", ItemProcessor: { StartAt: "Run", States: { Run: task } }, End: true } } : { Run: task };
+        const sm = { type: SFN, name: "x", urn: "urn:sm", props: { name: "x", definition: definition(states) } };
+        const messages =
+          key === "SecurityConfiguration"
+            ? checkStack(stackPolicy("glue-job-encryption"), [sm]).map((v) => v.message)
+            : findings("glue-job-workers", SFN, sm.props);
+        return messages.some((m) => m.includes(`sets ${key} at run time`));
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe("fail closed: odd values", () => {
   it("a log group with retentionInDays 0 keeps logs forever", () => {
     assert.match(findings("cloudwatch-log-group-kms", "aws:cloudwatch/logGroup:LogGroup", { kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k", retentionInDays: 0 }).join(), /never expires/);
@@ -107,7 +126,7 @@ describe("fail closed: odd values", () => {
     const typesOf = (p: ResourceValidationPolicy | StackValidationPolicy): string[] => ("validateStack" in p ? [] : [...new Set(Object.values(TYPES).flat())]);
     const value = fc.oneof(fc.constant(null), fc.string(), fc.integer(), fc.boolean(), fc.constant("{not json"), fc.constant(doc({ Effect: "Allow", Action: "*", Resource: "*" })), fc.array(fc.oneof(fc.constant(null), fc.object())), fc.object());
     const props = fc.dictionary(
-      fc.constantFrom("definition", "policy", "assumeRolePolicy", "inlinePolicies", "productionVariants", "dataCaptureConfig", "kmsKeyArn", "kmsKeyId", "retentionInDays", "environment", "managedPolicyArns", "policyArn", "loggingConfiguration", "tracingConfiguration", "enableNetworkIsolation", "resourceConfig", "stoppingCondition", "kmsMasterKeyId", "enableKeyRotation", "bucket", "rules", "name"),
+      fc.constantFrom("definition", "policy", "assumeRolePolicy", "inlinePolicies", "productionVariants", "dataCaptureConfig", "kmsKeyArn", "kmsKeyId", "retentionInDays", "environment", "managedPolicyArns", "policyArn", "loggingConfiguration", "tracingConfiguration", "enableNetworkIsolation", "resourceConfig", "stoppingCondition", "kmsMasterKeyId", "enableKeyRotation", "bucket", "rules", "name", "workerType", "numberOfWorkers", "timeout", "maxCapacity", "securityConfiguration", "encryptionConfiguration", "actions", "schedule", "type"),
       value,
     );
     for (const rule of allRules) {
