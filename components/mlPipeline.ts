@@ -16,6 +16,7 @@ import { TrainingJobs } from "./trainingJobs";
 import { PipelineStateMachine } from "./pipelineStateMachine";
 import { RetrainingSchedule } from "./retrainingSchedule";
 import { NewDataTrigger } from "./newDataTrigger";
+import { ModelRegistry } from "./modelRegistry";
 import { TriggerDeadLetterQueue } from "./triggerDeadLetterQueue";
 
 export interface MlPipelineArgs {
@@ -36,6 +37,7 @@ export class MlPipeline extends pulumi.ComponentResource {
   readonly schedule?: RetrainingSchedule;
   /** Undefined unless `schedule.onNewData.enabled`. */
   readonly newDataTrigger?: NewDataTrigger;
+  readonly registry: ModelRegistry;
   /** Undefined until the config names a model artifact (bootstrap, see README). */
   readonly endpoint?: InferenceEndpoint;
 
@@ -121,6 +123,21 @@ export class MlPipeline extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.training, this.preprocessing, this.notifications] },
     );
     ({ deadLetters: this.triggerDeadLetters, schedule: this.schedule, newData: this.newDataTrigger } = this.triggers(name, model));
+    this.registry = new ModelRegistry(
+      `${name}-registry`,
+      {
+        group: model.modelRegistry.group,
+        approval: config.registry.approval,
+        approvalRule: model.modelRegistry.approvalRule,
+        approvalRole: model.roles.approval,
+        stateMachineArn: model.stateMachine.arn,
+        deadLetterQueueArn: model.triggerDeadLetterQueue.arn,
+        key: model.key,
+        accountId: scope.accountId,
+        tags,
+      },
+      { parent: this, dependsOn: [this.workflow, ...(this.triggerDeadLetters ? [this.triggerDeadLetters] : [])] },
+    );
 
     this.registerOutputs({
       bucketName: this.data.bucketName,
@@ -131,16 +148,14 @@ export class MlPipeline extends pulumi.ComponentResource {
     });
   }
 
-  /** The retraining schedule and the new-data trigger, with the dead-letter queue they share. */
+  /** The retraining schedule and the new-data trigger, with the dead-letter queue they share with the approval rule. */
   private triggers(name: string, model: StackModel): { deadLetters?: TriggerDeadLetterQueue; schedule?: RetrainingSchedule; newData?: NewDataTrigger } {
     const { config, tags, scope } = model;
     const schedule = config.schedule;
-    if (!schedule.enabled && !schedule.onNewData.enabled) return {};
-    const deadLetters = new TriggerDeadLetterQueue(
-      `${name}-trigger-dead-letters`,
-      { queue: model.triggerDeadLetterQueue, key: model.key, eventRule: schedule.onNewData.enabled ? model.newDataRule : undefined, tags },
-      { parent: this },
-    );
+    const approvalRule = config.registry.approval === "manual";
+    if (!schedule.enabled && !schedule.onNewData.enabled && !approvalRule) return {};
+    const eventRules = [...(schedule.onNewData.enabled ? [model.newDataRule] : []), ...(approvalRule ? [model.modelRegistry.approvalRule] : [])];
+    const deadLetters = new TriggerDeadLetterQueue(`${name}-trigger-dead-letters`, { queue: model.triggerDeadLetterQueue, key: model.key, eventRules, tags }, { parent: this });
     const common = { stateMachineArn: model.stateMachine.arn, deadLetterQueueArn: model.triggerDeadLetterQueue.arn, key: model.key, accountId: scope.accountId, tags };
     const retraining =
       schedule.enabled &&

@@ -10,8 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { DataBucketModel, Named, StackKeyModel } from "../stacks/model";
-import { keyUseStatement, policyDocument } from "../lib/iamPolicy";
-import { serviceRole } from "./shared/serviceRole";
+import { eventRuleToPipeline } from "./shared/eventRuleToPipeline";
 
 export interface NewDataTriggerArgs {
   /** The EventBridge rule's name and ARN (stack model). */
@@ -46,44 +45,15 @@ export class NewDataTrigger extends pulumi.ComponentResource {
     super("ml-pipeline:workflow:NewDataTrigger", name, {}, opts);
     new aws.s3.BucketNotification(`${name}-bucket-events`, { bucket: args.bucket.name, eventbridge: true }, { parent: this });
 
-    const { role } = serviceRole(
+    // The S3 event itself is the execution input: a full run, with the event in the history.
+    this.rule = eventRuleToPipeline(
       name,
       {
-        role: args.role,
-        service: "events.amazonaws.com",
-        sourceArns: [args.rule.arn],
-        description: "Lets EventBridge start the pipeline when new data is marked ready",
-        policy: policyDocument(
-          { Sid: "StartPipeline", Effect: "Allow", Action: "states:StartExecution", Resource: args.stateMachineArn },
-          keyUseStatement("UseStackKey", ["kms:GenerateDataKey"], args.key),
-        ),
-        accountId: args.accountId,
-        tags: args.tags,
+        ...args,
+        description: `Starts the pipeline when raw/…${args.marker} is written`,
+        pattern: newDataEventPattern(args.bucket, args.marker),
       },
       this,
-    );
-    this.rule = new aws.cloudwatch.EventRule(
-      `${name}-rule`,
-      {
-        name: args.rule.name,
-        description: `Starts the pipeline when raw/…${args.marker} is written`,
-        eventPattern: JSON.stringify(newDataEventPattern(args.bucket, args.marker)),
-        tags: args.tags,
-      },
-      { parent: this },
-    );
-    new aws.cloudwatch.EventTarget(
-      `${name}-target`,
-      {
-        rule: this.rule.name,
-        arn: args.stateMachineArn,
-        roleArn: role.arn,
-        // The workflow ignores its input; the S3 event is passed for the execution history.
-        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
-        // EventBridge itself sends dead letters (the queue policy admits this rule only).
-        deadLetterConfig: { arn: args.deadLetterQueueArn },
-      },
-      { parent: this },
     );
     this.registerOutputs({ ruleName: this.rule.name });
   }

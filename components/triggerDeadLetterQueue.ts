@@ -6,7 +6,7 @@
  *
  * Who writes: Scheduler sends with the schedule's own role (RetrainingSchedule grants it);
  * EventBridge sends as its service principal, which the queue policy admits for the
- * new-data rule only (and the key policy lets it use the key: DataBucket).
+ * stack's own rules only (and the key policy lets it use the key: DataBucket).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -18,8 +18,8 @@ export interface TriggerDeadLetterQueueArgs {
   queue: Named;
   /** The stack key; SQS takes its alias. */
   key: StackKeyModel;
-  /** The new-data EventBridge rule allowed to send, if that trigger is on. */
-  eventRule?: Named;
+  /** The EventBridge rules allowed to send (the new-data trigger, the model approval rule), where on. */
+  eventRules: Named[];
   tags: Record<string, string>;
 }
 
@@ -36,13 +36,13 @@ export class TriggerDeadLetterQueue extends pulumi.ComponentResource {
       { name: args.queue.name, kmsMasterKeyId: args.key.aliasName, kmsDataKeyReusePeriodSeconds: 300, messageRetentionSeconds: RETENTION_SECONDS, tags: args.tags },
       { parent: this },
     );
-    new aws.sqs.QueuePolicy(`${name}-queue-policy`, { queueUrl: this.queue.url, policy: policyJson(deadLetterQueuePolicy(args.queue.arn, args.eventRule)) }, { parent: this });
+    new aws.sqs.QueuePolicy(`${name}-queue-policy`, { queueUrl: this.queue.url, policy: policyJson(deadLetterQueuePolicy(args.queue.arn, args.eventRules)) }, { parent: this });
     this.registerOutputs({ queueArn: args.queue.arn });
   }
 }
 
-/** TLS only; EventBridge may send for the new-data rule. */
-function deadLetterQueuePolicy(queueArn: string, eventRule?: Named): PolicyDocument {
+/** TLS only; EventBridge may send for the stack's rules. */
+function deadLetterQueuePolicy(queueArn: string, eventRules: Named[]): PolicyDocument {
   const statements: PolicyStatement[] = [
     {
       Sid: "DenyInsecureTransport",
@@ -53,14 +53,14 @@ function deadLetterQueuePolicy(queueArn: string, eventRule?: Named): PolicyDocum
       Condition: { Bool: { "aws:SecureTransport": "false" } },
     },
   ];
-  if (eventRule) {
+  if (eventRules.length > 0) {
     statements.push({
-      Sid: "NewDataRuleDeadLetters",
+      Sid: "EventRuleDeadLetters",
       Effect: "Allow",
       Principal: { Service: "events.amazonaws.com" },
       Action: "sqs:SendMessage",
       Resource: queueArn,
-      Condition: { ArnEquals: { "aws:SourceArn": eventRule.arn } },
+      Condition: { ArnEquals: { "aws:SourceArn": eventRules.map((r) => r.arn) } },
     });
   }
   return policyDocument(...statements);

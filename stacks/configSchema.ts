@@ -269,6 +269,15 @@ const monitoringSchema = z.strictObject({
   declareJobLogGroups: z.boolean(),
 });
 
+const registrySchema = z.strictObject({
+  /**
+   * auto: a model that passes the gate is registered Approved and deployed in the same run.
+   * manual: it is registered PendingManualApproval; approving it (console or
+   * `aws sagemaker update-model-package`) starts a run that deploys exactly that package.
+   */
+  approval: z.enum(["auto", "manual"]),
+});
+
 const tagsSchema = z.record(
   z.string().regex(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, { error: "expected a tag key of 1-128 characters, not starting with aws:" }),
   z.string().max(256),
@@ -288,6 +297,7 @@ export const stackConfigSchema = z.strictObject({
   endpoint: endpointSchema,
   schedule: scheduleSchema,
   monitoring: monitoringSchema,
+  registry: registrySchema,
   tags: tagsSchema,
 });
 

@@ -22,6 +22,7 @@ export interface ProfileDefaults {
   endpoint: KindDefaults;
   schedule: Record<string, unknown>;
   monitoring: Record<string, unknown>;
+  registry: Record<string, unknown>;
   tags: Record<string, string>;
 }
 
@@ -105,6 +106,7 @@ export const PROFILE_DEFAULTS: Record<"dev" | "prod", ProfileDefaults> = {
     },
     schedule: { enabled: false, expression: "rate(7 days)", timezone: "UTC", onNewData: { enabled: false, marker: "_READY" } },
     monitoring: { logRetentionDays: 14, notificationEmails: [], declareJobLogGroups: true },
+    registry: { approval: "auto" },
     tags: {},
   },
   prod: {
@@ -125,6 +127,7 @@ export const PROFILE_DEFAULTS: Record<"dev" | "prod", ProfileDefaults> = {
     endpoint: { defaultKind: "instance", byKind: { serverless: serverlessEndpoint, instance: instanceEndpoint } },
     schedule: { enabled: true, expression: "cron(0 3 ? * SUN *)", timezone: "UTC", onNewData: { enabled: false, marker: "_READY" } },
     monitoring: { logRetentionDays: 365, notificationEmails: [], declareJobLogGroups: true },
+    registry: { approval: "manual" },
     tags: {},
   },
 };

@@ -11,7 +11,7 @@ import { XGBOOST_REGISTRIES } from "./algorithmImages";
 import { trainDistribution } from "./trainingDistribution";
 
 /** The structured keys a stack file may set under the project's namespace. */
-const OBJECT_KEYS = ["dataBucket", "preprocessing", "training", "endpoint", "schedule", "monitoring", "tags"] as const;
+const OBJECT_KEYS = ["dataBucket", "preprocessing", "training", "endpoint", "schedule", "monitoring", "registry", "tags"] as const;
 /** The plain string keys. */
 const STRING_KEYS = ["profile", "namePrefix"] as const;
 
@@ -144,6 +144,7 @@ export function resolveStackConfig(raw: RawStackConfig): StackConfig {
     endpoint: withKindDefaults(d.endpoint, user.endpoint),
     schedule: deepMerge(d.schedule, user.schedule),
     monitoring: deepMerge(d.monitoring, user.monitoring),
+    registry: deepMerge(d.registry, user.registry),
     tags: deepMerge(d.tags, user.tags),
   };
 

@@ -34,7 +34,7 @@ export type DataPrefix = keyof typeof DATA_PREFIXES;
 
 export interface DataBucketModel extends Named {
   /** Top-level prefixes (lifecycle rules are per prefix) and the artifact sub-prefixes; each ends with `/`. */
-  prefixes: typeof DATA_PREFIXES & { models: string; checkpoints: string; code: string };
+  prefixes: typeof DATA_PREFIXES & { models: string; checkpoints: string; code: string; metrics: string };
   /** The processing script's key (uploaded by Pulumi, read by the processing job). */
   processingScriptKey: string;
   /** The Glue job's PySpark script (uploaded by Pulumi, read by the Glue job). */
@@ -91,6 +91,7 @@ export interface StackModel {
     stateMachine: Named;
     schedule: Named;
     newData: Named;
+    approval: Named;
   };
   endpoint: EndpointModel;
   stateMachine: Named & { logGroup: string };
@@ -105,6 +106,12 @@ export interface StackModel {
   /** SageMaker's account-wide job log groups. */
   jobLogGroups: { training: Named; processing: Named };
   schedule: { name: string; /** `aws:SourceArn` values Scheduler may send (the schedule, its group). */ sourceArns: string[] };
+  /**
+   * The model registry: the package group every run registers into, the ARN pattern of its
+   * versions (`model-package/<group>/<n>`), and the rule that turns an approval or a
+   * rejection into a run (manual approval).
+   */
+  modelRegistry: { group: Named; packageArns: string; approvalRule: Named };
   newDataRule: Named;
   triggerDeadLetterQueue: Named;
 }
@@ -139,7 +146,7 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
   const bucketName = `${prefix}-data-${identity.accountId}`; // the account id makes the global name unique
   const bucketArnValue = bucketArn(scope.partition, bucketName);
   const artifacts = DATA_PREFIXES.artifacts;
-  const prefixes = { ...DATA_PREFIXES, models: `${artifacts}models/`, checkpoints: `${artifacts}checkpoints/`, code: `${artifacts}code/` };
+  const prefixes = { ...DATA_PREFIXES, models: `${artifacts}models/`, checkpoints: `${artifacts}checkpoints/`, code: `${artifacts}code/`, metrics: `${artifacts}metrics/` };
 
   const training = config.training.image ?? xgboostImageUri(config.region, config.training.xgboostVersion);
   const pre = config.preprocessing;
@@ -178,6 +185,7 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
       stateMachine: role("pipeline-role"),
       schedule: role("schedule-role"),
       newData: role("new-data-role"),
+      approval: role("approval-role"),
     },
     endpoint: {
       name: endpointName,
@@ -201,6 +209,11 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
     jobLogGroups: { training: logGroup("/aws/sagemaker/TrainingJobs"), processing: logGroup("/aws/sagemaker/ProcessingJobs") },
     schedule: { name: scheduleName, sourceArns: scheduleArns(scope, scheduleName) },
     newDataRule: named(`${prefix}-new-data`, eventRuleArn),
+    modelRegistry: {
+      group: { name: `${prefix}-models`, arn: regionalArn(scope, "sagemaker", `model-package-group/${prefix}-models`) },
+      packageArns: regionalArn(scope, "sagemaker", `model-package/${prefix}-models/*`),
+      approvalRule: named(`${prefix}-model-approval`, eventRuleArn),
+    },
     triggerDeadLetterQueue: named(`${prefix}-trigger-dead-letters`, queueArn),
   };
 }

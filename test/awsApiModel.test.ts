@@ -12,6 +12,7 @@ import { ApiModels, Operation, operationOf } from "./support/apiModel";
 import { definitionFor, runLocally } from "./support/workflow";
 import { PROJECT_DIR } from "./support/stacks";
 import { GLUE_SPARK_WORKER_TYPES } from "../policies/facts/glue";
+import { APPROVAL_INPUT_TRANSFORMER, approvalEventPattern } from "../components/modelRegistry";
 
 /** dev and prod as their stack files declare them, and each with the other preprocessing kind. */
 const VARIANTS: { label: string; stack: string; overrides: Record<string, unknown> }[] = [
@@ -43,7 +44,7 @@ const tasksOf = (d: StateMachineDefinition) => Object.entries(d.States).filter((
  * Declared errors are read from the client's generated docs (`@throws` of the command).
  * A shape named without the suffix (SageMaker's `ResourceInUse`) is raised with "Exception" appended.
  */
-const SERVICE_PREFIX: Record<string, string> = { sagemaker: "SageMaker", kms: "Kms", sns: "SNS", lambda: "Lambda", glue: "Glue" };
+const SERVICE_PREFIX: Record<string, string> = { sagemaker: "SageMaker", kms: "Kms", sns: "SNS", lambda: "Lambda", glue: "Glue", s3: "S3" };
 const OPTIMIZED_BASE: Record<string, string[]> = {
   sagemaker: ["SageMaker.AmazonSageMakerException"],
   sns: ["SNS.AmazonSNSException"],
@@ -51,7 +52,7 @@ const OPTIMIZED_BASE: Record<string, string[]> = {
   // The Java SDK's base exception for Glue, AWSGlueException; public execution histories of glue:startJobRun.sync record it as the TaskFailed error.
   glue: ["Glue.AWSGlueException"],
 };
-const PACKAGE_DIR: Record<string, string> = { sagemaker: "client-sagemaker", kms: "client-kms", sns: "client-sns", lambda: "client-lambda", glue: "client-glue" };
+const PACKAGE_DIR: Record<string, string> = { sagemaker: "client-sagemaker", kms: "client-kms", sns: "client-sns", lambda: "client-lambda", glue: "client-glue", s3: "client-s3" };
 
 function declaredErrors(op: Operation): string[] {
   const file = path.join(PROJECT_DIR, "node_modules", "@aws-sdk", PACKAGE_DIR[op.service], "dist-types", "commands", `${op.name}Command.d.ts`);
@@ -138,13 +139,15 @@ describe("the workflow against AWS's API models", function () {
     const describe = operationOf("arn:aws:states:::aws-sdk:sagemaker:describeEndpoint");
     const statuses = models.enumValues(describe, "output", "EndpointStatus");
     assert.deepEqual([...statuses].sort(), ["InService", ...ENDPOINT_STATUSES_IN_PROGRESS, ...ENDPOINT_STATUSES_FAILED].sort());
-    const definition = definitionFor("prod");
+    const definition = definitionFor("prod", { registry: { approval: "auto" } });
     for (const status of statuses) {
       let configName = "";
       const run = await runLocally(definition, {
         ResolveStackKey: () => ({ KeyMetadata: { Arn: "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333" } }),
         Preprocess: () => ({ ProcessingJobName: "pp", ProcessingJobStatus: "Completed" }),
         Train: () => ({ ModelArtifacts: { S3ModelArtifacts: "s3://b/m.tar.gz" }, FinalMetricDataList: [{ MetricName: "validation:auc", Value: 0.9 }] }),
+        WriteModelMetrics: () => ({}),
+        RegisterModel: () => ({ ModelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/ml-pipeline-prod-models/1" }),
         CreateModel: () => ({}),
         CreateEndpointConfig: (i) => {
           configName = i.EndpointConfigName;
@@ -163,6 +166,17 @@ describe("the workflow against AWS's API models", function () {
         assert.equal(run.calls.filter((c) => c === "DescribeEndpoint").length, 1, `${status} ends the run at once`);
       } else assert.match(message, /DeploymentTimedOut/, `${status} keeps polling until the limit`);
     }
+  });
+
+  it("the approval rule's pattern reads members the model package's description has (the event's detail), with statuses of its enum", () => {
+    const describePackage = operationOf("arn:aws:states:::aws-sdk:sagemaker:describeModelPackage");
+    const pattern = approvalEventPattern("g");
+    for (const member of Object.keys(pattern.detail)) assert.equal(models.outputPathProblem(describePackage, [member]), undefined, member);
+    for (const path of Object.values(APPROVAL_INPUT_TRANSFORMER.inputPaths)) assert.equal(models.outputPathProblem(describePackage, path.replace(/^\$\.detail\./, "").split(".")), undefined, path);
+    const statuses = models.enumValues(describePackage, "output", "ModelApprovalStatus");
+    for (const status of pattern.detail.ModelApprovalStatus) assert.ok(statuses.includes(status), status);
+    const register = operationOf("arn:aws:states:::aws-sdk:sagemaker:createModelPackage");
+    assert.deepEqual(["Approved", "PendingManualApproval"].filter((s) => !models.enumValues(register, "input", "ModelApprovalStatus").includes(s)), []);
   });
 
   it("the Glue worker types the schema offers are Spark worker types of the API model", () => {

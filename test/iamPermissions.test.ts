@@ -52,6 +52,7 @@ const ROLES = {
   endpoint: { logical: "ml-pipeline-serving-role", physical: "endpoint-role" },
   schedule: { logical: "ml-pipeline-schedule-role", physical: "schedule-role" },
   newData: { logical: "ml-pipeline-new-data-role", physical: "new-data-role" },
+  approval: { logical: "ml-pipeline-registry-approval-role", physical: "approval-role" },
 } as const;
 type RoleKey = keyof typeof ROLES;
 
@@ -197,6 +198,15 @@ const ROWS: Row[] = [
   { what: "workflow: stop the run when the execution stops (.sync)", role: "workflow", action: "glue:BatchStopJobRun", resource: (n) => n.regional("glue", `job/${n.prefix}-preprocess`), against: "none", expect: "Allowed", source: "Run a Job (.sync): glue:BatchStopJobRun", when: glue },
   { what: "workflow: no other Glue job", role: "workflow", action: "glue:StartJobRun", resource: (n) => n.regional("glue", "job/someone-else"), against: "none", expect: "Denied", source: "least privilege (AWS's template allows *; scoped to the job here)", when: glue },
   { what: "workflow: no PassRole for the Glue role (the job definition carries it)", role: "workflow", action: "iam:PassRole", resource: (n) => n.role("preprocess-role"), context: () => ({ "iam:PassedToService": "glue.amazonaws.com" }), against: "none", expect: "Denied", source: "least privilege: StartJobRun passes no role", when: glue },
+  // Model registry: the AWS SDK integration's own permissions (Step Functions, "AWS SDK service integrations": the API's action)
+  { what: "workflow: register a version in the stack's group", role: "workflow", action: "sagemaker:CreateModelPackage", resource: (n) => n.regional("sagemaker", `model-package/${n.prefix}-models/3`), against: "none", expect: "Allowed", source: "AWS SDK integrations: sagemaker:CreateModelPackage" },
+  { what: "workflow: describe a version (approval check)", role: "workflow", action: "sagemaker:DescribeModelPackage", resource: (n) => n.regional("sagemaker", `model-package/${n.prefix}-models/3`), against: "none", expect: "Allowed", source: "AWS SDK integrations: sagemaker:DescribeModelPackage" },
+  { what: "workflow: not in another group", role: "workflow", action: "sagemaker:CreateModelPackage", resource: (n) => n.regional("sagemaker", "model-package/someone-else/1"), against: "none", expect: "Denied", source: "least privilege" },
+  { what: "workflow: no approving its own versions", role: "workflow", action: "sagemaker:UpdateModelPackage", resource: (n) => n.regional("sagemaker", `model-package/${n.prefix}-models/3`), against: "none", expect: "Denied", source: "approval is a person's decision (registry.approval manual)" },
+  { what: "workflow: write the run's metrics", role: "workflow", action: "s3:PutObject", resource: (n) => n.object("artifacts/metrics/run/metrics.json"), context: sseKms, against: "bucket", expect: "Allowed", source: "AWS SDK integrations: s3:PutObject (ModelMetrics S3Uri)" },
+  { what: "workflow: no writes to model artifacts", role: "workflow", action: "s3:PutObject", resource: (n) => n.object("artifacts/models/x"), context: sseKms, against: "bucket", expect: "Denied", source: "least privilege" },
+  { what: "approval: start the pipeline", role: "approval", action: "states:StartExecution", resource: (n) => n.stateMachine, against: "none", expect: "Allowed", source: "EventBridge: IAM role for a Step Functions target", when: (v) => v.stack === "prod" },
+  { what: "approval: no other state machine", role: "approval", action: "states:StartExecution", resource: (n) => n.regional("states", "stateMachine:someone-else"), against: "none", expect: "Denied", source: "least privilege", when: (v) => v.stack === "prod" },
   { what: "workflow: invoke the preprocessing function", role: "workflow", action: "lambda:InvokeFunction", resource: (n) => n.regional("lambda", `function:${n.prefix}-preprocess`), against: "none", expect: "Allowed", source: "IAM policies for Lambda: lambda:InvokeFunction", when: lambda },
   { what: "workflow: create models", role: "workflow", action: "sagemaker:CreateModel", resource: (n) => n.regional("sagemaker", `model/${n.prefix}-md-0123`), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: CreateModel" },
   { what: "workflow: pass the endpoint role", role: "workflow", action: "iam:PassRole", resource: (n) => n.role("endpoint-role"), context: () => ({ "iam:PassedToService": "sagemaker.amazonaws.com" }), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: CreateModel passes ExecutionRoleArn" },
@@ -248,6 +258,8 @@ const TRUST: TrustRow[] = [
   { role: "endpoint", service: "sagemaker.amazonaws.com", sourceArn: (n) => n.regional("sagemaker", `endpoint/${n.endpoint}`), account: ACCOUNT, expect: "Allowed", source: "SageMaker: cross-service confused deputy prevention" },
   { role: "newData", service: "events.amazonaws.com", sourceArn: (n) => n.regional("events", `rule/${n.prefix}-new-data`), account: ACCOUNT, expect: "Allowed", source: "EventBridge: confused deputy prevention (aws:SourceArn of the rule)", when: (v) => v.newData },
   { role: "newData", service: "events.amazonaws.com", sourceArn: (n) => n.regional("events", "rule/someone-else"), account: ACCOUNT, expect: "Denied", source: "confused deputy: another rule", when: (v) => v.newData },
+  { role: "approval", service: "events.amazonaws.com", sourceArn: (n) => n.regional("events", `rule/${n.prefix}-model-approval`), account: ACCOUNT, expect: "Allowed", source: "EventBridge: confused deputy prevention (aws:SourceArn of the rule)", when: (v) => v.stack === "prod" },
+  { role: "approval", service: "events.amazonaws.com", sourceArn: (n) => n.regional("events", `rule/${n.prefix}-new-data`), account: ACCOUNT, expect: "Denied", source: "confused deputy: another rule of the stack", when: (v) => v.stack === "prod" },
 ];
 
 async function simulate(request: { principal: string; action: string; resource: string; context: Record<string, string | string[]> }, identity: Policy | undefined, resourcePolicy: Policy | undefined): Promise<Decision> {

@@ -9,6 +9,8 @@ import { awsError, definitionFor, Handler, runLocally, specFor } from "./support
 const metric = (value: number) => [{ MetricName: "validation:auc", Value: value, Timestamp: "2026-11-25T00:00:00Z" }];
 
 /** Handlers for a run where everything works; tests override the parts they break. */
+const AUTO_APPROVAL = { registry: { approval: "auto" } };
+
 function happyHandlers(endpointExists = true): Record<string, Handler> {
   let polls = 0;
   // This run's own endpoint config, reported back by DescribeEndpoint once InService.
@@ -22,6 +24,8 @@ function happyHandlers(endpointExists = true): Record<string, Handler> {
       ModelArtifacts: { S3ModelArtifacts: `s3://b/artifacts/models/${i.TrainingJobName}/output/model.tar.gz` },
       FinalMetricDataList: metric(0.91),
     }),
+    WriteModelMetrics: () => ({ ETag: "e" }),
+    RegisterModel: (i) => ({ ModelPackageArn: `arn:aws:sagemaker:us-east-1:123456789012:model-package/${i.ModelPackageGroupName}/1` }),
     CreateModel: () => ({ ModelArn: "arn:model" }),
     CreateEndpointConfig: (i) => {
       configName = i.EndpointConfigName;
@@ -39,6 +43,9 @@ function happyHandlers(endpointExists = true): Record<string, Handler> {
     },
     NotifyDeployed: () => ({ MessageId: "1" }),
     NotifyNotDeployed: () => ({ MessageId: "2" }),
+    NotifyPendingApproval: () => ({ MessageId: "4" }),
+    NotifyRejected: () => ({ MessageId: "5" }),
+    DescribeModelPackage: (i) => ({ ModelPackageArn: i.ModelPackageName, ModelPackageGroupName: i.ModelPackageName.split("/")[1], ModelApprovalStatus: "Approved" }),
     NotifyFailure: () => ({ MessageId: "3" }),
   };
 }
@@ -135,16 +142,26 @@ describe("prod: spot training", () => {
 
 describe("workflow executed locally", () => {
   for (const stack of ["dev", "prod"]) {
-    describe(stack, () => {
-      const definition = definitionFor(stack);
+    // prod approves by hand (registry.approval manual, tested below); here it approves like dev, to run the deploy.
+    describe(stack === "prod" ? "prod (approval auto)" : stack, () => {
+      const definition = definitionFor(stack, stack === "prod" ? AUTO_APPROVAL : {});
 
       it("happy path: preprocesses, trains, passes the gate, updates the endpoint, waits for InService, notifies", async () => {
         const run = await runLocally(definition, happyHandlers(), { anything: ["goes"] });
         assert.equal(run.error, undefined, run.error?.message);
-        assert.deepEqual(run.calls.filter((c) => c !== "DescribeEndpoint"), ["ResolveStackKey", "Preprocess", "Train", "CreateModel", "CreateEndpointConfig", "FindEndpoint", "UpdateEndpoint", "NotifyDeployed"]);
+        assert.deepEqual(run.calls.filter((c) => c !== "DescribeEndpoint"), ["ResolveStackKey", "Preprocess", "Train", "WriteModelMetrics", "RegisterModel", "CreateModel", "CreateEndpointConfig", "FindEndpoint", "UpdateEndpoint", "NotifyDeployed"]);
         assert.equal(run.calls.filter((c) => c === "DescribeEndpoint").length, 3, "polled until InService");
         assert.match(run.inputs.Train.TrainingJobName, new RegExp(`^ml-pipeline-${stack}-tr-[0-9a-f]{32}$`));
-        assert.equal(run.inputs.CreateModel.PrimaryContainer.ModelDataUrl, `s3://b/artifacts/models/${run.inputs.Train.TrainingJobName}/output/model.tar.gz`);
+        // Registered Approved with the run's artifact and metrics; the endpoint's model is that package version.
+        const reg = run.inputs.RegisterModel;
+        assert.equal(reg.ModelApprovalStatus, "Approved");
+        assert.equal(reg.InferenceSpecification.Containers[0].ModelDataUrl, `s3://b/artifacts/models/${run.inputs.Train.TrainingJobName}/output/model.tar.gz`);
+        assert.equal(reg.ModelMetrics.ModelQuality.Statistics.S3Uri, `s3://ml-pipeline-${stack}-data-123456789012/${run.inputs.WriteModelMetrics.Key}`);
+        assert.equal(run.inputs.WriteModelMetrics.ServerSideEncryption, "aws:kms");
+        assert.deepEqual(JSON.parse(run.inputs.WriteModelMetrics.Body), metric(0.91));
+        assert.equal(reg.ClientToken, run.inputs.Train.TrainingJobName.slice(-32), "retries of the same run register one version");
+        assert.equal(run.inputs.CreateModel.PrimaryContainer.ModelPackageName, `arn:aws:sagemaker:us-east-1:123456789012:model-package/ml-pipeline-${stack}-models/1`);
+        assert.equal(run.inputs.CreateModel.PrimaryContainer.ModelDataUrl, undefined, "the model comes from the package, not the raw artifact");
         assert.equal(run.inputs.UpdateEndpoint.EndpointConfigName, run.inputs.CreateEndpointConfig.EndpointConfigName);
         if (stack === "prod") assert.equal(run.inputs.Train.ResourceConfig.VolumeKmsKeyId, "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333");
         assert.match(run.inputs.NotifyDeployed.Message, /validation:auc = 0.91/);
@@ -281,17 +298,86 @@ describe("workflow executed locally", () => {
       ResolveStackKey: () => { throw awsError("Kms.NotFoundException"); },
       Preprocess: () => { throw awsError("States.TaskFailed"); },
       Train: () => { throw awsError("States.TaskFailed"); },
+      WriteModelMetrics: () => { throw awsError("S3.S3Exception", "Access Denied"); },
+      RegisterModel: () => { throw awsError("SageMaker.SageMakerException", "ValidationException"); },
       CreateModel: () => { throw awsError("SageMaker.AmazonSageMakerException", "Error Code: ValidationException"); },
       CreateEndpointConfig: () => { throw awsError("SageMaker.AmazonSageMakerException", "Error Code: ValidationException"); },
     };
     for (const stack of ["dev", "prod"]) {
       for (const [state, fail] of Object.entries(failures)) {
-        const run = await runLocally(definitionFor(stack), { ...happyHandlers(), [state]: fail });
+        const run = await runLocally(definitionFor(stack, AUTO_APPROVAL), { ...happyHandlers(), [state]: fail });
         assert.ok(run.error, `${stack}/${state} fails the execution`);
         assert.ok(!run.calls.includes("UpdateEndpoint") && !run.calls.includes("CreateEndpoint"), `${stack}/${state}`);
         assert.ok(run.calls.includes("NotifyFailure"), `${stack}/${state} notifies`);
       }
     }
+  });
+
+  describe("model registry and approval", () => {
+    const prod = definitionFor("prod"); // registry.approval: manual
+    const GROUP = "ml-pipeline-prod-models";
+    const pkg = (n: number, group = GROUP) => `arn:aws:sagemaker:us-east-1:123456789012:model-package/${group}/${n}`;
+    const deployCalls = ["CreateModel", "CreateEndpointConfig", "UpdateEndpoint", "CreateEndpoint"];
+
+    it("prod registers the model pending approval, says so, and ends without touching the endpoint", async () => {
+      const run = await runLocally(prod, happyHandlers());
+      assert.equal(run.error, undefined, run.error?.message);
+      assert.deepEqual(run.calls, ["ResolveStackKey", "Preprocess", "Train", "WriteModelMetrics", "RegisterModel", "NotifyPendingApproval"]);
+      assert.equal(run.inputs.RegisterModel.ModelApprovalStatus, "PendingManualApproval");
+      assert.equal(run.inputs.RegisterModel.ModelPackageGroupName, GROUP);
+      assert.match(run.inputs.RegisterModel.ModelPackageDescription, /^Run run-2026-11-25: validation:auc = 0\.91 \(training job ml-pipeline-prod-tr-[0-9a-f]{32}\)$/);
+      assert.match(run.inputs.NotifyPendingApproval.Message, new RegExp(`model-package/${GROUP}/1 awaits approval; .*update-model-package --model-package-name .* --model-approval-status Approved`));
+    });
+
+    it("an approval event deploys exactly the approved package, without preprocessing or training", async () => {
+      const run = await runLocally(prod, happyHandlers(), { modelPackageEvent: { arn: pkg(7), status: "Approved" } });
+      assert.equal(run.error, undefined, run.error?.message);
+      assert.deepEqual(run.calls.filter((c) => c !== "DescribeEndpoint"), ["ResolveStackKey", "DescribeModelPackage", "CreateModel", "CreateEndpointConfig", "FindEndpoint", "UpdateEndpoint", "NotifyDeployed"]);
+      assert.equal(run.inputs.DescribeModelPackage.ModelPackageName, pkg(7));
+      assert.equal(run.inputs.CreateModel.PrimaryContainer.ModelPackageName, pkg(7));
+      assert.equal(run.inputs.UpdateEndpoint.EndpointConfigName, run.inputs.CreateEndpointConfig.EndpointConfigName);
+      assert.match(run.inputs.NotifyDeployed.Message, new RegExp(`approved model package ${pkg(7)}; endpoint ml-pipeline-prod-endpoint now serves ml-pipeline-prod-md-`));
+    });
+
+    it("deploying an earlier approved version by hand is the same path (the rollback a person can do)", async () => {
+      const run = await runLocally(prod, happyHandlers(), { approvedModelPackageArn: pkg(3) });
+      assert.equal(run.error, undefined, run.error?.message);
+      assert.equal(run.inputs.CreateModel.PrimaryContainer.ModelPackageName, pkg(3));
+      assert.ok(!run.calls.includes("Train"));
+    });
+
+    it("a rejection only notifies: nothing is trained or deployed", async () => {
+      const run = await runLocally(prod, happyHandlers(), { modelPackageEvent: { arn: pkg(8), status: "Rejected" } });
+      assert.equal(run.error, undefined, run.error?.message);
+      assert.deepEqual(run.calls, ["ResolveStackKey", "NotifyRejected"]);
+      assert.match(run.inputs.NotifyRejected.Message, new RegExp(`${pkg(8)} was rejected; nothing was deployed`));
+    });
+
+    it("a package that is not an Approved version of this stack's group is refused, and reported", async () => {
+      const cases: [string, Record<string, unknown>][] = [
+        ["pending", { ModelPackageArn: pkg(9), ModelPackageGroupName: GROUP, ModelApprovalStatus: "PendingManualApproval" }],
+        ["another group", { ModelPackageArn: pkg(1, "someone-else"), ModelPackageGroupName: "someone-else", ModelApprovalStatus: "Approved" }],
+        ["unversioned (no group, no status)", { ModelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/loose" }],
+      ];
+      for (const [label, description] of cases) {
+        const run = await runLocally(prod, { ...happyHandlers(), DescribeModelPackage: () => description }, { approvedModelPackageArn: String(description.ModelPackageArn) });
+        assert.ok(run.error, label);
+        assert.ok(!run.calls.some((c) => deployCalls.includes(c)), `${label}: nothing deployed`);
+        assert.match(run.inputs.NotifyFailure.Message, /ModelPackageNotApproved: .* is not an Approved version of ml-pipeline-prod-models/, label);
+      }
+      const missing = await runLocally(prod, { ...happyHandlers(), DescribeModelPackage: () => { throw awsError("SageMaker.SageMakerException", "ValidationException: Model package does not exist"); } }, { approvedModelPackageArn: pkg(99) });
+      assert.ok(missing.error);
+      assert.ok(!missing.calls.some((c) => deployCalls.includes(c)));
+    });
+
+    it("inputs of any other shape start a full run (the schedule, new data, a person)", async () => {
+      for (const input of [[1, 2], "text", 42, { modelPackageEvent: "x" }, { modelPackageEvent: { status: "Approved" } }, { approvedModelPackageArn: 5 }]) {
+        const run = await runLocally(prod, happyHandlers(), input);
+        assert.equal(run.error, undefined, `${JSON.stringify(input)}: ${run.error?.message}`);
+        assert.ok(run.calls.includes("Train"), JSON.stringify(input));
+        assert.ok(!run.calls.includes("DescribeModelPackage"), JSON.stringify(input));
+      }
+    });
   });
 
   it("processing-job preprocessing runs the processing job with volume KMS and isolation", async () => {
@@ -444,7 +530,7 @@ describe("workflow diagram", () => {
     }
     assert.ok(text.includes(`  EndpointStatus -->|"$.endpoint.EndpointStatus == 'InService'"| InServiceOn`));
     const threshold = (definition.States.CheckObjective as any).Choices.find((c: any) => c.NumericGreaterThanEquals !== undefined);
-    assert.ok(text.includes(`>= ${threshold.NumericGreaterThanEquals}"| CreateModel`), "the objective threshold is on the deploy branch");
+    assert.ok(text.includes(`>= ${threshold.NumericGreaterThanEquals}"| WriteModelMetrics`), "the objective threshold is on the registering branch");
   });
 
   it("describes every kind of Choice rule: comparisons, paths, Is* tests, Not/And/Or, JSONata conditions", () => {

@@ -2,6 +2,7 @@
 import { strict as assert } from "assert";
 import aslValidator from "asl-validator";
 import { actionsOf as actions, json, runStack, stackAsDeclared, StackRun, Statement, statementsOf, T } from "./support/stacks";
+import { runLocally } from "./support/workflow";
 
 describe("workflow resources under mocks", function () {
   const runs: Record<string, StackRun> = {};
@@ -180,7 +181,7 @@ describe("workflow resources under mocks", function () {
 describe("new-data trigger", () => {
   it("is off by default", async () => {
     const run = await stackAsDeclared("prod");
-    assert.equal(run.ofType("aws:cloudwatch/eventRule:EventRule").length, 0);
+    assert.ok(!run.ofType("aws:cloudwatch/eventRule:EventRule").some((r) => r.inputs.name === "ml-pipeline-prod-new-data"));
     assert.equal(run.ofType("aws:s3/bucketNotification:BucketNotification").length, 0);
   });
 
@@ -205,10 +206,66 @@ describe("new-data trigger", () => {
     assert.equal(queue.kmsMasterKeyId, "alias/ml-pipeline-dev-data");
     assert.equal((target.deadLetterConfig as { arn: string }).arn, "arn:aws:sqs:us-east-1:123456789012:ml-pipeline-dev-trigger-dead-letters");
     const queuePolicy = json(run.one("aws:sqs/queuePolicy:QueuePolicy").inputs.policy).Statement;
-    assert.deepEqual(queuePolicy.find((s: any) => s.Effect === "Allow").Condition, { ArnEquals: { "aws:SourceArn": "arn:aws:events:us-east-1:123456789012:rule/ml-pipeline-dev-new-data" } });
+    assert.deepEqual(queuePolicy.find((s: any) => s.Effect === "Allow").Condition, { ArnEquals: { "aws:SourceArn": ["arn:aws:events:us-east-1:123456789012:rule/ml-pipeline-dev-new-data"] } });
   });
 
   it("rejects a marker that is not a plain key suffix", async () => {
     await assert.rejects(runStack("dev", { "ml-pipeline:schedule": { onNewData: { enabled: true, marker: "*" } } }), /ml-pipeline:schedule.onNewData.marker = "\*": expected 1-64 letters/);
+  });
+});
+
+describe("model registry", () => {
+  it("dev: a package group, approval auto (registered Approved by the run), no approval rule", async () => {
+    const run = await stackAsDeclared("dev");
+    const group = run.one("aws:sagemaker/modelPackageGroup:ModelPackageGroup").inputs;
+    assert.equal(group.modelPackageGroupName, "ml-pipeline-dev-models");
+    assert.equal((group.tags as Record<string, string>)["ml-pipeline:stack"], "dev");
+    assert.equal(run.ofType("aws:cloudwatch/eventRule:EventRule").length, 0, "a rule would deploy auto-approved versions a second time");
+    const definition = json(run.one(T.stateMachine).inputs.definition);
+    assert.equal(definition.States.RegisterModel.Parameters.ModelApprovalStatus, "Approved");
+  });
+
+  it("prod: approval manual; approving or rejecting a version of this group starts the pipeline with the input RouteRun reads, and that run deploys it", async () => {
+    const run = await stackAsDeclared("prod");
+    const rule = run.ofType("aws:cloudwatch/eventRule:EventRule").find((r) => r.inputs.name === "ml-pipeline-prod-model-approval")!;
+    const pattern = JSON.parse(rule.inputs.eventPattern as string);
+    assert.deepEqual(pattern, {
+      source: ["aws.sagemaker"],
+      "detail-type": ["SageMaker Model Package State Change"],
+      detail: { ModelPackageGroupName: ["ml-pipeline-prod-models"], ModelApprovalStatus: ["Approved", "Rejected"] },
+    });
+    const target = run.ofType("aws:cloudwatch/eventTarget:EventTarget").find((t) => t.inputs.rule === "ml-pipeline-prod-model-approval")!.inputs as any;
+    assert.equal(target.arn, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-pipeline");
+    assert.equal(target.deadLetterConfig.arn, "arn:aws:sqs:us-east-1:123456789012:ml-pipeline-prod-trigger-dead-letters");
+    // EventBridge's input transformer: each <name> takes the JSON value at its path (strings quoted).
+    const event = { source: "aws.sagemaker", "detail-type": "SageMaker Model Package State Change", detail: { ModelPackageGroupName: "ml-pipeline-prod-models", ModelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/ml-pipeline-prod-models/4", ModelApprovalStatus: "Approved" } };
+    const valueAt = (path: string) => path.replace(/^\$\./, "").split(".").reduce((o: any, k) => o[k], event);
+    const input = JSON.parse((target.inputTransformer.inputTemplate as string).replace(/<(\w+)>/g, (_m: string, name: string) => JSON.stringify(valueAt(target.inputTransformer.inputPaths[name]))));
+    assert.deepEqual(input, { modelPackageEvent: { arn: event.detail.ModelPackageArn, status: "Approved" } });
+    const definition = json(run.one(T.stateMachine).inputs.definition);
+    const handlers: Record<string, (i: any) => unknown> = {
+      ResolveStackKey: () => ({ KeyMetadata: { Arn: "arn:aws:kms:us-east-1:123456789012:key/k" } }),
+      DescribeModelPackage: (i) => ({ ModelPackageArn: i.ModelPackageName, ModelPackageGroupName: "ml-pipeline-prod-models", ModelApprovalStatus: "Approved" }),
+      CreateModel: () => ({}),
+      CreateEndpointConfig: () => ({}),
+      FindEndpoint: () => ({ EndpointStatus: "InService" }),
+      UpdateEndpoint: () => ({}),
+      DescribeEndpoint: () => ({ EndpointStatus: "InService", EndpointConfigName: "ml-pipeline-prod-ec-" }),
+      NotifyDeployed: () => ({}),
+      NotifyFailure: () => ({}),
+    };
+    let config = "";
+    handlers.CreateEndpointConfig = (i) => ((config = i.EndpointConfigName), {});
+    handlers.DescribeEndpoint = () => ({ EndpointStatus: "InService", EndpointConfigName: config });
+    const result = await runLocally(definition, handlers as any, input);
+    assert.equal(result.error, undefined, result.error?.message);
+    assert.equal(result.inputs.CreateModel.PrimaryContainer.ModelPackageName, event.detail.ModelPackageArn);
+    // The role EventBridge assumes may only start this pipeline, for this rule only.
+    const statements = statementsOf(run, "ml-pipeline-registry-approval-role-policy");
+    assert.deepEqual(statements[0], { Sid: "StartPipeline", Effect: "Allow", Action: "states:StartExecution", Resource: "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-pipeline" });
+    const trust = json(run.named("ml-pipeline-registry-approval-role").inputs.assumeRolePolicy).Statement[0];
+    assert.deepEqual(trust.Condition.ArnLike, { "aws:SourceArn": ["arn:aws:events:us-east-1:123456789012:rule/ml-pipeline-prod-model-approval"] });
+    const queuePolicy = json(run.one("aws:sqs/queuePolicy:QueuePolicy").inputs.policy).Statement;
+    assert.deepEqual(queuePolicy.find((s: any) => s.Effect === "Allow").Condition.ArnEquals["aws:SourceArn"], ["arn:aws:events:us-east-1:123456789012:rule/ml-pipeline-prod-model-approval"]);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * The pipeline's state machine, composed from its task modules (workflow/tasks/):
  *
- *   nameRun → resolveStackKey → preprocess → train → evaluate (metric gate)
+ *   nameRun → resolveStackKey → routeRun → preprocess → train → evaluate (metric gate)
+ *     → registerModel (auto: approved now; manual: ends pending approval)
  *     → createModel → createEndpointConfig → deployEndpoint → notifyDeployed
+ *   routeRun, on an approval (or a request to deploy an approved version): → createModel
  *   any failure → notifyFailure
  *
  * Each module brings its states, the state machine role's statements for them and the
@@ -28,6 +30,8 @@ import { createModel } from "./tasks/createModel";
 import { createEndpointConfig } from "./tasks/createEndpointConfig";
 import { deployEndpoint } from "./tasks/deployEndpoint";
 import { notifyDeployed, notifyFailure } from "./tasks/notify";
+import { registerModel } from "./tasks/registerModel";
+import { routeRun } from "./tasks/routeRun";
 
 export { ENDPOINT_STATUSES_FAILED, ENDPOINT_STATUSES_IN_PROGRESS } from "./tasks/deployEndpoint";
 
@@ -35,9 +39,11 @@ export { ENDPOINT_STATUSES_FAILED, ENDPOINT_STATUSES_IN_PROGRESS } from "./tasks
 const PIPELINE: ((spec: WorkflowSpec, wiring: Wiring) => TaskModule)[] = [
   nameRun,
   resolveStackKey,
+  routeRun,
   preprocess,
   train,
   evaluate,
+  registerModel,
   createModel,
   createEndpointConfig,
   deployEndpoint,

@@ -61,3 +61,16 @@ export const GLUE_RETRY: Retrier[] = [
   { ErrorEquals: ["Glue.AWSGlueException", "Glue.InternalServiceException", "Glue.OperationTimeoutException"], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: "FULL" },
   { ErrorEquals: ["Glue.ConcurrentRunsExceededException"], IntervalSeconds: 120, MaxAttempts: 3, BackoffRate: 2 },
 ];
+
+/** aws-sdk S3 PutObject: its declared errors are permanent (a bad request); throttling and 5xx arrive as S3.S3Exception. */
+export const S3_SDK_RETRY: Retrier[] = [{ ErrorEquals: ["S3.S3Exception"], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: "FULL" }];
+
+/**
+ * aws-sdk SageMaker calls that declare errors (CreateModelPackage): the undeclared ones,
+ * throttling among them, arrive as SageMaker.SageMakerException; the declared quota error
+ * gets the long-interval retry. ConflictException (a version being written) is retried once.
+ */
+export const SAGEMAKER_SDK_WRITE_RETRY: Retrier[] = [
+  { ErrorEquals: ["SageMaker.SageMakerException", "SageMaker.ConflictException"], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: "FULL" },
+  { ErrorEquals: ["SageMaker.ResourceLimitExceededException"], IntervalSeconds: 120, MaxAttempts: 2, BackoffRate: 2 },
+];

@@ -30,6 +30,8 @@ export interface WorkflowSpec extends ArnScope {
       });
   /** `trainData`: how the train channel is spread over the instances (trainingDistribution.ts). */
   training: TrainingConfig & { image: string; roleArn: string; trainData: DataDistribution };
+  /** Where each run registers its model, and whether a person approves it first. */
+  registry: { groupName: string; groupArn: string; packageArns: string; approval: "auto" | "manual" };
   endpoint: {
     name: string;
     arn: string;
@@ -66,6 +68,12 @@ export function workflowSpec(model: StackModel): WorkflowSpec {
             }
           : { ...pre, image: model.images.processing, roleArn: model.roles.preprocessing.arn, scriptKey: model.bucket.processingScriptKey },
     training: { ...config.training, image: model.images.training, roleArn: model.roles.training.arn, trainData: trainDistribution(config).train },
+    registry: {
+      groupName: model.modelRegistry.group.name,
+      groupArn: model.modelRegistry.group.arn,
+      packageArns: model.modelRegistry.packageArns,
+      approval: config.registry.approval,
+    },
     endpoint: {
       name: model.endpoint.name,
       arn: model.endpoint.arn,

@@ -20,6 +20,7 @@ const PACKAGES: Record<string, string> = {
   sns: "@aws-sdk/client-sns",
   lambda: "@aws-sdk/client-lambda",
   glue: "@aws-sdk/client-glue",
+  s3: "@aws-sdk/client-s3",
 };
 
 /** One API operation a Task calls, and what its result is. */

@@ -1,4 +1,8 @@
-/** CreateModel: a SageMaker model of this run's artifact, served with the endpoint's execution role. */
+/**
+ * CreateModel: a SageMaker model of the approved model package (this run's version with
+ * approval "auto", the approved one on an approval run), served with the endpoint's
+ * execution role: what serves is always a registered, approved version.
+ */
 import { regionalArn } from "../../stacks/arns";
 import { Json } from "../asl";
 import { SAGEMAKER_RETRY } from "../retries";
@@ -12,12 +16,15 @@ function createModelParameters(spec: WorkflowSpec): { [key: string]: Json } {
   return {
     "ModelName.$": "$.run.modelName",
     ExecutionRoleArn: e.roleArn,
-    PrimaryContainer: { Image: e.image, "ModelDataUrl.$": "$.training.ModelArtifacts.S3ModelArtifacts" },
+    PrimaryContainer: { "ModelPackageName.$": "$.registry.ModelPackageArn" },
     // Serverless endpoints do not support network isolation (AWS).
     EnableNetworkIsolation: e.hosting.kind === "instance" ? e.hosting.networkIsolation : false,
     Tags: workflowTags(spec.jobPrefix),
   };
 }
+
+/** The state the approval path deploys from. */
+export const CREATE_MODEL_STATE = "CreateModel";
 
 export function createModel(spec: WorkflowSpec, wiring: Wiring): TaskModule {
   const states = {

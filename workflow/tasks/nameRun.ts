@@ -9,9 +9,9 @@ export function nameRun(spec: WorkflowSpec, wiring: Wiring): TaskModule {
     states: {
       Initialize: {
         Type: "Pass",
-        Comment: "Ignore the execution input (any JSON starts a run) and derive a 32-character run id from the execution name",
+        Comment: "Keep the execution input aside (any JSON starts a run; RouteRun reads it) and derive a 32-character run id from the execution name",
         // ResultPath "$" (the default) replaces the input, so an input of any shape is fine.
-        Parameters: { run: { "id.$": "States.Hash($$.Execution.Name, 'MD5')", "execution.$": "$$.Execution.Name" } },
+        Parameters: { "input.$": "$", run: { "id.$": "States.Hash($$.Execution.Name, 'MD5')", "execution.$": "$$.Execution.Name" } },
         Next: "NameRun",
       },
       NameRun: {

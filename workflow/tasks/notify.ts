@@ -32,12 +32,12 @@ export function publish(spec: WorkflowSpec, subject: string, message: { [k: stri
 
 /** NotifyDeployed → Deployed. */
 export function notifyDeployed(spec: WorkflowSpec): TaskModule {
-  const objective = spec.training.objective;
   const states = {
     NotifyDeployed: publish(
       spec,
       "model deployed",
-      { "Message.$": `States.Format('Run {}: ${objective.metric} = {}; endpoint ${spec.endpoint.name} now serves {}.', $.run.execution, $.objective.matches[0].Value, $.run.modelName)` },
+      // $.summary.text: this run's metric and package, or the approved package an approval run deploys.
+      { "Message.$": `States.Format('Run {}: {}; endpoint ${spec.endpoint.name} now serves {}.', $.run.execution, $.summary.text, $.run.modelName)` },
       "Deployed",
     ),
     Deployed: { Type: "Succeed" as const },
