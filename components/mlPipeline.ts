@@ -17,6 +17,7 @@ import { PipelineStateMachine } from "./pipelineStateMachine";
 import { RetrainingSchedule } from "./retrainingSchedule";
 import { NewDataTrigger } from "./newDataTrigger";
 import { ModelRegistry } from "./modelRegistry";
+import { PipelineDashboard } from "./pipelineDashboard";
 import { TriggerDeadLetterQueue } from "./triggerDeadLetterQueue";
 
 export interface MlPipelineArgs {
@@ -38,6 +39,7 @@ export class MlPipeline extends pulumi.ComponentResource {
   /** Undefined unless `schedule.onNewData.enabled`. */
   readonly newDataTrigger?: NewDataTrigger;
   readonly registry: ModelRegistry;
+  readonly dashboard: PipelineDashboard;
   /** Undefined until the config names a model artifact (bootstrap, see README). */
   readonly endpoint?: InferenceEndpoint;
 
@@ -137,6 +139,26 @@ export class MlPipeline extends pulumi.ComponentResource {
         tags,
       },
       { parent: this, dependsOn: [this.workflow, ...(this.triggerDeadLetters ? [this.triggerDeadLetters] : [])] },
+    );
+    this.dashboard = new PipelineDashboard(
+      `${name}-dashboard`,
+      {
+        name: model.dashboard.name,
+        content: {
+          region: scope.region,
+          accountId: scope.accountId,
+          namePrefix: model.namePrefix,
+          stateMachineArn: model.stateMachine.arn,
+          endpointName: model.endpoint.name,
+          variantName: config.endpoint.variantName,
+          hosting: config.endpoint.kind,
+          rollbackAlarmArns: Object.values(model.endpoint.rollbackAlarms).map((a) => a.arn),
+          modelPackageGroup: model.modelRegistry.group.name,
+        },
+        executionLogGroup: model.stateMachine.logGroup,
+      },
+      // The metric filters need the execution log group, which the workflow declares.
+      { parent: this, dependsOn: [this.workflow] },
     );
 
     this.registerOutputs({

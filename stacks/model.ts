@@ -112,6 +112,8 @@ export interface StackModel {
    * rejection into a run (manual approval).
    */
   modelRegistry: { group: Named; packageArns: string; approvalRule: Named };
+  /** The stack's CloudWatch dashboard. */
+  dashboard: { name: string };
   newDataRule: Named;
   triggerDeadLetterQueue: Named;
 }
@@ -209,6 +211,7 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
     jobLogGroups: { training: logGroup("/aws/sagemaker/TrainingJobs"), processing: logGroup("/aws/sagemaker/ProcessingJobs") },
     schedule: { name: scheduleName, sourceArns: scheduleArns(scope, scheduleName) },
     newDataRule: named(`${prefix}-new-data`, eventRuleArn),
+    dashboard: { name: `${prefix}-pipeline` },
     modelRegistry: {
       group: { name: `${prefix}-models`, arn: regionalArn(scope, "sagemaker", `model-package-group/${prefix}-models`) },
       packageArns: regionalArn(scope, "sagemaker", `model-package/${prefix}-models/*`),

@@ -55,7 +55,9 @@ describe("workflow resources under mocks", function () {
         const endpoint = statements.find((s) => s.Sid === "RollOutToTheStackEndpoint")!;
         assert.ok((endpoint.Resource as string[]).includes(`arn:aws:sagemaker:us-east-1:123456789012:endpoint/ml-pipeline-${stack}-endpoint`));
         const wildcard = statements.filter((s) => s.Resource === "*").map((s) => s.Sid).sort();
-        assert.deepEqual(wildcard, ["DeliverExecutionLogs", "Tracing"]);
+        assert.deepEqual(wildcard, ["DeliverExecutionLogs", "PublishPipelineMetrics", "Tracing"]);
+        // PutMetricData has no resource-level permissions; the namespace condition scopes it.
+        assert.deepEqual(statements.find((s) => s.Sid === "PublishPipelineMetrics")!.Condition, { StringEquals: { "cloudwatch:namespace": "ml-pipeline" } });
       });
 
       it("every IAM document of the stack names its resources as ARNs (or * where documented)", () => {

@@ -32,6 +32,7 @@ import { deployEndpoint } from "./tasks/deployEndpoint";
 import { notifyDeployed, notifyFailure } from "./tasks/notify";
 import { registerModel } from "./tasks/registerModel";
 import { routeRun } from "./tasks/routeRun";
+import { recordDeployedVersion, recordTrainingMetrics } from "./tasks/runMetrics";
 
 export { ENDPOINT_STATUSES_FAILED, ENDPOINT_STATUSES_IN_PROGRESS } from "./tasks/deployEndpoint";
 
@@ -42,11 +43,13 @@ const PIPELINE: ((spec: WorkflowSpec, wiring: Wiring) => TaskModule)[] = [
   routeRun,
   preprocess,
   train,
+  recordTrainingMetrics,
   evaluate,
   registerModel,
   createModel,
   createEndpointConfig,
   deployEndpoint,
+  recordDeployedVersion,
   notifyDeployed,
 ];
 

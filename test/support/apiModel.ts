@@ -21,6 +21,7 @@ const PACKAGES: Record<string, string> = {
   lambda: "@aws-sdk/client-lambda",
   glue: "@aws-sdk/client-glue",
   s3: "@aws-sdk/client-s3",
+  cloudwatch: "@aws-sdk/client-cloudwatch",
 };
 
 /** One API operation a Task calls, and what its result is. */
