@@ -86,6 +86,7 @@ export class GlueSparkJob extends pulumi.ComponentResource {
           "--enable-continuous-cloudwatch-log": "true",
           "--validation_fraction": "0.2",
           "--raw_has_header": "true",
+          "--write_baseline": "false",
         },
         tags: args.tags,
       },

@@ -18,6 +18,7 @@ import { RetrainingSchedule } from "./retrainingSchedule";
 import { NewDataTrigger } from "./newDataTrigger";
 import { ModelRegistry } from "./modelRegistry";
 import { PipelineDashboard } from "./pipelineDashboard";
+import { DriftMonitoring } from "./driftMonitoring";
 import { TriggerDeadLetterQueue } from "./triggerDeadLetterQueue";
 
 export interface MlPipelineArgs {
@@ -40,6 +41,7 @@ export class MlPipeline extends pulumi.ComponentResource {
   readonly newDataTrigger?: NewDataTrigger;
   readonly registry: ModelRegistry;
   readonly dashboard: PipelineDashboard;
+  readonly drift?: DriftMonitoring;
   /** Undefined until the config names a model artifact (bootstrap, see README). */
   readonly endpoint?: InferenceEndpoint;
 
@@ -140,6 +142,24 @@ export class MlPipeline extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [this.workflow, ...(this.triggerDeadLetters ? [this.triggerDeadLetters] : [])] },
     );
+    if (config.monitoring.drift.enabled) {
+      this.drift = new DriftMonitoring(
+        `${name}-drift`,
+        {
+          monitorRole: model.roles.monitor,
+          monitorRoleStatements: executionRoleStatements(spec, model.roles.monitor.arn),
+          schedule: model.drift.schedule,
+          rule: model.drift.rule,
+          ruleRole: model.roles.drift,
+          stateMachineArn: model.stateMachine.arn,
+          deadLetterQueueArn: model.triggerDeadLetterQueue.arn,
+          key: model.key,
+          scope,
+          tags,
+        },
+        { parent: this, dependsOn: [this.workflow, ...(this.triggerDeadLetters ? [this.triggerDeadLetters] : [])] },
+      );
+    }
     this.dashboard = new PipelineDashboard(
       `${name}-dashboard`,
       {
@@ -175,8 +195,13 @@ export class MlPipeline extends pulumi.ComponentResource {
     const { config, tags, scope } = model;
     const schedule = config.schedule;
     const approvalRule = config.registry.approval === "manual";
-    if (!schedule.enabled && !schedule.onNewData.enabled && !approvalRule) return {};
-    const eventRules = [...(schedule.onNewData.enabled ? [model.newDataRule] : []), ...(approvalRule ? [model.modelRegistry.approvalRule] : [])];
+    const driftRule = config.monitoring.drift.enabled;
+    if (!schedule.enabled && !schedule.onNewData.enabled && !approvalRule && !driftRule) return {};
+    const eventRules = [
+      ...(schedule.onNewData.enabled ? [model.newDataRule] : []),
+      ...(approvalRule ? [model.modelRegistry.approvalRule] : []),
+      ...(driftRule ? [model.drift.rule] : []),
+    ];
     const deadLetters = new TriggerDeadLetterQueue(`${name}-trigger-dead-letters`, { queue: model.triggerDeadLetterQueue, key: model.key, eventRules, tags }, { parent: this });
     const common = { stateMachineArn: model.stateMachine.arn, deadLetterQueueArn: model.triggerDeadLetterQueue.arn, key: model.key, accountId: scope.accountId, tags };
     const retraining =

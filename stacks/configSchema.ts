@@ -267,6 +267,28 @@ const monitoringSchema = z.strictObject({
    * account and region declares them, or they exist already (see README).
    */
   declareJobLogGroups: z.boolean(),
+  /**
+   * Data-quality monitoring of the endpoint's captured requests against a baseline of each
+   * deployed model's training data; drift starts a retraining run (at most one per
+   * minHoursBetweenRetrains). Instance endpoints with data capture only.
+   */
+  drift: z
+    .strictObject({
+      enabled: z.boolean(),
+      /** How often the monitoring job runs over the last period's captured data. */
+      frequency: z.enum(["hourly", "daily"]),
+      /** Processing instance of the baselining and monitoring jobs. */
+      instanceType: instanceType("processing"),
+      volumeSizeGb: int(1, 16384),
+      /** A monitoring job's limit; Model Monitor allows at most 3600 s for hourly schedules. */
+      maxRuntimeSeconds: int(60, 86_400),
+      /** After a drift-triggered retraining starts, drift starts no other for this long. */
+      minHoursBetweenRetrains: int(1, 720),
+    })
+    .refine((d) => d.frequency !== "hourly" || d.maxRuntimeSeconds <= 3600, {
+      message: "an hourly schedule allows maxRuntimeSeconds of at most 3600 (Model Monitor)",
+      path: ["maxRuntimeSeconds"],
+    }),
 });
 
 const registrySchema = z.strictObject({

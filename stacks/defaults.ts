@@ -39,6 +39,9 @@ const processingPreprocessing = {
 // 10 G.1X workers is Glue's own default size (CDK's PySparkEtlJob uses the same).
 const gluePreprocessing = { glueVersion: "5.0", workerType: "G.1X", numberOfWorkers: 10, timeoutMinutes: 60 };
 
+// Daily data-quality checks; one drift retraining a day at most.
+const drift = { frequency: "daily", instanceType: "ml.m5.large", volumeSizeGb: 20, maxRuntimeSeconds: 3600, minHoursBetweenRetrains: 24 };
+
 const serverlessEndpoint = {
   variantName: "primary",
   memorySizeMb: 2048,
@@ -105,7 +108,7 @@ export const PROFILE_DEFAULTS: Record<"dev" | "prod", ProfileDefaults> = {
       byKind: { serverless: serverlessEndpoint, instance: { ...instanceEndpoint, initialInstanceCount: 1, autoscaling: { ...instanceEndpoint.autoscaling, minCapacity: 1, maxCapacity: 1 } } },
     },
     schedule: { enabled: false, expression: "rate(7 days)", timezone: "UTC", onNewData: { enabled: false, marker: "_READY" } },
-    monitoring: { logRetentionDays: 14, notificationEmails: [], declareJobLogGroups: true },
+    monitoring: { logRetentionDays: 14, notificationEmails: [], declareJobLogGroups: true, drift: { ...drift, enabled: false } },
     registry: { approval: "auto" },
     tags: {},
   },
@@ -126,7 +129,7 @@ export const PROFILE_DEFAULTS: Record<"dev" | "prod", ProfileDefaults> = {
     training: { ...training, spot: { enabled: true, maxWaitSeconds: 7200 } },
     endpoint: { defaultKind: "instance", byKind: { serverless: serverlessEndpoint, instance: instanceEndpoint } },
     schedule: { enabled: true, expression: "cron(0 3 ? * SUN *)", timezone: "UTC", onNewData: { enabled: false, marker: "_READY" } },
-    monitoring: { logRetentionDays: 365, notificationEmails: [], declareJobLogGroups: true },
+    monitoring: { logRetentionDays: 365, notificationEmails: [], declareJobLogGroups: true, drift: { ...drift, enabled: true } },
     registry: { approval: "manual" },
     tags: {},
   },

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { PROFILE_DEFAULTS, KindDefaults } from "./defaults";
 import { StackConfig, stackConfigSchema } from "./configSchema";
-import { XGBOOST_REGISTRIES } from "./algorithmImages";
+import { MODEL_MONITOR_REGISTRIES, XGBOOST_REGISTRIES } from "./algorithmImages";
 import { trainDistribution } from "./trainingDistribution";
 
 /** The structured keys a stack file may set under the project's namespace. */
@@ -164,6 +164,17 @@ export function resolveStackConfig(raw: RawStackConfig): StackConfig {
       value: show(config.region),
       message: `no built-in SageMaker image registry known here; set training.image (and preprocessing.image) or use one of ${Object.keys(XGBOOST_REGISTRIES).join(", ")}`,
     });
+  }
+  // Drift monitoring reads the endpoint's captured requests: serverless endpoints have none (AWS).
+  if (config.monitoring.drift.enabled) {
+    const driftKey = keyOf(raw.project, ["monitoring", "drift", "enabled"]);
+    if (config.endpoint.kind === "serverless") {
+      problems.push({ key: driftKey, value: "true", message: "serverless endpoints support neither data capture nor Model Monitor (AWS); use endpoint.kind instance, or set monitoring.drift.enabled: false" });
+    } else if (!(config.region in MODEL_MONITOR_REGISTRIES)) {
+      problems.push({ key: driftKey, value: "true", message: `no Model Monitor image registry known for ${config.region}; use one of ${Object.keys(MODEL_MONITOR_REGISTRIES).join(", ")}, or set monitoring.drift.enabled: false` });
+    } else if (!config.endpoint.dataCapture.enabled) {
+      problems.push({ key: driftKey, value: "true", message: "drift monitoring reads the endpoint's captured requests; set endpoint.dataCapture.enabled: true, or monitoring.drift.enabled: false" });
+    }
   }
   // Distributed training: what the algorithm supports and whether every instance gets data.
   for (const p of trainDistribution(config).problems) {

@@ -10,7 +10,7 @@
  * that need the key ARN read it from the key resource; the workflow resolves it at run time.
  */
 import { StackConfig } from "./configSchema";
-import { sklearnImageUri, xgboostImageUri } from "./algorithmImages";
+import { modelMonitorImageUri, sklearnImageUri, xgboostImageUri } from "./algorithmImages";
 import { accountRootArn, alarmArn, anyKeyArn, ArnScope, bucketArn, eventRuleArn, functionArn, keyAliasArn, logGroupArn, queueArn, regionalArn, roleArn, scheduleArns, stateMachineArn, topicArn } from "./arns";
 
 /** A resource the stack names itself: its physical name and ARN. */
@@ -34,7 +34,7 @@ export type DataPrefix = keyof typeof DATA_PREFIXES;
 
 export interface DataBucketModel extends Named {
   /** Top-level prefixes (lifecycle rules are per prefix) and the artifact sub-prefixes; each ends with `/`. */
-  prefixes: typeof DATA_PREFIXES & { models: string; checkpoints: string; code: string; metrics: string };
+  prefixes: typeof DATA_PREFIXES & { models: string; checkpoints: string; code: string; metrics: string; baselines: string; monitoring: string; drift: string };
   /** The processing script's key (uploaded by Pulumi, read by the processing job). */
   processingScriptKey: string;
   /** The Glue job's PySpark script (uploaded by Pulumi, read by the Glue job). */
@@ -92,6 +92,8 @@ export interface StackModel {
     schedule: Named;
     newData: Named;
     approval: Named;
+    monitor: Named;
+    drift: Named;
   };
   endpoint: EndpointModel;
   stateMachine: Named & { logGroup: string };
@@ -114,6 +116,12 @@ export interface StackModel {
   modelRegistry: { group: Named; packageArns: string; approvalRule: Named };
   /** The stack's CloudWatch dashboard. */
   dashboard: { name: string };
+  /**
+   * Drift monitoring: the Model Monitor image, the data-quality schedule the workflow owns
+   * (its job definition changes with every deployed model), and the rule that turns a
+   * monitoring run with violations into a retraining.
+   */
+  drift: { image: string; schedule: Named; jobDefinitionArns: string; rule: Named; lockKey: string };
   newDataRule: Named;
   triggerDeadLetterQueue: Named;
 }
@@ -148,7 +156,7 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
   const bucketName = `${prefix}-data-${identity.accountId}`; // the account id makes the global name unique
   const bucketArnValue = bucketArn(scope.partition, bucketName);
   const artifacts = DATA_PREFIXES.artifacts;
-  const prefixes = { ...DATA_PREFIXES, models: `${artifacts}models/`, checkpoints: `${artifacts}checkpoints/`, code: `${artifacts}code/`, metrics: `${artifacts}metrics/` };
+  const prefixes = { ...DATA_PREFIXES, models: `${artifacts}models/`, checkpoints: `${artifacts}checkpoints/`, code: `${artifacts}code/`, metrics: `${artifacts}metrics/`, baselines: `${artifacts}baselines/`, monitoring: `${artifacts}monitoring/`, drift: `${artifacts}drift/` };
 
   const training = config.training.image ?? xgboostImageUri(config.region, config.training.xgboostVersion);
   const pre = config.preprocessing;
@@ -188,6 +196,8 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
       schedule: role("schedule-role"),
       newData: role("new-data-role"),
       approval: role("approval-role"),
+      monitor: role("monitor-role"),
+      drift: role("drift-role"),
     },
     endpoint: {
       name: endpointName,
@@ -212,6 +222,13 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
     schedule: { name: scheduleName, sourceArns: scheduleArns(scope, scheduleName) },
     newDataRule: named(`${prefix}-new-data`, eventRuleArn),
     dashboard: { name: `${prefix}-pipeline` },
+    drift: {
+      image: config.monitoring.drift.enabled ? modelMonitorImageUri(config.region) : "",
+      schedule: named(`${prefix}-data-quality`, (s, n) => regionalArn(s, "sagemaker", `monitoring-schedule/${n}`)),
+      jobDefinitionArns: regionalArn(scope, "sagemaker", `data-quality-job-definition/${prefix}-dq-*`),
+      rule: named(`${prefix}-drift`, eventRuleArn),
+      lockKey: `${prefixes.drift}retrain.lock`,
+    },
     modelRegistry: {
       group: { name: `${prefix}-models`, arn: regionalArn(scope, "sagemaker", `model-package-group/${prefix}-models`) },
       packageArns: regionalArn(scope, "sagemaker", `model-package/${prefix}-models/*`),

@@ -44,15 +44,17 @@ const tasksOf = (d: StateMachineDefinition) => Object.entries(d.States).filter((
  * Declared errors are read from the client's generated docs (`@throws` of the command).
  * A shape named without the suffix (SageMaker's `ResourceInUse`) is raised with "Exception" appended.
  */
-const SERVICE_PREFIX: Record<string, string> = { sagemaker: "SageMaker", kms: "Kms", sns: "SNS", lambda: "Lambda", glue: "Glue", s3: "S3", cloudwatch: "CloudWatch" };
+const SERVICE_PREFIX: Record<string, string> = { sagemaker: "SageMaker", kms: "Kms", sns: "SNS", lambda: "Lambda", glue: "Glue", s3: "S3", cloudwatch: "CloudWatch", states: "StepFunctions" };
 const OPTIMIZED_BASE: Record<string, string[]> = {
   sagemaker: ["SageMaker.AmazonSageMakerException"],
   sns: ["SNS.AmazonSNSException"],
   lambda: ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.ClientExecutionTimeoutException"],
   // The Java SDK's base exception for Glue, AWSGlueException; public execution histories of glue:startJobRun.sync record it as the TaskFailed error.
   glue: ["Glue.AWSGlueException"],
+  // The Java SDK's base exception for Step Functions (states:startExecution, optimized).
+  states: ["StepFunctions.AWSStepFunctionsException"],
 };
-const PACKAGE_DIR: Record<string, string> = { sagemaker: "client-sagemaker", kms: "client-kms", sns: "client-sns", lambda: "client-lambda", glue: "client-glue", s3: "client-s3", cloudwatch: "client-cloudwatch" };
+const PACKAGE_DIR: Record<string, string> = { sagemaker: "client-sagemaker", kms: "client-kms", sns: "client-sns", lambda: "client-lambda", glue: "client-glue", s3: "client-s3", cloudwatch: "client-cloudwatch", states: "client-sfn" };
 
 function declaredErrors(op: Operation): string[] {
   const file = path.join(PROJECT_DIR, "node_modules", "@aws-sdk", PACKAGE_DIR[op.service], "dist-types", "commands", `${op.name}Command.d.ts`);
@@ -148,6 +150,11 @@ describe("the workflow against AWS's API models", function () {
         Train: () => ({ ModelArtifacts: { S3ModelArtifacts: "s3://b/m.tar.gz" }, FinalMetricDataList: [{ MetricName: "validation:auc", Value: 0.9 }] }),
         WriteModelMetrics: () => ({}),
         RecordDeployedVersion: () => ({}),
+        BaselineData: () => ({}),
+        CreateMonitoringJobDefinition: () => ({ JobDefinitionArn: "arn:dq" }),
+        FindMonitoringSchedule: () => ({ MonitoringScheduleConfig: { MonitoringJobDefinitionName: "old" } }),
+        UpdateMonitoringSchedule: () => ({}),
+        DeletePreviousJobDefinition: () => ({}),
         RegisterModel: () => ({ ModelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/ml-pipeline-prod-models/1" }),
         CreateModel: () => ({}),
         CreateEndpointConfig: (i) => {

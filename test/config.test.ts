@@ -185,6 +185,16 @@ describe("stack config: one clear error per mistake", () => {
     );
   });
 
+  it("drift monitoring needs an instance endpoint with data capture (serverless endpoints have neither capture nor Model Monitor)", () => {
+    assertProblem({ monitoring: { drift: { enabled: true } } }, "ml-pipeline:monitoring.drift.enabled", "true", /serverless endpoints support neither data capture nor Model Monitor \(AWS\)/);
+    assertProblem({ endpoint: { kind: "instance", dataCapture: { enabled: false, samplingPercentage: 10 } } }, "ml-pipeline:monitoring.drift.enabled", "true", /set endpoint.dataCapture.enabled: true, or monitoring.drift.enabled: false/, "prod");
+    assertProblem({ monitoring: { drift: { frequency: "hourly", maxRuntimeSeconds: 7200 } } }, "ml-pipeline:monitoring.drift.maxRuntimeSeconds", "7200", /hourly schedule allows maxRuntimeSeconds of at most 3600/, "prod");
+    assertProblem({ monitoring: { drift: { minHoursBetweenRetrains: 0 } } }, "ml-pipeline:monitoring.drift.minHoursBetweenRetrains", "0", />=1/, "prod");
+    assertProblem({ monitoring: { drift: { instanceType: "ml.t2.medium" } } }, "ml-pipeline:monitoring.drift.instanceType", '"ml.t2.medium"', /not a SageMaker processing instance type/, "prod");
+    assert.equal(resolve({}, "prod").monitoring.drift.enabled, true);
+    assert.equal(resolve({}, "dev").monitoring.drift.enabled, false);
+  });
+
   it("a region without a built-in image registry needs a custom image", () => {
     const err = problemsOf({}, "dev", "xx-north-9");
     assert.match(err.message, /aws:region = "xx-north-9": no built-in SageMaker image registry/);

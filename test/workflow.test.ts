@@ -11,6 +11,12 @@ const metric = (value: number) => [{ MetricName: "validation:auc", Value: value,
 /** Handlers for a run where everything works; tests override the parts they break. */
 const AUTO_APPROVAL = { registry: { approval: "auto" } };
 
+/**
+ * Tasks whose failure must not fail the run: the dashboard's metrics, tidying up a replaced
+ * monitoring definition, and the drift notification (the lock must still be released).
+ */
+const GOES_ON_AFTER_ERROR = new Set(["RecordTrainingMetrics", "RecordDeployedVersion", "DeletePreviousJobDefinition", "NotifyDriftRetraining"]);
+
 function happyHandlers(endpointExists = true): Record<string, Handler> {
   let polls = 0;
   // This run's own endpoint config, reported back by DescribeEndpoint once InService.
@@ -42,12 +48,23 @@ function happyHandlers(endpointExists = true): Record<string, Handler> {
       return { EndpointStatus: polls < 3 ? "Updating" : "InService", EndpointConfigName: configName };
     },
     RecordTrainingMetrics: () => ({}),
+    BaselineData: (i) => ({ ProcessingJobName: i.ProcessingJobName, ProcessingJobStatus: "Completed" }),
+    CreateMonitoringJobDefinition: (i) => ({ JobDefinitionArn: `arn:aws:sagemaker:us-east-1:123456789012:data-quality-job-definition/${i.JobDefinitionName}` }),
+    FindMonitoringSchedule: (i) => ({ MonitoringScheduleName: i.MonitoringScheduleName, MonitoringScheduleConfig: { MonitoringJobDefinitionName: "previous-dq", MonitoringType: "DataQuality" } }),
+    UpdateMonitoringSchedule: () => ({ MonitoringScheduleArn: "arn:ms" }),
+    CreateMonitoringSchedule: () => ({ MonitoringScheduleArn: "arn:ms" }),
+    DeletePreviousJobDefinition: () => ({}),
     RecordDeployedVersion: () => ({}),
     NotifyDeployed: () => ({ MessageId: "1" }),
     NotifyNotDeployed: () => ({ MessageId: "2" }),
     NotifyPendingApproval: () => ({ MessageId: "4" }),
     NotifyRejected: () => ({ MessageId: "5" }),
-    DescribeModelPackage: (i) => ({ ModelPackageArn: i.ModelPackageName, ModelPackageGroupName: i.ModelPackageName.split("/")[1], ModelApprovalStatus: "Approved" }),
+    DescribeModelPackage: (i) => ({
+      ModelPackageArn: i.ModelPackageName,
+      ModelPackageGroupName: i.ModelPackageName.split("/")[1],
+      ModelApprovalStatus: "Approved",
+      DriftCheckBaselines: { ModelDataQuality: { Statistics: { ContentType: "application/json", S3Uri: "s3://b/artifacts/baselines/r1/statistics.json" }, Constraints: { ContentType: "application/json", S3Uri: "s3://b/artifacts/baselines/r1/constraints.json" } } },
+    }),
     NotifyFailure: () => ({ MessageId: "3" }),
   };
 }
@@ -69,8 +86,9 @@ for (const stack of ["dev", "prod"]) {
       for (const [name, t] of tasks) {
         assert.ok(t.TimeoutSeconds && t.TimeoutSeconds > 0, `${name} timeout`);
         assert.ok(t.Catch?.some((c) => c.ErrorEquals.includes("States.ALL")), `${name} catches everything`);
-        // Publishing the dashboard's metrics never fails a run: those tasks go on where they would have gone.
-        if (name.startsWith("Record") && name !== "RecordMissingMetric") assert.equal(t.Catch!.find((c) => c.ErrorEquals.includes("States.ALL"))!.Next, t.Next, `${name} goes on`);
+        const catchAll = t.Catch!.find((c) => c.ErrorEquals.includes("States.ALL"))!.Next;
+        if (GOES_ON_AFTER_ERROR.has(name)) assert.equal(catchAll, t.Next, `${name} goes on`);
+        else if (name === "StartDriftRetraining") assert.equal(catchAll, "ReleaseDriftLockAfterFailure", "a failed start releases the drift lock first");
         else if (name !== "NotifyFailure") assert.ok(t.Catch!.some((c) => c.Next === "NotifyFailure"), `${name} → NotifyFailure`);
       }
       assert.ok(definition.TimeoutSeconds > 0);
@@ -153,7 +171,13 @@ describe("workflow executed locally", () => {
       it("happy path: preprocesses, trains, passes the gate, updates the endpoint, waits for InService, notifies", async () => {
         const run = await runLocally(definition, happyHandlers(), { anything: ["goes"] });
         assert.equal(run.error, undefined, run.error?.message);
-        assert.deepEqual(run.calls.filter((c) => c !== "DescribeEndpoint"), ["ResolveStackKey", "Preprocess", "Train", "WriteModelMetrics", "RegisterModel", "CreateModel", "CreateEndpointConfig", "FindEndpoint", "UpdateEndpoint", "RecordDeployedVersion", "NotifyDeployed"]);
+        // prod monitors drift: a baseline before registering, the monitoring schedule after the deploy.
+        const drift = stack === "prod";
+        assert.deepEqual(run.calls.filter((c) => c !== "DescribeEndpoint"), [
+          "ResolveStackKey", "Preprocess", "Train", ...(drift ? ["BaselineData"] : []), "WriteModelMetrics", "RegisterModel", "CreateModel", "CreateEndpointConfig", "FindEndpoint", "UpdateEndpoint",
+          ...(drift ? ["CreateMonitoringJobDefinition", "FindMonitoringSchedule", "UpdateMonitoringSchedule", "DeletePreviousJobDefinition"] : []),
+          "RecordDeployedVersion", "NotifyDeployed",
+        ]);
         assert.equal(run.calls.filter((c) => c === "DescribeEndpoint").length, 3, "polled until InService");
         assert.match(run.inputs.Train.TrainingJobName, new RegExp(`^ml-pipeline-${stack}-tr-[0-9a-f]{32}$`));
         // Registered Approved with the run's artifact and metrics; the endpoint's model is that package version.
@@ -326,7 +350,7 @@ describe("workflow executed locally", () => {
     it("prod registers the model pending approval, says so, and ends without touching the endpoint", async () => {
       const run = await runLocally(prod, happyHandlers());
       assert.equal(run.error, undefined, run.error?.message);
-      assert.deepEqual(run.calls, ["ResolveStackKey", "Preprocess", "Train", "WriteModelMetrics", "RegisterModel", "NotifyPendingApproval"]);
+      assert.deepEqual(run.calls, ["ResolveStackKey", "Preprocess", "Train", "BaselineData", "WriteModelMetrics", "RegisterModel", "NotifyPendingApproval"]);
       assert.equal(run.inputs.RegisterModel.ModelApprovalStatus, "PendingManualApproval");
       assert.equal(run.inputs.RegisterModel.ModelPackageGroupName, GROUP);
       assert.match(run.inputs.RegisterModel.ModelPackageDescription, /^Run run-2026-11-25: validation:auc = 0\.91 \(training job ml-pipeline-prod-tr-[0-9a-f]{32}\)$/);
@@ -336,7 +360,7 @@ describe("workflow executed locally", () => {
     it("an approval event deploys exactly the approved package, without preprocessing or training", async () => {
       const run = await runLocally(prod, happyHandlers(), { modelPackageEvent: { arn: pkg(7), status: "Approved" } });
       assert.equal(run.error, undefined, run.error?.message);
-      assert.deepEqual(run.calls.filter((c) => c !== "DescribeEndpoint"), ["ResolveStackKey", "DescribeModelPackage", "CreateModel", "CreateEndpointConfig", "FindEndpoint", "UpdateEndpoint", "RecordDeployedVersion", "NotifyDeployed"]);
+      assert.deepEqual(run.calls.filter((c) => c !== "DescribeEndpoint"), ["ResolveStackKey", "DescribeModelPackage", "CreateModel", "CreateEndpointConfig", "FindEndpoint", "UpdateEndpoint", "CreateMonitoringJobDefinition", "FindMonitoringSchedule", "UpdateMonitoringSchedule", "DeletePreviousJobDefinition", "RecordDeployedVersion", "NotifyDeployed"]);
       // The dashboard's "deployed version" is the package's version number.
       assert.equal(run.inputs.RecordDeployedVersion.MetricData[0].Value, 7);
       assert.deepEqual(run.inputs.RecordDeployedVersion.MetricData[0].Dimensions, [{ Name: "Pipeline", Value: "ml-pipeline-prod" }]);
@@ -397,6 +421,140 @@ describe("workflow executed locally", () => {
         assert.ok(run.calls.includes("Train"), JSON.stringify(input));
         assert.ok(!run.calls.includes("DescribeModelPackage"), JSON.stringify(input));
       }
+    });
+  });
+
+  describe("drift monitoring (prod)", () => {
+    const prod = definitionFor("prod");
+    const auto = definitionFor("prod", AUTO_APPROVAL);
+    const BUCKET = "s3://ml-pipeline-prod-data-123456789012";
+
+    it("a run that passes the gate baselines its features with Model Monitor's analyzer and registers the baseline with the package", async () => {
+      const run = await runLocally(prod, happyHandlers());
+      assert.equal(run.error, undefined, run.error?.message);
+      const pre = run.inputs.Preprocess;
+      assert.equal(pre.Environment.WRITE_BASELINE, "true", "preprocessing writes the features-only baseline data");
+      assert.ok(pre.ProcessingOutputConfig.Outputs.some((o: any) => o.OutputName === "baseline"));
+      const b = run.inputs.BaselineData;
+      const id = run.inputs.Train.TrainingJobName.slice(-32);
+      assert.equal(b.AppSpecification.ImageUri, "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer");
+      assert.deepEqual(JSON.parse(b.Environment.dataset_format), { csv: { header: false, output_columns_position: "START" } });
+      assert.equal(b.ProcessingInputs[0].S3Input.S3Uri, `${BUCKET}/processed/${id}/baseline`);
+      assert.equal(b.ProcessingInputs[0].S3Input.LocalPath, b.Environment.dataset_source);
+      assert.equal(b.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri, `${BUCKET}/artifacts/baselines/${id}/`);
+      assert.equal(b.ProcessingOutputConfig.Outputs[0].S3Output.LocalPath, b.Environment.output_path);
+      assert.equal(b.ProcessingResources.ClusterConfig.VolumeKmsKeyId, "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333");
+      assert.equal(b.NetworkConfig.EnableNetworkIsolation, true);
+      assert.deepEqual(run.inputs.RegisterModel.DriftCheckBaselines.ModelDataQuality.Constraints, { ContentType: "application/json", S3Uri: `${BUCKET}/artifacts/baselines/${id}/constraints.json` });
+      assert.deepEqual(run.inputs.RegisterModel.DriftCheckBaselines.ModelDataQuality.Statistics.S3Uri, `${BUCKET}/artifacts/baselines/${id}/statistics.json`);
+    });
+
+    it("deploying a model points the stack's schedule at a job definition with that model's baseline; the replaced definition is deleted", async () => {
+      const run = await runLocally(prod, happyHandlers(), { approvedModelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/ml-pipeline-prod-models/5" });
+      assert.equal(run.error, undefined, run.error?.message);
+      const def = run.inputs.CreateMonitoringJobDefinition;
+      assert.match(def.JobDefinitionName, /^ml-pipeline-prod-dq-[0-9a-f]{32}$/);
+      assert.deepEqual(def.DataQualityBaselineConfig, { ConstraintsResource: { S3Uri: "s3://b/artifacts/baselines/r1/constraints.json" }, StatisticsResource: { S3Uri: "s3://b/artifacts/baselines/r1/statistics.json" } }, "the approved package's own baseline");
+      assert.equal(def.DataQualityJobInput.EndpointInput.EndpointName, "ml-pipeline-prod-endpoint");
+      assert.equal(def.DataQualityJobOutputConfig.KmsKeyId, "arn:aws:kms:us-east-1:123456789012:alias/ml-pipeline-prod-data");
+      assert.ok(def.JobResources.ClusterConfig.VolumeKmsKeyId);
+      assert.deepEqual(def.NetworkConfig, { EnableInterContainerTrafficEncryption: true, EnableNetworkIsolation: true });
+      assert.equal(def.RoleArn, "arn:aws:iam::123456789012:role/ml-pipeline-prod-monitor-role");
+      const update = run.inputs.UpdateMonitoringSchedule;
+      assert.equal(update.MonitoringScheduleName, "ml-pipeline-prod-data-quality");
+      assert.deepEqual(update.MonitoringScheduleConfig, { ScheduleConfig: { ScheduleExpression: "cron(0 0 ? * * *)" }, MonitoringJobDefinitionName: def.JobDefinitionName, MonitoringType: "DataQuality" });
+      assert.equal(run.inputs.DeletePreviousJobDefinition.JobDefinitionName, "previous-dq");
+      // The first deploy: no schedule yet, so it is created.
+      const first = await runLocally(auto, { ...happyHandlers(), FindMonitoringSchedule: () => { throw awsError("SageMaker.ResourceNotFoundException", "Monitoring schedule not found"); } });
+      assert.equal(first.error, undefined, first.error?.message);
+      assert.ok(first.calls.includes("CreateMonitoringSchedule") && !first.calls.includes("UpdateMonitoringSchedule") && !first.calls.includes("DeletePreviousJobDefinition"));
+      // Tidying up is not worth a failed deploy.
+      const untidy = await runLocally(auto, { ...happyHandlers(), DeletePreviousJobDefinition: () => { throw awsError("SageMaker.ResourceNotFoundException"); } });
+      assert.equal(untidy.error, undefined);
+      assert.ok(untidy.calls.includes("NotifyDeployed"));
+    });
+
+    it("an approved package without a data-quality baseline is not deployed where drift is monitored", async () => {
+      const run = await runLocally(prod, { ...happyHandlers(), DescribeModelPackage: (i) => ({ ModelPackageArn: i.ModelPackageName, ModelPackageGroupName: "ml-pipeline-prod-models", ModelApprovalStatus: "Approved" }) }, { approvedModelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/ml-pipeline-prod-models/2" });
+      assert.ok(run.error);
+      assert.ok(!run.calls.includes("CreateModel"));
+      assert.match(run.inputs.NotifyFailure.Message, /ModelPackageWithoutBaseline/);
+    });
+
+    /** A drift handler set sharing one lock object, as S3 would hold it for all executions. */
+    function driftHandlers(lock: { held: boolean }, started: string[]) {
+      return {
+        ...happyHandlers(),
+        AcquireDriftLock: (i: any) => {
+          assert.equal(i.IfNoneMatch, "*");
+          assert.equal(i.Key, "artifacts/drift/retrain.lock");
+          if (lock.held) throw awsError("S3.S3Exception", "At least one of the pre-conditions you specified did not hold (Service: S3, Status Code: 412, Error Code: PreconditionFailed)");
+          lock.held = true;
+          return {};
+        },
+        StartDriftRetraining: (i: any) => {
+          started.push(i.Input.monitoringJob);
+          return { ExecutionArn: `arn:aws:states:us-east-1:123456789012:execution:ml-pipeline-prod-pipeline:${started.length}`, StartDate: "2026-11-26T00:00:00Z" };
+        },
+        NotifyDriftRetraining: () => ({}),
+        NotifyDriftCooldown: () => ({}),
+        ReleaseDriftLock: () => {
+          lock.held = false;
+          return {};
+        },
+        ReleaseDriftLockAfterFailure: () => {
+          lock.held = false;
+          return {};
+        },
+      };
+    }
+    const driftEvent = (job: string) => ({ driftDetected: { job, message: "CompletedWithViolations: Job completed successfully with 3 violations." } });
+
+    it("drift starts exactly one retraining within the cooldown, and says so either way", async () => {
+      const lock = { held: false };
+      const started: string[] = [];
+      const handlers = driftHandlers(lock, started);
+      // The first drift run takes the lock, starts a retraining and holds the lock for the cooldown.
+      const holdingRun = runLocally(prod, { ...handlers, ReleaseDriftLock: () => ({}) }, driftEvent("model-monitoring-1"));
+      const first = await holdingRun;
+      assert.equal(first.error, undefined, first.error?.message);
+      assert.deepEqual(first.calls, ["ResolveStackKey", "AcquireDriftLock", "StartDriftRetraining", "NotifyDriftRetraining", "ReleaseDriftLock"]);
+      assert.equal(first.inputs.StartDriftRetraining.StateMachineArn, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-pipeline");
+      assert.deepEqual(first.inputs.StartDriftRetraining.Input, { trigger: "drift", monitoringJob: "model-monitoring-1" });
+      assert.match(first.inputs.NotifyDriftRetraining.Message, /found drift \(CompletedWithViolations.*Retraining: arn:aws:states:.*No other drift retraining for 24 h/);
+      assert.equal((prod.States.HoldDriftCooldown as any).Seconds, 24 * 3600, "monitoring.drift.minHoursBetweenRetrains");
+      // While the lock is held, more drift (the next monitoring run, or a duplicate event) only notifies.
+      for (const job of ["model-monitoring-1", "model-monitoring-2", "model-monitoring-3"]) {
+        const noisy = await runLocally(prod, handlers, driftEvent(job));
+        assert.equal(noisy.error, undefined, noisy.error?.message);
+        assert.deepEqual(noisy.calls, ["ResolveStackKey", "AcquireDriftLock", "NotifyDriftCooldown"]);
+        assert.match(noisy.inputs.NotifyDriftCooldown.Message, /less than 24 h ago/);
+      }
+      assert.deepEqual(started, ["model-monitoring-1"], "exactly one retraining");
+      // After the cooldown the lock is released and drift may retrain again.
+      lock.held = false;
+      const later = await runLocally(prod, handlers, driftEvent("model-monitoring-9"));
+      assert.equal(later.error, undefined);
+      assert.deepEqual(started, ["model-monitoring-1", "model-monitoring-9"]);
+      assert.equal(lock.held, false, "released after the wait");
+    });
+
+    it("the cooldown is the stack's setting; a lock that cannot be written, or a retraining that cannot start, is a reported failure that leaves no lock behind", async () => {
+      assert.equal((definitionFor("prod", { monitoring: { drift: { minHoursBetweenRetrains: 6 } } }).States.HoldDriftCooldown as any).Seconds, 6 * 3600);
+      const lock = { held: false };
+      const denied = await runLocally(prod, { ...driftHandlers(lock, []), AcquireDriftLock: () => { throw awsError("S3.S3Exception", "Access Denied (Service: S3, Status Code: 403)"); } }, driftEvent("m"));
+      assert.ok(denied.error);
+      assert.match(denied.inputs.NotifyFailure.Message, /DriftLockFailed/);
+      const cannotStart = await runLocally(prod, { ...driftHandlers(lock, []), StartDriftRetraining: () => { throw awsError("StepFunctions.ExecutionLimitExceededException"); } }, driftEvent("m"));
+      assert.ok(cannotStart.error);
+      assert.ok(cannotStart.calls.includes("ReleaseDriftLockAfterFailure"));
+      assert.equal(lock.held, false);
+    });
+
+    it("dev monitors no drift: no baseline, no schedule, no drift route", () => {
+      const dev = definitionFor("dev");
+      for (const state of ["BaselineData", "CreateMonitoringJobDefinition", "AcquireDriftLock", "HasDriftBaseline"]) assert.equal(dev.States[state], undefined, state);
+      assert.equal(((dev.States.Preprocess as TaskState).Parameters as any).Payload.baseline, undefined);
     });
   });
 
@@ -550,7 +708,7 @@ describe("workflow diagram", () => {
     }
     assert.ok(text.includes(`  EndpointStatus -->|"$.endpoint.EndpointStatus == 'InService'"| InServiceOn`));
     const threshold = (definition.States.CheckObjective as any).Choices.find((c: any) => c.NumericGreaterThanEquals !== undefined);
-    assert.ok(text.includes(`>= ${threshold.NumericGreaterThanEquals}"| WriteModelMetrics`), "the objective threshold is on the registering branch");
+    assert.ok(text.includes(`>= ${threshold.NumericGreaterThanEquals}"| BaselineData`), "the objective threshold is on the registering branch (prod baselines first)");
   });
 
   it("describes every kind of Choice rule: comparisons, paths, Is* tests, Not/And/Or, JSONata conditions", () => {

@@ -40,7 +40,8 @@ describe("workflow resources under mocks", function () {
         for (const s of statements) for (const a of actions(s)) assert.ok(!a.includes("*"), `${s.Sid}: ${a}`);
         const pass = statements.find((s) => actions(s).includes("iam:PassRole"))!;
         assert.deepEqual(pass.Condition, { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } });
-        const passed = [`ml-pipeline-${stack}-training-role`, `ml-pipeline-${stack}-endpoint-role`, ...(stack === "prod" ? [`ml-pipeline-${stack}-preprocess-role`] : [])];
+        // prod also passes the monitor role (drift baselining and monitoring jobs).
+        const passed = [`ml-pipeline-${stack}-training-role`, `ml-pipeline-${stack}-endpoint-role`, ...(stack === "prod" ? [`ml-pipeline-${stack}-preprocess-role`, `ml-pipeline-${stack}-monitor-role`] : [])];
         assert.deepEqual([pass.Resource].flat().sort(), passed.map((r) => `arn:aws:iam::123456789012:role/${r}`).sort());
         assert.equal(runs[stack].resources.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0);
       });
@@ -247,8 +248,18 @@ describe("model registry", () => {
     const definition = json(run.one(T.stateMachine).inputs.definition);
     const handlers: Record<string, (i: any) => unknown> = {
       ResolveStackKey: () => ({ KeyMetadata: { Arn: "arn:aws:kms:us-east-1:123456789012:key/k" } }),
-      DescribeModelPackage: (i) => ({ ModelPackageArn: i.ModelPackageName, ModelPackageGroupName: "ml-pipeline-prod-models", ModelApprovalStatus: "Approved" }),
+      DescribeModelPackage: (i) => ({
+        ModelPackageArn: i.ModelPackageName,
+        ModelPackageGroupName: "ml-pipeline-prod-models",
+        ModelApprovalStatus: "Approved",
+        DriftCheckBaselines: { ModelDataQuality: { Statistics: { S3Uri: "s3://b/artifacts/baselines/r/statistics.json" }, Constraints: { S3Uri: "s3://b/artifacts/baselines/r/constraints.json" } } },
+      }),
       CreateModel: () => ({}),
+      CreateMonitoringJobDefinition: () => ({ JobDefinitionArn: "arn:dq" }),
+      FindMonitoringSchedule: () => ({ MonitoringScheduleConfig: { MonitoringJobDefinitionName: "old" } }),
+      UpdateMonitoringSchedule: () => ({}),
+      DeletePreviousJobDefinition: () => ({}),
+      RecordDeployedVersion: () => ({}),
       CreateEndpointConfig: () => ({}),
       FindEndpoint: () => ({ EndpointStatus: "InService" }),
       UpdateEndpoint: () => ({}),
@@ -268,6 +279,49 @@ describe("model registry", () => {
     const trust = json(run.named("ml-pipeline-registry-approval-role").inputs.assumeRolePolicy).Statement[0];
     assert.deepEqual(trust.Condition.ArnLike, { "aws:SourceArn": ["arn:aws:events:us-east-1:123456789012:rule/ml-pipeline-prod-model-approval"] });
     const queuePolicy = json(run.one("aws:sqs/queuePolicy:QueuePolicy").inputs.policy).Statement;
-    assert.deepEqual(queuePolicy.find((s: any) => s.Effect === "Allow").Condition.ArnEquals["aws:SourceArn"], ["arn:aws:events:us-east-1:123456789012:rule/ml-pipeline-prod-model-approval"]);
+    assert.deepEqual(queuePolicy.find((s: any) => s.Effect === "Allow").Condition.ArnEquals["aws:SourceArn"], [
+      "arn:aws:events:us-east-1:123456789012:rule/ml-pipeline-prod-model-approval",
+      "arn:aws:events:us-east-1:123456789012:rule/ml-pipeline-prod-drift",
+    ]);
+  });
+});
+
+describe("drift monitoring resources", () => {
+  it("prod: a monitoring run of the stack's schedule that found violations starts a drift run, which starts one retraining", async () => {
+    const run = await stackAsDeclared("prod");
+    const rule = run.ofType("aws:cloudwatch/eventRule:EventRule").find((r) => r.inputs.name === "ml-pipeline-prod-drift")!;
+    assert.deepEqual(JSON.parse(rule.inputs.eventPattern as string), {
+      source: ["aws.sagemaker"],
+      "detail-type": ["SageMaker Processing Job State Change"],
+      detail: {
+        MonitoringScheduleArn: ["arn:aws:sagemaker:us-east-1:123456789012:monitoring-schedule/ml-pipeline-prod-data-quality"],
+        ProcessingJobStatus: ["Completed"],
+        ExitMessage: [{ prefix: "CompletedWithViolations" }],
+      },
+    });
+    const target = run.ofType("aws:cloudwatch/eventTarget:EventTarget").find((t) => t.inputs.rule === "ml-pipeline-prod-drift")!.inputs as any;
+    const event = { detail: { ProcessingJobName: "model-monitoring-202611260000-abc", ExitMessage: "CompletedWithViolations: Job completed successfully with 2 violations.", ProcessingJobStatus: "Completed" } };
+    const valueAt = (p: string) => p.replace(/^\$\./, "").split(".").reduce((o: any, k) => o[k], event);
+    const input = JSON.parse((target.inputTransformer.inputTemplate as string).replace(/<(\w+)>/g, (_m: string, n: string) => JSON.stringify(valueAt(target.inputTransformer.inputPaths[n]))));
+    assert.deepEqual(input, { driftDetected: { job: event.detail.ProcessingJobName, message: event.detail.ExitMessage } });
+    const started: unknown[] = [];
+    const result = await runLocally(json(run.one(T.stateMachine).inputs.definition), {
+      ResolveStackKey: () => ({ KeyMetadata: { Arn: "arn:aws:kms:us-east-1:123456789012:key/k" } }),
+      AcquireDriftLock: () => ({}),
+      StartDriftRetraining: (i: any) => (started.push(i.Input), { ExecutionArn: "arn:x", StartDate: "2026-11-26T00:00:00Z" }),
+      NotifyDriftRetraining: () => ({}),
+      ReleaseDriftLock: () => ({}),
+    } as any, input);
+    assert.equal(result.error, undefined, result.error?.message);
+    assert.deepEqual(started, [{ trigger: "drift", monitoringJob: event.detail.ProcessingJobName }]);
+    // The monitor role: assumed by SageMaker only; the drift rule's role may only start this pipeline.
+    const monitorTrust = json(run.named("ml-pipeline-drift-monitor-role").inputs.assumeRolePolicy).Statement[0];
+    assert.deepEqual(monitorTrust.Principal, { Service: "sagemaker.amazonaws.com" });
+    assert.deepEqual(statementsOf(run, "ml-pipeline-drift-role-policy")[0].Resource, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-pipeline");
+  });
+
+  it("dev: no drift rule, no monitor role", async () => {
+    const run = await stackAsDeclared("dev");
+    assert.equal(run.resources.filter((r) => r.name.startsWith("ml-pipeline-drift")).length, 0);
   });
 });

@@ -2,8 +2,9 @@
  * The pipeline's state machine, composed from its task modules (workflow/tasks/):
  *
  *   nameRun → resolveStackKey → routeRun → preprocess → train → evaluate (metric gate)
- *     → registerModel (auto: approved now; manual: ends pending approval)
- *     → createModel → createEndpointConfig → deployEndpoint → notifyDeployed
+ *     → [baselineData] → registerModel (auto: approved now; manual: ends pending approval)
+ *     → createModel → createEndpointConfig → deployEndpoint → [monitorDrift] → notifyDeployed
+ *   ([…]: with monitoring.drift.enabled)
  *   routeRun, on an approval (or a request to deploy an approved version): → createModel
  *   any failure → notifyFailure
  *
@@ -33,11 +34,12 @@ import { notifyDeployed, notifyFailure } from "./tasks/notify";
 import { registerModel } from "./tasks/registerModel";
 import { routeRun } from "./tasks/routeRun";
 import { recordDeployedVersion, recordTrainingMetrics } from "./tasks/runMetrics";
+import { baselineData, monitorDrift } from "./tasks/monitorDrift";
 
 export { ENDPOINT_STATUSES_FAILED, ENDPOINT_STATUSES_IN_PROGRESS } from "./tasks/deployEndpoint";
 
-/** The run, in order: each module continues with the next one's entry state. */
-const PIPELINE: ((spec: WorkflowSpec, wiring: Wiring) => TaskModule)[] = [
+/** The run, in order: each module continues with the next one's entry state; a module the stack does not use is undefined. */
+const PIPELINE: ((spec: WorkflowSpec, wiring: Wiring) => TaskModule | undefined)[] = [
   nameRun,
   resolveStackKey,
   routeRun,
@@ -45,10 +47,12 @@ const PIPELINE: ((spec: WorkflowSpec, wiring: Wiring) => TaskModule)[] = [
   train,
   recordTrainingMetrics,
   evaluate,
+  baselineData,
   registerModel,
   createModel,
   createEndpointConfig,
   deployEndpoint,
+  monitorDrift,
   recordDeployedVersion,
   notifyDeployed,
 ];
@@ -92,6 +96,7 @@ export function buildWorkflow(spec: WorkflowSpec): Workflow {
   let next = "";
   for (const build of [...PIPELINE].reverse()) {
     const module = build(spec, { next });
+    if (!module) continue;
     modules.unshift(module);
     next = module.entry;
   }

@@ -74,3 +74,9 @@ export const SAGEMAKER_SDK_WRITE_RETRY: Retrier[] = [
   { ErrorEquals: ["SageMaker.SageMakerException", "SageMaker.ConflictException"], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: "FULL" },
   { ErrorEquals: ["SageMaker.ResourceLimitExceededException"], IntervalSeconds: 120, MaxAttempts: 2, BackoffRate: 2 },
 ];
+
+/** aws-sdk SageMaker writes that declare only quota and in-use errors (monitoring): throttling short, quota long. */
+export const SAGEMAKER_SDK_QUOTA_RETRY: Retrier[] = [
+  { ErrorEquals: ["SageMaker.SageMakerException"], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: "FULL" },
+  { ErrorEquals: ["SageMaker.ResourceLimitExceededException"], IntervalSeconds: 120, MaxAttempts: 2, BackoffRate: 2 },
+];

@@ -30,6 +30,24 @@ export interface WorkflowSpec extends ArnScope {
       });
   /** `trainData`: how the train channel is spread over the instances (trainingDistribution.ts). */
   training: TrainingConfig & { image: string; roleArn: string; trainData: DataDistribution };
+  /** Drift monitoring, when on: how the baseline and the monitoring jobs run, and the retraining cooldown. */
+  drift?: {
+    image: string;
+    roleArn: string;
+    scheduleName: string;
+    scheduleArn: string;
+    jobDefinitionArns: string;
+    /** Model Monitor's cron form: hourly `cron(0 * ? * * *)`, daily `cron(0 0 ? * * *)`. */
+    scheduleExpression: string;
+    instanceType: string;
+    volumeSizeGb: number;
+    maxRuntimeSeconds: number;
+    cooldownSeconds: number;
+    /** The object whose existence means "a drift retraining started less than the cooldown ago". */
+    lockKey: string;
+    /** The state machine itself: a drift run starts the retraining as a run of its own. */
+    stateMachineArn: string;
+  };
   /** Where each run registers its model, and whether a person approves it first. */
   registry: { groupName: string; groupArn: string; packageArns: string; approval: "auto" | "manual" };
   endpoint: {
@@ -68,6 +86,22 @@ export function workflowSpec(model: StackModel): WorkflowSpec {
             }
           : { ...pre, image: model.images.processing, roleArn: model.roles.preprocessing.arn, scriptKey: model.bucket.processingScriptKey },
     training: { ...config.training, image: model.images.training, roleArn: model.roles.training.arn, trainData: trainDistribution(config).train },
+    drift: config.monitoring.drift.enabled
+      ? {
+          image: model.drift.image,
+          roleArn: model.roles.monitor.arn,
+          scheduleName: model.drift.schedule.name,
+          scheduleArn: model.drift.schedule.arn,
+          jobDefinitionArns: model.drift.jobDefinitionArns,
+          scheduleExpression: config.monitoring.drift.frequency === "hourly" ? "cron(0 * ? * * *)" : "cron(0 0 ? * * *)",
+          instanceType: config.monitoring.drift.instanceType,
+          volumeSizeGb: config.monitoring.drift.volumeSizeGb,
+          maxRuntimeSeconds: config.monitoring.drift.maxRuntimeSeconds,
+          cooldownSeconds: config.monitoring.drift.minHoursBetweenRetrains * 3600,
+          lockKey: model.drift.lockKey,
+          stateMachineArn: model.stateMachine.arn,
+        }
+      : undefined,
     registry: {
       groupName: model.modelRegistry.group.name,
       groupArn: model.modelRegistry.group.arn,

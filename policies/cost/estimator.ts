@@ -13,7 +13,18 @@
  *  - Glue jobs: runs × workers × DPUs per worker × timeout × the DPU-hour price (glueJobs.ts).
  */
 import { HOURLY_USD, HOURS_PER_MONTH, REGION_FACTOR, UNIT_PRICES, UNLISTED_REGION_FACTOR } from "./prices";
-import { DefinitionTasks, definitionTasks, instanceRequests, maxRuntimeAtRunTime, maxRuntimeSeconds, maxTuningJobs, stateCount } from "../lib/jobsInDefinitions";
+import {
+  DefinitionTasks,
+  definitionTasks,
+  instanceRequests,
+  maxRuntimeAtRunTime,
+  maxRuntimeSeconds,
+  maxTuningJobs,
+  monitoringScheduleJob,
+  monitoringScheduleOf,
+  SageMakerTask,
+  stateCount,
+} from "../lib/jobsInDefinitions";
 import { runsPerMonth } from "../facts/scheduleExpression";
 import { asArray, TYPES } from "../lib/resources";
 import { COST_DEFAULTS, CostOptions } from "./knobs";
@@ -86,6 +97,64 @@ function workflowRuns(sm: CostResource, resources: CostResource[], opts: CostOpt
     }
   }, 0);
   return { runs, basis: `${runs} runs/month from ${expressions.join(" + ")}` };
+}
+
+const MONITORING_APIS: string[] = ["createDataQualityJobDefinition", "createMonitoringSchedule", "updateMonitoringSchedule"];
+
+/**
+ * Monitoring a workflow sets up: each schedule it creates or updates (one line per schedule
+ * name) × runs a month of its expression × the job it runs: inline, or the costliest
+ * data-quality job definition the same workflow creates (the schedule runs one at a time).
+ */
+function monitoringCosts(
+  sm: CostResource,
+  tasks: SageMakerTask[],
+  price: (urn: string, type: unknown, where: string) => number | undefined,
+  unbounded: CostEstimate["unbounded"],
+): CostLine[] {
+  const jobCost = (task: SageMakerTask, inline?: Record<string, any>): { usd: number; basis: string } | undefined => {
+    const seconds = inline ? inline.StoppingCondition?.MaxRuntimeInSeconds : maxRuntimeSeconds(task);
+    const hours = (typeof seconds === "number" ? seconds : 3600) / 3600; // the API's default maximum is one hour
+    let usd = 0;
+    const basis: string[] = [];
+    for (const req of instanceRequests(task)) {
+      const hourly = price(sm.urn, req.instanceType, `${task.state}.${req.where}`);
+      if (hourly === undefined) return undefined;
+      const count = req.instanceCount ?? 1;
+      usd += count * hourly * hours;
+      basis.push(`${count} × ${req.instanceType} × ${round(hours)} h max`);
+    }
+    return { usd, basis: basis.join(" + ") };
+  };
+  const definitions = tasks.filter((t) => t.api === "createDataQualityJobDefinition").map((t) => jobCost(t)).filter((c): c is { usd: number; basis: string } => c !== undefined);
+  const byName = new Map<string, SageMakerTask>();
+  for (const t of tasks.filter((x) => x.api !== "createDataQualityJobDefinition")) {
+    const name = typeof t.parameters.MonitoringScheduleName === "string" ? t.parameters.MonitoringScheduleName : t.state;
+    if (!byName.has(name)) byName.set(name, t);
+  }
+  const lines: CostLine[] = [];
+  for (const [name, t] of byName) {
+    const { expression } = monitoringScheduleOf(t);
+    if (expression === undefined) {
+      unbounded.push({ urn: sm.urn, where: t.state, why: "the monitoring schedule's expression is set at run time (a JSONPath)" });
+      continue;
+    }
+    let runs: number;
+    try {
+      runs = runsPerMonth(expression);
+    } catch {
+      unbounded.push({ urn: sm.urn, where: t.state, why: `the schedule expression ${expression} is not one the estimator can count` });
+      continue;
+    }
+    const inline = monitoringScheduleJob(t);
+    const job = inline ? jobCost(t, inline) : [...definitions].sort((a, b) => b.usd - a.usd)[0];
+    if (!job) {
+      if (!inline && definitions.length === 0) unbounded.push({ urn: sm.urn, where: t.state, why: "the schedule runs a job definition the workflow does not create, whose cost the estimator cannot see" });
+      continue;
+    }
+    lines.push({ urn: sm.urn, monthlyUsd: round(runs * job.usd), basis: `monitoring schedule ${name}: ${runs} runs/month from ${expression} × ${job.basis}` });
+  }
+  return lines;
 }
 
 export function estimateMonthlyCost(resources: CostResource[], options: Partial<CostOptions> = {}): CostEstimate {
@@ -172,7 +241,10 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
     const { runs, basis: runBasis } = workflowRuns(sm, resources, opts);
     let perRun = 0;
     const basis: string[] = [runBasis];
-    for (const task of tasks) {
+    // Monitoring runs on its schedule, not per workflow run: counted apart (monitoringCosts).
+    const monitoring = tasks.filter((t) => MONITORING_APIS.includes(t.api));
+    lines.push(...monitoringCosts(sm, monitoring, price, unbounded));
+    for (const task of tasks.filter((t) => !MONITORING_APIS.includes(t.api))) {
       if (task.api === "createEndpointConfig") {
         // Hosting is counted from the endpoint configuration resources; a workflow that
         // deploys before any is declared (day one) is counted here instead.

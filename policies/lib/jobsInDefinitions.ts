@@ -12,7 +12,15 @@
 
 import { asArray, read, TYPES } from "./resources";
 
-export type SageMakerApi = "createTrainingJob" | "createProcessingJob" | "createTransformJob" | "createHyperParameterTuningJob" | "createEndpointConfig";
+export type SageMakerApi =
+  | "createTrainingJob"
+  | "createProcessingJob"
+  | "createTransformJob"
+  | "createHyperParameterTuningJob"
+  | "createEndpointConfig"
+  | "createDataQualityJobDefinition"
+  | "createMonitoringSchedule"
+  | "updateMonitoringSchedule";
 
 /** One instance pool a task asks for. */
 export interface InstanceRequest {
@@ -36,7 +44,18 @@ export interface SageMakerTask {
 }
 
 /** The APIs the job rules read; they all run instances on data. */
-const CHECKED_APIS = new Set(["createTrainingJob", "createProcessingJob", "createTransformJob", "createHyperParameterTuningJob", "createEndpointConfig"]);
+const CHECKED_APIS = new Set([
+  "createTrainingJob",
+  "createProcessingJob",
+  "createTransformJob",
+  "createHyperParameterTuningJob",
+  "createEndpointConfig",
+  // Model Monitor's data-quality jobs, and the schedules that run them (a schedule naming a
+  // definition is checked where the definition is created; an inline one is checked here).
+  "createDataQualityJobDefinition",
+  "createMonitoringSchedule",
+  "updateMonitoringSchedule",
+]);
 
 /**
  * SageMaker APIs that start compute or hold data and that the job rules cannot read
@@ -156,6 +175,13 @@ export function instanceRequests(task: SageMakerTask): InstanceRequest[] {
         ...atRunTime("TrainingJobDefinitions", "training"),
       ];
     }
+    case "createDataQualityJobDefinition":
+      return [rc(p.JobResources?.ClusterConfig, "JobResources.ClusterConfig", "processing"), ...atRunTime("JobResources", "processing")];
+    case "createMonitoringSchedule":
+    case "updateMonitoringSchedule": {
+      const inline = monitoringScheduleJob(task);
+      return inline ? [rc(inline.MonitoringResources?.ClusterConfig, "MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringResources.ClusterConfig", "processing")] : [];
+    }
     case "createEndpointConfig":
       return [
         ...asArray<any>(p.ProductionVariants)
@@ -171,6 +197,20 @@ export function instanceRequests(task: SageMakerTask): InstanceRequest[] {
         ...atRunTime("ProductionVariants", "hosting"),
       ];
   }
+}
+
+/** A schedule's inline job definition (MonitoringScheduleConfig.MonitoringJobDefinition), if it has one. */
+export function monitoringScheduleJob(task: SageMakerTask): Record<string, any> | undefined {
+  const def = task.parameters?.MonitoringScheduleConfig?.MonitoringJobDefinition;
+  return def && typeof def === "object" ? def : undefined;
+}
+
+/** A schedule's literal expression and the definition it runs (by name, literal or a JSONPath). */
+export function monitoringScheduleOf(task: SageMakerTask): { expression?: string; definitionName?: string } {
+  const config = task.parameters?.MonitoringScheduleConfig ?? {};
+  const expression = config.ScheduleConfig?.ScheduleExpression;
+  const name = config.MonitoringJobDefinitionName;
+  return { expression: typeof expression === "string" ? expression : undefined, definitionName: typeof name === "string" ? name : undefined };
 }
 
 /** Seconds a job may run at most (MaxRuntimeInSeconds), where the API has one and it is written literally. */

@@ -5,7 +5,7 @@
 import { hasLocalNvmeStorage } from "../facts/instanceTypes";
 import { asArray, describe, TYPES } from "../lib/resources";
 import { knob, resourceRule } from "../lib/rule";
-import { INVALID_DEFINITION, invalidDefinitionMessage, isSet, jobSubject, tasksOf, uncheckedTaskMessage } from "../lib/jobsInDefinitions";
+import { INVALID_DEFINITION, invalidDefinitionMessage, isSet, jobSubject, monitoringScheduleJob, tasksOf, uncheckedTaskMessage } from "../lib/jobsInDefinitions";
 
 export const rule = resourceRule({
   name: "sagemaker-job-encryption",
@@ -51,6 +51,20 @@ export const rule = resourceRule({
           if (!isSet(p.TransformOutput, "KmsKeyId")) report(`${where}: TransformOutput.KmsKeyId is missing.`);
           volume(p.TransformResources, "TransformResources");
           break;
+        case "createDataQualityJobDefinition":
+          volume(p.JobResources?.ClusterConfig, "JobResources.ClusterConfig");
+          if (!isSet(p.DataQualityJobOutputConfig, "KmsKeyId")) report(`${where}: DataQualityJobOutputConfig.KmsKeyId is missing; encrypt the monitoring reports with a customer-managed key.`);
+          if (c.requireInterContainerEncryption && p.NetworkConfig?.EnableInterContainerTrafficEncryption !== true) report(`${where}: set NetworkConfig.EnableInterContainerTrafficEncryption: true.`);
+          break;
+        case "createMonitoringSchedule":
+        case "updateMonitoringSchedule": {
+          const inline = monitoringScheduleJob(t);
+          if (!inline) break; // runs a definition by name: checked where it is created
+          volume(inline.MonitoringResources?.ClusterConfig, "MonitoringJobDefinition.MonitoringResources.ClusterConfig");
+          if (!isSet(inline.MonitoringOutputConfig, "KmsKeyId")) report(`${where}: MonitoringJobDefinition.MonitoringOutputConfig.KmsKeyId is missing.`);
+          if (c.requireInterContainerEncryption && inline.NetworkConfig?.EnableInterContainerTrafficEncryption !== true) report(`${where}: set MonitoringJobDefinition.NetworkConfig.EnableInterContainerTrafficEncryption: true.`);
+          break;
+        }
         case "createEndpointConfig": {
           const nvme = asArray<any>(p.ProductionVariants).some((v) => typeof v.InstanceType === "string" && hasLocalNvmeStorage(v.InstanceType));
           if (nvme && isSet(p, "KmsKeyId")) report(`${where}: KmsKeyId must be absent when a variant has local NVMe storage (the API rejects it).`);

@@ -2,7 +2,7 @@
 import { ReportViolation } from "@pulumi/policy";
 import { describe, TYPES } from "../lib/resources";
 import { knob, resourceRule } from "../lib/rule";
-import { INVALID_DEFINITION, invalidDefinitionMessage, jobSubject, tasksOf } from "../lib/jobsInDefinitions";
+import { INVALID_DEFINITION, invalidDefinitionMessage, jobSubject, monitoringScheduleJob, tasksOf } from "../lib/jobsInDefinitions";
 
 function checkJobIsolation(type: string, props: Record<string, any>, resource: string, report: ReportViolation, c: { requireForModels: boolean; requireForJobs: boolean }): void {
   const tasks = tasksOf(type, props);
@@ -16,6 +16,9 @@ function checkJobIsolation(type: string, props: Record<string, any>, resource: s
     const p = t.parameters;
     if (t.api === "createTrainingJob" && p.EnableNetworkIsolation !== true) report(`${jobSubject(resource, t)}: set EnableNetworkIsolation: true on the training job.`);
     if (t.api === "createProcessingJob" && p.NetworkConfig?.EnableNetworkIsolation !== true) report(`${jobSubject(resource, t)}: set NetworkConfig.EnableNetworkIsolation: true on the processing job.`);
+    if (t.api === "createDataQualityJobDefinition" && p.NetworkConfig?.EnableNetworkIsolation !== true) report(`${jobSubject(resource, t)}: set NetworkConfig.EnableNetworkIsolation: true on the monitoring job definition.`);
+    const inline = monitoringScheduleJob(t);
+    if (inline && inline.NetworkConfig?.EnableNetworkIsolation !== true) report(`${jobSubject(resource, t)}: set MonitoringJobDefinition.NetworkConfig.EnableNetworkIsolation: true on the monitoring schedule.`);
   }
 }
 

@@ -70,11 +70,16 @@ def list_csv(spark, uri):  # pragma: no cover - runs on Glue only
     return sorted(files)
 
 
+def features_of(row):
+    """A train row without its label (the first column): the data-quality baseline."""
+    return row.split(",", 1)[1] if "," in row else ""
+
+
 def main(argv):  # pragma: no cover - runs on Glue only
     from awsglue.utils import getResolvedOptions
     from pyspark.sql import SparkSession
 
-    args = getResolvedOptions(argv, ["input_uri", "output_uri", "output_files", "validation_fraction", "raw_has_header"])
+    args = getResolvedOptions(argv, ["input_uri", "output_uri", "output_files", "validation_fraction", "raw_has_header", "write_baseline"])
     spark = SparkSession.builder.getOrCreate()
     # No _SUCCESS marker: training reads every object under the channel prefix.
     spark.sparkContext._jsc.hadoopConfiguration().set("mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
@@ -96,6 +101,10 @@ def main(argv):  # pragma: no cover - runs on Glue only
         (rows.filter(lambda kv, c=channel: kv[0] == c).map(lambda kv: kv[1])
             .repartition(int(args["output_files"]))
             .saveAsTextFile(f"{args['output_uri']}{channel}"))
+    if args["write_baseline"] == "true":
+        (rows.filter(lambda kv: kv[0] == "train").map(lambda kv: features_of(kv[1]))
+            .repartition(int(args["output_files"]))
+            .saveAsTextFile(f"{args['output_uri']}baseline"))
     print(f"train={counts['train']} validation={counts['validation']}")
 
 

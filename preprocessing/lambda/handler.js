@@ -3,7 +3,7 @@
  * The preprocessing step, independent of the AWS SDK so that it is tested with an
  * in-memory store. `index.js` binds it to S3.
  */
-const { splitDataset } = require("./transform");
+const { splitDataset, featuresOnly } = require("./transform");
 
 class NoRawDataError extends Error {
   constructor(message) {
@@ -32,6 +32,8 @@ function makeHandler(store, options = {}) {
     }
     await store.putText(bucket, `${outputPrefix}train/data.csv`, train);
     await store.putText(bucket, `${outputPrefix}validation/data.csv`, validation);
+    // Drift monitoring baselines the features the endpoint will see (event.baseline: true).
+    if (event.baseline === true) await store.putText(bucket, `${outputPrefix}baseline/data.csv`, featuresOnly(train));
     return {
       files: keys.length,
       rows: counts.rows,

@@ -50,4 +50,17 @@ function splitDataset(texts, options = {}) {
   };
 }
 
-module.exports = { splitDataset };
+/**
+ * The train rows without their label (the first column): the data-quality baseline, in the
+ * shape the endpoint receives requests.
+ * @param {string} csv
+ */
+function featuresOnly(csv) {
+  return csv
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => line.slice(line.indexOf(",") + 1) + "\n")
+    .join("");
+}
+
+module.exports = { splitDataset, featuresOnly };

@@ -25,6 +25,8 @@ OUTPUT = os.environ.get("PROCESSING_OUTPUT", "/opt/ml/processing/output")
 RESOURCE_CONFIG = os.environ.get("PROCESSING_RESOURCE_CONFIG", "/opt/ml/config/resourceconfig.json")
 VALIDATION_FRACTION = float(os.environ.get("VALIDATION_FRACTION", "0.2"))
 HAS_HEADER = os.environ.get("RAW_HAS_HEADER", "true") == "true"
+# Drift monitoring: also write the train rows without their label (the data-quality baseline).
+WRITE_BASELINE = os.environ.get("WRITE_BASELINE", "false") == "true"
 
 
 # A decimal number as XGBoost reads it; the same pattern as transform.js, so both agree.
@@ -56,7 +58,7 @@ def main():
         sys.exit(f"no .csv files under {INPUT}")
     name = "data.csv" if hosts == 1 else f"data-{host}.csv"
     outputs = {}
-    for channel in ("train", "validation"):
+    for channel in ("train", "validation") + (("baseline",) if WRITE_BASELINE else ()):
         os.makedirs(os.path.join(OUTPUT, channel), exist_ok=True)
         outputs[channel] = open(os.path.join(OUTPUT, channel, name), "w", encoding="utf-8")
     counts, dropped, width = {"train": 0, "validation": 0}, 0, None
@@ -80,6 +82,8 @@ def main():
                     bucket = int.from_bytes(hashlib.sha256(row.encode()).digest()[:4], "big") / 2**32
                     channel = "validation" if bucket < VALIDATION_FRACTION else "train"
                     outputs[channel].write(row + "\n")
+                    if WRITE_BASELINE and channel == "train":
+                        outputs["baseline"].write(",".join(fields[1:]) + "\n")
                     counts[channel] += 1
     finally:
         for f in outputs.values():

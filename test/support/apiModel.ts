@@ -22,6 +22,7 @@ const PACKAGES: Record<string, string> = {
   glue: "@aws-sdk/client-glue",
   s3: "@aws-sdk/client-s3",
   cloudwatch: "@aws-sdk/client-cloudwatch",
+  states: "@aws-sdk/client-sfn",
 };
 
 /** One API operation a Task calls, and what its result is. */
@@ -33,7 +34,16 @@ export interface Operation {
   outputOf: string;
   /** lambda:invoke takes and returns Payload as JSON (Step Functions' optimized integration), not bytes. */
   jsonPayload: boolean;
+  /**
+   * The service's own members are camelCase (Step Functions' API); its optimized
+   * integration takes and returns them in PascalCase ("Parameters in Step Functions are
+   * expressed in PascalCase", Step Functions developer guide).
+   */
+  camelCaseModel: boolean;
 }
+
+/** The model's member name for a name a Task writes. */
+const memberName = (op: Operation, name: string) => (op.camelCaseModel ? name[0].toLowerCase() + name.slice(1) : name);
 
 /** `arn:aws:states:::sagemaker:createTrainingJob.sync` → SageMaker CreateTrainingJob, output of DescribeTrainingJob. */
 export function operationOf(resource: string): Operation {
@@ -44,7 +54,7 @@ export function operationOf(resource: string): Operation {
   if (!PACKAGES[service]) throw new Error(`no API model package for service ${service} (${resource})`);
   const job = /^Create(\w+Job)$/.exec(name);
   const outputOf = suffix === ".sync" && job ? `Describe${job[1]}` : name;
-  return { service, name, outputOf, jsonPayload: service === "lambda" && name === "Invoke" };
+  return { service, name, outputOf, jsonPayload: service === "lambda" && name === "Invoke", camelCaseModel: service === "states" };
 }
 
 export class ApiModels {
@@ -86,7 +96,7 @@ export class ApiModels {
   /** Problems of a Parameters block sent to an operation; empty when the model accepts it. */
   checkInput(op: Operation, parameters: unknown): string[] {
     const problems: string[] = [];
-    this.walk(this.type(`${op.service}:${op.name}:input`), parameters, op.name, problems, op.jsonPayload);
+    this.walk(this.type(`${op.service}:${op.name}:input`), parameters, op.name, problems, op.jsonPayload, undefined, op.camelCaseModel);
     return problems;
   }
 
@@ -103,7 +113,7 @@ export class ApiModels {
         type = this.checker.getTypeArguments(type as ts.TypeReference)[0];
         continue;
       }
-      const prop = type.getProperty(segment);
+      const prop = type.getProperty(memberName(op, segment));
       if (!prop) return `${op.outputOf} output has no member ${seen.join(".")}`;
       type = this.checker.getTypeOfSymbol(prop);
     }
@@ -132,7 +142,7 @@ export class ApiModels {
     return parts.map((t) => (t as ts.StringLiteralType).value);
   }
 
-  private walk(declared: ts.Type, value: unknown, at: string, problems: string[], jsonPayload: boolean, doc = ""): void {
+  private walk(declared: ts.Type, value: unknown, at: string, problems: string[], jsonPayload: boolean, doc = "", camelCase = false): void {
     const type = this.checker.getNonNullableType(declared);
     const enumValues = this.literals(type);
     if (enumValues) {
@@ -158,7 +168,7 @@ export class ApiModels {
     if (this.checker.isArrayType(type)) {
       if (!Array.isArray(value)) return void problems.push(`${at} = ${JSON.stringify(value)}: expected a list`);
       const element = this.checker.getTypeArguments(type as ts.TypeReference)[0];
-      value.forEach((item, i) => this.walk(element, item, `${at}[${i}]`, problems, jsonPayload));
+      value.forEach((item, i) => this.walk(element, item, `${at}[${i}]`, problems, jsonPayload, "", camelCase));
       return;
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -175,8 +185,8 @@ export class ApiModels {
     for (const [key, v] of Object.entries(given)) {
       // `Member.$`: the value is a JSONPath or intrinsic, resolved per execution.
       const member = key.endsWith(".$") ? key.slice(0, -2) : key;
-      names.add(member);
-      const prop = type.getProperty(member);
+      names.add(camelCase ? member[0].toLowerCase() + member.slice(1) : member);
+      const prop = type.getProperty(camelCase ? member[0].toLowerCase() + member.slice(1) : member);
       if (!prop) {
         problems.push(`${at}.${member}: not a member (the model has ${type.getProperties().map((p) => p.getName()).join(", ")})`);
         continue;
@@ -184,11 +194,13 @@ export class ApiModels {
       const memberDoc = ts.displayPartsToString(prop.getDocumentationComment(this.checker));
       if (/^\s*(<p>)?\s*\(?not currently supported/i.test(memberDoc)) problems.push(`${at}.${member}: documented as "Not currently supported"`);
       if (jsonPayload && member === "Payload") continue; // lambda:invoke: the function's own JSON input
+      // states:startExecution: the integration serializes a JSON Input itself (the guide's examples pass an object).
+      if (camelCase && member === "Input" && typeof v === "object") continue;
       if (key.endsWith(".$")) {
         if (typeof v !== "string" || !/^(\$|States\.)/.test(v)) problems.push(`${at}.${key} = ${JSON.stringify(v)}: expected a JSONPath or intrinsic`);
         continue;
       }
-      this.walk(this.checker.getTypeOfSymbol(prop), v, `${at}.${member}`, problems, jsonPayload, memberDoc);
+      this.walk(this.checker.getTypeOfSymbol(prop), v, `${at}.${member}`, problems, jsonPayload, memberDoc, camelCase);
     }
     for (const prop of type.getProperties()) {
       if (prop.flags & ts.SymbolFlags.Optional) continue;

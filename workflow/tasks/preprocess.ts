@@ -34,6 +34,7 @@ function glueJobRunParameters(spec: WorkflowSpec): { [key: string]: Json } {
       "--input_uri": spec.bucket.uri(raw),
       "--output_uri.$": `States.Format('s3://${spec.bucket.name}/${processed}{}/', $.run.id)`,
       "--output_files": String(p.outputFiles),
+      ...(spec.drift ? { "--write_baseline": "true" } : {}),
     },
   };
 }
@@ -116,12 +117,14 @@ function processingJobParameters(spec: WorkflowSpec): { [key: string]: Json } {
     ],
     ProcessingOutputConfig: {
       KmsKeyId: spec.key.aliasArn,
-      Outputs: ["train", "validation"].map((channel) => ({
+      // With drift monitoring, also the train rows without their label: the data-quality baseline.
+      Outputs: ["train", "validation", ...(spec.drift ? ["baseline"] : [])].map((channel) => ({
         OutputName: channel,
         S3Output: { "S3Uri.$": perRunUri(spec, processed, channel), LocalPath: `/opt/ml/processing/output/${channel}`, S3UploadMode: "EndOfJob" },
       })),
     },
     StoppingCondition: { MaxRuntimeInSeconds: p.maxRuntimeSeconds },
+    ...(spec.drift ? { Environment: { WRITE_BASELINE: "true" } } : {}),
     NetworkConfig: { EnableNetworkIsolation: p.networkIsolation, EnableInterContainerTrafficEncryption: true },
     Tags: workflowTags(spec.jobPrefix),
   };
@@ -146,7 +149,7 @@ export function preprocess(spec: WorkflowSpec, wiring: Wiring): TaskModule {
       integration(spec.partition, "lambda:invoke"),
       {
         FunctionName: p.functionArn,
-        Payload: { bucket: spec.bucket.name, inputPrefix: raw, "outputPrefix.$": `States.Format('${processed}{}/', $.run.id)` },
+        Payload: { bucket: spec.bucket.name, inputPrefix: raw, "outputPrefix.$": `States.Format('${processed}{}/', $.run.id)`, ...(spec.drift ? { baseline: true } : {}) },
       },
       {
         Comment: "Split raw/ into processed/<run>/train and validation (Lambda)",
