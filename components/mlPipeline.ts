@@ -174,6 +174,7 @@ export class MlPipeline extends pulumi.ComponentResource {
           hosting: config.endpoint.kind,
           rollbackAlarmArns: Object.values(model.endpoint.rollbackAlarms).map((a) => a.arn),
           modelPackageGroup: model.modelRegistry.group.name,
+          driftSchedule: config.monitoring.drift.enabled ? model.drift.schedule.name : undefined,
         },
         executionLogGroup: model.stateMachine.logGroup,
       },

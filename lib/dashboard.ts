@@ -39,6 +39,19 @@ export interface DashboardInput {
   hosting: "instance" | "serverless";
   rollbackAlarmArns: string[];
   modelPackageGroup: string;
+  /** The data-quality schedule, when drift is monitored. */
+  driftSchedule?: string;
+}
+
+/**
+ * Model Monitor's per-feature drift metrics (SageMaker Developer Guide, "CloudWatch
+ * Metrics" of Model Monitor: `feature_baseline_drift_<feature>` in
+ * `/aws/sagemaker/Endpoints/data-metrics`). Features are only known once data flows, so the
+ * widget searches for them; the guide names the dimensions EndpointName/ScheduleName on one
+ * page and Endpoint/MonitoringSchedule on another, so the search matches the names as terms.
+ */
+export function driftSearchExpression(endpointName: string, scheduleName: string): string {
+  return `SEARCH('Namespace="/aws/sagemaker/Endpoints/data-metrics" feature_baseline_drift "${endpointName}" "${scheduleName}"', 'Maximum', ${86_400})`;
 }
 
 type Metric = (string | { stat?: string; label?: string; period?: number })[];
@@ -113,6 +126,14 @@ export function pipelineDashboard(d: DashboardInput): { widgets: Widget[] } {
       properties: metricWidget("Deployed model package version", [[PIPELINE_METRICS_NAMESPACE, "DeployedModelVersion", ...pipeline, { stat: "Maximum", period: DAY }]], { view: "singleValue" }),
     },
   ];
+  if (d.driftSchedule) {
+    panels.push({
+      type: "metric",
+      width: 24,
+      height: 6,
+      properties: metricWidget(`Drift per feature (Model Monitor, schedule ${d.driftSchedule})`, [[{ expression: driftSearchExpression(d.endpointName, d.driftSchedule), id: "drift", label: "" } as unknown as string]]),
+    });
+  }
   if (d.hosting === "instance") {
     panels.push(
       {

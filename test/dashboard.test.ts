@@ -72,6 +72,12 @@ describe("dashboard", function () {
         }
       });
 
+      it("drift per feature where drift is monitored: a search of Model Monitor's feature_baseline_drift metrics of this endpoint and schedule", () => {
+        const search = metricsOf(widgets).map((m) => m[0]).find((m: any) => typeof m === "object" && m.expression) as any;
+        if (stack === "prod") assert.equal(search.expression, `SEARCH('Namespace="/aws/sagemaker/Endpoints/data-metrics" feature_baseline_drift "ml-pipeline-prod-endpoint" "ml-pipeline-prod-data-quality"', 'Maximum', 86400)`);
+        else assert.equal(search, undefined);
+      });
+
       it("fits CloudWatch's 24-column grid without overlaps", () => {
         for (const w of widgets) assert.ok(w.x >= 0 && w.x + w.width <= 24 && w.height > 0, JSON.stringify(w));
         for (const a of widgets)

@@ -42,6 +42,13 @@ describe("Model Monitor tasks in definitions", () => {
     assert.match(checkResource(policy("sagemaker-job-instance-types"), inline).join(), /GPU/);
   });
 
+  it("a model package's listed serving types are held to the hosting rules, and cost nothing", () => {
+    const pkg = (types: string[]) => machine({ Register: sdk("createModelPackage", { ModelPackageGroupName: "g", InferenceSpecification: { Containers: [], SupportedRealtimeInferenceInstanceTypes: types } }) });
+    assert.deepEqual(checkResource(policy("sagemaker-job-instance-types"), pkg(["ml.m5.large"])), []);
+    assert.match(checkResource(policy("sagemaker-job-instance-types"), pkg(["ml.t3.medium"])).join(), /hosting instance type ml.t3.medium is not allowed/);
+    assert.ok(!estimateMonthlyCost([pkg(["ml.m5.large"])]).lines.some((l) => /Register/.test(l.basis)));
+  });
+
   it("other monitoring definition APIs stay unchecked, and say so (fail closed)", () => {
     const other = machine({ Q: sdk("createModelQualityJobDefinition", { JobDefinitionName: "q" }) });
     assert.match(checkResource(policy("sagemaker-job-instance-types"), other).join(), /createModelQualityJobDefinition, whose instance types this pack cannot check/);

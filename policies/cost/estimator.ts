@@ -244,7 +244,8 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
     // Monitoring runs on its schedule, not per workflow run: counted apart (monitoringCosts).
     const monitoring = tasks.filter((t) => MONITORING_APIS.includes(t.api));
     lines.push(...monitoringCosts(sm, monitoring, price, unbounded));
-    for (const task of tasks.filter((t) => !MONITORING_APIS.includes(t.api))) {
+    // A model package only names the types it may be served on: it runs nothing.
+    for (const task of tasks.filter((t) => !MONITORING_APIS.includes(t.api) && t.api !== "createModelPackage")) {
       if (task.api === "createEndpointConfig") {
         // Hosting is counted from the endpoint configuration resources; a workflow that
         // deploys before any is declared (day one) is counted here instead.

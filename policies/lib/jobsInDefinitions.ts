@@ -20,7 +20,8 @@ export type SageMakerApi =
   | "createEndpointConfig"
   | "createDataQualityJobDefinition"
   | "createMonitoringSchedule"
-  | "updateMonitoringSchedule";
+  | "updateMonitoringSchedule"
+  | "createModelPackage";
 
 /** One instance pool a task asks for. */
 export interface InstanceRequest {
@@ -55,6 +56,8 @@ const CHECKED_APIS = new Set([
   "createDataQualityJobDefinition",
   "createMonitoringSchedule",
   "updateMonitoringSchedule",
+  // A model package names the instance types it may be served and batch-transformed on.
+  "createModelPackage",
 ]);
 
 /**
@@ -181,6 +184,12 @@ export function instanceRequests(task: SageMakerTask): InstanceRequest[] {
     case "updateMonitoringSchedule": {
       const inline = monitoringScheduleJob(task);
       return inline ? [rc(inline.MonitoringResources?.ClusterConfig, "MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringResources.ClusterConfig", "processing")] : [];
+    }
+    case "createModelPackage": {
+      const spec = p.InferenceSpecification ?? {};
+      const listed = (key: string) =>
+        asArray<unknown>(spec[key]).map((t, i): InstanceRequest => ({ use: "hosting", instanceType: typeof t === "string" ? t : undefined, where: `InferenceSpecification.${key}[${i}]` }));
+      return [...listed("SupportedRealtimeInferenceInstanceTypes"), ...listed("SupportedTransformInstanceTypes")];
     }
     case "createEndpointConfig":
       return [
