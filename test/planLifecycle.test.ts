@@ -5,6 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { fixture, PROJECT_DIR } from "./support/stacks";
 
@@ -15,32 +16,62 @@ function leftovers(marker: string): string[] {
   const ps = spawnSync("ps", ["-eo", "pid,args"], { encoding: "utf8" }).stdout.split("\n");
   return ps.filter((l) => l.includes(marker) && !l.includes("ps -eo"));
 }
-/** This checkout's policy pack processes started in the last `seconds` (ps reports elapsed seconds). */
-function packsYoungerThan(seconds: number): string[] {
-  const ps = spawnSync("ps", ["-eo", "etimes,args"], { encoding: "utf8" }).stdout.split("\n");
-  return ps.filter((l) => l.includes(`${PROJECT_DIR}/node_modules/@pulumi/pulumi/cmd/run-policy-pack`) && Number(l.trim().split(/\s+/)[0]) < seconds);
+/**
+ * Every plan a test starts carries a tag in its environment, which its policy pack and
+ * program inherit; a process still running with the tag is one this plan left behind (other
+ * plans running at the same time, in another test worker, carry other tags).
+ */
+let tags = 0;
+const newTag = () => `${process.pid}-${++tags}-${Date.now()}`;
+const TAG_VARIABLE = "ML_PIPELINE_PLAN_TEST_TAG";
+
+/** Processes (other than this one) whose environment carries the tag: /proc/<pid>/environ. */
+function processesTagged(tag: string): string[] {
+  const found: string[] = [];
+  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid)) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`${TAG_VARIABLE}=${tag}`)) found.push(`${pid} ${fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ")}`);
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found;
 }
 
-function runPlan(args: string[], timeoutMs = 60_000) {
-  return spawnSync(process.execPath, [...RUN, ...args, "--quiet"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: timeoutMs });
+function runPlan(args: string[], tag: string, timeoutMs = 60_000) {
+  return spawnSync(process.execPath, [...RUN, ...args, "--quiet"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: timeoutMs, env: { ...process.env, [TAG_VARIABLE]: tag } });
 }
 
 describe("the plan as a command: never hangs, nothing left running", function () {
   this.timeout(120_000);
 
+  it("the leftover check finds a process that carries the tag (it can fail)", async () => {
+    const tag = newTag();
+    const sleeper = spawn(process.execPath, ["-e", "setTimeout(() => {}, 10000)"], { env: { ...process.env, [TAG_VARIABLE]: tag }, stdio: "ignore" });
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(processesTagged(tag).length, 1);
+    } finally {
+      sleeper.kill("SIGKILL");
+    }
+    await new Promise((r) => sleeper.on("exit", r));
+    assert.deepEqual(processesTagged(tag), []);
+  });
+
   it("a program that never finishes is stopped by --timeout: exit 2, a message, no process left", () => {
     const started = Date.now();
-    const r = runPlan(["--program", fixture("busy-loop"), "--stack", "test", "--timeout", "1.5"]);
+    const tag = newTag();
+    const r = runPlan(["--program", fixture("busy-loop"), "--stack", "test", "--timeout", "1.5"], tag);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /the program did not finish within 1.5 s \(--timeout\); stopped/);
     assert.ok(Date.now() - started < 30_000);
     assert.deepEqual(leftovers(fixture("busy-loop")), []);
-    assert.deepEqual(packsYoungerThan(Math.ceil((Date.now() - started) / 1000) + 1), []);
+    assert.deepEqual(processesTagged(tag), []);
   });
 
   it("SIGTERM stops the plan and its policy pack: exit 2, no process left", async () => {
-    const started = Date.now();
-    const child = spawn(process.execPath, [...RUN, "--program", fixture("busy-loop"), "--stack", "test"], { cwd: PROJECT_DIR, stdio: "pipe" });
+    const tag = newTag();
+    const child = spawn(process.execPath, [...RUN, "--program", fixture("busy-loop"), "--stack", "test"], { cwd: PROJECT_DIR, stdio: "pipe", env: { ...process.env, [TAG_VARIABLE]: tag } });
     // Signal once the pack has been started and the program is being evaluated.
     await new Promise<void>((resolve) => {
       let seen = "";
@@ -55,7 +86,7 @@ describe("the plan as a command: never hangs, nothing left running", function ()
     assert.equal(code, 2);
     await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual(leftovers(fixture("busy-loop")), []);
-    assert.deepEqual(packsYoungerThan(Math.ceil((Date.now() - started) / 1000) + 1), []);
+    assert.deepEqual(processesTagged(tag), []);
   });
 
   const failures: [string, string[], RegExp][] = [
@@ -67,12 +98,12 @@ describe("the plan as a command: never hangs, nothing left running", function ()
   ];
   for (const [what, args, message] of failures) {
     it(`${what}: exit 2 with a message, no process left`, () => {
-      const started = Date.now();
-      const r = runPlan(args);
+      const tag = newTag();
+      const r = runPlan(args, tag);
       assert.equal(r.status, 2, r.stderr);
       assert.match(r.stderr, message);
       assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
-      assert.deepEqual(packsYoungerThan(Math.ceil((Date.now() - started) / 1000) + 1), []);
+      assert.deepEqual(processesTagged(tag), []);
     });
   }
 });
