@@ -186,3 +186,50 @@ print(json.dumps({"header": header, "width": width, **out}))
     assert.equal(glue.train.length + glue.validation.length, 2, "the short row is dropped");
   });
 });
+
+describe("preprocessing: the data-quality baseline (drift monitoring)", function () {
+  const python = require("child_process").spawnSync("python3", ["--version"]).status === 0;
+  const texts = [csv(200), "label,f1,f2\n1,,2\n0,7,8\n"];
+  const rowsOf = (text: string) => text.split("\n").filter(Boolean);
+  const featuresOf = (text: string) => rowsOf(text).map((row) => row.split(",").slice(1).join(","));
+
+  it("Lambda: with event.baseline, the train rows without their label under baseline/; without it, nothing", async () => {
+    const { store, written } = memoryStore(Object.fromEntries(texts.map((t, i) => [`raw/${i}.csv`, t])));
+    await makeHandler(store)({ bucket: "b", inputPrefix: "raw/", outputPrefix: "processed/r/", baseline: true });
+    assert.deepEqual(rowsOf(written["processed/r/baseline/data.csv"]), featuresOf(written["processed/r/train/data.csv"]));
+    assert.ok(written["processed/r/baseline/data.csv"].split("\n")[0].split(",").length === 2, "two features, no label");
+    const plain = memoryStore(Object.fromEntries(texts.map((t, i) => [`raw/${i}.csv`, t])));
+    await makeHandler(plain.store)({ bucket: "b", inputPrefix: "raw/", outputPrefix: "processed/r/" });
+    assert.equal(plain.written["processed/r/baseline/data.csv"], undefined);
+  });
+
+  it("Processing: WRITE_BASELINE=true writes the same features-only rows as the Lambda", function () {
+    if (!python) this.skip();
+    const fs = require("fs");
+    const os = require("os");
+    const path = require("path");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "preprocess-baseline-"));
+    fs.mkdirSync(path.join(dir, "in"), { recursive: true });
+    texts.forEach((t, i) => fs.writeFileSync(path.join(dir, "in", `part-${i}.csv`), t));
+    const r = require("child_process").spawnSync("python3", [path.join(__dirname, "..", "preprocessing", "processing", "preprocess.py")], {
+      env: { ...process.env, PROCESSING_INPUT: path.join(dir, "in"), PROCESSING_OUTPUT: path.join(dir, "out"), WRITE_BASELINE: "true" },
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const js = splitDataset(texts);
+    assert.deepEqual(rowsOf(fs.readFileSync(path.join(dir, "out", "baseline", "data.csv"), "utf8")), featuresOf(js.train));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("Glue: features_of drops exactly the label column", function () {
+    if (!python) this.skip();
+    const path = require("path");
+    const r = require("child_process").spawnSync(
+      "python3",
+      ["-c", "import importlib.util,sys,json; s=importlib.util.spec_from_file_location('g', sys.argv[1]); g=importlib.util.module_from_spec(s); s.loader.exec_module(g); print(json.dumps([g.features_of(x) for x in ['1,2.5,3', '0,7', '1']]))", path.join(__dirname, "..", "preprocessing", "glue", "preprocess_glue.py")],
+      { encoding: "utf8" },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), ["2.5,3", "7", ""]);
+  });
+});
