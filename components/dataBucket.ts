@@ -20,6 +20,11 @@ export interface DataBucketArgs {
   accountRoot: string;
   /** Durability, lifecycle and key administrators (stack config). */
   settings: DataBucketConfig;
+  /**
+   * A prefix whose objects are locks (drift monitoring's retraining lock): they expire after
+   * these days even if the run that should delete them was stopped by hand.
+   */
+  lockExpiration?: { prefix: string; days: number };
   tags: Record<string, string>;
 }
 
@@ -94,7 +99,7 @@ export class DataBucket extends pulumi.ComponentResource {
       // S3 rejects policies while the public access block is being applied.
       { parent: this, dependsOn: [this.bucket, publicAccessBlock] },
     );
-    new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket, rules: lifecycleRules(args.settings) }, afterBucket);
+    new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket, rules: lifecycleRules(args.settings, args.lockExpiration) }, afterBucket);
   }
 }
 
@@ -229,7 +234,10 @@ function dataBucketPolicy(bucket: Pick<DataBucketModel, "arn" | "objectArn">, sc
 }
 
 /** The bucket-wide rule plus one rule per prefix that has something to do. */
-function lifecycleRules(settings: Pick<DataBucketConfig, "noncurrentVersionExpirationDays" | "abortIncompleteMultipartUploadDays" | "prefixes">): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
+function lifecycleRules(
+  settings: Pick<DataBucketConfig, "noncurrentVersionExpirationDays" | "abortIncompleteMultipartUploadDays" | "prefixes">,
+  lockExpiration?: DataBucketArgs["lockExpiration"],
+): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
   const rules: aws.types.input.s3.BucketLifecycleConfigurationRule[] = [
     {
       id: "whole-bucket-housekeeping",
@@ -251,5 +259,7 @@ function lifecycleRules(settings: Pick<DataBucketConfig, "noncurrentVersionExpir
       ...(p.infrequentAccessAfterDays !== null ? { transitions: [{ days: p.infrequentAccessAfterDays, storageClass: "STANDARD_IA" }] } : {}),
     });
   }
+  // Overlapping prefixes are allowed; S3 applies the earliest expiration.
+  if (lockExpiration) rules.push({ id: "expire-stale-locks", status: "Enabled", filter: { prefix: lockExpiration.prefix }, expiration: { days: lockExpiration.days } });
   return rules;
 }

@@ -55,7 +55,18 @@ export class MlPipeline extends pulumi.ComponentResource {
 
     this.data = new DataBucket(
       `${name}-data`,
-      { bucket: model.bucket, key: model.key, scope, accountRoot: model.accountRoot, settings: config.dataBucket, tags },
+      {
+        bucket: model.bucket,
+        key: model.key,
+        scope,
+        accountRoot: model.accountRoot,
+        settings: config.dataBucket,
+        // A drift lock outlives its cooldown only if its run was stopped by hand: S3 removes it a day later at most.
+        lockExpiration: config.monitoring.drift.enabled
+          ? { prefix: model.bucket.prefixes.drift, days: Math.ceil(config.monitoring.drift.minHoursBetweenRetrains / 24) + 1 }
+          : undefined,
+        tags,
+      },
       { parent: this },
     );
     const keyArn = this.data.keyArn;
@@ -132,6 +143,7 @@ export class MlPipeline extends pulumi.ComponentResource {
       {
         group: model.modelRegistry.group,
         approval: config.registry.approval,
+        protect: config.dataBucket.protect,
         approvalRule: model.modelRegistry.approvalRule,
         approvalRole: model.roles.approval,
         stateMachineArn: model.stateMachine.arn,

@@ -16,6 +16,8 @@ export interface ModelRegistryArgs {
   /** The package group (stack model). */
   group: Named;
   approval: "auto" | "manual";
+  /** Keep the group and its versions on `pulumi destroy` and refuse its replacement (prod: dataBucket.protect). */
+  protect: boolean;
   /** The approval rule and the role it starts runs with (manual approval). */
   approvalRule: Named;
   approvalRole: Named;
@@ -60,7 +62,8 @@ export class ModelRegistry extends pulumi.ComponentResource {
         modelPackageGroupDescription: `Models of the ${args.group.name.replace(/-models$/, "")} pipeline; approval ${args.approval}`,
         tags: args.tags,
       },
-      { parent: this },
+      // The registry is the history of what served; prod keeps it as it keeps its data.
+      args.protect ? { parent: this, protect: true, retainOnDelete: true } : { parent: this },
     );
     if (args.approval === "manual") {
       this.approvalRule = eventRuleToPipeline(

@@ -220,8 +220,10 @@ describe("new-data trigger", () => {
 describe("model registry", () => {
   it("dev: a package group, approval auto (registered Approved by the run), no approval rule", async () => {
     const run = await stackAsDeclared("dev");
-    const group = run.one("aws:sagemaker/modelPackageGroup:ModelPackageGroup").inputs;
+    const groupResource = run.one("aws:sagemaker/modelPackageGroup:ModelPackageGroup");
+    const group = groupResource.inputs;
     assert.equal(group.modelPackageGroupName, "ml-pipeline-dev-models");
+    assert.notEqual(groupResource.options.protect, true, "dev is disposable");
     assert.equal((group.tags as Record<string, string>)["ml-pipeline:stack"], "dev");
     assert.equal(run.ofType("aws:cloudwatch/eventRule:EventRule").length, 0, "a rule would deploy auto-approved versions a second time");
     const definition = json(run.one(T.stateMachine).inputs.definition);
@@ -230,6 +232,9 @@ describe("model registry", () => {
 
   it("prod: approval manual; approving or rejecting a version of this group starts the pipeline with the input RouteRun reads, and that run deploys it", async () => {
     const run = await stackAsDeclared("prod");
+    const group = run.one("aws:sagemaker/modelPackageGroup:ModelPackageGroup");
+    assert.equal(group.options.protect, true, "prod keeps its registry");
+    assert.equal(group.options.retainOnDelete, true);
     const rule = run.ofType("aws:cloudwatch/eventRule:EventRule").find((r) => r.inputs.name === "ml-pipeline-prod-model-approval")!;
     const pattern = JSON.parse(rule.inputs.eventPattern as string);
     assert.deepEqual(pattern, {
@@ -318,6 +323,15 @@ describe("drift monitoring resources", () => {
     const monitorTrust = json(run.named("ml-pipeline-drift-monitor-role").inputs.assumeRolePolicy).Statement[0];
     assert.deepEqual(monitorTrust.Principal, { Service: "sagemaker.amazonaws.com" });
     assert.deepEqual(statementsOf(run, "ml-pipeline-drift-role-policy")[0].Resource, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-pipeline");
+  });
+
+  it("a drift lock left by a stopped run expires the day after its cooldown (S3 lifecycle)", async () => {
+    const rules = (await stackAsDeclared("prod")).one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as any[];
+    assert.deepEqual(rules.find((r) => r.id === "expire-stale-locks"), { id: "expire-stale-locks", status: "Enabled", filter: { prefix: "artifacts/drift/" }, expiration: { days: 2 } });
+    const long = (await runStack("prod", { "ml-pipeline:monitoring": { drift: { minHoursBetweenRetrains: 72 } } })).one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as any[];
+    assert.equal(long.find((r) => r.id === "expire-stale-locks").expiration.days, 4);
+    const dev = (await stackAsDeclared("dev")).one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as any[];
+    assert.equal(dev.find((r) => r.id === "expire-stale-locks"), undefined);
   });
 
   it("dev: no drift rule, no monitor role", async () => {
