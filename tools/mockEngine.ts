@@ -273,6 +273,12 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
   process.exit = ((code?: number) => {
     throw new Error(`the program called process.exit(${code ?? ""}); a Pulumi program declares resources and returns`);
   }) as typeof process.exit;
+  // The SDK captures a stack trace for every promise it creates, for its leak report
+  // (runtime/debuggable.js: `new Error().stack`); at 50 pipelines that was a third of the
+  // plan's time. The plan reports program failures by message, and the SDK's own source
+  // positions (Resource.callsites, which SARIF uses) lift the limit for themselves.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   let outputs: unknown;
   try {
     outputs = await pulumi.runtime.runInPulumiStack(async () => {
@@ -300,6 +306,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     if (unanswered.size > 0) throw new ProgramError(unansweredMessage(unanswered), resources);
     throw new ProgramError(e instanceof Error ? e.message : String(e), resources);
   } finally {
+    Error.stackTraceLimit = stackTraceLimit;
     process.chdir(cwd);
     process.exit = exit;
     for (const key of Object.keys(require.cache)) {
