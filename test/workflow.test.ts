@@ -520,7 +520,11 @@ describe("workflow executed locally", () => {
       assert.equal(first.error, undefined, first.error?.message);
       assert.deepEqual(first.calls, ["ResolveStackKey", "AcquireDriftLock", "StartDriftRetraining", "NotifyDriftRetraining", "ReleaseDriftLock"]);
       assert.equal(first.inputs.StartDriftRetraining.StateMachineArn, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-pipeline");
-      assert.deepEqual(first.inputs.StartDriftRetraining.Input, { trigger: "drift", monitoringJob: "model-monitoring-1" });
+      assert.deepEqual(first.inputs.StartDriftRetraining.Input, {
+        trigger: "drift",
+        monitoringJob: "model-monitoring-1",
+        AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: "arn:aws:states:us-east-1:123456789012:execution:pipeline:run-2026-11-25",
+      });
       assert.match(first.inputs.NotifyDriftRetraining.Message, /found drift \(CompletedWithViolations.*Retraining: arn:aws:states:.*No other drift retraining for 24 h/);
       assert.equal((prod.States.HoldDriftCooldown as any).Seconds, 24 * 3600, "monitoring.drift.minHoursBetweenRetrains");
       // While the lock is held, more drift (the next monitoring run, or a duplicate event) only notifies.

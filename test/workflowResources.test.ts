@@ -318,7 +318,7 @@ describe("drift monitoring resources", () => {
       ReleaseDriftLock: () => ({}),
     } as any, input);
     assert.equal(result.error, undefined, result.error?.message);
-    assert.deepEqual(started, [{ trigger: "drift", monitoringJob: event.detail.ProcessingJobName }]);
+    assert.deepEqual(started.map((i: any) => [i.trigger, i.monitoringJob]), [["drift", event.detail.ProcessingJobName]]);
     // The monitor role: assumed by SageMaker only; the drift rule's role may only start this pipeline.
     const monitorTrust = json(run.named("ml-pipeline-drift-monitor-role").inputs.assumeRolePolicy).Statement[0];
     assert.deepEqual(monitorTrust.Principal, { Service: "sagemaker.amazonaws.com" });

@@ -165,7 +165,11 @@ function driftStates(spec: WorkflowSpec, drift: NonNullable<WorkflowSpec["drift"
     StartDriftRetraining: {
       ...task(
         integration(spec.partition, "states:startExecution"),
-        { StateMachineArn: drift.stateMachineArn, Input: { trigger: "drift", "monitoringJob.$": "$.input.driftDetected.job" } },
+        {
+          StateMachineArn: drift.stateMachineArn,
+          // AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID links the two executions in the console ("Start workflow executions from a task state").
+          Input: { trigger: "drift", "monitoringJob.$": "$.input.driftDetected.job", "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id" },
+        },
         { Comment: "The retraining is a full run of its own", ResultSelector: { "ExecutionArn.$": "$.ExecutionArn" }, ResultPath: "$.retraining", TimeoutSeconds: 60, Next: "NotifyDriftRetraining" },
       ),
       Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "ReleaseDriftLockAfterFailure" }],
