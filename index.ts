@@ -28,5 +28,14 @@ export = async () => {
     retrainingSchedule: pipeline.schedule?.schedule.name ?? "off",
     /** Start a run by hand. */
     startExecutionCommand: `aws stepfunctions start-execution --state-machine-arn ${model.stateMachine.arn} --input '{"trigger":"manual"}'`,
+    /** Where runs register their models, and who approves them (README, "Model registry and approval"). */
+    modelPackageGroup: model.modelRegistry.group.name,
+    modelApproval: config.registry.approval,
+    /** Deploy an approved version by hand (the rollback): put its ARN in. */
+    deployApprovedVersionCommand: `aws stepfunctions start-execution --state-machine-arn ${model.stateMachine.arn} --input '{"approvedModelPackageArn":"<model package version ARN>"}'`,
+    /** The stack's dashboard, in the CloudWatch console. */
+    dashboardUrl: `https://${config.region}.console.aws.amazon.com/cloudwatch/home?region=${config.region}#dashboards/dashboard/${model.dashboard.name}`,
+    /** The data-quality schedule the workflow keeps pointed at the served model, or "off". */
+    driftMonitoring: config.monitoring.drift.enabled ? model.drift.schedule.name : "off",
   };
 };

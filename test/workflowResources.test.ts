@@ -102,6 +102,11 @@ describe("workflow resources under mocks", function () {
         assert.equal(out.stateMachineArn, `arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-${stack}-pipeline`);
         assert.equal(out.topicArn, `arn:aws:sns:us-east-1:123456789012:ml-pipeline-${stack}-notifications`);
         assert.match(out.startExecutionCommand as string, /^aws stepfunctions start-execution --state-machine-arn arn:aws:states:.*:stateMachine:ml-pipeline-/);
+        assert.equal(out.modelPackageGroup, `ml-pipeline-${stack}-models`);
+        assert.equal(out.modelApproval, stack === "prod" ? "manual" : "auto");
+        assert.match(out.deployApprovedVersionCommand as string, /--input '\{"approvedModelPackageArn":"<model package version ARN>"\}'$/);
+        assert.equal(out.dashboardUrl, `https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/ml-pipeline-${stack}-pipeline`);
+        assert.equal(out.driftMonitoring, stack === "prod" ? "ml-pipeline-prod-data-quality" : "off");
       });
     });
   }
