@@ -68,3 +68,17 @@ describe("Model Monitor tasks in definitions", () => {
     assert.match(dynamic.unbounded.map((u) => u.why).join(), /expression is set at run time/);
   });
 });
+
+describe("resource policies of a model registry", () => {
+  const rule = allRules.find((r) => r.policy.name === "resource-policy-not-public")!.policy as ResourceValidationPolicy;
+  const groupPolicy = (statement: Record<string, unknown>) => ({
+    type: "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy",
+    name: "registry-policy",
+    props: { modelPackageGroupName: "g", resourcePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "S", Effect: "Allow", Principal: "*", Resource: "*", ...statement }] }) },
+  });
+  it("nobody may approve a version into production through a public group policy; reading may be shared", () => {
+    assert.match(checkResource(rule, groupPolicy({ Action: ["sagemaker:UpdateModelPackage"] })).join(), /lets anyone sagemaker:UpdateModelPackage/);
+    assert.deepEqual(checkResource(rule, groupPolicy({ Action: ["sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages"] })), []);
+    assert.deepEqual(checkResource(rule, groupPolicy({ Action: ["sagemaker:UpdateModelPackage"], Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc" } } })), []);
+  });
+});

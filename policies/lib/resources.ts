@@ -51,6 +51,8 @@ export const TYPES = {
     "aws:secretsmanager/secretPolicy:SecretPolicy",
     "aws:secretsmanager/secret:Secret",
     "aws:lambda/permission:Permission",
+    "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy",
+    "aws:glue/resourcePolicy:ResourcePolicy",
   ],
   iamAttachments: [
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",

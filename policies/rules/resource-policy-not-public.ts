@@ -1,6 +1,6 @@
 /**
- * Resource-based policies (buckets, ECR repositories, topics, queues, keys, secrets, Lambda
- * permissions) open nothing to everyone: a `*` principal may only read, or must be narrowed
+ * Resource-based policies (buckets, ECR repositories, topics, queues, keys, secrets, model
+ * registries, the Glue catalog, Lambda permissions) open nothing to everyone: a `*` principal may only read, or must be narrowed
  * by a condition to an account, organization, source resource or network.
  */
 import { asArray, describe, parseDocument, TYPES } from "../lib/resources";
@@ -24,7 +24,7 @@ function beyondRead(actions: string[]): string[] {
 export const rule = resourceRule({
   name: "resource-policy-not-public",
   description:
-    "Resource-based policies (S3 bucket, ECR repository, SNS topic, SQS queue, KMS key, Secrets Manager secret policies; Lambda permissions) give a `*` principal nothing beyond reading unless a condition narrows it (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, aws:SourceVpce...); Lambda permissions for a service name its source (sourceArn or sourceAccount).",
+    "Resource-based policies (S3 bucket, ECR repository, SNS topic, SQS queue, KMS key, Secrets Manager secret, SageMaker model package group and Glue catalog policies; Lambda permissions) give a `*` principal nothing beyond reading unless a condition narrows it (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, aws:SourceVpce...); Lambda permissions for a service name its source (sourceArn or sourceAccount).",
   summary: "resource policies: no `*` principal for writes or administration without a narrowing condition; Lambda permissions from a service name their source",
   counterparts: { checkov: ["CKV_AWS_32", "CKV_AWS_70", "CKV_AWS_72", "CKV_AWS_169", "CKV_AWS_301"], cdkNag: ["AwsSolutions-S5", "AwsSolutions-SNS3", "AwsSolutions-SQS4"] },
   knobs: {},
@@ -38,8 +38,10 @@ export const rule = resourceRule({
       else if (typeof principal === "string" && principal.endsWith(".amazonaws.com") && !narrowed) report(`${where} lets ${principal} call the function for any account or resource; set sourceArn (and sourceAccount where the service sends it).`);
       return;
     }
-    if (props.policy === undefined || props.policy === null || props.policy === "") return; // no resource policy
-    const doc = parseDocument(props.policy);
+    // A model package group's policy is its `resourcePolicy`: anyone allowed UpdateModelPackage could approve a model into production.
+    const policy = args.type === "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy" ? props.resourcePolicy : props.policy;
+    if (policy === undefined || policy === null || policy === "") return; // no resource policy
+    const doc = parseDocument(policy);
     if (!doc) return report(`${where}: the resource policy is not valid JSON, so who it opens to cannot be checked.`);
     for (const s of asArray<any>(doc.Statement)) {
       if (!s || s.Effect !== "Allow" || !isPublic(s.Principal)) continue;
