@@ -82,6 +82,15 @@ const VARIANTS: Variant[] = [
     newData: true,
   },
   { label: "prod, Glue preprocessing", stack: "prod", overrides: { "ml-pipeline:preprocessing": { kind: "glue" } }, preprocessing: "glue", instanceEndpoint: true, schedule: true, newData: false },
+  {
+    label: "prod, processing sharded over 4 instances, training on 4",
+    stack: "prod",
+    overrides: { "ml-pipeline:preprocessing": { kind: "processing", instanceCount: 4 }, "ml-pipeline:training": { instanceCount: 4 } },
+    preprocessing: "processing",
+    instanceEndpoint: true,
+    schedule: true,
+    newData: false,
+  },
 ];
 
 /** Which resource policy AWS evaluates with the request. */
