@@ -6,18 +6,18 @@
  *    is a version of this stack's group and that it is Approved;
  *  - the registry's rule on a rejection: say so, deploy nothing;
  *  - the drift rule (a monitoring run that found violations): retrain, at most once per
- *    cooldown (drift states below);
+ *    cooldown (driftRetraining.ts);
  *  - anything else (the schedule, new data, a person): a full run.
  * Every comparison first checks that the value is there and is a string: a Choice on a
  * missing path is a States.Runtime error, which nothing can catch.
  */
 import { ChoiceRule } from "../asl";
-import { keyUseStatement, PolicyStatement } from "../../lib/iamPolicy";
-import { S3_SDK_RETRY, SAGEMAKER_SDK_RETRY } from "../retries";
+import { SAGEMAKER_SDK_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
 import { publish, publishStatements } from "./notify";
 import { FAILURE_STATE, integration, task, taskSeconds, TaskModule, Wiring } from "./task";
 import { CREATE_MODEL_STATE } from "./createModel";
+import { driftRetrainingStatements, driftRetrainingStates } from "./driftRetraining";
 
 const isString = (path: string, value?: string): ChoiceRule => ({
   And: [{ Variable: path, IsPresent: true }, { Variable: path, IsString: true }, ...(value ? [{ Variable: path, StringEquals: value }] : [])],
@@ -108,7 +108,7 @@ export function routeRun(spec: WorkflowSpec, wiring: Wiring): TaskModule {
       "Rejected",
     ),
     Rejected: { Type: "Succeed" as const, Comment: "A rejection only notifies" },
-    ...(spec.drift ? driftStates(spec, spec.drift) : {}),
+    ...(spec.drift ? driftRetrainingStates(spec, spec.drift) : {}),
   };
   return {
     entry: "RouteRun",
@@ -116,85 +116,9 @@ export function routeRun(spec: WorkflowSpec, wiring: Wiring): TaskModule {
     // The drift path holds its lock for the cooldown (a Wait): the execution may last that long.
     timeoutSeconds: taskSeconds(states) + (spec.drift?.cooldownSeconds ?? 0),
     stateMachineStatements: [
-      ...(spec.drift ? driftStatements(spec, spec.drift) : []),
+      ...(spec.drift ? driftRetrainingStatements(spec, spec.drift) : []),
       { Sid: "UseModelRegistry", Effect: "Allow", Action: ["sagemaker:CreateModelPackage", "sagemaker:DescribeModelPackage", "sagemaker:AddTags"], Resource: [spec.registry.groupArn, spec.registry.packageArns] },
       ...publishStatements(spec),
     ],
   };
-}
-
-/**
- * Drift → retraining, at most one per cooldown. A drift run takes a lock (an S3 object
- * written only if absent: `If-None-Match: *`), starts the retraining as a run of its own,
- * holds the lock for the cooldown and releases it. Another drift run meanwhile finds the
- * lock taken (S3 answers 412 PreconditionFailed, or 409 ConditionalRequestConflict for a
- * concurrent write) and only notifies.
- */
-function driftStates(spec: WorkflowSpec, drift: NonNullable<WorkflowSpec["drift"]>) {
-  const s3 = (api: string) => integration(spec.partition, `aws-sdk:s3:${api}`);
-  const hours = drift.cooldownSeconds / 3600;
-  const release = (next: string) =>
-    task(s3("deleteObject"), { Bucket: spec.bucket.name, Key: drift.lockKey }, { ResultPath: null, TimeoutSeconds: 60, Retry: S3_SDK_RETRY, Next: next });
-  return {
-    AcquireDriftLock: {
-      ...task(
-        s3("putObject"),
-        { Bucket: spec.bucket.name, Key: drift.lockKey, "Body.$": "$.run.execution", IfNoneMatch: "*", ServerSideEncryption: "aws:kms", SSEKMSKeyId: spec.key.aliasArn },
-        { Comment: "Only one drift retraining per cooldown: the write succeeds only if no lock exists", ResultPath: null, TimeoutSeconds: 60, Next: "StartDriftRetraining" },
-      ),
-      Catch: [
-        { ErrorEquals: ["S3.S3Exception"], ResultPath: "$.lock", Next: "DriftLockHeld" },
-        { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: FAILURE_STATE },
-      ],
-    },
-    DriftLockHeld: {
-      Type: "Choice" as const,
-      Choices: [
-        { Or: [{ Variable: "$.lock.Cause", StringMatches: "*PreconditionFailed*" }, { Variable: "$.lock.Cause", StringMatches: "*ConditionalRequestConflict*" }], Next: "NotifyDriftCooldown" },
-      ],
-      Default: "RecordLockFailure",
-    },
-    RecordLockFailure: { Type: "Pass" as const, Parameters: { Error: "DriftLockFailed", "Cause.$": "$.lock.Cause" }, ResultPath: "$.error", Next: FAILURE_STATE },
-    NotifyDriftCooldown: publish(
-      spec,
-      "drift detected, retraining already started",
-      { "Message.$": `States.Format('Monitoring job {} found drift ({}). A drift retraining started less than ${hours} h ago; no other starts until then.', $.input.driftDetected.job, $.input.driftDetected.message)` },
-      "DriftCooldown",
-    ),
-    DriftCooldown: { Type: "Succeed" as const },
-    StartDriftRetraining: {
-      ...task(
-        integration(spec.partition, "states:startExecution"),
-        {
-          StateMachineArn: drift.stateMachineArn,
-          // AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID links the two executions in the console ("Start workflow executions from a task state").
-          Input: { trigger: "drift", "monitoringJob.$": "$.input.driftDetected.job", "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id" },
-        },
-        { Comment: "The retraining is a full run of its own", ResultSelector: { "ExecutionArn.$": "$.ExecutionArn" }, ResultPath: "$.retraining", TimeoutSeconds: 60, Next: "NotifyDriftRetraining" },
-      ),
-      Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "ReleaseDriftLockAfterFailure" }],
-    },
-    ReleaseDriftLockAfterFailure: { ...release(FAILURE_STATE), Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.releaseError", Next: FAILURE_STATE }] },
-    NotifyDriftRetraining: {
-      ...publish(
-        spec,
-        "drift detected, retraining",
-        { "Message.$": `States.Format('Monitoring job {} found drift ({}). Retraining: {}. No other drift retraining for ${hours} h.', $.input.driftDetected.job, $.input.driftDetected.message, $.retraining.ExecutionArn)` },
-        "HoldDriftCooldown",
-      ),
-      // The retraining runs; a lost notification must not leave the lock held forever.
-      Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.notifyError", Next: "HoldDriftCooldown" }],
-    },
-    HoldDriftCooldown: { Type: "Wait" as const, Seconds: drift.cooldownSeconds, Next: "ReleaseDriftLock" },
-    ReleaseDriftLock: release("DriftHandled"),
-    DriftHandled: { Type: "Succeed" as const },
-  };
-}
-
-function driftStatements(spec: WorkflowSpec, drift: NonNullable<WorkflowSpec["drift"]>): PolicyStatement[] {
-  return [
-    { Sid: "HoldDriftLock", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: spec.bucket.objectArn(drift.lockKey) },
-    keyUseStatement("UseStackKey", ["kms:GenerateDataKey", "kms:Decrypt"], spec.key),
-    { Sid: "StartRetraining", Effect: "Allow", Action: "states:StartExecution", Resource: drift.stateMachineArn },
-  ];
 }
