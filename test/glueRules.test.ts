@@ -53,6 +53,10 @@ describe("rule: glue-job-workers", () => {
     assert.match(checkResource(workers, job({ timeout: 2880 }))[0], /timeout of 2880 minutes; at most 1440/);
     assert.match(checkResource(workers, job({ workerType: undefined, numberOfWorkers: undefined, maxCapacity: 10 }))[0], /sizes the job by maxCapacity .* set workerType and numberOfWorkers/);
     assert.deepEqual(checkResource(workers, job({ workerType: "R.2X", numberOfWorkers: 80 }), { allowedWorkerTypes: ["R.2X"], maxWorkers: 100 }), [], "knobs widen the limits");
+    // A Python shell job has no workers (0.0625 or 1 DPU by maxCapacity): only its timeout is held.
+    const shell = job({ command: { name: "pythonshell" }, workerType: undefined, numberOfWorkers: undefined, maxCapacity: 0.0625 });
+    assert.deepEqual(checkResource(workers, shell), []);
+    assert.match(checkResource(workers, { ...shell, props: { ...shell.props, timeout: undefined } })[0], /has no timeout/);
   });
 
   it("reads the runs a definition starts: literal overrides are held to the limits, values set at run time are refused", () => {

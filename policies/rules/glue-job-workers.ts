@@ -62,6 +62,8 @@ export const rule = resourceRule({
   types: [...TYPES.glueJob, ...TYPES.stateMachine],
   validate: (props, args, report, c) => {
     if (TYPES.glueJob.includes(args.type as never)) {
+      // Python shell jobs have no workers: they are sized by maxCapacity (0.0625 or 1 DPU, API model); only their timeout applies.
+      if (props.command?.name === "pythonshell") return checkSettings({ timeout: props.timeout }, c, describe(args), report, true);
       return checkSettings({ workerType: props.workerType, numberOfWorkers: props.numberOfWorkers, timeout: props.timeout, maxCapacity: props.maxCapacity }, c, describe(args), report, true);
     }
     if (typeof props.definition !== "string") return;
