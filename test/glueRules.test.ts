@@ -129,6 +129,14 @@ describe("cost: Glue jobs", () => {
     assert.match(idle.basis, /4 runs\/month \(nothing in the stack starts it\)/);
   });
 
+  it("jobs sized in DPUs (Python shell, Glue 1.0-era Spark) are priced by their DPUs", () => {
+    const shell = job({ command: { name: "pythonshell" }, workerType: undefined, numberOfWorkers: undefined, maxCapacity: 1, timeout: 30 });
+    assert.equal(line([shell]).lines[0].monthlyUsd, Math.round(4 * 1 * 0.44 * 0.5 * 100) / 100);
+    assert.deepEqual(checkStack(monthlyCostLimit, [shell]), []);
+    const small = job({ command: { name: "pythonshell" }, workerType: undefined, numberOfWorkers: undefined, timeout: 60 });
+    assert.match(line([small]).lines[0].basis, /× 0\.0625 DPU × 1 h timeout/);
+  });
+
   it("memory-optimized workers have no price in the table: reported, not guessed, and priced from config", () => {
     const r = job({ workerType: "R.2X" });
     assert.match(checkStack(monthlyCostLimit, [r])[0].message, /No price for glue:R\.2X/);

@@ -72,10 +72,14 @@ export function glueJobCosts(resources: CostResource[], opts: CostOptions, workf
     const basis: string[] = [];
     for (const source of sources) {
       const workerType = typeof source.overrides.WorkerType === "string" ? source.overrides.WorkerType : job.props.workerType;
-      const workers = Number(source.overrides.NumberOfWorkers ?? job.props.numberOfWorkers ?? job.props.maxCapacity ?? 10);
+      const workers = Number(source.overrides.NumberOfWorkers ?? job.props.numberOfWorkers ?? 10);
       const minutes = Math.min(Number(source.overrides.Timeout ?? job.props.timeout ?? DEFAULT_TIMEOUT_MINUTES), GLUE_MAX_TIMEOUT_MINUTES);
       if (typeof workerType !== "string") {
-        out.unpriced.push({ urn: job.urn, instanceType: "glue (no worker type)", where: "workerType" });
+        // Sized in DPUs instead of workers: Python shell jobs (0.0625 by default, API model) and Glue 1.0-era Spark jobs (10 by default).
+        const dpus = Number(source.overrides.MaxCapacity ?? job.props.maxCapacity ?? (job.props.command?.name === "pythonshell" ? 0.0625 : 10));
+        const factor = opts.regionFactor ?? REGION_FACTOR[opts.region] ?? UNLISTED_REGION_FACTOR;
+        monthly += source.runs * dpus * GLUE_DPU_HOUR_USD * factor * (minutes / 60);
+        basis.push(`${source.basis} × ${dpus} DPU × ${round(minutes / 60)} h timeout`);
         continue;
       }
       const hourly = glueWorkerHourly(workerType, opts);
