@@ -53,3 +53,21 @@ describe("everyday Pulumi programs (auto-named, wired by reference)", function (
     assert.deepEqual(verdicts(plan), expected);
   });
 });
+
+describe("everyday Glue (auto-named, security configuration by reference)", function () {
+  this.timeout(120_000);
+  const glue = fixture("everyday-glue");
+  const EXPECTED = [
+    'mandatory glue-job-encryption adhoc: Glue job "adhoc" names no security configuration, so Glue writes its S3 output, logs and bookmarks without a customer-managed key',
+    `mandatory glue-job-workers adhoc: Job "adhoc" has no timeout: Glue's default lets a stuck run bill for up to 48 hours`,
+  ];
+  for (const firstPreview of [false, true]) {
+    it(`${firstPreview ? "first" : "ordinary"} preview: the configured Spark job passes, the ad-hoc Python shell job gets exactly its two findings`, async () => {
+      const { code, plan } = await planJson("--program", glue, "--stack", "test", ...(firstPreview ? ["--first-preview"] : []));
+      assert.equal(code, 1);
+      assert.deepEqual(verdicts(plan), EXPECTED);
+      // A Python shell job is priced by its DPUs, not reported unpriced.
+      assert.ok(plan.cost.lines.some((l) => l.urn.endsWith("::adhoc") && /0\.0625 DPU/.test(l.basis)));
+    });
+  }
+});

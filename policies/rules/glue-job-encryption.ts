@@ -49,7 +49,7 @@ export const rule = stackRule({
       if (gaps.length > 0) report(`Glue security configuration "${config.name}": ${gaps.join("; ")}.`, config.urn);
     }
     const named = (name: unknown, subject: string, urn: string) => {
-      if (name === undefined || name === "") return report(`${subject} names no security configuration, so Glue writes its S3 output, logs and bookmarks without the stack's key; set securityConfiguration.`, urn);
+      if (name === undefined || name === "") return report(`${subject} names no security configuration, so Glue writes its S3 output, logs and bookmarks without a customer-managed key; set securityConfiguration.`, urn);
       if (typeof name === "string" && !byName.has(name)) report(`${subject} names security configuration "${name}", which the stack does not declare, so its encryption cannot be checked; declare it in the stack.`, urn);
     };
     for (const component of args.resources.filter((r) => TYPES.glueSecured.includes(r.type as never))) {
