@@ -638,3 +638,51 @@ describe("parity with Checkov's own fixtures: Glue", () => {
     assert.equal(failing([declared, ...fixtures.filter((f) => f.checkov === "pass").map((f) => f.resource)]).size, 0);
   });
 });
+
+/**
+ * Glue, by cdk-nag's own tests (cdklabs/cdk-nag at 34b3deed7d38, test/rules/Glue.test.ts):
+ * GlueEncryptedCloudWatchLogs (AwsSolutions-GL1) and GlueJobBookmarkEncrypted
+ * (AwsSolutions-GL3). `CfnSecurityConfiguration.ref` is the configuration's name.
+ */
+describe("parity with cdk-nag's own tests: Glue", () => {
+  const rule = rulePolicy("glue-job-encryption");
+  const SEC = "aws:glue/securityConfiguration:SecurityConfiguration";
+  const JOB = "aws:glue/job:Job";
+  const CRAWLER = "aws:glue/crawler:Crawler";
+  const r = (type: string, name: string, props: Record<string, unknown>): StackResource => ({ type, name, urn: `urn:${name}`, props });
+  const fails = (resources: StackResource[]) => checkStack(rule.policy as StackValidationPolicy, resources).length > 0;
+  const STRICTER = "cdk-nag checks one target per rule and accepts a mode without a key; this rule asks for KMS with a key on all three targets";
+  const cases: { id: string; test: string; resources: StackResource[]; cdkNag: "compliant" | "non-compliant"; stricter?: string }[] = [
+    { id: "AwsSolutions-GL1", test: "Noncompliance 1", resources: [r(CRAWLER, "rCrawler", { role: "foo", name: "c" })], cdkNag: "non-compliant" },
+    { id: "AwsSolutions-GL1", test: "Noncompliance 2", resources: [r(CRAWLER, "rCrawler", { role: "foo", securityConfiguration: "bar" }), r(SEC, "rSecurityConfig", { name: "bar", encryptionConfiguration: {} })], cdkNag: "non-compliant" },
+    { id: "AwsSolutions-GL1", test: "Noncompliance 3", resources: [r(JOB, "rJob", { roleArn: "foo", command: {}, securityConfiguration: "foo" }), r(SEC, "rSecurityConfig", { name: "foo", encryptionConfiguration: { cloudwatchEncryption: { cloudwatchEncryptionMode: "DISABLED" } } })], cdkNag: "non-compliant" },
+    {
+      id: "AwsSolutions-GL1",
+      test: "Compliance",
+      resources: [r(CRAWLER, "rCrawler", { role: "foo", securityConfiguration: "bar" }), r(JOB, "rJob", { roleArn: "foo", command: {}, securityConfiguration: "bar" }), r(SEC, "rSecurityConfig", { name: "bar", encryptionConfiguration: { cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS" } } })],
+      cdkNag: "compliant",
+      stricter: STRICTER,
+    },
+    { id: "AwsSolutions-GL3", test: "Noncompliance 1", resources: [r(JOB, "rJob", { roleArn: "foo", command: {} })], cdkNag: "non-compliant" },
+    { id: "AwsSolutions-GL3", test: "Noncompliance 2", resources: [r(JOB, "rJob", { roleArn: "foo", command: {}, securityConfiguration: "bar" }), r(SEC, "rSecurityConfig", { name: "bar", encryptionConfiguration: {} })], cdkNag: "non-compliant" },
+    { id: "AwsSolutions-GL3", test: "Noncompliance 3", resources: [r(JOB, "rJob", { roleArn: "foo", command: {}, securityConfiguration: "foo" }), r(SEC, "rSecurityConfig", { name: "foo", encryptionConfiguration: { jobBookmarksEncryption: { jobBookmarksEncryptionMode: "DISABLED" } } })], cdkNag: "non-compliant" },
+    {
+      id: "AwsSolutions-GL3",
+      test: "Compliance",
+      resources: [r(JOB, "rJob1", { roleArn: "foo", command: {}, securityConfiguration: "bar" }), r(JOB, "rJob2", { roleArn: "foo", command: {}, securityConfiguration: "bar" }), r(SEC, "rSecurityConfig", { name: "bar", encryptionConfiguration: { jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS" } } })],
+      cdkNag: "compliant",
+      stricter: STRICTER,
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.id} ${c.test}: cdk-nag ${c.cdkNag}${c.stricter ? " (stricter here, on purpose)" : ""}`, () => {
+      assert.ok(rule.counterparts.cdkNag?.includes(c.id));
+      assert.equal(fails(c.resources), c.cdkNag === "non-compliant" || c.stricter !== undefined);
+    });
+  }
+  it("the compliant cases pass once every target has KMS with a key", () => {
+    const KMS = "arn:aws:kms:us-east-1:123456789012:key/k";
+    const full = { s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: KMS }, cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: KMS }, jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: KMS } };
+    assert.equal(fails([r(CRAWLER, "rCrawler", { role: "foo", securityConfiguration: "bar" }), r(JOB, "rJob", { roleArn: "foo", command: {}, securityConfiguration: "bar" }), r(SEC, "rSecurityConfig", { name: "bar", encryptionConfiguration: full })]), false);
+  });
+});

@@ -39,7 +39,7 @@ export const rule = stackRule({
   description:
     "Every AWS Glue security configuration encrypts S3 (SSE-KMS), CloudWatch Logs (SSE-KMS) and job bookmarks (CSE-KMS) with a KMS key; every Glue job, crawler and dev endpoint names a security configuration declared in the stack; runs that Step Functions definitions start may only swap in such a configuration, written literally.",
   summary: "Glue jobs, crawlers and dev endpoints name a security configuration with KMS on S3, CloudWatch Logs and bookmarks; runs Step Functions starts cannot swap in another",
-  counterparts: { checkov: ["CKV_AWS_99", "CKV_AWS_195"] },
+  counterparts: { checkov: ["CKV_AWS_99", "CKV_AWS_195"], cdkNag: ["AwsSolutions-GL1", "AwsSolutions-GL3"] },
   knobs: {},
   validate: (args, report) => {
     const configs = args.resources.filter((r) => TYPES.glueSecurityConfiguration.includes(r.type as never));
