@@ -20,11 +20,6 @@ export interface DataBucketArgs {
   accountRoot: string;
   /** Durability, lifecycle and key administrators (stack config). */
   settings: DataBucketConfig;
-  /**
-   * A prefix whose objects are locks (drift monitoring's retraining lock): they expire after
-   * these days even if the run that should delete them was stopped by hand.
-   */
-  lockExpiration?: { prefix: string; days: number };
   tags: Record<string, string>;
 }
 
@@ -99,7 +94,7 @@ export class DataBucket extends pulumi.ComponentResource {
       // S3 rejects policies while the public access block is being applied.
       { parent: this, dependsOn: [this.bucket, publicAccessBlock] },
     );
-    new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket, rules: lifecycleRules(args.settings, args.lockExpiration) }, afterBucket);
+    new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket, rules: lifecycleRules(args.settings) }, afterBucket);
   }
 }
 
@@ -234,10 +229,7 @@ function dataBucketPolicy(bucket: Pick<DataBucketModel, "arn" | "objectArn">, sc
 }
 
 /** The bucket-wide rule plus one rule per prefix that has something to do. */
-function lifecycleRules(
-  settings: Pick<DataBucketConfig, "noncurrentVersionExpirationDays" | "abortIncompleteMultipartUploadDays" | "prefixes">,
-  lockExpiration?: DataBucketArgs["lockExpiration"],
-): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
+function lifecycleRules(settings: Pick<DataBucketConfig, "noncurrentVersionExpirationDays" | "abortIncompleteMultipartUploadDays" | "prefixes">): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
   const rules: aws.types.input.s3.BucketLifecycleConfigurationRule[] = [
     {
       id: "whole-bucket-housekeeping",
@@ -259,7 +251,5 @@ function lifecycleRules(
       ...(p.infrequentAccessAfterDays !== null ? { transitions: [{ days: p.infrequentAccessAfterDays, storageClass: "STANDARD_IA" }] } : {}),
     });
   }
-  // Overlapping prefixes are allowed; S3 applies the earliest expiration.
-  if (lockExpiration) rules.push({ id: "expire-stale-locks", status: "Enabled", filter: { prefix: lockExpiration.prefix }, expiration: { days: lockExpiration.days } });
   return rules;
 }

@@ -4,7 +4,8 @@
  * with every deployed model; see workflow/tasks/monitorDrift.ts).
  *  - the monitor role, passed to the baselining job and to the monitoring jobs;
  *  - the rule that turns a monitoring run with violations into a drift run of the pipeline
- *    (which retrains at most once per cooldown: workflow/tasks/routeRun.ts).
+ *    (which retrains at most once per cooldown: workflow/tasks/driftRetraining.ts);
+ *  - the DynamoDB table holding the drift retraining lock.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -25,6 +26,10 @@ export interface DriftMonitoringArgs {
   ruleRole: Named;
   stateMachineArn: string;
   deadLetterQueueArn: string;
+  /** The table holding the drift retraining lock (workflow/tasks/driftRetraining.ts). */
+  lockTable: Named;
+  /** The stack key's ARN: DynamoDB encryption takes a key ARN. */
+  keyArn: pulumi.Input<string>;
   key: StackKeyModel;
   scope: ArnScope;
   tags: Record<string, string>;
@@ -54,6 +59,7 @@ export const DRIFT_INPUT_TRANSFORMER = {
 export class DriftMonitoring extends pulumi.ComponentResource {
   readonly monitorRole: aws.iam.Role;
   readonly rule: aws.cloudwatch.EventRule;
+  readonly lockTable: aws.dynamodb.Table;
 
   constructor(name: string, args: DriftMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:monitoring:DriftMonitoring", name, {}, opts);
@@ -70,6 +76,19 @@ export class DriftMonitoring extends pulumi.ComponentResource {
       },
       this,
     ).role;
+    // One item at most: pay per request, encrypted with the stack key.
+    this.lockTable = new aws.dynamodb.Table(
+      `${name}-lock`,
+      {
+        name: args.lockTable.name,
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "lockId",
+        attributes: [{ name: "lockId", type: "S" }],
+        serverSideEncryption: { enabled: true, kmsKeyArn: args.keyArn },
+        tags: args.tags,
+      },
+      { parent: this },
+    );
     this.rule = eventRuleToPipeline(
       name,
       {

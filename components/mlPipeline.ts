@@ -61,10 +61,6 @@ export class MlPipeline extends pulumi.ComponentResource {
         scope,
         accountRoot: model.accountRoot,
         settings: config.dataBucket,
-        // A drift lock outlives its cooldown only if its run was stopped by hand: S3 removes it a day later at most.
-        lockExpiration: config.monitoring.drift.enabled
-          ? { prefix: model.bucket.prefixes.drift, days: Math.ceil(config.monitoring.drift.minHoursBetweenRetrains / 24) + 1 }
-          : undefined,
         tags,
       },
       { parent: this },
@@ -163,6 +159,8 @@ export class MlPipeline extends pulumi.ComponentResource {
           schedule: model.drift.schedule,
           rule: model.drift.rule,
           ruleRole: model.roles.drift,
+          lockTable: model.drift.lockTable,
+          keyArn,
           stateMachineArn: model.stateMachine.arn,
           deadLetterQueueArn: model.triggerDeadLetterQueue.arn,
           key: model.key,

@@ -34,7 +34,7 @@ export type DataPrefix = keyof typeof DATA_PREFIXES;
 
 export interface DataBucketModel extends Named {
   /** Top-level prefixes (lifecycle rules are per prefix) and the artifact sub-prefixes; each ends with `/`. */
-  prefixes: typeof DATA_PREFIXES & { models: string; checkpoints: string; code: string; metrics: string; baselines: string; monitoring: string; drift: string };
+  prefixes: typeof DATA_PREFIXES & { models: string; checkpoints: string; code: string; metrics: string; baselines: string; monitoring: string };
   /** The processing script's key (uploaded by Pulumi, read by the processing job). */
   processingScriptKey: string;
   /** The Glue job's PySpark script (uploaded by Pulumi, read by the Glue job). */
@@ -121,7 +121,7 @@ export interface StackModel {
    * (its job definition changes with every deployed model), and the rule that turns a
    * monitoring run with violations into a retraining.
    */
-  drift: { image: string; schedule: Named; jobDefinitionArns: string; rule: Named; lockKey: string };
+  drift: { image: string; schedule: Named; jobDefinitionArns: string; rule: Named; lockTable: Named };
   newDataRule: Named;
   triggerDeadLetterQueue: Named;
 }
@@ -156,7 +156,7 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
   const bucketName = `${prefix}-data-${identity.accountId}`; // the account id makes the global name unique
   const bucketArnValue = bucketArn(scope.partition, bucketName);
   const artifacts = DATA_PREFIXES.artifacts;
-  const prefixes = { ...DATA_PREFIXES, models: `${artifacts}models/`, checkpoints: `${artifacts}checkpoints/`, code: `${artifacts}code/`, metrics: `${artifacts}metrics/`, baselines: `${artifacts}baselines/`, monitoring: `${artifacts}monitoring/`, drift: `${artifacts}drift/` };
+  const prefixes = { ...DATA_PREFIXES, models: `${artifacts}models/`, checkpoints: `${artifacts}checkpoints/`, code: `${artifacts}code/`, metrics: `${artifacts}metrics/`, baselines: `${artifacts}baselines/`, monitoring: `${artifacts}monitoring/` };
 
   const training = config.training.image ?? xgboostImageUri(config.region, config.training.xgboostVersion);
   const pre = config.preprocessing;
@@ -227,7 +227,7 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
       schedule: named(`${prefix}-data-quality`, (s, n) => regionalArn(s, "sagemaker", `monitoring-schedule/${n}`)),
       jobDefinitionArns: regionalArn(scope, "sagemaker", `data-quality-job-definition/${prefix}-dq-*`),
       rule: named(`${prefix}-drift`, eventRuleArn),
-      lockKey: `${prefixes.drift}retrain.lock`,
+      lockTable: named(`${prefix}-drift-lock`, (s, n) => regionalArn(s, "dynamodb", `table/${n}`)),
     },
     modelRegistry: {
       group: { name: `${prefix}-models`, arn: regionalArn(scope, "sagemaker", `model-package-group/${prefix}-models`) },

@@ -44,7 +44,7 @@ const tasksOf = (d: StateMachineDefinition) => Object.entries(d.States).filter((
  * Declared errors are read from the client's generated docs (`@throws` of the command).
  * A shape named without the suffix (SageMaker's `ResourceInUse`) is raised with "Exception" appended.
  */
-const SERVICE_PREFIX: Record<string, string> = { sagemaker: "SageMaker", kms: "Kms", sns: "SNS", lambda: "Lambda", glue: "Glue", s3: "S3", cloudwatch: "CloudWatch", states: "StepFunctions" };
+const SERVICE_PREFIX: Record<string, string> = { sagemaker: "SageMaker", kms: "Kms", sns: "SNS", lambda: "Lambda", glue: "Glue", s3: "S3", cloudwatch: "CloudWatch", states: "StepFunctions", sfn: "Sfn", dynamodb: "DynamoDB" };
 const OPTIMIZED_BASE: Record<string, string[]> = {
   sagemaker: ["SageMaker.AmazonSageMakerException"],
   sns: ["SNS.AmazonSNSException"],
@@ -53,8 +53,10 @@ const OPTIMIZED_BASE: Record<string, string[]> = {
   glue: ["Glue.AWSGlueException"],
   // The Java SDK's base exception for Step Functions (states:startExecution, optimized).
   states: ["StepFunctions.AWSStepFunctionsException"],
+  // The Java SDK's base exception for DynamoDB (the optimized dynamodb:* integrations).
+  dynamodb: ["DynamoDB.AmazonDynamoDBException"],
 };
-const PACKAGE_DIR: Record<string, string> = { sagemaker: "client-sagemaker", kms: "client-kms", sns: "client-sns", lambda: "client-lambda", glue: "client-glue", s3: "client-s3", cloudwatch: "client-cloudwatch", states: "client-sfn" };
+const PACKAGE_DIR: Record<string, string> = { sagemaker: "client-sagemaker", kms: "client-kms", sns: "client-sns", lambda: "client-lambda", glue: "client-glue", s3: "client-s3", cloudwatch: "client-cloudwatch", states: "client-sfn", sfn: "client-sfn", dynamodb: "client-dynamodb" };
 
 function declaredErrors(op: Operation): string[] {
   const file = path.join(PROJECT_DIR, "node_modules", "@aws-sdk", PACKAGE_DIR[op.service], "dist-types", "commands", `${op.name}Command.d.ts`);

@@ -481,15 +481,30 @@ describe("workflow executed locally", () => {
       assert.match(run.inputs.NotifyFailure.Message, /ModelPackageWithoutBaseline/);
     });
 
-    /** A drift handler set sharing one lock object, as S3 would hold it for all executions. */
-    function driftHandlers(lock: { held: boolean }, started: string[]) {
+    /**
+     * Drift handlers sharing one lock item, as DynamoDB holds it for every execution: a
+     * conditional put fails while it exists; the holder's status is whatever `holderStatus`
+     * says (the execution that took it, still waiting out its cooldown, is RUNNING).
+     */
+    function driftHandlers(lock: { holder?: string; holderStatus?: string }, started: string[]) {
       return {
         ...happyHandlers(),
         AcquireDriftLock: (i: any) => {
-          assert.equal(i.IfNoneMatch, "*");
-          assert.equal(i.Key, "artifacts/drift/retrain.lock");
-          if (lock.held) throw awsError("S3.S3Exception", "At least one of the pre-conditions you specified did not hold (Service: S3, Status Code: 412, Error Code: PreconditionFailed)");
-          lock.held = true;
+          assert.equal(i.ConditionExpression, "attribute_not_exists(lockId)");
+          assert.deepEqual(i.Key ?? { lockId: i.Item.lockId }, { lockId: { S: "drift-retraining" } });
+          if (lock.holder) throw awsError("DynamoDB.ConditionalCheckFailedException", "The conditional request failed");
+          lock.holder = i.Item.holder.S;
+          lock.holderStatus = "RUNNING";
+          return {};
+        },
+        ReadDriftLock: () => (lock.holder ? { Item: { lockId: { S: "drift-retraining" }, holder: { S: lock.holder } } } : {}),
+        DescribeLockHolder: (i: any) => {
+          if (lock.holderStatus === "GONE") throw awsError("Sfn.ExecutionDoesNotExistException", "Execution Does Not Exist");
+          return { ExecutionArn: i.ExecutionArn, Status: lock.holderStatus };
+        },
+        RemoveStaleDriftLock: (i: any) => {
+          assert.equal(i.ExpressionAttributeValues[":stale"].S, lock.holder, "only the stale holder's lock is removed");
+          lock.holder = undefined;
           return {};
         },
         StartDriftRetraining: (i: any) => {
@@ -499,11 +514,11 @@ describe("workflow executed locally", () => {
         NotifyDriftRetraining: () => ({}),
         NotifyDriftCooldown: () => ({}),
         ReleaseDriftLock: () => {
-          lock.held = false;
+          lock.holder = undefined;
           return {};
         },
         ReleaseDriftLockAfterFailure: () => {
-          lock.held = false;
+          lock.holder = undefined;
           return {};
         },
       };
@@ -511,14 +526,15 @@ describe("workflow executed locally", () => {
     const driftEvent = (job: string) => ({ driftDetected: { job, message: "CompletedWithViolations: Job completed successfully with 3 violations." } });
 
     it("drift starts exactly one retraining within the cooldown, and says so either way", async () => {
-      const lock = { held: false };
+      const lock: { holder?: string; holderStatus?: string } = {};
       const started: string[] = [];
       const handlers = driftHandlers(lock, started);
-      // The first drift run takes the lock, starts a retraining and holds the lock for the cooldown.
-      const holdingRun = runLocally(prod, { ...handlers, ReleaseDriftLock: () => ({}) }, driftEvent("model-monitoring-1"));
-      const first = await holdingRun;
+      // The first drift run takes the lock, starts a retraining and holds the lock for the cooldown (here: does not release it yet).
+      const first = await runLocally(prod, { ...handlers, ReleaseDriftLock: () => ({}) }, driftEvent("model-monitoring-1"));
       assert.equal(first.error, undefined, first.error?.message);
       assert.deepEqual(first.calls, ["ResolveStackKey", "AcquireDriftLock", "StartDriftRetraining", "NotifyDriftRetraining", "ReleaseDriftLock"]);
+      assert.equal(first.inputs.AcquireDriftLock.TableName, "ml-pipeline-prod-drift-lock");
+      assert.equal(first.inputs.AcquireDriftLock.Item.holder.S, "arn:aws:states:us-east-1:123456789012:execution:pipeline:run-2026-11-25");
       assert.equal(first.inputs.StartDriftRetraining.StateMachineArn, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-pipeline");
       assert.deepEqual(first.inputs.StartDriftRetraining.Input, {
         trigger: "drift",
@@ -527,32 +543,45 @@ describe("workflow executed locally", () => {
       });
       assert.match(first.inputs.NotifyDriftRetraining.Message, /found drift \(CompletedWithViolations.*Retraining: arn:aws:states:.*No other drift retraining for 24 h/);
       assert.equal((prod.States.HoldDriftCooldown as any).Seconds, 24 * 3600, "monitoring.drift.minHoursBetweenRetrains");
-      // While the lock is held, more drift (the next monitoring run, or a duplicate event) only notifies.
+      assert.equal(first.inputs.ReleaseDriftLock.ExpressionAttributeValues[":me"].S, first.inputs.AcquireDriftLock.Item.holder.S, "a run releases only its own lock");
+      // While the holder runs, more drift (the next monitoring run, or a duplicate event) only notifies.
       for (const job of ["model-monitoring-1", "model-monitoring-2", "model-monitoring-3"]) {
         const noisy = await runLocally(prod, handlers, driftEvent(job));
         assert.equal(noisy.error, undefined, noisy.error?.message);
-        assert.deepEqual(noisy.calls, ["ResolveStackKey", "AcquireDriftLock", "NotifyDriftCooldown"]);
-        assert.match(noisy.inputs.NotifyDriftCooldown.Message, /less than 24 h ago/);
+        assert.deepEqual(noisy.calls, ["ResolveStackKey", "AcquireDriftLock", "ReadDriftLock", "DescribeLockHolder", "NotifyDriftCooldown"]);
+        assert.match(noisy.inputs.NotifyDriftCooldown.Message, /less than 24 h ago \(run arn:aws:states:/);
       }
       assert.deepEqual(started, ["model-monitoring-1"], "exactly one retraining");
-      // After the cooldown the lock is released and drift may retrain again.
-      lock.held = false;
+      // After the cooldown the holder releases the lock, and drift may retrain again.
+      lock.holder = undefined;
       const later = await runLocally(prod, handlers, driftEvent("model-monitoring-9"));
       assert.equal(later.error, undefined);
       assert.deepEqual(started, ["model-monitoring-1", "model-monitoring-9"]);
-      assert.equal(lock.held, false, "released after the wait");
+      assert.equal(lock.holder, undefined, "released after the wait");
+    });
+
+    it("a lock whose holder no longer runs (stopped by hand, or its history gone) is stale: it is taken over and drift retrains", async () => {
+      for (const status of ["ABORTED", "SUCCEEDED", "FAILED", "TIMED_OUT", "GONE"]) {
+        const lock = { holder: "arn:aws:states:us-east-1:123456789012:execution:ml-pipeline-prod-pipeline:stopped", holderStatus: status };
+        const started: string[] = [];
+        const run = await runLocally(prod, driftHandlers(lock, started), driftEvent("model-monitoring-5"));
+        assert.equal(run.error, undefined, `${status}: ${run.error?.message}`);
+        assert.deepEqual(run.calls.slice(0, 6), ["ResolveStackKey", "AcquireDriftLock", "ReadDriftLock", "DescribeLockHolder", "RemoveStaleDriftLock", "AcquireDriftLock"], status);
+        assert.deepEqual(started, ["model-monitoring-5"], status);
+      }
     });
 
     it("the cooldown is the stack's setting; a lock that cannot be written, or a retraining that cannot start, is a reported failure that leaves no lock behind", async () => {
       assert.equal((definitionFor("prod", { monitoring: { drift: { minHoursBetweenRetrains: 6 } } }).States.HoldDriftCooldown as any).Seconds, 6 * 3600);
-      const lock = { held: false };
-      const denied = await runLocally(prod, { ...driftHandlers(lock, []), AcquireDriftLock: () => { throw awsError("S3.S3Exception", "Access Denied (Service: S3, Status Code: 403)"); } }, driftEvent("m"));
+      const lock: { holder?: string; holderStatus?: string } = {};
+      const denied = await runLocally(prod, { ...driftHandlers(lock, []), AcquireDriftLock: () => { throw awsError("DynamoDB.AmazonDynamoDBException", "AccessDeniedException"); } }, driftEvent("m"));
       assert.ok(denied.error);
-      assert.match(denied.inputs.NotifyFailure.Message, /DriftLockFailed/);
+      assert.ok(!denied.calls.includes("StartDriftRetraining"));
+      assert.match(denied.inputs.NotifyFailure.Message, /AccessDeniedException/);
       const cannotStart = await runLocally(prod, { ...driftHandlers(lock, []), StartDriftRetraining: () => { throw awsError("StepFunctions.ExecutionLimitExceededException"); } }, driftEvent("m"));
       assert.ok(cannotStart.error);
       assert.ok(cannotStart.calls.includes("ReleaseDriftLockAfterFailure"));
-      assert.equal(lock.held, false);
+      assert.equal(lock.holder, undefined);
     });
 
     it("dev monitors no drift: no baseline, no schedule, no drift route", () => {

@@ -318,6 +318,7 @@ describe("drift monitoring resources", () => {
     const result = await runLocally(json(run.one(T.stateMachine).inputs.definition), {
       ResolveStackKey: () => ({ KeyMetadata: { Arn: "arn:aws:kms:us-east-1:123456789012:key/k" } }),
       AcquireDriftLock: () => ({}),
+      ReadDriftLock: () => ({}),
       StartDriftRetraining: (i: any) => (started.push(i.Input), { ExecutionArn: "arn:x", StartDate: "2026-11-26T00:00:00Z" }),
       NotifyDriftRetraining: () => ({}),
       ReleaseDriftLock: () => ({}),
@@ -330,13 +331,15 @@ describe("drift monitoring resources", () => {
     assert.deepEqual(statementsOf(run, "ml-pipeline-drift-role-policy")[0].Resource, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-pipeline");
   });
 
-  it("a drift lock left by a stopped run expires the day after its cooldown (S3 lifecycle)", async () => {
-    const rules = (await stackAsDeclared("prod")).one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as any[];
-    assert.deepEqual(rules.find((r) => r.id === "expire-stale-locks"), { id: "expire-stale-locks", status: "Enabled", filter: { prefix: "artifacts/drift/" }, expiration: { days: 2 } });
-    const long = (await runStack("prod", { "ml-pipeline:monitoring": { drift: { minHoursBetweenRetrains: 72 } } })).one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as any[];
-    assert.equal(long.find((r) => r.id === "expire-stale-locks").expiration.days, 4);
-    const dev = (await stackAsDeclared("dev")).one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as any[];
-    assert.equal(dev.find((r) => r.id === "expire-stale-locks"), undefined);
+  it("the drift lock lives in a pay-per-request DynamoDB table encrypted with the stack key", async () => {
+    const run = await stackAsDeclared("prod");
+    const table = run.one("aws:dynamodb/table:Table").inputs as any;
+    assert.equal(table.name, "ml-pipeline-prod-drift-lock");
+    assert.equal(table.billingMode, "PAY_PER_REQUEST");
+    assert.equal(table.hashKey, "lockId");
+    assert.equal(table.serverSideEncryption.enabled, true);
+    assert.equal(table.serverSideEncryption.kmsKeyArn, run.outputs.kmsKeyArn, "the stack key");
+    assert.equal((await stackAsDeclared("dev")).ofType("aws:dynamodb/table:Table").length, 0);
   });
 
   it("dev: no drift rule, no monitor role", async () => {

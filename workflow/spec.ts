@@ -43,8 +43,9 @@ export interface WorkflowSpec extends ArnScope {
     volumeSizeGb: number;
     maxRuntimeSeconds: number;
     cooldownSeconds: number;
-    /** The object whose existence means "a drift retraining started less than the cooldown ago". */
-    lockKey: string;
+    /** The DynamoDB table whose lock item means "a drift retraining started less than the cooldown ago". */
+    lockTableName: string;
+    lockTableArn: string;
     /** The state machine itself: a drift run starts the retraining as a run of its own. */
     stateMachineArn: string;
   };
@@ -98,7 +99,8 @@ export function workflowSpec(model: StackModel): WorkflowSpec {
           volumeSizeGb: config.monitoring.drift.volumeSizeGb,
           maxRuntimeSeconds: config.monitoring.drift.maxRuntimeSeconds,
           cooldownSeconds: config.monitoring.drift.minHoursBetweenRetrains * 3600,
-          lockKey: model.drift.lockKey,
+          lockTableName: model.drift.lockTable.name,
+          lockTableArn: model.drift.lockTable.arn,
           stateMachineArn: model.stateMachine.arn,
         }
       : undefined,

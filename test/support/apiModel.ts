@@ -23,6 +23,8 @@ const PACKAGES: Record<string, string> = {
   s3: "@aws-sdk/client-s3",
   cloudwatch: "@aws-sdk/client-cloudwatch",
   states: "@aws-sdk/client-sfn",
+  sfn: "@aws-sdk/client-sfn",
+  dynamodb: "@aws-sdk/client-dynamodb",
 };
 
 /** One API operation a Task calls, and what its result is. */
@@ -54,7 +56,7 @@ export function operationOf(resource: string): Operation {
   if (!PACKAGES[service]) throw new Error(`no API model package for service ${service} (${resource})`);
   const job = /^Create(\w+Job)$/.exec(name);
   const outputOf = suffix === ".sync" && job ? `Describe${job[1]}` : name;
-  return { service, name, outputOf, jsonPayload: service === "lambda" && name === "Invoke", camelCaseModel: service === "states" };
+  return { service, name, outputOf, jsonPayload: service === "lambda" && name === "Invoke", camelCaseModel: service === "states" || service === "sfn" };
 }
 
 export class ApiModels {
@@ -113,9 +115,28 @@ export class ApiModels {
         type = this.checker.getTypeArguments(type as ts.TypeReference)[0];
         continue;
       }
-      const prop = type.getProperty(memberName(op, segment));
-      if (!prop) return `${op.outputOf} output has no member ${seen.join(".")}`;
-      type = this.checker.getTypeOfSymbol(prop);
+      const member = this.member(type, memberName(op, segment));
+      if (!member) return `${op.outputOf} output has no member ${seen.join(".")}`;
+      type = member;
+    }
+    return undefined;
+  }
+
+  /**
+   * A member's type: a property, a key of a map (a string index signature: DynamoDB's
+   * `Item`), or a property of one member of a union (DynamoDB's AttributeValue is one of
+   * S, N, B, …).
+   */
+  private member(type: ts.Type, name: string): ts.Type | undefined {
+    const prop = type.getProperty(name);
+    if (prop) return this.checker.getTypeOfSymbol(prop);
+    const index = this.checker.getIndexInfosOfType(type).find((i) => i.keyType.flags & ts.TypeFlags.String);
+    if (index && type.getProperties().length === 0) return index.type;
+    if (type.isUnion()) {
+      for (const part of type.types) {
+        const found = part.getProperty(name);
+        if (found) return this.checker.getNonNullableType(this.checker.getTypeOfSymbol(found));
+      }
     }
     return undefined;
   }

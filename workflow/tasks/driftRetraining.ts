@@ -1,49 +1,94 @@
 /**
- * Drift retraining: what a drift run (RouteRun, on `{"driftDetected": …}`) does. Split from
- * routeRun.ts, which only decides that the run is one.
+ * Drift retraining: what a drift run (RouteRun, on `{"driftDetected": …}`) does, at most one
+ * retraining per cooldown. The lock is an item of the stack's DynamoDB lock table, written
+ * only if absent (`attribute_not_exists`, a conditional write the optimized integration has
+ * long supported); it records the execution that holds it. The holder starts the retraining
+ * as a run of its own, holds the lock for the cooldown and deletes it. Another drift run
+ * meanwhile finds the lock held by a running execution and only notifies; a lock whose
+ * holder no longer runs (stopped by hand) is stale, and is taken over.
  */
-import { keyUseStatement, PolicyStatement } from "../../lib/iamPolicy";
-import { S3_SDK_RETRY } from "../retries";
+import { PolicyStatement } from "../../lib/iamPolicy";
 import { WorkflowSpec } from "../spec";
 import { publish } from "./notify";
 import { FAILURE_STATE, integration, task } from "./task";
 
-/**
- * Drift → retraining, at most one per cooldown. A drift run takes a lock (an S3 object
- * written only if absent: `If-None-Match: *`), starts the retraining as a run of its own,
- * holds the lock for the cooldown and releases it. Another drift run meanwhile finds the
- * lock taken (S3 answers 412 PreconditionFailed, or 409 ConditionalRequestConflict for a
- * concurrent write) and only notifies.
- */
-export function driftRetrainingStates(spec: WorkflowSpec, drift: NonNullable<WorkflowSpec["drift"]>) {
-  const s3 = (api: string) => integration(spec.partition, `aws-sdk:s3:${api}`);
+type Drift = NonNullable<WorkflowSpec["drift"]>;
+
+/** The lock item's key: one drift retraining per stack at a time. */
+export const DRIFT_LOCK_ID = "drift-retraining";
+
+/** DynamoDB's transient errors (declared by PutItem, GetItem and DeleteItem). */
+const DYNAMODB_RETRY = [
+  {
+    ErrorEquals: ["DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.ThrottlingException", "DynamoDB.RequestLimitExceededException", "DynamoDB.InternalServerErrorException", "DynamoDB.AmazonDynamoDBException"],
+    IntervalSeconds: 2,
+    MaxAttempts: 3,
+    BackoffRate: 2,
+    JitterStrategy: "FULL" as const,
+  },
+];
+
+const isRunning = (path: string) => ({ And: [{ Variable: path, IsPresent: true }, { Variable: path, IsString: true }, { Variable: path, StringEquals: "RUNNING" }] });
+
+export function driftRetrainingStates(spec: WorkflowSpec, drift: Drift) {
+  const ddb = (api: string) => integration(spec.partition, `dynamodb:${api}`);
+  const key = { lockId: { S: DRIFT_LOCK_ID } };
   const hours = drift.cooldownSeconds / 3600;
   const release = (next: string) =>
-    task(s3("deleteObject"), { Bucket: spec.bucket.name, Key: drift.lockKey }, { ResultPath: null, TimeoutSeconds: 60, Retry: S3_SDK_RETRY, Next: next });
+    task(ddb("deleteItem"), { TableName: drift.lockTableName, Key: key, ConditionExpression: "holder = :me", ExpressionAttributeValues: { ":me": { "S.$": "$$.Execution.Id" } } }, { ResultPath: null, TimeoutSeconds: 60, Retry: DYNAMODB_RETRY, Next: next });
   return {
     AcquireDriftLock: {
       ...task(
-        s3("putObject"),
-        { Bucket: spec.bucket.name, Key: drift.lockKey, "Body.$": "$.run.execution", IfNoneMatch: "*", ServerSideEncryption: "aws:kms", SSEKMSKeyId: spec.key.aliasArn },
-        { Comment: "Only one drift retraining per cooldown: the write succeeds only if no lock exists", ResultPath: null, TimeoutSeconds: 60, Next: "StartDriftRetraining" },
+        ddb("putItem"),
+        { TableName: drift.lockTableName, Item: { ...key, holder: { "S.$": "$$.Execution.Id" }, since: { "S.$": "$$.Execution.StartTime" } }, ConditionExpression: "attribute_not_exists(lockId)" },
+        { Comment: "Only one drift retraining per cooldown: the write succeeds only if no lock exists", ResultPath: null, TimeoutSeconds: 60, Retry: DYNAMODB_RETRY, Next: "StartDriftRetraining" },
       ),
       Catch: [
-        { ErrorEquals: ["S3.S3Exception"], ResultPath: "$.lock", Next: "DriftLockHeld" },
+        { ErrorEquals: ["DynamoDB.ConditionalCheckFailedException"], ResultPath: "$.lock", Next: "ReadDriftLock" },
         { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: FAILURE_STATE },
       ],
     },
-    DriftLockHeld: {
+    ReadDriftLock: task(ddb("getItem"), { TableName: drift.lockTableName, Key: key, ConsistentRead: true }, { ResultPath: "$.lock", TimeoutSeconds: 60, Retry: DYNAMODB_RETRY, Next: "LockStillThere" }),
+    LockStillThere: {
       Type: "Choice" as const,
-      Choices: [
-        { Or: [{ Variable: "$.lock.Cause", StringMatches: "*PreconditionFailed*" }, { Variable: "$.lock.Cause", StringMatches: "*ConditionalRequestConflict*" }], Next: "NotifyDriftCooldown" },
-      ],
-      Default: "RecordLockFailure",
+      Comment: "Released between the two calls: try again",
+      Choices: [{ And: [{ Variable: "$.lock.Item.holder.S", IsPresent: true }, { Variable: "$.lock.Item.holder.S", IsString: true }], Next: "DescribeLockHolder" }],
+      Default: "AcquireDriftLock",
     },
-    RecordLockFailure: { Type: "Pass" as const, Parameters: { Error: "DriftLockFailed", "Cause.$": "$.lock.Cause" }, ResultPath: "$.error", Next: FAILURE_STATE },
+    DescribeLockHolder: {
+      ...task(integration(spec.partition, "aws-sdk:sfn:describeExecution"), { "ExecutionArn.$": "$.lock.Item.holder.S" }, { ResultPath: "$.holder", TimeoutSeconds: 60, Retry: [{ ErrorEquals: ["Sfn.SfnException"], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }], Next: "IsLockHolderRunning" }),
+      Catch: [
+        // Its history is gone (executions are kept 90 days): the lock is stale.
+        { ErrorEquals: ["Sfn.ExecutionDoesNotExistException"], ResultPath: "$.holderLookup", Next: "RemoveStaleDriftLock" },
+        { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: FAILURE_STATE },
+      ],
+    },
+    IsLockHolderRunning: {
+      Type: "Choice" as const,
+      // The SDK integration's result members: PascalCase in Step Functions, camelCase in the API model; either is read.
+      Choices: [{ Or: [isRunning("$.holder.Status"), isRunning("$.holder.status")], Next: "NotifyDriftCooldown" }],
+      Default: "RemoveStaleDriftLock",
+    },
+    RemoveStaleDriftLock: task(
+      ddb("deleteItem"),
+      { TableName: drift.lockTableName, Key: key, ConditionExpression: "holder = :stale", ExpressionAttributeValues: { ":stale": { "S.$": "$.lock.Item.holder.S" } } },
+      {
+        Comment: "Its holder was stopped before it released the lock",
+        ResultPath: null,
+        TimeoutSeconds: 60,
+        Retry: DYNAMODB_RETRY,
+        Next: "AcquireDriftLock",
+        // Someone else removed or retook it meanwhile: look again.
+        Catch: [
+          { ErrorEquals: ["DynamoDB.ConditionalCheckFailedException"], ResultPath: "$.lock", Next: "AcquireDriftLock" },
+          { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: FAILURE_STATE },
+        ],
+      },
+    ),
     NotifyDriftCooldown: publish(
       spec,
       "drift detected, retraining already started",
-      { "Message.$": `States.Format('Monitoring job {} found drift ({}). A drift retraining started less than ${hours} h ago; no other starts until then.', $.input.driftDetected.job, $.input.driftDetected.message)` },
+      { "Message.$": `States.Format('Monitoring job {} found drift ({}). A drift retraining started less than ${hours} h ago (run {}); no other starts until then.', $.input.driftDetected.job, $.input.driftDetected.message, $.lock.Item.holder.S)` },
       "DriftCooldown",
     ),
     DriftCooldown: { Type: "Succeed" as const },
@@ -67,7 +112,7 @@ export function driftRetrainingStates(spec: WorkflowSpec, drift: NonNullable<Wor
         { "Message.$": `States.Format('Monitoring job {} found drift ({}). Retraining: {}. No other drift retraining for ${hours} h.', $.input.driftDetected.job, $.input.driftDetected.message, $.retraining.ExecutionArn)` },
         "HoldDriftCooldown",
       ),
-      // The retraining runs; a lost notification must not leave the lock held forever.
+      // The retraining runs; a lost notification must not leave the lock held.
       Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.notifyError", Next: "HoldDriftCooldown" }],
     },
     HoldDriftCooldown: { Type: "Wait" as const, Seconds: drift.cooldownSeconds, Next: "ReleaseDriftLock" },
@@ -76,10 +121,10 @@ export function driftRetrainingStates(spec: WorkflowSpec, drift: NonNullable<Wor
   };
 }
 
-export function driftRetrainingStatements(spec: WorkflowSpec, drift: NonNullable<WorkflowSpec["drift"]>): PolicyStatement[] {
+export function driftRetrainingStatements(spec: WorkflowSpec, drift: Drift): PolicyStatement[] {
   return [
-    { Sid: "HoldDriftLock", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: spec.bucket.objectArn(drift.lockKey) },
-    keyUseStatement("UseStackKey", ["kms:GenerateDataKey", "kms:Decrypt"], spec.key),
+    { Sid: "HoldDriftLock", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem"], Resource: drift.lockTableArn },
+    { Sid: "CheckDriftLockHolder", Effect: "Allow", Action: "states:DescribeExecution", Resource: `${drift.stateMachineArn.replace(":stateMachine:", ":execution:")}:*` },
     { Sid: "StartRetraining", Effect: "Allow", Action: "states:StartExecution", Resource: drift.stateMachineArn },
   ];
 }
