@@ -139,7 +139,14 @@ describe("offline plan CLI", function () {
     assert.deepEqual(c.added.map((a) => a.type), ["aws:sns/topicSubscription:TopicSubscription"]);
     assert.deepEqual(c.removed, []);
     const ec = c.changed.find((x) => x.type === "aws:sagemaker/endpointConfiguration:EndpointConfiguration")!;
-    assert.deepEqual(ec.changes.find((ch) => ch.path === "productionVariants[0].instanceType"), { path: "productionVariants[0].instanceType", before: "ml.m5.large", after: "ml.m5.xlarge" });
+    assert.deepEqual(ec.changes.find((ch) => ch.path === "productionVariants[0].instanceType"), {
+      path: "productionVariants[0].instanceType",
+      before: "ml.m5.large",
+      after: "ml.m5.xlarge",
+      effect: "replace",
+      why: "AWS::SageMaker::EndpointConfig: changing it requires replacement",
+    });
+    assert.equal(ec.action, "replace", "every endpoint configuration property is create-only");
     assert.equal(c.cost.beforeUsd, plans.prod.cost.monthlyUsd);
     assert.ok(c.cost.deltaUsd > 400, `${c.cost.deltaUsd}`);
     assert.ok(c.cost.deltaPercent! > 90);

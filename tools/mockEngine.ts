@@ -56,7 +56,7 @@ export interface DeclaredResource {
   /** Per input property, the URNs it depends on: how the engine pairs `bucket: b.id` with `b`. */
   propertyDependencies: Record<string, string[]>;
   /** Resource options the program set, as the engine would receive them. */
-  options: { protect?: boolean; retainOnDelete?: boolean; ignoreChanges?: string[]; dependsOn: number };
+  options: { protect?: boolean; retainOnDelete?: boolean; ignoreChanges?: string[]; replaceOnChanges?: string[]; deleteBeforeReplace?: boolean; dependsOn: number };
   /**
    * Where the program declares it: the innermost frame of the SDK's registration stack
    * trace that lies in the program's own files (not its packages), as the engine records
@@ -288,6 +288,8 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
         protect: t.opts.protect,
         retainOnDelete: t.opts.retainOnDelete,
         ignoreChanges: t.opts.ignoreChanges,
+        replaceOnChanges: t.opts.replaceOnChanges,
+        deleteBeforeReplace: (t.opts as pulumi.CustomResourceOptions).deleteBeforeReplace,
         dependsOn: Array.isArray(t.opts.dependsOn) ? t.opts.dependsOn.length : t.opts.dependsOn ? 1 : 0,
       });
       return undefined;

@@ -87,7 +87,14 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     io.stderr.write(`plan: failed: ${(e as Error).stack ?? e}\n`);
     return 2;
   }
-  const comparison: PlanComparison | undefined = previous ? comparePlans(previous, plan) : undefined;
+  let comparison: PlanComparison | undefined;
+  try {
+    comparison = previous ? comparePlans(previous, plan) : undefined;
+  } catch (e) {
+    // A malformed ignoreChanges/replaceOnChanges path: the engine stops on it too.
+    io.stderr.write(`plan: --compare: ${(e as Error).message}\n`);
+    return 2;
+  }
   if (opts.sarif) {
     try {
       fs.writeFileSync(opts.sarif, JSON.stringify(toSarif(plan), null, 2) + "\n");
@@ -99,8 +106,11 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   if (opts.json) io.stdout.write(JSON.stringify(comparison ? { ...plan, comparison } : plan, null, 2) + "\n");
   else if (opts.markdown) io.stdout.write(renderMarkdown(plan, comparison));
   else io.stdout.write(renderText(plan, comparison));
-  progress?.(`done in ${plan.timingsMs.total} ms: ${plan.summary.mandatory} mandatory violation(s)`);
-  return plan.summary.mandatory > 0 ? 1 : 0;
+  // As `pulumi preview` fails on a protected resource it would replace, so does the plan.
+  const refused = comparison?.changed.filter((r) => r.refused && r.action === "replace") ?? [];
+  for (const r of refused) io.stderr.write(`plan: ${r.urn}: ${r.refused}\n`);
+  progress?.(`done in ${plan.timingsMs.total} ms: ${plan.summary.mandatory} mandatory violation(s)${comparison ? `, ${refused.length} refused replacement(s)` : ""}`);
+  return plan.summary.mandatory > 0 || refused.length > 0 ? 1 : 0;
 }
 
 if (require.main === module) {

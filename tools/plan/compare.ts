@@ -1,17 +1,30 @@
 /** Differences between two plans (for example the base branch's and the pull request's). */
 import { Plan, PlanResource, PlanViolation } from "./plan";
+import { childPath } from "./propertyPath";
+import { ChangeAction, ChangeVerdict, classifyChange, PropertyChange } from "./replacement";
 
-export interface PropertyChange {
-  /** Dotted path, e.g. `productionVariants[0].instanceType`. */
-  path: string;
-  before: unknown;
-  after: unknown;
+export type { PropertyChange, ChangeAction };
+
+/** A resource in both plans whose inputs differ, and what the engine would do about it. */
+export interface ChangedResource {
+  urn: string;
+  type: string;
+  /** update in place, replace, or maybe-replace (AWS's schema does not say). */
+  action: ChangeAction;
+  changes: ChangeVerdict["changes"];
+  /** Differences its `ignoreChanges` option keeps from being deployed. */
+  ignored: PropertyChange[];
+  /** Why `pulumi up` would stop at this resource, if it would. */
+  refused?: string;
 }
 
 export interface PlanComparison {
   added: { urn: string; type: string }[];
   removed: { urn: string; type: string }[];
-  changed: { urn: string; type: string; changes: PropertyChange[] }[];
+  /** Resources with changes the engine acts on. */
+  changed: ChangedResource[];
+  /** Resources whose only differences are ones their `ignoreChanges` hides. */
+  unchangedIgnoring: { urn: string; type: string; ignored: PropertyChange[] }[];
   newViolations: PlanViolation[];
   fixedViolations: PlanViolation[];
   cost: {
@@ -52,12 +65,12 @@ function diffValues(before: unknown, after: unknown, path = ""): PropertyChange[
   const b = parse(after);
   if (Array.isArray(a) && Array.isArray(b)) {
     const out: PropertyChange[] = [];
-    for (let i = 0; i < Math.max(a.length, b.length); i++) out.push(...diffValues(a[i], b[i], `${path}[${i}]`));
+    for (let i = 0; i < Math.max(a.length, b.length); i++) out.push(...diffValues(a[i], b[i], childPath(path, i)));
     return out;
   }
   if (isObject(a) && isObject(b)) {
     const out: PropertyChange[] = [];
-    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) out.push(...diffValues(a[k], b[k], path ? `${path}.${k}` : k));
+    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) out.push(...diffValues(a[k], b[k], childPath(path, k)));
     return out;
   }
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [{ path: path || "(value)", before: a, after: b }];
@@ -71,10 +84,22 @@ export function comparePlans(before: Pick<Plan, "resources" | "violations" | "co
   const b = byUrn(after.resources);
   const added = [...b.values()].filter((r) => !a.has(r.urn)).map((r) => ({ urn: r.urn, type: r.type }));
   const removed = [...a.values()].filter((r) => !b.has(r.urn)).map((r) => ({ urn: r.urn, type: r.type }));
-  const changed = [...b.values()]
-    .filter((r) => a.has(r.urn))
-    .map((r) => ({ urn: r.urn, type: r.type, changes: diffValues(a.get(r.urn)!.props, r.props) }))
-    .filter((c) => c.changes.length > 0);
+  const changed: ChangedResource[] = [];
+  const unchangedIgnoring: PlanComparison["unchangedIgnoring"] = [];
+  for (const r of b.values()) {
+    const old = a.get(r.urn);
+    if (!old) continue;
+    const differences = diffValues(old.props, r.props);
+    if (differences.length === 0) continue;
+    let verdict: ChangeVerdict;
+    try {
+      verdict = classifyChange(r.type, differences, old.options, r.options);
+    } catch (e) {
+      throw new Error(`${r.urn}: ${(e as Error).message}`);
+    }
+    if (verdict.changes.length === 0) unchangedIgnoring.push({ urn: r.urn, type: r.type, ignored: verdict.ignored });
+    else changed.push({ urn: r.urn, type: r.type, ...verdict });
+  }
   const beforeKeys = new Set(before.violations.map(violationKey));
   const afterKeys = new Set(after.violations.map(violationKey));
   const beforeUsd = before.cost.monthlyUsd;
@@ -84,6 +109,7 @@ export function comparePlans(before: Pick<Plan, "resources" | "violations" | "co
     added,
     removed,
     changed,
+    unchangedIgnoring,
     newViolations: after.violations.filter((v) => !beforeKeys.has(violationKey(v))),
     fixedViolations: before.violations.filter((v) => !afterKeys.has(violationKey(v))),
     cost: {

@@ -19,6 +19,18 @@ export type SpawnedPack = ReturnType<typeof PolicyPackProcess.spawn>;
 import { CostEstimate, CostOptions, estimateMonthlyCost } from "../../policies/cost/estimator";
 import { TYPES } from "../../policies/lib/resources";
 import { mermaid } from "../../workflow/diagram";
+import { ChangeOptions } from "./replacement";
+
+/** The options of a declared resource that `--compare` needs, without the unset ones. */
+function changeOptions(o: DeclaredResource["options"]): ChangeOptions | undefined {
+  const picked: ChangeOptions = {
+    ...(o.protect ? { protect: true } : {}),
+    ...(o.ignoreChanges?.length ? { ignoreChanges: o.ignoreChanges } : {}),
+    ...(o.replaceOnChanges?.length ? { replaceOnChanges: o.replaceOnChanges } : {}),
+    ...(o.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+  };
+  return Object.keys(picked).length > 0 ? picked : undefined;
+}
 
 const PLAN_NOTE =
   "Offline plan: what the program declares for this stack under Pulumi's mock engine, with the policy pack's verdicts and an estimated worst-case monthly cost. It is not a diff against the cloud: no AWS account or Pulumi state was read.";
@@ -49,6 +61,8 @@ export interface PlanResource {
   parent?: string;
   /** Inputs as declared; values computed at deploy time read `<computed>`. */
   props: Record<string, unknown>;
+  /** The resource options that decide what a change does (`--compare`), when the program set any. */
+  options?: ChangeOptions;
   /** Where the program declares it (path relative to the working directory, `/`-separated), when in the program's own files. */
   source?: { file: string; line: number; column: number };
 }
@@ -219,6 +233,7 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
         name: r.name,
         parent: r.parent,
         props: planProps(r.inputs),
+        ...(changeOptions(r.options) ? { options: changeOptions(r.options) } : {}),
         ...(r.source ? { source: { ...r.source, file: path.relative(process.cwd(), r.source.file).split(path.sep).join("/") } } : {}),
       }));
     const cost = estimateMonthlyCost(

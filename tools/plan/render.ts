@@ -1,6 +1,21 @@
 /** Human renderings of a plan: a terminal report and a pull-request comment. */
 import { Plan, PlanResource } from "./plan";
-import { PlanComparison } from "./compare";
+import { ChangeAction, PlanComparison } from "./compare";
+
+/** How `pulumi preview` marks each kind of change (`+-` is its replacement sign). */
+const ACTION: Record<ChangeAction, { sign: string; words: string; emoji: string }> = {
+  update: { sign: "~", words: "update in place", emoji: "✏️" },
+  replace: { sign: "+-", words: "replace", emoji: "🔁" },
+  "maybe-replace": { sign: "~?", words: "update, or replace (AWS's schema does not say for every change)", emoji: "⚠️" },
+};
+
+const effectNote = (ch: { effect: ChangeAction; why?: string }) =>
+  ch.effect === "replace" ? `  [forces replacement: ${ch.why}]` : ch.effect === "maybe-replace" ? `  [may force replacement: ${ch.why}]` : "";
+
+function changeCounts(c: PlanComparison): string {
+  const n = (a: ChangeAction) => c.changed.filter((r) => r.action === a).length;
+  return `${c.changed.length} changed (${n("replace")} replaced, ${n("maybe-replace")} possibly replaced)`;
+}
 
 const short = (urn?: string) => (urn ? urn.split("::").pop()! : "(stack)");
 const usd = (n: number) => `$${n.toFixed(2)}`;
@@ -50,14 +65,17 @@ export function renderText(plan: Plan, comparison?: PlanComparison): string {
 }
 
 function comparisonLines(c: PlanComparison): string[] {
-  const out = [`Compared with the previous plan: ${c.added.length} added, ${c.removed.length} removed, ${c.changed.length} changed; cost ${c.cost.deltaUsd >= 0 ? "+" : ""}${usd(c.cost.deltaUsd)}${c.cost.deltaPercent === null ? "" : ` (${c.cost.deltaPercent >= 0 ? "+" : ""}${c.cost.deltaPercent}%)`}`];
+  const out = [`Compared with the previous plan: ${c.added.length} added, ${c.removed.length} removed, ${changeCounts(c)}; cost ${c.cost.deltaUsd >= 0 ? "+" : ""}${usd(c.cost.deltaUsd)}${c.cost.deltaPercent === null ? "" : ` (${c.cost.deltaPercent >= 0 ? "+" : ""}${c.cost.deltaPercent}%)`}`];
   for (const r of c.added) out.push(`  + ${short(r.urn)} (${typeName(r.type)})`);
   for (const r of c.removed) out.push(`  - ${short(r.urn)} (${typeName(r.type)})`);
   for (const r of c.changed) {
-    out.push(`  ~ ${short(r.urn)} (${typeName(r.type)})`);
-    for (const ch of r.changes.slice(0, 20)) out.push(`      ${ch.path}: ${JSON.stringify(ch.before)} → ${JSON.stringify(ch.after)}`);
+    out.push(`  ${ACTION[r.action].sign} ${short(r.urn)} (${typeName(r.type)}): ${ACTION[r.action].words}`);
+    if (r.refused) out.push(`      ! ${r.refused}`);
+    for (const ch of r.changes.slice(0, 20)) out.push(`      ${ch.path}: ${JSON.stringify(ch.before)} → ${JSON.stringify(ch.after)}${effectNote(ch)}`);
     if (r.changes.length > 20) out.push(`      … ${r.changes.length - 20} more`);
+    for (const ch of r.ignored) out.push(`      ${ch.path}: ignored (ignoreChanges)`);
   }
+  for (const r of c.unchangedIgnoring) out.push(`  = ${short(r.urn)} (${typeName(r.type)}): unchanged; ignoreChanges hides ${r.ignored.map((ch) => ch.path).join(", ")}`);
   for (const v of c.newViolations) out.push(`  new violation [${v.level}] ${v.policy} — ${short(v.urn)}`);
   for (const v of c.fixedViolations) out.push(`  fixed [${v.level}] ${v.policy} — ${short(v.urn)}`);
   return out;
@@ -101,6 +119,16 @@ export function renderMarkdown(plan: Plan, comparison?: PlanComparison, maxChars
   }
 
   const changes: string[] = [];
+  // Replacements are what a reviewer must not miss: named here, where nothing is cut for size.
+  const replaced = comparison ? comparison.changed.filter((r) => r.action !== "update") : [];
+  if (replaced.length > 0) {
+    changes.push(`#### Replacements since the base branch: ${replaced.filter((r) => r.action === "replace").length} replaced, ${replaced.filter((r) => r.action === "maybe-replace").length} possibly`, "");
+    for (const r of replaced) {
+      const cause = r.changes.filter((ch) => ch.effect !== "update").map((ch) => `\`${ch.path}\``);
+      changes.push(`- ${ACTION[r.action].emoji} \`${short(r.urn)}\` (${typeName(r.type)}): ${r.action === "replace" ? "replaced" : "possibly replaced"}, because of ${cause.slice(0, 5).join(", ")}${cause.length > 5 ? ` and ${cause.length - 5} more` : ""}${r.refused ? ` — ⛔ ${cell(r.refused)}` : ""}`);
+    }
+    changes.push("");
+  }
   if (comparison && (comparison.newViolations.length || comparison.fixedViolations.length)) {
     changes.push(`#### Violations since the base branch: ${comparison.newViolations.length} new, ${comparison.fixedViolations.length} fixed`, "");
     for (const v of comparison.newViolations) changes.push(`- 🆕 ${violationLine(v)}`);
@@ -142,13 +170,17 @@ export function renderMarkdown(plan: Plan, comparison?: PlanComparison, maxChars
   if (comparison) {
     resources.push("#### Resource changes", "");
     if (comparison.added.length + comparison.removed.length + comparison.changed.length === 0) resources.push("No resource changes.");
+    else resources.push(`${comparison.added.length} added, ${comparison.removed.length} removed, ${changeCounts(comparison)}.`, "");
     for (const r of comparison.added) resources.push(`- ➕ \`${short(r.urn)}\` (${typeName(r.type)})`);
     for (const r of comparison.removed) resources.push(`- ➖ \`${short(r.urn)}\` (${typeName(r.type)})`);
     for (const r of comparison.changed) {
-      resources.push(`- ✏️ \`${short(r.urn)}\` (${typeName(r.type)})`);
-      for (const ch of r.changes.slice(0, 10)) resources.push(`  - \`${ch.path}\`: \`${cell(JSON.stringify(ch.before) ?? "undefined")}\` → \`${cell(JSON.stringify(ch.after) ?? "undefined")}\``);
+      resources.push(`- ${ACTION[r.action].emoji} **${ACTION[r.action].words}** \`${short(r.urn)}\` (${typeName(r.type)})`);
+      if (r.refused) resources.push(`  - ⛔ ${cell(r.refused)}`);
+      for (const ch of r.changes.slice(0, 10)) resources.push(`  - \`${ch.path}\`: \`${cell(JSON.stringify(ch.before) ?? "undefined")}\` → \`${cell(JSON.stringify(ch.after) ?? "undefined")}\`${cell(effectNote(ch))}`);
       if (r.changes.length > 10) resources.push(`  - … ${r.changes.length - 10} more`);
+      for (const ch of r.ignored) resources.push(`  - \`${ch.path}\`: ignored (\`ignoreChanges\`)`);
     }
+    for (const r of comparison.unchangedIgnoring) resources.push(`- unchanged \`${short(r.urn)}\` (${typeName(r.type)}): \`ignoreChanges\` hides ${r.ignored.map((ch) => `\`${ch.path}\``).join(", ")}`);
     resources.push("");
   } else {
     resources.push("<details><summary>Resources</summary>", "", "```", ...resourceTree(plan.resources), "```", "</details>", "");
