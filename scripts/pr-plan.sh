@@ -19,11 +19,17 @@ echo "## Offline plan" >> "$comment"
 status=0
 for stack in "${stacks[@]}"; do
   compare=()
-  # The base branch may predate the plan; then the PR's plan stands alone.
-  if [ -f "$base_dir/tools/plan/cli.ts" ] && (cd "$base_dir" && npm run plan --silent -- --stack "$stack" --json --quiet > "$out_dir/base-$stack.json"); then
+  # The base branch may predate the plan; then the PR's plan stands alone. A base with
+  # violations (exit 1) still wrote its plan: compare with it, so the PR shows what it fixes.
+  base_code=none
+  if [ -f "$base_dir/tools/plan/cli.ts" ]; then
+    (cd "$base_dir" && npm run plan --silent -- --stack "$stack" --json --quiet > "$out_dir/base-$stack.json")
+    base_code=$?
+  fi
+  if [ "$base_code" = 0 ] || [ "$base_code" = 1 ]; then
     compare=(--compare "$out_dir/base-$stack.json")
   else
-    echo "base plan for $stack unavailable; showing the PR's plan alone" >&2
+    echo "base plan for $stack unavailable (exit $base_code); showing the PR's plan alone" >&2
   fi
   npm run plan --silent -- --stack "$stack" --json --quiet --sarif "$out_dir/pr-$stack.sarif" "${compare[@]}" > "$out_dir/pr-$stack.json"
   code=$?
