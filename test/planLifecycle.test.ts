@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { fixture, PROJECT_DIR } from "./support/stacks";
 
-const RUN = ["-r", "sucrase/register/ts", path.join(PROJECT_DIR, "tools", "plan", "run.ts")];
+const RUN = ["-r", path.join(PROJECT_DIR, "tools", "transpile.js"), path.join(PROJECT_DIR, "tools", "plan", "run.ts")];
 
 /** Processes still running whose command line mentions this fixture or a policy pack started for it. */
 function leftovers(marker: string): string[] {

@@ -9,7 +9,8 @@ import * as path from "path";
 import { allPolicies } from "../policies/rules";
 import { DeclaredResource, runProgram } from "../tools/mockEngine";
 import { readStackFiles } from "../tools/stackFiles";
-import { AnalyzedResource, Diagnostic, PackInfo, PolicyPackProcess } from "../tools/analyzer/client";
+import * as os from "os";
+import { AnalyzedResource, Diagnostic, packLauncher, PackInfo, PolicyPackProcess } from "../tools/analyzer/client";
 import { PolicyPackConfigFile } from "../tools/analyzer/packConfig";
 import { evaluatePack, mandatory, PackConfig } from "./support/policy";
 import { fixture, PROJECT_DIR, runStack, stackAsDeclared } from "./support/stacks";
@@ -91,12 +92,38 @@ describe("policy pack over this project's stacks", () => {
   });
 });
 
-describe("policy pack as the Pulumi CLI runs it (Analyzer gRPC)", function () {
+describe("how the plan starts a pack", () => {
+  it("a JavaScript main starts directly; a TypeScript one through run-policy-pack, as the CLI", () => {
+    assert.equal(packLauncher(path.join(PROJECT_DIR, "policies")), "direct", "policies/package.json main: bin/index.js");
+    const tsPack = fs.mkdtempSync(path.join(os.tmpdir(), "ts-pack-"));
+    fs.writeFileSync(path.join(tsPack, "package.json"), JSON.stringify({ name: "p", main: "index.ts" }));
+    fs.writeFileSync(path.join(tsPack, "index.ts"), "");
+    assert.equal(packLauncher(tsPack), "cli");
+    assert.equal(packLauncher(path.join(tsPack, "missing")), "cli");
+    fs.rmSync(tsPack, { recursive: true, force: true });
+  });
+
+  it("a pack that fails to load ends its process, with its error, under either launcher", async function () {
+    this.timeout(60_000);
+    const broken = fs.mkdtempSync(path.join(os.tmpdir(), "broken-pack-"));
+    fs.writeFileSync(path.join(broken, "package.json"), JSON.stringify({ name: "broken", main: "index.js" }));
+    fs.writeFileSync(path.join(broken, "index.js"), "throw new Error('no policies here');\n");
+    for (const launcher of ["cli", "direct"] as const) {
+      await assert.rejects(PolicyPackProcess.start(broken, 30_000, launcher), (e: Error) => /exited \(\d+\) before printing its port/.test(e.message) && /no policies here/.test(e.message), launcher);
+    }
+    fs.rmSync(broken, { recursive: true, force: true });
+  });
+});
+
+// Every case below runs against both launchers: the plan's direct start must answer exactly
+// as the CLI's run-policy-pack does (same pack code, same @pulumi/policy server).
+for (const launcher of ["cli", "direct"] as const)
+describe(`policy pack over the Analyzer gRPC protocol, started ${launcher === "cli" ? "as the Pulumi CLI starts it (run-policy-pack)" : "directly (servePolicyPack.js)"}`, function () {
   this.timeout(120_000);
   let pack: PolicyPackProcess;
   let info: PackInfo;
   before(async () => {
-    pack = await PolicyPackProcess.start(path.join(PROJECT_DIR, "policies"));
+    pack = await PolicyPackProcess.start(path.join(PROJECT_DIR, "policies"), 60_000, launcher);
     info = await pack.info();
   });
   after(() => pack?.stop());

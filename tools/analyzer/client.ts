@@ -1,14 +1,18 @@
 /**
- * A client for a policy pack over Pulumi's Analyzer gRPC protocol, started exactly as
- * the Pulumi CLI starts it (`@pulumi/pulumi/cmd/run-policy-pack` in the pack's
- * directory, port read from stdout). Enforcement levels, config schemas, unknown
- * values and remediation therefore behave as under `pulumi preview --policy-pack`.
+ * A client for a policy pack over Pulumi's Analyzer gRPC protocol. The pack runs in its own
+ * process, served by @pulumi/policy's server as under the Pulumi CLI (port read from
+ * stdout), so enforcement levels, config schemas, unknown values and remediation behave as
+ * under `pulumi preview --policy-pack`. A pack whose main is JavaScript starts through
+ * `servePolicyPack.js` (the same pack code, without the TypeScript compiler the CLI's
+ * launcher loads); any other goes through `@pulumi/pulumi/cmd/run-policy-pack`, as the CLI
+ * starts it.
  */
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 
 import { Level, LEVELS, PolicyPackConfigFile, policySettings } from "./packConfig";
 import { toWire } from "./wire";
+import { COMPILE_CACHE_DIR } from "../compileCacheDir";
 
 const PULUMI_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 
@@ -69,6 +73,20 @@ export interface AnalyzedResource {
 
 export class AnalyzerError extends Error {}
 
+/** How the pack process is started: "cli" is `run-policy-pack`, "direct" is servePolicyPack.js. */
+export type PackLauncher = "cli" | "direct";
+
+const DIRECT_LAUNCHER = path.join(__dirname, "servePolicyPack.js");
+
+/** "direct" when the pack's main (what `require(packDir)` loads) is JavaScript; "cli" otherwise (a TypeScript main needs ts-node). */
+export function packLauncher(packDir: string): PackLauncher {
+  try {
+    return /\.c?js$/.test(require.resolve(path.resolve(packDir))) ? "direct" : "cli";
+  } catch {
+    return "cli";
+  }
+}
+
 export class PolicyPackProcess {
   private constructor(
     private readonly child: ChildProcess,
@@ -78,18 +96,21 @@ export class PolicyPackProcess {
   ) {}
 
   /** Starts the pack in `packDir` as the CLI does and connects to it. */
-  static async start(packDir: string, timeoutMs = 60_000): Promise<PolicyPackProcess> {
-    return PolicyPackProcess.spawn(packDir, timeoutMs).connect();
+  static async start(packDir: string, timeoutMs = 60_000, launcher: PackLauncher = packLauncher(packDir)): Promise<PolicyPackProcess> {
+    return PolicyPackProcess.spawn(packDir, timeoutMs, launcher).connect();
   }
 
   /**
-   * Spawns the pack (`run-policy-pack 127.0.0.1:0 .` in its directory) and returns at
-   * once; `connect()` waits for the port it prints.
+   * Spawns the pack in its directory and returns at once; `connect()` waits for the port
+   * it prints. `launcher` "cli" forces `run-policy-pack 127.0.0.1:0 .`, exactly the CLI's
+   * command; the default picks the direct start for a JavaScript main.
    */
-  static spawn(packDir: string, timeoutMs = 60_000): { connect(): Promise<PolicyPackProcess>; kill(): void } {
+  static spawn(packDir: string, timeoutMs = 60_000, launcher: PackLauncher = packLauncher(packDir)): { connect(): Promise<PolicyPackProcess>; kill(): void } {
     const started = Date.now();
-    const runner = path.join(PULUMI_DIR, "cmd", "run-policy-pack");
-    const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
+    const args = launcher === "direct" ? [DIRECT_LAUNCHER] : [path.join(PULUMI_DIR, "cmd", "run-policy-pack"), "127.0.0.1:0", "."];
+    // The direct start also shares the plan's compile cache (it writes it once loaded).
+    const env = launcher === "direct" ? { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE_DIR } : process.env;
+    const child = spawn(process.execPath, args, { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (d) => (stderr += d));
     const port = new Promise<{ port: number; ms: number }>((resolve, reject) => {

@@ -71,7 +71,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   try {
     // Spawn the pack before loading the Pulumi SDK here: both processes load in parallel.
     ensurePackBuilt(policyPackDir, progress ?? (() => undefined));
-    progress?.(`starting policy pack ${path.relative(process.cwd(), policyPackDir) || "."} (as the Pulumi CLI starts it)`);
+    progress?.(`starting policy pack ${path.relative(process.cwd(), policyPackDir) || "."} (its own process, over the Analyzer protocol)`);
     pack = PolicyPackProcess.spawn(policyPackDir);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { buildPlan } = require("./plan") as typeof import("./plan");

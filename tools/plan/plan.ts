@@ -176,7 +176,7 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
   }
 
   // Two cores: the pack starts while the program runs.
-  if (!opts.pack) progress(`starting policy pack ${path.relative(process.cwd(), opts.policyPackDir) || "."} (as the Pulumi CLI starts it)`);
+  if (!opts.pack) progress(`starting policy pack ${path.relative(process.cwd(), opts.policyPackDir) || "."} (its own process, over the Analyzer protocol)`);
   const spawned = opts.pack ?? PolicyPackProcess.spawn(opts.policyPackDir);
 
   progress(`evaluating ${files.project} for stack ${opts.stack} under the mock engine${opts.firstPreview ? " (first preview: computed outputs unknown)" : ""}`);

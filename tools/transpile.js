@@ -1,0 +1,52 @@
+"use strict";
+/**
+ * The require hook that runs this project's TypeScript (the plan, the program, the bench):
+ * sucrase strips types and converts imports, without type-checking (`npm test` type-checks
+ * once), and its output is cached on disk by the hash of the source, so a warm plan loads
+ * compiled files instead of transpiling ~100 of them again. Plain JavaScript, so that loading
+ * it costs nothing to transpile; sucrase itself is loaded only on a cache miss.
+ *
+ *   node -r ./tools/transpile.js tools/plan/run.ts
+ *
+ * The cache lives in node_modules/.cache (gone with every `npm ci`); where it cannot be
+ * written, files are transpiled every time, as before.
+ */
+const crypto = require("crypto");
+const fs = require("fs");
+const path = require("path");
+const { addHook } = require("pirates");
+
+const SUCRASE_VERSION = require("sucrase/package.json").version;
+// What sucrase/register/ts uses; no source maps: nothing reads them (sucrase keeps line numbers).
+const OPTIONS = { transforms: ["typescript", "imports"] };
+const CACHE_DIR = path.join(__dirname, "..", "node_modules", ".cache", "ml-pipeline", "transpiled");
+const SALT = `${SUCRASE_VERSION}\0${JSON.stringify(OPTIONS)}\0`;
+
+let sucrase;
+let cacheWritable = true;
+
+function transpile(code, filename) {
+  const key = crypto.createHash("sha256").update(SALT).update(filename).update("\0").update(code).digest("hex");
+  const cached = path.join(CACHE_DIR, `${key}.js`);
+  try {
+    return fs.readFileSync(cached, "utf8");
+  } catch {
+    // A miss: transpile below.
+  }
+  sucrase ??= require("sucrase");
+  const out = sucrase.transform(code, { ...OPTIONS, filePath: filename }).code;
+  if (cacheWritable) {
+    try {
+      fs.mkdirSync(CACHE_DIR, { recursive: true });
+      // Write then rename: a concurrent reader never sees half a file.
+      const tmp = `${cached}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, out);
+      fs.renameSync(tmp, cached);
+    } catch {
+      cacheWritable = false;
+    }
+  }
+  return out;
+}
+
+addHook(transpile, { exts: [".ts"] });
