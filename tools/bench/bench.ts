@@ -93,20 +93,26 @@ function profileByPackage(profile: CpuProfile): [string, number][] {
 
 const WHAT_HOLDS_IT_BACK = `### What holds the ratio back
 
-- Two processes load the Pulumi SDK: the plan (program + mock engine) and the policy
-  pack, started as the CLI starts it (\`run-policy-pack\`), which loads the SDK's whole
-  runtime and registers ts-node, which loads the TypeScript compiler, even for a compiled
-  JavaScript pack. The pack is spawned first, before the plan process loads anything, so
-  the two overlap on the two cores; the plan cannot finish before the pack has started, so
-  the pack's own start (table 3) is a floor of its own, above 1.5 × the SDK floor.
+- Two processes load the Pulumi SDK: the plan (program + mock engine) and the policy pack,
+  which runs in its own process as under the CLI. The pack starts in 0.4 s alone (table 3)
+  but in about 0.7 s beside the plan process, which loads the SDK and runs the program on
+  the other core at the same time (V8's helper threads share those two cores too); the plan
+  then waits for it (the idle row). A warm plan is thus about two SDK loads on two cores,
+  the program, and 0.15 s of Analyze calls over gRPC: above 1.5 × one SDK load. Serving the
+  pack inside the plan process would remove the second load, but the pack's code would then
+  share the plan's process, SDK instance and exit behaviour, unlike under the CLI: not taken.
 - "node-internal" above is mostly V8 compiling modules; the compile cache removes much of it
   on warm runs (compare the cold row).
-- Levers already taken: compiled JavaScript pack main built by \`npm ci\`; the program and
-  the plan transpiled by sucrase instead of TypeScript (type-checking happens once, in
-  \`npm test\`); pack spawned before the SDK loads; Node's compile cache in the plan process
-  (it measured slower for the pack, table 3);
-  Analyze calls issued concurrently; no stack trace for each of the SDK's promises while the
-  program runs (Error.stackTraceLimit 0: a third of the time at 50 pipelines).`;
+- Levers taken: the pack's main is compiled JavaScript built by \`npm ci\`, started directly
+  (without run-policy-pack's ts-node and TypeScript compiler: 0.93 s → 0.38 s, table 3) and
+  sharing the compile cache, which it writes once loaded; TypeScript transpiled by sucrase
+  once and cached by content hash (\`tools/transpile.js\`; type-checking happens once, in
+  \`npm test\`); the pack spawned before the SDK loads; Node's compile cache in the plan
+  process; Analyze calls issued concurrently; no stack trace for each of the SDK's promises
+  while the program runs (Error.stackTraceLimit 0: a third of the time at 50 pipelines).
+- Tried and dropped: tsx (esbuild) as the require hook (slower than sucrase here); sending
+  GetAnalyzerInfo, Configure and ConfigureStack while the program runs (no gain: the pack
+  is ready only when the program ends).`;
 
 async function main() {
   const lines: string[] = [];
