@@ -113,6 +113,8 @@ describe("what a change does (classifyChange)", () => {
     assert.equal(classifyChange("aws:s3/bucket:Bucket", c, { protect: true }, {}).refused, undefined, "unprotecting and replacing in one update is allowed");
     assert.equal(classifyChange("aws:s3/bucket:Bucket", c, {}, { protect: true }).refused, undefined);
     assert.equal(classifyChange("aws:s3/bucket:Bucket", [change("tags.a", 1, 2)], { protect: true }, { protect: true }).refused, undefined, "an update is fine");
+    assert.equal(classifyChange("aws:s3/bucket:Bucket", c, {}, { deleteBeforeReplace: true }).deleteFirst, true);
+    assert.equal(classifyChange("aws:s3/bucket:Bucket", [change("tags.a", 1, 2)], {}, { deleteBeforeReplace: true }).deleteFirst, undefined, "only a replacement deletes");
   });
 
   it("plans written before options were recorded compare without them", () => {
@@ -176,6 +178,7 @@ describe("--compare through the CLI (test/fixtures/replacements)", function () {
   });
 
   it("names every replacement in the comment's always-kept part, and each cause in the changes", () => {
+    assert.match(markdown, /### ❌ `test`: \d+ mandatory and \d+ advisory policy violations · 1 replacement pulumi up would refuse · /);
     assert.match(markdown, /#### Replacements since the base branch: 4 replaced, 1 possibly/);
     assert.match(markdown, /🔁 `archive` \(Bucket\): replaced, because of `bucket` — ⛔ pulumi up would fail/);
     assert.match(markdown, /`productionVariants\[0\]\.instanceType`: `"ml\.m5\.large"` → `"ml\.m5\.xlarge"`  \[forces replacement: AWS::SageMaker::EndpointConfig/);

@@ -16,6 +16,8 @@ export interface ChangedResource {
   ignored: PropertyChange[];
   /** Why `pulumi up` would stop at this resource, if it would. */
   refused?: string;
+  /** Replaced by deleting it first (`deleteBeforeReplace`). */
+  deleteFirst?: true;
 }
 
 export interface PlanComparison {

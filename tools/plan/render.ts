@@ -71,6 +71,7 @@ function comparisonLines(c: PlanComparison): string[] {
   for (const r of c.changed) {
     out.push(`  ${ACTION[r.action].sign} ${short(r.urn)} (${typeName(r.type)}): ${ACTION[r.action].words}`);
     if (r.refused) out.push(`      ! ${r.refused}`);
+    if (r.deleteFirst) out.push("      ! deleted before its replacement is created (deleteBeforeReplace): a gap without it");
     for (const ch of r.changes.slice(0, 20)) out.push(`      ${ch.path}: ${JSON.stringify(ch.before)} → ${JSON.stringify(ch.after)}${effectNote(ch)}`);
     if (r.changes.length > 20) out.push(`      … ${r.changes.length - 20} more`);
     for (const ch of r.ignored) out.push(`      ${ch.path}: ignored (ignoreChanges)`);
@@ -99,13 +100,15 @@ const violationLine = (v: { level: string; policy: string; urn?: string; message
  * is said, with a pointer to the full plan (the workflow's `offline-plan` artifact).
  */
 export function renderMarkdown(plan: Plan, comparison?: PlanComparison, maxChars = MARKDOWN_MAX_CHARS): string {
-  const status = plan.summary.mandatory > 0 ? "❌" : "✅";
+  // A replacement pulumi up would refuse (a protected resource) fails the plan like a mandatory violation.
+  const refused = comparison ? comparison.changed.filter((r) => r.refused && r.action === "replace").length : 0;
+  const status = plan.summary.mandatory > 0 || refused > 0 ? "❌" : "✅";
   const delta = comparison
     ? `, ${signed(comparison.cost.deltaUsd)}${comparison.cost.deltaPercent === null ? "" : ` (${comparison.cost.deltaPercent >= 0 ? "+" : ""}${comparison.cost.deltaPercent}%)`} vs base`
     : "";
   const header = [
     `<!-- ml-pipeline-plan:${plan.stack} -->`,
-    `### ${status} \`${plan.stack}\`: ${plan.summary.mandatory} mandatory and ${plan.summary.advisory} advisory policy violations · ${plan.summary.resources} resources (${plan.summary.checked ?? plan.summary.resources} checked by policy) · est. ${usd(plan.cost.monthlyUsd)}/month${delta}`,
+    `### ${status} \`${plan.stack}\`: ${plan.summary.mandatory} mandatory and ${plan.summary.advisory} advisory policy violations${refused > 0 ? ` · ${refused} replacement${refused === 1 ? "" : "s"} pulumi up would refuse` : ""} · ${plan.summary.resources} resources (${plan.summary.checked ?? plan.summary.resources} checked by policy) · est. ${usd(plan.cost.monthlyUsd)}/month${delta}`,
     "",
     `> ${plan.note}`,
     "",
@@ -176,6 +179,7 @@ export function renderMarkdown(plan: Plan, comparison?: PlanComparison, maxChars
     for (const r of comparison.changed) {
       resources.push(`- ${ACTION[r.action].emoji} **${ACTION[r.action].words}** \`${short(r.urn)}\` (${typeName(r.type)})`);
       if (r.refused) resources.push(`  - ⛔ ${cell(r.refused)}`);
+      if (r.deleteFirst) resources.push("  - deleted before its replacement is created (`deleteBeforeReplace`): a gap without it");
       for (const ch of r.changes.slice(0, 10)) resources.push(`  - \`${ch.path}\`: \`${cell(JSON.stringify(ch.before) ?? "undefined")}\` → \`${cell(JSON.stringify(ch.after) ?? "undefined")}\`${cell(effectNote(ch))}`);
       if (r.changes.length > 10) resources.push(`  - … ${r.changes.length - 10} more`);
       for (const ch of r.ignored) resources.push(`  - \`${ch.path}\`: ignored (\`ignoreChanges\`)`);

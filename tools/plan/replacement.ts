@@ -35,6 +35,8 @@ export interface ChangeVerdict {
   ignored: PropertyChange[];
   /** Set when the engine would stop: a protected resource cannot be replaced. */
   refused?: string;
+  /** A replacement the engine carries out by deleting first (`deleteBeforeReplace`): a gap without the resource. */
+  deleteFirst?: true;
 }
 
 const split = (s: string) => (s ? s.split(" ") : []);
@@ -76,6 +78,7 @@ export function classifyChange(type: string, changes: PropertyChange[], before: 
   }
   const effects = new Set(verdict.changes.map((c) => c.effect));
   verdict.action = effects.has("replace") ? "replace" : effects.has("maybe-replace") ? "maybe-replace" : "update";
+  if (verdict.action !== "update" && after.deleteBeforeReplace) verdict.deleteFirst = true;
   // The engine refuses only when the resource was protected and still is (unprotecting and
   // replacing in one update is allowed).
   if (verdict.action !== "update" && before.protect && after.protect) {
