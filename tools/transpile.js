@@ -8,8 +8,9 @@
  *
  *   node -r ./tools/transpile.js tools/plan/run.ts
  *
- * The cache lives in node_modules/.cache (gone with every `npm ci`); where it cannot be
- * written, files are transpiled every time, as before.
+ * The cache lives in node_modules/.cache (gone with every `npm ci`), or where
+ * ML_PIPELINE_TRANSPILE_CACHE says; where it cannot be written, files are transpiled every
+ * time, as before.
  */
 const crypto = require("crypto");
 const fs = require("fs");
@@ -19,7 +20,7 @@ const { addHook } = require("pirates");
 const SUCRASE_VERSION = require("sucrase/package.json").version;
 // What sucrase/register/ts uses; no source maps: nothing reads them (sucrase keeps line numbers).
 const OPTIONS = { transforms: ["typescript", "imports"] };
-const CACHE_DIR = path.join(__dirname, "..", "node_modules", ".cache", "ml-pipeline", "transpiled");
+const CACHE_DIR = process.env.ML_PIPELINE_TRANSPILE_CACHE || path.join(__dirname, "..", "node_modules", ".cache", "ml-pipeline", "transpiled");
 const SALT = `${SUCRASE_VERSION}\0${JSON.stringify(OPTIONS)}\0`;
 
 let sucrase;

@@ -23,7 +23,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? "5");
 const PLAN = ["-r", path.join(ROOT, "tools", "transpile.js"), path.join(ROOT, "tools/plan/cli.ts")];
 const USAGE = ["-r", path.join(__dirname, "reportUsage.js")];
 /** tools/transpile.js's cache of transpiled TypeScript. */
-const TRANSPILE_CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "ml-pipeline", "transpiled");
+const TRANSPILE_CACHE_DIR = process.env.ML_PIPELINE_TRANSPILE_CACHE || path.join(ROOT, "node_modules", ".cache", "ml-pipeline", "transpiled");
 
 interface Sample {
   ms: number;
