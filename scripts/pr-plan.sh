@@ -5,7 +5,8 @@
 #
 #   scripts/pr-plan.sh <base-checkout-dir> <out-dir> [stack ...]
 #
-# Exit status: 0 when no stack has a mandatory violation, 1 otherwise, 2 on errors.
+# Exit status: 0 when no stack has a mandatory violation or a replacement of a protected
+# resource, 1 otherwise, 2 on errors.
 set -uo pipefail
 base_dir=${1:?usage: pr-plan.sh <base-checkout-dir> <out-dir> [stack ...]}
 out_dir=${2:?usage: pr-plan.sh <base-checkout-dir> <out-dir> [stack ...]}
