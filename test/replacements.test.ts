@@ -117,6 +117,13 @@ describe("what a change does (classifyChange)", () => {
     assert.equal(classifyChange("aws:s3/bucket:Bucket", [change("tags.a", 1, 2)], {}, { deleteBeforeReplace: true }).deleteFirst, undefined, "only a replacement deletes");
   });
 
+  it("a component's changed inputs are an update: no provider replaces a component", () => {
+    const res = (props: Record<string, unknown>) => ({ urn: "urn:pulumi:s::p::acme:index:Site::web", type: "acme:index:Site", name: "web", custom: false, props });
+    const empty = { violations: [], cost: { monthlyUsd: 0, lines: [] } } as unknown as Pick<Plan, "violations" | "cost">;
+    const c = comparePlans({ ...empty, resources: [res({ domain: "a.example" })] }, { ...empty, resources: [res({ domain: "b.example" })] });
+    assert.deepEqual([c.changed[0].action, c.changed[0].changes[0].effect], ["update", "update"]);
+  });
+
   it("plans written before options were recorded compare without them", () => {
     const res = (props: Record<string, unknown>, options?: object) => ({ urn: "urn:pulumi:s::p::aws:s3/bucket:Bucket::b", type: "aws:s3/bucket:Bucket", name: "b", props, ...(options ? { options } : {}) });
     const empty = { violations: [], cost: { monthlyUsd: 0, lines: [] } } as unknown as Pick<Plan, "violations" | "cost">;

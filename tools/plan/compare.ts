@@ -95,7 +95,8 @@ export function comparePlans(before: Pick<Plan, "resources" | "violations" | "co
     if (differences.length === 0) continue;
     let verdict: ChangeVerdict;
     try {
-      verdict = classifyChange(r.type, differences, old.options, r.options);
+      // A component has no provider: its inputs change in place (its children are judged on their own).
+      verdict = r.custom === false ? { action: "update", changes: differences.map((d) => ({ ...d, effect: "update" as const })), ignored: [] } : classifyChange(r.type, differences, old.options, r.options);
     } catch (e) {
       throw new Error(`${r.urn}: ${(e as Error).message}`);
     }

@@ -59,6 +59,8 @@ export interface PlanResource {
   type: string;
   name: string;
   parent?: string;
+  /** A custom resource (a provider's); false for a component, which no provider diffs or replaces. Absent in plans from before it was recorded (read as custom). */
+  custom?: boolean;
   /** Inputs as declared; values computed at deploy time read `<computed>`. */
   props: Record<string, unknown>;
   /** The resource options that decide what a change does (`--compare`), when the program set any. */
@@ -232,6 +234,7 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
         type: r.type,
         name: r.name,
         parent: r.parent,
+        custom: r.custom,
         props: planProps(r.inputs),
         ...(changeOptions(r.options) ? { options: changeOptions(r.options) } : {}),
         ...(r.source ? { source: { ...r.source, file: path.relative(process.cwd(), r.source.file).split(path.sep).join("/") } } : {}),
