@@ -45,6 +45,22 @@ function runPlan(args: string[], tag: string, timeoutMs = 60_000) {
 describe("the plan as a command: never hangs, nothing left running", function () {
   this.timeout(120_000);
 
+  it("a policy pack started directly ends when the process that started it is killed outright (SIGKILL, no supervisor)", async () => {
+    const tag = newTag();
+    const client = path.join(PROJECT_DIR, "tools", "analyzer", "client.ts");
+    const starter = spawn(
+      process.execPath,
+      ["-r", path.join(PROJECT_DIR, "tools", "transpile.js"), "-e", `require(${JSON.stringify(client)}).PolicyPackProcess.start(${JSON.stringify(path.join(PROJECT_DIR, "policies"))}, 60000, "direct").then(() => console.log("ready"))`],
+      { env: { ...process.env, [TAG_VARIABLE]: tag }, stdio: ["ignore", "pipe", "inherit"] },
+    );
+    await new Promise<void>((resolve) => starter.stdout!.on("data", (d) => String(d).includes("ready") && resolve()));
+    assert.equal(processesTagged(tag).length, 2, "the starter and its pack");
+    starter.kill("SIGKILL");
+    await new Promise((r) => starter.on("exit", r));
+    for (let i = 0; i < 50 && processesTagged(tag).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(processesTagged(tag), []);
+  });
+
   it("the leftover check finds a process that carries the tag (it can fail)", async () => {
     const tag = newTag();
     const sleeper = spawn(process.execPath, ["-e", "setTimeout(() => {}, 10000)"], { env: { ...process.env, [TAG_VARIABLE]: tag }, stdio: "ignore" });

@@ -110,7 +110,8 @@ export class PolicyPackProcess {
     const args = launcher === "direct" ? [DIRECT_LAUNCHER] : [path.join(PULUMI_DIR, "cmd", "run-policy-pack"), "127.0.0.1:0", "."];
     // The direct start also shares the plan's compile cache (it writes it once loaded).
     const env = launcher === "direct" ? { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE_DIR } : process.env;
-    const child = spawn(process.execPath, args, { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
+    // The direct start ends when its stdin closes, that is when this process ends, however.
+    const child = spawn(process.execPath, args, { cwd: packDir, env, stdio: [launcher === "direct" ? "pipe" : "ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (d) => (stderr += d));
     const port = new Promise<{ port: number; ms: number }>((resolve, reject) => {

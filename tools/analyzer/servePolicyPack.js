@@ -22,6 +22,12 @@ const fail = (err) => {
 process.on("uncaughtException", fail);
 process.on("unhandledRejection", fail);
 
+// The plan holds the other end of stdin: when the plan process ends, however it ends (even
+// SIGKILL, which it cannot pass on), the pipe closes and the pack ends with it.
+process.stdin.on("end", () => process.exit(0));
+process.stdin.on("error", () => process.exit(0));
+process.stdin.resume();
+
 require(process.cwd());
 
 // Everything the pack needs is loaded now (its server binds asynchronously). With
