@@ -117,6 +117,39 @@ describe("what a change does (classifyChange)", () => {
     assert.equal(classifyChange("aws:s3/bucket:Bucket", [change("tags.a", 1, 2)], {}, { deleteBeforeReplace: true }).deleteFirst, undefined, "only a replacement deletes");
   });
 
+  it("a replaced resource makes the inputs that come from it unknown, and they are judged like any change", () => {
+    const urn = (type: string, name: string) => `urn:pulumi:s::p::${type}::${name}`;
+    const MODEL = "aws:sagemaker/model:Model";
+    const CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration";
+    const ENDPOINT = "aws:sagemaker/endpoint:Endpoint";
+    const ROLE_OWNER = "acme:index:RoleFactory"; // a provider this plan has no facts for
+    const plan = (image: string, roleOwnerName: string) =>
+      ({
+        violations: [],
+        cost: { monthlyUsd: 0, lines: [] },
+        resources: [
+          { urn: urn(ROLE_OWNER, "roles"), type: ROLE_OWNER, name: "roles", custom: true, props: { name: roleOwnerName } },
+          { urn: urn(MODEL, "m"), type: MODEL, name: "m", custom: true, props: { name: "m-1", primaryContainer: { image }, executionRoleArn: "arn:role" }, propertyDependencies: { executionRoleArn: [urn(ROLE_OWNER, "roles")] } },
+          { urn: urn(CONFIG, "c"), type: CONFIG, name: "c", custom: true, props: { productionVariants: [{ modelName: "m-1", instanceType: "ml.m5.large" }] }, propertyDependencies: { productionVariants: [urn(MODEL, "m")] } },
+          { urn: urn(ENDPOINT, "e"), type: ENDPOINT, name: "e", custom: true, props: { endpointConfigName: "c-1" }, options: { ignoreChanges: ["endpointConfigName"] }, propertyDependencies: { endpointConfigName: [urn(CONFIG, "c")] } },
+        ],
+      }) as unknown as Pick<Plan, "resources" | "violations" | "cost">;
+    // A new image replaces the model; the configuration that names it is replaced in turn; the endpoint ignores the new name.
+    const c = comparePlans(plan("xgboost:1", "roles"), plan("xgboost:2", "roles"));
+    const config = c.changed.find((r) => r.type === CONFIG)!;
+    assert.equal(config.action, "replace");
+    assert.deepEqual([config.changes[0].path, config.changes[0].after], ["productionVariants", "<computed>"]);
+    assert.match(config.changes[0].why!, /AWS::SageMaker::EndpointConfig: changing it requires replacement; its value comes from `m`, which is replaced/);
+    assert.deepEqual(c.unchangedIgnoring.map((r) => r.type), [ENDPOINT]);
+    // Upstream only possibly replaced: downstream replacements are possible, not certain.
+    const maybe = comparePlans(plan("xgboost:1", "roles"), plan("xgboost:1", "roles-2"));
+    assert.deepEqual(maybe.changed.map((r) => [r.type, r.action]), [
+      [ROLE_OWNER, "maybe-replace"],
+      [MODEL, "maybe-replace"],
+      [CONFIG, "maybe-replace"],
+    ]);
+  });
+
   it("a component's changed inputs are an update: no provider replaces a component", () => {
     const res = (props: Record<string, unknown>) => ({ urn: "urn:pulumi:s::p::acme:index:Site::web", type: "acme:index:Site", name: "web", custom: false, props });
     const empty = { violations: [], cost: { monthlyUsd: 0, lines: [] } } as unknown as Pick<Plan, "violations" | "cost">;

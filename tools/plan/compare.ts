@@ -1,7 +1,7 @@
 /** Differences between two plans (for example the base branch's and the pull request's). */
 import { Plan, PlanResource, PlanViolation } from "./plan";
 import { childPath } from "./propertyPath";
-import { ChangeAction, ChangeVerdict, classifyChange, PropertyChange } from "./replacement";
+import { ChangeAction, ChangeVerdict, classifyChange, PropertyChange, settleVerdict } from "./replacement";
 
 export type { PropertyChange, ChangeAction };
 
@@ -78,6 +78,70 @@ function diffValues(before: unknown, after: unknown, path = ""): PropertyChange[
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [{ path: path || "(value)", before: a, after: b }];
 }
 
+/** How an unknown value reads in a plan (as `planProps` writes it). */
+const COMPUTED = "<computed>";
+const short = (urn: string) => urn.split("::").pop()!;
+
+function verdictOf(old: PlanResource, r: PlanResource, differences: PropertyChange[]): ChangeVerdict {
+  try {
+    // A component has no provider: its inputs change in place (its children are judged on their own).
+    if (r.custom === false) return { action: "update", changes: differences.map((d) => ({ ...d, effect: "update" as const })), ignored: [] };
+    return classifyChange(r.type, differences, old.options, r.options);
+  } catch (e) {
+    throw new Error(`${r.urn}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * What the engine does with each resource in both plans. A replaced resource's outputs are
+ * unknown until it is created again (a new auto-name, a new ARN), so every input that takes
+ * its value from one becomes unknown too, and is judged like any change: this is how a new
+ * model replaces the endpoint configuration that names it. Followed until nothing changes.
+ */
+function judgeChanges(a: Map<string, PlanResource>, b: Map<string, PlanResource>): Map<string, ChangeVerdict> {
+  const differences = new Map<string, PropertyChange[]>();
+  const verdicts = new Map<string, ChangeVerdict>();
+  for (const r of b.values()) {
+    const old = a.get(r.urn);
+    if (!old) continue;
+    const d = diffValues(old.props, r.props);
+    if (d.length === 0) continue;
+    differences.set(r.urn, d);
+    verdicts.set(r.urn, verdictOf(old, r, d));
+  }
+  const propagated = new Set<string>();
+  for (let pending = true; pending; ) {
+    pending = false;
+    for (const [urn, verdict] of verdicts) {
+      // Keyed by the action too: a possible replacement that turns certain is passed on again.
+      if (verdict.action === "update" || propagated.has(`${urn} ${verdict.action}`)) continue;
+      propagated.add(`${urn} ${verdict.action}`);
+      for (const r of b.values()) {
+        const old = a.get(r.urn);
+        if (!old || r.custom === false) continue;
+        const inputs = Object.entries(r.propertyDependencies ?? {}).filter(([, deps]) => deps.includes(urn)).map(([input]) => input);
+        const own = differences.get(r.urn) ?? [];
+        // Inputs that already differ are judged as they differ; the others become unknown.
+        const unknown = inputs.filter((input) => !own.some((c) => c.path === input || c.path.startsWith(`${input}.`) || c.path.startsWith(`${input}[`)));
+        if (unknown.length === 0) continue;
+        const cause = `its value comes from \`${short(urn)}\`, which is ${verdict.action === "replace" ? "replaced" : "possibly replaced"}`;
+        const next = [...own, ...unknown.map((input) => ({ path: input, before: old.props[input], after: COMPUTED }))];
+        differences.set(r.urn, next);
+        const v = verdictOf(old, r, next);
+        for (const c of v.changes) {
+          if (!unknown.includes(c.path)) continue;
+          // A possible replacement upstream makes a replacement here possible, not certain.
+          if (verdict.action === "maybe-replace" && c.effect === "replace") c.effect = "maybe-replace";
+          c.why = c.why ? `${c.why}; ${cause}` : cause;
+        }
+        verdicts.set(r.urn, settleVerdict(v, old.options, r.options));
+        pending = true;
+      }
+    }
+  }
+  return verdicts;
+}
+
 const violationKey = (v: PlanViolation) => `${v.policy}\u0000${v.urn ?? ""}\u0000${v.message}`;
 
 export function comparePlans(before: Pick<Plan, "resources" | "violations" | "cost">, after: Pick<Plan, "resources" | "violations" | "cost">): PlanComparison {
@@ -86,20 +150,12 @@ export function comparePlans(before: Pick<Plan, "resources" | "violations" | "co
   const b = byUrn(after.resources);
   const added = [...b.values()].filter((r) => !a.has(r.urn)).map((r) => ({ urn: r.urn, type: r.type }));
   const removed = [...a.values()].filter((r) => !b.has(r.urn)).map((r) => ({ urn: r.urn, type: r.type }));
+  const verdicts = judgeChanges(a, b);
   const changed: ChangedResource[] = [];
   const unchangedIgnoring: PlanComparison["unchangedIgnoring"] = [];
   for (const r of b.values()) {
-    const old = a.get(r.urn);
-    if (!old) continue;
-    const differences = diffValues(old.props, r.props);
-    if (differences.length === 0) continue;
-    let verdict: ChangeVerdict;
-    try {
-      // A component has no provider: its inputs change in place (its children are judged on their own).
-      verdict = r.custom === false ? { action: "update", changes: differences.map((d) => ({ ...d, effect: "update" as const })), ignored: [] } : classifyChange(r.type, differences, old.options, r.options);
-    } catch (e) {
-      throw new Error(`${r.urn}: ${(e as Error).message}`);
-    }
+    const verdict = verdicts.get(r.urn);
+    if (!verdict) continue;
     if (verdict.changes.length === 0) unchangedIgnoring.push({ urn: r.urn, type: r.type, ignored: verdict.ignored });
     else changed.push({ urn: r.urn, type: r.type, ...verdict });
   }

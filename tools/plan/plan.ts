@@ -65,6 +65,8 @@ export interface PlanResource {
   props: Record<string, unknown>;
   /** The resource options that decide what a change does (`--compare`), when the program set any. */
   options?: ChangeOptions;
+  /** Per input, the resources its value comes from (`bucket: b.id` → b's URN), when any: a replaced one makes the value unknown (`--compare`). */
+  propertyDependencies?: Record<string, string[]>;
   /** Where the program declares it (path relative to the working directory, `/`-separated), when in the program's own files. */
   source?: { file: string; line: number; column: number };
 }
@@ -237,6 +239,9 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
         custom: r.custom,
         props: planProps(r.inputs),
         ...(changeOptions(r.options) ? { options: changeOptions(r.options) } : {}),
+        ...(Object.values(r.propertyDependencies).some((d) => d.length > 0)
+          ? { propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).filter(([, d]) => d.length > 0)) }
+          : {}),
         ...(r.source ? { source: { ...r.source, file: path.relative(process.cwd(), r.source.file).split(path.sep).join("/") } } : {}),
       }));
     const cost = estimateMonthlyCost(

@@ -76,6 +76,13 @@ export function classifyChange(type: string, changes: PropertyChange[], before: 
     if (effect !== "replace" && replaceOn.some((p) => pathContains(p, path))) ({ effect, why } = { effect: "replace", why: "the resource's replaceOnChanges option" });
     verdict.changes.push({ ...change, effect, ...(why ? { why } : {}) });
   }
+  return settleVerdict(verdict, before, after);
+}
+
+/** The resource's action from its changes' effects, and what the engine does about it (refuses it, deletes first). */
+export function settleVerdict(verdict: ChangeVerdict, before: ChangeOptions = {}, after: ChangeOptions = {}): ChangeVerdict {
+  delete verdict.refused;
+  delete verdict.deleteFirst;
   const effects = new Set(verdict.changes.map((c) => c.effect));
   verdict.action = effects.has("replace") ? "replace" : effects.has("maybe-replace") ? "maybe-replace" : "update";
   if (verdict.action !== "update" && after.deleteBeforeReplace) verdict.deleteFirst = true;
