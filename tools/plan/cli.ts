@@ -8,7 +8,7 @@ import "../compileCache"; // first: caches the compiled code of everything loade
 import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
-import { PolicyPackProcess } from "../analyzer/client";
+import { packLauncher, PolicyPackProcess } from "../analyzer/client";
 import { ensurePackBuilt, PlanInputError } from "./packBuild";
 import { asPlan, comparePlans, PlanComparison } from "./compare";
 import { renderMarkdown, renderText } from "./render";
@@ -71,7 +71,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   try {
     // Spawn the pack before loading the Pulumi SDK here: both processes load in parallel.
     ensurePackBuilt(policyPackDir, progress ?? (() => undefined));
-    progress?.(`starting policy pack ${path.relative(process.cwd(), policyPackDir) || "."} (its own process, over the Analyzer protocol)`);
+    progress?.(`starting policy pack ${path.relative(process.cwd(), policyPackDir) || "."} (its own process, over the Analyzer protocol; ${packLauncher(policyPackDir) === "direct" ? "JavaScript main, started directly" : "through run-policy-pack, as the CLI starts it"})`);
     pack = PolicyPackProcess.spawn(policyPackDir);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { buildPlan } = require("./plan") as typeof import("./plan");

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { runProgram, ProgramError, DeclaredResource } from "../mockEngine";
 import { readStackFiles } from "../stackFiles";
-import { AnalyzedResource, Diagnostic, PolicyPackProcess } from "../analyzer/client";
+import { AnalyzedResource, Diagnostic, packLauncher, PolicyPackProcess } from "../analyzer/client";
 import { PolicyPackConfigFile, policyConfigProblems } from "../analyzer/packConfig";
 import { REDACTED, SecretValue, toWire, UNKNOWN_VALUE } from "../analyzer/wire";
 import { ensurePackBuilt, PlanInputError } from "./packBuild";
@@ -180,7 +180,7 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
   }
 
   // Two cores: the pack starts while the program runs.
-  if (!opts.pack) progress(`starting policy pack ${path.relative(process.cwd(), opts.policyPackDir) || "."} (its own process, over the Analyzer protocol)`);
+  if (!opts.pack) progress(`starting policy pack ${path.relative(process.cwd(), opts.policyPackDir) || "."} (its own process, over the Analyzer protocol; ${packLauncher(opts.policyPackDir) === "direct" ? "JavaScript main, started directly" : "through run-policy-pack, as the CLI starts it"})`);
   const spawned = opts.pack ?? PolicyPackProcess.spawn(opts.policyPackDir);
 
   progress(`evaluating ${files.project} for stack ${opts.stack} under the mock engine${opts.firstPreview ? " (first preview: computed outputs unknown)" : ""}`);
