@@ -150,6 +150,33 @@ describe("what a change does (classifyChange)", () => {
     ]);
   });
 
+  it("an input made unknown in an earlier round keeps its cause when a later replacement reaches the same resource", () => {
+    const urn = (type: string, name: string) => `urn:pulumi:s::p::${type}::${name}`;
+    const MODEL = "aws:sagemaker/model:Model";
+    const CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration";
+    const ENDPOINT = "aws:sagemaker/endpoint:Endpoint";
+    const plan = (image: string) =>
+      ({
+        violations: [],
+        cost: { monthlyUsd: 0, lines: [] },
+        resources: [
+          { urn: urn(MODEL, "m"), type: MODEL, name: "m", custom: true, props: { primaryContainer: { image } } },
+          { urn: urn(CONFIG, "c"), type: CONFIG, name: "c", custom: true, props: { productionVariants: [{ modelName: "m-1" }] }, propertyDependencies: { productionVariants: [urn(MODEL, "m")] } },
+          // The endpoint takes a tag from the model and its configuration's name: reached in two rounds.
+          { urn: urn(ENDPOINT, "e"), type: ENDPOINT, name: "e", custom: true, props: { endpointConfigName: "c-1", tags: { model: "m-1" } }, propertyDependencies: { endpointConfigName: [urn(CONFIG, "c")], tags: [urn(MODEL, "m")] } },
+        ],
+      }) as unknown as Pick<Plan, "resources" | "violations" | "cost">;
+    const endpoint = comparePlans(plan("a"), plan("b")).changed.find((r) => r.type === ENDPOINT)!;
+    assert.equal(endpoint.action, "update");
+    assert.deepEqual(
+      endpoint.changes.map((ch) => [ch.path, ch.why]),
+      [
+        ["tags", "its value comes from `m`, which is replaced"],
+        ["endpointConfigName", "its value comes from `c`, which is replaced"],
+      ],
+    );
+  });
+
   it("a component's changed inputs are an update: no provider replaces a component", () => {
     const res = (props: Record<string, unknown>) => ({ urn: "urn:pulumi:s::p::acme:index:Site::web", type: "acme:index:Site", name: "web", custom: false, props });
     const empty = { violations: [], cost: { monthlyUsd: 0, lines: [] } } as unknown as Pick<Plan, "violations" | "cost">;

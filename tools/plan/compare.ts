@@ -110,6 +110,8 @@ function judgeChanges(a: Map<string, PlanResource>, b: Map<string, PlanResource>
     verdicts.set(r.urn, verdictOf(old, r, d));
   }
   const propagated = new Set<string>();
+  // Per resource, the inputs made unknown by an upstream replacement: why, and whether that one was only possible.
+  const causes = new Map<string, Map<string, { cause: string; possible: boolean }>>();
   for (let pending = true; pending; ) {
     pending = false;
     for (const [urn, verdict] of verdicts) {
@@ -124,15 +126,18 @@ function judgeChanges(a: Map<string, PlanResource>, b: Map<string, PlanResource>
         // Inputs that already differ are judged as they differ; the others become unknown.
         const unknown = inputs.filter((input) => !own.some((c) => c.path === input || c.path.startsWith(`${input}.`) || c.path.startsWith(`${input}[`)));
         if (unknown.length === 0) continue;
-        const cause = `its value comes from \`${short(urn)}\`, which is ${verdict.action === "replace" ? "replaced" : "possibly replaced"}`;
+        const mine = causes.get(r.urn) ?? new Map<string, { cause: string; possible: boolean }>();
+        causes.set(r.urn, mine);
+        for (const input of unknown) mine.set(input, { cause: `its value comes from \`${short(urn)}\`, which is ${verdict.action === "replace" ? "replaced" : "possibly replaced"}`, possible: verdict.action === "maybe-replace" });
         const next = [...own, ...unknown.map((input) => ({ path: input, before: old.props[input], after: COMPUTED }))];
         differences.set(r.urn, next);
         const v = verdictOf(old, r, next);
         for (const c of v.changes) {
-          if (!unknown.includes(c.path)) continue;
+          const upstream = mine.get(c.path);
+          if (!upstream) continue;
           // A possible replacement upstream makes a replacement here possible, not certain.
-          if (verdict.action === "maybe-replace" && c.effect === "replace") c.effect = "maybe-replace";
-          c.why = c.why ? `${c.why}; ${cause}` : cause;
+          if (upstream.possible && c.effect === "replace") c.effect = "maybe-replace";
+          c.why = c.why ? `${c.why}; ${upstream.cause}` : upstream.cause;
         }
         verdicts.set(r.urn, settleVerdict(v, old.options, r.options));
         pending = true;
