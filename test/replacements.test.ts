@@ -86,6 +86,11 @@ describe("property paths (the engine's syntax)", () => {
 
 describe("what a change does (classifyChange)", () => {
   const ec = "aws:sagemaker/endpointConfiguration:EndpointConfiguration";
+  const MODEL = "aws:sagemaker/model:Model";
+  const ENDPOINT = "aws:sagemaker/endpoint:Endpoint";
+  const urnOf = (type: string, name: string) => `urn:pulumi:s::p::${type}::${name}`;
+  /** A plan of just these resources: comparePlans reads nothing else. */
+  const planOf = (...resources: object[]) => ({ violations: [], cost: { monthlyUsd: 0, lines: [] }, resources }) as unknown as Pick<Plan, "resources" | "violations" | "cost">;
   const change = (p: string, before: unknown, after: unknown) => ({ path: p, before, after });
 
   it("replaces on a create-only input, updates on the others, and cannot tell without facts", () => {
@@ -118,22 +123,15 @@ describe("what a change does (classifyChange)", () => {
   });
 
   it("a replaced resource makes the inputs that come from it unknown, and they are judged like any change", () => {
-    const urn = (type: string, name: string) => `urn:pulumi:s::p::${type}::${name}`;
-    const MODEL = "aws:sagemaker/model:Model";
-    const CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration";
-    const ENDPOINT = "aws:sagemaker/endpoint:Endpoint";
+    const CONFIG = ec;
     const ROLE_OWNER = "acme:index:RoleFactory"; // a provider this plan has no facts for
     const plan = (image: string, roleOwnerName: string) =>
-      ({
-        violations: [],
-        cost: { monthlyUsd: 0, lines: [] },
-        resources: [
-          { urn: urn(ROLE_OWNER, "roles"), type: ROLE_OWNER, name: "roles", custom: true, props: { name: roleOwnerName } },
-          { urn: urn(MODEL, "m"), type: MODEL, name: "m", custom: true, props: { name: "m-1", primaryContainer: { image }, executionRoleArn: "arn:role" }, propertyDependencies: { executionRoleArn: [urn(ROLE_OWNER, "roles")] } },
-          { urn: urn(CONFIG, "c"), type: CONFIG, name: "c", custom: true, props: { productionVariants: [{ modelName: "m-1", instanceType: "ml.m5.large" }] }, propertyDependencies: { productionVariants: [urn(MODEL, "m")] } },
-          { urn: urn(ENDPOINT, "e"), type: ENDPOINT, name: "e", custom: true, props: { endpointConfigName: "c-1" }, options: { ignoreChanges: ["endpointConfigName"] }, propertyDependencies: { endpointConfigName: [urn(CONFIG, "c")] } },
-        ],
-      }) as unknown as Pick<Plan, "resources" | "violations" | "cost">;
+      planOf(
+        { urn: urnOf(ROLE_OWNER, "roles"), type: ROLE_OWNER, name: "roles", custom: true, props: { name: roleOwnerName } },
+        { urn: urnOf(MODEL, "m"), type: MODEL, name: "m", custom: true, props: { name: "m-1", primaryContainer: { image }, executionRoleArn: "arn:role" }, propertyDependencies: { executionRoleArn: [urnOf(ROLE_OWNER, "roles")] } },
+        { urn: urnOf(CONFIG, "c"), type: CONFIG, name: "c", custom: true, props: { productionVariants: [{ modelName: "m-1", instanceType: "ml.m5.large" }] }, propertyDependencies: { productionVariants: [urnOf(MODEL, "m")] } },
+        { urn: urnOf(ENDPOINT, "e"), type: ENDPOINT, name: "e", custom: true, props: { endpointConfigName: "c-1" }, options: { ignoreChanges: ["endpointConfigName"] }, propertyDependencies: { endpointConfigName: [urnOf(CONFIG, "c")] } },
+      );
     // A new image replaces the model; the configuration that names it is replaced in turn; the endpoint ignores the new name.
     const c = comparePlans(plan("xgboost:1", "roles"), plan("xgboost:2", "roles"));
     const config = c.changed.find((r) => r.type === CONFIG)!;
@@ -151,21 +149,13 @@ describe("what a change does (classifyChange)", () => {
   });
 
   it("an input made unknown in an earlier round keeps its cause when a later replacement reaches the same resource", () => {
-    const urn = (type: string, name: string) => `urn:pulumi:s::p::${type}::${name}`;
-    const MODEL = "aws:sagemaker/model:Model";
-    const CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration";
-    const ENDPOINT = "aws:sagemaker/endpoint:Endpoint";
     const plan = (image: string) =>
-      ({
-        violations: [],
-        cost: { monthlyUsd: 0, lines: [] },
-        resources: [
-          { urn: urn(MODEL, "m"), type: MODEL, name: "m", custom: true, props: { primaryContainer: { image } } },
-          { urn: urn(CONFIG, "c"), type: CONFIG, name: "c", custom: true, props: { productionVariants: [{ modelName: "m-1" }] }, propertyDependencies: { productionVariants: [urn(MODEL, "m")] } },
-          // The endpoint takes a tag from the model and its configuration's name: reached in two rounds.
-          { urn: urn(ENDPOINT, "e"), type: ENDPOINT, name: "e", custom: true, props: { endpointConfigName: "c-1", tags: { model: "m-1" } }, propertyDependencies: { endpointConfigName: [urn(CONFIG, "c")], tags: [urn(MODEL, "m")] } },
-        ],
-      }) as unknown as Pick<Plan, "resources" | "violations" | "cost">;
+      planOf(
+        { urn: urnOf(MODEL, "m"), type: MODEL, name: "m", custom: true, props: { primaryContainer: { image } } },
+        { urn: urnOf(ec, "c"), type: ec, name: "c", custom: true, props: { productionVariants: [{ modelName: "m-1" }] }, propertyDependencies: { productionVariants: [urnOf(MODEL, "m")] } },
+        // The endpoint takes a tag from the model and its configuration's name: reached in two rounds.
+        { urn: urnOf(ENDPOINT, "e"), type: ENDPOINT, name: "e", custom: true, props: { endpointConfigName: "c-1", tags: { model: "m-1" } }, propertyDependencies: { endpointConfigName: [urnOf(ec, "c")], tags: [urnOf(MODEL, "m")] } },
+      );
     const endpoint = comparePlans(plan("a"), plan("b")).changed.find((r) => r.type === ENDPOINT)!;
     assert.equal(endpoint.action, "update");
     assert.deepEqual(
@@ -178,16 +168,14 @@ describe("what a change does (classifyChange)", () => {
   });
 
   it("a component's changed inputs are an update: no provider replaces a component", () => {
-    const res = (props: Record<string, unknown>) => ({ urn: "urn:pulumi:s::p::acme:index:Site::web", type: "acme:index:Site", name: "web", custom: false, props });
-    const empty = { violations: [], cost: { monthlyUsd: 0, lines: [] } } as unknown as Pick<Plan, "violations" | "cost">;
-    const c = comparePlans({ ...empty, resources: [res({ domain: "a.example" })] }, { ...empty, resources: [res({ domain: "b.example" })] });
+    const site = (props: Record<string, unknown>) => planOf({ urn: urnOf("acme:index:Site", "web"), type: "acme:index:Site", name: "web", custom: false, props });
+    const c = comparePlans(site({ domain: "a.example" }), site({ domain: "b.example" }));
     assert.deepEqual([c.changed[0].action, c.changed[0].changes[0].effect], ["update", "update"]);
   });
 
   it("plans written before options were recorded compare without them", () => {
-    const res = (props: Record<string, unknown>, options?: object) => ({ urn: "urn:pulumi:s::p::aws:s3/bucket:Bucket::b", type: "aws:s3/bucket:Bucket", name: "b", props, ...(options ? { options } : {}) });
-    const empty = { violations: [], cost: { monthlyUsd: 0, lines: [] } } as unknown as Pick<Plan, "violations" | "cost">;
-    const c = comparePlans({ ...empty, resources: [res({ bucket: "a" })] }, { ...empty, resources: [res({ bucket: "b" }, { protect: true })] });
+    const bucket = (props: Record<string, unknown>, options?: object) => planOf({ urn: urnOf("aws:s3/bucket:Bucket", "b"), type: "aws:s3/bucket:Bucket", name: "b", props, ...(options ? { options } : {}) });
+    const c = comparePlans(bucket({ bucket: "a" }), bucket({ bucket: "b" }, { protect: true }));
     assert.deepEqual([c.changed[0].action, c.changed[0].refused], ["replace", undefined]);
   });
 });

@@ -78,6 +78,17 @@ export type PackLauncher = "cli" | "direct";
 
 const DIRECT_LAUNCHER = path.join(__dirname, "servePolicyPack.js");
 
+/** The arguments to `node`, run in the pack's directory, that start it with `launcher`. */
+export function packCommand(launcher: PackLauncher): string[] {
+  return launcher === "direct" ? [DIRECT_LAUNCHER] : [path.join(PULUMI_DIR, "cmd", "run-policy-pack"), "127.0.0.1:0", "."];
+}
+
+/** The progress line that says a pack is starting, and how. */
+export function startingPackLine(packDir: string, launcher: PackLauncher): string {
+  const how = launcher === "direct" ? "JavaScript main, started directly" : "through run-policy-pack, as the CLI starts it";
+  return `starting policy pack ${path.relative(process.cwd(), packDir) || "."} (its own process, over the Analyzer protocol; ${how})`;
+}
+
 /** "direct" when the pack's main (what `require(packDir)` loads) is JavaScript; "cli" otherwise (a TypeScript main needs ts-node). */
 export function packLauncher(packDir: string): PackLauncher {
   try {
@@ -107,11 +118,10 @@ export class PolicyPackProcess {
    */
   static spawn(packDir: string, timeoutMs = 60_000, launcher: PackLauncher = packLauncher(packDir)): { connect(): Promise<PolicyPackProcess>; kill(): void } {
     const started = Date.now();
-    const args = launcher === "direct" ? [DIRECT_LAUNCHER] : [path.join(PULUMI_DIR, "cmd", "run-policy-pack"), "127.0.0.1:0", "."];
     // The direct start also shares the plan's compile cache (it writes it once loaded).
     const env = launcher === "direct" ? { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE_DIR } : process.env;
     // The direct start ends when its stdin closes, that is when this process ends, however.
-    const child = spawn(process.execPath, args, { cwd: packDir, env, stdio: [launcher === "direct" ? "pipe" : "ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, packCommand(launcher), { cwd: packDir, env, stdio: [launcher === "direct" ? "pipe" : "ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (d) => (stderr += d));
     const port = new Promise<{ port: number; ms: number }>((resolve, reject) => {

@@ -33,6 +33,9 @@ export class SecretValue {
 /** What the plan prints instead of a secret, as `pulumi preview` does. */
 export const REDACTED = "[secret]";
 
+/** How the plan shows a value known only after deploy (the engine's unknown). */
+export const COMPUTED = "<computed>";
+
 /** The special signature key of Pulumi's serialized property values, and the signatures it takes. */
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";

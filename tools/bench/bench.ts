@@ -16,6 +16,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { COMPILE_CACHE_DIR } from "../compileCache";
+import { packCommand, PackLauncher } from "../analyzer/client";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const NODE = process.execPath;
@@ -53,12 +54,10 @@ function timed(args: string[], env: NodeJS.ProcessEnv = process.env, cwd = ROOT)
 }
 
 /** Time until a policy pack prints its port: started as the CLI starts it, or as the plan does (tools/analyzer/servePolicyPack.js). */
-function packStart(packDir: string, env: NodeJS.ProcessEnv, launcher: "cli" | "direct" = "cli"): Promise<number> {
+function packStart(packDir: string, env: NodeJS.ProcessEnv, launcher: PackLauncher = "cli"): Promise<number> {
   return new Promise((resolve, reject) => {
     const t = process.hrtime.bigint();
-    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [ROOT] });
-    const args = launcher === "cli" ? [runner, "127.0.0.1:0", "."] : [path.join(ROOT, "tools", "analyzer", "servePolicyPack.js")];
-    const child = spawn(NODE, args, { cwd: packDir, env });
+    const child = spawn(NODE, packCommand(launcher), { cwd: packDir, env });
     let err = "";
     child.stderr.on("data", (d) => (err += d));
     child.stdout.on("data", () => {

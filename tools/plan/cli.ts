@@ -8,9 +8,9 @@ import "../compileCache"; // first: caches the compiled code of everything loade
 import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
-import { packLauncher, PolicyPackProcess } from "../analyzer/client";
+import { packLauncher, PolicyPackProcess, startingPackLine } from "../analyzer/client";
 import { ensurePackBuilt, PlanInputError } from "./packBuild";
-import { asPlan, comparePlans, PlanComparison } from "./compare";
+import { asPlan, comparePlans, PlanComparison, refusedReplacements } from "./compare";
 import { renderMarkdown, renderText } from "./render";
 import { toSarif } from "./sarif";
 
@@ -71,8 +71,9 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   try {
     // Spawn the pack before loading the Pulumi SDK here: both processes load in parallel.
     ensurePackBuilt(policyPackDir, progress ?? (() => undefined));
-    progress?.(`starting policy pack ${path.relative(process.cwd(), policyPackDir) || "."} (its own process, over the Analyzer protocol; ${packLauncher(policyPackDir) === "direct" ? "JavaScript main, started directly" : "through run-policy-pack, as the CLI starts it"})`);
-    pack = PolicyPackProcess.spawn(policyPackDir);
+    const launcher = packLauncher(policyPackDir);
+    progress?.(startingPackLine(policyPackDir, launcher));
+    pack = PolicyPackProcess.spawn(policyPackDir, undefined, launcher);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { buildPlan } = require("./plan") as typeof import("./plan");
     plan = await buildPlan({ stack: opts.stack, programDir: path.resolve(opts.program), policyPackDir, policyConfigFile, firstPreview: opts.firstPreview, progress, pack });
@@ -107,7 +108,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   else if (opts.markdown) io.stdout.write(renderMarkdown(plan, comparison));
   else io.stdout.write(renderText(plan, comparison));
   // As `pulumi preview` fails on a protected resource it would replace, so does the plan.
-  const refused = comparison?.changed.filter((r) => r.refused && r.action === "replace") ?? [];
+  const refused = comparison ? refusedReplacements(comparison) : [];
   for (const r of refused) io.stderr.write(`plan: ${r.urn}: ${r.refused}\n`);
   progress?.(`done in ${plan.timingsMs.total} ms: ${plan.summary.mandatory} mandatory violation(s)${comparison ? `, ${refused.length} refused replacement(s)` : ""}`);
   return plan.summary.mandatory > 0 || refused.length > 0 ? 1 : 0;

@@ -1,5 +1,6 @@
 /** Differences between two plans (for example the base branch's and the pull request's). */
 import { Plan, PlanResource, PlanViolation } from "./plan";
+import { COMPUTED } from "../analyzer/wire";
 import { childPath } from "./propertyPath";
 import { ChangeAction, ChangeVerdict, classifyChange, PropertyChange, settleVerdict } from "./replacement";
 
@@ -78,8 +79,6 @@ function diffValues(before: unknown, after: unknown, path = ""): PropertyChange[
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [{ path: path || "(value)", before: a, after: b }];
 }
 
-/** How an unknown value reads in a plan (as `planProps` writes it). */
-const COMPUTED = "<computed>";
 const short = (urn: string) => urn.split("::").pop()!;
 
 function verdictOf(old: PlanResource, r: PlanResource, differences: PropertyChange[]): ChangeVerdict {
@@ -145,6 +144,11 @@ function judgeChanges(a: Map<string, PlanResource>, b: Map<string, PlanResource>
     }
   }
   return verdicts;
+}
+
+/** Replacements `pulumi up` would refuse (protected resources): they fail the plan like a mandatory violation. */
+export function refusedReplacements(c: PlanComparison): ChangedResource[] {
+  return c.changed.filter((r) => r.refused && r.action === "replace");
 }
 
 const violationKey = (v: PlanViolation) => `${v.policy}\u0000${v.urn ?? ""}\u0000${v.message}`;

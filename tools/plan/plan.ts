@@ -9,9 +9,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { runProgram, ProgramError, DeclaredResource } from "../mockEngine";
 import { readStackFiles } from "../stackFiles";
-import { AnalyzedResource, Diagnostic, packLauncher, PolicyPackProcess } from "../analyzer/client";
+import { AnalyzedResource, Diagnostic, packLauncher, PolicyPackProcess, startingPackLine } from "../analyzer/client";
 import { PolicyPackConfigFile, policyConfigProblems } from "../analyzer/packConfig";
-import { REDACTED, SecretValue, toWire, UNKNOWN_VALUE } from "../analyzer/wire";
+import { COMPUTED, REDACTED, SecretValue, toWire, UNKNOWN_VALUE } from "../analyzer/wire";
 import { ensurePackBuilt, PlanInputError } from "./packBuild";
 
 export { PlanInputError };
@@ -20,6 +20,13 @@ import { CostEstimate, CostOptions, estimateMonthlyCost } from "../../policies/c
 import { TYPES } from "../../policies/lib/resources";
 import { mermaid } from "../../workflow/diagram";
 import { ChangeOptions } from "./replacement";
+
+/** The fields of a plan resource that are left out when empty: its options and its inputs' dependencies. */
+function optionalFields(r: DeclaredResource): Pick<PlanResource, "options" | "propertyDependencies"> {
+  const options = changeOptions(r.options);
+  const dependencies = Object.entries(r.propertyDependencies).filter(([, d]) => d.length > 0);
+  return { ...(options ? { options } : {}), ...(dependencies.length > 0 ? { propertyDependencies: Object.fromEntries(dependencies) } : {}) };
+}
 
 /** The options of a declared resource that `--compare` needs, without the unset ones. */
 function changeOptions(o: DeclaredResource["options"]): ChangeOptions | undefined {
@@ -35,8 +42,6 @@ function changeOptions(o: DeclaredResource["options"]): ChangeOptions | undefine
 const PLAN_NOTE =
   "Offline plan: what the program declares for this stack under Pulumi's mock engine, with the policy pack's verdicts and an estimated worst-case monthly cost. It is not a diff against the cloud: no AWS account or Pulumi state was read.";
 
-/** How unknown values (computed by the cloud at deploy time) appear in the plan. */
-const COMPUTED = "<computed>";
 
 export interface PlanOptions {
   stack: string;
@@ -180,8 +185,12 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
   }
 
   // Two cores: the pack starts while the program runs.
-  if (!opts.pack) progress(`starting policy pack ${path.relative(process.cwd(), opts.policyPackDir) || "."} (its own process, over the Analyzer protocol; ${packLauncher(opts.policyPackDir) === "direct" ? "JavaScript main, started directly" : "through run-policy-pack, as the CLI starts it"})`);
-  const spawned = opts.pack ?? PolicyPackProcess.spawn(opts.policyPackDir);
+  let spawned = opts.pack;
+  if (!spawned) {
+    const launcher = packLauncher(opts.policyPackDir);
+    progress(startingPackLine(opts.policyPackDir, launcher));
+    spawned = PolicyPackProcess.spawn(opts.policyPackDir, undefined, launcher);
+  }
 
   progress(`evaluating ${files.project} for stack ${opts.stack} under the mock engine${opts.firstPreview ? " (first preview: computed outputs unknown)" : ""}`);
   let declared: DeclaredResource[];
@@ -238,10 +247,7 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
         parent: r.parent,
         custom: r.custom,
         props: planProps(r.inputs),
-        ...(changeOptions(r.options) ? { options: changeOptions(r.options) } : {}),
-        ...(Object.values(r.propertyDependencies).some((d) => d.length > 0)
-          ? { propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).filter(([, d]) => d.length > 0)) }
-          : {}),
+        ...optionalFields(r),
         ...(r.source ? { source: { ...r.source, file: path.relative(process.cwd(), r.source.file).split(path.sep).join("/") } } : {}),
       }));
     const cost = estimateMonthlyCost(

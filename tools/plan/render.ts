@@ -1,6 +1,6 @@
 /** Human renderings of a plan: a terminal report and a pull-request comment. */
 import { Plan, PlanResource } from "./plan";
-import { ChangeAction, PlanComparison } from "./compare";
+import { ChangeAction, PlanComparison, refusedReplacements } from "./compare";
 
 /** How `pulumi preview` marks each kind of change (`+-` is its replacement sign). */
 const ACTION: Record<ChangeAction, { sign: string; words: string; emoji: string }> = {
@@ -100,8 +100,7 @@ const violationLine = (v: { level: string; policy: string; urn?: string; message
  * is said, with a pointer to the full plan (the workflow's `offline-plan` artifact).
  */
 export function renderMarkdown(plan: Plan, comparison?: PlanComparison, maxChars = MARKDOWN_MAX_CHARS): string {
-  // A replacement pulumi up would refuse (a protected resource) fails the plan like a mandatory violation.
-  const refused = comparison ? comparison.changed.filter((r) => r.refused && r.action === "replace").length : 0;
+  const refused = comparison ? refusedReplacements(comparison).length : 0;
   const status = plan.summary.mandatory > 0 || refused > 0 ? "❌" : "✅";
   const delta = comparison
     ? `, ${signed(comparison.cost.deltaUsd)}${comparison.cost.deltaPercent === null ? "" : ` (${comparison.cost.deltaPercent >= 0 ? "+" : ""}${comparison.cost.deltaPercent}%)`} vs base`
