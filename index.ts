@@ -36,6 +36,6 @@ export = async () => {
     /** The stack's dashboard, in the CloudWatch console. */
     dashboardUrl: `https://${config.region}.console.aws.amazon.com/cloudwatch/home?region=${config.region}#dashboards/dashboard/${model.dashboard.name}`,
     /** The data-quality schedule the workflow keeps pointed at the served model, or "off". */
-    driftMonitoring: config.monitoring.drift.enabled ? model.drift.schedule.name : "off",
+    driftMonitoring: config.monitoring.drift.enabled ? model.drift.stateMachine.name : "off",
   };
 };

@@ -8,6 +8,8 @@ import { StackConfig } from "../stacks/configSchema";
 import { StackIdentity, stackModel, StackModel } from "../stacks/model";
 import { workflowSpec } from "../workflow/spec";
 import { buildWorkflow, executionRoleStatements, Workflow } from "../workflow/definition";
+import { buildMonitoringWorkflow } from "../workflow/monitoring";
+import { driftCheckExpression } from "../workflow/tasks/checkDrift";
 import { DataBucket } from "./dataBucket";
 import { InferenceEndpoint } from "./inferenceEndpoint";
 import { Notifications } from "./notifications";
@@ -150,24 +152,34 @@ export class MlPipeline extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [this.workflow, ...(this.triggerDeadLetters ? [this.triggerDeadLetters] : [])] },
     );
-    if (config.monitoring.drift.enabled) {
+    if (spec.drift) {
+      const monitoringWorkflow = buildMonitoringWorkflow(spec);
       this.drift = new DriftMonitoring(
         `${name}-drift`,
         {
           monitorRole: model.roles.monitor,
           monitorRoleStatements: executionRoleStatements(spec, model.roles.monitor.arn),
+          stateMachine: model.drift.stateMachine,
+          stateMachineRole: model.roles.monitoring,
+          workflow: monitoringWorkflow,
           schedule: model.drift.schedule,
-          rule: model.drift.rule,
-          ruleRole: model.roles.drift,
-          lockTable: model.drift.lockTable,
-          keyArn,
-          stateMachineArn: model.stateMachine.arn,
+          scheduleRole: model.roles.drift,
+          scheduleExpression: driftCheckExpression(spec.drift.frequency),
+          stateTable: model.drift.stateTable,
+          bucket: model.bucket,
+          scriptKey: model.drift.scriptKey,
+          alarm: model.drift.alarm,
+          psiThreshold: spec.drift.psiThreshold,
+          pipelineDimension: model.namePrefix,
+          topicArn: model.topic.arn,
           deadLetterQueueArn: model.triggerDeadLetterQueue.arn,
           key: model.key,
+          keyArn,
+          logRetentionDays,
           scope,
           tags,
         },
-        { parent: this, dependsOn: [this.workflow, ...(this.triggerDeadLetters ? [this.triggerDeadLetters] : [])] },
+        { parent: this, dependsOn: [this.workflow, this.notifications, ...(this.triggerDeadLetters ? [this.triggerDeadLetters] : [])] },
       );
     }
     this.dashboard = new PipelineDashboard(
@@ -184,7 +196,7 @@ export class MlPipeline extends pulumi.ComponentResource {
           hosting: config.endpoint.kind,
           rollbackAlarmArns: Object.values(model.endpoint.rollbackAlarms).map((a) => a.arn),
           modelPackageGroup: model.modelRegistry.group.name,
-          driftSchedule: config.monitoring.drift.enabled ? model.drift.schedule.name : undefined,
+          drift: spec.drift ? { alarmArn: model.drift.alarm.arn, psiThreshold: spec.drift.psiThreshold } : undefined,
         },
         executionLogGroup: model.stateMachine.logGroup,
       },
@@ -206,13 +218,9 @@ export class MlPipeline extends pulumi.ComponentResource {
     const { config, tags, scope } = model;
     const schedule = config.schedule;
     const approvalRule = config.registry.approval === "manual";
-    const driftRule = config.monitoring.drift.enabled;
-    if (!schedule.enabled && !schedule.onNewData.enabled && !approvalRule && !driftRule) return {};
-    const eventRules = [
-      ...(schedule.onNewData.enabled ? [model.newDataRule] : []),
-      ...(approvalRule ? [model.modelRegistry.approvalRule] : []),
-      ...(driftRule ? [model.drift.rule] : []),
-    ];
+    const driftSchedule = config.monitoring.drift.enabled;
+    if (!schedule.enabled && !schedule.onNewData.enabled && !approvalRule && !driftSchedule) return {};
+    const eventRules = [...(schedule.onNewData.enabled ? [model.newDataRule] : []), ...(approvalRule ? [model.modelRegistry.approvalRule] : [])];
     const deadLetters = new TriggerDeadLetterQueue(`${name}-trigger-dead-letters`, { queue: model.triggerDeadLetterQueue, key: model.key, eventRules, tags }, { parent: this });
     const common = { stateMachineArn: model.stateMachine.arn, deadLetterQueueArn: model.triggerDeadLetterQueue.arn, key: model.key, accountId: scope.accountId, tags };
     const retraining =

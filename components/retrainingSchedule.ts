@@ -1,6 +1,7 @@
 /**
- * RetrainingSchedule: an EventBridge Scheduler schedule that starts the pipeline per the
- * stack's expression. The workflow ignores its input (any JSON starts a run), so the
+ * RetrainingSchedule: an EventBridge Scheduler schedule that starts a state machine per an
+ * expression: the pipeline (retraining) or the monitoring state machine (drift checks).
+ * Both workflows keep their input aside and read it only where present, so the
  * schedule's input can never kill an execution with a States.Runtime error.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -17,6 +18,10 @@ export interface RetrainingScheduleArgs {
   expression: string;
   timezone: string;
   stateMachineArn: string;
+  /** What the schedule does, in the schedule's and the role's descriptions (default: retraining). */
+  purpose?: string;
+  /** Each execution's input (default `{"trigger": "schedule"}`). */
+  input?: Record<string, string>;
   key: StackKeyModel;
   /** The key's ARN (Scheduler takes no alias). */
   keyArn: pulumi.Input<string>;
@@ -40,9 +45,9 @@ export class RetrainingSchedule extends pulumi.ComponentResource {
         role: args.role,
         service: "scheduler.amazonaws.com",
         sourceArns: args.schedule.sourceArns,
-        description: "Lets EventBridge Scheduler start the pipeline",
+        description: `Lets EventBridge Scheduler start ${args.stateMachineArn.split(":").pop()}`,
         policy: policyDocument(
-          { Sid: "StartPipeline", Effect: "Allow", Action: "states:StartExecution", Resource: args.stateMachineArn },
+          { Sid: "StartStateMachine", Effect: "Allow", Action: "states:StartExecution", Resource: args.stateMachineArn },
           // Scheduler sends dead letters as this role.
           { Sid: "SendDeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: args.deadLetterQueueArn },
           // Decrypt: the schedule is encrypted with the stack key and Scheduler reads it as this
@@ -59,7 +64,7 @@ export class RetrainingSchedule extends pulumi.ComponentResource {
       `${name}-schedule`,
       {
         name: args.schedule.name,
-        description: "Retrains the model on a schedule",
+        description: args.purpose ?? "Retrains the model on a schedule",
         scheduleExpression: args.expression,
         scheduleExpressionTimezone: args.timezone,
         flexibleTimeWindow: { mode: "OFF" },
@@ -68,7 +73,7 @@ export class RetrainingSchedule extends pulumi.ComponentResource {
         target: {
           arn: args.stateMachineArn,
           roleArn: role.arn,
-          input: JSON.stringify(SCHEDULED_INPUT),
+          input: JSON.stringify(args.input ?? SCHEDULED_INPUT),
           retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
           deadLetterConfig: { arn: args.deadLetterQueueArn },
         },

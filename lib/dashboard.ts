@@ -9,7 +9,9 @@
  *    Invocations, Invocation5XXErrors, ModelLatency, InvocationsPerInstance by EndpointName
  *    and VariantName.
  *  - ml-pipeline (by Pipeline): training time and billable seconds, the deployed model
- *    package version (published by the workflow: tasks/runMetrics.ts);
+ *    package version (published by the workflow: tasks/runMetrics.ts); the drift checks'
+ *    MaxFeatureDriftPSI, MaxFeatureDriftKS, DriftSampleCount, and FeatureDriftPSI/KS by
+ *    Pipeline and Feature (published from monitoring/drift.py's verdict: tasks/checkDrift.ts);
  *  - ml-pipeline/<namePrefix>: runs that ended NotDeployed / PendingApproval / Rejected,
  *    counted by metric filters on the state machine's log (a metric filter's dimensions
  *    can only be fields of the log event, so the stack is in the namespace instead).
@@ -39,19 +41,17 @@ export interface DashboardInput {
   hosting: "instance" | "serverless";
   rollbackAlarmArns: string[];
   modelPackageGroup: string;
-  /** The data-quality schedule, when drift is monitored. */
-  driftSchedule?: string;
+  /** When drift is monitored: the drift alarm and the PSI threshold it fires above. */
+  drift?: { alarmArn: string; psiThreshold: number };
 }
 
 /**
- * Model Monitor's per-feature drift metrics (SageMaker Developer Guide, "CloudWatch
- * Metrics" of Model Monitor: `feature_baseline_drift_<feature>` in
- * `/aws/sagemaker/Endpoints/data-metrics`). Features are only known once data flows, so the
- * widget searches for them; the guide names the dimensions EndpointName/ScheduleName on one
- * page and Endpoint/MonitoringSchedule on another, so the search matches the names as terms.
+ * Every feature's drift statistic of this stack: features are only known once checks run,
+ * so the widget searches for them (a metric math SEARCH over the namespace's
+ * {Pipeline, Feature} schema).
  */
-export function driftSearchExpression(endpointName: string, scheduleName: string): string {
-  return `SEARCH('Namespace="/aws/sagemaker/Endpoints/data-metrics" feature_baseline_drift "${endpointName}" "${scheduleName}"', 'Maximum', ${86_400})`;
+export function featureDriftSearchExpression(namePrefix: string, metricName: "FeatureDriftPSI" | "FeatureDriftKS"): string {
+  return `SEARCH('{${PIPELINE_METRICS_NAMESPACE},Feature,Pipeline} MetricName="${metricName}" Pipeline="${namePrefix}"', 'Maximum', 3600)`;
 }
 
 type Metric = (string | { stat?: string; label?: string; period?: number })[];
@@ -126,13 +126,35 @@ export function pipelineDashboard(d: DashboardInput): { widgets: Widget[] } {
       properties: metricWidget("Deployed model package version", [[PIPELINE_METRICS_NAMESPACE, "DeployedModelVersion", ...pipeline, { stat: "Maximum", period: DAY }]], { view: "singleValue" }),
     },
   ];
-  if (d.driftSchedule) {
-    panels.push({
-      type: "metric",
-      width: 24,
-      height: 6,
-      properties: metricWidget(`Drift per feature (Model Monitor, schedule ${d.driftSchedule})`, [[{ expression: driftSearchExpression(d.endpointName, d.driftSchedule), id: "drift", label: "" } as unknown as string]]),
-    });
+  if (d.drift) {
+    panels.push(
+      {
+        type: "metric",
+        width: 12,
+        height: 6,
+        properties: metricWidget(
+          "Drift: largest feature PSI and KS per check",
+          [
+            [PIPELINE_METRICS_NAMESPACE, "MaxFeatureDriftPSI", ...pipeline, { stat: "Maximum", period: 3600 }],
+            [PIPELINE_METRICS_NAMESPACE, "MaxFeatureDriftKS", ...pipeline, { stat: "Maximum", period: 3600 }],
+          ],
+          { annotations: { horizontal: [{ label: "PSI threshold", value: d.drift.psiThreshold }] } },
+        ),
+      },
+      {
+        type: "metric",
+        width: 12,
+        height: 6,
+        properties: metricWidget("Drift per feature (PSI)", [[{ expression: featureDriftSearchExpression(d.namePrefix, "FeatureDriftPSI"), id: "psi", label: "" } as unknown as string]]),
+      },
+      {
+        type: "metric",
+        width: 12,
+        height: 6,
+        properties: metricWidget("Captured rows per drift check", [[PIPELINE_METRICS_NAMESPACE, "DriftSampleCount", ...pipeline, { stat: "Maximum", period: 3600 }]]),
+      },
+      { type: "alarm", width: 12, height: 6, properties: { title: "Drift alarm", alarms: [d.drift.alarmArn] } },
+    );
   }
   if (d.hosting === "instance") {
     panels.push(

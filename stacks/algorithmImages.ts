@@ -46,38 +46,6 @@ export function sklearnImageUri(region: string): string {
   return `${account}.dkr.ecr.${region}.amazonaws.com/sagemaker-scikit-learn:${SKLEARN_PROCESSING_TAG}`;
 }
 
-/**
- * SageMaker Model Monitor's analyzer (`sagemaker-model-monitor-analyzer`), per region:
- * the data-quality baselining and monitoring image. Source: aws/sagemaker-python-sdk,
- * src/sagemaker/image_uri_config/model-monitor.json (read 2026-11).
- */
-export const MODEL_MONITOR_REGISTRIES: Readonly<Record<string, string>> = {
-  "ap-east-1": "001633400207",
-  "ap-northeast-1": "574779866223",
-  "ap-northeast-2": "709848358524",
-  "ap-south-1": "126357580389",
-  "ap-southeast-1": "245545462676",
-  "ap-southeast-2": "563025443158",
-  "ca-central-1": "536280801234",
-  "eu-central-1": "048819808253",
-  "eu-north-1": "895015795356",
-  "eu-west-1": "468650794304",
-  "eu-west-2": "749857270468",
-  "eu-west-3": "680080141114",
-  "me-south-1": "607024016150",
-  "sa-east-1": "539772159869",
-  "us-east-1": "156813124566",
-  "us-east-2": "777275614652",
-  "us-west-1": "890145073186",
-  "us-west-2": "159807026194",
-};
-
-export function modelMonitorImageUri(region: string): string {
-  const account = MODEL_MONITOR_REGISTRIES[region];
-  if (!account) throw new Error(`no Model Monitor registry known for region ${region}`);
-  return `${account}.dkr.ecr.${region}.amazonaws.com/sagemaker-model-monitor-analyzer`;
-}
-
 /** XGBoost container versions this project has been written against. */
 export const XGBOOST_VERSIONS = ["1.5-1", "1.7-1"] as const;
 

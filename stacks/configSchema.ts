@@ -268,25 +268,32 @@ const monitoringSchema = z.strictObject({
    */
   declareJobLogGroups: z.boolean(),
   /**
-   * Data-quality monitoring of the endpoint's captured requests against a baseline of each
-   * deployed model's training data; drift starts a retraining run (at most one per
+   * Drift monitoring of the endpoint's captured requests against a profile of the served
+   * model's training data, by the project's own job (monitoring/drift.py on SageMaker
+   * Processing; no Model Monitor); drift starts a retraining run (at most one per
    * minHoursBetweenRetrains). Instance endpoints with data capture only.
    */
   drift: z
     .strictObject({
       enabled: z.boolean(),
-      /** How often the monitoring job runs over the last period's captured data. */
+      /** How often the drift check runs, over the captured requests of that period (the current UTC hour or day). */
       frequency: z.enum(["hourly", "daily"]),
-      /** Processing instance of the baselining and monitoring jobs. */
+      /** Processing instance of the baselining and drift jobs. */
       instanceType: instanceType("processing"),
       volumeSizeGb: int(1, 16384),
-      /** A monitoring job's limit; Model Monitor allows at most 3600 s for hourly schedules. */
+      /** A drift job's limit. */
       maxRuntimeSeconds: int(60, 86_400),
       /** After a drift-triggered retraining starts, drift starts no other for this long. */
       minHoursBetweenRetrains: int(1, 720),
+      /** A feature drifts when its population stability index exceeds this (0.1 moderate, 0.25 significant, by convention). */
+      psiThreshold: z.number().gt(0).max(10),
+      /** ...or when the Kolmogorov-Smirnov distance of a numeric feature exceeds this (0-1). */
+      ksThreshold: z.number().gt(0).max(1),
+      /** Fewer usable captured rows than this in a window is "insufficient data": never a retraining. */
+      minSamples: int(1, 10_000_000),
     })
     .refine((d) => d.frequency !== "hourly" || d.maxRuntimeSeconds <= 3600, {
-      message: "an hourly schedule allows maxRuntimeSeconds of at most 3600 (Model Monitor)",
+      message: "an hourly drift check must end within the hour: maxRuntimeSeconds of at most 3600",
       path: ["maxRuntimeSeconds"],
     }),
 });

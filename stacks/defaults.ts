@@ -39,8 +39,10 @@ const processingPreprocessing = {
 // 10 G.1X workers is Glue's own default size (CDK's PySparkEtlJob uses the same).
 const gluePreprocessing = { glueVersion: "5.0", workerType: "G.1X", numberOfWorkers: 10, timeoutMinutes: 60 };
 
-// Daily data-quality checks; one drift retraining a day at most.
-const drift = { frequency: "daily", instanceType: "ml.m5.large", volumeSizeGb: 20, maxRuntimeSeconds: 3600, minHoursBetweenRetrains: 24 };
+// Daily drift checks; one drift retraining a day at most. PSI 0.2 sits between the
+// conventional "moderate" (0.1) and "significant" (0.25) bands; KS 0.1 is a 10-point gap
+// between the two distributions; 200 rows keep a decile bin at about 20 rows.
+const drift = { frequency: "daily", instanceType: "ml.m5.large", volumeSizeGb: 20, maxRuntimeSeconds: 3600, minHoursBetweenRetrains: 24, psiThreshold: 0.2, ksThreshold: 0.1, minSamples: 200 };
 
 const serverlessEndpoint = {
   variantName: "primary",

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { PROFILE_DEFAULTS, KindDefaults } from "./defaults";
 import { StackConfig, stackConfigSchema } from "./configSchema";
-import { MODEL_MONITOR_REGISTRIES, XGBOOST_REGISTRIES } from "./algorithmImages";
+import { XGBOOST_REGISTRIES } from "./algorithmImages";
 import { trainDistribution } from "./trainingDistribution";
 
 /** The structured keys a stack file may set under the project's namespace. */
@@ -169,9 +169,9 @@ export function resolveStackConfig(raw: RawStackConfig): StackConfig {
   if (config.monitoring.drift.enabled) {
     const driftKey = keyOf(raw.project, ["monitoring", "drift", "enabled"]);
     if (config.endpoint.kind === "serverless") {
-      problems.push({ key: driftKey, value: "true", message: "serverless endpoints support neither data capture nor Model Monitor (AWS); use endpoint.kind instance, or set monitoring.drift.enabled: false" });
-    } else if (!(config.region in MODEL_MONITOR_REGISTRIES)) {
-      problems.push({ key: driftKey, value: "true", message: `no Model Monitor image registry known for ${config.region}; use one of ${Object.keys(MODEL_MONITOR_REGISTRIES).join(", ")}, or set monitoring.drift.enabled: false` });
+      problems.push({ key: driftKey, value: "true", message: "serverless endpoints do not support data capture (AWS), which drift monitoring reads; use endpoint.kind instance, or set monitoring.drift.enabled: false" });
+    } else if (!(config.region in XGBOOST_REGISTRIES)) {
+      problems.push({ key: driftKey, value: "true", message: `the drift job runs on the scikit-learn processing image, whose registry is not known for ${config.region}; use one of ${Object.keys(XGBOOST_REGISTRIES).join(", ")}, or set monitoring.drift.enabled: false` });
     } else if (!config.endpoint.dataCapture.enabled) {
       problems.push({ key: driftKey, value: "true", message: "drift monitoring reads the endpoint's captured requests; set endpoint.dataCapture.enabled: true, or monitoring.drift.enabled: false" });
     }

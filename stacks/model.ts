@@ -10,7 +10,7 @@
  * that need the key ARN read it from the key resource; the workflow resolves it at run time.
  */
 import { StackConfig } from "./configSchema";
-import { modelMonitorImageUri, sklearnImageUri, xgboostImageUri } from "./algorithmImages";
+import { sklearnImageUri, xgboostImageUri } from "./algorithmImages";
 import { accountRootArn, alarmArn, anyKeyArn, ArnScope, bucketArn, eventRuleArn, functionArn, keyAliasArn, logGroupArn, queueArn, regionalArn, roleArn, scheduleArns, stateMachineArn, topicArn } from "./arns";
 
 /** A resource the stack names itself: its physical name and ARN. */
@@ -92,7 +92,11 @@ export interface StackModel {
     schedule: Named;
     newData: Named;
     approval: Named;
+    /** The role the drift jobs (baselining and checks) run as. */
     monitor: Named;
+    /** The monitoring state machine's role. */
+    monitoring: Named;
+    /** The role the drift-check schedule starts the monitoring state machine with. */
     drift: Named;
   };
   endpoint: EndpointModel;
@@ -117,11 +121,19 @@ export interface StackModel {
   /** The stack's CloudWatch dashboard. */
   dashboard: { name: string };
   /**
-   * Drift monitoring: the Model Monitor image, the data-quality schedule the workflow owns
-   * (its job definition changes with every deployed model), and the rule that turns a
-   * monitoring run with violations into a retraining.
+   * Drift monitoring (monitoring.drift.enabled): the drift job's image and script, the
+   * monitoring state machine that runs it, the schedule that starts that machine, the
+   * table holding the served model's record and the retraining lock, and the alarm on the
+   * largest feature drift.
    */
-  drift: { image: string; schedule: Named; jobDefinitionArns: string; rule: Named; lockTable: Named };
+  drift: {
+    image: string;
+    scriptKey: string;
+    stateMachine: Named & { logGroup: string };
+    schedule: { name: string; /** `aws:SourceArn` values Scheduler may send (the schedule, its group). */ sourceArns: string[] };
+    stateTable: Named;
+    alarm: Named;
+  };
   newDataRule: Named;
   triggerDeadLetterQueue: Named;
 }
@@ -197,6 +209,7 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
       newData: role("new-data-role"),
       approval: role("approval-role"),
       monitor: role("monitor-role"),
+      monitoring: role("monitoring-role"),
       drift: role("drift-role"),
     },
     endpoint: {
@@ -223,11 +236,13 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
     newDataRule: named(`${prefix}-new-data`, eventRuleArn),
     dashboard: { name: `${prefix}-pipeline` },
     drift: {
-      image: config.monitoring.drift.enabled ? modelMonitorImageUri(config.region) : "",
-      schedule: named(`${prefix}-data-quality`, (s, n) => regionalArn(s, "sagemaker", `monitoring-schedule/${n}`)),
-      jobDefinitionArns: regionalArn(scope, "sagemaker", `data-quality-job-definition/${prefix}-dq-*`),
-      rule: named(`${prefix}-drift`, eventRuleArn),
-      lockTable: named(`${prefix}-drift-lock`, (s, n) => regionalArn(s, "dynamodb", `table/${n}`)),
+      // Resolved only when on, so that stacks without drift work in regions without the registry.
+      image: config.monitoring.drift.enabled ? sklearnImageUri(config.region) : "",
+      scriptKey: `${prefixes.code}drift.py`,
+      stateMachine: { ...named(`${prefix}-monitoring`, stateMachineArn), logGroup: `/aws/vendedlogs/states/${prefix}-monitoring` },
+      schedule: { name: `${prefix}-drift-check`, sourceArns: scheduleArns(scope, `${prefix}-drift-check`) },
+      stateTable: named(`${prefix}-monitoring-state`, (s, n) => regionalArn(s, "dynamodb", `table/${n}`)),
+      alarm: named(`${prefix}-feature-drift`, alarmArn),
     },
     modelRegistry: {
       group: { name: `${prefix}-models`, arn: regionalArn(scope, "sagemaker", `model-package-group/${prefix}-models`) },

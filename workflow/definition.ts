@@ -3,8 +3,8 @@
  *
  *   nameRun → resolveStackKey → routeRun → preprocess → train → evaluate (metric gate)
  *     → [baselineData] → registerModel (auto: approved now; manual: ends pending approval)
- *     → createModel → createEndpointConfig → deployEndpoint → [monitorDrift] → notifyDeployed
- *   ([…]: with monitoring.drift.enabled)
+ *     → createModel → createEndpointConfig → deployEndpoint → [recordServedModel] → notifyDeployed
+ *   ([…]: with monitoring.drift.enabled; the drift checks run in their own state machine, monitoring.ts)
  *   routeRun, on an approval (or a request to deploy an approved version): → createModel
  *   any failure → notifyFailure
  *
@@ -34,12 +34,14 @@ import { notifyDeployed, notifyFailure } from "./tasks/notify";
 import { registerModel } from "./tasks/registerModel";
 import { routeRun } from "./tasks/routeRun";
 import { recordDeployedVersion, recordTrainingMetrics } from "./tasks/runMetrics";
-import { baselineData, monitorDrift } from "./tasks/monitorDrift";
+import { baselineData, recordServedModel } from "./tasks/monitorDrift";
 
 export { ENDPOINT_STATUSES_FAILED, ENDPOINT_STATUSES_IN_PROGRESS } from "./tasks/deployEndpoint";
 
 /** The run, in order: each module continues with the next one's entry state; a module the stack does not use is undefined. */
-const PIPELINE: ((spec: WorkflowSpec, wiring: Wiring) => TaskModule | undefined)[] = [
+export type ModuleBuilder = (spec: WorkflowSpec, wiring: Wiring) => TaskModule | undefined;
+
+const PIPELINE: ModuleBuilder[] = [
   nameRun,
   resolveStackKey,
   routeRun,
@@ -52,7 +54,7 @@ const PIPELINE: ((spec: WorkflowSpec, wiring: Wiring) => TaskModule | undefined)
   createModel,
   createEndpointConfig,
   deployEndpoint,
-  monitorDrift,
+  recordServedModel,
   recordDeployedVersion,
   notifyDeployed,
 ];
@@ -91,10 +93,15 @@ const STATE_MACHINE_STATEMENTS: PolicyStatement[] = [
 ];
 
 export function buildWorkflow(spec: WorkflowSpec): Workflow {
+  return composeWorkflow(spec, `ML pipeline ${spec.jobPrefix}: preprocess, train, evaluate, deploy`, PIPELINE);
+}
+
+/** A state machine from its modules in order, with the failure notification every module reports through. */
+export function composeWorkflow(spec: WorkflowSpec, comment: string, builders: ModuleBuilder[]): Workflow {
   const failure = notifyFailure(spec);
   const modules: TaskModule[] = [];
   let next = "";
-  for (const build of [...PIPELINE].reverse()) {
+  for (const build of [...builders].reverse()) {
     const module = build(spec, { next });
     if (!module) continue;
     modules.unshift(module);
@@ -103,7 +110,7 @@ export function buildWorkflow(spec: WorkflowSpec): Workflow {
   const all = [...modules, failure];
   return {
     definition: {
-      Comment: `ML pipeline ${spec.jobPrefix}: preprocess, train, evaluate, deploy`,
+      Comment: comment,
       StartAt: all[0].entry,
       TimeoutSeconds: all.reduce((sum, m) => sum + m.timeoutSeconds, 0),
       States: Object.assign({}, ...all.map((m) => m.states)),

@@ -30,24 +30,29 @@ export interface WorkflowSpec extends ArnScope {
       });
   /** `trainData`: how the train channel is spread over the instances (trainingDistribution.ts). */
   training: TrainingConfig & { image: string; roleArn: string; trainData: DataDistribution };
-  /** Drift monitoring, when on: how the baseline and the monitoring jobs run, and the retraining cooldown. */
+  /** Drift monitoring, when on: the baselining and drift jobs, the state table, the retraining cooldown. */
   drift?: {
+    /** The scikit-learn processing image the drift script runs on. */
     image: string;
+    /** monitoring/drift.py, uploaded by Pulumi. */
+    scriptKey: string;
+    /** The role the baselining and drift jobs run as. */
     roleArn: string;
-    scheduleName: string;
-    scheduleArn: string;
-    jobDefinitionArns: string;
-    /** Model Monitor's cron form: hourly `cron(0 * ? * * *)`, daily `cron(0 0 ? * * *)`. */
-    scheduleExpression: string;
+    frequency: "hourly" | "daily";
     instanceType: string;
     volumeSizeGb: number;
     maxRuntimeSeconds: number;
+    psiThreshold: number;
+    ksThreshold: number;
+    minSamples: number;
     cooldownSeconds: number;
-    /** The DynamoDB table whose lock item means "a drift retraining started less than the cooldown ago". */
-    lockTableName: string;
-    lockTableArn: string;
-    /** The state machine itself: a drift run starts the retraining as a run of its own. */
-    stateMachineArn: string;
+    /** The DynamoDB table holding the served model's record and the drift retraining lock. */
+    stateTableName: string;
+    stateTableArn: string;
+    /** The pipeline: a drift retraining is a run of it. */
+    pipelineArn: string;
+    /** The monitoring state machine: it runs the drift checks and holds the lock. */
+    monitoringArn: string;
   };
   /** Where each run registers its model, and whether a person approves it first. */
   registry: { groupName: string; groupArn: string; packageArns: string; approval: "auto" | "manual" };
@@ -90,18 +95,20 @@ export function workflowSpec(model: StackModel): WorkflowSpec {
     drift: config.monitoring.drift.enabled
       ? {
           image: model.drift.image,
+          scriptKey: model.drift.scriptKey,
           roleArn: model.roles.monitor.arn,
-          scheduleName: model.drift.schedule.name,
-          scheduleArn: model.drift.schedule.arn,
-          jobDefinitionArns: model.drift.jobDefinitionArns,
-          scheduleExpression: config.monitoring.drift.frequency === "hourly" ? "cron(0 * ? * * *)" : "cron(0 0 ? * * *)",
+          frequency: config.monitoring.drift.frequency,
           instanceType: config.monitoring.drift.instanceType,
           volumeSizeGb: config.monitoring.drift.volumeSizeGb,
           maxRuntimeSeconds: config.monitoring.drift.maxRuntimeSeconds,
+          psiThreshold: config.monitoring.drift.psiThreshold,
+          ksThreshold: config.monitoring.drift.ksThreshold,
+          minSamples: config.monitoring.drift.minSamples,
           cooldownSeconds: config.monitoring.drift.minHoursBetweenRetrains * 3600,
-          lockTableName: model.drift.lockTable.name,
-          lockTableArn: model.drift.lockTable.arn,
-          stateMachineArn: model.stateMachine.arn,
+          stateTableName: model.drift.stateTable.name,
+          stateTableArn: model.drift.stateTable.arn,
+          pipelineArn: model.stateMachine.arn,
+          monitoringArn: model.drift.stateMachine.arn,
         }
       : undefined,
     registry: {

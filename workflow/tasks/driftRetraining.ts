@@ -1,6 +1,7 @@
 /**
- * Drift retraining: what a drift run (RouteRun, on `{"driftDetected": …}`) does, at most one
- * retraining per cooldown. The lock is an item of the stack's DynamoDB lock table, written
+ * Drift retraining: what a drift check that found drift (checkDrift.ts; `$.drift` = {job,
+ * summary}) does, at most one retraining per cooldown. The lock is an item of the stack's
+ * DynamoDB state table, written
  * only if absent (`attribute_not_exists`, a conditional write the optimized integration has
  * long supported); it records the execution that holds it. The holder starts the retraining
  * as a run of its own, holds the lock for the cooldown and deletes it. Another drift run
@@ -11,36 +12,24 @@ import { PolicyStatement } from "../../lib/iamPolicy";
 import { WorkflowSpec } from "../spec";
 import { publish } from "./notify";
 import { FAILURE_STATE, integration, task } from "./task";
-
-type Drift = NonNullable<WorkflowSpec["drift"]>;
+import { Drift, DYNAMODB_RETRY } from "./monitorDrift";
 
 /** The lock item's key: one drift retraining per stack at a time. */
 export const DRIFT_LOCK_ID = "drift-retraining";
-
-/** DynamoDB's transient errors (declared by PutItem, GetItem and DeleteItem). */
-const DYNAMODB_RETRY = [
-  {
-    ErrorEquals: ["DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.ThrottlingException", "DynamoDB.RequestLimitExceededException", "DynamoDB.InternalServerErrorException", "DynamoDB.AmazonDynamoDBException"],
-    IntervalSeconds: 2,
-    MaxAttempts: 3,
-    BackoffRate: 2,
-    JitterStrategy: "FULL" as const,
-  },
-];
 
 const isRunning = (path: string) => ({ And: [{ Variable: path, IsPresent: true }, { Variable: path, IsString: true }, { Variable: path, StringEquals: "RUNNING" }] });
 
 export function driftRetrainingStates(spec: WorkflowSpec, drift: Drift) {
   const ddb = (api: string) => integration(spec.partition, `dynamodb:${api}`);
-  const key = { lockId: { S: DRIFT_LOCK_ID } };
+  const key = { id: { S: DRIFT_LOCK_ID } };
   const hours = drift.cooldownSeconds / 3600;
   const release = (next: string) =>
-    task(ddb("deleteItem"), { TableName: drift.lockTableName, Key: key, ConditionExpression: "holder = :me", ExpressionAttributeValues: { ":me": { "S.$": "$$.Execution.Id" } } }, { ResultPath: null, TimeoutSeconds: 60, Retry: DYNAMODB_RETRY, Next: next });
+    task(ddb("deleteItem"), { TableName: drift.stateTableName, Key: key, ConditionExpression: "holder = :me", ExpressionAttributeValues: { ":me": { "S.$": "$$.Execution.Id" } } }, { ResultPath: null, TimeoutSeconds: 60, Retry: DYNAMODB_RETRY, Next: next });
   return {
     AcquireDriftLock: {
       ...task(
         ddb("putItem"),
-        { TableName: drift.lockTableName, Item: { ...key, holder: { "S.$": "$$.Execution.Id" }, since: { "S.$": "$$.Execution.StartTime" } }, ConditionExpression: "attribute_not_exists(lockId)" },
+        { TableName: drift.stateTableName, Item: { ...key, holder: { "S.$": "$$.Execution.Id" }, since: { "S.$": "$$.Execution.StartTime" } }, ConditionExpression: "attribute_not_exists(id)" },
         { Comment: "Only one drift retraining per cooldown: the write succeeds only if no lock exists", ResultPath: null, TimeoutSeconds: 60, Retry: DYNAMODB_RETRY, Next: "StartDriftRetraining" },
       ),
       Catch: [
@@ -48,7 +37,7 @@ export function driftRetrainingStates(spec: WorkflowSpec, drift: Drift) {
         { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: FAILURE_STATE },
       ],
     },
-    ReadDriftLock: task(ddb("getItem"), { TableName: drift.lockTableName, Key: key, ConsistentRead: true }, { ResultPath: "$.lock", TimeoutSeconds: 60, Retry: DYNAMODB_RETRY, Next: "LockStillThere" }),
+    ReadDriftLock: task(ddb("getItem"), { TableName: drift.stateTableName, Key: key, ConsistentRead: true }, { ResultPath: "$.lock", TimeoutSeconds: 60, Retry: DYNAMODB_RETRY, Next: "LockStillThere" }),
     LockStillThere: {
       Type: "Choice" as const,
       Comment: "Released between the two calls: try again",
@@ -56,7 +45,7 @@ export function driftRetrainingStates(spec: WorkflowSpec, drift: Drift) {
       Default: "AcquireDriftLock",
     },
     DescribeLockHolder: {
-      ...task(integration(spec.partition, "aws-sdk:sfn:describeExecution"), { "ExecutionArn.$": "$.lock.Item.holder.S" }, { ResultPath: "$.holder", TimeoutSeconds: 60, Retry: [{ ErrorEquals: ["Sfn.SfnException"], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }], Next: "IsLockHolderRunning" }),
+      ...task(integration(spec.partition, "aws-sdk:sfn:describeExecution"), { "ExecutionArn.$": "$.lock.Item.holder.S", IncludedData: "METADATA_ONLY" }, { ResultPath: "$.holder", TimeoutSeconds: 60, Retry: [{ ErrorEquals: ["Sfn.SfnException"], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }], Next: "IsLockHolderRunning" }),
       Catch: [
         // Its history is gone (executions are kept 90 days): the lock is stale.
         { ErrorEquals: ["Sfn.ExecutionDoesNotExistException"], ResultPath: "$.holderLookup", Next: "RemoveStaleDriftLock" },
@@ -71,7 +60,7 @@ export function driftRetrainingStates(spec: WorkflowSpec, drift: Drift) {
     },
     RemoveStaleDriftLock: task(
       ddb("deleteItem"),
-      { TableName: drift.lockTableName, Key: key, ConditionExpression: "holder = :stale", ExpressionAttributeValues: { ":stale": { "S.$": "$.lock.Item.holder.S" } } },
+      { TableName: drift.stateTableName, Key: key, ConditionExpression: "holder = :stale", ExpressionAttributeValues: { ":stale": { "S.$": "$.lock.Item.holder.S" } } },
       {
         Comment: "Its holder was stopped before it released the lock",
         ResultPath: null,
@@ -88,7 +77,7 @@ export function driftRetrainingStates(spec: WorkflowSpec, drift: Drift) {
     NotifyDriftCooldown: publish(
       spec,
       "drift detected, retraining already started",
-      { "Message.$": `States.Format('Monitoring job {} found drift ({}). A drift retraining started less than ${hours} h ago (run {}); no other starts until then.', $.input.driftDetected.job, $.input.driftDetected.message, $.lock.Item.holder.S)` },
+      { "Message.$": `States.Format('Drift job {} found drift: {}. A drift retraining started less than ${hours} h ago (by {}); no other starts until then.', $.drift.job, $.drift.summary, $.lock.Item.holder.S)` },
       "DriftCooldown",
     ),
     DriftCooldown: { Type: "Succeed" as const },
@@ -96,9 +85,9 @@ export function driftRetrainingStates(spec: WorkflowSpec, drift: Drift) {
       ...task(
         integration(spec.partition, "states:startExecution"),
         {
-          StateMachineArn: drift.stateMachineArn,
+          StateMachineArn: drift.pipelineArn,
           // AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID links the two executions in the console ("Start workflow executions from a task state").
-          Input: { trigger: "drift", "monitoringJob.$": "$.input.driftDetected.job", "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id" },
+          Input: { trigger: "drift", "driftJob.$": "$.drift.job", "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id" },
         },
         { Comment: "The retraining is a full run of its own", ResultSelector: { "ExecutionArn.$": "$.ExecutionArn" }, ResultPath: "$.retraining", TimeoutSeconds: 60, Next: "NotifyDriftRetraining" },
       ),
@@ -109,7 +98,7 @@ export function driftRetrainingStates(spec: WorkflowSpec, drift: Drift) {
       ...publish(
         spec,
         "drift detected, retraining",
-        { "Message.$": `States.Format('Monitoring job {} found drift ({}). Retraining: {}. No other drift retraining for ${hours} h.', $.input.driftDetected.job, $.input.driftDetected.message, $.retraining.ExecutionArn)` },
+        { "Message.$": `States.Format('Drift job {} found drift: {}. Retraining: {}. No other drift retraining for ${hours} h.', $.drift.job, $.drift.summary, $.retraining.ExecutionArn)` },
         "HoldDriftCooldown",
       ),
       // The retraining runs; a lost notification must not leave the lock held.
@@ -123,8 +112,9 @@ export function driftRetrainingStates(spec: WorkflowSpec, drift: Drift) {
 
 export function driftRetrainingStatements(spec: WorkflowSpec, drift: Drift): PolicyStatement[] {
   return [
-    { Sid: "HoldDriftLock", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem"], Resource: drift.lockTableArn },
-    { Sid: "CheckDriftLockHolder", Effect: "Allow", Action: "states:DescribeExecution", Resource: `${drift.stateMachineArn.replace(":stateMachine:", ":execution:")}:*` },
-    { Sid: "StartRetraining", Effect: "Allow", Action: "states:StartExecution", Resource: drift.stateMachineArn },
+    { Sid: "HoldDriftLock", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem"], Resource: drift.stateTableArn },
+    // The holder is a monitoring execution (it waits out the cooldown).
+    { Sid: "CheckDriftLockHolder", Effect: "Allow", Action: "states:DescribeExecution", Resource: `${drift.monitoringArn.replace(":stateMachine:", ":execution:")}:*` },
+    { Sid: "StartRetraining", Effect: "Allow", Action: "states:StartExecution", Resource: drift.pipelineArn },
   ];
 }

@@ -1,78 +1,99 @@
 /**
- * Drift monitoring (monitoring.drift.enabled): the workflow owns the data-quality
- * monitoring of the endpoint, because its baseline changes with every model it deploys
- * (as it owns the live endpoint configuration). Pulumi declares none of it, so
- * `pulumi up` can never put back a stale baseline.
+ * Drift monitoring, the pipeline's part (monitoring.drift.enabled); the checks themselves
+ * run in the monitoring state machine (workflow/monitoring.ts, tasks/checkDrift.ts).
  *
- *  - baselineData (after the gate, before RegisterModel): Model Monitor's analyzer computes
- *    statistics.json and constraints.json from the run's features-only training data
- *    (processed/<run>/baseline/) into artifacts/baselines/<run>/; RegisterModel stores them
- *    in the package as its DriftCheckBaselines, so an approved package carries its baseline.
- *  - monitorDrift (after the endpoint is InService on the new model): a data-quality job
- *    definition with that baseline, then the stack's monitoring schedule created or pointed
- *    at it; the definition it replaces is deleted.
- *  - drift → retraining is in routeRun.ts.
+ *  - baselineData (after the gate, before RegisterModel): the project's drift job
+ *    (monitoring/drift.py, mode `baseline`) profiles the run's features-only training rows
+ *    (processed/<run>/baseline/, the shape of a request) into
+ *    artifacts/baselines/<run>/drift-baseline.json; RegisterModel stores it in the package
+ *    (DriftCheckBaselines.ModelDataQuality.Statistics), so an approved package carries it.
+ *  - recordServedModel (after the endpoint is InService on the new model): the served
+ *    package, model and baseline go to the stack's state table, where the drift check reads
+ *    them. Best effort: a failure there leaves the deploy deployed and says so.
+ *
+ * No SageMaker Model Monitor API is called: Model Monitor is no longer open to new
+ * customers (SageMaker Developer Guide, "Amazon SageMaker Model Monitor availability change").
  */
-import { Json } from "../asl";
-import { SAGEMAKER_RETRY, SAGEMAKER_SDK_QUOTA_RETRY, SAGEMAKER_SDK_RETRY } from "../retries";
+import { PolicyStatement } from "../../lib/iamPolicy";
+import { SAGEMAKER_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
+import { publish, publishStatements } from "./notify";
 import { jobExecutionRoleStatements, passRoleStatement, perRunUri, syncJobStatements, volumeKms } from "./sageMakerJob";
-import { FAILURE_STATE, integration, task, taskSeconds, TaskModule, Wiring, workflowTags } from "./task";
+import { integration, task, taskSeconds, TaskModule, Wiring, workflowTags } from "./task";
 import { SLACK_SECONDS } from "./preprocess";
 
-type Drift = NonNullable<WorkflowSpec["drift"]>;
+export type Drift = NonNullable<WorkflowSpec["drift"]>;
 
-/** The analyzer's contract (SageMaker Model Monitor; the SDK's DefaultModelMonitor.suggest_baseline): environment and paths. */
-const BASELINE_INPUT = "/opt/ml/processing/input/baseline_dataset_input";
-const ANALYZER_OUTPUT = "/opt/ml/processing/output";
+/** The profile's file name; the drift check accepts only a baseline of this name (not a Model Monitor statistics.json). */
+export const DRIFT_BASELINE_FILE = "drift-baseline.json";
+/** The state table's item that says which model the endpoint serves (written here, read by the drift check). */
+export const SERVED_MODEL_ID = "served-model";
+/** Where the drift script sits in every drift job (the `code` input). */
+export const DRIFT_SCRIPT_DIR = "/opt/ml/processing/code";
+/** DynamoDB's transient errors (declared by PutItem, GetItem and DeleteItem), and its SDK base exception. */
+export const DYNAMODB_RETRY = [
+  {
+    ErrorEquals: ["DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.ThrottlingException", "DynamoDB.RequestLimitExceededException", "DynamoDB.InternalServerErrorException", "DynamoDB.AmazonDynamoDBException"],
+    IntervalSeconds: 2,
+    MaxAttempts: 3,
+    BackoffRate: 2,
+    JitterStrategy: "FULL" as const,
+  },
+];
 
-/** The monitor role: the baseline data and captured requests in; baselines and reports out. */
-export function monitorRoleStatements(spec: WorkflowSpec, drift: Drift) {
-  const { processed, baselines, capture, monitoring } = spec.bucket.prefixes;
-  return jobExecutionRoleStatements(spec, { kind: "Processing", readPrefixes: [processed, baselines, capture], writePrefixes: [baselines, monitoring], image: drift.image, vpc: false });
+/** The monitor role, which both drift jobs run as: features, capture and the script in; baselines and reports out. */
+export function monitorRoleStatements(spec: WorkflowSpec, drift: Drift): PolicyStatement[] {
+  const { processed, baselines, capture, monitoring, code } = spec.bucket.prefixes;
+  return jobExecutionRoleStatements(spec, { kind: "Processing", readPrefixes: [processed, code, baselines, capture], writePrefixes: [baselines, monitoring], image: drift.image, vpc: false });
+}
+
+/** The code input every drift job gets: the script uploaded by Pulumi. */
+export function driftScriptInput(spec: WorkflowSpec, drift: Drift) {
+  return {
+    InputName: "code",
+    S3Input: { S3Uri: spec.bucket.uri(drift.scriptKey), LocalPath: DRIFT_SCRIPT_DIR, S3DataType: "S3Prefix", S3InputMode: "File", S3DataDistributionType: "FullyReplicated" },
+  };
 }
 
 export function baselineData(spec: WorkflowSpec, wiring: Wiring): TaskModule | undefined {
   const drift = spec.drift;
   if (!drift) return undefined;
   const { processed, baselines } = spec.bucket.prefixes;
-  const timeout = 3600;
   const states = {
     BaselineData: task(
       integration(spec.partition, "sagemaker:createProcessingJob.sync"),
       {
         "ProcessingJobName.$": `States.Format('${spec.jobPrefix}-bl-{}', $.run.id)`,
         RoleArn: drift.roleArn,
-        AppSpecification: { ImageUri: drift.image },
-        Environment: {
-          dataset_format: JSON.stringify({ csv: { header: false, output_columns_position: "START" } }),
-          dataset_source: BASELINE_INPUT,
-          output_path: ANALYZER_OUTPUT,
-          publish_cloudwatch_metrics: "Disabled",
-        },
+        AppSpecification: { ImageUri: drift.image, ContainerEntrypoint: ["python3", `${DRIFT_SCRIPT_DIR}/drift.py`, "baseline"] },
+        Environment: { BASELINE_INPUT: "/opt/ml/processing/input/baseline", PROCESSING_OUTPUT: "/opt/ml/processing/output" },
         ProcessingInputs: [
+          driftScriptInput(spec, drift),
           {
-            InputName: "baseline_dataset_input",
-            S3Input: { "S3Uri.$": perRunUri(spec, processed, "baseline"), LocalPath: BASELINE_INPUT, S3DataType: "S3Prefix", S3InputMode: "File", S3DataDistributionType: "FullyReplicated" },
+            InputName: "baseline",
+            S3Input: { "S3Uri.$": perRunUri(spec, processed, "baseline"), LocalPath: "/opt/ml/processing/input/baseline", S3DataType: "S3Prefix", S3InputMode: "File", S3DataDistributionType: "FullyReplicated" },
           },
         ],
         ProcessingOutputConfig: {
           KmsKeyId: spec.key.aliasArn,
-          Outputs: [{ OutputName: "monitoring_output", S3Output: { "S3Uri.$": perRunUri(spec, baselines, ""), LocalPath: ANALYZER_OUTPUT, S3UploadMode: "EndOfJob" } }],
+          Outputs: [{ OutputName: "baseline", S3Output: { "S3Uri.$": perRunUri(spec, baselines, ""), LocalPath: "/opt/ml/processing/output", S3UploadMode: "EndOfJob" } }],
         },
         ProcessingResources: { ClusterConfig: { InstanceType: drift.instanceType, InstanceCount: 1, VolumeSizeInGB: drift.volumeSizeGb, ...volumeKms(drift.instanceType) } },
-        StoppingCondition: { MaxRuntimeInSeconds: timeout },
+        StoppingCondition: { MaxRuntimeInSeconds: drift.maxRuntimeSeconds },
         NetworkConfig: { EnableNetworkIsolation: true, EnableInterContainerTrafficEncryption: true },
         Tags: workflowTags(spec.jobPrefix),
       },
-      { Comment: "Data-quality baseline of the features the model was trained on (Model Monitor's analyzer)", ResultPath: null, TimeoutSeconds: timeout + SLACK_SECONDS, Retry: SAGEMAKER_RETRY, Next: "RecordBaselines" },
+      {
+        Comment: "The drift profile of the features the model was trained on (monitoring/drift.py baseline)",
+        ResultPath: null,
+        TimeoutSeconds: drift.maxRuntimeSeconds + SLACK_SECONDS,
+        Retry: SAGEMAKER_RETRY,
+        Next: "RecordBaselines",
+      },
     ),
     RecordBaselines: {
       Type: "Pass" as const,
-      Parameters: {
-        "statistics.$": `States.Format('s3://${spec.bucket.name}/${baselines}{}/statistics.json', $.run.id)`,
-        "constraints.$": `States.Format('s3://${spec.bucket.name}/${baselines}{}/constraints.json', $.run.id)`,
-      },
+      Parameters: { "statistics.$": `States.Format('s3://${spec.bucket.name}/${baselines}{}/${DRIFT_BASELINE_FILE}', $.run.id)` },
       ResultPath: "$.baselines",
       Next: wiring.next,
     },
@@ -86,116 +107,45 @@ export function baselineData(spec: WorkflowSpec, wiring: Wiring): TaskModule | u
   };
 }
 
-/** CreateDataQualityJobDefinition, in the API's member names. */
-function jobDefinitionParameters(spec: WorkflowSpec, drift: Drift): { [k: string]: Json } {
-  return {
-    "JobDefinitionName.$": `States.Format('${spec.jobPrefix}-dq-{}', $.run.id)`,
-    DataQualityBaselineConfig: { ConstraintsResource: { "S3Uri.$": "$.baselines.constraints" }, StatisticsResource: { "S3Uri.$": "$.baselines.statistics" } },
-    DataQualityAppSpecification: { ImageUri: drift.image },
-    DataQualityJobInput: { EndpointInput: { EndpointName: spec.endpoint.name, LocalPath: "/opt/ml/processing/input/endpoint", S3InputMode: "File", S3DataDistributionType: "FullyReplicated" } },
-    DataQualityJobOutputConfig: {
-      KmsKeyId: spec.key.aliasArn,
-      MonitoringOutputs: [{ S3Output: { S3Uri: spec.bucket.uri(spec.bucket.prefixes.monitoring), LocalPath: ANALYZER_OUTPUT, S3UploadMode: "EndOfJob" } }],
-    },
-    JobResources: { ClusterConfig: { InstanceCount: 1, InstanceType: drift.instanceType, VolumeSizeInGB: drift.volumeSizeGb, ...volumeKms(drift.instanceType) } },
-    NetworkConfig: { EnableInterContainerTrafficEncryption: true, EnableNetworkIsolation: true },
-    RoleArn: drift.roleArn,
-    StoppingCondition: { MaxRuntimeInSeconds: drift.maxRuntimeSeconds },
-    Tags: workflowTags(spec.jobPrefix),
-  };
-}
-
-export function monitorDrift(spec: WorkflowSpec, wiring: Wiring): TaskModule | undefined {
+export function recordServedModel(spec: WorkflowSpec, wiring: Wiring): TaskModule | undefined {
   const drift = spec.drift;
   if (!drift) return undefined;
-  const sdk = (api: string) => integration(spec.partition, `aws-sdk:sagemaker:${api}`);
-  const scheduleConfig = { ScheduleConfig: { ScheduleExpression: drift.scheduleExpression }, "MonitoringJobDefinitionName.$": "$.monitor.JobDefinitionName", MonitoringType: "DataQuality" };
   const states = {
-    CreateMonitoringJobDefinition: task(sdk("createDataQualityJobDefinition"), jobDefinitionParameters(spec, drift), {
-      Comment: "The data-quality job for the model now served, with its baseline",
-      ResultSelector: { "JobDefinitionArn.$": "$.JobDefinitionArn" },
-      ResultPath: "$.monitorDefinition",
-      TimeoutSeconds: 60,
-      Retry: SAGEMAKER_SDK_QUOTA_RETRY,
-      Next: "NameMonitoringJobDefinition",
-    }),
-    NameMonitoringJobDefinition: {
-      Type: "Pass" as const,
-      Parameters: { "JobDefinitionName.$": `States.Format('${spec.jobPrefix}-dq-{}', $.run.id)` },
-      ResultPath: "$.monitor",
-      Next: "FindMonitoringSchedule",
-    },
-    FindMonitoringSchedule: task(sdk("describeMonitoringSchedule"), { MonitoringScheduleName: drift.scheduleName }, {
-      // The whole description: the previous definition's name is read only where present.
-      ResultPath: "$.schedule",
-      TimeoutSeconds: 60,
-      Retry: SAGEMAKER_SDK_RETRY,
-      Catch: [
-        { ErrorEquals: ["SageMaker.ResourceNotFoundException"], ResultPath: "$.scheduleLookup", Next: "CreateMonitoringSchedule" },
-        { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: FAILURE_STATE },
-      ],
-      Next: "UpdateMonitoringSchedule",
-    }),
-    CreateMonitoringSchedule: task(sdk("createMonitoringSchedule"), { MonitoringScheduleName: drift.scheduleName, MonitoringScheduleConfig: scheduleConfig, Tags: workflowTags(spec.jobPrefix) }, {
-      Comment: "First deploy with drift monitoring: the schedule",
-      ResultPath: null,
-      TimeoutSeconds: 60,
-      Retry: SAGEMAKER_SDK_QUOTA_RETRY,
-      Next: wiring.next,
-    }),
-    UpdateMonitoringSchedule: task(sdk("updateMonitoringSchedule"), { MonitoringScheduleName: drift.scheduleName, MonitoringScheduleConfig: scheduleConfig }, {
-      Comment: "Point the schedule at the new model's baseline",
-      ResultPath: null,
-      TimeoutSeconds: 60,
-      Retry: SAGEMAKER_SDK_QUOTA_RETRY,
-      Next: "HadPreviousJobDefinition",
-    }),
-    HadPreviousJobDefinition: {
-      Type: "Choice" as const,
-      Choices: [
+    RecordServedModel: {
+      ...task(
+        integration(spec.partition, "dynamodb:putItem"),
         {
-          And: [
-            { Variable: "$.schedule.MonitoringScheduleConfig.MonitoringJobDefinitionName", IsPresent: true },
-            { Variable: "$.schedule.MonitoringScheduleConfig.MonitoringJobDefinitionName", IsString: true },
-            { Not: { Variable: "$.schedule.MonitoringScheduleConfig.MonitoringJobDefinitionName", StringEqualsPath: "$.monitor.JobDefinitionName" } },
-          ],
-          Next: "DeletePreviousJobDefinition",
+          TableName: drift.stateTableName,
+          Item: {
+            id: { S: SERVED_MODEL_ID },
+            packageArn: { "S.$": "$.registry.ModelPackageArn" },
+            modelName: { "S.$": "$.run.modelName" },
+            baseline: { "S.$": "$.baselines.statistics" },
+            deployedBy: { "S.$": "$$.Execution.Id" },
+            since: { "S.$": "$$.Execution.StartTime" },
+          },
         },
-      ],
-      Default: wiring.next,
+        { Comment: "What the drift check compares the endpoint's requests with from now on", ResultPath: null, TimeoutSeconds: 60, Retry: DYNAMODB_RETRY, Next: wiring.next },
+      ),
+      // Monitoring never breaks a deploy: the model serves already; say what was not recorded.
+      Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.monitoringError", Next: "NotifyMonitoringNotUpdated" }],
     },
-    DeletePreviousJobDefinition: {
-      ...task(sdk("deleteDataQualityJobDefinition"), { "JobDefinitionName.$": "$.schedule.MonitoringScheduleConfig.MonitoringJobDefinitionName" }, {
-        Comment: "The replaced definition: nothing uses it any more",
-        ResultPath: null,
-        TimeoutSeconds: 60,
-        Retry: SAGEMAKER_SDK_RETRY,
-        Next: wiring.next,
-      }),
-      // A leftover definition is untidy, not a failed deploy.
-      Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.cleanupError", Next: wiring.next }],
+    NotifyMonitoringNotUpdated: {
+      ...publish(
+        spec,
+        "deployed, drift monitoring not updated",
+        {
+          "Message.$": `States.Format('Run {}: the model is deployed, but RecordServedModel (dynamodb:PutItem on ${drift.stateTableName}) failed: {}: {}. Drift checks compare against the previously recorded model until a deploy records this one.', $.run.execution, $.monitoringError.Error, $.monitoringError.Cause)`,
+        },
+        wiring.next,
+      ),
+      Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.notifyError", Next: wiring.next }],
     },
   };
   return {
-    entry: "CreateMonitoringJobDefinition",
+    entry: "RecordServedModel",
     states,
     timeoutSeconds: taskSeconds(states),
-    stateMachineStatements: [
-      {
-        Sid: "OwnDataQualityMonitoring",
-        Effect: "Allow",
-        Action: [
-          "sagemaker:CreateDataQualityJobDefinition",
-          "sagemaker:DeleteDataQualityJobDefinition",
-          "sagemaker:DescribeMonitoringSchedule",
-          "sagemaker:CreateMonitoringSchedule",
-          "sagemaker:UpdateMonitoringSchedule",
-          "sagemaker:AddTags",
-        ],
-        Resource: [drift.jobDefinitionArns, drift.scheduleArn],
-      },
-      passRoleStatement(drift.roleArn),
-    ],
+    stateMachineStatements: [{ Sid: "RecordServedModel", Effect: "Allow", Action: "dynamodb:PutItem", Resource: drift.stateTableArn }, ...publishStatements(spec)],
   };
 }
-

@@ -47,17 +47,8 @@ export function registerModel(spec: WorkflowSpec, wiring: Wiring): TaskModule {
         },
         ModelMetrics: { ModelQuality: { Statistics: { ContentType: "application/json", "S3Uri.$": `States.Format('s3://${spec.bucket.name}/${metrics}{}/metrics.json', $.run.id)` } } },
         ModelApprovalStatus: auto ? "Approved" : "PendingManualApproval",
-        // The package carries its data-quality baseline, so the run that deploys it (now or on approval) monitors against it.
-        ...(spec.drift
-          ? {
-              DriftCheckBaselines: {
-                ModelDataQuality: {
-                  Statistics: { ContentType: "application/json", "S3Uri.$": "$.baselines.statistics" },
-                  Constraints: { ContentType: "application/json", "S3Uri.$": "$.baselines.constraints" },
-                },
-              },
-            }
-          : {}),
+        // The package carries its drift profile (monitoring/drift.py), so drift is checked against it whenever it serves.
+        ...(spec.drift ? { DriftCheckBaselines: { ModelDataQuality: { Statistics: { ContentType: "application/json", "S3Uri.$": "$.baselines.statistics" } } } } : {}),
         CustomerMetadataProperties: { "ml-pipeline:run.$": "$.run.execution", "ml-pipeline:training-job.$": "$.run.trainingJobName" },
         // A retried call with the same token returns the same version instead of a second one.
         "ClientToken.$": "$.run.id",

@@ -5,9 +5,7 @@
  *    the rollback to an earlier version): deploy exactly that package, after checking that it
  *    is a version of this stack's group and that it is Approved;
  *  - the registry's rule on a rejection: say so, deploy nothing;
- *  - the drift rule (a monitoring run that found violations): retrain, at most once per
- *    cooldown (driftRetraining.ts);
- *  - anything else (the schedule, new data, a person): a full run.
+ *  - anything else (the schedule, new data, a person, a drift retraining): a full run.
  * Every comparison first checks that the value is there and is a string: a Choice on a
  * missing path is a States.Runtime error, which nothing can catch.
  */
@@ -17,7 +15,7 @@ import { WorkflowSpec } from "../spec";
 import { publish, publishStatements } from "./notify";
 import { FAILURE_STATE, integration, task, taskSeconds, TaskModule, Wiring } from "./task";
 import { CREATE_MODEL_STATE } from "./createModel";
-import { driftRetrainingStatements, driftRetrainingStates } from "./driftRetraining";
+import { DRIFT_BASELINE_FILE } from "./monitorDrift";
 
 const isString = (path: string, value?: string): ChoiceRule => ({
   And: [{ Variable: path, IsPresent: true }, { Variable: path, IsString: true }, ...(value ? [{ Variable: path, StringEquals: value }] : [])],
@@ -33,7 +31,6 @@ export function routeRun(spec: WorkflowSpec, wiring: Wiring): TaskModule {
         { And: [isString("$.input.modelPackageEvent.arn"), isString("$.input.modelPackageEvent.status", "Approved")], Next: "FromApprovalEvent" },
         { And: [isString("$.input.modelPackageEvent.arn"), isString("$.input.modelPackageEvent.status", "Rejected")], Next: "NotifyRejected" },
         { ...isString("$.input.approvedModelPackageArn"), Next: "FromDeployRequest" },
-        ...(spec.drift ? [{ ...isString("$.input.driftDetected.job"), Next: "AcquireDriftLock" }] : []),
       ],
       Default: wiring.next,
     },
@@ -59,15 +56,24 @@ export function routeRun(spec: WorkflowSpec, wiring: Wiring): TaskModule {
       ? {
           HasDriftBaseline: {
             Type: "Choice" as const,
-            Comment: "Drift monitoring needs the data-quality baseline the package was registered with",
-            Choices: [{ And: [isString("$.package.DriftCheckBaselines.ModelDataQuality.Constraints.S3Uri"), isString("$.package.DriftCheckBaselines.ModelDataQuality.Statistics.S3Uri")], Next: "UseApprovedPackage" }],
-            Default: "RecordNoBaseline",
+            Comment: "Drift checks compare with the drift profile the package was registered with; a version without one is deployed all the same",
+            Choices: [
+              {
+                And: [isString("$.package.DriftCheckBaselines.ModelDataQuality.Statistics.S3Uri"), { Variable: "$.package.DriftCheckBaselines.ModelDataQuality.Statistics.S3Uri", StringMatches: `s3://*/${DRIFT_BASELINE_FILE}` }],
+                Next: "UseApprovedPackage",
+              },
+            ],
+            Default: "UseApprovedPackageWithoutBaseline",
           },
-          RecordNoBaseline: {
+          UseApprovedPackageWithoutBaseline: {
             Type: "Pass" as const,
-            Parameters: { Error: "ModelPackageWithoutBaseline", "Cause.$": "States.Format('{} carries no data-quality baseline (DriftCheckBaselines.ModelDataQuality), which drift monitoring needs; nothing was deployed', $.requested.arn)" },
-            ResultPath: "$.error",
-            Next: FAILURE_STATE,
+            Parameters: {
+              registry: { "ModelPackageArn.$": "$.package.ModelPackageArn" },
+              summary: { "text.$": "States.Format('approved model package {} (registered without a drift profile: drift is not checked while it serves)', $.package.ModelPackageArn)" },
+              baselines: { statistics: "none" },
+            },
+            ResultPath: "$.approved",
+            Next: "KeepApprovedPackage",
           },
         }
       : {}),
@@ -76,9 +82,7 @@ export function routeRun(spec: WorkflowSpec, wiring: Wiring): TaskModule {
       Parameters: {
         registry: { "ModelPackageArn.$": "$.package.ModelPackageArn" },
         summary: { "text.$": "States.Format('approved model package {}', $.package.ModelPackageArn)" },
-        ...(spec.drift
-          ? { baselines: { "statistics.$": "$.package.DriftCheckBaselines.ModelDataQuality.Statistics.S3Uri", "constraints.$": "$.package.DriftCheckBaselines.ModelDataQuality.Constraints.S3Uri" } }
-          : {}),
+        ...(spec.drift ? { baselines: { "statistics.$": "$.package.DriftCheckBaselines.ModelDataQuality.Statistics.S3Uri" } } : {}),
       },
       ResultPath: "$.approved",
       Next: "KeepApprovedPackage",
@@ -108,15 +112,12 @@ export function routeRun(spec: WorkflowSpec, wiring: Wiring): TaskModule {
       "Rejected",
     ),
     Rejected: { Type: "Succeed" as const, Comment: "A rejection only notifies" },
-    ...(spec.drift ? driftRetrainingStates(spec, spec.drift) : {}),
   };
   return {
     entry: "RouteRun",
     states,
-    // The drift path holds its lock for the cooldown (a Wait): the execution may last that long.
-    timeoutSeconds: taskSeconds(states) + (spec.drift?.cooldownSeconds ?? 0),
+    timeoutSeconds: taskSeconds(states),
     stateMachineStatements: [
-      ...(spec.drift ? driftRetrainingStatements(spec, spec.drift) : []),
       { Sid: "UseModelRegistry", Effect: "Allow", Action: ["sagemaker:CreateModelPackage", "sagemaker:DescribeModelPackage", "sagemaker:AddTags"], Resource: [spec.registry.groupArn, spec.registry.packageArns] },
       ...publishStatements(spec),
     ],
