@@ -4,7 +4,7 @@ import aslValidator from "asl-validator";
 import { hasLocalNvmeStorage, INSTANCE_TYPES_BY_USE } from "../policies/facts/instanceTypes";
 import { TaskState } from "../workflow/asl";
 import { describeChoiceRule, mermaid } from "../workflow/diagram";
-import { awsError, definitionFor, Handler, runLocally, specFor } from "./support/workflow";
+import { awsError, definitionFor, Handler, monitoringDefinitionFor, runLocally, specFor } from "./support/workflow";
 
 const metric = (value: number) => [{ MetricName: "validation:auc", Value: value, Timestamp: "2026-11-25T00:00:00Z" }];
 
@@ -12,10 +12,16 @@ const metric = (value: number) => [{ MetricName: "validation:auc", Value: value,
 const AUTO_APPROVAL = { registry: { approval: "auto" } };
 
 /**
- * Tasks whose failure must not fail the run: the dashboard's metrics, tidying up a replaced
- * monitoring definition, and the drift notification (the lock must still be released).
+ * Tasks whose failure must not fail the run: the dashboard's metrics, the drift notification
+ * (the lock must still be released), and the warning that the served model's record failed
+ * (monitoring never breaks a deploy).
  */
-const GOES_ON_AFTER_ERROR = new Set(["RecordTrainingMetrics", "RecordDeployedVersion", "DeletePreviousJobDefinition", "NotifyDriftRetraining"]);
+const GOES_ON_AFTER_ERROR = new Set(["RecordTrainingMetrics", "RecordDeployedVersion", "NotifyDriftRetraining", "NotifyMonitoringNotUpdated", "PublishDriftMetrics"]);
+/** Tasks that catch everything and go somewhere other than their Next (named with where, and why). */
+const CATCHES_TO: Record<string, string> = {
+  StartDriftRetraining: "ReleaseDriftLockAfterFailure", // a failed start releases the drift lock first
+  RecordServedModel: "NotifyMonitoringNotUpdated", // the model serves: warn, do not fail
+};
 
 function happyHandlers(endpointExists = true): Record<string, Handler> {
   let polls = 0;
@@ -49,11 +55,8 @@ function happyHandlers(endpointExists = true): Record<string, Handler> {
     },
     RecordTrainingMetrics: () => ({}),
     BaselineData: (i) => ({ ProcessingJobName: i.ProcessingJobName, ProcessingJobStatus: "Completed" }),
-    CreateMonitoringJobDefinition: (i) => ({ JobDefinitionArn: `arn:aws:sagemaker:us-east-1:123456789012:data-quality-job-definition/${i.JobDefinitionName}` }),
-    FindMonitoringSchedule: (i) => ({ MonitoringScheduleName: i.MonitoringScheduleName, MonitoringScheduleConfig: { MonitoringJobDefinitionName: "previous-dq", MonitoringType: "DataQuality" } }),
-    UpdateMonitoringSchedule: () => ({ MonitoringScheduleArn: "arn:ms" }),
-    CreateMonitoringSchedule: () => ({ MonitoringScheduleArn: "arn:ms" }),
-    DeletePreviousJobDefinition: () => ({}),
+    RecordServedModel: () => ({}),
+    NotifyMonitoringNotUpdated: () => ({ MessageId: "6" }),
     RecordDeployedVersion: () => ({}),
     NotifyDeployed: () => ({ MessageId: "1" }),
     NotifyNotDeployed: () => ({ MessageId: "2" }),
@@ -63,7 +66,7 @@ function happyHandlers(endpointExists = true): Record<string, Handler> {
       ModelPackageArn: i.ModelPackageName,
       ModelPackageGroupName: i.ModelPackageName.split("/")[1],
       ModelApprovalStatus: "Approved",
-      DriftCheckBaselines: { ModelDataQuality: { Statistics: { ContentType: "application/json", S3Uri: "s3://b/artifacts/baselines/r1/statistics.json" }, Constraints: { ContentType: "application/json", S3Uri: "s3://b/artifacts/baselines/r1/constraints.json" } } },
+      DriftCheckBaselines: { ModelDataQuality: { Statistics: { ContentType: "application/json", S3Uri: "s3://b/artifacts/baselines/r1/drift-baseline.json" } } },
     }),
     NotifyFailure: () => ({ MessageId: "3" }),
   };
@@ -88,7 +91,7 @@ for (const stack of ["dev", "prod"]) {
         assert.ok(t.Catch?.some((c) => c.ErrorEquals.includes("States.ALL")), `${name} catches everything`);
         const catchAll = t.Catch!.find((c) => c.ErrorEquals.includes("States.ALL"))!.Next;
         if (GOES_ON_AFTER_ERROR.has(name)) assert.equal(catchAll, t.Next, `${name} goes on`);
-        else if (name === "StartDriftRetraining") assert.equal(catchAll, "ReleaseDriftLockAfterFailure", "a failed start releases the drift lock first");
+        else if (CATCHES_TO[name]) assert.equal(catchAll, CATCHES_TO[name], name);
         else if (name !== "NotifyFailure") assert.ok(t.Catch!.some((c) => c.Next === "NotifyFailure"), `${name} → NotifyFailure`);
       }
       assert.ok(definition.TimeoutSeconds > 0);
@@ -171,11 +174,11 @@ describe("workflow executed locally", () => {
       it("happy path: preprocesses, trains, passes the gate, updates the endpoint, waits for InService, notifies", async () => {
         const run = await runLocally(definition, happyHandlers(), { anything: ["goes"] });
         assert.equal(run.error, undefined, run.error?.message);
-        // prod monitors drift: a baseline before registering, the monitoring schedule after the deploy.
+        // prod monitors drift: a drift profile before registering, the served model recorded after the deploy.
         const drift = stack === "prod";
         assert.deepEqual(run.calls.filter((c) => c !== "DescribeEndpoint"), [
           "ResolveStackKey", "Preprocess", "Train", ...(drift ? ["BaselineData"] : []), "WriteModelMetrics", "RegisterModel", "CreateModel", "CreateEndpointConfig", "FindEndpoint", "UpdateEndpoint",
-          ...(drift ? ["CreateMonitoringJobDefinition", "FindMonitoringSchedule", "UpdateMonitoringSchedule", "DeletePreviousJobDefinition"] : []),
+          ...(drift ? ["RecordServedModel"] : []),
           "RecordDeployedVersion", "NotifyDeployed",
         ]);
         assert.equal(run.calls.filter((c) => c === "DescribeEndpoint").length, 3, "polled until InService");
@@ -360,7 +363,7 @@ describe("workflow executed locally", () => {
     it("an approval event deploys exactly the approved package, without preprocessing or training", async () => {
       const run = await runLocally(prod, happyHandlers(), { modelPackageEvent: { arn: pkg(7), status: "Approved" } });
       assert.equal(run.error, undefined, run.error?.message);
-      assert.deepEqual(run.calls.filter((c) => c !== "DescribeEndpoint"), ["ResolveStackKey", "DescribeModelPackage", "CreateModel", "CreateEndpointConfig", "FindEndpoint", "UpdateEndpoint", "CreateMonitoringJobDefinition", "FindMonitoringSchedule", "UpdateMonitoringSchedule", "DeletePreviousJobDefinition", "RecordDeployedVersion", "NotifyDeployed"]);
+      assert.deepEqual(run.calls.filter((c) => c !== "DescribeEndpoint"), ["ResolveStackKey", "DescribeModelPackage", "CreateModel", "CreateEndpointConfig", "FindEndpoint", "UpdateEndpoint", "RecordServedModel", "RecordDeployedVersion", "NotifyDeployed"]);
       // The dashboard's "deployed version" is the package's version number.
       assert.equal(run.inputs.RecordDeployedVersion.MetricData[0].Value, 7);
       assert.deepEqual(run.inputs.RecordDeployedVersion.MetricData[0].Dimensions, [{ Name: "Pipeline", Value: "ml-pipeline-prod" }]);
@@ -424,81 +427,198 @@ describe("workflow executed locally", () => {
     });
   });
 
-  describe("drift monitoring (prod)", () => {
+  describe("drift monitoring (prod): the pipeline's part", () => {
     const prod = definitionFor("prod");
     const auto = definitionFor("prod", AUTO_APPROVAL);
     const BUCKET = "s3://ml-pipeline-prod-data-123456789012";
 
-    it("a run that passes the gate baselines its features with Model Monitor's analyzer and registers the baseline with the package", async () => {
+    it("a run that passes the gate profiles its features with the project's drift job and registers the profile with the package", async () => {
       const run = await runLocally(prod, happyHandlers());
       assert.equal(run.error, undefined, run.error?.message);
       const pre = run.inputs.Preprocess;
-      assert.equal(pre.Environment.WRITE_BASELINE, "true", "preprocessing writes the features-only baseline data");
+      assert.equal(pre.Environment.WRITE_BASELINE, "true", "preprocessing writes the features-only rows");
       assert.ok(pre.ProcessingOutputConfig.Outputs.some((o: any) => o.OutputName === "baseline"));
       const b = run.inputs.BaselineData;
       const id = run.inputs.Train.TrainingJobName.slice(-32);
-      assert.equal(b.AppSpecification.ImageUri, "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer");
-      assert.deepEqual(JSON.parse(b.Environment.dataset_format), { csv: { header: false, output_columns_position: "START" } });
-      assert.equal(b.ProcessingInputs[0].S3Input.S3Uri, `${BUCKET}/processed/${id}/baseline`);
-      assert.equal(b.ProcessingInputs[0].S3Input.LocalPath, b.Environment.dataset_source);
+      assert.equal(b.AppSpecification.ImageUri, "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3");
+      assert.deepEqual(b.AppSpecification.ContainerEntrypoint, ["python3", "/opt/ml/processing/code/drift.py", "baseline"]);
+      assert.equal(b.ProcessingInputs.find((i: any) => i.InputName === "code").S3Input.S3Uri, `${BUCKET}/artifacts/code/drift.py`);
+      const data = b.ProcessingInputs.find((i: any) => i.InputName === "baseline").S3Input;
+      assert.equal(data.S3Uri, `${BUCKET}/processed/${id}/baseline`);
+      assert.equal(data.LocalPath, b.Environment.BASELINE_INPUT);
       assert.equal(b.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri, `${BUCKET}/artifacts/baselines/${id}/`);
-      assert.equal(b.ProcessingOutputConfig.Outputs[0].S3Output.LocalPath, b.Environment.output_path);
+      assert.equal(b.ProcessingOutputConfig.Outputs[0].S3Output.LocalPath, b.Environment.PROCESSING_OUTPUT);
       assert.equal(b.ProcessingResources.ClusterConfig.VolumeKmsKeyId, "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333");
+      assert.equal(b.ProcessingOutputConfig.KmsKeyId, "arn:aws:kms:us-east-1:123456789012:alias/ml-pipeline-prod-data");
       assert.equal(b.NetworkConfig.EnableNetworkIsolation, true);
-      assert.deepEqual(run.inputs.RegisterModel.DriftCheckBaselines.ModelDataQuality.Constraints, { ContentType: "application/json", S3Uri: `${BUCKET}/artifacts/baselines/${id}/constraints.json` });
-      assert.deepEqual(run.inputs.RegisterModel.DriftCheckBaselines.ModelDataQuality.Statistics.S3Uri, `${BUCKET}/artifacts/baselines/${id}/statistics.json`);
+      assert.deepEqual(run.inputs.RegisterModel.DriftCheckBaselines, { ModelDataQuality: { Statistics: { ContentType: "application/json", S3Uri: `${BUCKET}/artifacts/baselines/${id}/drift-baseline.json` } } });
     });
 
-    it("deploying a model points the stack's schedule at a job definition with that model's baseline; the replaced definition is deleted", async () => {
-      const run = await runLocally(prod, happyHandlers(), { approvedModelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/ml-pipeline-prod-models/5" });
+    it("a deploy records the served package, model and profile where the drift checks read them", async () => {
+      const run = await runLocally(auto, happyHandlers());
       assert.equal(run.error, undefined, run.error?.message);
-      const def = run.inputs.CreateMonitoringJobDefinition;
-      assert.match(def.JobDefinitionName, /^ml-pipeline-prod-dq-[0-9a-f]{32}$/);
-      assert.deepEqual(def.DataQualityBaselineConfig, { ConstraintsResource: { S3Uri: "s3://b/artifacts/baselines/r1/constraints.json" }, StatisticsResource: { S3Uri: "s3://b/artifacts/baselines/r1/statistics.json" } }, "the approved package's own baseline");
-      assert.equal(def.DataQualityJobInput.EndpointInput.EndpointName, "ml-pipeline-prod-endpoint");
-      assert.equal(def.DataQualityJobOutputConfig.KmsKeyId, "arn:aws:kms:us-east-1:123456789012:alias/ml-pipeline-prod-data");
-      assert.ok(def.JobResources.ClusterConfig.VolumeKmsKeyId);
-      assert.deepEqual(def.NetworkConfig, { EnableInterContainerTrafficEncryption: true, EnableNetworkIsolation: true });
-      assert.equal(def.RoleArn, "arn:aws:iam::123456789012:role/ml-pipeline-prod-monitor-role");
-      const update = run.inputs.UpdateMonitoringSchedule;
-      assert.equal(update.MonitoringScheduleName, "ml-pipeline-prod-data-quality");
-      assert.deepEqual(update.MonitoringScheduleConfig, { ScheduleConfig: { ScheduleExpression: "cron(0 0 ? * * *)" }, MonitoringJobDefinitionName: def.JobDefinitionName, MonitoringType: "DataQuality" });
-      assert.equal(run.inputs.DeletePreviousJobDefinition.JobDefinitionName, "previous-dq");
-      // The first deploy: no schedule yet, so it is created.
-      const first = await runLocally(auto, { ...happyHandlers(), FindMonitoringSchedule: () => { throw awsError("SageMaker.ResourceNotFoundException", "Monitoring schedule not found"); } });
-      assert.equal(first.error, undefined, first.error?.message);
-      assert.ok(first.calls.includes("CreateMonitoringSchedule") && !first.calls.includes("UpdateMonitoringSchedule") && !first.calls.includes("DeletePreviousJobDefinition"));
-      // Tidying up is not worth a failed deploy.
-      const untidy = await runLocally(auto, { ...happyHandlers(), DeletePreviousJobDefinition: () => { throw awsError("SageMaker.ResourceNotFoundException"); } });
-      assert.equal(untidy.error, undefined);
-      assert.ok(untidy.calls.includes("NotifyDeployed"));
+      const item = run.inputs.RecordServedModel;
+      assert.equal(item.TableName, "ml-pipeline-prod-monitoring-state");
+      assert.deepEqual(item.Item.id, { S: "served-model" });
+      assert.equal(item.Item.packageArn.S, "arn:aws:sagemaker:us-east-1:123456789012:model-package/ml-pipeline-prod-models/1");
+      assert.equal(item.Item.modelName.S, run.inputs.CreateModel.ModelName);
+      assert.equal(item.Item.baseline.S, run.inputs.RegisterModel.DriftCheckBaselines.ModelDataQuality.Statistics.S3Uri);
+      // An approved package brings its own profile.
+      const approved = await runLocally(prod, happyHandlers(), { approvedModelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/ml-pipeline-prod-models/5" });
+      assert.equal(approved.error, undefined, approved.error?.message);
+      assert.equal(approved.inputs.RecordServedModel.Item.baseline.S, "s3://b/artifacts/baselines/r1/drift-baseline.json");
+      assert.equal(approved.inputs.RecordServedModel.Item.packageArn.S, "arn:aws:sagemaker:us-east-1:123456789012:model-package/ml-pipeline-prod-models/5");
     });
 
-    it("an approved package without a data-quality baseline is not deployed where drift is monitored", async () => {
-      const run = await runLocally(prod, { ...happyHandlers(), DescribeModelPackage: (i) => ({ ModelPackageArn: i.ModelPackageName, ModelPackageGroupName: "ml-pipeline-prod-models", ModelApprovalStatus: "Approved" }) }, { approvedModelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/ml-pipeline-prod-models/2" });
+    it("a package without a drift profile (none, or a Model Monitor statistics.json) is deployed all the same, and says drift is not checked", async () => {
+      const packages = [
+        { ModelApprovalStatus: "Approved" },
+        { ModelApprovalStatus: "Approved", DriftCheckBaselines: { ModelDataQuality: { Statistics: { ContentType: "application/json", S3Uri: "s3://b/artifacts/baselines/r0/statistics.json" } } } },
+      ];
+      for (const extra of packages) {
+        const run = await runLocally(prod, { ...happyHandlers(), DescribeModelPackage: (i) => ({ ModelPackageArn: i.ModelPackageName, ModelPackageGroupName: "ml-pipeline-prod-models", ...extra }) }, { approvedModelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/ml-pipeline-prod-models/2" });
+        assert.equal(run.error, undefined, run.error?.message);
+        assert.ok(run.calls.includes("UpdateEndpoint"));
+        assert.equal(run.inputs.RecordServedModel.Item.baseline.S, "none");
+        assert.match(run.inputs.NotifyDeployed.Message, /registered without a drift profile: drift is not checked while it serves/);
+      }
+    });
+
+    it("monitoring never breaks a deploy: a refused RecordServedModel ends deployed, with a warning naming the call and the error", async () => {
+      const refusals = [
+        awsError("DynamoDB.AmazonDynamoDBException", "User: arn:aws:sts::123456789012:assumed-role/x is not authorized to perform: dynamodb:PutItem (AccessDeniedException)"),
+        awsError("DynamoDB.ResourceNotFoundException", "Requested resource not found"),
+        awsError("States.Timeout", "Task timed out"),
+      ];
+      for (const refusal of refusals) {
+        const run = await runLocally(auto, { ...happyHandlers(), RecordServedModel: () => { throw refusal; } });
+        assert.equal(run.error, undefined, `${refusal.name}: ${run.error?.message}`);
+        assert.ok(run.calls.includes("RecordDeployedVersion") && run.calls.includes("NotifyDeployed"), refusal.name);
+        assert.ok(!run.calls.includes("NotifyFailure"), refusal.name);
+        assert.match(run.inputs.NotifyMonitoringNotUpdated.Message, new RegExp(`the model is deployed, but RecordServedModel \\(dynamodb:PutItem on ml-pipeline-prod-monitoring-state\\) failed: ${refusal.name.replace(".", "\\.")}`));
+      }
+      // Even when the warning cannot be sent.
+      const silent = await runLocally(auto, { ...happyHandlers(), RecordServedModel: () => { throw refusals[0]; }, NotifyMonitoringNotUpdated: () => { throw awsError("SNS.AmazonSNSException"); } });
+      assert.equal(silent.error, undefined);
+      assert.ok(silent.calls.includes("NotifyDeployed"));
+    });
+
+    it("no Model Monitor API is called anywhere (closed to new customers)", () => {
+      for (const definition of [prod, monitoringDefinitionFor("prod")]) {
+        for (const [name, state] of Object.entries(definition.States)) {
+          if (state.Type === "Task") assert.doesNotMatch((state as TaskState).Resource, /MonitoringSchedule|DataQualityJobDefinition|MonitoringExecution/i, name);
+        }
+      }
+    });
+  });
+
+  describe("drift checks (prod): the monitoring state machine", () => {
+    const checks = monitoringDefinitionFor("prod");
+    const BUCKET = "s3://ml-pipeline-prod-data-123456789012";
+    const PROFILE = `${BUCKET}/artifacts/baselines/r1/drift-baseline.json`;
+    const verdict = (v: Record<string, unknown>) => () => ({ Body: JSON.stringify({ rows: 900, minSamples: 200, driftedFeatures: [], driftedFeatureCount: 0, maxPsi: 0.01, maxKs: 0.02, metricData: [{ MetricName: "DriftSampleCount", Unit: "Count", Value: 900, Dimensions: [] }], ...v }) });
+    const checkHandlers = (): Record<string, Handler> => ({
+      ResolveStackKey: () => ({ KeyMetadata: { Arn: "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333" } }),
+      ReadServedModel: () => ({ Item: { id: { S: "served-model" }, baseline: { S: PROFILE }, packageArn: { S: "arn:p/4" } } }),
+      FindCapturedRequests: () => ({ KeyCount: 1, Contents: [{ Key: "capture/x" }] }),
+      DriftJob: (i) => ({ ProcessingJobName: i.ProcessingJobName, ProcessingJobStatus: "Completed" }),
+      ReadDriftVerdict: verdict({ verdict: "no_drift" }),
+      PublishDriftMetrics: () => ({}),
+      NotifyFailure: () => ({ MessageId: "f" }),
+    });
+
+    it("passes asl-validator; every Task has a timeout and reports what it does not handle; no job that failed is retried", () => {
+      assert.ok(aslValidator(checks, { checkPaths: true, checkArn: true }).isValid);
+      for (const [name, t] of Object.entries(checks.States).filter(([, s]) => s.Type === "Task") as [string, TaskState][]) {
+        assert.ok(t.TimeoutSeconds && t.TimeoutSeconds > 0, `${name} timeout`);
+        const catchAll = t.Catch?.find((c) => c.ErrorEquals.includes("States.ALL"))?.Next;
+        assert.ok(catchAll, `${name} catches everything`);
+        if (GOES_ON_AFTER_ERROR.has(name)) assert.equal(catchAll, t.Next, name);
+        else if (CATCHES_TO[name]) assert.equal(catchAll, CATCHES_TO[name], name);
+        else if (name !== "NotifyFailure") assert.equal(catchAll, "NotifyFailure", name);
+        for (const r of t.Retry ?? []) assert.ok(!r.ErrorEquals.some((e) => ["States.ALL", "States.TaskFailed", "States.Timeout"].includes(e)), name);
+      }
+      assert.ok(checks.TimeoutSeconds >= 24 * 3600, "the lock holder waits out the cooldown");
+    });
+
+    it("no drift: the job compares the day's capture with the served model's profile, metrics are published, nothing retrains", async () => {
+      // The local engine starts executions now (it ignores a StartTime in the context): the window is today's UTC day.
+      const utcDay = () => new Date().toISOString().slice(0, 10).replace(/-/g, "/");
+      const before = utcDay();
+      const run = await runLocally(checks, checkHandlers(), { trigger: "drift-check" });
+      assert.equal(run.error, undefined, run.error?.message);
+      assert.deepEqual(run.calls, ["ResolveStackKey", "ReadServedModel", "FindCapturedRequests", "DriftJob", "ReadDriftVerdict", "PublishDriftMetrics"]);
+      // The window: the UTC day of the execution's start, under SageMaker's capture layout <prefix>/<endpoint>/<variant>/yyyy/mm/dd/.
+      const day = run.inputs.FindCapturedRequests.Prefix;
+      assert.ok([before, utcDay()].some((d) => day === `capture/ml-pipeline-prod-endpoint/ml-pipeline-prod-endpoint/primary/${d}/`), day);
+      assert.deepEqual(run.inputs.FindCapturedRequests, { Bucket: "ml-pipeline-prod-data-123456789012", Prefix: day, MaxKeys: 1 });
+      const job = run.inputs.DriftJob;
+      assert.match(job.ProcessingJobName, /^ml-pipeline-prod-dr-[0-9a-f]{32}$/);
+      assert.deepEqual(job.AppSpecification.ContainerEntrypoint, ["python3", "/opt/ml/processing/code/drift.py", "compare"]);
+      const input = (name: string) => job.ProcessingInputs.find((i: any) => i.InputName === name).S3Input;
+      assert.equal(input("baseline").S3Uri, PROFILE, "the served model's own profile");
+      assert.equal(input("baseline").LocalPath, job.Environment.BASELINE_INPUT);
+      assert.equal(input("capture").S3Uri, `${BUCKET}/${day}`);
+      assert.equal(input("capture").LocalPath, job.Environment.CAPTURE_INPUT);
+      assert.deepEqual([job.Environment.PSI_THRESHOLD, job.Environment.KS_THRESHOLD, job.Environment.MIN_SAMPLES, job.Environment.PIPELINE], ["0.2", "0.1", "200", "ml-pipeline-prod"]);
+      assert.equal(job.ProcessingResources.ClusterConfig.VolumeKmsKeyId, "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333");
+      assert.equal(job.ProcessingOutputConfig.KmsKeyId, "arn:aws:kms:us-east-1:123456789012:alias/ml-pipeline-prod-data");
+      assert.deepEqual(job.NetworkConfig, { EnableNetworkIsolation: true, EnableInterContainerTrafficEncryption: true });
+      const id = job.ProcessingJobName.slice(-32);
+      assert.equal(job.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri, `${BUCKET}/artifacts/monitoring/${id}/`);
+      assert.deepEqual(run.inputs.ReadDriftVerdict, { Bucket: "ml-pipeline-prod-data-123456789012", Key: `artifacts/monitoring/${id}/verdict.json` });
+      assert.deepEqual(run.inputs.PublishDriftMetrics, { Namespace: "ml-pipeline", MetricData: [{ MetricName: "DriftSampleCount", Unit: "Count", Value: 900, Dimensions: [] }] });
+    });
+
+    it("the thresholds are the stack's", () => {
+      const job = (monitoringDefinitionFor("prod", { monitoring: { drift: { psiThreshold: 0.25, ksThreshold: 0.15, minSamples: 1000 } } }).States.DriftJob as TaskState).Parameters as any;
+      assert.deepEqual([job.Environment.PSI_THRESHOLD, job.Environment.KS_THRESHOLD, job.Environment.MIN_SAMPLES], ["0.25", "0.15", "1000"]);
+    });
+
+    it("insufficient data never retrains: too few rows in the verdict, or nothing captured at all (then no job runs)", async () => {
+      const few = await runLocally(checks, { ...checkHandlers(), ReadDriftVerdict: verdict({ verdict: "insufficient_data", rows: 12 }) });
+      assert.equal(few.error, undefined, few.error?.message);
+      assert.ok(!few.calls.includes("AcquireDriftLock"));
+      const none = await runLocally(checks, { ...checkHandlers(), FindCapturedRequests: () => ({ KeyCount: 0 }) });
+      assert.equal(none.error, undefined);
+      assert.deepEqual(none.calls, ["ResolveStackKey", "ReadServedModel", "FindCapturedRequests"]);
+    });
+
+    it("nothing to compare with: no served model recorded, or one without a drift profile, runs no job", async () => {
+      for (const item of [{}, { Item: { id: { S: "served-model" }, baseline: { S: "none" } } }, { Item: { id: { S: "served-model" }, baseline: { S: "s3://b/artifacts/baselines/r0/statistics.json" } } }]) {
+        const run = await runLocally(checks, { ...checkHandlers(), ReadServedModel: () => item });
+        assert.equal(run.error, undefined, run.error?.message);
+        assert.deepEqual(run.calls, ["ResolveStackKey", "ReadServedModel"], JSON.stringify(item));
+      }
+    });
+
+    it("a drift job that fails is a notified failure, and never a retraining", async () => {
+      const run = await runLocally(checks, { ...checkHandlers(), DriftJob: () => { throw awsError("States.TaskFailed", "ProcessingJob failed: AlgorithmError"); } });
       assert.ok(run.error);
-      assert.ok(!run.calls.includes("CreateModel"));
-      assert.match(run.inputs.NotifyFailure.Message, /ModelPackageWithoutBaseline/);
+      assert.ok(!run.calls.includes("AcquireDriftLock") && !run.calls.includes("StartDriftRetraining"));
+      assert.match(run.inputs.NotifyFailure.Message, /States\.TaskFailed: ProcessingJob failed/);
     });
 
     /**
      * Drift handlers sharing one lock item, as DynamoDB holds it for every execution: a
      * conditional put fails while it exists; the holder's status is whatever `holderStatus`
-     * says (the execution that took it, still waiting out its cooldown, is RUNNING).
+     * says (the check that took it, still waiting out its cooldown, is RUNNING).
      */
     function driftHandlers(lock: { holder?: string; holderStatus?: string }, started: string[]) {
       return {
-        ...happyHandlers(),
+        ...checkHandlers(),
+        ReadDriftVerdict: verdict({ verdict: "drift", driftedFeatures: ["feature_3"], driftedFeatureCount: 1, maxPsi: 0.41, maxKs: 0.22 }),
         AcquireDriftLock: (i: any) => {
-          assert.equal(i.ConditionExpression, "attribute_not_exists(lockId)");
-          assert.deepEqual(i.Key ?? { lockId: i.Item.lockId }, { lockId: { S: "drift-retraining" } });
+          assert.equal(i.ConditionExpression, "attribute_not_exists(id)");
+          assert.deepEqual(i.Key ?? { id: i.Item.id }, { id: { S: "drift-retraining" } });
           if (lock.holder) throw awsError("DynamoDB.ConditionalCheckFailedException", "The conditional request failed");
           lock.holder = i.Item.holder.S;
           lock.holderStatus = "RUNNING";
           return {};
         },
-        ReadDriftLock: () => (lock.holder ? { Item: { lockId: { S: "drift-retraining" }, holder: { S: lock.holder } } } : {}),
+        ReadDriftLock: () => (lock.holder ? { Item: { id: { S: "drift-retraining" }, holder: { S: lock.holder } } } : {}),
         DescribeLockHolder: (i: any) => {
+          assert.equal(i.IncludedData, "METADATA_ONLY", "the holder's status, not its input and output");
           if (lock.holderStatus === "GONE") throw awsError("Sfn.ExecutionDoesNotExistException", "Execution Does Not Exist");
           return { ExecutionArn: i.ExecutionArn, Status: lock.holderStatus };
         },
@@ -508,7 +628,7 @@ describe("workflow executed locally", () => {
           return {};
         },
         StartDriftRetraining: (i: any) => {
-          started.push(i.Input.monitoringJob);
+          started.push(i.Input.driftJob);
           return { ExecutionArn: `arn:aws:states:us-east-1:123456789012:execution:ml-pipeline-prod-pipeline:${started.length}`, StartDate: "2026-11-26T00:00:00Z" };
         },
         NotifyDriftRetraining: () => ({}),
@@ -523,71 +643,74 @@ describe("workflow executed locally", () => {
         },
       };
     }
-    const driftEvent = (job: string) => ({ driftDetected: { job, message: "CompletedWithViolations: Job completed successfully with 3 violations." } });
 
-    it("drift starts exactly one retraining within the cooldown, and says so either way", async () => {
+    it("drift starts exactly one retraining (a pipeline run) within the cooldown, and says so either way", async () => {
       const lock: { holder?: string; holderStatus?: string } = {};
       const started: string[] = [];
       const handlers = driftHandlers(lock, started);
-      // The first drift run takes the lock, starts a retraining and holds the lock for the cooldown (here: does not release it yet).
-      const first = await runLocally(prod, { ...handlers, ReleaseDriftLock: () => ({}) }, driftEvent("model-monitoring-1"));
+      const first = await runLocally(checks, { ...handlers, ReleaseDriftLock: () => ({}) });
       assert.equal(first.error, undefined, first.error?.message);
-      assert.deepEqual(first.calls, ["ResolveStackKey", "AcquireDriftLock", "StartDriftRetraining", "NotifyDriftRetraining", "ReleaseDriftLock"]);
-      assert.equal(first.inputs.AcquireDriftLock.TableName, "ml-pipeline-prod-drift-lock");
+      assert.deepEqual(first.calls.slice(-5), ["PublishDriftMetrics", "AcquireDriftLock", "StartDriftRetraining", "NotifyDriftRetraining", "ReleaseDriftLock"]);
+      assert.equal(first.inputs.AcquireDriftLock.TableName, "ml-pipeline-prod-monitoring-state");
       assert.equal(first.inputs.AcquireDriftLock.Item.holder.S, "arn:aws:states:us-east-1:123456789012:execution:pipeline:run-2026-11-25");
       assert.equal(first.inputs.StartDriftRetraining.StateMachineArn, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-pipeline");
       assert.deepEqual(first.inputs.StartDriftRetraining.Input, {
         trigger: "drift",
-        monitoringJob: "model-monitoring-1",
+        driftJob: first.inputs.DriftJob.ProcessingJobName,
         AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: "arn:aws:states:us-east-1:123456789012:execution:pipeline:run-2026-11-25",
       });
-      assert.match(first.inputs.NotifyDriftRetraining.Message, /found drift \(CompletedWithViolations.*Retraining: arn:aws:states:.*No other drift retraining for 24 h/);
-      assert.equal((prod.States.HoldDriftCooldown as any).Seconds, 24 * 3600, "monitoring.drift.minHoursBetweenRetrains");
-      assert.equal(first.inputs.ReleaseDriftLock.ExpressionAttributeValues[":me"].S, first.inputs.AcquireDriftLock.Item.holder.S, "a run releases only its own lock");
-      // While the holder runs, more drift (the next monitoring run, or a duplicate event) only notifies.
-      for (const job of ["model-monitoring-1", "model-monitoring-2", "model-monitoring-3"]) {
-        const noisy = await runLocally(prod, handlers, driftEvent(job));
+      assert.match(first.inputs.NotifyDriftRetraining.Message, /found drift: 1 feature\(s\) over the thresholds, e\.g\. \["feature_3"\] \(max PSI 0\.41, max KS 0\.22; 900 captured rows; report s3:\/\/.*\/report\.json\)\. Retraining: arn:aws:states:.*No other drift retraining for 24 h/);
+      assert.equal((checks.States.HoldDriftCooldown as any).Seconds, 24 * 3600, "monitoring.drift.minHoursBetweenRetrains");
+      assert.equal(first.inputs.ReleaseDriftLock.ExpressionAttributeValues[":me"].S, first.inputs.AcquireDriftLock.Item.holder.S, "a check releases only its own lock");
+      // While the holder waits, more drift (the next checks) only notifies.
+      for (let i = 0; i < 3; i++) {
+        const noisy = await runLocally(checks, handlers);
         assert.equal(noisy.error, undefined, noisy.error?.message);
-        assert.deepEqual(noisy.calls, ["ResolveStackKey", "AcquireDriftLock", "ReadDriftLock", "DescribeLockHolder", "NotifyDriftCooldown"]);
-        assert.match(noisy.inputs.NotifyDriftCooldown.Message, /less than 24 h ago \(run arn:aws:states:/);
+        assert.deepEqual(noisy.calls.slice(-4), ["AcquireDriftLock", "ReadDriftLock", "DescribeLockHolder", "NotifyDriftCooldown"]);
+        assert.match(noisy.inputs.NotifyDriftCooldown.Message, /less than 24 h ago \(by arn:aws:states:/);
       }
-      assert.deepEqual(started, ["model-monitoring-1"], "exactly one retraining");
+      assert.equal(started.length, 1, "exactly one retraining");
       // After the cooldown the holder releases the lock, and drift may retrain again.
       lock.holder = undefined;
-      const later = await runLocally(prod, handlers, driftEvent("model-monitoring-9"));
+      const later = await runLocally(checks, handlers);
       assert.equal(later.error, undefined);
-      assert.deepEqual(started, ["model-monitoring-1", "model-monitoring-9"]);
+      assert.equal(started.length, 2);
       assert.equal(lock.holder, undefined, "released after the wait");
     });
 
     it("a lock whose holder no longer runs (stopped by hand, or its history gone) is stale: it is taken over and drift retrains", async () => {
       for (const status of ["ABORTED", "SUCCEEDED", "FAILED", "TIMED_OUT", "GONE"]) {
-        const lock = { holder: "arn:aws:states:us-east-1:123456789012:execution:ml-pipeline-prod-pipeline:stopped", holderStatus: status };
+        const lock = { holder: "arn:aws:states:us-east-1:123456789012:execution:ml-pipeline-prod-monitoring:stopped", holderStatus: status };
         const started: string[] = [];
-        const run = await runLocally(prod, driftHandlers(lock, started), driftEvent("model-monitoring-5"));
+        const run = await runLocally(checks, driftHandlers(lock, started));
         assert.equal(run.error, undefined, `${status}: ${run.error?.message}`);
-        assert.deepEqual(run.calls.slice(0, 6), ["ResolveStackKey", "AcquireDriftLock", "ReadDriftLock", "DescribeLockHolder", "RemoveStaleDriftLock", "AcquireDriftLock"], status);
-        assert.deepEqual(started, ["model-monitoring-5"], status);
+        assert.deepEqual(run.calls.slice(6, 11), ["AcquireDriftLock", "ReadDriftLock", "DescribeLockHolder", "RemoveStaleDriftLock", "AcquireDriftLock"], status);
+        assert.equal(started.length, 1, status);
       }
     });
 
-    it("the cooldown is the stack's setting; a lock that cannot be written, or a retraining that cannot start, is a reported failure that leaves no lock behind", async () => {
-      assert.equal((definitionFor("prod", { monitoring: { drift: { minHoursBetweenRetrains: 6 } } }).States.HoldDriftCooldown as any).Seconds, 6 * 3600);
+    it("a failed metrics publish does not hide drift; a lock that cannot be written, or a retraining that cannot start, is a reported failure that leaves no lock", async () => {
       const lock: { holder?: string; holderStatus?: string } = {};
-      const denied = await runLocally(prod, { ...driftHandlers(lock, []), AcquireDriftLock: () => { throw awsError("DynamoDB.AmazonDynamoDBException", "AccessDeniedException"); } }, driftEvent("m"));
+      const started: string[] = [];
+      const unpublished = await runLocally(checks, { ...driftHandlers(lock, started), PublishDriftMetrics: () => { throw awsError("CloudWatch.CloudWatchException", "Rate exceeded"); }, ReleaseDriftLock: () => ((lock.holder = undefined), {}) });
+      assert.equal(unpublished.error, undefined);
+      assert.equal(started.length, 1);
+      assert.equal((monitoringDefinitionFor("prod", { monitoring: { drift: { minHoursBetweenRetrains: 6 } } }).States.HoldDriftCooldown as any).Seconds, 6 * 3600);
+      const denied = await runLocally(checks, { ...driftHandlers(lock, []), AcquireDriftLock: () => { throw awsError("DynamoDB.AmazonDynamoDBException", "AccessDeniedException"); } });
       assert.ok(denied.error);
       assert.ok(!denied.calls.includes("StartDriftRetraining"));
       assert.match(denied.inputs.NotifyFailure.Message, /AccessDeniedException/);
-      const cannotStart = await runLocally(prod, { ...driftHandlers(lock, []), StartDriftRetraining: () => { throw awsError("StepFunctions.ExecutionLimitExceededException"); } }, driftEvent("m"));
+      const cannotStart = await runLocally(checks, { ...driftHandlers(lock, []), StartDriftRetraining: () => { throw awsError("StepFunctions.ExecutionLimitExceededException"); } });
       assert.ok(cannotStart.error);
       assert.ok(cannotStart.calls.includes("ReleaseDriftLockAfterFailure"));
       assert.equal(lock.holder, undefined);
     });
 
-    it("dev monitors no drift: no baseline, no schedule, no drift route", () => {
+    it("dev monitors no drift: no profile, no record, no monitoring state machine", () => {
       const dev = definitionFor("dev");
-      for (const state of ["BaselineData", "CreateMonitoringJobDefinition", "AcquireDriftLock", "HasDriftBaseline"]) assert.equal(dev.States[state], undefined, state);
+      for (const state of ["BaselineData", "RecordServedModel", "HasDriftBaseline"]) assert.equal(dev.States[state], undefined, state);
       assert.equal(((dev.States.Preprocess as TaskState).Parameters as any).Payload.baseline, undefined);
+      assert.throws(() => monitoringDefinitionFor("dev"), /only with monitoring.drift.enabled/);
     });
   });
 

@@ -14,7 +14,7 @@ describe("workflow resources under mocks", function () {
   for (const stack of ["dev", "prod"]) {
     describe(stack, () => {
       it("declares a Standard state machine whose definition passes asl-validator", () => {
-        const sm = runs[stack].one(T.stateMachine).inputs;
+        const sm = runs[stack].named("ml-pipeline-workflow-state-machine").inputs;
         assert.equal(sm.name, `ml-pipeline-${stack}-pipeline`);
         assert.equal(sm.type, "STANDARD");
         const result = aslValidator(json(sm.definition), { checkPaths: true, checkArn: true });
@@ -22,7 +22,7 @@ describe("workflow resources under mocks", function () {
       });
 
       it("logs ALL events with execution data to a KMS-encrypted log group with retention, and traces with X-Ray", () => {
-        const sm = runs[stack].one(T.stateMachine).inputs as any;
+        const sm = runs[stack].named("ml-pipeline-workflow-state-machine").inputs as any;
         assert.equal(sm.loggingConfiguration.level, "ALL");
         assert.equal(sm.loggingConfiguration.includeExecutionData, true);
         const logGroupArn = `arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/ml-pipeline-${stack}-pipeline`;
@@ -106,7 +106,7 @@ describe("workflow resources under mocks", function () {
         assert.equal(out.modelApproval, stack === "prod" ? "manual" : "auto");
         assert.match(out.deployApprovedVersionCommand as string, /--input '\{"approvedModelPackageArn":"<model package version ARN>"\}'$/);
         assert.equal(out.dashboardUrl, `https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/ml-pipeline-${stack}-pipeline`);
-        assert.equal(out.driftMonitoring, stack === "prod" ? "ml-pipeline-prod-data-quality" : "off");
+        assert.equal(out.driftMonitoring, stack === "prod" ? "ml-pipeline-prod-monitoring" : "off");
       });
     });
   }
@@ -140,7 +140,7 @@ describe("workflow resources under mocks", function () {
     });
 
     it("the state machine invokes the function; no schedule is declared", () => {
-      const def = json(runs.dev.one(T.stateMachine).inputs.definition);
+      const def = json(runs.dev.named("ml-pipeline-workflow-state-machine").inputs.definition);
       assert.equal(def.States.Preprocess.Resource, "arn:aws:states:::lambda:invoke");
       assert.equal(runs.dev.ofType(T.schedule).length, 0);
       assert.equal(runs.dev.outputs.retrainingSchedule, "off");
@@ -149,23 +149,23 @@ describe("workflow resources under mocks", function () {
 
   describe("prod: processing-job preprocessing, weekly schedule", () => {
     it("uploads the processing script as a KMS-encrypted asset and declares no Lambda", () => {
-      const script = runs.prod.one(T.object).inputs as any;
+      const script = runs.prod.named("ml-pipeline-preprocessing-script").inputs as any;
       assert.equal(script.key, "artifacts/code/preprocess.py");
       assert.equal(script.serverSideEncryption, "aws:kms");
       assert.equal(runs.prod.ofType(T.lambda).length, 0);
-      const def = json(runs.prod.one(T.stateMachine).inputs.definition);
+      const def = json(runs.prod.named("ml-pipeline-workflow-state-machine").inputs.definition);
       assert.equal(def.States.Preprocess.Resource, "arn:aws:states:::sagemaker:createProcessingJob.sync");
       assert.equal(def.States.Preprocess.Parameters.AppSpecification.ImageUri, "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3");
     });
 
     it("schedules a weekly run with an input the workflow accepts, through a role that may only start it", () => {
-      const schedule = runs.prod.one(T.schedule).inputs as any;
+      const schedule = runs.prod.named("ml-pipeline-schedule-schedule").inputs as any;
       assert.equal(schedule.scheduleExpression, "cron(0 3 ? * SUN *)");
       assert.equal(schedule.state, "ENABLED");
       assert.equal(schedule.target.arn, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-pipeline");
       assert.deepEqual(JSON.parse(schedule.target.input), { trigger: "schedule" });
       const statements = statementsOf(runs.prod, "ml-pipeline-schedule-role-policy");
-      assert.deepEqual(statements.find((s) => s.Sid === "StartPipeline")!.Resource, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-pipeline");
+      assert.deepEqual(statements.find((s) => s.Sid === "StartStateMachine")!.Resource, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-pipeline");
     });
 
     it("rollback alarms notify the topic", () => {
@@ -178,7 +178,7 @@ describe("workflow resources under mocks", function () {
   it("at the first preview the definition and the state machine role are known (policies can judge them)", async () => {
     for (const stack of ["dev", "prod"]) {
       const run = await runStack(stack, {}, true);
-      const sm = run.one(T.stateMachine).inputs;
+      const sm = run.named("ml-pipeline-workflow-state-machine").inputs;
       assert.equal(typeof sm.definition, "string", `${stack} definition known`);
       assert.equal(json(sm.definition).States.Train.Parameters.ResourceConfig.InstanceType, stack === "prod" ? "ml.m5.xlarge" : "ml.m5.large");
       assert.equal(typeof run.named("ml-pipeline-workflow-role-policy").inputs.policy, "string");
@@ -231,7 +231,7 @@ describe("model registry", () => {
     assert.notEqual(groupResource.options.protect, true, "dev is disposable");
     assert.equal((group.tags as Record<string, string>)["ml-pipeline:stack"], "dev");
     assert.equal(run.ofType("aws:cloudwatch/eventRule:EventRule").length, 0, "a rule would deploy auto-approved versions a second time");
-    const definition = json(run.one(T.stateMachine).inputs.definition);
+    const definition = json(run.named("ml-pipeline-workflow-state-machine").inputs.definition);
     assert.equal(definition.States.RegisterModel.Parameters.ModelApprovalStatus, "Approved");
   });
 
@@ -255,7 +255,7 @@ describe("model registry", () => {
     const valueAt = (path: string) => path.replace(/^\$\./, "").split(".").reduce((o: any, k) => o[k], event);
     const input = JSON.parse((target.inputTransformer.inputTemplate as string).replace(/<(\w+)>/g, (_m: string, name: string) => JSON.stringify(valueAt(target.inputTransformer.inputPaths[name]))));
     assert.deepEqual(input, { modelPackageEvent: { arn: event.detail.ModelPackageArn, status: "Approved" } });
-    const definition = json(run.one(T.stateMachine).inputs.definition);
+    const definition = json(run.named("ml-pipeline-workflow-state-machine").inputs.definition);
     const handlers: Record<string, (i: any) => unknown> = {
       ResolveStackKey: () => ({ KeyMetadata: { Arn: "arn:aws:kms:us-east-1:123456789012:key/k" } }),
       DescribeModelPackage: (i) => ({
@@ -289,61 +289,83 @@ describe("model registry", () => {
     const trust = json(run.named("ml-pipeline-registry-approval-role").inputs.assumeRolePolicy).Statement[0];
     assert.deepEqual(trust.Condition.ArnLike, { "aws:SourceArn": ["arn:aws:events:us-east-1:123456789012:rule/ml-pipeline-prod-model-approval"] });
     const queuePolicy = json(run.one("aws:sqs/queuePolicy:QueuePolicy").inputs.policy).Statement;
-    assert.deepEqual(queuePolicy.find((s: any) => s.Effect === "Allow").Condition.ArnEquals["aws:SourceArn"], [
-      "arn:aws:events:us-east-1:123456789012:rule/ml-pipeline-prod-model-approval",
-      "arn:aws:events:us-east-1:123456789012:rule/ml-pipeline-prod-drift",
-    ]);
+    assert.deepEqual(queuePolicy.find((s: any) => s.Effect === "Allow").Condition.ArnEquals["aws:SourceArn"], ["arn:aws:events:us-east-1:123456789012:rule/ml-pipeline-prod-model-approval"]);
   });
 });
 
 describe("drift monitoring resources", () => {
-  it("prod: a monitoring run of the stack's schedule that found violations starts a drift run, which starts one retraining", async () => {
+  it("prod: the drift-check schedule starts the monitoring state machine, whose checks run the project's own job and may start one retraining", async () => {
     const run = await stackAsDeclared("prod");
-    const rule = run.ofType("aws:cloudwatch/eventRule:EventRule").find((r) => r.inputs.name === "ml-pipeline-prod-drift")!;
-    assert.deepEqual(JSON.parse(rule.inputs.eventPattern as string), {
-      source: ["aws.sagemaker"],
-      "detail-type": ["SageMaker Processing Job State Change"],
-      detail: {
-        MonitoringScheduleArn: ["arn:aws:sagemaker:us-east-1:123456789012:monitoring-schedule/ml-pipeline-prod-data-quality"],
-        ProcessingJobStatus: ["Completed"],
-        ExitMessage: [{ prefix: "CompletedWithViolations" }],
-      },
-    });
-    const target = run.ofType("aws:cloudwatch/eventTarget:EventTarget").find((t) => t.inputs.rule === "ml-pipeline-prod-drift")!.inputs as any;
-    const event = { detail: { ProcessingJobName: "model-monitoring-202611260000-abc", ExitMessage: "CompletedWithViolations: Job completed successfully with 2 violations.", ProcessingJobStatus: "Completed" } };
-    const valueAt = (p: string) => p.replace(/^\$\./, "").split(".").reduce((o: any, k) => o[k], event);
-    const input = JSON.parse((target.inputTransformer.inputTemplate as string).replace(/<(\w+)>/g, (_m: string, n: string) => JSON.stringify(valueAt(target.inputTransformer.inputPaths[n]))));
-    assert.deepEqual(input, { driftDetected: { job: event.detail.ProcessingJobName, message: event.detail.ExitMessage } });
-    const started: unknown[] = [];
-    const result = await runLocally(json(run.one(T.stateMachine).inputs.definition), {
+    const schedule = run.named("ml-pipeline-drift-schedule-schedule").inputs as any;
+    assert.equal(schedule.name, "ml-pipeline-prod-drift-check");
+    assert.equal(schedule.scheduleExpression, "cron(55 23 * * ? *)", "daily, late in the UTC day (capture folders are UTC)");
+    assert.equal(schedule.scheduleExpressionTimezone, "UTC");
+    assert.equal(schedule.target.arn, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-monitoring");
+    assert.equal(schedule.kmsKeyArn, run.outputs.kmsKeyArn);
+    const machine = run.named("ml-pipeline-drift-checks-state-machine").inputs as any;
+    assert.equal(machine.name, "ml-pipeline-prod-monitoring");
+    assert.equal(machine.loggingConfiguration.level, "ALL");
+    assert.equal(machine.tracingConfiguration.enabled, true);
+    const definition = json(machine.definition);
+    assert.ok(aslValidator(definition, { checkPaths: true, checkArn: true }).isValid);
+    // No Model Monitor API anywhere: it is closed to new customers.
+    for (const name of ["ml-pipeline-workflow-state-machine", "ml-pipeline-drift-checks-state-machine"]) {
+      assert.doesNotMatch(run.named(name).inputs.definition as string, /MonitoringSchedule|DataQualityJobDefinition|model-monitor/, name);
+    }
+    assert.equal(run.ofType("aws:sagemaker/monitoringSchedule:MonitoringSchedule").length + run.ofType("aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition").length, 0);
+    // The schedule's input is one the checks accept: executed with it, a drift verdict starts exactly one pipeline run.
+    const started: any[] = [];
+    const result = await runLocally(definition, {
       ResolveStackKey: () => ({ KeyMetadata: { Arn: "arn:aws:kms:us-east-1:123456789012:key/k" } }),
+      ReadServedModel: () => ({ Item: { id: { S: "served-model" }, baseline: { S: "s3://ml-pipeline-prod-data-123456789012/artifacts/baselines/r/drift-baseline.json" } } }),
+      FindCapturedRequests: () => ({ KeyCount: 1 }),
+      DriftJob: () => ({ ProcessingJobStatus: "Completed" }),
+      ReadDriftVerdict: () => ({ Body: JSON.stringify({ verdict: "drift", rows: 900, driftedFeatures: ["feature_3"], driftedFeatureCount: 1, maxPsi: 0.4, maxKs: 0.2, metricData: [] }) }),
+      PublishDriftMetrics: () => ({}),
       AcquireDriftLock: () => ({}),
-      ReadDriftLock: () => ({}),
-      StartDriftRetraining: (i: any) => (started.push(i.Input), { ExecutionArn: "arn:x", StartDate: "2026-11-26T00:00:00Z" }),
+      StartDriftRetraining: (i: any) => (started.push(i), { ExecutionArn: "arn:x", StartDate: "2026-11-26T00:00:00Z" }),
       NotifyDriftRetraining: () => ({}),
       ReleaseDriftLock: () => ({}),
-    } as any, input);
+    } as any, JSON.parse(schedule.target.input));
     assert.equal(result.error, undefined, result.error?.message);
-    assert.deepEqual(started.map((i: any) => [i.trigger, i.monitoringJob]), [["drift", event.detail.ProcessingJobName]]);
-    // The monitor role: assumed by SageMaker only; the drift rule's role may only start this pipeline.
-    const monitorTrust = json(run.named("ml-pipeline-drift-monitor-role").inputs.assumeRolePolicy).Statement[0];
-    assert.deepEqual(monitorTrust.Principal, { Service: "sagemaker.amazonaws.com" });
-    assert.deepEqual(statementsOf(run, "ml-pipeline-drift-role-policy")[0].Resource, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-pipeline");
+    assert.deepEqual(started.map((i) => i.StateMachineArn), ["arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-pipeline"]);
+    // Roles: the monitor role is assumed by SageMaker only; the schedule's role may only start the checks.
+    assert.deepEqual(json(run.named("ml-pipeline-drift-monitor-role").inputs.assumeRolePolicy).Statement[0].Principal, { Service: "sagemaker.amazonaws.com" });
+    assert.deepEqual(statementsOf(run, "ml-pipeline-drift-schedule-role-policy")[0].Resource, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-monitoring");
+    // The drift script is uploaded with the stack key, where the jobs read it.
+    const script = run.named("ml-pipeline-drift-script").inputs as any;
+    assert.equal(script.key, "artifacts/code/drift.py");
+    assert.equal(script.serverSideEncryption, "aws:kms");
+    assert.equal(script.kmsKeyId, run.outputs.kmsKeyArn);
+    assert.equal(run.outputs.driftMonitoring, "ml-pipeline-prod-monitoring");
   });
 
-  it("the drift lock lives in a pay-per-request DynamoDB table encrypted with the stack key", async () => {
+  it("the drift alarm watches the largest feature PSI the checks publish, at the stack's threshold, and notifies the topic", async () => {
+    const run = await runStack("prod", { monitoring: { drift: { psiThreshold: 0.3 } } });
+    const alarm = run.named("ml-pipeline-drift-alarm").inputs as any;
+    assert.equal(alarm.namespace, "ml-pipeline");
+    assert.equal(alarm.metricName, "MaxFeatureDriftPSI");
+    assert.deepEqual(alarm.dimensions, { Pipeline: "ml-pipeline-prod" });
+    assert.equal(alarm.threshold, 0.3);
+    assert.equal(alarm.comparisonOperator, "GreaterThanThreshold");
+    assert.equal(alarm.treatMissingData, "notBreaching");
+    assert.deepEqual(alarm.alarmActions, ["arn:aws:sns:us-east-1:123456789012:ml-pipeline-prod-notifications"]);
+  });
+
+  it("the served model and the drift lock live in a pay-per-request DynamoDB table encrypted with the stack key", async () => {
     const run = await stackAsDeclared("prod");
     const table = run.one("aws:dynamodb/table:Table").inputs as any;
-    assert.equal(table.name, "ml-pipeline-prod-drift-lock");
+    assert.equal(table.name, "ml-pipeline-prod-monitoring-state");
     assert.equal(table.billingMode, "PAY_PER_REQUEST");
-    assert.equal(table.hashKey, "lockId");
+    assert.equal(table.hashKey, "id");
     assert.equal(table.serverSideEncryption.enabled, true);
     assert.equal(table.serverSideEncryption.kmsKeyArn, run.outputs.kmsKeyArn, "the stack key");
     assert.equal((await stackAsDeclared("dev")).ofType("aws:dynamodb/table:Table").length, 0);
   });
 
-  it("dev: no drift rule, no monitor role", async () => {
+  it("dev: no drift resources", async () => {
     const run = await stackAsDeclared("dev");
     assert.equal(run.resources.filter((r) => r.name.startsWith("ml-pipeline-drift")).length, 0);
+    assert.equal(run.outputs.driftMonitoring, "off");
   });
 });

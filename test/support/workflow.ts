@@ -5,6 +5,7 @@ import { resolveStackConfig } from "../../stacks/load";
 import { stackModel } from "../../stacks/model";
 import { readStackFiles } from "../../tools/stackFiles";
 import { buildDefinition } from "../../workflow/definition";
+import { buildMonitoringWorkflow } from "../../workflow/monitoring";
 import { workflowSpec, WorkflowSpec } from "../../workflow/spec";
 import { StateMachineDefinition } from "../../workflow/asl";
 import { PROJECT_DIR } from "./stacks";
@@ -24,6 +25,11 @@ export function specFor(stack: string, overrides: Record<string, unknown> = {}):
 
 export function definitionFor(stack: string, overrides: Record<string, unknown> = {}): StateMachineDefinition {
   return buildDefinition(specFor(stack, overrides));
+}
+
+/** The monitoring state machine's definition (stacks with monitoring.drift.enabled). */
+export function monitoringDefinitionFor(stack: string, overrides: Record<string, unknown> = {}): StateMachineDefinition {
+  return buildMonitoringWorkflow(specFor(stack, overrides)).definition;
 }
 
 export type Handler = (input: any) => unknown;
