@@ -9,7 +9,7 @@ import * as path from "path";
 import { ENDPOINT_STATUSES_FAILED, ENDPOINT_STATUSES_IN_PROGRESS } from "../workflow/definition";
 import { StateMachineDefinition, TaskState } from "../workflow/asl";
 import { ApiModels, Operation, operationOf } from "./support/apiModel";
-import { definitionFor, runLocally } from "./support/workflow";
+import { definitionFor, monitoringDefinitionFor, runLocally } from "./support/workflow";
 import { PROJECT_DIR } from "./support/stacks";
 import { GLUE_SPARK_WORKER_TYPES } from "../policies/facts/glue";
 import { APPROVAL_INPUT_TRANSFORMER, approvalEventPattern } from "../components/modelRegistry";
@@ -29,7 +29,11 @@ const VARIANTS: { label: string; stack: string; overrides: Record<string, unknow
   { label: "prod, Glue preprocessing, training on 4 instances", stack: "prod", overrides: { preprocessing: { kind: "glue" }, training: { instanceCount: 4 } } },
 ];
 
-const definitions = VARIANTS.map((v) => ({ ...v, definition: definitionFor(v.stack, v.overrides) }));
+const definitions = [
+  ...VARIANTS.map((v) => ({ ...v, definition: definitionFor(v.stack, v.overrides) })),
+  // The monitoring state machine (drift checks): its job, table, S3, CloudWatch and Step Functions calls.
+  { label: "prod, monitoring state machine", stack: "prod", overrides: {}, definition: monitoringDefinitionFor("prod") },
+];
 const tasksOf = (d: StateMachineDefinition) => Object.entries(d.States).filter(([, s]) => s.Type === "Task") as [string, TaskState][];
 
 /**

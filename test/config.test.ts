@@ -185,10 +185,14 @@ describe("stack config: one clear error per mistake", () => {
     );
   });
 
-  it("drift monitoring needs an instance endpoint with data capture (serverless endpoints have neither capture nor Model Monitor)", () => {
-    assertProblem({ monitoring: { drift: { enabled: true } } }, "ml-pipeline:monitoring.drift.enabled", "true", /serverless endpoints support neither data capture nor Model Monitor \(AWS\)/);
+  it("drift monitoring needs an instance endpoint with data capture (serverless endpoints have no data capture); thresholds within their ranges", () => {
+    assertProblem({ monitoring: { drift: { enabled: true } } }, "ml-pipeline:monitoring.drift.enabled", "true", /serverless endpoints do not support data capture \(AWS\), which drift monitoring reads/);
+    assertProblem({ monitoring: { drift: { psiThreshold: 0 } } }, "ml-pipeline:monitoring.drift.psiThreshold", "0", />0/, "prod");
+    assertProblem({ monitoring: { drift: { ksThreshold: 1.5 } } }, "ml-pipeline:monitoring.drift.ksThreshold", "1.5", /<=1/, "prod");
+    assertProblem({ monitoring: { drift: { minSamples: 0 } } }, "ml-pipeline:monitoring.drift.minSamples", "0", />=1/, "prod");
+    assertProblem({ monitoring: { drift: { psiThreshold: "0.2" } } }, "ml-pipeline:monitoring.drift.psiThreshold", '"0.2"', /expected number/, "prod");
     assertProblem({ endpoint: { kind: "instance", dataCapture: { enabled: false, samplingPercentage: 10 } } }, "ml-pipeline:monitoring.drift.enabled", "true", /set endpoint.dataCapture.enabled: true, or monitoring.drift.enabled: false/, "prod");
-    assertProblem({ monitoring: { drift: { frequency: "hourly", maxRuntimeSeconds: 7200 } } }, "ml-pipeline:monitoring.drift.maxRuntimeSeconds", "7200", /hourly schedule allows maxRuntimeSeconds of at most 3600/, "prod");
+    assertProblem({ monitoring: { drift: { frequency: "hourly", maxRuntimeSeconds: 7200 } } }, "ml-pipeline:monitoring.drift.maxRuntimeSeconds", "7200", /an hourly drift check must end within the hour: maxRuntimeSeconds of at most 3600/, "prod");
     assertProblem({ monitoring: { drift: { minHoursBetweenRetrains: 0 } } }, "ml-pipeline:monitoring.drift.minHoursBetweenRetrains", "0", />=1/, "prod");
     assertProblem({ monitoring: { drift: { instanceType: "ml.t2.medium" } } }, "ml-pipeline:monitoring.drift.instanceType", '"ml.t2.medium"', /not a SageMaker processing instance type/, "prod");
     assert.equal(resolve({}, "prod").monitoring.drift.enabled, true);

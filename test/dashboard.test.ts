@@ -46,12 +46,15 @@ describe("dashboard", function () {
         }
       });
 
-      it("training time, billable seconds and the deployed version are the metrics the workflow publishes", () => {
+      it("training time, billable seconds, the deployed version (and, where drift is checked, the drift maxima) are metrics the workflows publish", () => {
         const own = metricsOf(widgets).filter((m) => m[0] === PIPELINE_METRICS_NAMESPACE);
-        assert.deepEqual(own.map((m) => m[1]).sort(), ["DeployedModelVersion", "TrainingBillableSeconds", "TrainingTimeSeconds"]);
+        const drift = stack === "prod" ? ["DriftSampleCount", "MaxFeatureDriftKS", "MaxFeatureDriftPSI"] : [];
+        assert.deepEqual(own.map((m) => m[1]).sort(), ["DeployedModelVersion", ...drift, "TrainingBillableSeconds", "TrainingTimeSeconds"].sort());
         for (const m of own) assert.deepEqual(m.slice(2, 4), ["Pipeline", `ml-pipeline-${stack}`]);
         const published = JSON.stringify(definitionFor(stack, { registry: { approval: "auto" } }));
-        for (const m of own) assert.ok(published.includes(`"MetricName":"${m[1]}"`), `${m[1]} is published by the workflow`);
+        // The drift metrics come from the drift job's verdict (monitoring/drift.py), which the monitoring state machine publishes as it is.
+        const script = fs.readFileSync(path.join(PROJECT_DIR, "monitoring", "drift.py"), "utf8");
+        for (const m of own) assert.ok(drift.includes(m[1] as string) ? script.includes(`"MetricName": "${m[1]}"`) : published.includes(`"MetricName":"${m[1]}"`), `${m[1]} is published`);
       });
 
       it("the endpoint's invocations, 5xx and latency by its endpoint and variant; instance endpoints add scaling and the rollback alarms", () => {
@@ -59,7 +62,7 @@ describe("dashboard", function () {
         for (const m of endpoint) assert.deepEqual(m.slice(2, 6), ["EndpointName", `ml-pipeline-${stack}-endpoint`, "VariantName", "primary"]);
         const names = new Set(endpoint.map((m) => m[1]));
         assert.ok(["Invocations", "Invocation5XXErrors", "ModelLatency"].every((n) => names.has(n)));
-        const alarms = widgets.find((w) => w.type === "alarm");
+        const alarms = widgets.find((w) => w.type === "alarm" && w.properties.title === "Blue/green rollback alarms");
         if (stack === "prod") {
           assert.ok(names.has("InvocationsPerInstance"));
           assert.deepEqual(alarms!.properties.alarms, [
@@ -72,10 +75,20 @@ describe("dashboard", function () {
         }
       });
 
-      it("drift per feature where drift is monitored: a search of Model Monitor's feature_baseline_drift metrics of this endpoint and schedule", () => {
+      it("drift per feature where drift is checked: a search of the checks' FeatureDriftPSI for this stack, the maxima against the threshold, the drift alarm", () => {
         const search = metricsOf(widgets).map((m) => m[0]).find((m: any) => typeof m === "object" && m.expression) as any;
-        if (stack === "prod") assert.equal(search.expression, `SEARCH('Namespace="/aws/sagemaker/Endpoints/data-metrics" feature_baseline_drift "ml-pipeline-prod-endpoint" "ml-pipeline-prod-data-quality"', 'Maximum', 86400)`);
-        else assert.equal(search, undefined);
+        if (stack !== "prod") {
+          assert.equal(search, undefined);
+          return;
+        }
+        assert.equal(search.expression, `SEARCH('{ml-pipeline,Feature,Pipeline} MetricName="FeatureDriftPSI" Pipeline="ml-pipeline-prod"', 'Maximum', 3600)`);
+        // The search's schema is the dimensions drift.py gives each feature's metric.
+        const script = fs.readFileSync(path.join(PROJECT_DIR, "monitoring", "drift.py"), "utf8");
+        assert.match(script, /dims \+ \[\{"Name": "Feature", "Value": r\["name"\]\}\]/);
+        const maxima = widgets.find((w) => w.properties.title === "Drift: largest feature PSI and KS per check")!;
+        assert.deepEqual((maxima.properties.annotations as any).horizontal[0].value, 0.2, "monitoring.drift.psiThreshold");
+        const alarm = widgets.find((w) => w.type === "alarm" && w.properties.title === "Drift alarm")!;
+        assert.deepEqual(alarm.properties.alarms, ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:ml-pipeline-prod-feature-drift"]);
       });
 
       it("fits CloudWatch's 24-column grid without overlaps", () => {

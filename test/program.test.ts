@@ -208,11 +208,12 @@ describe("program under mocks", function () {
       const dc = runs.prod.one(T.endpoint).inputs.deploymentConfig as any;
       assert.equal(dc.blueGreenUpdatePolicy.trafficRoutingConfiguration.type, "CANARY");
       assert.deepEqual(dc.blueGreenUpdatePolicy.trafficRoutingConfiguration.canarySize, { type: "CAPACITY_PERCENT", value: 10 });
-      const alarmNames = runs.prod.ofType(T.alarm).map((a) => a.inputs.name).sort();
-      assert.deepEqual(dc.autoRollbackConfiguration.alarms.map((a: any) => a.alarmName).sort(), alarmNames);
-      const metrics = runs.prod.ofType(T.alarm).map((a) => a.inputs.metricName).sort();
+      // The endpoint's own alarms (the drift alarm is not one SageMaker rolls back on).
+      const endpointAlarms = runs.prod.ofType(T.alarm).filter((a) => a.inputs.namespace === "AWS/SageMaker");
+      assert.deepEqual(dc.autoRollbackConfiguration.alarms.map((a: any) => a.alarmName).sort(), endpointAlarms.map((a) => a.inputs.name).sort());
+      const metrics = endpointAlarms.map((a) => a.inputs.metricName).sort();
       assert.deepEqual(metrics, ["Invocation5XXErrors", "ModelLatency"]);
-      const latency = runs.prod.ofType(T.alarm).find((a) => a.inputs.metricName === "ModelLatency")!;
+      const latency = endpointAlarms.find((a) => a.inputs.metricName === "ModelLatency")!;
       assert.equal(latency.inputs.threshold, 500_000, "500 ms in microseconds");
     });
 

@@ -49,7 +49,7 @@ const memberName = (op: Operation, name: string) => (op.camelCaseModel ? name[0]
 
 /** `arn:aws:states:::sagemaker:createTrainingJob.sync` → SageMaker CreateTrainingJob, output of DescribeTrainingJob. */
 export function operationOf(resource: string): Operation {
-  const m = /^arn:[\w-]+:states:::(aws-sdk:)?([a-z0-9]+):([a-zA-Z]+)(\.sync|\.waitForTaskToken)?$/.exec(resource);
+  const m = /^arn:[\w-]+:states:::(aws-sdk:)?([a-z0-9]+):([a-zA-Z][a-zA-Z0-9]*)(\.sync|\.waitForTaskToken)?$/.exec(resource);
   if (!m) throw new Error(`not a service integration ARN: ${resource}`);
   const [, , service, api, suffix] = m;
   const name = api[0].toUpperCase() + api.slice(1);
