@@ -83,7 +83,8 @@ export class GlueSparkJob extends pulumi.ComponentResource {
         defaultArguments: {
           "--job-language": "python",
           "--enable-metrics": "true",
-          "--enable-continuous-cloudwatch-log": "true",
+          // No --enable-continuous-cloudwatch-log: Glue 5 (the only versions the schema allows)
+          // logs in real time; the flag applies to 4.0 and earlier (Glue guide, continuous logging).
           "--validation_fraction": "0.2",
           "--raw_has_header": "true",
           "--write_baseline": "false",

@@ -9,11 +9,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { PYTHON } from "./support/python";
 
 const SCRIPT = path.join(__dirname, "..", "monitoring", "drift.py");
-/** The interpreter itself, not a version manager's shim in front of it (which costs half a second per start here). */
-const found = spawnSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" });
-const PYTHON = found.status === 0 ? found.stdout.trim() : undefined;
 
 /** A seeded generator (mulberry32), so every run sees the same data. */
 function rng(seed: number) {

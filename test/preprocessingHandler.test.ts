@@ -1,5 +1,6 @@
 /** The Lambda preprocessing logic, without AWS: an in-memory store stands in for S3. */
 import { strict as assert } from "assert";
+import { PYTHON } from "./support/python";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { splitDataset } = require("../preprocessing/lambda/transform");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -71,7 +72,7 @@ describe("preprocessing: handler", () => {
 });
 
 describe("preprocessing: the Processing-job script agrees with the Lambda", function () {
-  const python = require("child_process").spawnSync("python3", ["--version"]).status === 0;
+  const python = PYTHON !== undefined;
   it("splits the same rows into the same train and validation sets (python3)", function () {
     if (!python) this.skip(); // the machine kinds this project runs on ship python3; say so if one does not
     const fs = require("fs");
@@ -81,7 +82,7 @@ describe("preprocessing: the Processing-job script agrees with the Lambda", func
     fs.mkdirSync(path.join(dir, "in", "batch"), { recursive: true });
     const texts = [csv(300), "label,f1,f2\n1,,2\n0,x,1\n1,5,6\n1,inf,2\n0,0x10,1\n1,1e-3,.5\n"];
     texts.forEach((t, i) => fs.writeFileSync(path.join(dir, "in", "batch", `part-${i}.csv`), t));
-    const r = require("child_process").spawnSync("python3", [path.join(__dirname, "..", "preprocessing", "processing", "preprocess.py")], {
+    const r = require("child_process").spawnSync(PYTHON!, [path.join(__dirname, "..", "preprocessing", "processing", "preprocess.py")], {
       env: { ...process.env, PROCESSING_INPUT: path.join(dir, "in"), PROCESSING_OUTPUT: path.join(dir, "out") },
       encoding: "utf8",
     });
@@ -108,7 +109,7 @@ describe("preprocessing: the Processing-job script agrees with the Lambda", func
       fs.mkdirSync(input, { recursive: true });
       files.forEach((i) => fs.writeFileSync(path.join(input, `part-${i}.csv`), texts[i]));
       fs.writeFileSync(path.join(dir, host, "resourceconfig.json"), JSON.stringify({ current_host: host, hosts: Array.from({ length: hosts }, (_, h) => `algo-${h + 1}`) }));
-      const r = spawnSync("python3", [path.join(__dirname, "..", "preprocessing", "processing", "preprocess.py")], {
+      const r = spawnSync(PYTHON!, [path.join(__dirname, "..", "preprocessing", "processing", "preprocess.py")], {
         env: { ...process.env, PROCESSING_INPUT: input, PROCESSING_OUTPUT: path.join(dir, "out"), PROCESSING_RESOURCE_CONFIG: path.join(dir, host, "resourceconfig.json") },
         encoding: "utf8",
       });
@@ -133,7 +134,7 @@ describe("preprocessing: the Processing-job script agrees with the Lambda", func
 });
 
 describe("preprocessing: the Glue (Spark) script's row logic agrees with the Lambda", function () {
-  const python = require("child_process").spawnSync("python3", ["--version"]).status === 0;
+  const python = PYTHON !== undefined;
   /**
    * Runs preprocess_glue.py's plain functions the way its Spark wiring does: the header and
    * width from the first lines of the first file, then split_rows over partitions that cut
@@ -154,7 +155,7 @@ print(json.dumps({"header": header, "width": width, **out}))
 `;
   const runGlue = (texts: string[], chunk: number, hasHeader = true) => {
     const path = require("path");
-    const r = require("child_process").spawnSync("python3", ["-c", harness, path.join(__dirname, "..", "preprocessing", "glue", "preprocess_glue.py")], {
+    const r = require("child_process").spawnSync(PYTHON!, ["-c", harness, path.join(__dirname, "..", "preprocessing", "glue", "preprocess_glue.py")], {
       input: JSON.stringify([texts, chunk, hasHeader]),
       encoding: "utf8",
     });
@@ -188,7 +189,7 @@ print(json.dumps({"header": header, "width": width, **out}))
 });
 
 describe("preprocessing: the data-quality baseline (drift monitoring)", function () {
-  const python = require("child_process").spawnSync("python3", ["--version"]).status === 0;
+  const python = PYTHON !== undefined;
   const texts = [csv(200), "label,f1,f2\n1,,2\n0,7,8\n"];
   const rowsOf = (text: string) => text.split("\n").filter(Boolean);
   const featuresOf = (text: string) => rowsOf(text).map((row) => row.split(",").slice(1).join(","));
@@ -211,7 +212,7 @@ describe("preprocessing: the data-quality baseline (drift monitoring)", function
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "preprocess-baseline-"));
     fs.mkdirSync(path.join(dir, "in"), { recursive: true });
     texts.forEach((t, i) => fs.writeFileSync(path.join(dir, "in", `part-${i}.csv`), t));
-    const r = require("child_process").spawnSync("python3", [path.join(__dirname, "..", "preprocessing", "processing", "preprocess.py")], {
+    const r = require("child_process").spawnSync(PYTHON!, [path.join(__dirname, "..", "preprocessing", "processing", "preprocess.py")], {
       env: { ...process.env, PROCESSING_INPUT: path.join(dir, "in"), PROCESSING_OUTPUT: path.join(dir, "out"), WRITE_BASELINE: "true" },
       encoding: "utf8",
     });
@@ -225,7 +226,7 @@ describe("preprocessing: the data-quality baseline (drift monitoring)", function
     if (!python) this.skip();
     const path = require("path");
     const r = require("child_process").spawnSync(
-      "python3",
+      PYTHON!,
       ["-c", "import importlib.util,sys,json; s=importlib.util.spec_from_file_location('g', sys.argv[1]); g=importlib.util.module_from_spec(s); s.loader.exec_module(g); print(json.dumps([g.features_of(x) for x in ['1,2.5,3', '0,7', '1']]))", path.join(__dirname, "..", "preprocessing", "glue", "preprocess_glue.py")],
       { encoding: "utf8" },
     );
