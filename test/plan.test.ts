@@ -49,9 +49,10 @@ describe("offline plan CLI", function () {
     const job = g.resources.find((r) => r.type === "aws:glue/job:Job")!;
     assert.equal(job.props.workerType, "G.2X");
     // Glue 5 logs in real time; the continuous-logging flag is for 4.0 and earlier (Glue guide, "Continuous logging for AWS Glue jobs").
-    assert.match(job.props.glueVersion, /^5\./);
-    assert.equal(job.props.defaultArguments["--enable-continuous-cloudwatch-log"], undefined);
-    assert.equal(job.props.defaultArguments["--enable-metrics"], "true");
+    const glueArgs = job.props.defaultArguments as Record<string, string>;
+    assert.match(String(job.props.glueVersion), /^5\./);
+    assert.equal(glueArgs["--enable-continuous-cloudwatch-log"], undefined);
+    assert.equal(glueArgs["--enable-metrics"], "true");
     const jobCost = g.cost.lines.find((l) => l.urn === job.urn)!;
     assert.match(jobCost.basis, /× 10 × G\.2X \(2 DPU\) × 2 h timeout/);
     assert.ok(g.cost.lines.some((l) => /Train: 4 × ml\.m5\.xlarge/.test(l.basis)), "training counted per instance");
