@@ -36,6 +36,7 @@ export = async () => {
     /** The stack's dashboard, in the CloudWatch console. */
     dashboardUrl: `https://${config.region}.console.aws.amazon.com/cloudwatch/home?region=${config.region}#dashboards/dashboard/${model.dashboard.name}`,
     /** The data-quality schedule the workflow keeps pointed at the served model, or "off". */
-    driftMonitoring: config.monitoring.drift.enabled ? model.drift.stateMachine.name : "off",
+    driftMonitoring: config.monitoring.drift.enabled ? model.monitoring.drift.stateMachine.name : "off",
+    scheduledEvaluation: config.monitoring.evaluation.enabled ? model.monitoring.evaluation.stateMachine.name : "off",
   };
 };

@@ -42,6 +42,12 @@ export interface InferenceEndpointArgs {
   logRetentionDays: number;
   /** Topic that rollback alarms notify, if any. */
   alarmTopicArn?: string;
+  /**
+   * Whether scheduled evaluation batch-transforms the served model (monitoring.evaluation):
+   * a transform job runs as the model's execution role, this one, so it also reads
+   * ground-truth/ and writes the predictions under artifacts/evaluations/.
+   */
+  scoresLabelledData?: boolean;
   scope: ArnScope;
   tags: Record<string, string>;
 }
@@ -239,13 +245,15 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
 }
 
 /** The endpoint's execution role: read artifacts, write capture, its logs and metrics, its image, the rollback alarms. */
-function endpointRolePolicy(args: Pick<InferenceEndpointArgs, "endpoint" | "hosting" | "image" | "bucket" | "key" | "scope">): PolicyDocument {
+function endpointRolePolicy(args: Pick<InferenceEndpointArgs, "endpoint" | "hosting" | "image" | "bucket" | "key" | "scope" | "scoresLabelledData">): PolicyDocument {
   const instance = args.hosting.kind === "instance" ? args.hosting : undefined;
   const captureEnabled = instance?.dataCapture.enabled ?? false;
+  const writes = captureEnabled || args.scoresLabelledData;
   const logGroup = args.endpoint.logGroup.arn;
   const statements: PolicyStatement[] = [
     { Sid: "ReadModelArtifacts", Effect: "Allow", Action: "s3:GetObject", Resource: args.bucket.objectArn(`${args.bucket.prefixes.artifacts}*`) },
-    keyUseStatement("UseStackKey", captureEnabled ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"], args.key),
+    // Encrypt: TransformOutput.KmsKeyId, as for the other jobs' output keys.
+    keyUseStatement("UseStackKey", writes ? ["kms:Decrypt", "kms:GenerateDataKey", ...(args.scoresLabelledData ? ["kms:Encrypt"] : [])] : ["kms:Decrypt"], args.key),
     {
       Sid: "WriteEndpointLogs",
       Effect: "Allow",
@@ -264,6 +272,14 @@ function endpointRolePolicy(args: Pick<InferenceEndpointArgs, "endpoint" | "host
   ];
   if (captureEnabled) {
     statements.push({ Sid: "WriteDataCapture", Effect: "Allow", Action: "s3:PutObject", Resource: args.bucket.objectArn(`${args.bucket.prefixes.capture}*`) });
+  }
+  if (args.scoresLabelledData) {
+    const { groundTruth, evaluations } = args.bucket.prefixes;
+    statements.push(
+      { Sid: "ListLabelledData", Effect: "Allow", Action: "s3:ListBucket", Resource: args.bucket.arn, Condition: { StringLike: { "s3:prefix": `${groundTruth}*` } } },
+      { Sid: "ReadLabelledData", Effect: "Allow", Action: "s3:GetObject", Resource: args.bucket.objectArn(`${groundTruth}*`) },
+      { Sid: "WritePredictions", Effect: "Allow", Action: ["s3:PutObject", "s3:AbortMultipartUpload"], Resource: args.bucket.objectArn(`${evaluations}*`) },
+    );
   }
   return policyDocument(...statements);
 }

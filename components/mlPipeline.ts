@@ -8,8 +8,6 @@ import { StackConfig } from "../stacks/configSchema";
 import { StackIdentity, stackModel, StackModel } from "../stacks/model";
 import { workflowSpec } from "../workflow/spec";
 import { buildWorkflow, executionRoleStatements, Workflow } from "../workflow/definition";
-import { buildMonitoringWorkflow } from "../workflow/monitoring";
-import { driftCheckExpression } from "../workflow/tasks/checkDrift";
 import { DataBucket } from "./dataBucket";
 import { InferenceEndpoint } from "./inferenceEndpoint";
 import { Notifications } from "./notifications";
@@ -20,7 +18,7 @@ import { RetrainingSchedule } from "./retrainingSchedule";
 import { NewDataTrigger } from "./newDataTrigger";
 import { ModelRegistry } from "./modelRegistry";
 import { PipelineDashboard } from "./pipelineDashboard";
-import { DriftMonitoring } from "./driftMonitoring";
+import { ModelMonitoring } from "./modelMonitoring";
 import { TriggerDeadLetterQueue } from "./triggerDeadLetterQueue";
 
 export interface MlPipelineArgs {
@@ -43,7 +41,8 @@ export class MlPipeline extends pulumi.ComponentResource {
   readonly newDataTrigger?: NewDataTrigger;
   readonly registry: ModelRegistry;
   readonly dashboard: PipelineDashboard;
-  readonly drift?: DriftMonitoring;
+  /** Undefined unless drift checks or scheduled evaluation are on (prod). */
+  readonly monitoring?: ModelMonitoring;
   /** Undefined until the config names a model artifact (bootstrap, see README). */
   readonly endpoint?: InferenceEndpoint;
 
@@ -122,6 +121,7 @@ export class MlPipeline extends pulumi.ComponentResource {
           keyArn,
           logRetentionDays,
           alarmTopicArn: model.topic.arn,
+          scoresLabelledData: config.monitoring.evaluation.enabled,
           scope,
           tags,
         },
@@ -152,33 +152,10 @@ export class MlPipeline extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [this.workflow, ...(this.triggerDeadLetters ? [this.triggerDeadLetters] : [])] },
     );
-    if (spec.drift) {
-      const monitoringWorkflow = buildMonitoringWorkflow(spec);
-      this.drift = new DriftMonitoring(
-        `${name}-drift`,
-        {
-          monitorRole: model.roles.monitor,
-          monitorRoleStatements: executionRoleStatements(spec, model.roles.monitor.arn),
-          stateMachine: model.drift.stateMachine,
-          stateMachineRole: model.roles.monitoring,
-          workflow: monitoringWorkflow,
-          schedule: model.drift.schedule,
-          scheduleRole: model.roles.drift,
-          scheduleExpression: driftCheckExpression(spec.drift.frequency),
-          stateTable: model.drift.stateTable,
-          bucket: model.bucket,
-          scriptKey: model.drift.scriptKey,
-          alarm: model.drift.alarm,
-          psiThreshold: spec.drift.psiThreshold,
-          pipelineDimension: model.namePrefix,
-          topicArn: model.topic.arn,
-          deadLetterQueueArn: model.triggerDeadLetterQueue.arn,
-          key: model.key,
-          keyArn,
-          logRetentionDays,
-          scope,
-          tags,
-        },
+    if (spec.monitoring) {
+      this.monitoring = new ModelMonitoring(
+        `${name}-monitoring`,
+        { model, spec, keyArn },
         { parent: this, dependsOn: [this.workflow, this.notifications, ...(this.triggerDeadLetters ? [this.triggerDeadLetters] : [])] },
       );
     }
@@ -196,7 +173,8 @@ export class MlPipeline extends pulumi.ComponentResource {
           hosting: config.endpoint.kind,
           rollbackAlarmArns: Object.values(model.endpoint.rollbackAlarms).map((a) => a.arn),
           modelPackageGroup: model.modelRegistry.group.name,
-          drift: spec.drift ? { alarmArn: model.drift.alarm.arn, psiThreshold: spec.drift.psiThreshold } : undefined,
+          drift: spec.drift ? { alarmArn: model.monitoring.drift.alarm.arn, psiThreshold: spec.drift.psiThreshold } : undefined,
+          evaluation: spec.evaluation ? { alarmArn: model.monitoring.evaluation.alarm.arn, metric: spec.evaluation.metric, tolerance: spec.evaluation.tolerance } : undefined,
         },
         executionLogGroup: model.stateMachine.logGroup,
       },
@@ -218,8 +196,8 @@ export class MlPipeline extends pulumi.ComponentResource {
     const { config, tags, scope } = model;
     const schedule = config.schedule;
     const approvalRule = config.registry.approval === "manual";
-    const driftSchedule = config.monitoring.drift.enabled;
-    if (!schedule.enabled && !schedule.onNewData.enabled && !approvalRule && !driftSchedule) return {};
+    const checkSchedules = config.monitoring.drift.enabled || config.monitoring.evaluation.enabled;
+    if (!schedule.enabled && !schedule.onNewData.enabled && !approvalRule && !checkSchedules) return {};
     const eventRules = [...(schedule.onNewData.enabled ? [model.newDataRule] : []), ...(approvalRule ? [model.modelRegistry.approvalRule] : [])];
     const deadLetters = new TriggerDeadLetterQueue(`${name}-trigger-dead-letters`, { queue: model.triggerDeadLetterQueue, key: model.key, eventRules, tags }, { parent: this });
     const common = { stateMachineArn: model.stateMachine.arn, deadLetterQueueArn: model.triggerDeadLetterQueue.arn, key: model.key, accountId: scope.accountId, tags };

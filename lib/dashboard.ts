@@ -12,6 +12,8 @@
  *    package version (published by the workflow: tasks/runMetrics.ts); the drift checks'
  *    MaxFeatureDriftPSI, MaxFeatureDriftKS, DriftSampleCount, and FeatureDriftPSI/KS by
  *    Pipeline and Feature (published from monitoring/drift.py's verdict: tasks/checkDrift.ts);
+ *    EvaluationMetric, EvaluationMetricWorseBy and EvaluationSampleCount (monitoring/evaluate.py's
+ *    verdict: tasks/checkPerformance.ts);
  *  - ml-pipeline/<namePrefix>: runs that ended NotDeployed / PendingApproval / Rejected,
  *    counted by metric filters on the state machine's log (a metric filter's dimensions
  *    can only be fields of the log event, so the stack is in the namespace instead).
@@ -43,6 +45,8 @@ export interface DashboardInput {
   modelPackageGroup: string;
   /** When drift is monitored: the drift alarm and the PSI threshold it fires above. */
   drift?: { alarmArn: string; psiThreshold: number };
+  /** When the served model is evaluated on labelled data: its alarm, the gate's metric and the tolerance. */
+  evaluation?: { alarmArn: string; metric: string; tolerance: number };
 }
 
 /**
@@ -154,6 +158,25 @@ export function pipelineDashboard(d: DashboardInput): { widgets: Widget[] } {
         properties: metricWidget("Captured rows per drift check", [[PIPELINE_METRICS_NAMESPACE, "DriftSampleCount", ...pipeline, { stat: "Maximum", period: 3600 }]]),
       },
       { type: "alarm", width: 12, height: 6, properties: { title: "Drift alarm", alarms: [d.drift.alarmArn] } },
+    );
+  }
+  if (d.evaluation) {
+    panels.push(
+      {
+        type: "metric",
+        width: 12,
+        height: 6,
+        properties: metricWidget(
+          `Evaluation on labelled data: ${d.evaluation.metric}, and how much worse than registered`,
+          [
+            [PIPELINE_METRICS_NAMESPACE, "EvaluationMetric", ...pipeline, { stat: "Maximum", period: DAY }],
+            [PIPELINE_METRICS_NAMESPACE, "EvaluationMetricWorseBy", ...pipeline, { stat: "Maximum", period: DAY }],
+            [PIPELINE_METRICS_NAMESPACE, "EvaluationSampleCount", ...pipeline, { stat: "Maximum", period: DAY, yAxis: "right" } as never],
+          ],
+          { annotations: { horizontal: [{ label: "tolerance", value: d.evaluation.tolerance }] } },
+        ),
+      },
+      { type: "alarm", width: 12, height: 6, properties: { title: "Degraded performance alarm", alarms: [d.evaluation.alarmArn] } },
     );
   }
   if (d.hosting === "instance") {

@@ -3,7 +3,7 @@
  * is allowed. Validation runs before any resource is declared (see `load.ts`).
  */
 import { z } from "zod";
-import { instanceTypeProblem, InstanceUse } from "../policies/facts/instanceTypes";
+import { instanceTypeProblem, InstanceUse, TRANSFORM_INSTANCE_TYPES } from "../policies/facts/instanceTypes";
 import { XGBOOST_VERSIONS } from "./algorithmImages";
 import { scheduleExpressionProblem } from "../policies/facts/scheduleExpression";
 import { GLUE_MAX_TIMEOUT_MINUTES, GLUE_MIN_WORKERS, GLUE_SPARK_WORKER_TYPES, GLUE_VERSIONS } from "../policies/facts/glue";
@@ -65,6 +65,8 @@ const dataBucketSchema = z.strictObject({
     processed: prefixLifecycle,
     artifacts: prefixLifecycle,
     capture: prefixLifecycle,
+    /** Labelled data for scheduled evaluation: each evaluation scores all of it, so its expiration is the evaluation's window. */
+    groundTruth: prefixLifecycle,
   }),
 });
 
@@ -267,6 +269,8 @@ const monitoringSchema = z.strictObject({
    * account and region declares them, or they exist already (see README).
    */
   declareJobLogGroups: z.boolean(),
+  /** After a retraining started by drift or by degraded performance, neither starts another for this long. */
+  minHoursBetweenRetrains: int(1, 720),
   /**
    * Drift monitoring of the endpoint's captured requests against a profile of the served
    * model's training data, by the project's own job (monitoring/drift.py on SageMaker
@@ -283,8 +287,6 @@ const monitoringSchema = z.strictObject({
       volumeSizeGb: int(1, 16384),
       /** A drift job's limit. */
       maxRuntimeSeconds: int(60, 86_400),
-      /** After a drift-triggered retraining starts, drift starts no other for this long. */
-      minHoursBetweenRetrains: int(1, 720),
       /** A feature drifts when its population stability index exceeds this (0.1 moderate, 0.25 significant, by convention). */
       psiThreshold: z.number().gt(0).max(10),
       /** ...or when the Kolmogorov-Smirnov distance of a numeric feature exceeds this (0-1). */
@@ -296,6 +298,30 @@ const monitoringSchema = z.strictObject({
       message: "an hourly drift check must end within the hour: maxRuntimeSeconds of at most 3600",
       path: ["maxRuntimeSeconds"],
     }),
+  /**
+   * Scheduled evaluation of the served model on newly labelled data (ground-truth/): a
+   * batch transform of the served model scores it, monitoring/evaluate.py computes the
+   * gate's metric, and a result worse than the registered value by more than `tolerance`
+   * starts a retraining (through the same lock and cooldown as drift).
+   */
+  evaluation: z.strictObject({
+    enabled: z.boolean(),
+    /** daily (01:30 UTC) or weekly (Monday 01:30 UTC). */
+    frequency: z.enum(["daily", "weekly"]),
+    /** The batch transform's instance (a type both hosting and batch transform accept). */
+    transformInstanceType: z.string().superRefine((value, ctx) => {
+      if (!TRANSFORM_INSTANCE_TYPES.includes(value)) ctx.addIssue({ code: "custom", message: `not a SageMaker batch transform instance type; allowed: ${TRANSFORM_INSTANCE_TYPES.join(", ")}` });
+    }),
+    /** The evaluation job's processing instance. */
+    instanceType: instanceType("processing"),
+    volumeSizeGb: int(1, 16384),
+    /** Each job's limit (the transform's is the state's timeout: CreateTransformJob has no stopping condition). */
+    maxRuntimeSeconds: int(60, 86_400),
+    /** How much worse than the registered value the metric may get before a retraining (absolute, in the metric's units). */
+    tolerance: z.number().gt(0).max(1_000_000),
+    /** Fewer labelled rows than this is "insufficient data": never a retraining. */
+    minSamples: int(1, 10_000_000),
+  }),
 });
 
 const registrySchema = z.strictObject({
@@ -339,3 +365,5 @@ export type TrainingConfig = StackConfig["training"];
 export type EndpointConfig = StackConfig["endpoint"];
 export type InstanceEndpointConfig = Extract<EndpointConfig, { kind: "instance" }>;
 export type ServerlessEndpointConfig = Extract<EndpointConfig, { kind: "serverless" }>;
+export type DriftConfig = StackConfig["monitoring"]["drift"];
+export type EvaluationConfig = StackConfig["monitoring"]["evaluation"];

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { PROFILE_DEFAULTS, KindDefaults } from "./defaults";
 import { StackConfig, stackConfigSchema } from "./configSchema";
 import { XGBOOST_REGISTRIES } from "./algorithmImages";
+import { EVALUATION_METRICS } from "./evaluationMetrics";
 import { trainDistribution } from "./trainingDistribution";
 
 /** The structured keys a stack file may set under the project's namespace. */
@@ -174,6 +175,16 @@ export function resolveStackConfig(raw: RawStackConfig): StackConfig {
       problems.push({ key: driftKey, value: "true", message: `the drift job runs on the scikit-learn processing image, whose registry is not known for ${config.region}; use one of ${Object.keys(XGBOOST_REGISTRIES).join(", ")}, or set monitoring.drift.enabled: false` });
     } else if (!config.endpoint.dataCapture.enabled) {
       problems.push({ key: driftKey, value: "true", message: "drift monitoring reads the endpoint's captured requests; set endpoint.dataCapture.enabled: true, or monitoring.drift.enabled: false" });
+    }
+  }
+  // Scheduled evaluation computes the gate's metric itself (monitoring/evaluate.py), from the served model's predictions.
+  if (config.monitoring.evaluation.enabled) {
+    const metric = config.training.objective.metric;
+    const name = metric.split(":").pop()!;
+    if (!(EVALUATION_METRICS as readonly string[]).includes(name)) {
+      problems.push({ key: keyOf(raw.project, ["monitoring", "evaluation", "enabled"]), value: "true", message: `scheduled evaluation computes training.objective.metric (${metric}) from the served model's predictions and supports ${EVALUATION_METRICS.join(", ")}; use one of them as the gate's metric, or set monitoring.evaluation.enabled: false` });
+    } else if (!(config.region in XGBOOST_REGISTRIES)) {
+      problems.push({ key: keyOf(raw.project, ["monitoring", "evaluation", "enabled"]), value: "true", message: `the evaluation job runs on the scikit-learn processing image, whose registry is not known for ${config.region}; use one of ${Object.keys(XGBOOST_REGISTRIES).join(", ")}, or set monitoring.evaluation.enabled: false` });
     }
   }
   // Distributed training: what the algorithm supports and whether every instance gets data.

@@ -29,12 +29,14 @@ export const DATA_PREFIXES = {
   artifacts: "artifacts/",
   /** Endpoint request/response capture. */
   capture: "capture/",
+  /** Labelled data (label first, then the features, as in training), scored by scheduled evaluation. */
+  groundTruth: "ground-truth/",
 } as const;
 export type DataPrefix = keyof typeof DATA_PREFIXES;
 
 export interface DataBucketModel extends Named {
   /** Top-level prefixes (lifecycle rules are per prefix) and the artifact sub-prefixes; each ends with `/`. */
-  prefixes: typeof DATA_PREFIXES & { models: string; checkpoints: string; code: string; metrics: string; baselines: string; monitoring: string };
+  prefixes: typeof DATA_PREFIXES & { models: string; checkpoints: string; code: string; metrics: string; baselines: string; monitoring: string; evaluations: string };
   /** The processing script's key (uploaded by Pulumi, read by the processing job). */
   processingScriptKey: string;
   /** The Glue job's PySpark script (uploaded by Pulumi, read by the Glue job). */
@@ -61,6 +63,12 @@ export interface EndpointModel extends Named {
   logGroup: Named;
   /** The alarms SageMaker watches to roll back a blue/green update (instance endpoints). */
   rollbackAlarms: { errors5xx: Named; modelLatency: Named };
+}
+
+/** An EventBridge Scheduler schedule the stack names: its name and the `aws:SourceArn` values Scheduler may send (the schedule, its group). */
+export interface ScheduleModel {
+  name: string;
+  sourceArns: string[];
 }
 
 export interface StackModel {
@@ -92,12 +100,16 @@ export interface StackModel {
     schedule: Named;
     newData: Named;
     approval: Named;
-    /** The role the drift jobs (baselining and checks) run as. */
+    /** The role the drift and evaluation jobs run as. */
     monitor: Named;
-    /** The monitoring state machine's role. */
+    /** The drift-check state machine's role. */
     monitoring: Named;
-    /** The role the drift-check schedule starts the monitoring state machine with. */
+    /** The role the drift-check schedule starts it with. */
     drift: Named;
+    /** The evaluation state machine's role. */
+    evaluationChecks: Named;
+    /** The role the evaluation schedule starts it with. */
+    evaluation: Named;
   };
   endpoint: EndpointModel;
   stateMachine: Named & { logGroup: string };
@@ -121,18 +133,16 @@ export interface StackModel {
   /** The stack's CloudWatch dashboard. */
   dashboard: { name: string };
   /**
-   * Drift monitoring (monitoring.drift.enabled): the drift job's image and script, the
-   * monitoring state machine that runs it, the schedule that starts that machine, the
-   * table holding the served model's record and the retraining lock, and the alarm on the
-   * largest feature drift.
+   * Monitoring of the served model (monitoring.drift / monitoring.evaluation): the jobs'
+   * image and scripts, the table holding the served model's record and the retraining
+   * lock (both checks share it), and per check its state machine, schedule and alarm.
    */
-  drift: {
+  monitoring: {
+    /** The scikit-learn processing image of the drift and evaluation jobs ("" when neither is on). */
     image: string;
-    scriptKey: string;
-    stateMachine: Named & { logGroup: string };
-    schedule: { name: string; /** `aws:SourceArn` values Scheduler may send (the schedule, its group). */ sourceArns: string[] };
     stateTable: Named;
-    alarm: Named;
+    drift: { scriptKey: string; stateMachine: Named & { logGroup: string }; schedule: ScheduleModel; alarm: Named };
+    evaluation: { scriptKey: string; stateMachine: Named & { logGroup: string }; schedule: ScheduleModel; alarm: Named };
   };
   newDataRule: Named;
   triggerDeadLetterQueue: Named;
@@ -168,7 +178,7 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
   const bucketName = `${prefix}-data-${identity.accountId}`; // the account id makes the global name unique
   const bucketArnValue = bucketArn(scope.partition, bucketName);
   const artifacts = DATA_PREFIXES.artifacts;
-  const prefixes = { ...DATA_PREFIXES, models: `${artifacts}models/`, checkpoints: `${artifacts}checkpoints/`, code: `${artifacts}code/`, metrics: `${artifacts}metrics/`, baselines: `${artifacts}baselines/`, monitoring: `${artifacts}monitoring/` };
+  const prefixes = { ...DATA_PREFIXES, models: `${artifacts}models/`, checkpoints: `${artifacts}checkpoints/`, code: `${artifacts}code/`, metrics: `${artifacts}metrics/`, baselines: `${artifacts}baselines/`, monitoring: `${artifacts}monitoring/`, evaluations: `${artifacts}evaluations/` };
 
   const training = config.training.image ?? xgboostImageUri(config.region, config.training.xgboostVersion);
   const pre = config.preprocessing;
@@ -211,6 +221,8 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
       monitor: role("monitor-role"),
       monitoring: role("monitoring-role"),
       drift: role("drift-role"),
+      evaluationChecks: role("evaluation-checks-role"),
+      evaluation: role("evaluation-role"),
     },
     endpoint: {
       name: endpointName,
@@ -235,14 +247,22 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
     schedule: { name: scheduleName, sourceArns: scheduleArns(scope, scheduleName) },
     newDataRule: named(`${prefix}-new-data`, eventRuleArn),
     dashboard: { name: `${prefix}-pipeline` },
-    drift: {
-      // Resolved only when on, so that stacks without drift work in regions without the registry.
-      image: config.monitoring.drift.enabled ? sklearnImageUri(config.region) : "",
-      scriptKey: `${prefixes.code}drift.py`,
-      stateMachine: { ...named(`${prefix}-monitoring`, stateMachineArn), logGroup: `/aws/vendedlogs/states/${prefix}-monitoring` },
-      schedule: { name: `${prefix}-drift-check`, sourceArns: scheduleArns(scope, `${prefix}-drift-check`) },
+    monitoring: {
+      // Resolved only when on, so that stacks without monitoring work in regions without the registry.
+      image: config.monitoring.drift.enabled || config.monitoring.evaluation.enabled ? sklearnImageUri(config.region) : "",
       stateTable: named(`${prefix}-monitoring-state`, (s, n) => regionalArn(s, "dynamodb", `table/${n}`)),
-      alarm: named(`${prefix}-feature-drift`, alarmArn),
+      drift: {
+        scriptKey: `${prefixes.code}drift.py`,
+        stateMachine: { ...named(`${prefix}-monitoring`, stateMachineArn), logGroup: `/aws/vendedlogs/states/${prefix}-monitoring` },
+        schedule: { name: `${prefix}-drift-check`, sourceArns: scheduleArns(scope, `${prefix}-drift-check`) },
+        alarm: named(`${prefix}-feature-drift`, alarmArn),
+      },
+      evaluation: {
+        scriptKey: `${prefixes.code}evaluate.py`,
+        stateMachine: { ...named(`${prefix}-evaluation`, stateMachineArn), logGroup: `/aws/vendedlogs/states/${prefix}-evaluation` },
+        schedule: { name: `${prefix}-evaluation`, sourceArns: scheduleArns(scope, `${prefix}-evaluation`) },
+        alarm: named(`${prefix}-degraded-performance`, alarmArn),
+      },
     },
     modelRegistry: {
       group: { name: `${prefix}-models`, arn: regionalArn(scope, "sagemaker", `model-package-group/${prefix}-models`) },

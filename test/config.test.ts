@@ -193,7 +193,7 @@ describe("stack config: one clear error per mistake", () => {
     assertProblem({ monitoring: { drift: { psiThreshold: "0.2" } } }, "ml-pipeline:monitoring.drift.psiThreshold", '"0.2"', /expected number/, "prod");
     assertProblem({ endpoint: { kind: "instance", dataCapture: { enabled: false, samplingPercentage: 10 } } }, "ml-pipeline:monitoring.drift.enabled", "true", /set endpoint.dataCapture.enabled: true, or monitoring.drift.enabled: false/, "prod");
     assertProblem({ monitoring: { drift: { frequency: "hourly", maxRuntimeSeconds: 7200 } } }, "ml-pipeline:monitoring.drift.maxRuntimeSeconds", "7200", /an hourly drift check must end within the hour: maxRuntimeSeconds of at most 3600/, "prod");
-    assertProblem({ monitoring: { drift: { minHoursBetweenRetrains: 0 } } }, "ml-pipeline:monitoring.drift.minHoursBetweenRetrains", "0", />=1/, "prod");
+    assertProblem({ monitoring: { minHoursBetweenRetrains: 0 } }, "ml-pipeline:monitoring.minHoursBetweenRetrains", "0", />=1/, "prod");
     assertProblem({ monitoring: { drift: { instanceType: "ml.t2.medium" } } }, "ml-pipeline:monitoring.drift.instanceType", '"ml.t2.medium"', /not a SageMaker processing instance type/, "prod");
     assert.equal(resolve({}, "prod").monitoring.drift.enabled, true);
     assert.equal(resolve({}, "dev").monitoring.drift.enabled, false);

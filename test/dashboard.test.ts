@@ -46,15 +46,20 @@ describe("dashboard", function () {
         }
       });
 
-      it("training time, billable seconds, the deployed version (and, where drift is checked, the drift maxima) are metrics the workflows publish", () => {
+      it("training time, billable seconds, the deployed version (and, where they run, the checks' results) are metrics the workflows publish", () => {
         const own = metricsOf(widgets).filter((m) => m[0] === PIPELINE_METRICS_NAMESPACE);
-        const drift = stack === "prod" ? ["DriftSampleCount", "MaxFeatureDriftKS", "MaxFeatureDriftPSI"] : [];
-        assert.deepEqual(own.map((m) => m[1]).sort(), ["DeployedModelVersion", ...drift, "TrainingBillableSeconds", "TrainingTimeSeconds"].sort());
+        // The checks' metrics come from their jobs' verdicts (monitoring/*.py), which the check state machines publish as they are.
+        const fromScript: Record<string, string> = stack === "prod"
+          ? { DriftSampleCount: "drift.py", MaxFeatureDriftKS: "drift.py", MaxFeatureDriftPSI: "drift.py", EvaluationMetric: "evaluate.py", EvaluationMetricWorseBy: "evaluate.py", EvaluationSampleCount: "evaluate.py" }
+          : {};
+        assert.deepEqual(own.map((m) => m[1]).sort(), ["DeployedModelVersion", ...Object.keys(fromScript), "TrainingBillableSeconds", "TrainingTimeSeconds"].sort());
         for (const m of own) assert.deepEqual(m.slice(2, 4), ["Pipeline", `ml-pipeline-${stack}`]);
         const published = JSON.stringify(definitionFor(stack, { registry: { approval: "auto" } }));
-        // The drift metrics come from the drift job's verdict (monitoring/drift.py), which the monitoring state machine publishes as it is.
-        const script = fs.readFileSync(path.join(PROJECT_DIR, "monitoring", "drift.py"), "utf8");
-        for (const m of own) assert.ok(drift.includes(m[1] as string) ? script.includes(`"MetricName": "${m[1]}"`) : published.includes(`"MetricName":"${m[1]}"`), `${m[1]} is published`);
+        for (const m of own) {
+          const script = fromScript[m[1] as string];
+          if (script) assert.ok(fs.readFileSync(path.join(PROJECT_DIR, "monitoring", script), "utf8").includes(`"MetricName": "${m[1]}"`), `${m[1]} is published by ${script}`);
+          else assert.ok(published.includes(`"MetricName":"${m[1]}"`), `${m[1]} is published by the workflow`);
+        }
       });
 
       it("the endpoint's invocations, 5xx and latency by its endpoint and variant; instance endpoints add scaling and the rollback alarms", () => {

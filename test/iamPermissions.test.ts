@@ -53,9 +53,9 @@ const ROLES = {
   schedule: { logical: "ml-pipeline-schedule-role", physical: "schedule-role" },
   newData: { logical: "ml-pipeline-new-data-role", physical: "new-data-role" },
   approval: { logical: "ml-pipeline-registry-approval-role", physical: "approval-role" },
-  monitor: { logical: "ml-pipeline-drift-monitor-role", physical: "monitor-role" },
-  monitoring: { logical: "ml-pipeline-drift-checks-role", physical: "monitoring-role" },
-  drift: { logical: "ml-pipeline-drift-schedule-role", physical: "drift-role" },
+  monitor: { logical: "ml-pipeline-monitoring-monitor-role", physical: "monitor-role" },
+  monitoring: { logical: "ml-pipeline-monitoring-drift-checks-role", physical: "monitoring-role" },
+  drift: { logical: "ml-pipeline-monitoring-drift-schedule-role", physical: "drift-role" },
 } as const;
 type RoleKey = keyof typeof ROLES;
 

@@ -16,10 +16,10 @@ const AUTO_APPROVAL = { registry: { approval: "auto" } };
  * (the lock must still be released), and the warning that the served model's record failed
  * (monitoring never breaks a deploy).
  */
-const GOES_ON_AFTER_ERROR = new Set(["RecordTrainingMetrics", "RecordDeployedVersion", "NotifyDriftRetraining", "NotifyMonitoringNotUpdated", "PublishDriftMetrics"]);
+const GOES_ON_AFTER_ERROR = new Set(["RecordTrainingMetrics", "RecordDeployedVersion", "NotifyRetraining", "NotifyMonitoringNotUpdated", "PublishDriftMetrics"]);
 /** Tasks that catch everything and go somewhere other than their Next (named with where, and why). */
 const CATCHES_TO: Record<string, string> = {
-  StartDriftRetraining: "ReleaseDriftLockAfterFailure", // a failed start releases the drift lock first
+  StartRetraining: "ReleaseRetrainingLockAfterFailure", // a failed start releases the drift lock first
   RecordServedModel: "NotifyMonitoringNotUpdated", // the model serves: warn, do not fail
 };
 
@@ -578,7 +578,7 @@ describe("workflow executed locally", () => {
     it("insufficient data never retrains: too few rows in the verdict, or nothing captured at all (then no job runs)", async () => {
       const few = await runLocally(checks, { ...checkHandlers(), ReadDriftVerdict: verdict({ verdict: "insufficient_data", rows: 12 }) });
       assert.equal(few.error, undefined, few.error?.message);
-      assert.ok(!few.calls.includes("AcquireDriftLock"));
+      assert.ok(!few.calls.includes("AcquireRetrainingLock"));
       const none = await runLocally(checks, { ...checkHandlers(), FindCapturedRequests: () => ({ KeyCount: 0 }) });
       assert.equal(none.error, undefined);
       assert.deepEqual(none.calls, ["ResolveStackKey", "ReadServedModel", "FindCapturedRequests"]);
@@ -595,7 +595,7 @@ describe("workflow executed locally", () => {
     it("a drift job that fails is a notified failure, and never a retraining", async () => {
       const run = await runLocally(checks, { ...checkHandlers(), DriftJob: () => { throw awsError("States.TaskFailed", "ProcessingJob failed: AlgorithmError"); } });
       assert.ok(run.error);
-      assert.ok(!run.calls.includes("AcquireDriftLock") && !run.calls.includes("StartDriftRetraining"));
+      assert.ok(!run.calls.includes("AcquireRetrainingLock") && !run.calls.includes("StartRetraining"));
       assert.match(run.inputs.NotifyFailure.Message, /States\.TaskFailed: ProcessingJob failed/);
     });
 
@@ -608,36 +608,36 @@ describe("workflow executed locally", () => {
       return {
         ...checkHandlers(),
         ReadDriftVerdict: verdict({ verdict: "drift", driftedFeatures: ["feature_3"], driftedFeatureCount: 1, maxPsi: 0.41, maxKs: 0.22 }),
-        AcquireDriftLock: (i: any) => {
+        AcquireRetrainingLock: (i: any) => {
           assert.equal(i.ConditionExpression, "attribute_not_exists(id)");
-          assert.deepEqual(i.Key ?? { id: i.Item.id }, { id: { S: "drift-retraining" } });
+          assert.deepEqual(i.Key ?? { id: i.Item.id }, { id: { S: "retraining" } });
           if (lock.holder) throw awsError("DynamoDB.ConditionalCheckFailedException", "The conditional request failed");
           lock.holder = i.Item.holder.S;
           lock.holderStatus = "RUNNING";
           return {};
         },
-        ReadDriftLock: () => (lock.holder ? { Item: { id: { S: "drift-retraining" }, holder: { S: lock.holder } } } : {}),
+        ReadRetrainingLock: () => (lock.holder ? { Item: { id: { S: "retraining" }, holder: { S: lock.holder } } } : {}),
         DescribeLockHolder: (i: any) => {
           assert.equal(i.IncludedData, "METADATA_ONLY", "the holder's status, not its input and output");
           if (lock.holderStatus === "GONE") throw awsError("Sfn.ExecutionDoesNotExistException", "Execution Does Not Exist");
           return { ExecutionArn: i.ExecutionArn, Status: lock.holderStatus };
         },
-        RemoveStaleDriftLock: (i: any) => {
+        RemoveStaleRetrainingLock: (i: any) => {
           assert.equal(i.ExpressionAttributeValues[":stale"].S, lock.holder, "only the stale holder's lock is removed");
           lock.holder = undefined;
           return {};
         },
-        StartDriftRetraining: (i: any) => {
-          started.push(i.Input.driftJob);
+        StartRetraining: (i: any) => {
+          started.push(i.Input.checkJob);
           return { ExecutionArn: `arn:aws:states:us-east-1:123456789012:execution:ml-pipeline-prod-pipeline:${started.length}`, StartDate: "2026-11-26T00:00:00Z" };
         },
-        NotifyDriftRetraining: () => ({}),
-        NotifyDriftCooldown: () => ({}),
-        ReleaseDriftLock: () => {
+        NotifyRetraining: () => ({}),
+        NotifyRetrainingCooldown: () => ({}),
+        ReleaseRetrainingLock: () => {
           lock.holder = undefined;
           return {};
         },
-        ReleaseDriftLockAfterFailure: () => {
+        ReleaseRetrainingLockAfterFailure: () => {
           lock.holder = undefined;
           return {};
         },
@@ -648,26 +648,26 @@ describe("workflow executed locally", () => {
       const lock: { holder?: string; holderStatus?: string } = {};
       const started: string[] = [];
       const handlers = driftHandlers(lock, started);
-      const first = await runLocally(checks, { ...handlers, ReleaseDriftLock: () => ({}) });
+      const first = await runLocally(checks, { ...handlers, ReleaseRetrainingLock: () => ({}) });
       assert.equal(first.error, undefined, first.error?.message);
-      assert.deepEqual(first.calls.slice(-5), ["PublishDriftMetrics", "AcquireDriftLock", "StartDriftRetraining", "NotifyDriftRetraining", "ReleaseDriftLock"]);
-      assert.equal(first.inputs.AcquireDriftLock.TableName, "ml-pipeline-prod-monitoring-state");
-      assert.equal(first.inputs.AcquireDriftLock.Item.holder.S, "arn:aws:states:us-east-1:123456789012:execution:pipeline:run-2026-11-25");
-      assert.equal(first.inputs.StartDriftRetraining.StateMachineArn, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-pipeline");
-      assert.deepEqual(first.inputs.StartDriftRetraining.Input, {
+      assert.deepEqual(first.calls.slice(-5), ["PublishDriftMetrics", "AcquireRetrainingLock", "StartRetraining", "NotifyRetraining", "ReleaseRetrainingLock"]);
+      assert.equal(first.inputs.AcquireRetrainingLock.TableName, "ml-pipeline-prod-monitoring-state");
+      assert.equal(first.inputs.AcquireRetrainingLock.Item.holder.S, "arn:aws:states:us-east-1:123456789012:execution:pipeline:run-2026-11-25");
+      assert.equal(first.inputs.StartRetraining.StateMachineArn, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-pipeline");
+      assert.deepEqual(first.inputs.StartRetraining.Input, {
         trigger: "drift",
-        driftJob: first.inputs.DriftJob.ProcessingJobName,
+        checkJob: `Drift job ${first.inputs.DriftJob.ProcessingJobName}`,
         AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: "arn:aws:states:us-east-1:123456789012:execution:pipeline:run-2026-11-25",
       });
-      assert.match(first.inputs.NotifyDriftRetraining.Message, /found drift: 1 feature\(s\) over the thresholds, e\.g\. \["feature_3"\] \(max PSI 0\.41, max KS 0\.22; 900 captured rows; report s3:\/\/.*\/report\.json\)\. Retraining: arn:aws:states:.*No other drift retraining for 24 h/);
-      assert.equal((checks.States.HoldDriftCooldown as any).Seconds, 24 * 3600, "monitoring.drift.minHoursBetweenRetrains");
-      assert.equal(first.inputs.ReleaseDriftLock.ExpressionAttributeValues[":me"].S, first.inputs.AcquireDriftLock.Item.holder.S, "a check releases only its own lock");
+      assert.match(first.inputs.NotifyRetraining.Message, /^Drift job ml-pipeline-prod-dr-[0-9a-f]{32} found drift: 1 feature\(s\) over the thresholds, e\.g\. \["feature_3"\] \(max PSI 0\.41, max KS 0\.22; 900 captured rows; report s3:\/\/.*\/report\.json\)\. Retraining: arn:aws:states:.*No other retraining for 24 h/);
+      assert.equal((checks.States.HoldRetrainingCooldown as any).Seconds, 24 * 3600, "monitoring.minHoursBetweenRetrains");
+      assert.equal(first.inputs.ReleaseRetrainingLock.ExpressionAttributeValues[":me"].S, first.inputs.AcquireRetrainingLock.Item.holder.S, "a check releases only its own lock");
       // While the holder waits, more drift (the next checks) only notifies.
       for (let i = 0; i < 3; i++) {
         const noisy = await runLocally(checks, handlers);
         assert.equal(noisy.error, undefined, noisy.error?.message);
-        assert.deepEqual(noisy.calls.slice(-4), ["AcquireDriftLock", "ReadDriftLock", "DescribeLockHolder", "NotifyDriftCooldown"]);
-        assert.match(noisy.inputs.NotifyDriftCooldown.Message, /less than 24 h ago \(by arn:aws:states:/);
+        assert.deepEqual(noisy.calls.slice(-4), ["AcquireRetrainingLock", "ReadRetrainingLock", "DescribeLockHolder", "NotifyRetrainingCooldown"]);
+        assert.match(noisy.inputs.NotifyRetrainingCooldown.Message, /found drift: .*A retraining started less than 24 h ago \(by arn:aws:states:/);
       }
       assert.equal(started.length, 1, "exactly one retraining");
       // After the cooldown the holder releases the lock, and drift may retrain again.
@@ -684,7 +684,7 @@ describe("workflow executed locally", () => {
         const started: string[] = [];
         const run = await runLocally(checks, driftHandlers(lock, started));
         assert.equal(run.error, undefined, `${status}: ${run.error?.message}`);
-        assert.deepEqual(run.calls.slice(6, 11), ["AcquireDriftLock", "ReadDriftLock", "DescribeLockHolder", "RemoveStaleDriftLock", "AcquireDriftLock"], status);
+        assert.deepEqual(run.calls.slice(6, 11), ["AcquireRetrainingLock", "ReadRetrainingLock", "DescribeLockHolder", "RemoveStaleRetrainingLock", "AcquireRetrainingLock"], status);
         assert.equal(started.length, 1, status);
       }
     });
@@ -692,17 +692,17 @@ describe("workflow executed locally", () => {
     it("a failed metrics publish does not hide drift; a lock that cannot be written, or a retraining that cannot start, is a reported failure that leaves no lock", async () => {
       const lock: { holder?: string; holderStatus?: string } = {};
       const started: string[] = [];
-      const unpublished = await runLocally(checks, { ...driftHandlers(lock, started), PublishDriftMetrics: () => { throw awsError("CloudWatch.CloudWatchException", "Rate exceeded"); }, ReleaseDriftLock: () => ((lock.holder = undefined), {}) });
+      const unpublished = await runLocally(checks, { ...driftHandlers(lock, started), PublishDriftMetrics: () => { throw awsError("CloudWatch.CloudWatchException", "Rate exceeded"); }, ReleaseRetrainingLock: () => ((lock.holder = undefined), {}) });
       assert.equal(unpublished.error, undefined);
       assert.equal(started.length, 1);
-      assert.equal((monitoringDefinitionFor("prod", { monitoring: { drift: { minHoursBetweenRetrains: 6 } } }).States.HoldDriftCooldown as any).Seconds, 6 * 3600);
-      const denied = await runLocally(checks, { ...driftHandlers(lock, []), AcquireDriftLock: () => { throw awsError("DynamoDB.AmazonDynamoDBException", "AccessDeniedException"); } });
+      assert.equal((monitoringDefinitionFor("prod", { monitoring: { minHoursBetweenRetrains: 6 } }).States.HoldRetrainingCooldown as any).Seconds, 6 * 3600);
+      const denied = await runLocally(checks, { ...driftHandlers(lock, []), AcquireRetrainingLock: () => { throw awsError("DynamoDB.AmazonDynamoDBException", "AccessDeniedException"); } });
       assert.ok(denied.error);
-      assert.ok(!denied.calls.includes("StartDriftRetraining"));
+      assert.ok(!denied.calls.includes("StartRetraining"));
       assert.match(denied.inputs.NotifyFailure.Message, /AccessDeniedException/);
-      const cannotStart = await runLocally(checks, { ...driftHandlers(lock, []), StartDriftRetraining: () => { throw awsError("StepFunctions.ExecutionLimitExceededException"); } });
+      const cannotStart = await runLocally(checks, { ...driftHandlers(lock, []), StartRetraining: () => { throw awsError("StepFunctions.ExecutionLimitExceededException"); } });
       assert.ok(cannotStart.error);
-      assert.ok(cannotStart.calls.includes("ReleaseDriftLockAfterFailure"));
+      assert.ok(cannotStart.calls.includes("ReleaseRetrainingLockAfterFailure"));
       assert.equal(lock.holder, undefined);
     });
 

@@ -296,20 +296,20 @@ describe("model registry", () => {
 describe("drift monitoring resources", () => {
   it("prod: the drift-check schedule starts the monitoring state machine, whose checks run the project's own job and may start one retraining", async () => {
     const run = await stackAsDeclared("prod");
-    const schedule = run.named("ml-pipeline-drift-schedule-schedule").inputs as any;
+    const schedule = run.named("ml-pipeline-monitoring-drift-schedule-schedule").inputs as any;
     assert.equal(schedule.name, "ml-pipeline-prod-drift-check");
     assert.equal(schedule.scheduleExpression, "cron(55 23 * * ? *)", "daily, late in the UTC day (capture folders are UTC)");
     assert.equal(schedule.scheduleExpressionTimezone, "UTC");
     assert.equal(schedule.target.arn, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-monitoring");
     assert.equal(schedule.kmsKeyArn, run.outputs.kmsKeyArn);
-    const machine = run.named("ml-pipeline-drift-checks-state-machine").inputs as any;
+    const machine = run.named("ml-pipeline-monitoring-drift-checks-state-machine").inputs as any;
     assert.equal(machine.name, "ml-pipeline-prod-monitoring");
     assert.equal(machine.loggingConfiguration.level, "ALL");
     assert.equal(machine.tracingConfiguration.enabled, true);
     const definition = json(machine.definition);
     assert.ok(aslValidator(definition, { checkPaths: true, checkArn: true }).isValid);
     // No Model Monitor API anywhere: it is closed to new customers.
-    for (const name of ["ml-pipeline-workflow-state-machine", "ml-pipeline-drift-checks-state-machine"]) {
+    for (const name of ["ml-pipeline-workflow-state-machine", "ml-pipeline-monitoring-drift-checks-state-machine"]) {
       assert.doesNotMatch(run.named(name).inputs.definition as string, /MonitoringSchedule|DataQualityJobDefinition|model-monitor/, name);
     }
     assert.equal(run.ofType("aws:sagemaker/monitoringSchedule:MonitoringSchedule").length + run.ofType("aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition").length, 0);
@@ -322,18 +322,18 @@ describe("drift monitoring resources", () => {
       DriftJob: () => ({ ProcessingJobStatus: "Completed" }),
       ReadDriftVerdict: () => ({ Body: JSON.stringify({ verdict: "drift", rows: 900, driftedFeatures: ["feature_3"], driftedFeatureCount: 1, maxPsi: 0.4, maxKs: 0.2, metricData: [] }) }),
       PublishDriftMetrics: () => ({}),
-      AcquireDriftLock: () => ({}),
-      StartDriftRetraining: (i: any) => (started.push(i), { ExecutionArn: "arn:x", StartDate: "2026-11-26T00:00:00Z" }),
-      NotifyDriftRetraining: () => ({}),
-      ReleaseDriftLock: () => ({}),
+      AcquireRetrainingLock: () => ({}),
+      StartRetraining: (i: any) => (started.push(i), { ExecutionArn: "arn:x", StartDate: "2026-11-26T00:00:00Z" }),
+      NotifyRetraining: () => ({}),
+      ReleaseRetrainingLock: () => ({}),
     } as any, JSON.parse(schedule.target.input));
     assert.equal(result.error, undefined, result.error?.message);
     assert.deepEqual(started.map((i) => i.StateMachineArn), ["arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-pipeline"]);
     // Roles: the monitor role is assumed by SageMaker only; the schedule's role may only start the checks.
-    assert.deepEqual(json(run.named("ml-pipeline-drift-monitor-role").inputs.assumeRolePolicy).Statement[0].Principal, { Service: "sagemaker.amazonaws.com" });
-    assert.deepEqual(statementsOf(run, "ml-pipeline-drift-schedule-role-policy")[0].Resource, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-monitoring");
+    assert.deepEqual(json(run.named("ml-pipeline-monitoring-monitor-role").inputs.assumeRolePolicy).Statement[0].Principal, { Service: "sagemaker.amazonaws.com" });
+    assert.deepEqual(statementsOf(run, "ml-pipeline-monitoring-drift-schedule-role-policy")[0].Resource, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-monitoring");
     // The drift script is uploaded with the stack key, where the jobs read it.
-    const script = run.named("ml-pipeline-drift-script").inputs as any;
+    const script = run.named("ml-pipeline-monitoring-drift-script").inputs as any;
     assert.equal(script.key, "artifacts/code/drift.py");
     assert.equal(script.serverSideEncryption, "aws:kms");
     assert.equal(script.kmsKeyId, run.outputs.kmsKeyArn);
@@ -342,7 +342,8 @@ describe("drift monitoring resources", () => {
 
   it("the drift alarm watches the largest feature PSI the checks publish, at the stack's threshold, and notifies the topic", async () => {
     const run = await runStack("prod", { monitoring: { drift: { psiThreshold: 0.3 } } });
-    const alarm = run.named("ml-pipeline-drift-alarm").inputs as any;
+    const alarm = run.named("ml-pipeline-monitoring-drift-alarm").inputs as any;
+    assert.equal(alarm.name, "ml-pipeline-prod-feature-drift");
     assert.equal(alarm.namespace, "ml-pipeline");
     assert.equal(alarm.metricName, "MaxFeatureDriftPSI");
     assert.deepEqual(alarm.dimensions, { Pipeline: "ml-pipeline-prod" });
@@ -352,20 +353,22 @@ describe("drift monitoring resources", () => {
     assert.deepEqual(alarm.alarmActions, ["arn:aws:sns:us-east-1:123456789012:ml-pipeline-prod-notifications"]);
   });
 
-  it("the served model and the drift lock live in a pay-per-request DynamoDB table encrypted with the stack key", async () => {
+  it("the served model and the retraining lock live in a pay-per-request DynamoDB table encrypted with the stack key", async () => {
     const run = await stackAsDeclared("prod");
     const table = run.one("aws:dynamodb/table:Table").inputs as any;
     assert.equal(table.name, "ml-pipeline-prod-monitoring-state");
     assert.equal(table.billingMode, "PAY_PER_REQUEST");
     assert.equal(table.hashKey, "id");
+    assert.equal(table.pointInTimeRecovery.enabled, true);
     assert.equal(table.serverSideEncryption.enabled, true);
     assert.equal(table.serverSideEncryption.kmsKeyArn, run.outputs.kmsKeyArn, "the stack key");
     assert.equal((await stackAsDeclared("dev")).ofType("aws:dynamodb/table:Table").length, 0);
   });
 
-  it("dev: no drift resources", async () => {
+  it("dev: no drift or evaluation resources", async () => {
     const run = await stackAsDeclared("dev");
-    assert.equal(run.resources.filter((r) => r.name.startsWith("ml-pipeline-drift")).length, 0);
+    assert.equal(run.resources.filter((r) => r.name.startsWith("ml-pipeline-monitoring")).length, 0);
     assert.equal(run.outputs.driftMonitoring, "off");
+    assert.equal(run.outputs.scheduledEvaluation, "off");
   });
 });

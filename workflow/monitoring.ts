@@ -1,19 +1,20 @@
 /**
- * The monitoring state machine (monitoring.drift.enabled), started by the drift-check
- * schedule:
+ * The check state machines of the served model, each started by its own schedule:
  *
- *   initialize → resolveStackKey → checkDrift (tasks/checkDrift.ts) → drift: the lock,
- *   at most one retraining (a run of the pipeline) per cooldown
- *   any failure → notifyFailure
+ *   drift checks (monitoring.drift.enabled):    initialize → resolveStackKey → checkDrift
+ *   evaluation (monitoring.evaluation.enabled): initialize → resolveStackKey → checkPerformance
+ *   either, on drift or degraded performance: the retraining lock, at most one retraining
+ *   (a run of the pipeline) per cooldown, shared by both; any failure → notifyFailure
  *
- * A state machine of its own rather than a route of the pipeline's: its runs are frequent
- * and cheap, so they stay out of the pipeline's run metrics and alarms; its role can run
- * the drift job and start the pipeline but cannot train, register or deploy; and the cost
- * estimate prices its job by the drift schedule, not by the retraining schedule.
+ * State machines of their own rather than routes of the pipeline's: their runs are frequent
+ * and cheap, so they stay out of the pipeline's run metrics; their roles can run their jobs
+ * and start the pipeline but cannot train, register or deploy; and the cost estimate
+ * prices each one's jobs by its own schedule, not by the retraining schedule.
  */
 import { composeWorkflow, Workflow } from "./definition";
 import { WorkflowSpec } from "./spec";
 import { checkDrift } from "./tasks/checkDrift";
+import { checkPerformance } from "./tasks/checkPerformance";
 import { resolveStackKey } from "./tasks/resolveStackKey";
 import { TaskModule, Wiring } from "./tasks/task";
 
@@ -34,7 +35,13 @@ function initialize(_spec: WorkflowSpec, wiring: Wiring): TaskModule {
 }
 
 export function buildMonitoringWorkflow(spec: WorkflowSpec): Workflow {
-  const drift = spec.drift;
-  if (!drift) throw new Error("the monitoring state machine exists only with monitoring.drift.enabled");
-  return composeWorkflow(spec, `ML pipeline ${spec.jobPrefix}: drift checks of the endpoint's captured requests`, [initialize, resolveStackKey, (s) => checkDrift(s, drift)]);
+  const { drift, monitoring } = spec;
+  if (!drift || !monitoring) throw new Error("the drift-check state machine exists only with monitoring.drift.enabled");
+  return composeWorkflow(spec, `ML pipeline ${spec.jobPrefix}: drift checks of the endpoint's captured requests`, [initialize, resolveStackKey, (s) => checkDrift(s, drift, monitoring)]);
+}
+
+export function buildEvaluationWorkflow(spec: WorkflowSpec): Workflow {
+  const { evaluation, monitoring } = spec;
+  if (!evaluation || !monitoring) throw new Error("the evaluation state machine exists only with monitoring.evaluation.enabled");
+  return composeWorkflow(spec, `ML pipeline ${spec.jobPrefix}: scheduled evaluation of the served model on labelled data`, [initialize, resolveStackKey, (s) => checkPerformance(s, evaluation, monitoring)]);
 }

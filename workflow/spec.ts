@@ -4,7 +4,7 @@
  * of a new stack and policies can check the instance types, spot and encryption settings
  * it carries.
  */
-import { GluePreprocessingConfig, InstanceEndpointConfig, PreprocessingConfig, ServerlessEndpointConfig, TrainingConfig } from "../stacks/configSchema";
+import { DriftConfig, EvaluationConfig, GluePreprocessingConfig, InstanceEndpointConfig, PreprocessingConfig, ServerlessEndpointConfig, TrainingConfig } from "../stacks/configSchema";
 import { ArnScope } from "../stacks/arns";
 import { DataBucketModel, StackKeyModel, StackModel } from "../stacks/model";
 import { DataDistribution, glueOutputFiles, trainDistribution } from "../stacks/trainingDistribution";
@@ -30,29 +30,35 @@ export interface WorkflowSpec extends ArnScope {
       });
   /** `trainData`: how the train channel is spread over the instances (trainingDistribution.ts). */
   training: TrainingConfig & { image: string; roleArn: string; trainData: DataDistribution };
-  /** Drift monitoring, when on: the baselining and drift jobs, the state table, the retraining cooldown. */
-  drift?: {
-    /** The scikit-learn processing image the drift script runs on. */
+  /**
+   * What the drift and evaluation checks share, when either is on: the jobs' image and
+   * role, the state table (the served model's record and the retraining lock), and the
+   * retraining they may start.
+   */
+  monitoring?: {
+    /** The scikit-learn processing image the drift and evaluation scripts run on. */
     image: string;
-    /** monitoring/drift.py, uploaded by Pulumi. */
-    scriptKey: string;
-    /** The role the baselining and drift jobs run as. */
+    /** The role the drift and evaluation jobs run as. */
     roleArn: string;
-    frequency: "hourly" | "daily";
-    instanceType: string;
-    volumeSizeGb: number;
-    maxRuntimeSeconds: number;
-    psiThreshold: number;
-    ksThreshold: number;
-    minSamples: number;
-    cooldownSeconds: number;
-    /** The DynamoDB table holding the served model's record and the drift retraining lock. */
     stateTableName: string;
     stateTableArn: string;
-    /** The pipeline: a drift retraining is a run of it. */
+    /** The pipeline: a retraining is a run of it. */
     pipelineArn: string;
-    /** The monitoring state machine: it runs the drift checks and holds the lock. */
-    monitoringArn: string;
+    /** The check state machines: a lock holder is an execution of one of them. */
+    checkStateMachineArns: string[];
+    cooldownSeconds: number;
+  };
+  /** Drift checks, when on. */
+  drift?: DriftConfig & {
+    /** monitoring/drift.py, uploaded by Pulumi. */
+    scriptKey: string;
+  };
+  /** Scheduled evaluation, when on: the gate's metric and goal, recomputed on labelled data. */
+  evaluation?: EvaluationConfig & {
+    /** monitoring/evaluate.py, uploaded by Pulumi. */
+    scriptKey: string;
+    metric: string;
+    goal: "Maximize" | "Minimize";
   };
   /** Where each run registers its model, and whether a person approves it first. */
   registry: { groupName: string; groupArn: string; packageArns: string; approval: "auto" | "manual" };
@@ -92,24 +98,24 @@ export function workflowSpec(model: StackModel): WorkflowSpec {
             }
           : { ...pre, image: model.images.processing, roleArn: model.roles.preprocessing.arn, scriptKey: model.bucket.processingScriptKey },
     training: { ...config.training, image: model.images.training, roleArn: model.roles.training.arn, trainData: trainDistribution(config).train },
-    drift: config.monitoring.drift.enabled
-      ? {
-          image: model.drift.image,
-          scriptKey: model.drift.scriptKey,
-          roleArn: model.roles.monitor.arn,
-          frequency: config.monitoring.drift.frequency,
-          instanceType: config.monitoring.drift.instanceType,
-          volumeSizeGb: config.monitoring.drift.volumeSizeGb,
-          maxRuntimeSeconds: config.monitoring.drift.maxRuntimeSeconds,
-          psiThreshold: config.monitoring.drift.psiThreshold,
-          ksThreshold: config.monitoring.drift.ksThreshold,
-          minSamples: config.monitoring.drift.minSamples,
-          cooldownSeconds: config.monitoring.drift.minHoursBetweenRetrains * 3600,
-          stateTableName: model.drift.stateTable.name,
-          stateTableArn: model.drift.stateTable.arn,
-          pipelineArn: model.stateMachine.arn,
-          monitoringArn: model.drift.stateMachine.arn,
-        }
+    monitoring:
+      config.monitoring.drift.enabled || config.monitoring.evaluation.enabled
+        ? {
+            image: model.monitoring.image,
+            roleArn: model.roles.monitor.arn,
+            stateTableName: model.monitoring.stateTable.name,
+            stateTableArn: model.monitoring.stateTable.arn,
+            pipelineArn: model.stateMachine.arn,
+            checkStateMachineArns: [
+              ...(config.monitoring.drift.enabled ? [model.monitoring.drift.stateMachine.arn] : []),
+              ...(config.monitoring.evaluation.enabled ? [model.monitoring.evaluation.stateMachine.arn] : []),
+            ],
+            cooldownSeconds: config.monitoring.minHoursBetweenRetrains * 3600,
+          }
+        : undefined,
+    drift: config.monitoring.drift.enabled ? { ...config.monitoring.drift, scriptKey: model.monitoring.drift.scriptKey } : undefined,
+    evaluation: config.monitoring.evaluation.enabled
+      ? { ...config.monitoring.evaluation, scriptKey: model.monitoring.evaluation.scriptKey, metric: config.training.objective.metric, goal: config.training.objective.goal }
       : undefined,
     registry: {
       groupName: model.modelRegistry.group.name,

@@ -7,7 +7,7 @@
  *   → none captured: insufficient data, no job
  *   → DriftJob (monitoring/drift.py compare, SageMaker Processing, network-isolated)
  *   → its verdict (verdict.json) → CloudWatch metrics (best effort)
- *   → drift: the retraining lock (driftRetraining.ts); no drift or too few rows: done.
+ *   → drift: the retraining lock (retraining.ts); no drift or too few rows: done.
  *
  * Day folders and not hour folders: the schedule checks at minute 55 (every hour, or at
  * 23:55 once a day, UTC), so the day so far is the window and every captured hour is read
@@ -17,8 +17,8 @@ import { keyUseStatement, PolicyStatement } from "../../lib/iamPolicy";
 import { PIPELINE_METRICS_NAMESPACE } from "../../lib/dashboard";
 import { S3_SDK_RETRY, SAGEMAKER_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
-import { Drift, DRIFT_BASELINE_FILE, DRIFT_SCRIPT_DIR, driftScriptInput, DYNAMODB_RETRY, monitorRoleStatements, SERVED_MODEL_ID } from "./monitorDrift";
-import { driftRetrainingStatements, driftRetrainingStates } from "./driftRetraining";
+import { Drift, DRIFT_BASELINE_FILE, DRIFT_SCRIPT_DIR, DYNAMODB_RETRY, monitorRoleStatements, scriptInput, SERVED_MODEL_ID } from "./monitorDrift";
+import { Monitoring, RETRAINING_ENTRY, retrainingStatements, retrainingStates } from "./retraining";
 import { passRoleStatement, syncJobStatements, volumeKms } from "./sageMakerJob";
 import { integration, task, taskSeconds, TaskModule, workflowTags } from "./task";
 import { SLACK_SECONDS } from "./preprocess";
@@ -41,12 +41,12 @@ const reportKey = (spec: WorkflowSpec, file: string) => `States.Format('${spec.b
 
 const present = (path: string) => [{ Variable: path, IsPresent: true }, { Variable: path, IsString: true }];
 
-export function checkDrift(spec: WorkflowSpec, drift: Drift): TaskModule {
+export function checkDrift(spec: WorkflowSpec, drift: Drift, monitoring: Monitoring): TaskModule {
   const capture = captureKeyPrefix(spec);
   const states = {
     ReadServedModel: task(
       integration(spec.partition, "dynamodb:getItem"),
-      { TableName: drift.stateTableName, Key: { id: { S: SERVED_MODEL_ID } }, ConsistentRead: true },
+      { TableName: monitoring.stateTableName, Key: { id: { S: SERVED_MODEL_ID } }, ConsistentRead: true },
       { Comment: "Which model the endpoint serves, and its drift baseline (recorded by the pipeline's deploy)", ResultPath: "$.served", TimeoutSeconds: 60, Retry: DYNAMODB_RETRY, Next: "HasDriftBaseline" },
     ),
     HasDriftBaseline: {
@@ -86,8 +86,8 @@ export function checkDrift(spec: WorkflowSpec, drift: Drift): TaskModule {
       integration(spec.partition, "sagemaker:createProcessingJob.sync"),
       {
         "ProcessingJobName.$": `States.Format('${spec.jobPrefix}-dr-{}', $.run.id)`,
-        RoleArn: drift.roleArn,
-        AppSpecification: { ImageUri: drift.image, ContainerEntrypoint: ["python3", `${DRIFT_SCRIPT_DIR}/drift.py`, "compare"] },
+        RoleArn: monitoring.roleArn,
+        AppSpecification: { ImageUri: monitoring.image, ContainerEntrypoint: ["python3", `${DRIFT_SCRIPT_DIR}/drift.py`, "compare"] },
         Environment: {
           BASELINE_INPUT: "/opt/ml/processing/input/baseline",
           CAPTURE_INPUT: "/opt/ml/processing/input/capture",
@@ -98,7 +98,7 @@ export function checkDrift(spec: WorkflowSpec, drift: Drift): TaskModule {
           PIPELINE: spec.jobPrefix,
         },
         ProcessingInputs: [
-          driftScriptInput(spec, drift),
+          scriptInput(spec, drift.scriptKey),
           {
             InputName: "baseline",
             S3Input: { "S3Uri.$": "$.served.Item.baseline.S", LocalPath: "/opt/ml/processing/input/baseline", S3DataType: "S3Prefix", S3InputMode: "File", S3DataDistributionType: "FullyReplicated" },
@@ -154,31 +154,32 @@ export function checkDrift(spec: WorkflowSpec, drift: Drift): TaskModule {
     DescribeDrift: {
       Type: "Pass" as const,
       Parameters: {
-        "job.$": `States.Format('${spec.jobPrefix}-dr-{}', $.run.id)`,
+        reason: "drift",
+        "job.$": `States.Format('Drift job ${spec.jobPrefix}-dr-{}', $.run.id)`,
         "summary.$": `States.Format('{} feature(s) over the thresholds, e.g. {} (max PSI {}, max KS {}; {} captured rows; report s3://${spec.bucket.name}/${spec.bucket.prefixes.monitoring}{}/report.json)', $.check.result.driftedFeatureCount, States.JsonToString($.check.result.driftedFeatures), $.check.result.maxPsi, $.check.result.maxKs, $.check.result.rows, $.run.id)`,
       },
-      ResultPath: "$.drift",
-      Next: "AcquireDriftLock",
+      ResultPath: "$.retrain",
+      Next: RETRAINING_ENTRY,
     },
-    ...driftRetrainingStates(spec, drift),
+    ...retrainingStates(spec, monitoring),
   };
-  const { monitoring } = spec.bucket.prefixes;
+  const reports = spec.bucket.prefixes.monitoring;
   const statements: PolicyStatement[] = [
-    { Sid: "ReadServedModel", Effect: "Allow", Action: "dynamodb:GetItem", Resource: drift.stateTableArn },
+    { Sid: "ReadServedModel", Effect: "Allow", Action: "dynamodb:GetItem", Resource: monitoring.stateTableArn },
     { Sid: "FindCapturedRequests", Effect: "Allow", Action: "s3:ListBucket", Resource: spec.bucket.arn, Condition: { StringLike: { "s3:prefix": `${capture}*` } } },
-    { Sid: "ReadDriftVerdict", Effect: "Allow", Action: "s3:GetObject", Resource: spec.bucket.objectArn(`${monitoring}*`) },
+    { Sid: "ReadDriftVerdict", Effect: "Allow", Action: "s3:GetObject", Resource: spec.bucket.objectArn(`${reports}*`) },
     keyUseStatement("UseStackKey", ["kms:Decrypt"], spec.key),
     ...syncJobStatements(spec, "Processing", `processing-job/${spec.jobPrefix}-dr-*`),
-    passRoleStatement(drift.roleArn),
+    passRoleStatement(monitoring.roleArn),
     { Sid: "PublishDriftMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": PIPELINE_METRICS_NAMESPACE } } },
-    ...driftRetrainingStatements(spec, drift),
+    ...retrainingStatements(spec, monitoring),
   ];
   return {
     entry: "ReadServedModel",
     states,
     // The holder of the lock waits out the cooldown.
-    timeoutSeconds: taskSeconds(states) + drift.cooldownSeconds,
+    timeoutSeconds: taskSeconds(states) + monitoring.cooldownSeconds,
     stateMachineStatements: statements,
-    executionRole: { roleArn: drift.roleArn, statements: monitorRoleStatements(spec, drift) },
+    executionRole: { roleArn: monitoring.roleArn, statements: monitorRoleStatements(spec, monitoring) },
   };
 }

@@ -10,7 +10,7 @@ import { ecrRepositoryArn } from "../../stacks/algorithmImages";
 import { Json } from "../asl";
 import { WorkflowSpec } from "../spec";
 
-export type JobKind = "Training" | "Processing";
+export type JobKind = "Training" | "Processing" | "Transform";
 
 /** `s3://<bucket>/<prefix><run id>/<suffix>` as an intrinsic, per run. */
 export const perRunUri = (spec: WorkflowSpec, prefix: string, suffix: string): string =>
