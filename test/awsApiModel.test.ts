@@ -9,10 +9,11 @@ import * as path from "path";
 import { ENDPOINT_STATUSES_FAILED, ENDPOINT_STATUSES_IN_PROGRESS } from "../workflow/definition";
 import { StateMachineDefinition, TaskState } from "../workflow/asl";
 import { ApiModels, Operation, operationOf } from "./support/apiModel";
-import { definitionFor, monitoringDefinitionFor, runLocally } from "./support/workflow";
+import { definitionFor, evaluationDefinitionFor, monitoringDefinitionFor, runLocally } from "./support/workflow";
 import { PROJECT_DIR } from "./support/stacks";
 import { GLUE_SPARK_WORKER_TYPES } from "../policies/facts/glue";
 import { APPROVAL_INPUT_TRANSFORMER, approvalEventPattern } from "../components/modelRegistry";
+import { HOSTING_INSTANCE_TYPES, TRANSFORM_INSTANCE_TYPES } from "../policies/facts/instanceTypes";
 
 /** dev and prod as their stack files declare them, and each with the other preprocessing kind. */
 const VARIANTS: { label: string; stack: string; overrides: Record<string, unknown> }[] = [
@@ -33,6 +34,8 @@ const definitions = [
   ...VARIANTS.map((v) => ({ ...v, definition: definitionFor(v.stack, v.overrides) })),
   // The monitoring state machine (drift checks): its job, table, S3, CloudWatch and Step Functions calls.
   { label: "prod, monitoring state machine", stack: "prod", overrides: {}, definition: monitoringDefinitionFor("prod") },
+  // The evaluation state machine: the transform of the served model, its job, the package lookup.
+  { label: "prod, evaluation state machine", stack: "prod", overrides: {}, definition: evaluationDefinitionFor("prod") },
 ];
 const tasksOf = (d: StateMachineDefinition) => Object.entries(d.States).filter(([, s]) => s.Type === "Task") as [string, TaskState][];
 
@@ -215,5 +218,18 @@ describe("the workflow against AWS's API models", function () {
     assert.ok(problems.some((p) => /OutputDataConfig: required member missing/.test(p)));
     assert.ok(!raisableErrors("arn:aws:states:::aws-sdk:sagemaker:describeEndpoint").has("SageMaker.ValidationException"), "DescribeEndpoint declares no errors");
     assert.ok(raisableErrors("arn:aws:states:::aws-sdk:kms:describeKey").has("Kms.NotFoundException"));
+  });
+});
+
+describe("batch transform instance types against the SageMaker API model", () => {
+  it("every type scheduled evaluation accepts for its transform is in TransformInstanceType, and hosts too", () => {
+    const enums = fs.readFileSync(path.join(PROJECT_DIR, "node_modules", "@aws-sdk", "client-sagemaker", "dist-types", "models", "enums.d.ts"), "utf8");
+    const block = /export declare const TransformInstanceType: \{([\s\S]*?)\};/.exec(enums)![1];
+    const transform = new Set([...block.matchAll(/"(ml\.[^"]+)"/g)].map((m) => m[1]));
+    assert.ok(transform.size > 20);
+    for (const t of TRANSFORM_INSTANCE_TYPES) assert.ok(transform.has(t), `${t} is not a TransformInstanceType`);
+    for (const t of TRANSFORM_INSTANCE_TYPES) assert.ok(HOSTING_INSTANCE_TYPES.includes(t), t);
+    // And what it leaves out, it leaves out because the API does: t2 and the local-NVMe d types.
+    for (const t of ["ml.t2.medium", "ml.m5d.large", "ml.c5d.xlarge"]) assert.ok(!transform.has(t) && !TRANSFORM_INSTANCE_TYPES.includes(t), t);
   });
 });

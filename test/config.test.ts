@@ -185,6 +185,15 @@ describe("stack config: one clear error per mistake", () => {
     );
   });
 
+  it("scheduled evaluation: a gate metric it can compute, a batch transform type, a positive tolerance", () => {
+    assertProblem({ monitoring: { evaluation: { enabled: true } }, training: { objective: { metric: "validation:ndcg", goal: "Maximize", threshold: 0.5 } } }, "ml-pipeline:monitoring.evaluation.enabled", "true", /computes training.objective.metric \(validation:ndcg\) .* supports auc, error, logloss, mae, rmse/);
+    assertProblem({ monitoring: { evaluation: { transformInstanceType: "ml.t2.medium" } } }, "ml-pipeline:monitoring.evaluation.transformInstanceType", '"ml.t2.medium"', /not a SageMaker batch transform instance type; allowed: ml.m5.large/, "prod");
+    assertProblem({ monitoring: { evaluation: { instanceType: "ml.t2.medium" } } }, "ml-pipeline:monitoring.evaluation.instanceType", '"ml.t2.medium"', /not a SageMaker processing instance type/, "prod");
+    assertProblem({ monitoring: { evaluation: { tolerance: 0 } } }, "ml-pipeline:monitoring.evaluation.tolerance", "0", />0/, "prod");
+    assertProblem({ monitoring: { evaluation: { frequency: "hourly" } } }, "ml-pipeline:monitoring.evaluation.frequency", '"hourly"', /daily.*weekly|weekly.*daily/, "prod");
+    assert.doesNotThrow(() => resolve({ monitoring: { evaluation: { enabled: true } } }), "dev with a serverless endpoint: evaluation scores the model, not the endpoint");
+  });
+
   it("drift monitoring needs an instance endpoint with data capture (serverless endpoints have no data capture); thresholds within their ranges", () => {
     assertProblem({ monitoring: { drift: { enabled: true } } }, "ml-pipeline:monitoring.drift.enabled", "true", /serverless endpoints do not support data capture \(AWS\), which drift monitoring reads/);
     assertProblem({ monitoring: { drift: { psiThreshold: 0 } } }, "ml-pipeline:monitoring.drift.psiThreshold", "0", />0/, "prod");

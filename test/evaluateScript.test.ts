@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PYTHON } from "./support/python";
+import { EVALUATION_METRICS } from "../stacks/evaluationMetrics";
 
 const SCRIPT = path.join(__dirname, "..", "monitoring", "evaluate.py");
 
@@ -46,6 +47,12 @@ describe("monitoring/evaluate.py (python3)", function () {
   this.timeout(30_000);
   before(function () {
     if (!PYTHON) this.skip(); // the machine kinds this project runs on ship python3
+  });
+
+  it("computes exactly the metrics the stack schema accepts for evaluation (stacks/evaluationMetrics.ts)", () => {
+    const source = fs.readFileSync(SCRIPT, "utf8");
+    const metrics = /^METRICS = \{(.*)\}$/m.exec(source)![1];
+    assert.deepEqual([...metrics.matchAll(/"(\w+)":/g)].map((m) => m[1]).sort(), [...EVALUATION_METRICS].sort());
   });
 
   it("AUC as scikit-learn's roc_auc_score example gives it (y = 0 0 1 1, scores .1 .4 .35 .8 → 0.75); tied scores count half", () => {

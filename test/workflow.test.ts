@@ -4,7 +4,7 @@ import aslValidator from "asl-validator";
 import { hasLocalNvmeStorage, INSTANCE_TYPES_BY_USE } from "../policies/facts/instanceTypes";
 import { TaskState } from "../workflow/asl";
 import { describeChoiceRule, mermaid } from "../workflow/diagram";
-import { awsError, definitionFor, Handler, monitoringDefinitionFor, runLocally, specFor } from "./support/workflow";
+import { awsError, definitionFor, evaluationDefinitionFor, Handler, monitoringDefinitionFor, runLocally, specFor } from "./support/workflow";
 
 const metric = (value: number) => [{ MetricName: "validation:auc", Value: value, Timestamp: "2026-11-25T00:00:00Z" }];
 
@@ -711,6 +711,127 @@ describe("workflow executed locally", () => {
       for (const state of ["BaselineData", "RecordServedModel", "HasDriftBaseline"]) assert.equal(dev.States[state], undefined, state);
       assert.equal(((dev.States.Preprocess as TaskState).Parameters as any).Payload.baseline, undefined);
       assert.throws(() => monitoringDefinitionFor("dev"), /only with monitoring.drift.enabled/);
+    });
+  });
+
+  describe("scheduled evaluation (prod): the evaluation state machine", () => {
+    const evaluation = evaluationDefinitionFor("prod");
+    const BUCKET = "s3://ml-pipeline-prod-data-123456789012";
+    const PKG = "arn:aws:sagemaker:us-east-1:123456789012:model-package/ml-pipeline-prod-models/4";
+    const METRICS = `${BUCKET}/artifacts/metrics/r4/metrics.json`;
+    const verdict = (v: Record<string, unknown>) => () => ({ Body: JSON.stringify({ metric: "validation:auc", goal: "Maximize", rows: 500, minSamples: 100, registered: 0.91, tolerance: 0.05, metricData: [], ...v }) });
+    const handlers = (): Record<string, Handler> => ({
+      ResolveStackKey: () => ({ KeyMetadata: { Arn: "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333" } }),
+      ReadServedModel: () => ({ Item: { id: { S: "served-model" }, packageArn: { S: PKG }, modelName: { S: "ml-pipeline-prod-md-4" } } }),
+      DescribeServedPackage: (i) => ({ ModelPackageArn: i.ModelPackageName, ModelMetrics: { ModelQuality: { Statistics: { ContentType: "application/json", S3Uri: METRICS } } } }),
+      FindLabelledData: () => ({ KeyCount: 1 }),
+      ScoreLabelledData: (i) => ({ TransformJobName: i.TransformJobName, TransformJobStatus: "Completed" }),
+      EvaluationJob: (i) => ({ ProcessingJobName: i.ProcessingJobName, ProcessingJobStatus: "Completed" }),
+      ReadEvaluationVerdict: verdict({ verdict: "ok", current: 0.9, worseBy: 0.01 }),
+      PublishEvaluationMetrics: () => ({}),
+      NotifyFailure: () => ({ MessageId: "f" }),
+      AcquireRetrainingLock: () => ({}),
+      StartRetraining: (i) => ({ ExecutionArn: `arn:aws:states:us-east-1:123456789012:execution:ml-pipeline-prod-pipeline:${i.Input.trigger}`, StartDate: "2026-11-26T00:00:00Z" }),
+      NotifyRetraining: () => ({}),
+      ReleaseRetrainingLock: () => ({}),
+    });
+
+    it("passes asl-validator; every Task has a timeout and reports what it does not handle", () => {
+      assert.ok(aslValidator(evaluation, { checkPaths: true, checkArn: true }).isValid);
+      for (const [name, t] of Object.entries(evaluation.States).filter(([, st]) => st.Type === "Task") as [string, TaskState][]) {
+        assert.ok(t.TimeoutSeconds && t.TimeoutSeconds > 0, `${name} timeout`);
+        const catchAll = t.Catch?.find((c) => c.ErrorEquals.includes("States.ALL"))?.Next;
+        if (name === "PublishEvaluationMetrics" || GOES_ON_AFTER_ERROR.has(name)) assert.equal(catchAll, t.Next, name);
+        else if (CATCHES_TO[name]) assert.equal(catchAll, CATCHES_TO[name], name);
+        else if (name !== "NotifyFailure") assert.equal(catchAll, "NotifyFailure", name);
+      }
+    });
+
+    it("scores the served model (a batch transform, not live traffic) on ground-truth/ and compares the gate's metric with the registered value", async () => {
+      const run = await runLocally(evaluation, handlers(), { trigger: "schedule" });
+      assert.equal(run.error, undefined, run.error?.message);
+      assert.deepEqual(run.calls, ["ResolveStackKey", "ReadServedModel", "DescribeServedPackage", "FindLabelledData", "ScoreLabelledData", "EvaluationJob", "ReadEvaluationVerdict", "PublishEvaluationMetrics"]);
+      assert.deepEqual(run.inputs.FindLabelledData, { Bucket: "ml-pipeline-prod-data-123456789012", Prefix: "ground-truth/", MaxKeys: 1 });
+      const t = run.inputs.ScoreLabelledData;
+      assert.match(t.TransformJobName, /^ml-pipeline-prod-sc-[0-9a-f]{32}$/);
+      assert.equal(t.ModelName, "ml-pipeline-prod-md-4", "the served version's own model");
+      assert.deepEqual(t.TransformInput, { DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: `${BUCKET}/ground-truth/` } }, ContentType: "text/csv", SplitType: "Line" });
+      // "Associate Prediction Results with Input Records": features in, label and prediction out.
+      assert.deepEqual(t.DataProcessing, { InputFilter: "$[1:]", JoinSource: "Input", OutputFilter: "$[0,-1]" });
+      assert.equal(t.TransformOutput.KmsKeyId, "arn:aws:kms:us-east-1:123456789012:alias/ml-pipeline-prod-data");
+      assert.equal(t.TransformResources.VolumeKmsKeyId, "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333");
+      assert.equal(t.TransformResources.InstanceType, "ml.m5.large");
+      const job = run.inputs.EvaluationJob;
+      const id = t.TransformJobName.slice(-32);
+      const input = (name: string) => job.ProcessingInputs.find((i: any) => i.InputName === name).S3Input;
+      assert.equal(input("predictions").S3Uri, t.TransformOutput.S3OutputPath, "the transform's output");
+      assert.equal(input("predictions").S3Uri, `${BUCKET}/artifacts/evaluations/${id}/predictions/`);
+      assert.equal(input("metrics").S3Uri, METRICS, "the served version's registered metrics");
+      assert.equal(input("code").S3Uri, `${BUCKET}/artifacts/code/evaluate.py`);
+      assert.deepEqual([job.Environment.METRIC, job.Environment.GOAL, job.Environment.TOLERANCE, job.Environment.MIN_SAMPLES], ["validation:auc", "Maximize", "0.05", "100"]);
+      assert.deepEqual(job.NetworkConfig, { EnableNetworkIsolation: true, EnableInterContainerTrafficEncryption: true });
+      assert.equal(job.ProcessingResources.ClusterConfig.VolumeKmsKeyId, t.TransformResources.VolumeKmsKeyId);
+      assert.deepEqual(run.inputs.ReadEvaluationVerdict, { Bucket: "ml-pipeline-prod-data-123456789012", Key: `artifacts/evaluations/${id}/verdict.json` });
+    });
+
+    it("performance below the tolerance starts exactly one retraining through the shared lock; within tolerance none", async () => {
+      const degraded = await runLocally(evaluation, { ...handlers(), ReadEvaluationVerdict: verdict({ verdict: "degraded", current: 0.8, worseBy: 0.11 }) });
+      assert.equal(degraded.error, undefined, degraded.error?.message);
+      assert.deepEqual(degraded.calls.slice(-4), ["AcquireRetrainingLock", "StartRetraining", "NotifyRetraining", "ReleaseRetrainingLock"]);
+      assert.equal(degraded.inputs.AcquireRetrainingLock.TableName, "ml-pipeline-prod-monitoring-state");
+      assert.deepEqual(degraded.inputs.AcquireRetrainingLock.Item.id, { S: "retraining" }, "the same lock the drift checks take");
+      assert.equal(degraded.inputs.AcquireRetrainingLock.Item.reason.S, "degraded-performance");
+      assert.equal(degraded.inputs.StartRetraining.StateMachineArn, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-pipeline");
+      assert.equal(degraded.inputs.StartRetraining.Input.trigger, "degraded-performance");
+      assert.match(degraded.inputs.NotifyRetraining.Message, new RegExp(`^Evaluation ml-pipeline-prod-ev-[0-9a-f]{32} found degraded-performance: validation:auc is 0.8 on 500 labelled rows against 0.91 registered for ${PKG.replace(/[/.]/g, "\\$&")} \\(worse by 0.11, tolerance 0.05\\)`));
+      const ok = await runLocally(evaluation, handlers());
+      assert.ok(!ok.calls.includes("AcquireRetrainingLock"));
+      // A drift check holding the lock (its cooldown) means the evaluation only notifies.
+      const held = await runLocally(evaluation, {
+        ...handlers(),
+        ReadEvaluationVerdict: verdict({ verdict: "degraded", current: 0.8, worseBy: 0.11 }),
+        AcquireRetrainingLock: () => { throw awsError("DynamoDB.ConditionalCheckFailedException"); },
+        ReadRetrainingLock: () => ({ Item: { id: { S: "retraining" }, holder: { S: "arn:aws:states:us-east-1:123456789012:execution:ml-pipeline-prod-monitoring:check-1" } } }),
+        DescribeLockHolder: (i) => ({ ExecutionArn: i.ExecutionArn, Status: "RUNNING" }),
+        NotifyRetrainingCooldown: () => ({}),
+      });
+      assert.equal(held.error, undefined);
+      assert.ok(!held.calls.includes("StartRetraining"));
+      assert.match(held.inputs.NotifyRetrainingCooldown.Message, /found degraded-performance: .*A retraining started less than 24 h ago \(by arn:aws:states:us-east-1:123456789012:execution:ml-pipeline-prod-monitoring:check-1\)/);
+    });
+
+    it("no retraining and no job without something to judge: no served model, no registered metric, no labelled data, too few rows", async () => {
+      const cases: [string, Record<string, Handler>, string[]][] = [
+        ["nothing served yet", { ReadServedModel: () => ({}) }, ["ResolveStackKey", "ReadServedModel"]],
+        ["no metric registered", { DescribeServedPackage: (i) => ({ ModelPackageArn: i.ModelPackageName }) }, ["ResolveStackKey", "ReadServedModel", "DescribeServedPackage"]],
+        ["no labelled data", { FindLabelledData: () => ({ KeyCount: 0 }) }, ["ResolveStackKey", "ReadServedModel", "DescribeServedPackage", "FindLabelledData"]],
+      ];
+      for (const [label, override, calls] of cases) {
+        const run = await runLocally(evaluation, { ...handlers(), ...override });
+        assert.equal(run.error, undefined, `${label}: ${run.error?.message}`);
+        assert.deepEqual(run.calls, calls, label);
+      }
+      const few = await runLocally(evaluation, { ...handlers(), ReadEvaluationVerdict: verdict({ verdict: "insufficient_data", rows: 12 }) });
+      assert.equal(few.error, undefined);
+      assert.ok(!few.calls.includes("AcquireRetrainingLock"));
+    });
+
+    it("a transform or evaluation job that fails is a notified failure, never a retraining", async () => {
+      for (const state of ["ScoreLabelledData", "EvaluationJob"]) {
+        const run = await runLocally(evaluation, { ...handlers(), [state]: () => { throw awsError("States.TaskFailed", `${state} failed: ClientError`); } });
+        assert.ok(run.error, state);
+        assert.ok(!run.calls.includes("AcquireRetrainingLock"), state);
+        assert.match(run.inputs.NotifyFailure.Message, new RegExp(`States.TaskFailed: ${state} failed`));
+      }
+    });
+
+    it("the settings are the stack's: weekly, another transform type, the tolerance, the gate's metric and goal", () => {
+      const d = evaluationDefinitionFor("prod", { monitoring: { evaluation: { frequency: "weekly", transformInstanceType: "ml.c5.xlarge", tolerance: 0.1, minSamples: 1000 } }, training: { objective: { metric: "validation:rmse", goal: "Minimize", threshold: 0.5 } } });
+      const t = (d.States.ScoreLabelledData as TaskState).Parameters as any;
+      const job = (d.States.EvaluationJob as TaskState).Parameters as any;
+      assert.equal(t.TransformResources.InstanceType, "ml.c5.xlarge");
+      assert.deepEqual([job.Environment.METRIC, job.Environment.GOAL, job.Environment.TOLERANCE, job.Environment.MIN_SAMPLES], ["validation:rmse", "Minimize", "0.1", "1000"]);
+      assert.throws(() => evaluationDefinitionFor("dev"), /only with monitoring.evaluation.enabled/);
     });
   });
 

@@ -353,6 +353,33 @@ describe("drift monitoring resources", () => {
     assert.deepEqual(alarm.alarmActions, ["arn:aws:sns:us-east-1:123456789012:ml-pipeline-prod-notifications"]);
   });
 
+  it("prod: the evaluation schedule starts the evaluation state machine; its alarm watches how much worse than registered the served model scores", async () => {
+    const run = await stackAsDeclared("prod");
+    const schedule = run.named("ml-pipeline-monitoring-evaluation-schedule-schedule").inputs as any;
+    assert.equal(schedule.name, "ml-pipeline-prod-evaluation");
+    assert.equal(schedule.scheduleExpression, "cron(30 1 * * ? *)");
+    assert.equal(schedule.scheduleExpressionTimezone, "UTC");
+    assert.equal(schedule.target.arn, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-evaluation");
+    const machine = run.named("ml-pipeline-monitoring-evaluation-checks-state-machine").inputs as any;
+    assert.equal(machine.name, "ml-pipeline-prod-evaluation");
+    const definition = json(machine.definition);
+    assert.ok(aslValidator(definition, { checkPaths: true, checkArn: true }).isValid);
+    // The schedule's input is one the evaluation accepts.
+    const result = await runLocally(definition, { ResolveStackKey: () => ({ KeyMetadata: { Arn: "arn:aws:kms:us-east-1:123456789012:key/k" } }), ReadServedModel: () => ({}) } as any, JSON.parse(schedule.target.input));
+    assert.equal(result.error, undefined, result.error?.message);
+    const alarm = run.named("ml-pipeline-monitoring-evaluation-alarm").inputs as any;
+    assert.equal(alarm.name, "ml-pipeline-prod-degraded-performance");
+    assert.deepEqual([alarm.namespace, alarm.metricName, alarm.threshold, alarm.comparisonOperator], ["ml-pipeline", "EvaluationMetricWorseBy", 0.05, "GreaterThanThreshold"]);
+    assert.deepEqual(alarm.dimensions, { Pipeline: "ml-pipeline-prod" });
+    const script = run.named("ml-pipeline-monitoring-evaluation-script").inputs as any;
+    assert.equal(script.key, "artifacts/code/evaluate.py");
+    assert.equal(script.kmsKeyId, run.outputs.kmsKeyArn);
+    assert.equal(run.outputs.scheduledEvaluation, "ml-pipeline-prod-evaluation");
+    // Labelled data expires with the window the stack keeps (dataBucket.prefixes.groundTruth).
+    const lifecycle = run.one(T.lifecycle).inputs as any;
+    assert.deepEqual(lifecycle.rules.find((r: any) => r.filter?.prefix === "ground-truth/").expiration, { days: 90 });
+  });
+
   it("the served model and the retraining lock live in a pay-per-request DynamoDB table encrypted with the stack key", async () => {
     const run = await stackAsDeclared("prod");
     const table = run.one("aws:dynamodb/table:Table").inputs as any;

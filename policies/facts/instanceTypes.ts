@@ -67,10 +67,11 @@ export const PROCESSING_INSTANCE_TYPES: readonly string[] = [
 
 /**
  * Valid for CreateTransformJob (batch transform): the hosting types of this list that the
- * API model's TransformInstanceType enum also holds (no t2, no local-NVMe d types, no r5).
- * test/awsApiModel.test.ts checks each against the enum.
+ * API model's TransformInstanceType enum also holds (no t2, no local-NVMe d types, no r5,
+ * and no ml.c5.large: the enum's c5 sizes start at xlarge). test/awsApiModel.test.ts checks
+ * each against the enum.
  */
-export const TRANSFORM_INSTANCE_TYPES: readonly string[] = HOSTING_INSTANCE_TYPES.filter((t) => /^ml\.(m5|c5|g4dn|g5|p3)\./.test(t));
+export const TRANSFORM_INSTANCE_TYPES: readonly string[] = HOSTING_INSTANCE_TYPES.filter((t) => /^ml\.(m5|c5|g4dn|g5|p3)\./.test(t) && t !== "ml.c5.large");
 
 export const INSTANCE_TYPES_BY_USE: Record<InstanceUse, readonly string[]> = {
   hosting: HOSTING_INSTANCE_TYPES,

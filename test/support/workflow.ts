@@ -5,7 +5,7 @@ import { resolveStackConfig } from "../../stacks/load";
 import { stackModel } from "../../stacks/model";
 import { readStackFiles } from "../../tools/stackFiles";
 import { buildDefinition } from "../../workflow/definition";
-import { buildMonitoringWorkflow } from "../../workflow/monitoring";
+import { buildEvaluationWorkflow, buildMonitoringWorkflow } from "../../workflow/monitoring";
 import { workflowSpec, WorkflowSpec } from "../../workflow/spec";
 import { StateMachineDefinition } from "../../workflow/asl";
 import { PROJECT_DIR } from "./stacks";
@@ -79,4 +79,9 @@ export async function runLocally(definition: StateMachineDefinition, handlers: R
   } catch (error) {
     return { error: error as Error, calls, inputs };
   }
+}
+
+/** The evaluation state machine's definition (stacks with monitoring.evaluation.enabled). */
+export function evaluationDefinitionFor(stack: string, overrides: Record<string, unknown> = {}): StateMachineDefinition {
+  return buildEvaluationWorkflow(specFor(stack, overrides)).definition;
 }
