@@ -30,8 +30,8 @@ describe("offline plan CLI", function () {
       assert.equal(p.policyPack.config, `policies/config/${stack}.json`);
       assert.ok(p.cost.monthlyUsd > 0);
       assert.ok(p.cost.lines.every((l) => l.urn && typeof l.monthlyUsd === "number" && l.basis));
-      // prod also draws the monitoring state machine (drift checks).
-      assert.equal(p.diagrams.length, stack === "prod" ? 2 : 1);
+      // prod also draws its check state machines (drift checks, scheduled evaluation).
+      assert.equal(p.diagrams.length, stack === "prod" ? 3 : 1);
       assert.match(p.diagrams[0].mermaid, /^flowchart TD/);
       assert.match(r.stderr, /plan: evaluating ml-pipeline for stack/, "progress on stderr");
       // The counts agree: the progress line, the summary and the resource list.
