@@ -198,7 +198,11 @@ export class MlPipeline extends pulumi.ComponentResource {
     const approvalRule = config.registry.approval === "manual";
     const checkSchedules = config.monitoring.drift.enabled || config.monitoring.evaluation.enabled;
     if (!schedule.enabled && !schedule.onNewData.enabled && !approvalRule && !checkSchedules) return {};
-    const eventRules = [...(schedule.onNewData.enabled ? [model.newDataRule] : []), ...(approvalRule ? [model.modelRegistry.approvalRule] : [])];
+    const eventRules = [
+      ...(schedule.onNewData.enabled ? [model.newDataRule] : []),
+      ...(approvalRule ? [model.modelRegistry.approvalRule] : []),
+      ...(config.monitoring.evaluation.enabled && config.monitoring.evaluation.onNewLabels ? [model.monitoring.evaluation.newLabelsRule] : []),
+    ];
     const deadLetters = new TriggerDeadLetterQueue(`${name}-trigger-dead-letters`, { queue: model.triggerDeadLetterQueue, key: model.key, eventRules, tags }, { parent: this });
     const common = { stateMachineArn: model.stateMachine.arn, deadLetterQueueArn: model.triggerDeadLetterQueue.arn, key: model.key, accountId: scope.accountId, tags };
     const retraining =

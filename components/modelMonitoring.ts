@@ -21,6 +21,7 @@ import { buildEvaluationWorkflow, buildMonitoringWorkflow } from "../workflow/mo
 import { driftCheckExpression } from "../workflow/tasks/checkDrift";
 import { evaluationExpression } from "../workflow/tasks/checkPerformance";
 import { ScheduledCheck } from "./scheduledCheck";
+import { markerEventPattern } from "./newDataTrigger";
 import { serviceRole } from "./shared/serviceRole";
 
 const SCRIPTS = path.join(__dirname, "..", "monitoring");
@@ -127,6 +128,14 @@ export class ModelMonitoring extends pulumi.ComponentResource {
           schedule: m.schedule,
           scheduleRole: model.roles.evaluation,
           scheduleExpression: evaluationExpression(spec.evaluation.frequency),
+          onEvent: spec.evaluation.onNewLabels
+            ? {
+                rule: m.newLabelsRule,
+                role: model.roles.newLabels,
+                description: `Starts an evaluation when ${model.bucket.prefixes.groundTruth}…${model.config.schedule.onNewData.marker} is written`,
+                pattern: markerEventPattern(model.bucket.name, model.bucket.prefixes.groundTruth, model.config.schedule.onNewData.marker),
+              }
+            : undefined,
           alarm: {
             ...m.alarm,
             metricName: "EvaluationMetricWorseBy",

@@ -29,12 +29,12 @@ export interface NewDataTriggerArgs {
   tags: Record<string, string>;
 }
 
-/** The EventBridge pattern: Object Created in this bucket, key raw/…<marker>. */
-function newDataEventPattern(bucket: Pick<DataBucketModel, "name" | "prefixes">, marker: string) {
+/** The EventBridge pattern: Object Created in this bucket, key <prefix>…<marker> (raw/ here; ground-truth/ for evaluations). */
+export function markerEventPattern(bucketName: string, prefix: string, marker: string) {
   return {
     source: ["aws.s3"],
     "detail-type": ["Object Created"],
-    detail: { bucket: { name: [bucket.name] }, object: { key: [{ wildcard: `${bucket.prefixes.raw}*${marker}` }] } },
+    detail: { bucket: { name: [bucketName] }, object: { key: [{ wildcard: `${prefix}*${marker}` }] } },
   };
 }
 
@@ -51,7 +51,7 @@ export class NewDataTrigger extends pulumi.ComponentResource {
       {
         ...args,
         description: `Starts the pipeline when raw/…${args.marker} is written`,
-        pattern: newDataEventPattern(args.bucket, args.marker),
+        pattern: markerEventPattern(args.bucket.name, args.bucket.prefixes.raw, args.marker),
       },
       this,
     );

@@ -11,6 +11,7 @@ import { PIPELINE_METRICS_NAMESPACE } from "../lib/dashboard";
 import { Workflow } from "../workflow/definition";
 import { PipelineStateMachine } from "./pipelineStateMachine";
 import { RetrainingSchedule } from "./retrainingSchedule";
+import { eventRuleToPipeline } from "./shared/eventRuleToPipeline";
 
 export interface ScheduledCheckArgs {
   /** What the check does, for descriptions ("Checks the endpoint's captured requests for drift"). */
@@ -27,6 +28,8 @@ export interface ScheduledCheckArgs {
   schedule: ScheduleModel;
   scheduleRole: Named;
   scheduleExpression: string;
+  /** Also start a check on an event (an S3 marker object), with this rule, its role and pattern. */
+  onEvent?: { rule: Named; role: Named; description: string; pattern: Record<string, unknown> };
   /** The alarm: the metric the check publishes (namespace ml-pipeline, dimension Pipeline) above a threshold. */
   alarm: Named & { metricName: string; threshold: number; description: string };
   pipelineDimension: string;
@@ -45,6 +48,7 @@ export class ScheduledCheck extends pulumi.ComponentResource {
   readonly checks: PipelineStateMachine;
   readonly schedule: RetrainingSchedule;
   readonly alarm: aws.cloudwatch.MetricAlarm;
+  readonly eventRule?: aws.cloudwatch.EventRule;
 
   constructor(name: string, args: ScheduledCheckArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:monitoring:ScheduledCheck", name, {}, opts);
@@ -104,6 +108,24 @@ export class ScheduledCheck extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    if (args.onEvent) {
+      this.eventRule = eventRuleToPipeline(
+        `${name}-on-event`,
+        {
+          rule: args.onEvent.rule,
+          role: args.onEvent.role,
+          description: args.onEvent.description,
+          pattern: args.onEvent.pattern,
+          // The check keeps its input aside and reads none of it: the event is the execution's input, kept in its history.
+          stateMachineArn: args.stateMachine.arn,
+          deadLetterQueueArn: args.deadLetterQueueArn,
+          key: args.key,
+          accountId: args.accountId,
+          tags: args.tags,
+        },
+        this,
+      );
+    }
     this.registerOutputs({ stateMachineArn: args.stateMachine.arn, scheduleName: args.schedule.name, alarmName: this.alarm.name });
   }
 }

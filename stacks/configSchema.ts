@@ -321,6 +321,11 @@ const monitoringSchema = z.strictObject({
     tolerance: z.number().gt(0).max(1_000_000),
     /** Fewer labelled rows than this is "insufficient data": never a retraining. */
     minSamples: int(1, 10_000_000),
+    /**
+     * Also evaluate when a marker object lands under ground-truth/ (the marker of
+     * schedule.onNewData, whose bucket notifications to EventBridge this needs).
+     */
+    onNewLabels: z.boolean(),
   }),
 });
 

@@ -45,7 +45,7 @@ const gluePreprocessing = { glueVersion: "5.0", workerType: "G.1X", numberOfWork
 const drift = { frequency: "daily", instanceType: "ml.m5.large", volumeSizeGb: 20, maxRuntimeSeconds: 3600, psiThreshold: 0.2, ksThreshold: 0.1, minSamples: 200 };
 // Daily evaluation of the served model on the labelled data of ground-truth/; a drop of
 // 0.05 in the gate's metric (AUC 0.90 → 0.85) is degraded performance.
-const evaluation = { frequency: "daily", transformInstanceType: "ml.m5.large", instanceType: "ml.m5.large", volumeSizeGb: 20, maxRuntimeSeconds: 3600, tolerance: 0.05, minSamples: 100 };
+const evaluation = { frequency: "daily", transformInstanceType: "ml.m5.large", instanceType: "ml.m5.large", volumeSizeGb: 20, maxRuntimeSeconds: 3600, tolerance: 0.05, minSamples: 100, onNewLabels: false };
 
 const serverlessEndpoint = {
   variantName: "primary",

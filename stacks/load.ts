@@ -177,6 +177,14 @@ export function resolveStackConfig(raw: RawStackConfig): StackConfig {
       problems.push({ key: driftKey, value: "true", message: "drift monitoring reads the endpoint's captured requests; set endpoint.dataCapture.enabled: true, or monitoring.drift.enabled: false" });
     }
   }
+  // Labels arriving start an evaluation through the bucket's EventBridge notifications, which the new-data trigger owns.
+  if (config.monitoring.evaluation.onNewLabels && !(config.monitoring.evaluation.enabled && config.schedule.onNewData.enabled)) {
+    problems.push({
+      key: keyOf(raw.project, ["monitoring", "evaluation", "onNewLabels"]),
+      value: "true",
+      message: "evaluating when labels arrive needs monitoring.evaluation.enabled: true and schedule.onNewData.enabled: true (its marker, and the bucket's EventBridge notifications, which that trigger declares)",
+    });
+  }
   // Scheduled evaluation computes the gate's metric itself (monitoring/evaluate.py), from the served model's predictions.
   if (config.monitoring.evaluation.enabled) {
     const metric = config.training.objective.metric;

@@ -110,6 +110,8 @@ export interface StackModel {
     evaluationChecks: Named;
     /** The role the evaluation schedule starts it with. */
     evaluation: Named;
+    /** The role the new-labels rule starts it with. */
+    newLabels: Named;
   };
   endpoint: EndpointModel;
   stateMachine: Named & { logGroup: string };
@@ -142,7 +144,14 @@ export interface StackModel {
     image: string;
     stateTable: Named;
     drift: { scriptKey: string; stateMachine: Named & { logGroup: string }; schedule: ScheduleModel; alarm: Named };
-    evaluation: { scriptKey: string; stateMachine: Named & { logGroup: string }; schedule: ScheduleModel; alarm: Named };
+    evaluation: {
+      scriptKey: string;
+      stateMachine: Named & { logGroup: string };
+      schedule: ScheduleModel;
+      alarm: Named;
+      /** The rule that starts an evaluation when a marker lands under ground-truth/ (monitoring.evaluation.onNewLabels). */
+      newLabelsRule: Named;
+    };
   };
   newDataRule: Named;
   triggerDeadLetterQueue: Named;
@@ -223,6 +232,7 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
       drift: role("drift-role"),
       evaluationChecks: role("evaluation-checks-role"),
       evaluation: role("evaluation-role"),
+      newLabels: role("new-labels-role"),
     },
     endpoint: {
       name: endpointName,
@@ -262,6 +272,7 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
         stateMachine: { ...named(`${prefix}-evaluation`, stateMachineArn), logGroup: `/aws/vendedlogs/states/${prefix}-evaluation` },
         schedule: { name: `${prefix}-evaluation`, sourceArns: scheduleArns(scope, `${prefix}-evaluation`) },
         alarm: named(`${prefix}-degraded-performance`, alarmArn),
+        newLabelsRule: named(`${prefix}-new-labels`, eventRuleArn),
       },
     },
     modelRegistry: {

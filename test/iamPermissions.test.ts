@@ -58,6 +58,7 @@ const ROLES = {
   drift: { logical: "ml-pipeline-monitoring-drift-schedule-role", physical: "drift-role" },
   evaluationChecks: { logical: "ml-pipeline-monitoring-evaluation-checks-role", physical: "evaluation-checks-role" },
   evaluation: { logical: "ml-pipeline-monitoring-evaluation-schedule-role", physical: "evaluation-role" },
+  newLabels: { logical: "ml-pipeline-monitoring-evaluation-on-event-role", physical: "new-labels-role" },
 } as const;
 type RoleKey = keyof typeof ROLES;
 
@@ -78,7 +79,7 @@ const VARIANTS: Variant[] = [
   {
     label: "prod, Lambda preprocessing, new-data trigger",
     stack: "prod",
-    overrides: { "ml-pipeline:preprocessing": { kind: "lambda" }, "ml-pipeline:schedule": { onNewData: { enabled: true } } },
+    overrides: { "ml-pipeline:preprocessing": { kind: "lambda" }, "ml-pipeline:schedule": { onNewData: { enabled: true } }, "ml-pipeline:monitoring": { evaluation: { onNewLabels: true } } },
     preprocessing: "lambda",
     instanceEndpoint: true,
     schedule: true,
@@ -290,6 +291,8 @@ const ROWS: Row[] = [
   { what: "endpoint role: no writes to raw data", role: "endpoint", action: "s3:PutObject", resource: (n) => n.object("raw/x.csv"), context: sseKms, against: "bucket", expect: "Denied", source: "least privilege" },
   { what: "endpoint role (dev, no evaluation): no labelled data", role: "endpoint", action: "s3:GetObject", resource: (n) => n.object("ground-truth/labels.csv"), context: () => TLS, against: "bucket", expect: "Denied", source: "least privilege", when: (v) => v.stack === "dev" },
   { what: "evaluation schedule: start the evaluation", role: "evaluation", action: "states:StartExecution", resource: (n) => n.regional("states", `stateMachine:${n.prefix}-evaluation`), against: "none", expect: "Allowed", source: "Scheduler: execution role for a Step Functions target", when: (v) => v.stack === "prod" },
+  { what: "new labels: start the evaluation", role: "newLabels", action: "states:StartExecution", resource: (n) => n.regional("states", `stateMachine:${n.prefix}-evaluation`), against: "none", expect: "Allowed", source: "EventBridge: IAM role for a Step Functions target", when: (v) => v.newData && v.stack === "prod" },
+  { what: "new labels: not the pipeline", role: "newLabels", action: "states:StartExecution", resource: (n) => n.stateMachine, against: "none", expect: "Denied", source: "least privilege", when: (v) => v.newData && v.stack === "prod" },
   { what: "evaluation schedule: not the pipeline", role: "evaluation", action: "states:StartExecution", resource: (n) => n.stateMachine, against: "none", expect: "Denied", source: "least privilege", when: (v) => v.stack === "prod" },
   { what: "workflow: invoke the preprocessing function", role: "workflow", action: "lambda:InvokeFunction", resource: (n) => n.regional("lambda", `function:${n.prefix}-preprocess`), against: "none", expect: "Allowed", source: "IAM policies for Lambda: lambda:InvokeFunction", when: lambda },
   { what: "workflow: create models", role: "workflow", action: "sagemaker:CreateModel", resource: (n) => n.regional("sagemaker", `model/${n.prefix}-md-0123`), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: CreateModel" },
@@ -351,6 +354,8 @@ const TRUST: TrustRow[] = [
   { role: "monitor", service: "sagemaker.amazonaws.com", sourceArn: (n) => n.regional("sagemaker", `processing-job/${n.prefix}-dr-0123`), account: ACCOUNT, expect: "Allowed", source: "SageMaker: cross-service confused deputy prevention", when: (v) => v.stack === "prod" },
   { role: "evaluationChecks", service: "states.amazonaws.com", sourceArn: (n) => n.regional("states", `stateMachine:${n.prefix}-evaluation`), account: ACCOUNT, expect: "Allowed", source: "Step Functions: cross-service confused deputy prevention", when: (v) => v.stack === "prod" },
   { role: "evaluationChecks", service: "states.amazonaws.com", sourceArn: (n) => n.regional("states", `stateMachine:${n.prefix}-monitoring`), account: ACCOUNT, expect: "Denied", source: "confused deputy: another state machine of the stack", when: (v) => v.stack === "prod" },
+  { role: "newLabels", service: "events.amazonaws.com", sourceArn: (n) => n.regional("events", `rule/${n.prefix}-new-labels`), account: ACCOUNT, expect: "Allowed", source: "EventBridge: confused deputy prevention (aws:SourceArn of the rule)", when: (v) => v.newData && v.stack === "prod" },
+  { role: "newLabels", service: "events.amazonaws.com", sourceArn: (n) => n.regional("events", `rule/${n.prefix}-new-data`), account: ACCOUNT, expect: "Denied", source: "confused deputy: another rule of the stack", when: (v) => v.newData && v.stack === "prod" },
   { role: "evaluation", service: "scheduler.amazonaws.com", sourceArn: (n) => n.regional("scheduler", `schedule/default/${n.prefix}-evaluation`), account: ACCOUNT, expect: "Allowed", source: "Scheduler: set up the execution role (aws:SourceArn)", when: (v) => v.stack === "prod" },
   { role: "monitor", service: "sagemaker.amazonaws.com", sourceArn: () => `arn:aws:sagemaker:${REGION}:${OTHER_ACCOUNT}:monitoring-schedule/x`, account: OTHER_ACCOUNT, expect: "Denied", source: "confused deputy: another account", when: (v) => v.stack === "prod" },
 ];
