@@ -17,6 +17,8 @@ const AUTO_APPROVAL = { registry: { approval: "auto" } };
  * (monitoring never breaks a deploy).
  */
 const GOES_ON_AFTER_ERROR = new Set(["RecordTrainingMetrics", "RecordDeployedVersion", "NotifyRetraining", "NotifyMonitoringNotUpdated", "PublishDriftMetrics"]);
+/** The lookups of the version serving (approval events): when one fails, the approved version deploys, as it did before the check. */
+const SERVING_LOOKUPS = new Set(["FindServingEndpoint", "DescribeServingConfig", "DescribeServingModel"]);
 /** Tasks that catch everything and go somewhere other than their Next (named with where, and why). */
 const CATCHES_TO: Record<string, string> = {
   StartRetraining: "ReleaseRetrainingLockAfterFailure", // a failed start releases the drift lock first
@@ -56,12 +58,17 @@ function happyHandlers(endpointExists = true): Record<string, Handler> {
     RecordTrainingMetrics: () => ({}),
     BaselineData: (i) => ({ ProcessingJobName: i.ProcessingJobName, ProcessingJobStatus: "Completed" }),
     RecordServedModel: () => ({}),
+    // Version 3 of the stack's group serves (approval events compare with it).
+    FindServingEndpoint: () => ({ EndpointName: "ep", EndpointConfigName: "ml-pipeline-prod-ec-old", EndpointStatus: "InService" }),
+    DescribeServingConfig: () => ({ EndpointConfigName: "ml-pipeline-prod-ec-old", ProductionVariants: [{ VariantName: "primary", ModelName: "ml-pipeline-prod-md-old" }] }),
+    DescribeServingModel: () => ({ ModelName: "ml-pipeline-prod-md-old", PrimaryContainer: { ModelPackageName: "arn:aws:sagemaker:us-east-1:123456789012:model-package/ml-pipeline-prod-models/3" } }),
     NotifyMonitoringNotUpdated: () => ({ MessageId: "6" }),
     RecordDeployedVersion: () => ({}),
     NotifyDeployed: () => ({ MessageId: "1" }),
     NotifyNotDeployed: () => ({ MessageId: "2" }),
     NotifyPendingApproval: () => ({ MessageId: "4" }),
     NotifyRejected: () => ({ MessageId: "5" }),
+    NotifyStaleApproval: () => ({ MessageId: "7" }),
     DescribeModelPackage: (i) => ({
       ModelPackageArn: i.ModelPackageName,
       ModelPackageGroupName: i.ModelPackageName.split("/")[1],
@@ -92,6 +99,7 @@ for (const stack of ["dev", "prod"]) {
         const catchAll = t.Catch!.find((c) => c.ErrorEquals.includes("States.ALL"))!.Next;
         if (GOES_ON_AFTER_ERROR.has(name)) assert.equal(catchAll, t.Next, `${name} goes on`);
         else if (CATCHES_TO[name]) assert.equal(catchAll, CATCHES_TO[name], name);
+        else if (SERVING_LOOKUPS.has(name)) assert.equal(catchAll, stack === "prod" ? "HasDriftBaseline" : "UseApprovedPackage", `${name}: an undecided check deploys the approved version`);
         else if (name !== "NotifyFailure") assert.ok(t.Catch!.some((c) => c.Next === "NotifyFailure"), `${name} → NotifyFailure`);
       }
       assert.ok(definition.TimeoutSeconds > 0);
@@ -363,7 +371,9 @@ describe("workflow executed locally", () => {
     it("an approval event deploys exactly the approved package, without preprocessing or training", async () => {
       const run = await runLocally(prod, happyHandlers(), { modelPackageEvent: { arn: pkg(7), status: "Approved" } });
       assert.equal(run.error, undefined, run.error?.message);
-      assert.deepEqual(run.calls.filter((c) => c !== "DescribeEndpoint"), ["ResolveStackKey", "DescribeModelPackage", "CreateModel", "CreateEndpointConfig", "FindEndpoint", "UpdateEndpoint", "RecordServedModel", "RecordDeployedVersion", "NotifyDeployed"]);
+      assert.deepEqual(run.calls.filter((c) => c !== "DescribeEndpoint"), ["ResolveStackKey", "DescribeModelPackage", "FindServingEndpoint", "DescribeServingConfig", "DescribeServingModel", "CreateModel", "CreateEndpointConfig", "FindEndpoint", "UpdateEndpoint", "RecordServedModel", "RecordDeployedVersion", "NotifyDeployed"]);
+      assert.equal(run.inputs.DescribeServingConfig.EndpointConfigName, "ml-pipeline-prod-ec-old");
+      assert.equal(run.inputs.DescribeServingModel.ModelName, "ml-pipeline-prod-md-old");
       // The dashboard's "deployed version" is the package's version number.
       assert.equal(run.inputs.RecordDeployedVersion.MetricData[0].Value, 7);
       assert.deepEqual(run.inputs.RecordDeployedVersion.MetricData[0].Dimensions, [{ Name: "Pipeline", Value: "ml-pipeline-prod" }]);
@@ -371,6 +381,33 @@ describe("workflow executed locally", () => {
       assert.equal(run.inputs.CreateModel.PrimaryContainer.ModelPackageName, pkg(7));
       assert.equal(run.inputs.UpdateEndpoint.EndpointConfigName, run.inputs.CreateEndpointConfig.EndpointConfigName);
       assert.match(run.inputs.NotifyDeployed.Message, new RegExp(`approved model package ${pkg(7)}; endpoint ml-pipeline-prod-endpoint now serves ml-pipeline-prod-md-`));
+    });
+
+    it("an approval event for a version no newer than the one serving (late, repeated) deploys nothing and says how to deploy it anyway", async () => {
+      for (const version of [3, 2]) {
+        const run = await runLocally(prod, { ...happyHandlers(), DescribeModelPackage: (i) => ({ ModelPackageArn: i.ModelPackageName, ModelPackageGroupName: GROUP, ModelApprovalStatus: "Approved", ModelPackageVersion: version }) }, { modelPackageEvent: { arn: pkg(version), status: "Approved" } });
+        assert.equal(run.error, undefined, run.error?.message);
+        assert.ok(!run.calls.includes("CreateModel") && !run.calls.includes("UpdateEndpoint"), `version ${version}`);
+        assert.match(run.inputs.NotifyStaleApproval.Message, new RegExp(`already serves version 3 of ${GROUP}; .*\\{"approvedModelPackageArn": "${pkg(version).replace(/[/.]/g, "\\$&")}"\\}`));
+        assert.equal(run.output !== undefined, true);
+      }
+      // Newer than the one serving: deployed.
+      const newer = await runLocally(prod, { ...happyHandlers(), DescribeModelPackage: (i) => ({ ModelPackageArn: i.ModelPackageName, ModelPackageGroupName: GROUP, ModelApprovalStatus: "Approved", ModelPackageVersion: 4 }) }, { modelPackageEvent: { arn: pkg(4), status: "Approved" } });
+      assert.ok(newer.calls.includes("UpdateEndpoint"));
+    });
+
+    it("the check never blocks an approved version it cannot decide: no endpoint yet, the bootstrap model, a failed lookup", async () => {
+      const described = (i: any) => ({ ModelPackageArn: i.ModelPackageName, ModelPackageGroupName: GROUP, ModelApprovalStatus: "Approved", ModelPackageVersion: 1 });
+      const cases: [string, Record<string, Handler>][] = [
+        ["no endpoint yet", { FindServingEndpoint: () => { throw awsError("SageMaker.SageMakerException", 'Could not find endpoint "x"'); } }],
+        ["the bootstrap model (no package)", { DescribeServingModel: () => ({ ModelName: "bootstrap", PrimaryContainer: { Image: "img", ModelDataUrl: "s3://b/artifacts/models/bootstrap/model.tar.gz" } }) }],
+        ["a config the role may not read (the bootstrap's)", { DescribeServingConfig: () => { throw awsError("SageMaker.SageMakerException", "AccessDeniedException"); } }],
+      ];
+      for (const [label, override] of cases) {
+        const run = await runLocally(prod, { ...happyHandlers(), DescribeModelPackage: described, ...override }, { modelPackageEvent: { arn: pkg(1), status: "Approved" } });
+        assert.equal(run.error, undefined, `${label}: ${run.error?.message}`);
+        assert.ok(run.calls.includes("UpdateEndpoint"), label);
+      }
     });
 
     it("deploying an earlier approved version by hand is the same path (the rollback a person can do)", async () => {

@@ -3,7 +3,8 @@
  *  - the model registry's rule, on an approval (`{"modelPackageEvent": {"arn", "status": "Approved"}}`),
  *    or a person asking to deploy an approved version (`{"approvedModelPackageArn": "<arn>"}`,
  *    the rollback to an earlier version): deploy exactly that package, after checking that it
- *    is a version of this stack's group and that it is Approved;
+ *    is a version of this stack's group and that it is Approved; an approval event for a
+ *    version no newer than the one serving (late or repeated) deploys nothing and says so;
  *  - the registry's rule on a rejection: say so, deploy nothing;
  *  - anything else (the schedule, new data, a person, a drift retraining): a full run.
  * Every comparison first checks that the value is there and is a string: a Choice on a
@@ -11,6 +12,7 @@
  */
 import { ChoiceRule } from "../asl";
 import { SAGEMAKER_SDK_RETRY } from "../retries";
+import { regionalArn } from "../../stacks/arns";
 import { WorkflowSpec } from "../spec";
 import { publish, publishStatements } from "./notify";
 import { FAILURE_STATE, integration, task, taskSeconds, TaskModule, Wiring } from "./task";
@@ -23,6 +25,10 @@ const isString = (path: string, value?: string): ChoiceRule => ({
 
 export function routeRun(spec: WorkflowSpec, wiring: Wiring): TaskModule {
   const group = spec.registry.groupName;
+  const sdk = (api: string) => integration(spec.partition, `aws-sdk:sagemaker:${api}`);
+  // After the checks: the drift profile (with drift checks), then the package is deployed.
+  const DEPLOY_APPROVED = spec.drift ? "HasDriftBaseline" : "UseApprovedPackage";
+  const UNDECIDED = [{ ErrorEquals: ["States.ALL"], ResultPath: "$.servingLookup", Next: DEPLOY_APPROVED }];
   const states = {
     RouteRun: {
       Type: "Choice" as const,
@@ -47,11 +53,72 @@ export function routeRun(spec: WorkflowSpec, wiring: Wiring): TaskModule {
       Choices: [
         {
           And: [isString("$.package.ModelPackageGroupName", group), isString("$.package.ModelApprovalStatus", "Approved"), isString("$.package.ModelPackageArn")],
-          Next: spec.drift ? "HasDriftBaseline" : "UseApprovedPackage",
+          Next: "IsApprovalEvent",
         },
       ],
       Default: "RecordNotApproved",
     },
+    IsApprovalEvent: {
+      Type: "Choice" as const,
+      Comment: "An approval event for a version no newer than the one serving (a late or repeated event) does not redeploy it; a person's explicit request does",
+      Choices: [{ ...isString("$.input.modelPackageEvent.arn"), Next: "FindServingEndpoint" }],
+      Default: DEPLOY_APPROVED,
+    },
+    // Which version serves: endpoint → its config → its model → the package the model was created from.
+    // Any lookup that fails (no endpoint yet, the bootstrap config, throttling) leaves the check undecided: the approved version deploys, as before the check.
+    FindServingEndpoint: {
+      ...task(sdk("describeEndpoint"), { EndpointName: spec.endpoint.name }, { ResultSelector: { "config.$": "$.EndpointConfigName" }, ResultPath: "$.serving", TimeoutSeconds: 60, Retry: SAGEMAKER_SDK_RETRY, Next: "DescribeServingConfig" }),
+      Catch: UNDECIDED,
+    },
+    DescribeServingConfig: {
+      ...task(sdk("describeEndpointConfig"), { "EndpointConfigName.$": "$.serving.config" }, { ResultSelector: { "model.$": "$.ProductionVariants[0].ModelName" }, ResultPath: "$.servingConfig", TimeoutSeconds: 60, Retry: SAGEMAKER_SDK_RETRY, Next: "DescribeServingModel" }),
+      Catch: UNDECIDED,
+    },
+    DescribeServingModel: {
+      // The whole description: PrimaryContainer and its ModelPackageName are optional.
+      ...task(sdk("describeModel"), { "ModelName.$": "$.servingConfig.model" }, { ResultPath: "$.servingModel", TimeoutSeconds: 60, Retry: SAGEMAKER_SDK_RETRY, Next: "ServesAVersion" }),
+      Catch: UNDECIDED,
+    },
+    ServesAVersion: {
+      Type: "Choice" as const,
+      Choices: [
+        {
+          And: [isString("$.servingModel.PrimaryContainer.ModelPackageName"), { Variable: "$.servingModel.PrimaryContainer.ModelPackageName", StringMatches: `arn:*:model-package/${group}/*` }],
+          Next: "ServingVersion",
+        },
+      ],
+      Default: DEPLOY_APPROVED,
+    },
+    ServingVersion: {
+      Type: "Pass" as const,
+      Parameters: { "version.$": "States.StringToJson(States.ArrayGetItem(States.StringSplit($.servingModel.PrimaryContainer.ModelPackageName, '/'), 2))" },
+      ResultPath: "$.servingVersion",
+      Next: "IsNewerThanServing",
+    },
+    IsNewerThanServing: {
+      Type: "Choice" as const,
+      Choices: [
+        {
+          And: [
+            { Variable: "$.package.ModelPackageVersion", IsPresent: true },
+            { Variable: "$.package.ModelPackageVersion", IsNumeric: true },
+            { Variable: "$.servingVersion.version", IsNumeric: true },
+            { Variable: "$.package.ModelPackageVersion", NumericLessThanEqualsPath: "$.servingVersion.version" },
+          ],
+          Next: "NotifyStaleApproval",
+        },
+      ],
+      Default: DEPLOY_APPROVED,
+    },
+    NotifyStaleApproval: publish(
+      spec,
+      "approval not deployed: not newer than the version serving",
+      {
+        "Message.$": `States.Format('Model package {} was approved, but ${spec.endpoint.name} already serves version {} of ${group}; an approval event does not redeploy a version that is not newer. To deploy it anyway (a rollback), start a run with {"approvedModelPackageArn": "{}"}.', $.package.ModelPackageArn, $.servingVersion.version, $.package.ModelPackageArn)`,
+      },
+      "StaleApproval",
+    ),
+    StaleApproval: { Type: "Succeed" as const, Comment: "Nothing deployed: the approved version is not newer than the one serving" },
     ...(spec.drift
       ? {
           HasDriftBaseline: {
@@ -119,6 +186,14 @@ export function routeRun(spec: WorkflowSpec, wiring: Wiring): TaskModule {
     timeoutSeconds: taskSeconds(states),
     stateMachineStatements: [
       { Sid: "UseModelRegistry", Effect: "Allow", Action: ["sagemaker:CreateModelPackage", "sagemaker:DescribeModelPackage", "sagemaker:AddTags"], Resource: [spec.registry.groupArn, spec.registry.packageArns] },
+      {
+        // Which version serves (an approval event that is not newer does not redeploy): the workflow's own configs and models only.
+        Sid: "FindServingVersion",
+        Effect: "Allow",
+        Action: ["sagemaker:DescribeEndpointConfig", "sagemaker:DescribeModel"],
+        Resource: [regionalArn(spec, "sagemaker", `endpoint-config/${spec.jobPrefix}-ec-*`), regionalArn(spec, "sagemaker", `model/${spec.jobPrefix}-md-*`)],
+      },
+      { Sid: "FindServingEndpoint", Effect: "Allow", Action: "sagemaker:DescribeEndpoint", Resource: spec.endpoint.arn },
       ...publishStatements(spec),
     ],
   };
