@@ -17,7 +17,7 @@ import { ecrRepositoryArn } from "../stacks/algorithmImages";
 import { anySageMakerArn, ArnScope } from "../stacks/arns";
 import { DataBucketModel, EndpointModel, Named, StackKeyModel } from "../stacks/model";
 import { EXPECTED_DURATION_TAG, EXPECTED_INVOCATIONS_TAG } from "../policies/cost/estimator";
-import { imagePullStatements, keyUseStatement, PolicyDocument, policyDocument, PolicyStatement } from "../lib/iamPolicy";
+import { imagePullStatements, keyUseStatement, PolicyDocument, policyDocument, PolicyStatement, keyGrantStatement } from "../lib/iamPolicy";
 import { deploymentConfig, providerShape, readRollbackAlarmsStatement } from "../lib/blueGreen";
 import { serviceRole } from "./shared/serviceRole";
 import { encryptedLogGroup } from "./shared/logGroups";
@@ -279,6 +279,9 @@ function endpointRolePolicy(args: Pick<InferenceEndpointArgs, "endpoint" | "host
       { Sid: "ListLabelledData", Effect: "Allow", Action: "s3:ListBucket", Resource: args.bucket.arn, Condition: { StringLike: { "s3:prefix": `${groundTruth}*` } } },
       { Sid: "ReadLabelledData", Effect: "Allow", Action: "s3:GetObject", Resource: args.bucket.objectArn(`${groundTruth}*`) },
       { Sid: "WritePredictions", Effect: "Allow", Action: ["s3:PutObject", "s3:AbortMultipartUpload"], Resource: args.bucket.objectArn(`${evaluations}*`) },
+      // TransformResources.VolumeKmsKeyId: AWS documents the grant for training and processing volumes as the
+      // job's role's; for transforms it names no role, so the model's role may grant it too (the caller can).
+      keyGrantStatement("GrantStackKeyToTransformVolumes", args.key),
     );
   }
   return policyDocument(...statements);

@@ -132,8 +132,9 @@ export class ModelMonitoring extends pulumi.ComponentResource {
             ? {
                 rule: m.newLabelsRule,
                 role: model.roles.newLabels,
-                description: `Starts an evaluation when ${model.bucket.prefixes.groundTruth}…${model.config.schedule.onNewData.marker} is written`,
-                pattern: markerEventPattern(model.bucket.name, model.bucket.prefixes.groundTruth, model.config.schedule.onNewData.marker),
+                description: `Starts an evaluation when ${model.bucket.prefixes.groundTruthReady}…${model.config.schedule.onNewData.marker} is written`,
+                // The marker sits outside ground-truth/: the transform reads that prefix whole, and a marker is no CSV row.
+                pattern: markerEventPattern(model.bucket.name, model.bucket.prefixes.groundTruthReady, model.config.schedule.onNewData.marker),
               }
             : undefined,
           alarm: {

@@ -30,7 +30,9 @@ The comparison, per feature (thresholds from the stack config, monitoring.drift)
     stability index", 2018).
   - numeric features also the two-sample Kolmogorov-Smirnov statistic: the largest
     distance between the window's empirical CDF and the baseline's, the latter read off
-    its percentiles by linear interpolation (so accurate to about one percentile).
+    its percentiles by linear interpolation, both compared just below and at each value
+    (a value many rows share, such as 0, is a step in both; for a continuous feature the
+    interpolation is accurate to about one percentile).
 A feature drifts when PSI > PSI_THRESHOLD or KS > KS_THRESHOLD. Fewer usable rows than
 MIN_SAMPLES in the window is "insufficient_data", never "drift".
 
@@ -59,8 +61,9 @@ FORMAT = "ml-pipeline-drift-baseline/1"
 MAX_CATEGORIES = 20
 SAMPLE_SIZE = 100_000
 PSI_FLOOR = 1e-4
-# PutMetricData takes at most 1000 metrics per call: per-feature metrics beyond this are in the report only.
-MAX_METRICS = 1000
+# Per-feature metrics published per check (PutMetricData takes 1000 per call, and the verdict must stay
+# well within Step Functions' 256 KB payload): features beyond this are in the report only.
+MAX_METRICS = 300
 
 
 def number(text):
@@ -220,7 +223,7 @@ def psi(expected, actual):
 
 
 def baseline_cdf(quantiles, x):
-    """The baseline's CDF at x, interpolated between its percentiles."""
+    """The baseline's CDF at x (the mass at x included), interpolated between its percentiles."""
     if x < quantiles[0]:
         return 0.0
     if x >= quantiles[-1]:
@@ -230,13 +233,27 @@ def baseline_cdf(quantiles, x):
     return (k + (x - low) / (high - low)) / 100 if high > low else (k + 1) / 100
 
 
+def baseline_cdf_below(quantiles, x):
+    """The baseline's CDF just below x (the mass at x excluded): differs from baseline_cdf where percentiles tie at x."""
+    k = bisect.bisect_left(quantiles, x)
+    if k == 0:
+        return 0.0
+    if k == len(quantiles):
+        return 1.0
+    low, high = quantiles[k - 1], quantiles[k]
+    return (k - 1 + (x - low) / (high - low)) / 100
+
+
 def ks(quantiles, values):
-    """sup |F_window - F_baseline|: checked at each window value, from both sides of its step."""
+    """sup |F_window - F_baseline|, both step functions at a common value: compared just below
+    each distinct window value and at it (its ties included on both sides)."""
     values = sorted(values)
-    n, worst = len(values), 0.0
-    for i, x in enumerate(values):
-        f = baseline_cdf(quantiles, x)
-        worst = max(worst, abs((i + 1) / n - f), abs(i / n - f))
+    n, worst, i = len(values), 0.0, 0
+    while i < n:
+        x = values[i]
+        j = bisect.bisect_right(values, x, i)
+        worst = max(worst, abs(i / n - baseline_cdf_below(quantiles, x)), abs(j / n - baseline_cdf(quantiles, x)))
+        i = j
     return worst
 
 

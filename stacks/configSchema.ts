@@ -280,7 +280,7 @@ const monitoringSchema = z.strictObject({
   drift: z
     .strictObject({
       enabled: z.boolean(),
-      /** How often the drift check runs, over the captured requests of that period (the current UTC hour or day). */
+      /** How often the drift check runs: hourly at :55 or daily at 23:55 UTC, each over the captured requests of the UTC day so far. */
       frequency: z.enum(["hourly", "daily"]),
       /** Processing instance of the baselining and drift jobs. */
       instanceType: instanceType("processing"),
@@ -299,8 +299,8 @@ const monitoringSchema = z.strictObject({
       path: ["maxRuntimeSeconds"],
     }),
   /**
-   * Scheduled evaluation of the served model on newly labelled data (ground-truth/): a
-   * batch transform of the served model scores it, monitoring/evaluate.py computes the
+   * Scheduled evaluation of the served model on the labelled data ground-truth/ holds (its
+   * lifecycle expiration is the window): a batch transform of the served model scores it, monitoring/evaluate.py computes the
    * gate's metric, and a result worse than the registered value by more than `tolerance`
    * starts a retraining (through the same lock and cooldown as drift).
    */

@@ -36,7 +36,17 @@ export type DataPrefix = keyof typeof DATA_PREFIXES;
 
 export interface DataBucketModel extends Named {
   /** Top-level prefixes (lifecycle rules are per prefix) and the artifact sub-prefixes; each ends with `/`. */
-  prefixes: typeof DATA_PREFIXES & { models: string; checkpoints: string; code: string; metrics: string; baselines: string; monitoring: string; evaluations: string };
+  prefixes: typeof DATA_PREFIXES & {
+    models: string;
+    checkpoints: string;
+    code: string;
+    metrics: string;
+    baselines: string;
+    monitoring: string;
+    evaluations: string;
+    /** Markers that start an evaluation (monitoring.evaluation.onNewLabels): outside ground-truth/, which the transform reads whole. */
+    groundTruthReady: string;
+  };
   /** The processing script's key (uploaded by Pulumi, read by the processing job). */
   processingScriptKey: string;
   /** The Glue job's PySpark script (uploaded by Pulumi, read by the Glue job). */
@@ -187,7 +197,7 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
   const bucketName = `${prefix}-data-${identity.accountId}`; // the account id makes the global name unique
   const bucketArnValue = bucketArn(scope.partition, bucketName);
   const artifacts = DATA_PREFIXES.artifacts;
-  const prefixes = { ...DATA_PREFIXES, models: `${artifacts}models/`, checkpoints: `${artifacts}checkpoints/`, code: `${artifacts}code/`, metrics: `${artifacts}metrics/`, baselines: `${artifacts}baselines/`, monitoring: `${artifacts}monitoring/`, evaluations: `${artifacts}evaluations/` };
+  const prefixes = { ...DATA_PREFIXES, models: `${artifacts}models/`, checkpoints: `${artifacts}checkpoints/`, code: `${artifacts}code/`, metrics: `${artifacts}metrics/`, baselines: `${artifacts}baselines/`, monitoring: `${artifacts}monitoring/`, evaluations: `${artifacts}evaluations/`, groundTruthReady: "ground-truth-ready/" };
 
   const training = config.training.image ?? xgboostImageUri(config.region, config.training.xgboostVersion);
   const pre = config.preprocessing;

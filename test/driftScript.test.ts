@@ -175,6 +175,26 @@ describe("monitoring/drift.py (python3)", function () {
     assert.equal(c.feature("feature_3").drift, false);
   });
 
+  it("a value many rows share (zero-inflated, capped) is a step in both CDFs: the same distribution is no drift, a shifted share is", () => {
+    const zeroInflated = (n: number, seed: number, zeros: number) => {
+      const r = rng(seed);
+      return Array.from({ length: n }, () => [(r.uniform() < zeros ? 0 : 1 + 9 * r.uniform()).toFixed(3), String(r.pick([0.5, 0.3, 0.2])), (5 + 5 * r.uniform()).toFixed(4)]);
+    };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drift-zeros-"));
+    try {
+      const base = profile(zeroInflated(5000, 21, 0.5), dir);
+      const same = check(base, [{ rows: zeroInflated(2000, 22, 0.5), encoding: "CSV" }]);
+      assert.equal(same.verdict.verdict, "no_drift", JSON.stringify(same.report.features.map((f: any) => [f.name, f.psi, f.ks])));
+      assert.ok(same.feature("feature_1").ks < 0.05, `KS ${same.feature("feature_1").ks} on the same distribution`);
+      // 80 % zeros instead of 50 %: the CDFs differ by 0.3 right at zero.
+      const shifted = check(base, [{ rows: zeroInflated(2000, 23, 0.8), encoding: "CSV" }]);
+      assert.ok(Math.abs(shifted.feature("feature_1").ks - 0.3) < 0.04, `KS ${shifted.feature("feature_1").ks}`);
+      assert.deepEqual(shifted.verdict.driftedFeatures, ["feature_1"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a changed category mix is reported alone, with PSI as its definition gives it", () => {
     const c = check(profiled, [{ rows: rows(4000, 12, { categories: [0.2, 0.3, 0.5] }), encoding: "CSV" }]);
     assert.deepEqual(c.verdict.driftedFeatures, ["feature_2"]);
@@ -213,7 +233,7 @@ describe("monitoring/drift.py (python3)", function () {
     assert.equal(c.verdict.rows, 300);
   });
 
-  it("the verdict carries PutMetricData-shaped metrics: the maxima by Pipeline, each feature by Pipeline and Feature, at most 1000", () => {
+  it("the verdict carries PutMetricData-shaped metrics: the maxima by Pipeline, each feature by Pipeline and Feature, a bounded number", () => {
     const c = check(profiled, [{ rows: rows(1000, 17, { shift: 1 }), encoding: "CSV" }]);
     const byName = (n: string) => c.verdict.metricData.filter((m: any) => m.MetricName === n);
     assert.deepEqual(byName("MaxFeatureDriftPSI")[0].Dimensions, [{ Name: "Pipeline", Value: "ml-pipeline-prod" }]);

@@ -388,7 +388,7 @@ describe("workflow executed locally", () => {
         const run = await runLocally(prod, { ...happyHandlers(), DescribeModelPackage: (i) => ({ ModelPackageArn: i.ModelPackageName, ModelPackageGroupName: GROUP, ModelApprovalStatus: "Approved", ModelPackageVersion: version }) }, { modelPackageEvent: { arn: pkg(version), status: "Approved" } });
         assert.equal(run.error, undefined, run.error?.message);
         assert.ok(!run.calls.includes("CreateModel") && !run.calls.includes("UpdateEndpoint"), `version ${version}`);
-        assert.match(run.inputs.NotifyStaleApproval.Message, new RegExp(`already serves version 3 of ${GROUP}; .*\\{"approvedModelPackageArn": "${pkg(version).replace(/[/.]/g, "\\$&")}"\\}`));
+        assert.match(run.inputs.NotifyStaleApproval.Message, new RegExp(`already serves version 3 of ${GROUP}; .*sets approvedModelPackageArn to ${pkg(version).replace(/[/.]/g, "\\$&")} `));
         assert.equal(run.output !== undefined, true);
       }
       // Newer than the one serving: deployed.
@@ -701,7 +701,7 @@ describe("workflow executed locally", () => {
       assert.equal(first.inputs.ReleaseRetrainingLock.ExpressionAttributeValues[":me"].S, first.inputs.AcquireRetrainingLock.Item.holder.S, "a check releases only its own lock");
       // While the holder waits, more drift (the next checks) only notifies.
       for (let i = 0; i < 3; i++) {
-        const noisy = await runLocally(checks, handlers);
+        const noisy = await runLocally(checks, handlers, {}, { name: `check-${i}` });
         assert.equal(noisy.error, undefined, noisy.error?.message);
         assert.deepEqual(noisy.calls.slice(-4), ["AcquireRetrainingLock", "ReadRetrainingLock", "DescribeLockHolder", "NotifyRetrainingCooldown"]);
         assert.match(noisy.inputs.NotifyRetrainingCooldown.Message, /found drift: .*A retraining started less than 24 h ago \(by arn:aws:states:/);
@@ -709,10 +709,34 @@ describe("workflow executed locally", () => {
       assert.equal(started.length, 1, "exactly one retraining");
       // After the cooldown the holder releases the lock, and drift may retrain again.
       lock.holder = undefined;
-      const later = await runLocally(checks, handlers);
+      const later = await runLocally(checks, handlers, {}, { name: "check-later" });
       assert.equal(later.error, undefined);
       assert.equal(started.length, 2);
       assert.equal(lock.holder, undefined, "released after the wait");
+    });
+
+    it("a lock write that succeeded but whose answer was lost: the retry finds this execution holding it and goes on to retrain", async () => {
+      const lock: { holder?: string; holderStatus?: string } = {};
+      const started: string[] = [];
+      let attempts = 0;
+      const handlers = driftHandlers(lock, started);
+      const run = await runLocally(checks, {
+        ...handlers,
+        AcquireRetrainingLock: (i: any) => {
+          attempts++;
+          if (attempts === 1) {
+            // DynamoDB wrote the item; the response never arrived, and the retry's condition fails on our own item.
+            lock.holder = i.Item.holder.S;
+            lock.holderStatus = "RUNNING";
+            throw awsError("DynamoDB.ConditionalCheckFailedException", "The conditional request failed");
+          }
+          return handlers.AcquireRetrainingLock(i);
+        },
+      });
+      assert.equal(run.error, undefined, run.error?.message);
+      assert.deepEqual(run.calls.slice(-5), ["AcquireRetrainingLock", "ReadRetrainingLock", "StartRetraining", "NotifyRetraining", "ReleaseRetrainingLock"]);
+      assert.equal(started.length, 1);
+      assert.ok(!run.calls.includes("NotifyRetrainingCooldown"));
     });
 
     it("a lock whose holder no longer runs (stopped by hand, or its history gone) is stale: it is taken over and drift retrains", async () => {
@@ -985,6 +1009,28 @@ describe("workflow executed locally", () => {
     const p = (definitionFor("prod", { training: { instanceType: "ml.g5.xlarge" } }).States.Train as TaskState).Parameters as any;
     assert.equal(p.ResourceConfig["VolumeKmsKeyId.$"], undefined);
     assert.ok(p.OutputDataConfig.KmsKeyId, "outputs stay encrypted");
+  });
+});
+
+describe("intrinsic functions as Step Functions parses them", () => {
+  // States.Format: "{}" is a placeholder; a literal brace must be escaped ("\\{"), or the call fails at run
+  // time with "Invalid template" (a States.Runtime error nothing catches; aws/aws-cdk#29261 quotes the
+  // service's message). The local engine accepts them, so the rule is checked here.
+  it("every States.Format template holds only {} placeholders and escaped braces, in every definition", () => {
+    const definitions = { dev: definitionFor("dev"), prod: definitionFor("prod"), monitoring: monitoringDefinitionFor("prod"), evaluation: evaluationDefinitionFor("prod") };
+    const strings = (v: unknown): string[] => (typeof v === "string" ? [v] : v && typeof v === "object" ? Object.values(v).flatMap(strings) : []);
+    let templates = 0;
+    for (const [label, definition] of Object.entries(definitions)) {
+      for (const text of strings(definition)) {
+        // A template: between the quotes after States.Format(, where a backslash escapes the next character (ASL intrinsic syntax).
+        for (const m of text.matchAll(/States\.Format\('((?:[^'\\]|\\.)*)'/g)) {
+          templates++;
+          const stray = m[1].replace(/\\[{}]/g, "").replace(/\{\}/g, "");
+          assert.ok(!/[{}]/.test(stray), `${label}: unescaped brace in States.Format('${m[1]}')`);
+        }
+      }
+    }
+    assert.ok(templates > 20, `${templates} templates checked`);
   });
 });
 

@@ -217,11 +217,11 @@ describe("new-data trigger", () => {
     assert.deepEqual(queuePolicy.find((s: any) => s.Effect === "Allow").Condition, { ArnEquals: { "aws:SourceArn": ["arn:aws:events:us-east-1:123456789012:rule/ml-pipeline-dev-new-data"] } });
   });
 
-  it("with monitoring.evaluation.onNewLabels, a marker under ground-truth/ starts an evaluation (not a training), with an input it accepts", async () => {
+  it("with monitoring.evaluation.onNewLabels, a marker under ground-truth-ready/ starts an evaluation (not a training), with an input it accepts", async () => {
     const run = await runStack("prod", { "ml-pipeline:schedule": { onNewData: { enabled: true, marker: "_READY" } }, "ml-pipeline:monitoring": { evaluation: { onNewLabels: true } } });
     const rule = run.ofType("aws:cloudwatch/eventRule:EventRule").find((r) => r.inputs.name === "ml-pipeline-prod-new-labels")!;
     const pattern = JSON.parse(rule.inputs.eventPattern as string);
-    assert.deepEqual(pattern.detail, { bucket: { name: ["ml-pipeline-prod-data-123456789012"] }, object: { key: [{ wildcard: "ground-truth/*_READY" }] } });
+    assert.deepEqual(pattern.detail, { bucket: { name: ["ml-pipeline-prod-data-123456789012"] }, object: { key: [{ wildcard: "ground-truth-ready/*_READY" }] } }, "outside ground-truth/, which the transform reads whole");
     const target = run.ofType("aws:cloudwatch/eventTarget:EventTarget").find((t) => t.inputs.rule === "ml-pipeline-prod-new-labels")!.inputs as any;
     assert.equal(target.arn, "arn:aws:states:us-east-1:123456789012:stateMachine:ml-pipeline-prod-evaluation");
     assert.equal(target.deadLetterConfig.arn, "arn:aws:sqs:us-east-1:123456789012:ml-pipeline-prod-trigger-dead-letters");
@@ -233,7 +233,7 @@ describe("new-data trigger", () => {
     const queuePolicy = json(run.one("aws:sqs/queuePolicy:QueuePolicy").inputs.policy).Statement;
     assert.ok(queuePolicy.find((s: any) => s.Effect === "Allow").Condition.ArnEquals["aws:SourceArn"].includes("arn:aws:events:us-east-1:123456789012:rule/ml-pipeline-prod-new-labels"));
     // The S3 event itself is the input: the evaluation accepts it (it reads no input).
-    const event = { version: "0", source: "aws.s3", "detail-type": "Object Created", detail: { bucket: { name: "ml-pipeline-prod-data-123456789012" }, object: { key: "ground-truth/2026-12-01/_READY" } } };
+    const event = { version: "0", source: "aws.s3", "detail-type": "Object Created", detail: { bucket: { name: "ml-pipeline-prod-data-123456789012" }, object: { key: "ground-truth-ready/2026-12-01/_READY" } } };
     const machine = json(run.named("ml-pipeline-monitoring-evaluation-checks-state-machine").inputs.definition);
     const result = await runLocally(machine, { ResolveStackKey: () => ({ KeyMetadata: { Arn: "arn:aws:kms:us-east-1:123456789012:key/k" } }), ReadServedModel: () => ({}) } as any, event);
     assert.equal(result.error, undefined, result.error?.message);

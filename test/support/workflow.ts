@@ -53,7 +53,8 @@ export function awsError(name: string, message = name): Error {
 }
 
 /** Runs the definition with every Task overridden; retries and waits take no time. */
-export async function runLocally(definition: StateMachineDefinition, handlers: Record<string, Handler>, input: unknown = {}): Promise<LocalRun> {
+export async function runLocally(definition: StateMachineDefinition, handlers: Record<string, Handler>, input: unknown = {}, context: { name?: string } = {}): Promise<LocalRun> {
+  const name = context.name ?? "run-2026-11-25";
   const calls: string[] = [];
   const inputs: Record<string, any> = {};
   const taskNames = Object.entries(definition.States).filter(([, s]) => s.Type === "Task").map(([n]) => n);
@@ -72,7 +73,7 @@ export async function runLocally(definition: StateMachineDefinition, handlers: R
   const machine = new StateMachine(definition as any, { validationOptions: { checkArn: true, checkPaths: true } });
   const execution = machine.run(input as any, {
     overrides: { taskResourceLocalHandlers: local, waitTimeOverrides: waits, retryIntervalOverrides: retries },
-    context: { Execution: { Id: "arn:aws:states:us-east-1:123456789012:execution:pipeline:run-2026-11-25", Name: "run-2026-11-25", StartTime: "2026-11-25T00:00:00Z", Input: input, RoleArn: "arn:aws:iam::123456789012:role/x" } } as any,
+    context: { Execution: { Id: `arn:aws:states:us-east-1:123456789012:execution:pipeline:${name}`, Name: name, StartTime: "2026-11-25T00:00:00Z", Input: input, RoleArn: "arn:aws:iam::123456789012:role/x" } } as any,
   });
   try {
     return { output: await execution.result, calls, inputs };

@@ -22,7 +22,7 @@ export type Monitoring = NonNullable<WorkflowSpec["monitoring"]>;
 /** The lock item's key: one retraining per stack at a time. */
 export const RETRAINING_LOCK_ID = "retraining";
 /** Where a check's retraining starts. */
-export const RETRAINING_ENTRY = "AcquireRetrainingLock";
+export const RETRAINING_ENTRY = "NameLockHolder";
 
 const isRunning = (path: string) => ({ And: [{ Variable: path, IsPresent: true }, { Variable: path, IsString: true }, { Variable: path, StringEquals: "RUNNING" }] });
 
@@ -34,6 +34,13 @@ export function retrainingStates(spec: WorkflowSpec, monitoring: Monitoring) {
     task(ddb("deleteItem"), { TableName: monitoring.stateTableName, Key: key, ConditionExpression: "holder = :me", ExpressionAttributeValues: { ":me": { "S.$": "$$.Execution.Id" } } }, { ResultPath: null, TimeoutSeconds: 60, Retry: DYNAMODB_RETRY, Next: next });
   return {
     [RETRAINING_ENTRY]: {
+      Type: "Pass" as const,
+      Comment: "This execution, as the lock records its holder (a Choice compares paths of the state only)",
+      Parameters: { "id.$": "$$.Execution.Id" },
+      ResultPath: "$.me",
+      Next: "AcquireRetrainingLock",
+    },
+    AcquireRetrainingLock: {
       ...task(
         ddb("putItem"),
         { TableName: monitoring.stateTableName, Item: { ...key, holder: { "S.$": "$$.Execution.Id" }, since: { "S.$": "$$.Execution.StartTime" }, reason: { "S.$": "$.retrain.reason" } }, ConditionExpression: "attribute_not_exists(id)" },
@@ -47,9 +54,12 @@ export function retrainingStates(spec: WorkflowSpec, monitoring: Monitoring) {
     ReadRetrainingLock: task(ddb("getItem"), { TableName: monitoring.stateTableName, Key: key, ConsistentRead: true }, { ResultPath: "$.lock", TimeoutSeconds: 60, Retry: DYNAMODB_RETRY, Next: "LockStillThere" }),
     LockStillThere: {
       Type: "Choice" as const,
-      Comment: "Released between the two calls: try again",
-      Choices: [{ And: [{ Variable: "$.lock.Item.holder.S", IsPresent: true }, { Variable: "$.lock.Item.holder.S", IsString: true }], Next: "DescribeLockHolder" }],
-      Default: RETRAINING_ENTRY,
+      Comment: "Released between the two calls: try again. Held by this execution (its write succeeded, the answer was lost, the retry found its own lock): go on",
+      Choices: [
+        { And: [{ Variable: "$.lock.Item.holder.S", IsPresent: true }, { Variable: "$.lock.Item.holder.S", IsString: true }, { Variable: "$.lock.Item.holder.S", StringEqualsPath: "$.me.id" }], Next: "StartRetraining" },
+        { And: [{ Variable: "$.lock.Item.holder.S", IsPresent: true }, { Variable: "$.lock.Item.holder.S", IsString: true }], Next: "DescribeLockHolder" },
+      ],
+      Default: "AcquireRetrainingLock",
     },
     DescribeLockHolder: {
       ...task(
@@ -78,10 +88,10 @@ export function retrainingStates(spec: WorkflowSpec, monitoring: Monitoring) {
         ResultPath: null,
         TimeoutSeconds: 60,
         Retry: DYNAMODB_RETRY,
-        Next: RETRAINING_ENTRY,
+        Next: "AcquireRetrainingLock",
         // Someone else removed or retook it meanwhile: look again.
         Catch: [
-          { ErrorEquals: ["DynamoDB.ConditionalCheckFailedException"], ResultPath: "$.lock", Next: RETRAINING_ENTRY },
+          { ErrorEquals: ["DynamoDB.ConditionalCheckFailedException"], ResultPath: "$.lock", Next: "AcquireRetrainingLock" },
           { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: FAILURE_STATE },
         ],
       },
