@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Offline plans of a pull request for each stack, compared with the base branch's plans,
-# rendered as one PR comment (plan-comment.md), and the violations as SARIF per stack
-# (pr-<stack>.sarif) for GitHub code scanning. Needs no cloud credentials.
+# Offline plans of a pull request for each stack, judged by the guard rails in force: the
+# BASE branch's policy pack and policy config, built from the base checkout, as Pulumi
+# Cloud's policy groups keep enforced packs outside the change they judge. The PR's own
+# pack and config are planned too, for information: the comment lists how they differ
+# (rules, levels, knobs, the rules' code), and a difference that loosens them, or that no
+# plan can rank, fails the check. Compared with the base branch's plans, rendered as one PR
+# comment (plan-comment.md), the violations as SARIF per stack (pr-<stack>.sarif) for
+# GitHub code scanning. Needs no cloud credentials.
 #
 #   scripts/pr-plan.sh <base-checkout-dir> <out-dir> [stack ...]
 #
-# Exit status: 0 when no stack has a mandatory violation or a replacement of a protected
-# resource, 1 otherwise, 2 on errors.
+# Exit status: 0 when no stack has a mandatory violation, a replacement of a protected
+# resource, loosened guard rails or a cost increase over the rails' threshold; 1 otherwise;
+# 2 on errors.
 set -uo pipefail
 base_dir=${1:?usage: pr-plan.sh <base-checkout-dir> <out-dir> [stack ...]}
 out_dir=${2:?usage: pr-plan.sh <base-checkout-dir> <out-dir> [stack ...]}
@@ -14,10 +20,12 @@ shift 2
 if [ $# -eq 0 ]; then stacks=(dev prod); else stacks=("$@"); fi
 mkdir -p "$out_dir"
 out_dir=$(cd "$out_dir" && pwd)
+base_dir=$(cd "$base_dir" && pwd)
 comment="$out_dir/plan-comment.md"
 echo "<!-- ml-pipeline-plan -->" > "$comment"
 echo "## Offline plan" >> "$comment"
 status=0
+worse() { if [ "$1" -eq 2 ]; then status=2; elif [ "$1" -eq 1 ] && [ "$status" -eq 0 ]; then status=1; fi; }
 for stack in "${stacks[@]}"; do
   compare=()
   # The base branch may predate the plan; then the PR's plan stands alone. A base with
@@ -32,10 +40,28 @@ for stack in "${stacks[@]}"; do
   else
     echo "base plan for $stack unavailable (exit $base_code); showing the PR's plan alone" >&2
   fi
-  npm run plan --silent -- --stack "$stack" --json --quiet --sarif "$out_dir/pr-$stack.sarif" "${compare[@]}" > "$out_dir/pr-$stack.json"
+  # The guard rails in force: the base branch's pack (and its config for this stack, which the
+  # plan finds in the pack's config/). Without one (a base before the pack), the PR's own.
+  rails=()
+  if [ -f "$base_dir/policies/PulumiPolicy.yaml" ]; then
+    rails=(--policy-pack "$base_dir/policies")
+    if [ -f "$base_dir/policies/config/$stack.json" ]; then rails+=(--policy-config "$base_dir/policies/config/$stack.json"); fi
+    # The PR's own rails, for information: how they differ is what the comment lists.
+    npm run plan --silent -- --stack "$stack" --json --quiet > "$out_dir/own-rails-$stack.json"
+    own_code=$?
+    if [ "$own_code" -le 1 ]; then
+      rails+=(--proposed "$out_dir/own-rails-$stack.json")
+    else
+      echo "the PR's own policy pack or config does not plan $stack (exit $own_code)" >&2
+      worse 2
+    fi
+  else
+    echo "the base branch has no policy pack; $stack is judged by the PR's own" >&2
+  fi
+  npm run plan --silent -- --stack "$stack" --json --quiet --sarif "$out_dir/pr-$stack.sarif" "${rails[@]}" "${compare[@]}" > "$out_dir/pr-$stack.json"
   code=$?
-  npm run plan --silent -- --stack "$stack" --markdown --quiet "${compare[@]}" >> "$comment"
+  npm run plan --silent -- --stack "$stack" --markdown --quiet "${rails[@]}" "${compare[@]}" >> "$comment"
   echo >> "$comment"
-  if [ "$code" -eq 2 ]; then status=2; elif [ "$code" -eq 1 ] && [ "$status" -eq 0 ]; then status=1; fi
+  worse "$code"
 done
 exit "$status"

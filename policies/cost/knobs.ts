@@ -8,17 +8,17 @@ import { schemaDefaults } from "../lib/policyConfig";
 
 /** Which prices apply. */
 export const PRICE_KNOBS = {
-  prices: knob.numberMap("USD/hour overrides or additions to the price table, by instance type"),
-  region: knob.string("us-east-1", "Region whose prices apply"),
-  regionFactor: knob.optionalNumber("Overrides the region's price factor relative to us-east-1"),
+  prices: knob.numberMap("USD/hour overrides or additions to the price table, by instance type", "pricing"),
+  region: knob.string("us-east-1", "Region whose prices apply", "pricing"),
+  regionFactor: knob.optionalNumber("Overrides the region's price factor relative to us-east-1", "pricing"),
 };
 
 /** How much a stack is used, where the program does not say. */
 export const USAGE_KNOBS = {
-  unscheduledRunsPerMonth: knob.integer(4, "Runs a month of a workflow no schedule starts"),
-  serverlessMonthlyInvocations: knob.integer(100000, "Serverless invocations a month, for endpoints without expected-usage tags"),
-  serverlessDurationMs: knob.integer(100, "Serverless duration per invocation (ms), for endpoints without expected-usage tags", 1),
-  transformHoursPerRun: knob.number(1, "Hours a transform job runs (the API has no maximum runtime)"),
+  unscheduledRunsPerMonth: knob.integer(4, "Runs a month of a workflow no schedule starts", "lower"),
+  serverlessMonthlyInvocations: knob.integer(100000, "Serverless invocations a month, for endpoints without expected-usage tags", "lower"),
+  serverlessDurationMs: knob.integer(100, "Serverless duration per invocation (ms), for endpoints without expected-usage tags", "lower", 1),
+  transformHoursPerRun: knob.number(1, "Hours a transform job runs (the API has no maximum runtime)", "lower"),
 };
 
 export type CostOptions = KnobValues<typeof PRICE_KNOBS & typeof USAGE_KNOBS>;

@@ -5,11 +5,11 @@ import { InstanceRequest } from "./jobsInDefinitions";
 import { knob, KnobValues } from "./rule";
 
 export const INSTANCE_TYPE_KNOBS = {
-  allowedHostingInstanceTypes: knob.stringList(HOSTING_INSTANCE_TYPES, "Instance types allowed for endpoint variants and transform jobs"),
-  allowedTrainingInstanceTypes: knob.stringList(TRAINING_INSTANCE_TYPES, "Instance types allowed for training and tuning jobs"),
-  allowedProcessingInstanceTypes: knob.stringList(PROCESSING_INSTANCE_TYPES, "Instance types allowed for processing jobs"),
-  allowGpu: knob.boolean(false, "Allow GPU families (ml.g4dn, ml.g5, ml.p3, ...)"),
-  maxInstanceCount: knob.integer(10, "Largest instance count of one variant or job", 1),
+  allowedHostingInstanceTypes: knob.stringList(HOSTING_INSTANCE_TYPES, "Instance types allowed for endpoint variants and transform jobs", "wider"),
+  allowedTrainingInstanceTypes: knob.stringList(TRAINING_INSTANCE_TYPES, "Instance types allowed for training and tuning jobs", "wider"),
+  allowedProcessingInstanceTypes: knob.stringList(PROCESSING_INSTANCE_TYPES, "Instance types allowed for processing jobs", "wider"),
+  allowGpu: knob.boolean(false, "Allow GPU families (ml.g4dn, ml.g5, ml.p3, ...)", "true"),
+  maxInstanceCount: knob.integer(10, "Largest instance count of one variant or job", "higher", 1),
 };
 export type InstanceTypeConfig = KnobValues<typeof INSTANCE_TYPE_KNOBS>;
 

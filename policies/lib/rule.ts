@@ -7,21 +7,31 @@
 import { EnforcementLevel, Policy, PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { configOf, forTypes } from "./resources";
 
+/**
+ * Which way a change of a knob loosens its rule (the other way tightens), so that a plan can
+ * tell a pull request that loosens the guard rails it is judged by (tools/plan/guardRails.ts):
+ * a limit that rises ("higher": maxMonthlyUsd), an estimate input that falls ("lower":
+ * runs a month), a requirement turned off ("false"), a permission turned on ("true"), an
+ * allow-list or exemption list that grows ("wider"), or the price table ("pricing": compared
+ * by the hourly price it gives each instance type). Carried in the config schema as `loosens`.
+ */
+export type Loosens = "higher" | "lower" | "true" | "false" | "wider" | "narrower" | "pricing";
+
 /** A knob: a JSON Schema property whose TypeScript type travels with it. */
-export type Knob<T> = { type: "boolean" | "integer" | "number" | "string" | "array" | "object"; description?: string; default?: unknown; [k: string]: unknown } & { readonly __value?: T };
+export type Knob<T> = { type: "boolean" | "integer" | "number" | "string" | "array" | "object"; description?: string; default?: unknown; loosens: Loosens; [k: string]: unknown } & { readonly __value?: T };
 export type Knobs = Record<string, Knob<unknown>>;
 /** The config a rule receives: each knob's value (defaults filled in). */
 export type KnobValues<K extends Knobs> = { [P in keyof K]: K[P] extends Knob<infer T> ? T : never };
 
 export const knob = {
-  boolean: (defaultValue: boolean, description: string): Knob<boolean> => ({ type: "boolean", default: defaultValue, description }),
-  integer: (defaultValue: number, description: string, minimum = 0): Knob<number> => ({ type: "integer", default: defaultValue, minimum, description }),
-  number: (defaultValue: number, description: string, minimum = 0): Knob<number> => ({ type: "number", default: defaultValue, minimum, description }),
-  /** A number with no default: absent unless set. */
-  optionalNumber: (description: string): Knob<number | undefined> => ({ type: "number", description }),
-  string: (defaultValue: string, description: string): Knob<string> => ({ type: "string", default: defaultValue, description }),
-  stringList: (defaultValue: readonly string[], description: string): Knob<string[]> => ({ type: "array", items: { type: "string" }, default: [...defaultValue], description }),
-  numberMap: (description: string): Knob<Record<string, number>> => ({ type: "object", additionalProperties: { type: "number" }, default: {}, description }),
+  boolean: (defaultValue: boolean, description: string, loosens: "true" | "false"): Knob<boolean> => ({ type: "boolean", default: defaultValue, description, loosens }),
+  integer: (defaultValue: number, description: string, loosens: "higher" | "lower", minimum = 0): Knob<number> => ({ type: "integer", default: defaultValue, minimum, description, loosens }),
+  number: (defaultValue: number, description: string, loosens: "higher" | "lower" | "pricing", minimum = 0): Knob<number> => ({ type: "number", default: defaultValue, minimum, description, loosens }),
+  /** A number with no default: absent unless set (absent is the loosest "higher" limit: none). */
+  optionalNumber: (description: string, loosens: "higher" | "pricing"): Knob<number | undefined> => ({ type: "number", description, loosens }),
+  string: (defaultValue: string, description: string, loosens: "pricing"): Knob<string> => ({ type: "string", default: defaultValue, description, loosens }),
+  stringList: (defaultValue: readonly string[], description: string, loosens: "wider" | "narrower"): Knob<string[]> => ({ type: "array", items: { type: "string" }, default: [...defaultValue], description, loosens }),
+  numberMap: (description: string, loosens: "pricing"): Knob<Record<string, number>> => ({ type: "object", additionalProperties: { type: "number" }, default: {}, description, loosens }),
 };
 
 /** The JSON Schema the CLI validates a rule's config against. */

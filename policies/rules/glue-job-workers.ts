@@ -55,9 +55,9 @@ export const rule = resourceRule({
   summary: "Glue jobs and the runs Step Functions starts: allowed worker type, ≤ `maxWorkers`, a timeout ≤ `maxTimeoutMinutes`, nothing set at run time",
   counterparts: { note: "none exists (Checkov and cdk-nag do not size Glue jobs)" },
   knobs: {
-    allowedWorkerTypes: knob.stringList(["G.1X", "G.2X", "G.4X", "G.8X"], `Glue worker types allowed (Spark types: ${GLUE_SPARK_WORKER_TYPES.join(", ")})`),
-    maxWorkers: knob.integer(50, "Most workers a Glue job or run may use", 2),
-    maxTimeoutMinutes: knob.integer(1440, "Longest timeout a Glue job or run may have (minutes)", 1),
+    allowedWorkerTypes: knob.stringList(["G.1X", "G.2X", "G.4X", "G.8X"], `Glue worker types allowed (Spark types: ${GLUE_SPARK_WORKER_TYPES.join(", ")})`, "wider"),
+    maxWorkers: knob.integer(50, "Most workers a Glue job or run may use", "higher", 2),
+    maxTimeoutMinutes: knob.integer(1440, "Longest timeout a Glue job or run may have (minutes)", "higher", 1),
   },
   types: [...TYPES.glueJob, ...TYPES.stateMachine],
   validate: (props, args, report, c) => {

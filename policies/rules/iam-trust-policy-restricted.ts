@@ -26,6 +26,7 @@ export const rule = resourceRule({
       // glue: no confused-deputy keys documented for job roles (prowler-cloud/prowler#2810 lists it among the false positives).
       ["lambda.amazonaws.com", "edgelambda.amazonaws.com", "ec2.amazonaws.com", "ecs-tasks.amazonaws.com", "glue.amazonaws.com"],
       "Service principals exempt from the aws:SourceAccount/SourceArn requirement (their execution roles document none)",
+      "wider",
     ),
   },
   types: TYPES.iamRole,

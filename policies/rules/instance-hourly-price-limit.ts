@@ -10,7 +10,7 @@ export const rule = resourceRule({
   description: "No SageMaker instance (endpoint variant, job in a Step Functions definition, native training job, notebook instance) costs more per hour than maxHourlyUsd.",
   summary: "no instance above `maxHourlyUsd` per hour (variants, jobs in definitions, native training jobs, notebook instances)",
   counterparts: { note: "none exists" },
-  knobs: { maxHourlyUsd: knob.number(5, "Ceiling per instance-hour (USD)"), ...PRICE_KNOBS },
+  knobs: { maxHourlyUsd: knob.number(5, "Ceiling per instance-hour (USD)", "higher"), ...PRICE_KNOBS },
   types: [...TYPES.endpointConfig, ...TYPES.stateMachine, ...TYPES.trainingJob, ...TYPES.notebookInstance],
   validate: (props, args, report, c) => {
     /** `subject` names the resource and the place in it, e.g. `EndpointConfiguration "x" variant primary`. */

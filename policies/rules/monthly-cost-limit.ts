@@ -9,7 +9,15 @@ export const rule = stackRule({
   description: `Fails a stack whose worst-case monthly cost (endpoint instance-hours at the autoscaling maximum, scheduled training/processing runs × max runtime × on-demand price, serverless usage) exceeds maxMonthlyUsd. Prices: us-east-1 on-demand table dated ${PRICE_TABLE_DATE}, overridable. Estimates, not quotes.`,
   summary: "worst-case monthly estimate ≤ `maxMonthlyUsd`; an unpriced instance type is reported, not guessed",
   counterparts: { note: "Infracost has no SageMaker" },
-  knobs: { maxMonthlyUsd: knob.number(1000, "Worst-case monthly budget of the stack (USD)"), ...PRICE_KNOBS, ...USAGE_KNOBS },
+  knobs: {
+    maxMonthlyUsd: knob.number(1000, "Worst-case monthly budget of the stack (USD)", "higher"),
+    // Relative thresholds, as Infracost offers: a change against its base needs the base, so the
+    // offline plan's --compare applies them (a pull request against its base branch); a preview has none.
+    maxIncreasePercent: knob.optionalNumber("Largest increase of the worst-case monthly cost over the base branch, in percent (offline plan --compare)", "higher"),
+    maxIncreaseUsd: knob.optionalNumber("Largest increase of the worst-case monthly cost over the base branch, in USD (offline plan --compare)", "higher"),
+    ...PRICE_KNOBS,
+    ...USAGE_KNOBS,
+  },
   validate: (args, report, c) => {
     const estimate = estimateMonthlyCost(
       args.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.props })),

@@ -36,9 +36,9 @@ export const rule = stackRule({
   summary: "every bucket: SSE-KMS with a customer key, public access block (all four), TLS-only bucket policy, versioning, no public ACL, access logging if required — pairing each bucket with its separate v7 resources",
   counterparts: { cdkNag: ["AwsSolutions-S1", "AwsSolutions-S2", "AwsSolutions-S10"], checkov: ["CKV_AWS_18", "CKV_AWS_19", "CKV_AWS_20", "CKV_AWS_21", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV_AWS_145"] },
   knobs: {
-    requireVersioning: knob.boolean(true, "Require versioning on every bucket"),
-    requireCustomerKey: knob.boolean(true, "Reject SSE-S3 and the AWS-managed aws/s3 key"),
-    requireAccessLogging: knob.boolean(false, "Require server access logging (a BucketLogging) on every bucket (Checkov CKV_AWS_18)"),
+    requireVersioning: knob.boolean(true, "Require versioning on every bucket", "false"),
+    requireCustomerKey: knob.boolean(true, "Reject SSE-S3 and the AWS-managed aws/s3 key", "false"),
+    requireAccessLogging: knob.boolean(false, "Require server access logging (a BucketLogging) on every bucket (Checkov CKV_AWS_18)", "false"),
   },
   validate: (args, report, c) => {
     const of = (types: readonly string[]) => args.resources.filter((r) => types.includes(r.type));

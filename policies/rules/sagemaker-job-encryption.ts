@@ -14,7 +14,7 @@ export const rule = resourceRule({
   summary:
     "jobs in definitions and native TrainingJob resources: `VolumeKmsKeyId` (absent for NVMe types), output `KmsKeyId`, inter-container encryption; endpoint configs created by definitions: `KmsKeyId`",
   counterparts: { note: "none exists" },
-  knobs: { requireInterContainerEncryption: knob.boolean(true, "Require EnableInterContainerTrafficEncryption on training and processing jobs") },
+  knobs: { requireInterContainerEncryption: knob.boolean(true, "Require EnableInterContainerTrafficEncryption on training and processing jobs", "false") },
   types: [...TYPES.stateMachine, ...TYPES.trainingJob],
   validate: (props, args, report, c) => {
     const tasks = tasksOf(args.type, props);

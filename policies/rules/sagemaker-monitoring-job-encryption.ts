@@ -9,7 +9,7 @@ export const rule = resourceRule({
     "SageMaker Model Monitor data-quality job definitions encrypt their output (dataQualityJobOutputConfig.kmsKeyId) and their ML volumes (jobResources.clusterConfig.volumeKmsKeyId), encrypt inter-container traffic, and run network-isolated where required.",
   summary: "data-quality job definitions: output and volume `kmsKeyId`, inter-container encryption, network isolation",
   counterparts: { checkov: ["CKV_AWS_367", "CKV_AWS_368", "CKV_AWS_369"] },
-  knobs: { requireNetworkIsolation: knob.boolean(true, "Require networkConfig.enableNetworkIsolation") },
+  knobs: { requireNetworkIsolation: knob.boolean(true, "Require networkConfig.enableNetworkIsolation", "false") },
   types: TYPES.dataQualityJobDefinition,
   validate: (props, args, report, c) => {
     const where = describe(args);

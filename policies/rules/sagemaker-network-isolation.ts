@@ -29,8 +29,8 @@ export const rule = resourceRule({
   summary: "models and training/processing jobs (definitions, native TrainingJob) run network-isolated",
   counterparts: { note: "none exists" },
   knobs: {
-    requireForModels: knob.boolean(true, "Require enableNetworkIsolation on SageMaker models (off for serverless endpoints)"),
-    requireForJobs: knob.boolean(true, "Require network isolation on training and processing jobs"),
+    requireForModels: knob.boolean(true, "Require enableNetworkIsolation on SageMaker models (off for serverless endpoints)", "false"),
+    requireForJobs: knob.boolean(true, "Require network isolation on training and processing jobs", "false"),
   },
   types: [...TYPES.model, ...TYPES.stateMachine, ...TYPES.trainingJob],
   validate: (props, args, report, c) => {

@@ -12,7 +12,7 @@ export const rule = resourceRule({
     "SageMaker notebook instances encrypt their storage with a customer-managed key, have direct internet access disabled (AWS's default is enabled, so it must be set), run in a subnet of the customer's VPC, give users no root access (the default is enabled), and require IMDSv2.",
   summary: "notebook instances: `kmsKeyId`, `directInternetAccess: Disabled`, `subnetId`, `rootAccess: Disabled`, IMDSv2",
   counterparts: { cdkNag: ["AwsSolutions-SM1", "AwsSolutions-SM2", "AwsSolutions-SM3"], checkov: ["CKV_AWS_22", "CKV_AWS_122", "CKV_AWS_187", "CKV_AWS_306", "CKV_AWS_307", "CKV_AWS_371"] },
-  knobs: { requireVpc: knob.boolean(true, "Require subnetId (the notebook's network interface in the customer's VPC)") },
+  knobs: { requireVpc: knob.boolean(true, "Require subnetId (the notebook's network interface in the customer's VPC)", "false") },
   types: TYPES.notebookInstance,
   validate: (props, args, report, c) => {
     const where = describe(args);

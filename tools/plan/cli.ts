@@ -1,8 +1,9 @@
 /**
  * `npm run plan -- --stack <name> [--program <dir>] [--policy-config <file>]
- *   [--first-preview] [--json | --markdown] [--compare <previous.json>] [--sarif <file>]`
+ *   [--first-preview] [--json | --markdown] [--compare <previous.json>] [--proposed <own-rails.json>] [--sarif <file>]`
  *
- * Exit status: 0 no mandatory violation; 1 at least one; 2 usage, config or program error.
+ * Exit status: 0 no mandatory violation; 1 at least one (or a refused replacement, guard rails
+ * a pull request loosens, a cost increase over the rails' threshold); 2 usage, config or program error.
  */
 import "../compileCache"; // first: caches the compiled code of everything loaded after it
 import * as fs from "fs";
@@ -11,6 +12,7 @@ import { Command, CommanderError } from "commander";
 import { packLauncher, PolicyPackProcess, startingPackLine } from "../analyzer/client";
 import { ensurePackBuilt, PlanInputError } from "./packBuild";
 import { asPlan, comparePlans, PlanComparison, refusedReplacements } from "./compare";
+import { costIncreaseCheck, railsReport } from "./guardRails";
 import { renderMarkdown, renderText } from "./render";
 import { toSarif } from "./sarif";
 
@@ -27,6 +29,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     .option("--json", "print one JSON object", false)
     .option("--markdown", "print a pull-request comment", false)
     .option("--compare <file>", "compare with an earlier --json plan")
+    .option("--proposed <file>", "the same program's --json plan under a pull request's own policy pack and config: list how they differ from the ones this plan is judged by, and fail when they loosen them")
     .option("--sarif <file>", "also write the violations as SARIF 2.1.0 (GitHub code scanning) to this file")
     .option("--quiet", "no progress on stderr", false)
     .option("--timeout <seconds>", "stop a program that does not finish within this many seconds (enforced by npm run plan's supervisor, tools/plan/run.ts)", "300")
@@ -36,7 +39,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   let opts;
   try {
     program.parse(argv, { from: "user" });
-    opts = program.opts<{ stack: string; program: string; policyPack: string; policyConfig?: string; firstPreview: boolean; json: boolean; markdown: boolean; compare?: string; sarif?: string; quiet: boolean }>();
+    opts = program.opts<{ stack: string; program: string; policyPack: string; policyConfig?: string; firstPreview: boolean; json: boolean; markdown: boolean; compare?: string; proposed?: string; sarif?: string; quiet: boolean }>();
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     throw e;
@@ -61,6 +64,15 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       previous = asPlan(JSON.parse(fs.readFileSync(opts.compare, "utf8")), opts.compare);
     } catch (e) {
       io.stderr.write(`plan: --compare: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
+  let proposed;
+  if (opts.proposed) {
+    try {
+      proposed = asPlan(JSON.parse(fs.readFileSync(opts.proposed, "utf8")), opts.proposed);
+    } catch (e) {
+      io.stderr.write(`plan: --proposed: ${(e as Error).message}\n`);
       return 2;
     }
   }
@@ -104,14 +116,21 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       return 2;
     }
   }
-  if (opts.json) io.stdout.write(JSON.stringify(comparison ? { ...plan, comparison } : plan, null, 2) + "\n");
-  else if (opts.markdown) io.stdout.write(renderMarkdown(plan, comparison));
+  // A pull request is judged by the rails in force; its own are compared with them, and its cost increase with their thresholds.
+  const rails = proposed ? railsReport(plan, proposed) : undefined;
+  const costCheck = comparison ? costIncreaseCheck(plan, comparison.cost) : undefined;
+  const verdicts = { rails, costCheck };
+  if (opts.json) io.stdout.write(JSON.stringify({ ...plan, ...(comparison ? { comparison } : {}), ...(rails ? { guardRails: rails } : {}), ...(costCheck ? { costIncrease: costCheck } : {}) }, null, 2) + "\n");
+  else if (opts.markdown) io.stdout.write(renderMarkdown(plan, comparison, undefined, verdicts));
   else io.stdout.write(renderText(plan, comparison));
   // As `pulumi preview` fails on a protected resource it would replace, so does the plan.
   const refused = comparison ? refusedReplacements(comparison) : [];
   for (const r of refused) io.stderr.write(`plan: ${r.urn}: ${r.refused}\n`);
-  progress?.(`done in ${plan.timingsMs.total} ms: ${plan.summary.mandatory} mandatory violation(s)${comparison ? `, ${refused.length} refused replacement(s)` : ""}`);
-  return plan.summary.mandatory > 0 || refused.length > 0 ? 1 : 0;
+  for (const c of rails?.changes.filter((x) => x.effect !== "tightens") ?? []) io.stderr.write(`plan: guard rails: ${c.policy} ${c.what} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} ${c.effect} (${c.why})\n`);
+  for (const v of rails?.hiddenViolations ?? []) io.stderr.write(`plan: guard rails: the pull request's own rails would hide ${v.level} ${v.policy} on ${v.urn}\n`);
+  if (costCheck?.exceeded) io.stderr.write(`plan: cost increase over the base branch: ${costCheck.why}\n`);
+  progress?.(`done in ${plan.timingsMs.total} ms: ${plan.summary.mandatory} mandatory violation(s)${comparison ? `, ${refused.length} refused replacement(s)` : ""}${rails ? `, guard rails ${rails.loosened ? "loosened" : "not loosened"}` : ""}`);
+  return plan.summary.mandatory > 0 || refused.length > 0 || rails?.loosened || costCheck?.exceeded ? 1 : 0;
 }
 
 if (require.main === module) {

@@ -13,6 +13,7 @@ import { AnalyzedResource, Diagnostic, packLauncher, PolicyPackProcess, starting
 import { PolicyPackConfigFile, policyConfigProblems } from "../analyzer/packConfig";
 import { COMPUTED, REDACTED, SecretValue, toWire, UNKNOWN_VALUE } from "../analyzer/wire";
 import { ensurePackBuilt, PlanInputError } from "./packBuild";
+import { packCodeHash, railKnobs, RailPolicy } from "./guardRails";
 
 export { PlanInputError };
 export type SpawnedPack = ReturnType<typeof PolicyPackProcess.spawn>;
@@ -102,8 +103,10 @@ export interface Plan {
     name: string;
     version: string;
     config: string | null;
-    /** Every policy of the pack with its description and the level this plan ran it at. */
-    policies: { name: string; description: string; level: string }[];
+    /** sha256 of the pack's source (guardRails.ts): a pull request's plan shows whether the rules' code changed. */
+    codeHash?: string;
+    /** Every policy of the pack with its description, the level this plan ran it at and its knobs' effective values (with the way each loosens). */
+    policies: { name: string; description: string; level: string; knobs?: RailPolicy["knobs"] }[];
   };
   resources: PlanResource[];
   violations: PlanViolation[];
@@ -158,9 +161,8 @@ function planProps(value: unknown): any {
 function costOptions(config: PolicyPackConfigFile): Partial<CostOptions> {
   const entry = config["monthly-cost-limit"];
   if (!entry || typeof entry === "string") return {};
-  const { enforcementLevel: _level, maxMonthlyUsd: _max, ...knobs } = entry as Record<string, unknown>;
-  void _level;
-  void _max;
+  const { enforcementLevel: _level, maxMonthlyUsd: _max, maxIncreasePercent: _pct, maxIncreaseUsd: _usd, ...knobs } = entry as Record<string, unknown>;
+  void [_level, _max, _pct, _usd];
   return knobs as Partial<CostOptions>;
 }
 
@@ -273,7 +275,8 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
         name: info.name,
         version: info.version,
         config: opts.policyConfigFile ? path.relative(process.cwd(), opts.policyConfigFile) || opts.policyConfigFile : null,
-        policies: info.policies.map((p) => ({ name: p.name, description: p.description, level: levels[p.name] ?? p.enforcementLevel })),
+        codeHash: packCodeHash(opts.policyPackDir),
+        policies: info.policies.map((p) => ({ name: p.name, description: p.description, level: levels[p.name] ?? p.enforcementLevel, knobs: railKnobs(p.configSchema, policyConfig[p.name]) })),
       },
       resources,
       violations,

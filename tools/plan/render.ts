@@ -1,6 +1,7 @@
 /** Human renderings of a plan: a terminal report and a pull-request comment. */
 import { Plan, PlanResource } from "./plan";
 import { ChangeAction, PlanComparison, refusedReplacements } from "./compare";
+import { CostIncreaseCheck, RailsReport } from "./guardRails";
 
 /** How `pulumi preview` marks each kind of change (`+-` is its replacement sign). */
 const ACTION: Record<ChangeAction, { sign: string; words: string; emoji: string }> = {
@@ -99,19 +100,43 @@ const violationLine = (v: { level: string; policy: string; urn?: string; message
  * from the least useful up, then violation rows, to stay within `maxChars`; what was left out
  * is said, with a pointer to the full plan (the workflow's `offline-plan` artifact).
  */
-export function renderMarkdown(plan: Plan, comparison?: PlanComparison, maxChars = MARKDOWN_MAX_CHARS): string {
+export function renderMarkdown(plan: Plan, comparison?: PlanComparison, maxChars = MARKDOWN_MAX_CHARS, verdicts: { rails?: RailsReport; costCheck?: CostIncreaseCheck } = {}): string {
   const refused = comparison ? refusedReplacements(comparison).length : 0;
-  const status = plan.summary.mandatory > 0 || refused > 0 ? "❌" : "✅";
+  const { rails, costCheck } = verdicts;
+  const status = plan.summary.mandatory > 0 || refused > 0 || rails?.loosened || costCheck?.exceeded ? "❌" : "✅";
   const delta = comparison
     ? `, ${signed(comparison.cost.deltaUsd)}${comparison.cost.deltaPercent === null ? "" : ` (${comparison.cost.deltaPercent >= 0 ? "+" : ""}${comparison.cost.deltaPercent}%)`} vs base`
     : "";
   const header = [
     `<!-- ml-pipeline-plan:${plan.stack} -->`,
-    `### ${status} \`${plan.stack}\`: ${plan.summary.mandatory} mandatory and ${plan.summary.advisory} advisory policy violations${refused > 0 ? ` · ${refused} replacement${refused === 1 ? "" : "s"} pulumi up would refuse` : ""} · ${plan.summary.resources} resources (${plan.summary.checked ?? plan.summary.resources} checked by policy) · est. ${usd(plan.cost.monthlyUsd)}/month${delta}`,
+    `### ${status} \`${plan.stack}\`: ${plan.summary.mandatory} mandatory and ${plan.summary.advisory} advisory policy violations${refused > 0 ? ` · ${refused} replacement${refused === 1 ? "" : "s"} pulumi up would refuse` : ""}${rails?.loosened ? " · guard rails loosened" : ""}${costCheck?.exceeded ? " · cost increase over the limit" : ""} · ${plan.summary.resources} resources (${plan.summary.checked ?? plan.summary.resources} checked by policy) · est. ${usd(plan.cost.monthlyUsd)}/month${delta}`,
     "",
     `> ${plan.note}`,
     "",
   ];
+
+  // What judges the change, and how the change would alter it: never cut for size.
+  const guard: string[] = [];
+  if (rails) {
+    guard.push(
+      `#### Policy changes: this change's own pack and config against the ones it is judged by (${plan.policyPack.config ?? "no config file"}): ${rails.changes.length === 0 ? "none" : `${rails.changes.filter((c) => c.effect === "loosens").length} loosen, ${rails.changes.filter((c) => c.effect === "unranked").length} cannot be ranked, ${rails.changes.filter((c) => c.effect === "tightens").length} tighten`}`,
+      "",
+    );
+    if (rails.changes.length > 0) {
+      guard.push("| policy | what | in force | proposed | effect | why |", "|---|---|---|---|---|---|");
+      const shown = (v: unknown) => (v === undefined ? "unset" : `\`${cell(JSON.stringify(v)).slice(0, 120)}\``);
+      const mark = { loosens: "⚠️ loosens", unranked: "⚠️ cannot be ranked", tightens: "tightens" } as const;
+      for (const c of rails.changes) guard.push(`| \`${c.policy}\` | ${c.what} | ${shown(c.before)} | ${shown(c.after)} | ${mark[c.effect]} | ${cell(c.why)} |`);
+      guard.push("");
+    }
+    for (const v of rails.hiddenViolations) guard.push(`- ⚠️ its own rails would hide: ${violationLine(v)}`);
+    if (rails.hiddenViolations.length) guard.push("");
+    if (rails.loosened) guard.push("_The guard rails a change is judged by come from the base branch; this change loosens them (or changes them in a way no plan can rank), so the check fails until a platform owner reviews it (see CODEOWNERS)._", "");
+  }
+  if (costCheck) {
+    const limits = [costCheck.maxIncreasePercent !== undefined ? `${costCheck.maxIncreasePercent}%` : "", costCheck.maxIncreaseUsd !== undefined ? usd(costCheck.maxIncreaseUsd) : ""].filter(Boolean).join(" and ");
+    guard.push(`#### Cost increase over the base branch: ${signed(costCheck.deltaUsd)}${costCheck.deltaPercent === null ? "" : ` (${costCheck.deltaPercent >= 0 ? "+" : ""}${costCheck.deltaPercent}%)`} against a limit of ${limits}: ${costCheck.exceeded ? `❌ ${cell(costCheck.why ?? "")}` : "within it"}`, "");
+  }
 
   const remediations: string[] = [];
   if ((plan.remediations ?? []).length > 0) {
@@ -201,6 +226,7 @@ export function renderMarkdown(plan: Plan, comparison?: PlanComparison, maxChars
   const compose = (kept: number, rows: number, omitted: string[]) =>
     [
       ...header,
+      ...guard,
       ...remediations,
       ...changes,
       ...violations(violationRows.slice(0, rows)),

@@ -1,0 +1,222 @@
+/**
+ * The guard rails a plan was judged by (the policy pack's code, each policy's level and
+ * knob values), and how a pull request's own rails differ from the ones in force: every rule
+ * added or removed, level changed, knob changed, and whether each change loosens or
+ * tightens. A pull request is judged by its base branch's rails (scripts/pr-plan.sh); its
+ * own rails are planned for information, and a change that loosens them, or that cannot
+ * be ranked (the pack's code), fails the check: a change must not relax what judges it.
+ *
+ * Which way a knob loosens is the knob's own metadata (`loosens`, policies/lib/rule.ts),
+ * read from the rails in force. Levels rank disabled < advisory < mandatory = remediate.
+ */
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { hourlyPrice } from "../../policies/cost/estimator";
+import { HOURLY_USD } from "../../policies/cost/prices";
+
+/** A policy as a plan records it: its level and its knobs' effective values, with the way each loosens. */
+export interface RailPolicy {
+  name: string;
+  level: string;
+  /** Each knob's value (the config's, else the schema default; absent: unset) and its `loosens` direction. */
+  knobs: Record<string, { value?: unknown; loosens?: string }>;
+}
+
+export interface GuardRails {
+  /** sha256 of the pack's source (policies/ without config/, bin/, node_modules/). */
+  codeHash: string;
+  policies: RailPolicy[];
+}
+
+export type Effect = "loosens" | "tightens" | "unranked";
+
+export interface RailChange {
+  policy: string;
+  /** "rule", "level", "code" or the knob's name. */
+  what: string;
+  before: unknown;
+  after: unknown;
+  effect: Effect;
+  why: string;
+}
+
+const SKIPPED_DIRS = new Set(["node_modules", "bin", "config", ".git"]);
+
+/** sha256 over the pack's source files (paths and contents), so that any edit of a rule's code shows. */
+export function packCodeHash(packDir: string): string {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRS.has(entry.name)) walk(path.join(dir, entry.name));
+      } else if (/\.(ts|js|json|ya?ml)$/.test(entry.name) && !entry.name.endsWith(".d.ts") && entry.name !== "package-lock.json" && entry.name !== "tsconfig.tsbuildinfo") {
+        files.push(path.join(dir, entry.name));
+      }
+    }
+  };
+  walk(packDir);
+  const hash = crypto.createHash("sha256");
+  for (const f of files.sort()) hash.update(path.relative(packDir, f)).update("\0").update(fs.readFileSync(f)).update("\0");
+  return hash.digest("hex");
+}
+
+/** The effective knobs of one policy: the config's values over the schema's defaults, each with its direction. */
+export function railKnobs(schema: { properties?: Record<string, any> } | undefined, configured: unknown): RailPolicy["knobs"] {
+  const given = configured && typeof configured === "object" ? (configured as Record<string, unknown>) : {};
+  const out: RailPolicy["knobs"] = {};
+  for (const [name, prop] of Object.entries(schema?.properties ?? {})) {
+    const value = name in given ? given[name] : prop?.default;
+    out[name] = { ...(value === undefined ? {} : { value }), ...(typeof prop?.loosens === "string" ? { loosens: prop.loosens } : {}) };
+  }
+  return out;
+}
+
+const LEVEL_RANK: Record<string, number> = { disabled: 0, advisory: 1, mandatory: 2, remediate: 2 };
+const PRICING_KNOBS = ["prices", "region", "regionFactor"];
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** How one knob's change moves its rule, by the direction the rails in force give it. */
+function knobEffect(loosens: string | undefined, before: unknown, after: unknown): { effect: Effect; why: string } {
+  switch (loosens) {
+    case "higher":
+    case "lower": {
+      // An unset limit is no limit: the loosest "higher" value.
+      const num = (v: unknown) => (typeof v === "number" ? v : loosens === "higher" ? Infinity : -Infinity);
+      const up = num(after) > num(before);
+      const loosened = loosens === "higher" ? up : !up;
+      return { effect: loosened ? "loosens" : "tightens", why: `${loosens === "higher" ? "a higher" : "a lower"} value lets more through` };
+    }
+    case "true":
+    case "false":
+      return { effect: String(after) === loosens ? "loosens" : "tightens", why: loosens === "false" ? "a requirement turned off loosens" : "a permission turned on loosens" };
+    case "wider":
+    case "narrower": {
+      const a = new Set(Array.isArray(before) ? before.map(String) : []);
+      const b = new Set(Array.isArray(after) ? after.map(String) : []);
+      const added = [...b].filter((x) => !a.has(x));
+      const removed = [...a].filter((x) => !b.has(x));
+      const grows = loosens === "wider" ? added : removed;
+      const detail = [added.length ? `adds ${added.join(", ")}` : "", removed.length ? `removes ${removed.join(", ")}` : ""].filter(Boolean).join("; ");
+      return { effect: grows.length > 0 ? "loosens" : "tightens", why: `${detail} (${loosens === "wider" ? "an allow-list or exemption list that grows loosens" : "a list of requirements that shrinks loosens"})` };
+    }
+    default:
+      return { effect: "unranked", why: "the rails in force give this knob no direction" };
+  }
+}
+
+/** The price table's knobs together: compared by the hourly price each instance type gets. */
+function pricingEffect(before: RailPolicy["knobs"], after: RailPolicy["knobs"]): { effect: Effect; why: string } {
+  const opts = (k: RailPolicy["knobs"]) => ({
+    prices: (k.prices?.value as Record<string, number>) ?? {},
+    ...(typeof k.region?.value === "string" ? { region: k.region.value } : {}),
+    ...(typeof k.regionFactor?.value === "number" ? { regionFactor: k.regionFactor.value } : {}),
+  });
+  const a = opts(before);
+  const b = opts(after);
+  const types = [...new Set([...Object.keys(HOURLY_USD), ...Object.keys(a.prices), ...Object.keys(b.prices)])];
+  const cheaper: string[] = [];
+  const dearer: string[] = [];
+  for (const t of types) {
+    const p = hourlyPrice(t, a);
+    const q = hourlyPrice(t, b);
+    // An unpriced type is reported as incomplete; pricing it is a tightening, dropping its price a loosening.
+    if (p === q) continue;
+    if (q === undefined || (p !== undefined && q < p)) cheaper.push(t);
+    else dearer.push(t);
+  }
+  if (cheaper.length > 0) return { effect: "loosens", why: `cheaper estimates for ${cheaper.slice(0, 5).join(", ")}${cheaper.length > 5 ? ` and ${cheaper.length - 5} more` : ""} let more through the cost limits` };
+  return { effect: "tightens", why: `dearer estimates for ${dearer.slice(0, 5).join(", ")}${dearer.length > 5 ? ` and ${dearer.length - 5} more` : ""}` };
+}
+
+/** Every difference between the rails in force and the proposed ones, ranked. */
+export function compareGuardRails(inForce: GuardRails, proposed: GuardRails): RailChange[] {
+  const changes: RailChange[] = [];
+  if (inForce.codeHash !== proposed.codeHash) {
+    changes.push({ policy: "(pack)", what: "code", before: inForce.codeHash.slice(0, 12), after: proposed.codeHash.slice(0, 12), effect: "unranked", why: "the rules' code changed: no plan can rank that; the platform team reviews it (CODEOWNERS)" });
+  }
+  const byName = new Map(proposed.policies.map((p) => [p.name, p]));
+  for (const old of inForce.policies) {
+    const now = byName.get(old.name);
+    if (!now) {
+      changes.push({ policy: old.name, what: "rule", before: old.level, after: "removed", effect: "loosens", why: "a rule removed checks nothing" });
+      continue;
+    }
+    if (old.level !== now.level) {
+      const loosened = (LEVEL_RANK[now.level] ?? 0) < (LEVEL_RANK[old.level] ?? 0);
+      const equalRank = (LEVEL_RANK[now.level] ?? 0) === (LEVEL_RANK[old.level] ?? 0);
+      changes.push({ policy: old.name, what: "level", before: old.level, after: now.level, effect: loosened ? "loosens" : equalRank ? "unranked" : "tightens", why: loosened ? "a lower level no longer fails the check" : "a higher level" });
+    }
+    const knobs = [...new Set([...Object.keys(old.knobs), ...Object.keys(now.knobs)])];
+    const pricing = knobs.filter((k) => PRICING_KNOBS.includes(k) && !same(old.knobs[k]?.value, now.knobs[k]?.value));
+    if (pricing.length > 0) {
+      const { effect, why } = pricingEffect(old.knobs, now.knobs);
+      for (const k of pricing) changes.push({ policy: old.name, what: k, before: old.knobs[k]?.value, after: now.knobs[k]?.value, effect, why });
+    }
+    for (const k of knobs) {
+      if (PRICING_KNOBS.includes(k) || same(old.knobs[k]?.value, now.knobs[k]?.value)) continue;
+      if (!(k in old.knobs)) {
+        changes.push({ policy: old.name, what: k, before: undefined, after: now.knobs[k].value, effect: "unranked", why: "a knob the rails in force do not have" });
+        continue;
+      }
+      const { effect, why } = knobEffect(old.knobs[k].loosens, old.knobs[k].value, now.knobs[k]?.value);
+      changes.push({ policy: old.name, what: k, before: old.knobs[k].value, after: now.knobs[k]?.value, effect, why });
+    }
+  }
+  const known = new Set(inForce.policies.map((p) => p.name));
+  for (const p of proposed.policies) {
+    if (!known.has(p.name)) changes.push({ policy: p.name, what: "rule", before: "absent", after: p.level, effect: p.level === "disabled" ? "unranked" : "tightens", why: "a new rule checks more" });
+  }
+  return changes;
+}
+
+/** Whether the proposed rails may not be judged by themselves: anything that loosens or cannot be ranked. */
+export const loosens = (changes: RailChange[]) => changes.some((c) => c.effect !== "tightens");
+
+/** What a pull request's own rails would change, against the plan judged by the rails in force. */
+export interface RailsReport {
+  /** Its own pack and config against the ones the plan was judged by, change by change. */
+  changes: RailChange[];
+  /** Violations the rails in force report on this program that its own rails would not. */
+  hiddenViolations: { policy: string; level: string; urn?: string; message: string }[];
+  /** Anything loosens or cannot be ranked, or a violation would be hidden: the check fails. */
+  loosened: boolean;
+}
+
+type RailsOf = { policyPack: { codeHash?: string; policies: { name: string; level: string; knobs?: RailPolicy["knobs"] }[] } };
+type ViolationsOf = { violations: { policy: string; level: string; urn?: string; message: string }[] };
+
+const railsOf = (p: RailsOf): GuardRails => ({ codeHash: p.policyPack.codeHash ?? "", policies: p.policyPack.policies.map((x) => ({ name: x.name, level: x.level, knobs: x.knobs ?? {} })) });
+
+export function railsReport(judged: RailsOf & ViolationsOf, own: RailsOf & ViolationsOf): RailsReport {
+  const changes = compareGuardRails(railsOf(judged), railsOf(own));
+  const key = (v: { policy: string; urn?: string; message: string }) => `${v.policy} ${v.urn} ${v.message}`;
+  const ownKeys = new Set(own.violations.map(key));
+  const hiddenViolations = judged.violations.filter((v) => !ownKeys.has(key(v)));
+  return { changes, hiddenViolations, loosened: loosens(changes) || hiddenViolations.length > 0 };
+}
+
+/** The relative cost thresholds of the rails in force (monthly-cost-limit's maxIncreasePercent / maxIncreaseUsd) against a cost change. */
+export interface CostIncreaseCheck {
+  deltaUsd: number;
+  deltaPercent: number | null;
+  maxIncreasePercent?: number;
+  maxIncreaseUsd?: number;
+  exceeded: boolean;
+  why?: string;
+}
+
+export function costIncreaseCheck(judged: RailsOf, cost: { beforeUsd: number; deltaUsd: number; deltaPercent: number | null }): CostIncreaseCheck | undefined {
+  const policy = judged.policyPack.policies.find((p) => p.name === "monthly-cost-limit");
+  if (!policy || policy.level === "disabled") return undefined;
+  const num = (k: string) => (typeof policy.knobs?.[k]?.value === "number" ? (policy.knobs[k].value as number) : undefined);
+  const maxIncreasePercent = num("maxIncreasePercent");
+  const maxIncreaseUsd = num("maxIncreaseUsd");
+  if (maxIncreasePercent === undefined && maxIncreaseUsd === undefined) return undefined;
+  const reasons: string[] = [];
+  // From nothing to something has no percentage; the absolute limit still applies.
+  if (maxIncreasePercent !== undefined && cost.deltaPercent !== null && cost.deltaPercent > maxIncreasePercent) reasons.push(`+${cost.deltaPercent}% is over maxIncreasePercent ${maxIncreasePercent}%`);
+  if (maxIncreasePercent !== undefined && cost.deltaPercent === null && cost.beforeUsd === 0 && cost.deltaUsd > 0) reasons.push(`any increase from $0 is over maxIncreasePercent ${maxIncreasePercent}%`);
+  if (maxIncreaseUsd !== undefined && cost.deltaUsd > maxIncreaseUsd) reasons.push(`+$${cost.deltaUsd.toFixed(2)} is over maxIncreaseUsd $${maxIncreaseUsd}`);
+  return { deltaUsd: cost.deltaUsd, deltaPercent: cost.deltaPercent, ...(maxIncreasePercent !== undefined ? { maxIncreasePercent } : {}), ...(maxIncreaseUsd !== undefined ? { maxIncreaseUsd } : {}), exceeded: reasons.length > 0, ...(reasons.length ? { why: reasons.join("; ") } : {}) };
+}
