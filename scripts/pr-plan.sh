@@ -58,9 +58,9 @@ for stack in "${stacks[@]}"; do
   else
     echo "the base branch has no policy pack; $stack is judged by the PR's own" >&2
   fi
-  npm run plan --silent -- --stack "$stack" --json --quiet --sarif "$out_dir/pr-$stack.sarif" "${rails[@]}" "${compare[@]}" > "$out_dir/pr-$stack.json"
+  npm run plan --silent -- --stack "$stack" --json --quiet --sarif "$out_dir/pr-$stack.sarif" --markdown-file "$out_dir/pr-$stack.md" "${rails[@]}" "${compare[@]}" > "$out_dir/pr-$stack.json"
   code=$?
-  npm run plan --silent -- --stack "$stack" --markdown --quiet "${rails[@]}" "${compare[@]}" >> "$comment"
+  if [ -f "$out_dir/pr-$stack.md" ]; then cat "$out_dir/pr-$stack.md" >> "$comment"; else echo "### ❌ \`$stack\`: the plan could not run (exit $code); see the workflow log" >> "$comment"; fi
   echo >> "$comment"
   worse "$code"
 done

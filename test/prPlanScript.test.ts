@@ -56,3 +56,91 @@ describe("scripts/pr-plan.sh", function () {
     assert.doesNotMatch(r.comment, /vs base/);
   });
 });
+
+/**
+ * A copy of this project as a checkout (a base branch, or a pull request's), without git and
+ * with this project's node_modules linked in (and the pack's build, so an unchanged pack is not rebuilt).
+ */
+function checkoutCopy(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pr-plan-checkout-"));
+  fs.cpSync(PROJECT_DIR, dir, { recursive: true, filter: (src) => !/[/\\](node_modules|\.git)([/\\]|$)/.test(src.slice(PROJECT_DIR.length)) });
+  fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"), "dir");
+  return dir;
+}
+
+function editJson(file: string, edit: (o: any) => void) {
+  const o = JSON.parse(fs.readFileSync(file, "utf8"));
+  edit(o);
+  fs.writeFileSync(file, JSON.stringify(o, null, 2));
+}
+
+describe("scripts/pr-plan.sh: a pull request is judged by the base branch's guard rails", function () {
+  this.timeout(240_000);
+  let base = "";
+  before(() => {
+    base = checkoutCopy();
+    // The rails in force hold a relative cost limit, as a platform team might set it.
+    editJson(path.join(base, "policies", "config", "dev.json"), (c) => (c["monthly-cost-limit"].maxIncreasePercent = 20));
+  });
+  after(() => base && fs.rmSync(base, { recursive: true, force: true }));
+
+  function run(pr: string) {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "pr-plan-out-"));
+    try {
+      const r = spawnSync("bash", [path.join(pr, "scripts", "pr-plan.sh"), base, out, "dev"], { cwd: pr, encoding: "utf8" });
+      const judged = JSON.parse(fs.readFileSync(path.join(out, "pr-dev.json"), "utf8"));
+      return { status: r.status, stderr: r.stderr, comment: fs.readFileSync(path.join(out, "plan-comment.md"), "utf8"), judged };
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  }
+
+  it("loosening its own rails (a higher cost limit, a rule lowered to advisory, a rule's code edited, GPUs allowed) fails the check and names each change; the GPU job its own rails allow is judged by the base's", () => {
+    const pr = checkoutCopy();
+    try {
+      editJson(path.join(pr, "policies", "config", "dev.json"), (c) => {
+        c["monthly-cost-limit"].maxMonthlyUsd = 100000; // (a)
+        c["sagemaker-network-isolation"].enforcementLevel = "advisory"; // (b)
+        c["sagemaker-job-instance-types"].allowGpu = true;
+        c["instance-hourly-price-limit"].maxHourlyUsd = 0.9; // (d) tightens, alongside
+      });
+      const rule = path.join(pr, "policies", "rules", "sns-topic-kms.ts"); // (c) a rule that accepts everything
+      fs.writeFileSync(rule, fs.readFileSync(rule, "utf8").replace(/validate: \(props, args, report\) => \{/, "validate: (props, args, report) => {\n    return;"));
+      fs.appendFileSync(path.join(pr, "Pulumi.dev.yaml"), "  ml-pipeline:training:\n    instanceType: ml.g4dn.xlarge\n");
+      const r = run(pr);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.comment, /### ❌ `dev`: 1 mandatory .* · guard rails loosened · cost increase over the limit/);
+      assert.match(r.comment, /\| `monthly-cost-limit` \| maxMonthlyUsd \| `150` \| `100000` \| ⚠️ loosens \|/);
+      assert.match(r.comment, /\| `sagemaker-network-isolation` \| level \| `"mandatory"` \| `"advisory"` \| ⚠️ loosens \|/);
+      assert.match(r.comment, /\| `sagemaker-job-instance-types` \| allowGpu \| `false` \| `true` \| ⚠️ loosens \|/);
+      assert.match(r.comment, /\| `\(pack\)` \| code \| .* \| ⚠️ cannot be ranked \|/);
+      assert.match(r.comment, /\| `instance-hourly-price-limit` \| maxHourlyUsd \| `1` \| `0.9` \| tightens \|/);
+      // The GPU training job: a violation under the rails in force, which its own would hide.
+      assert.match(r.comment, /⚠️ its own rails would hide: \*\*mandatory\*\* `sagemaker-job-instance-types`/);
+      assert.ok(r.judged.violations.some((v: any) => v.policy === "sagemaker-job-instance-types"), "judged by the base's rails");
+      assert.match(r.comment, /#### Cost increase over the base branch: \+\$[\d.]+ \(\+\d+(\.\d)?%\) against a limit of 20%: ❌/);
+      assert.equal(r.judged.guardRails.loosened, true);
+    } finally {
+      fs.rmSync(pr, { recursive: true, force: true });
+    }
+  });
+
+  it("tightening its own rails passes, and says so", () => {
+    const pr = checkoutCopy();
+    try {
+      editJson(path.join(pr, "policies", "config", "dev.json"), (c) => {
+        c["monthly-cost-limit"].maxMonthlyUsd = 120;
+        c["monthly-cost-limit"].maxIncreasePercent = 20;
+      });
+      const r = run(pr);
+      assert.equal(r.status, 0, r.stderr + r.comment.slice(0, 2000));
+      assert.match(r.comment, /### ✅ `dev`/);
+      assert.match(r.comment, /against the ones it is judged by .*: 0 loosen, 0 cannot be ranked, 1 tighten/);
+      assert.match(r.comment, /\| `monthly-cost-limit` \| maxMonthlyUsd \| `150` \| `120` \| tightens \|/);
+      assert.match(r.comment, /#### Cost increase over the base branch: \+\$0\.00 \(\+0%\) against a limit of 20%: within it/);
+    } finally {
+      fs.rmSync(pr, { recursive: true, force: true });
+    }
+  });
+});
+

@@ -31,6 +31,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     .option("--compare <file>", "compare with an earlier --json plan")
     .option("--proposed <file>", "the same program's --json plan under a pull request's own policy pack and config: list how they differ from the ones this plan is judged by, and fail when they loosen them")
     .option("--sarif <file>", "also write the violations as SARIF 2.1.0 (GitHub code scanning) to this file")
+    .option("--markdown-file <file>", "also write the pull-request comment (as --markdown prints it) to this file")
     .option("--quiet", "no progress on stderr", false)
     .option("--timeout <seconds>", "stop a program that does not finish within this many seconds (enforced by npm run plan's supervisor, tools/plan/run.ts)", "300")
     .exitOverride()
@@ -39,7 +40,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   let opts;
   try {
     program.parse(argv, { from: "user" });
-    opts = program.opts<{ stack: string; program: string; policyPack: string; policyConfig?: string; firstPreview: boolean; json: boolean; markdown: boolean; compare?: string; proposed?: string; sarif?: string; quiet: boolean }>();
+    opts = program.opts<{ stack: string; program: string; policyPack: string; policyConfig?: string; firstPreview: boolean; json: boolean; markdown: boolean; compare?: string; proposed?: string; sarif?: string; markdownFile?: string; quiet: boolean }>();
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     throw e;
@@ -120,6 +121,14 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   const rails = proposed ? railsReport(plan, proposed) : undefined;
   const costCheck = comparison ? costIncreaseCheck(plan, comparison.cost) : undefined;
   const verdicts = { rails, costCheck };
+  if (opts.markdownFile) {
+    try {
+      fs.writeFileSync(opts.markdownFile, renderMarkdown(plan, comparison, undefined, verdicts));
+    } catch (e) {
+      io.stderr.write(`plan: --markdown-file: cannot write ${opts.markdownFile}: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
   if (opts.json) io.stdout.write(JSON.stringify({ ...plan, ...(comparison ? { comparison } : {}), ...(rails ? { guardRails: rails } : {}), ...(costCheck ? { costIncrease: costCheck } : {}) }, null, 2) + "\n");
   else if (opts.markdown) io.stdout.write(renderMarkdown(plan, comparison, undefined, verdicts));
   else io.stdout.write(renderText(plan, comparison));
