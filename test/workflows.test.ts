@@ -12,7 +12,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "
 
 describe("GitHub workflows", () => {
   it("are valid YAML with triggers and jobs whose steps use or run something", () => {
-    assert.deepEqual(Object.keys(workflows).sort(), ["deploy.yml", "plan-comment.yml", "pr-plan.yml", "pr-preview.yml"]);
+    assert.deepEqual(Object.keys(workflows).sort(), ["deploy.yml", "plan-comment.yml", "pr-plan.yml"]);
     for (const [file, wf] of Object.entries<any>(workflows)) {
       assert.ok(wf.on, `${file} has triggers`);
       assert.ok(Object.keys(wf.jobs).length > 0, file);
@@ -47,6 +47,21 @@ describe("GitHub workflows", () => {
     assert.equal(bash.status, 0, String(bash.stderr));
   });
 
+  it("every run step is valid bash (GitHub's default shell on Linux runners), expressions aside", () => {
+    let steps = 0;
+    for (const [file, wf] of Object.entries<any>(workflows)) {
+      for (const job of Object.values<any>(wf.jobs)) {
+        for (const step of job.steps.filter((x: any) => x.run)) {
+          steps++;
+          const script = String(step.run).replace(/\$\{\{[^}]*\}\}/g, "EXPR");
+          const r = spawnSync("bash", ["-n", "-c", script], { encoding: "utf8" });
+          assert.equal(r.status, 0, `${file}: ${r.stderr}\n${script}`);
+        }
+      }
+    }
+    assert.ok(steps >= 10);
+  });
+
   it("pull-request plan needs no secrets and cannot write; the comment job never checks out PR code", () => {
     const text = fs.readFileSync(path.join(dir, "pr-plan.yml"), "utf8");
     assert.ok(!/secrets\./.test(text));
@@ -63,23 +78,68 @@ describe("GitHub workflows", () => {
     for (const job of Object.values<any>(comment.jobs)) assert.ok(!job.steps.some((s: any) => String(s.uses).startsWith("actions/checkout")));
   });
 
-  it("preview and deploy use pulumi/actions v6 with the policy pack per stack and OIDC (no access keys)", () => {
-    for (const file of ["pr-preview.yml", "deploy.yml"]) {
-      const text = fs.readFileSync(path.join(dir, file), "utf8");
-      assert.ok(!/AWS_SECRET_ACCESS_KEY|aws-secret-access-key/.test(text), file);
-      assert.match(text, /pulumi\/actions@[0-9a-f]{40} # v6\./, file);
-      assert.equal(workflows[file].permissions["id-token"], "write");
-      const pulumiSteps = Object.values<any>(workflows[file].jobs).flatMap((j) => j.steps).filter((s: any) => String(s.uses).startsWith("pulumi/actions@"));
-      assert.ok(pulumiSteps.length > 0);
-      for (const s of pulumiSteps) {
-        assert.match(s.uses, /^pulumi\/actions@[0-9a-f]{40}$/);
-        assert.equal(s.with.policyPacks, "policies");
-        assert.match(s.with.policyPackConfigs, /^policies\/config\/(\$\{\{ matrix.stack \}\}|dev|prod)\.json$/);
+  it("deploy: OIDC (no access keys), the policy pack per stack, and prod applies exactly the update plan of a fresh preview its approvers saw", () => {
+    const text = fs.readFileSync(path.join(dir, "deploy.yml"), "utf8");
+    assert.ok(!/AWS_SECRET_ACCESS_KEY|aws-secret-access-key/.test(text));
+    assert.match(text, /pulumi\/actions@[0-9a-f]{40} # v6\./);
+    const wf = workflows["deploy.yml"];
+    assert.equal(wf.permissions["id-token"], "write");
+    const dev = wf.jobs.dev.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions@"));
+    assert.deepEqual([dev.with.command, dev.with.policyPacks, dev.with.policyPackConfigs], ["up", "policies", "policies/config/dev.json"]);
+    const preview = wf.jobs["prod-preview"];
+    assert.equal(preview.needs, "dev");
+    assert.equal(preview.environment, "production-preview", "its own environment: a read-only prod role trusts it, the deploy role does not");
+    const previewRun = preview.steps.find((s: any) => String(s.run).includes("pulumi preview")).run as string;
+    assert.match(previewRun, /--policy-pack policies --policy-pack-config policies\/config\/prod\.json/);
+    assert.match(previewRun, /--save-plan prod-update-plan\.json/);
+    assert.match(previewRun, /GITHUB_STEP_SUMMARY/, "the approver sees the preview");
+    const prod = wf.jobs.prod;
+    assert.equal(prod.needs, "prod-preview");
+    assert.equal(prod.environment, "production");
+    const up = prod.steps.find((s: any) => String(s.run).includes("pulumi up")) as any;
+    assert.match(up.run, /--policy-pack policies --policy-pack-config policies\/config\/prod\.json --plan prod-update-plan\.json/);
+    // Update plans are an experimental CLI feature (Pulumi docs, "Update plans"): both steps turn it on.
+    assert.equal(up.env.PULUMI_EXPERIMENTAL, "true");
+    assert.equal(preview.steps.find((s: any) => String(s.run).includes("pulumi preview")).env.PULUMI_EXPERIMENTAL, "true");
+    assert.ok(prod.steps.some((s: any) => String(s.uses).startsWith("actions/download-artifact@") && s.with.name === "prod-update-plan"));
+  });
+
+  it("no job that runs a pull request's code holds a secret or a cloud credential (there is no credentialed PR preview)", () => {
+    let checked = 0;
+    for (const [file, wf] of Object.entries<any>(workflows)) {
+      const triggers = typeof wf.on === "string" ? [wf.on] : Object.keys(wf.on);
+      if (!triggers.some((t) => t === "pull_request" || t === "pull_request_target")) continue;
+      assert.ok(!triggers.includes("pull_request_target"), `${file}: pull_request_target runs with the base's secrets`);
+      for (const [name, job] of Object.entries<any>(wf.jobs)) {
+        if (!job.steps.some((s: any) => String(s.uses).startsWith("actions/checkout@"))) continue;
+        // A job that only runs on push (main's reviewed code) is not a pull request's.
+        if (/github.event_name == 'push'/.test(String(job.if ?? ""))) continue;
+        checked++;
+        const body = JSON.stringify(job);
+        assert.ok(!/secrets\./.test(body), `${file} job ${name} references a secret`);
+        assert.ok(!body.includes("configure-aws-credentials") && !/id-token/.test(JSON.stringify(job.permissions ?? {})), `${file} job ${name} gets cloud credentials`);
       }
     }
-    assert.equal(workflows["pr-preview.yml"].jobs.preview.if, "github.event.pull_request.head.repo.full_name == github.repository");
-    assert.equal(workflows["deploy.yml"].jobs.prod.needs, "dev");
-    assert.equal(workflows["deploy.yml"].jobs.prod.environment, "production");
+    assert.ok(checked >= 1);
+  });
+
+  it("main's plan is uploaded to code scanning too (a base for pull requests), and a PR run that fails before planning still leaves a comment", () => {
+    const wf = workflows["pr-plan.yml"];
+    assert.deepEqual(wf.on.push, { branches: ["main"] });
+    const main = wf.jobs["main-code-scanning"];
+    assert.match(main.if, /github.event_name == 'push'/);
+    assert.ok(main.steps.some((s: any) => String(s.run).includes("--sarif")));
+    assert.ok(main.steps.some((s: any) => String(s.uses).startsWith("github/codeql-action/upload-sarif@")));
+    const steps = wf.jobs.plan.steps;
+    assert.equal(steps.find((s: any) => String(s.uses).startsWith("actions/upload-artifact@")).if, "always()");
+    assert.match(steps.find((s: any) => s.if === "failure()").run, /<!-- ml-pipeline-plan -->/, "the comment workflow accepts it (it starts with the marker)");
+  });
+
+  it("Dependabot keeps the pinned actions and npm packages current; CODEOWNERS covers the guard rails and the workflows", () => {
+    const dependabot = parse(fs.readFileSync(path.join(PROJECT_DIR, ".github", "dependabot.yml"), "utf8"));
+    assert.deepEqual(dependabot.updates.map((u: any) => u["package-ecosystem"]).sort(), ["github-actions", "npm"]);
+    const owners = fs.readFileSync(path.join(PROJECT_DIR, ".github", "CODEOWNERS"), "utf8").split("\n").filter((l) => l.trim() && !l.startsWith("#"));
+    for (const p of ["/policies/", "/.github/", "/scripts/", "/tools/plan/"]) assert.ok(owners.some((l) => l.split(/\s+/)[0] === p && l.split(/\s+/).length > 1), p);
   });
 });
 
