@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Offline plans of a pull request for each stack, judged by the guard rails in force: the
-# BASE branch's policy pack and policy config, built from the base checkout, as Pulumi
-# Cloud's policy groups keep enforced packs outside the change they judge. The PR's own
+# BASE branch's policy pack and policy config, built from the base checkout, applied by the
+# base branch's own plan tool (the PR's program is planned from the base checkout with
+# --program), as Pulumi Cloud's policy groups keep enforced packs outside the change they
+# judge. Run the base branch's copy of this script (pr-plan.yml does), so that a pull request
+# cannot change how it is judged; what remains is the workflow file, which CODEOWNERS guards. The PR's own
 # pack and config are planned too, for information: the comment lists how they differ
 # (rules, levels, knobs, the rules' code), and a difference that loosens them, or that no
 # plan can rank, fails the check. Compared with the base branch's plans, rendered as one PR
 # comment (plan-comment.md), the violations as SARIF per stack (pr-<stack>.sarif) for
 # GitHub code scanning. Needs no cloud credentials.
 #
-#   scripts/pr-plan.sh <base-checkout-dir> <out-dir> [stack ...]
+#   <base>/scripts/pr-plan.sh <base-checkout-dir> <out-dir> [stack ...]   (cwd: the PR's checkout)
 #
 # Exit status: 0 when no stack has a mandatory violation, a replacement of a protected
 # resource, loosened guard rails or a cost increase over the rails' threshold; 1 otherwise;
@@ -21,6 +24,7 @@ if [ $# -eq 0 ]; then stacks=(dev prod); else stacks=("$@"); fi
 mkdir -p "$out_dir"
 out_dir=$(cd "$out_dir" && pwd)
 base_dir=$(cd "$base_dir" && pwd)
+pr_dir=$(pwd)
 comment="$out_dir/plan-comment.md"
 echo "<!-- ml-pipeline-plan -->" > "$comment"
 echo "## Offline plan" >> "$comment"
@@ -41,10 +45,14 @@ for stack in "${stacks[@]}"; do
     echo "base plan for $stack unavailable (exit $base_code); showing the PR's plan alone" >&2
   fi
   # The guard rails in force: the base branch's pack (and its config for this stack, which the
-  # plan finds in the pack's config/). Without one (a base before the pack), the PR's own.
+  # plan finds in the pack's config/), applied by the base branch's plan tool when it has
+  # --proposed; otherwise (a base before this check) the PR's own tool and rails.
+  judge=(npm run plan --silent --)
+  judge_dir=$pr_dir
   rails=()
-  if [ -f "$base_dir/policies/PulumiPolicy.yaml" ]; then
-    rails=(--policy-pack "$base_dir/policies")
+  if [ -f "$base_dir/policies/PulumiPolicy.yaml" ] && grep -q -- '--proposed' "$base_dir/tools/plan/cli.ts" 2>/dev/null; then
+    judge_dir=$base_dir
+    rails=(--program "$pr_dir" --policy-pack "$base_dir/policies")
     if [ -f "$base_dir/policies/config/$stack.json" ]; then rails+=(--policy-config "$base_dir/policies/config/$stack.json"); fi
     # The PR's own rails, for information: how they differ is what the comment lists.
     npm run plan --silent -- --stack "$stack" --json --quiet > "$out_dir/own-rails-$stack.json"
@@ -56,9 +64,9 @@ for stack in "${stacks[@]}"; do
       worse 2
     fi
   else
-    echo "the base branch has no policy pack; $stack is judged by the PR's own" >&2
+    echo "the base branch cannot judge $stack by its guard rails (no pack, or a plan tool without --proposed); it is judged by the PR's own" >&2
   fi
-  npm run plan --silent -- --stack "$stack" --json --quiet --sarif "$out_dir/pr-$stack.sarif" --markdown-file "$out_dir/pr-$stack.md" "${rails[@]}" "${compare[@]}" > "$out_dir/pr-$stack.json"
+  (cd "$judge_dir" && "${judge[@]}" --stack "$stack" --json --quiet --sarif "$out_dir/pr-$stack.sarif" --markdown-file "$out_dir/pr-$stack.md" "${rails[@]}" "${compare[@]}") > "$out_dir/pr-$stack.json"
   code=$?
   if [ -f "$out_dir/pr-$stack.md" ]; then cat "$out_dir/pr-$stack.md" >> "$comment"; else echo "### ❌ \`$stack\`: the plan could not run (exit $code); see the workflow log" >> "$comment"; fi
   echo >> "$comment"

@@ -87,7 +87,8 @@ describe("scripts/pr-plan.sh: a pull request is judged by the base branch's guar
   function run(pr: string) {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "pr-plan-out-"));
     try {
-      const r = spawnSync("bash", [path.join(pr, "scripts", "pr-plan.sh"), base, out, "dev"], { cwd: pr, encoding: "utf8" });
+      // As pr-plan.yml runs it: the base branch's copy of the script, from the PR's checkout.
+      const r = spawnSync("bash", [path.join(base, "scripts", "pr-plan.sh"), base, out, "dev"], { cwd: pr, encoding: "utf8" });
       const judged = JSON.parse(fs.readFileSync(path.join(out, "pr-dev.json"), "utf8"));
       return { status: r.status, stderr: r.stderr, comment: fs.readFileSync(path.join(out, "plan-comment.md"), "utf8"), judged };
     } finally {
@@ -107,6 +108,9 @@ describe("scripts/pr-plan.sh: a pull request is judged by the base branch's guar
       const rule = path.join(pr, "policies", "rules", "sns-topic-kms.ts"); // (c) a rule that accepts everything
       fs.writeFileSync(rule, fs.readFileSync(rule, "utf8").replace(/validate: \(props, args, report\) => \{/, "validate: (props, args, report) => {\n    return;"));
       fs.appendFileSync(path.join(pr, "Pulumi.dev.yaml"), "  ml-pipeline:training:\n    instanceType: ml.g4dn.xlarge\n");
+      // And the PR's own plan tool taught never to see a loosening: the verdict is the base tool's.
+      const tool = path.join(pr, "tools", "plan", "guardRails.ts");
+      fs.writeFileSync(tool, fs.readFileSync(tool, "utf8").replace("loosened: loosens(changes) || hiddenViolations.length > 0", "loosened: false"));
       const r = run(pr);
       assert.equal(r.status, 1, r.stderr);
       assert.match(r.comment, /### ❌ `dev`: 1 mandatory .* · guard rails loosened · cost increase over the limit/);
