@@ -21,15 +21,17 @@ base_dir=${1:?usage: pr-plan.sh <base-checkout-dir> <out-dir> [stack ...]}
 out_dir=${2:?usage: pr-plan.sh <base-checkout-dir> <out-dir> [stack ...]}
 shift 2
 if [ $# -eq 0 ]; then stacks=(dev prod); else stacks=("$@"); fi
-mkdir -p "$out_dir"
-out_dir=$(cd "$out_dir" && pwd)
-base_dir=$(cd "$base_dir" && pwd)
+mkdir -p "$out_dir" || exit 2
+out_dir=$(cd "$out_dir" && pwd) || exit 2
+base_dir=$(cd "$base_dir" && pwd) || exit 2
 pr_dir=$(pwd)
 comment="$out_dir/plan-comment.md"
 echo "<!-- ml-pipeline-plan -->" > "$comment"
 echo "## Offline plan" >> "$comment"
 status=0
-worse() { if [ "$1" -eq 2 ]; then status=2; elif [ "$1" -eq 1 ] && [ "$status" -eq 0 ]; then status=1; fi; }
+# 1 (violations, loosened rails) unless something already failed harder; any other failure
+# (2, a crash, a kill: npm passes 127 or 137 through) is 2, never a pass.
+worse() { if [ "$1" -eq 1 ]; then [ "$status" -eq 0 ] && status=1; elif [ "$1" -ne 0 ]; then status=2; fi; return 0; }
 for stack in "${stacks[@]}"; do
   compare=()
   # The base branch may predate the plan; then the PR's plan stands alone. A base with
@@ -46,16 +48,20 @@ for stack in "${stacks[@]}"; do
   fi
   # The guard rails in force: the base branch's pack (and its config for this stack, which the
   # plan finds in the pack's config/), applied by the base branch's plan tool when it has
-  # --proposed; otherwise (a base before this check) the PR's own tool and rails.
+  # --proposed; otherwise (a base before this check) the PR's own tool and rails. The base's
+  # tool runs from the PR's checkout, so that paths (SARIF locations) are the PR's.
+  base_tool=(env PATH="$base_dir/node_modules/.bin:$PATH" node -r "$base_dir/tools/transpile.js" "$base_dir/tools/plan/run.ts")
   judge=(npm run plan --silent --)
-  judge_dir=$pr_dir
   rails=()
   if [ -f "$base_dir/policies/PulumiPolicy.yaml" ] && grep -q -- '--proposed' "$base_dir/tools/plan/cli.ts" 2>/dev/null; then
-    judge_dir=$base_dir
+    judge=("${base_tool[@]}")
     rails=(--program "$pr_dir" --policy-pack "$base_dir/policies")
     if [ -f "$base_dir/policies/config/$stack.json" ]; then rails+=(--policy-config "$base_dir/policies/config/$stack.json"); fi
-    # The PR's own rails, for information: how they differ is what the comment lists.
-    npm run plan --silent -- --stack "$stack" --json --quiet > "$out_dir/own-rails-$stack.json"
+    # The PR's own rails, for information, also planned by the base's tool: the PR's pack and
+    # config are read as data (its code is hashed by the base's tool, not by the PR's).
+    own=(--program "$pr_dir" --policy-pack "$pr_dir/policies")
+    if [ -f "$pr_dir/policies/config/$stack.json" ]; then own+=(--policy-config "$pr_dir/policies/config/$stack.json"); fi
+    "${base_tool[@]}" --stack "$stack" --json --quiet "${own[@]}" > "$out_dir/own-rails-$stack.json"
     own_code=$?
     if [ "$own_code" -le 1 ]; then
       rails+=(--proposed "$out_dir/own-rails-$stack.json")
@@ -66,7 +72,7 @@ for stack in "${stacks[@]}"; do
   else
     echo "the base branch cannot judge $stack by its guard rails (no pack, or a plan tool without --proposed); it is judged by the PR's own" >&2
   fi
-  (cd "$judge_dir" && "${judge[@]}" --stack "$stack" --json --quiet --sarif "$out_dir/pr-$stack.sarif" --markdown-file "$out_dir/pr-$stack.md" "${rails[@]}" "${compare[@]}") > "$out_dir/pr-$stack.json"
+  "${judge[@]}" --stack "$stack" --json --quiet --sarif "$out_dir/pr-$stack.sarif" --markdown-file "$out_dir/pr-$stack.md" "${rails[@]}" "${compare[@]}" > "$out_dir/pr-$stack.json"
   code=$?
   if [ -f "$out_dir/pr-$stack.md" ]; then cat "$out_dir/pr-$stack.md" >> "$comment"; else echo "### ❌ \`$stack\`: the plan could not run (exit $code); see the workflow log" >> "$comment"; fi
   echo >> "$comment"

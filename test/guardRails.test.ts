@@ -87,6 +87,19 @@ describe("guard rails: how a change of the pack's config is ranked", () => {
     assert.ok(checked >= 25);
   });
 
+  it("edge cases: order does not count; an unset requirement loosens; pricing an unpriced type loosens (the cost rules report it as a violation); remediate is neither", () => {
+    const rule = "sagemaker-job-instance-types";
+    const types = base.policies.find((p) => p.name === rule)!.knobs.allowedTrainingInstanceTypes.value as string[];
+    assert.deepEqual(compareGuardRails(base, withKnob(base, rule, "allowedTrainingInstanceTypes", [...types].reverse())), [], "a reordered allow-list is the same list");
+    const s3 = "s3-bucket-encryption-and-access";
+    assert.equal(compareGuardRails(base, withKnob(base, s3, "requireVersioning", undefined))[0].effect, "loosens");
+    const cost = "monthly-cost-limit";
+    assert.equal(compareGuardRails(base, withKnob(base, cost, "prices", { "ml.trn1.2xlarge": 0.0001 }))[0].effect, "loosens");
+    assert.equal(compareGuardRails(base, withKnob(base, cost, "prices", { "ml.m5.large": 0.115, "ml.c5.xlarge": 0.204 })).length, 0, "the table's own prices change nothing");
+    const rem = compareGuardRails(base, { ...base, policies: base.policies.map((p) => (p.name === "kms-key-rotation" ? { ...p, level: "remediate" } : p)) })[0];
+    assert.match(rem.why, /neither looser nor tighter/);
+  });
+
   it("an unset limit is no limit: setting a relative cost limit tightens, removing it loosens", () => {
     const set = withKnob(base, "monthly-cost-limit", "maxIncreasePercent", 20);
     assert.equal(compareGuardRails(base, set)[0].effect, "tightens");
@@ -144,5 +157,7 @@ describe("guard rails: how a change of the pack's config is ranked", () => {
     assert.equal(costIncreaseCheck(rails({ maxIncreasePercent: 20 }), { beforeUsd: 0, deltaUsd: 5, deltaPercent: null })!.exceeded, true, "from nothing, any increase");
     assert.equal(costIncreaseCheck(rails({}), fifty), undefined);
     assert.equal(costIncreaseCheck({ policyPack: { policies: [{ name: "monthly-cost-limit", level: "disabled", knobs: { maxIncreasePercent: { value: 1 } } }] } }, fifty), undefined, "a disabled rule limits nothing");
+    const advisory = costIncreaseCheck({ policyPack: { policies: [{ name: "monthly-cost-limit", level: "advisory", knobs: { maxIncreasePercent: { value: 20 } } }] } }, fifty)!;
+    assert.deepEqual([advisory.exceeded, advisory.enforced], [true, false], "an advisory rule reports, does not fail");
   });
 });

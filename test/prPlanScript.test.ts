@@ -90,7 +90,8 @@ describe("scripts/pr-plan.sh: a pull request is judged by the base branch's guar
       // As pr-plan.yml runs it: the base branch's copy of the script, from the PR's checkout.
       const r = spawnSync("bash", [path.join(base, "scripts", "pr-plan.sh"), base, out, "dev"], { cwd: pr, encoding: "utf8" });
       const judged = JSON.parse(fs.readFileSync(path.join(out, "pr-dev.json"), "utf8"));
-      return { status: r.status, stderr: r.stderr, comment: fs.readFileSync(path.join(out, "plan-comment.md"), "utf8"), judged };
+      const sarif = JSON.parse(fs.readFileSync(path.join(out, "pr-dev.sarif"), "utf8"));
+      return { status: r.status, stderr: r.stderr, comment: fs.readFileSync(path.join(out, "plan-comment.md"), "utf8"), judged, sarif };
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }
@@ -124,6 +125,10 @@ describe("scripts/pr-plan.sh: a pull request is judged by the base branch's guar
       assert.ok(r.judged.violations.some((v: any) => v.policy === "sagemaker-job-instance-types"), "judged by the base's rails");
       assert.match(r.comment, /#### Cost increase over the base branch: \+\$[\d.]+ \(\+\d+(\.\d)?%\) against a limit of 20%: ❌/);
       assert.equal(r.judged.guardRails.loosened, true);
+      // The base's tool ran from the PR's checkout: paths (and so SARIF locations) are the PR's.
+      assert.equal(r.judged.program, ".");
+      assert.ok(r.sarif.runs[0].results.length > 0);
+      for (const result of r.sarif.runs[0].results) for (const loc of result.locations ?? []) assert.doesNotMatch(loc.physicalLocation.artifactLocation.uri, /^\.\.\//, "a path inside the PR's checkout");
     } finally {
       fs.rmSync(pr, { recursive: true, force: true });
     }

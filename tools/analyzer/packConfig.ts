@@ -66,6 +66,10 @@ export function policyConfigProblems(file: unknown, policies: PolicySchemaInfo[]
       if (p) problems.push(p);
     }
     if (name === "all") continue;
+    // JSON reads 1e999 as Infinity, which a schema's "number" accepts and a JSON plan writes as null.
+    const infinite = Object.entries(knobs).filter(([, v]) => hasInfinity(v));
+    for (const [k] of infinite) problems.push(`"${name}".${k} holds a number too large to be finite (JSON reads it as Infinity): must be a finite number`);
+    if (infinite.length > 0) continue;
     const schema = { type: "object", properties: policy!.configSchema?.properties ?? {}, required: policy!.configSchema?.required ?? [], additionalProperties: false };
     const validate = ajv.compile(schema);
     if (validate(knobs)) continue;
@@ -76,6 +80,12 @@ export function policyConfigProblems(file: unknown, policies: PolicySchemaInfo[]
     }
   }
   return problems;
+}
+
+function hasInfinity(v: unknown): boolean {
+  if (typeof v === "number") return !Number.isFinite(v);
+  if (v && typeof v === "object") return Object.values(v).some(hasInfinity);
+  return false;
 }
 
 function knobAt(value: unknown, pointer: string): unknown {

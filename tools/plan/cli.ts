@@ -139,7 +139,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   for (const v of rails?.hiddenViolations ?? []) io.stderr.write(`plan: guard rails: the pull request's own rails would hide ${v.level} ${v.policy} on ${v.urn}\n`);
   if (costCheck?.exceeded) io.stderr.write(`plan: cost increase over the base branch: ${costCheck.why}\n`);
   progress?.(`done in ${plan.timingsMs.total} ms: ${plan.summary.mandatory} mandatory violation(s)${comparison ? `, ${refused.length} refused replacement(s)` : ""}${rails ? `, guard rails ${rails.loosened ? "loosened" : "not loosened"}` : ""}`);
-  return plan.summary.mandatory > 0 || refused.length > 0 || rails?.loosened || costCheck?.exceeded ? 1 : 0;
+  return plan.summary.mandatory > 0 || refused.length > 0 || rails?.loosened || (costCheck?.exceeded && costCheck.enforced) ? 1 : 0;
 }
 
 if (require.main === module) {

@@ -74,7 +74,13 @@ export function railKnobs(schema: { properties?: Record<string, any> } | undefin
 
 const LEVEL_RANK: Record<string, number> = { disabled: 0, advisory: 1, mandatory: 2, remediate: 2 };
 const PRICING_KNOBS = ["prices", "region", "regionFactor"];
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** A value in a form where order does not count: lists of strings as sets, objects by sorted keys. */
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.every((x) => typeof x === "string") ? [...v].sort() : v.map(canonical);
+  if (v && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  return v;
+}
+const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 
 /** How one knob's change moves its rule, by the direction the rails in force give it. */
 function knobEffect(loosens: string | undefined, before: unknown, after: unknown): { effect: Effect; why: string } {
@@ -88,8 +94,11 @@ function knobEffect(loosens: string | undefined, before: unknown, after: unknown
       return { effect: loosened ? "loosens" : "tightens", why: `${loosens === "higher" ? "a higher" : "a lower"} value lets more through` };
     }
     case "true":
-    case "false":
-      return { effect: String(after) === loosens ? "loosens" : "tightens", why: loosens === "false" ? "a requirement turned off loosens" : "a permission turned on loosens" };
+    case "false": {
+      // Anything but the tight value (a requirement on, a permission off), unset included, loosens.
+      const tight = loosens === "false";
+      return { effect: after === tight ? "tightens" : "loosens", why: loosens === "false" ? "a requirement turned off loosens" : "a permission turned on loosens" };
+    }
     case "wider":
     case "narrower": {
       const a = new Set(Array.isArray(before) ? before.map(String) : []);
@@ -106,7 +115,7 @@ function knobEffect(loosens: string | undefined, before: unknown, after: unknown
 }
 
 /** The price table's knobs together: compared by the hourly price each instance type gets. */
-function pricingEffect(before: RailPolicy["knobs"], after: RailPolicy["knobs"]): { effect: Effect; why: string } {
+function pricingEffect(before: RailPolicy["knobs"], after: RailPolicy["knobs"]): { effect: Effect; why: string } | undefined {
   const opts = (k: RailPolicy["knobs"]) => ({
     prices: (k.prices?.value as Record<string, number>) ?? {},
     ...(typeof k.region?.value === "string" ? { region: k.region.value } : {}),
@@ -120,11 +129,12 @@ function pricingEffect(before: RailPolicy["knobs"], after: RailPolicy["knobs"]):
   for (const t of types) {
     const p = hourlyPrice(t, a);
     const q = hourlyPrice(t, b);
-    // An unpriced type is reported as incomplete; pricing it is a tightening, dropping its price a loosening.
+    // The cost rules report an unpriced type as a violation: pricing it (at any price) lets it through, dropping its price stops it.
     if (p === q) continue;
-    if (q === undefined || (p !== undefined && q < p)) cheaper.push(t);
+    if (p === undefined || (q !== undefined && q < p)) cheaper.push(t);
     else dearer.push(t);
   }
+  if (cheaper.length === 0 && dearer.length === 0) return undefined; // the same prices, written differently
   if (cheaper.length > 0) return { effect: "loosens", why: `cheaper estimates for ${cheaper.slice(0, 5).join(", ")}${cheaper.length > 5 ? ` and ${cheaper.length - 5} more` : ""} let more through the cost limits` };
   return { effect: "tightens", why: `dearer estimates for ${dearer.slice(0, 5).join(", ")}${dearer.length > 5 ? ` and ${dearer.length - 5} more` : ""}` };
 }
@@ -145,14 +155,13 @@ export function compareGuardRails(inForce: GuardRails, proposed: GuardRails): Ra
     if (old.level !== now.level) {
       const loosened = (LEVEL_RANK[now.level] ?? 0) < (LEVEL_RANK[old.level] ?? 0);
       const equalRank = (LEVEL_RANK[now.level] ?? 0) === (LEVEL_RANK[old.level] ?? 0);
-      changes.push({ policy: old.name, what: "level", before: old.level, after: now.level, effect: loosened ? "loosens" : equalRank ? "unranked" : "tightens", why: loosened ? "a lower level no longer fails the check" : "a higher level" });
+      const why = loosened ? "a lower level no longer fails the check" : equalRank ? "remediate changes resources instead of failing: neither looser nor tighter" : "a higher level";
+      changes.push({ policy: old.name, what: "level", before: old.level, after: now.level, effect: loosened ? "loosens" : equalRank ? "unranked" : "tightens", why });
     }
     const knobs = [...new Set([...Object.keys(old.knobs), ...Object.keys(now.knobs)])];
     const pricing = knobs.filter((k) => PRICING_KNOBS.includes(k) && !same(old.knobs[k]?.value, now.knobs[k]?.value));
-    if (pricing.length > 0) {
-      const { effect, why } = pricingEffect(old.knobs, now.knobs);
-      for (const k of pricing) changes.push({ policy: old.name, what: k, before: old.knobs[k]?.value, after: now.knobs[k]?.value, effect, why });
-    }
+    const priced = pricing.length > 0 ? pricingEffect(old.knobs, now.knobs) : undefined;
+    if (priced) for (const k of pricing) changes.push({ policy: old.name, what: k, before: old.knobs[k]?.value, after: now.knobs[k]?.value, ...priced });
     for (const k of knobs) {
       if (PRICING_KNOBS.includes(k) || same(old.knobs[k]?.value, now.knobs[k]?.value)) continue;
       if (!(k in old.knobs)) {
@@ -198,6 +207,8 @@ export function railsReport(judged: RailsOf & ViolationsOf, own: RailsOf & Viola
 
 /** The relative cost thresholds of the rails in force (monthly-cost-limit's maxIncreasePercent / maxIncreaseUsd) against a cost change. */
 export interface CostIncreaseCheck {
+  /** Whether exceeding fails the check: monthly-cost-limit is mandatory (or remediate); advisory only reports. */
+  enforced: boolean;
   deltaUsd: number;
   deltaPercent: number | null;
   maxIncreasePercent?: number;
@@ -218,5 +229,5 @@ export function costIncreaseCheck(judged: RailsOf, cost: { beforeUsd: number; de
   if (maxIncreasePercent !== undefined && cost.deltaPercent !== null && cost.deltaPercent > maxIncreasePercent) reasons.push(`+${cost.deltaPercent}% is over maxIncreasePercent ${maxIncreasePercent}%`);
   if (maxIncreasePercent !== undefined && cost.deltaPercent === null && cost.beforeUsd === 0 && cost.deltaUsd > 0) reasons.push(`any increase from $0 is over maxIncreasePercent ${maxIncreasePercent}%`);
   if (maxIncreaseUsd !== undefined && cost.deltaUsd > maxIncreaseUsd) reasons.push(`+$${cost.deltaUsd.toFixed(2)} is over maxIncreaseUsd $${maxIncreaseUsd}`);
-  return { deltaUsd: cost.deltaUsd, deltaPercent: cost.deltaPercent, ...(maxIncreasePercent !== undefined ? { maxIncreasePercent } : {}), ...(maxIncreaseUsd !== undefined ? { maxIncreaseUsd } : {}), exceeded: reasons.length > 0, ...(reasons.length ? { why: reasons.join("; ") } : {}) };
+  return { enforced: policy.level !== "advisory", deltaUsd: cost.deltaUsd, deltaPercent: cost.deltaPercent, ...(maxIncreasePercent !== undefined ? { maxIncreasePercent } : {}), ...(maxIncreaseUsd !== undefined ? { maxIncreaseUsd } : {}), exceeded: reasons.length > 0, ...(reasons.length ? { why: reasons.join("; ") } : {}) };
 }

@@ -103,13 +103,14 @@ const violationLine = (v: { level: string; policy: string; urn?: string; message
 export function renderMarkdown(plan: Plan, comparison?: PlanComparison, maxChars = MARKDOWN_MAX_CHARS, verdicts: { rails?: RailsReport; costCheck?: CostIncreaseCheck } = {}): string {
   const refused = comparison ? refusedReplacements(comparison).length : 0;
   const { rails, costCheck } = verdicts;
-  const status = plan.summary.mandatory > 0 || refused > 0 || rails?.loosened || costCheck?.exceeded ? "❌" : "✅";
+  const costFails = Boolean(costCheck?.exceeded && costCheck.enforced);
+  const status = plan.summary.mandatory > 0 || refused > 0 || rails?.loosened || costFails ? "❌" : "✅";
   const delta = comparison
     ? `, ${signed(comparison.cost.deltaUsd)}${comparison.cost.deltaPercent === null ? "" : ` (${comparison.cost.deltaPercent >= 0 ? "+" : ""}${comparison.cost.deltaPercent}%)`} vs base`
     : "";
   const header = [
     `<!-- ml-pipeline-plan:${plan.stack} -->`,
-    `### ${status} \`${plan.stack}\`: ${plan.summary.mandatory} mandatory and ${plan.summary.advisory} advisory policy violations${refused > 0 ? ` · ${refused} replacement${refused === 1 ? "" : "s"} pulumi up would refuse` : ""}${rails?.loosened ? " · guard rails loosened" : ""}${costCheck?.exceeded ? " · cost increase over the limit" : ""} · ${plan.summary.resources} resources (${plan.summary.checked ?? plan.summary.resources} checked by policy) · est. ${usd(plan.cost.monthlyUsd)}/month${delta}`,
+    `### ${status} \`${plan.stack}\`: ${plan.summary.mandatory} mandatory and ${plan.summary.advisory} advisory policy violations${refused > 0 ? ` · ${refused} replacement${refused === 1 ? "" : "s"} pulumi up would refuse` : ""}${rails?.loosened ? " · guard rails loosened" : ""}${costFails ? " · cost increase over the limit" : ""} · ${plan.summary.resources} resources (${plan.summary.checked ?? plan.summary.resources} checked by policy) · est. ${usd(plan.cost.monthlyUsd)}/month${delta}`,
     "",
     `> ${plan.note}`,
     "",
@@ -135,7 +136,7 @@ export function renderMarkdown(plan: Plan, comparison?: PlanComparison, maxChars
   }
   if (costCheck) {
     const limits = [costCheck.maxIncreasePercent !== undefined ? `${costCheck.maxIncreasePercent}%` : "", costCheck.maxIncreaseUsd !== undefined ? usd(costCheck.maxIncreaseUsd) : ""].filter(Boolean).join(" and ");
-    guard.push(`#### Cost increase over the base branch: ${signed(costCheck.deltaUsd)}${costCheck.deltaPercent === null ? "" : ` (${costCheck.deltaPercent >= 0 ? "+" : ""}${costCheck.deltaPercent}%)`} against a limit of ${limits}: ${costCheck.exceeded ? `❌ ${cell(costCheck.why ?? "")}` : "within it"}`, "");
+    guard.push(`#### Cost increase over the base branch: ${signed(costCheck.deltaUsd)}${costCheck.deltaPercent === null ? "" : ` (${costCheck.deltaPercent >= 0 ? "+" : ""}${costCheck.deltaPercent}%)`} against a limit of ${limits}: ${costCheck.exceeded ? `${costCheck.enforced ? "❌" : "⚠️ (advisory)"} ${cell(costCheck.why ?? "")}` : "within it"}`, "");
   }
 
   const remediations: string[] = [];
