@@ -185,3 +185,31 @@ describe("offline plan CLI", function () {
     assert.match(r.stdout, /Offline plan for ml-pipeline \/ dev/);
   });
 });
+
+describe("the plan never judges a value it invented (programs in the shapes of public ones)", function () {
+  this.timeout(120_000);
+  const program = fixture("plan-defects");
+
+  for (const firstPreview of [false, true]) {
+    it(`${firstPreview ? "first preview" : "ordinary preview"}: an output the mock cannot know is <computed>, never "undefined"; a beforeExit resource is declared; a secret definition is no crash`, async () => {
+      const r = await plan("--program", program, "--stack", "test", "--json", "--quiet", ...(firstPreview ? ["--first-preview"] : []));
+      assert.notEqual(r.code, 2, r.stderr);
+      const p = JSON.parse(r.stdout) as Plan;
+      const permission = p.resources.find((x) => x.type === "aws:lambda/permission:Permission")!;
+      assert.equal(permission.props.sourceArn, "<computed>", "executionArn is unknown at a preview, as in a real one");
+      assert.ok(!JSON.stringify(p.resources).includes("undefined/"), "no invented value anywhere");
+      assert.ok(p.resources.some((x) => x.type === "aws:s3/bucketNotification:BucketNotification"), "declared in a beforeExit hook, as @pulumi/aws does");
+      const flow = p.resources.find((x) => x.type === "aws:sfn/stateMachine:StateMachine")!;
+      assert.equal(flow.props.definition, "[secret]");
+      assert.ok(!r.stdout.includes("s3cr3t-t0ken-value"), "the secret never reaches the output");
+      assert.ok(!p.diagrams.some((d) => d.urn === flow.urn), "no diagram of a definition it cannot read");
+    });
+  }
+
+  it("a secret nested in a structured config value is refused (exit 2), naming its path, as a top-level one is", async () => {
+    const r = await plan("--program", program, "--stack", "nested", "--json", "--quiet");
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /plan-defects:settings\.token is a secret \(secure:\) inside plan-defects:settings/);
+    assert.match(r.stderr, /PULUMI_CONFIG/);
+  });
+});

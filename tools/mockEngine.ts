@@ -213,7 +213,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     },
     opts.project,
     opts.stack,
-    firstPreview,
+    true, // a preview, as `pulumi preview` is (isDryRun): outputs the mock does not know are unknown, never undefined
   );
   pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
 
@@ -280,6 +280,9 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   let outputs: unknown;
+  // Hooks the program (or a library it uses) leaves for the end of the event loop.
+  const exitHooksBefore = new Set(process.listeners("beforeExit"));
+  const programExitHooks = () => process.listeners("beforeExit").filter((l) => !exitHooksBefore.has(l));
   try {
     outputs = await pulumi.runtime.runInPulumiStack(async () => {
     // Record resource options: mocks do not see them, transformations do.
@@ -299,6 +302,18 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     // As Pulumi's Node host runs a CommonJS program: an exported function is invoked (an
     // async main) and its result is the stack's outputs; otherwise the exports are.
     const exported = main instanceof Function ? await main() : main;
+    // Node fires "beforeExit" when the event loop drains, and a program's work may continue
+    // there: @pulumi/aws's bucket.onObjectCreated declares its BucketNotification in such a
+    // hook. As under the language host, run them (again while they declare more) before the
+    // stack ends, so that nothing they declare is silently missing.
+    for (let round = 0; round < 10; round++) {
+      const hooks = programExitHooks();
+      if (hooks.length === 0) break;
+      const declared = resources.length;
+      for (const hook of hooks) await (hook as (code: number) => unknown)(0);
+      await waitForRPCs();
+      if (resources.length === declared) break;
+    }
     return { ...exported };
     });
   } catch (e) {
@@ -308,6 +323,8 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     if (unanswered.size > 0) throw new ProgramError(unansweredMessage(unanswered), resources);
     throw new ProgramError(e instanceof Error ? e.message : String(e), resources);
   } finally {
+    // The hooks ran as the end of the program; at the plan's own exit they would declare into nothing.
+    for (const hook of programExitHooks()) process.off("beforeExit", hook);
     Error.stackTraceLimit = stackTraceLimit;
     process.chdir(cwd);
     process.exit = exit;

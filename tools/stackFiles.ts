@@ -175,6 +175,24 @@ function matchesConfigType(type: string, items: ProjectConfigType["items"], valu
   }
 }
 
+/** The path of a `secure:` value nested inside a structured config value (`pulumi config set --path --secret` writes them), if any. */
+function nestedSecret(value: unknown, at = ""): string | undefined {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nestedSecret(value[i], `${at}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (value === null || typeof value !== "object") return undefined;
+  if ("secure" in (value as object) && Object.keys(value as object).length === 1) return at;
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const found = nestedSecret(v, `${at}.${k}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** `{ "ml-pipeline:endpoint": {...} }` → `{ "ml-pipeline:endpoint": "{...}" }`, as the CLI does. */
 export function toConfigMap(project: string, values: Record<string, unknown>, file = "the stack file"): Record<string, string> {
   const out: Record<string, string> = {};
@@ -182,6 +200,11 @@ export function toConfigMap(project: string, values: Record<string, unknown>, fi
     const full = key.includes(":") ? key : `${project}:${key}`;
     if (value !== null && typeof value === "object" && "secure" in (value as object)) {
       throw new Error(`${full} is a secret (secure:) in ${file}; the offline plan cannot decrypt it. Pass the value with PULUMI_CONFIG='{"${full}":"<value>"}'.`);
+    }
+    // A secret inside a structured value would reach the program as {"secure": "v1:…"}: a silently wrong value.
+    const inner = nestedSecret(value);
+    if (inner !== undefined) {
+      throw new Error(`${full}${inner} is a secret (secure:) inside ${full} in ${file}; the offline plan cannot decrypt it. Pass the whole value of ${full} with PULUMI_CONFIG='{"${full}":"<its JSON, decrypted>"}'.`);
     }
     out[full] = typeof value === "string" ? value : JSON.stringify(value);
   }

@@ -256,9 +256,16 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
       custom.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs })),
       costOptions(policyConfig),
     );
+    // A definition that is unknown or a secret ("[secret]" in the output) has no diagram to draw.
     const diagrams = resources
-      .filter((r) => TYPES.stateMachine.includes(r.type as never) && typeof r.props.definition === "string" && r.props.definition !== COMPUTED)
-      .map((r) => ({ urn: r.urn, mermaid: mermaid(JSON.parse(r.props.definition as string)) }));
+      .filter((r) => TYPES.stateMachine.includes(r.type as never) && typeof r.props.definition === "string" && r.props.definition !== COMPUTED && r.props.definition !== REDACTED)
+      .flatMap((r) => {
+        try {
+          return [{ urn: r.urn, mermaid: mermaid(JSON.parse(r.props.definition as string)) }];
+        } catch {
+          return [];
+        }
+      });
     // A policy may quote a value in its message; a secret one must not reach the output.
     const secrets = secretStrings(custom.map((r) => r.inputs));
     const violations = diagnostics.map((d) => ({ policy: d.policy, level: d.level, urn: d.urn, message: redactIn(d.message, secrets) }));
