@@ -177,6 +177,67 @@ describe("fail closed: resource-based policies and unscoped resources", () => {
     assert.equal(findings("resource-policy-not-public", "aws:sns/topicPolicy:TopicPolicy", { arn: "t", policy: publicStatement("mystery:DoThings") }).length, 1);
   });
 
+  it("a bucket's or a queue's inline policy is read (Checkov CKV_AWS_70 reads the bucket's)", () => {
+    const open = publicStatement(["s3:PutObject", "s3:DeleteObject"], { Resource: "arn:aws:s3:::b/*" });
+    assert.match(findings("resource-policy-not-public", "aws:s3/bucket:Bucket", { bucket: "b", policy: open }).join(), /lets anyone s3:PutObject, s3:DeleteObject/);
+    assert.match(findings("resource-policy-not-public", "aws:s3/bucketV2:BucketV2", { bucket: "b", policy: open }).join(), /lets anyone/);
+    assert.deepEqual(findings("resource-policy-not-public", "aws:s3/bucket:Bucket", { bucket: "b" }), [], "a bucket without an inline policy");
+    assert.match(findings("resource-policy-not-public", "aws:sqs/queue:Queue", { name: "q", policy: publicStatement("sqs:SendMessage") }).join(), /lets anyone sqs:SendMessage/);
+  });
+
+  /**
+   * Conditions judged by their meaning, refereed by an IAM policy simulator
+   * (@cloud-copilot/iam-simulate): a statement "narrows" exactly when a stranger (a role of
+   * another account, calling directly, so without aws:SourceAccount or aws:SourceArn) is
+   * denied by it. The rule must flag exactly the statements the stranger gets through.
+   */
+  it("a condition narrows only if a stranger is denied by it: negated operators, IfExists, ForAllValues and any-account values do not (IAM simulator)", async () => {
+    const { runSimulation } = require("@cloud-copilot/iam-simulate");
+    const OWNER = "123456789012";
+    const STRANGER = "arn:aws:iam::999999999999:role/uploader";
+    const conditions: [string, Record<string, Record<string, unknown>>][] = [
+      ["StringEquals aws:SourceAccount (owner)", { StringEquals: { "aws:SourceAccount": OWNER } }],
+      ["StringNotEquals aws:SourceAccount (owner)", { StringNotEquals: { "aws:SourceAccount": OWNER } }],
+      ["StringEqualsIfExists aws:SourceAccount (owner)", { StringEqualsIfExists: { "aws:SourceAccount": OWNER } }],
+      ["ArnLike aws:SourceArn (owner's topic)", { ArnLike: { "aws:SourceArn": `arn:aws:sns:us-east-1:${OWNER}:uploads` } }],
+      ["ArnNotLike aws:SourceArn (owner's topic)", { ArnNotLike: { "aws:SourceArn": `arn:aws:sns:us-east-1:${OWNER}:uploads` } }],
+      ["ArnLike aws:PrincipalArn (any account's role/uploader)", { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/uploader" } }],
+      ["ArnLike aws:PrincipalArn (owner's role/uploader)", { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${OWNER}:role/uploader` } }],
+      ["StringEquals aws:PrincipalOrgID", { StringEquals: { "aws:PrincipalOrgID": "o-abcdef1234" } }],
+      ["ForAllValues:StringEquals aws:PrincipalOrgPaths", { "ForAllValues:StringEquals": { "aws:PrincipalOrgPaths": ["o-abcdef1234/r-ab12/ou-ab12-11111111/"] } }],
+      ["StringLike aws:SourceAccount *", { StringLike: { "aws:SourceAccount": "*" } }],
+    ];
+    const disagreements: string[] = [];
+    // Two ways a stranger calls: directly (no aws:SourceAccount or aws:SourceArn in the request), or through a service acting for its own resource.
+    const strangers = [
+      { principal: STRANGER, context: { "aws:PrincipalArn": STRANGER, "aws:PrincipalAccount": "999999999999" }, identity: true },
+      { principal: "sns.amazonaws.com", context: { "aws:SourceAccount": "999999999999", "aws:SourceArn": "arn:aws:sns:us-east-1:999999999999:uploads" }, identity: false },
+    ];
+    for (const [label, condition] of conditions) {
+      const statement = { Effect: "Allow", Principal: "*", Action: "s3:PutObject", Resource: "arn:aws:s3:::owner-bucket/*", Condition: condition };
+      const policy = { Version: "2012-10-17", Statement: [statement] };
+      const results: string[] = [];
+      for (const stranger of strangers) {
+        const response: any = await runSimulation(
+          {
+            request: { principal: stranger.principal, action: "s3:PutObject", resource: { resource: "arn:aws:s3:::owner-bucket/upload.csv", accountId: OWNER }, contextVariables: stranger.context },
+            identityPolicies: stranger.identity ? [{ name: "stranger", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] } }] : [],
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+            resourcePolicy: policy,
+          },
+          {},
+        );
+        assert.notEqual(response.resultType, "error", `${label}: ${JSON.stringify(response.errors)}`);
+        results.push(response.overallResult);
+      }
+      const strangerGetsIn = results.includes("Allowed");
+      const flagged = findings("resource-policy-not-public", "aws:s3/bucketPolicy:BucketPolicy", { bucket: "owner-bucket", policy: JSON.stringify(policy) }).length > 0;
+      if (flagged !== strangerGetsIn) disagreements.push(`${label}: simulator ${results.join("/")}, rule ${flagged ? "flags" : "passes"}`);
+    }
+    assert.deepEqual(disagreements, []);
+  });
+
   it("Lambda permissions: anyone is refused; a service needs its source", () => {
     const permission = (props: Record<string, unknown>) => findings("resource-policy-not-public", "aws:lambda/permission:Permission", { action: "lambda:InvokeFunction", function: "f", ...props });
     assert.match(permission({ principal: "*" }).join(), /lets anyone call lambda:InvokeFunction/);

@@ -42,6 +42,9 @@ export const TYPES = {
   /** Resources that carry a resource-based policy (`policy`), and Lambda permissions. */
   resourcePolicies: [
     "aws:s3/bucketPolicy:BucketPolicy",
+    // Inline `policy` inputs (CKV_AWS_70 reads the bucket's): the classic bucket resources take one too.
+    "aws:s3/bucket:Bucket",
+    "aws:s3/bucketV2:BucketV2",
     "aws:ecr/repositoryPolicy:RepositoryPolicy",
     "aws:sns/topicPolicy:TopicPolicy",
     "aws:sns/topic:Topic",
