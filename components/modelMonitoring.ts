@@ -16,7 +16,7 @@ import { anySageMakerArn } from "../stacks/arns";
 import { StackModel } from "../stacks/model";
 import { policyDocument } from "../lib/iamPolicy";
 import { WorkflowSpec } from "../workflow/spec";
-import { executionRoleStatements } from "../workflow/definition";
+import { monitorRoleStatements } from "../workflow/tasks/monitorDrift";
 import { buildEvaluationWorkflow, buildMonitoringWorkflow } from "../workflow/monitoring";
 import { driftCheckExpression } from "../workflow/tasks/checkDrift";
 import { evaluationExpression } from "../workflow/tasks/checkPerformance";
@@ -46,8 +46,7 @@ export class ModelMonitoring extends pulumi.ComponentResource {
     const { model, spec, keyArn } = args;
     const { scope, tags } = model;
     if (!spec.monitoring) throw new Error("ModelMonitoring needs monitoring.drift or monitoring.evaluation enabled");
-    const workflows = [spec.drift ? buildMonitoringWorkflow(spec) : undefined, spec.evaluation ? buildEvaluationWorkflow(spec) : undefined];
-    const jobWorkflow = workflows.find((w) => w !== undefined)!;
+    const monitoring = spec.monitoring;
     this.monitorRole = serviceRole(
       `${name}-monitor`,
       {
@@ -55,8 +54,8 @@ export class ModelMonitoring extends pulumi.ComponentResource {
         service: "sagemaker.amazonaws.com",
         sourceArns: [anySageMakerArn(scope)],
         description: "Runs the drift profiling, drift check and evaluation jobs of the pipeline",
-        // The same statements whichever check passes it (monitorRoleStatements).
-        policy: policyDocument(...executionRoleStatements(spec, model.roles.monitor.arn, jobWorkflow)),
+        // The same statements whichever check passes it.
+        policy: policyDocument(...monitorRoleStatements(spec, monitoring)),
         accountId: scope.accountId,
         tags,
       },
@@ -88,7 +87,7 @@ export class ModelMonitoring extends pulumi.ComponentResource {
       tags,
     };
     const after = { parent: this, dependsOn: [this.monitorRole, this.stateTable] };
-    if (spec.drift && workflows[0]) {
+    if (spec.drift) {
       const m = model.monitoring.drift;
       this.drift = new ScheduledCheck(
         `${name}-drift`,
@@ -99,7 +98,7 @@ export class ModelMonitoring extends pulumi.ComponentResource {
           scriptKey: m.scriptKey,
           stateMachine: m.stateMachine,
           stateMachineRole: model.roles.monitoring,
-          workflow: workflows[0],
+          workflow: buildMonitoringWorkflow(spec),
           schedule: m.schedule,
           scheduleRole: model.roles.drift,
           scheduleExpression: driftCheckExpression(spec.drift.frequency),
@@ -113,7 +112,7 @@ export class ModelMonitoring extends pulumi.ComponentResource {
         after,
       );
     }
-    if (spec.evaluation && workflows[1]) {
+    if (spec.evaluation) {
       const m = model.monitoring.evaluation;
       this.evaluation = new ScheduledCheck(
         `${name}-evaluation`,
@@ -124,7 +123,7 @@ export class ModelMonitoring extends pulumi.ComponentResource {
           scriptKey: m.scriptKey,
           stateMachine: m.stateMachine,
           stateMachineRole: model.roles.evaluationChecks,
-          workflow: workflows[1],
+          workflow: buildEvaluationWorkflow(spec),
           schedule: m.schedule,
           scheduleRole: model.roles.evaluation,
           scheduleExpression: evaluationExpression(spec.evaluation.frequency),

@@ -66,6 +66,12 @@ PSI_FLOOR = 1e-4
 MAX_METRICS = 300
 
 
+def files_under(directory, pattern="*"):
+    """Every file below a job's input directory (SageMaker keeps the S3 key layout), in a stable order.
+    drift.py and evaluate.py each carry this: a job receives only its own script."""
+    return sorted(p for p in glob.glob(os.path.join(directory, "**", pattern), recursive=True) if os.path.isfile(p))
+
+
 def number(text):
     """The value XGBoost would read, or None for a missing value."""
     text = text.strip()
@@ -147,7 +153,7 @@ def csv_rows(paths):
 
 
 def build_baseline():
-    paths = sorted(p for p in glob.glob(os.path.join(BASELINE_INPUT, "**", "*"), recursive=True) if os.path.isfile(p))
+    paths = files_under(BASELINE_INPUT)
     width, profilers, rows, skipped = None, [], 0, 0
     for fields in csv_rows(paths):
         if width is None:
@@ -191,7 +197,7 @@ def read_window(width):
     """Rows of the window, as lists of values (None = missing), and what was skipped."""
     counts = {"requests": 0, "outputOnly": 0, "unreadable": 0, "wrongWidth": 0}
     rows = []
-    paths = sorted(p for p in glob.glob(os.path.join(CAPTURE_INPUT, "**", "*"), recursive=True) if os.path.isfile(p))
+    paths = files_under(CAPTURE_INPUT)
     for path in paths:
         with open(path, encoding="utf-8") as f:
             for line in f:

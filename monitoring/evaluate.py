@@ -35,6 +35,12 @@ OUTPUT = os.environ.get("PROCESSING_OUTPUT", "/opt/ml/processing/output")
 EPSILON = 1e-15  # probabilities are clipped to [EPSILON, 1 - EPSILON] for logloss
 
 
+def files_under(directory, pattern="*"):
+    """Every file below a job's input directory (SageMaker keeps the S3 key layout), in a stable order.
+    drift.py and evaluate.py each carry this: a job receives only its own script."""
+    return sorted(p for p in glob.glob(os.path.join(directory, "**", pattern), recursive=True) if os.path.isfile(p))
+
+
 def auc(labels, scores):
     """Mann-Whitney U / (positives x negatives), ranks averaged over ties."""
     order = sorted(range(len(scores)), key=lambda i: scores[i])
@@ -81,7 +87,7 @@ BINARY = {"auc", "error", "logloss"}
 
 def read_predictions():
     labels, scores, skipped = [], [], 0
-    paths = sorted(p for p in glob.glob(os.path.join(PREDICTIONS_INPUT, "**", "*"), recursive=True) if os.path.isfile(p))
+    paths = files_under(PREDICTIONS_INPUT)
     for path in paths:
         with open(path, encoding="utf-8") as f:
             for line in f:
@@ -102,7 +108,7 @@ def read_predictions():
 
 
 def registered_value(metric):
-    paths = sorted(p for p in glob.glob(os.path.join(METRICS_INPUT, "**", "*.json"), recursive=True) if os.path.isfile(p))
+    paths = files_under(METRICS_INPUT, "*.json")
     for path in paths:
         with open(path, encoding="utf-8") as f:
             for entry in json.load(f):

@@ -16,7 +16,7 @@ const AUTO_APPROVAL = { registry: { approval: "auto" } };
  * (the lock must still be released), and the warning that the served model's record failed
  * (monitoring never breaks a deploy).
  */
-const GOES_ON_AFTER_ERROR = new Set(["RecordTrainingMetrics", "RecordDeployedVersion", "NotifyRetraining", "NotifyMonitoringNotUpdated", "PublishDriftMetrics"]);
+const GOES_ON_AFTER_ERROR = new Set(["RecordTrainingMetrics", "RecordDeployedVersion", "NotifyRetraining", "NotifyMonitoringNotUpdated", "PublishDriftMetrics", "PublishEvaluationMetrics"]);
 /** The lookups of the version serving (approval events): when one fails, the approved version deploys, as it did before the check. */
 const SERVING_LOOKUPS = new Set(["FindServingEndpoint", "DescribeServingConfig", "DescribeServingModel"]);
 /** Tasks that catch everything and go somewhere other than their Next (named with where, and why). */
@@ -24,6 +24,23 @@ const CATCHES_TO: Record<string, string> = {
   StartRetraining: "ReleaseRetrainingLockAfterFailure", // a failed start releases the drift lock first
   RecordServedModel: "NotifyMonitoringNotUpdated", // the model serves: warn, do not fail
 };
+
+/**
+ * Every Task of a definition has a timeout and catches everything: to its Next where a failure
+ * must not fail the run, to the state CATCHES_TO names, for the serving-version lookups to the
+ * deploy (`deployApproved`), and otherwise to the failure notification.
+ */
+function assertEveryTaskIsCaught(definition: { States: Record<string, any> }, deployApproved?: string) {
+  for (const [name, t] of Object.entries(definition.States).filter(([, st]) => st.Type === "Task") as [string, TaskState][]) {
+    assert.ok(t.TimeoutSeconds && t.TimeoutSeconds > 0, `${name} timeout`);
+    const catchAll = t.Catch?.find((c) => c.ErrorEquals.includes("States.ALL"))?.Next;
+    assert.ok(catchAll, `${name} catches everything`);
+    if (GOES_ON_AFTER_ERROR.has(name)) assert.equal(catchAll, t.Next, `${name} goes on`);
+    else if (CATCHES_TO[name]) assert.equal(catchAll, CATCHES_TO[name], name);
+    else if (SERVING_LOOKUPS.has(name)) assert.equal(catchAll, deployApproved, `${name}: an undecided check deploys the approved version`);
+    else if (name !== "NotifyFailure") assert.equal(catchAll, "NotifyFailure", `${name} → NotifyFailure`);
+  }
+}
 
 function happyHandlers(endpointExists = true): Record<string, Handler> {
   let polls = 0;
@@ -93,15 +110,7 @@ for (const stack of ["dev", "prod"]) {
     });
 
     it("every Task has a timeout and a Catch that leads to the failure notification", () => {
-      for (const [name, t] of tasks) {
-        assert.ok(t.TimeoutSeconds && t.TimeoutSeconds > 0, `${name} timeout`);
-        assert.ok(t.Catch?.some((c) => c.ErrorEquals.includes("States.ALL")), `${name} catches everything`);
-        const catchAll = t.Catch!.find((c) => c.ErrorEquals.includes("States.ALL"))!.Next;
-        if (GOES_ON_AFTER_ERROR.has(name)) assert.equal(catchAll, t.Next, `${name} goes on`);
-        else if (CATCHES_TO[name]) assert.equal(catchAll, CATCHES_TO[name], name);
-        else if (SERVING_LOOKUPS.has(name)) assert.equal(catchAll, stack === "prod" ? "HasDriftBaseline" : "UseApprovedPackage", `${name}: an undecided check deploys the approved version`);
-        else if (name !== "NotifyFailure") assert.ok(t.Catch!.some((c) => c.Next === "NotifyFailure"), `${name} → NotifyFailure`);
-      }
+      assertEveryTaskIsCaught(definition, stack === "prod" ? "HasDriftBaseline" : "UseApprovedPackage");
       assert.ok(definition.TimeoutSeconds > 0);
     });
 
@@ -566,13 +575,8 @@ describe("workflow executed locally", () => {
 
     it("passes asl-validator; every Task has a timeout and reports what it does not handle; no job that failed is retried", () => {
       assert.ok(aslValidator(checks, { checkPaths: true, checkArn: true }).isValid);
+      assertEveryTaskIsCaught(checks);
       for (const [name, t] of Object.entries(checks.States).filter(([, s]) => s.Type === "Task") as [string, TaskState][]) {
-        assert.ok(t.TimeoutSeconds && t.TimeoutSeconds > 0, `${name} timeout`);
-        const catchAll = t.Catch?.find((c) => c.ErrorEquals.includes("States.ALL"))?.Next;
-        assert.ok(catchAll, `${name} catches everything`);
-        if (GOES_ON_AFTER_ERROR.has(name)) assert.equal(catchAll, t.Next, name);
-        else if (CATCHES_TO[name]) assert.equal(catchAll, CATCHES_TO[name], name);
-        else if (name !== "NotifyFailure") assert.equal(catchAll, "NotifyFailure", name);
         for (const r of t.Retry ?? []) assert.ok(!r.ErrorEquals.some((e) => ["States.ALL", "States.TaskFailed", "States.Timeout"].includes(e)), name);
       }
       assert.ok(checks.TimeoutSeconds >= 24 * 3600, "the lock holder waits out the cooldown");
@@ -799,13 +803,7 @@ describe("workflow executed locally", () => {
 
     it("passes asl-validator; every Task has a timeout and reports what it does not handle", () => {
       assert.ok(aslValidator(evaluation, { checkPaths: true, checkArn: true }).isValid);
-      for (const [name, t] of Object.entries(evaluation.States).filter(([, st]) => st.Type === "Task") as [string, TaskState][]) {
-        assert.ok(t.TimeoutSeconds && t.TimeoutSeconds > 0, `${name} timeout`);
-        const catchAll = t.Catch?.find((c) => c.ErrorEquals.includes("States.ALL"))?.Next;
-        if (name === "PublishEvaluationMetrics" || GOES_ON_AFTER_ERROR.has(name)) assert.equal(catchAll, t.Next, name);
-        else if (CATCHES_TO[name]) assert.equal(catchAll, CATCHES_TO[name], name);
-        else if (name !== "NotifyFailure") assert.equal(catchAll, "NotifyFailure", name);
-      }
+      assertEveryTaskIsCaught(evaluation);
     });
 
     it("scores the served model (a batch transform, not live traffic) on ground-truth/ and compares the gate's metric with the registered value", async () => {

@@ -125,8 +125,8 @@ export function buildDefinition(spec: WorkflowSpec): StateMachineDefinition {
 }
 
 /** The statements of the execution role the workflow passes as `roleArn`. */
-export function executionRoleStatements(spec: WorkflowSpec, roleArn: string, workflow: Workflow = buildWorkflow(spec)): PolicyStatement[] {
-  const role = workflow.executionRoles.find((r) => r.roleArn === roleArn);
+export function executionRoleStatements(spec: WorkflowSpec, roleArn: string): PolicyStatement[] {
+  const role = buildWorkflow(spec).executionRoles.find((r) => r.roleArn === roleArn);
   if (!role) throw new Error(`the workflow passes no role ${roleArn}`);
   return role.statements;
 }

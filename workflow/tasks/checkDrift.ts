@@ -13,14 +13,14 @@
  * 23:55 once a day, UTC), so the day so far is the window and every captured hour is read
  * by a check; only requests after 23:55 fall outside every window.
  */
-import { keyUseStatement, PolicyStatement } from "../../lib/iamPolicy";
-import { PIPELINE_METRICS_NAMESPACE } from "../../lib/dashboard";
-import { S3_SDK_RETRY, SAGEMAKER_RETRY } from "../retries";
+import { PolicyStatement } from "../../lib/iamPolicy";
+import { SAGEMAKER_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
-import { Drift, DRIFT_BASELINE_FILE, DRIFT_SCRIPT_DIR, DYNAMODB_RETRY, monitorRoleStatements, scriptInput, SERVED_MODEL_ID } from "./monitorDrift";
+import { Drift, DRIFT_BASELINE_FILE, DRIFT_SCRIPT_DIR, monitorRoleStatements, scriptInput } from "./monitorDrift";
+import { anyObjectUnder, checkStepStatements, readServedModel, verdictStates } from "./checkSteps";
 import { Monitoring, RETRAINING_ENTRY, retrainingStatements, retrainingStates } from "./retraining";
 import { passRoleStatement, syncJobStatements, volumeKms } from "./sageMakerJob";
-import { integration, task, taskSeconds, TaskModule, workflowTags } from "./task";
+import { integration, isString, task, taskSeconds, TaskModule, workflowTags } from "./task";
 import { SLACK_SECONDS } from "./preprocess";
 
 /** Minute of the hour the drift check starts (UTC): late in the hour, so that the window holds nearly all of the day's capture. */
@@ -39,20 +39,14 @@ export function captureKeyPrefix(spec: WorkflowSpec): string {
 /** The drift job's report prefix, per check. */
 const reportKey = (spec: WorkflowSpec, file: string) => `States.Format('${spec.bucket.prefixes.monitoring}{}/${file}', $.run.id)`;
 
-const present = (path: string) => [{ Variable: path, IsPresent: true }, { Variable: path, IsString: true }];
-
 export function checkDrift(spec: WorkflowSpec, drift: Drift, monitoring: Monitoring): TaskModule {
   const capture = captureKeyPrefix(spec);
   const states = {
-    ReadServedModel: task(
-      integration(spec.partition, "dynamodb:getItem"),
-      { TableName: monitoring.stateTableName, Key: { id: { S: SERVED_MODEL_ID } }, ConsistentRead: true },
-      { Comment: "Which model the endpoint serves, and its drift baseline (recorded by the pipeline's deploy)", ResultPath: "$.served", TimeoutSeconds: 60, Retry: DYNAMODB_RETRY, Next: "HasDriftBaseline" },
-    ),
+    ReadServedModel: readServedModel(spec, monitoring, "Which model the endpoint serves, and its drift baseline (recorded by the pipeline's deploy)", "HasDriftBaseline"),
     HasDriftBaseline: {
       Type: "Choice" as const,
       Comment: "The bootstrap model, or a version registered without a drift profile, has nothing to compare with",
-      Choices: [{ And: [...present("$.served.Item.baseline.S"), { Variable: "$.served.Item.baseline.S", StringMatches: `s3://*/${DRIFT_BASELINE_FILE}` }], Next: "DriftWindow" }],
+      Choices: [{ And: [isString("$.served.Item.baseline.S"), { Variable: "$.served.Item.baseline.S", StringMatches: `s3://*/${DRIFT_BASELINE_FILE}` }], Next: "DriftWindow" }],
       Default: "NoDriftBaseline",
     },
     NoDriftBaseline: { Type: "Succeed" as const, Comment: "Nothing the pipeline deployed with a drift baseline serves yet" },
@@ -71,17 +65,7 @@ export function checkDrift(spec: WorkflowSpec, drift: Drift, monitoring: Monitor
       ResultPath: "$.window",
       Next: "FindCapturedRequests",
     },
-    FindCapturedRequests: task(
-      integration(spec.partition, "aws-sdk:s3:listObjectsV2"),
-      { Bucket: spec.bucket.name, "Prefix.$": "$.window.prefix", MaxKeys: 1 },
-      // A processing input whose prefix matches no object fails the job: look first.
-      { Comment: "Any capture in the window at all?", ResultPath: "$.captured", TimeoutSeconds: 60, Retry: S3_SDK_RETRY, Next: "AnyCapturedRequests" },
-    ),
-    AnyCapturedRequests: {
-      Type: "Choice" as const,
-      Choices: [{ And: [{ Variable: "$.captured.KeyCount", IsPresent: true }, { Variable: "$.captured.KeyCount", IsNumeric: true }, { Variable: "$.captured.KeyCount", NumericGreaterThan: 0 }], Next: "DriftJob" }],
-      Default: "InsufficientData",
-    },
+    ...anyObjectUnder(spec, { list: "FindCapturedRequests", choice: "AnyCapturedRequests" }, { path: "$.window.prefix" }, { comment: "Any capture in the window at all?", resultPath: "$.captured", found: "DriftJob", none: "InsufficientData" }),
     DriftJob: task(
       integration(spec.partition, "sagemaker:createProcessingJob.sync"),
       {
@@ -125,30 +109,7 @@ export function checkDrift(spec: WorkflowSpec, drift: Drift, monitoring: Monitor
         Next: "ReadDriftVerdict",
       },
     ),
-    ReadDriftVerdict: task(
-      integration(spec.partition, "aws-sdk:s3:getObject"),
-      { Bucket: spec.bucket.name, "Key.$": reportKey(spec, "verdict.json") },
-      { ResultSelector: { "result.$": "States.StringToJson($.Body)" }, ResultPath: "$.check", TimeoutSeconds: 60, Retry: S3_SDK_RETRY, Next: "PublishDriftMetrics" },
-    ),
-    PublishDriftMetrics: {
-      Type: "Task" as const,
-      Resource: integration(spec.partition, "aws-sdk:cloudwatch:putMetricData"),
-      Parameters: { Namespace: PIPELINE_METRICS_NAMESPACE, "MetricData.$": "$.check.result.metricData" },
-      ResultPath: null,
-      TimeoutSeconds: 30,
-      Retry: [{ ErrorEquals: ["CloudWatch.CloudWatchException", "CloudWatch.InternalServiceFaultException"], IntervalSeconds: 2, MaxAttempts: 2, BackoffRate: 2 }],
-      // A dashboard gap is no reason to ignore the verdict.
-      Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.metricsError", Next: "DriftVerdict" }],
-      Next: "DriftVerdict",
-    },
-    DriftVerdict: {
-      Type: "Choice" as const,
-      Choices: [
-        { And: [...present("$.check.result.verdict"), { Variable: "$.check.result.verdict", StringEquals: "drift" }], Next: "DescribeDrift" },
-        { And: [...present("$.check.result.verdict"), { Variable: "$.check.result.verdict", StringEquals: "no_drift" }], Next: "NoDrift" },
-      ],
-      Default: "InsufficientData",
-    },
+    ...verdictStates(spec, { read: "ReadDriftVerdict", publish: "PublishDriftMetrics", choice: "DriftVerdict" }, reportKey(spec, "verdict.json"), { drift: "DescribeDrift", no_drift: "NoDrift" }, "InsufficientData"),
     NoDrift: { Type: "Succeed" as const },
     InsufficientData: { Type: "Succeed" as const, Comment: "Fewer captured rows than monitoring.drift.minSamples: never a retraining" },
     DescribeDrift: {
@@ -163,15 +124,10 @@ export function checkDrift(spec: WorkflowSpec, drift: Drift, monitoring: Monitor
     },
     ...retrainingStates(spec, monitoring),
   };
-  const reports = spec.bucket.prefixes.monitoring;
   const statements: PolicyStatement[] = [
-    { Sid: "ReadServedModel", Effect: "Allow", Action: "dynamodb:GetItem", Resource: monitoring.stateTableArn },
-    { Sid: "FindCapturedRequests", Effect: "Allow", Action: "s3:ListBucket", Resource: spec.bucket.arn, Condition: { StringLike: { "s3:prefix": `${capture}*` } } },
-    { Sid: "ReadDriftVerdict", Effect: "Allow", Action: "s3:GetObject", Resource: spec.bucket.objectArn(`${reports}*`) },
-    keyUseStatement("UseStackKey", ["kms:Decrypt"], spec.key),
+    ...checkStepStatements(spec, monitoring, { list: "FindCapturedRequests", read: "ReadDriftVerdict" }, capture, spec.bucket.prefixes.monitoring),
     ...syncJobStatements(spec, "Processing", `processing-job/${spec.jobPrefix}-dr-*`),
     passRoleStatement(monitoring.roleArn),
-    { Sid: "PublishDriftMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": PIPELINE_METRICS_NAMESPACE } } },
     ...retrainingStatements(spec, monitoring),
   ];
   return {

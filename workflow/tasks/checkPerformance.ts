@@ -13,14 +13,14 @@
  *   → its verdict → CloudWatch metrics (best effort)
  *   → degraded: the retraining lock (retraining.ts); ok or too few rows: done.
  */
-import { keyGrantStatement, keyUseStatement, PolicyStatement } from "../../lib/iamPolicy";
-import { PIPELINE_METRICS_NAMESPACE } from "../../lib/dashboard";
-import { S3_SDK_RETRY, SAGEMAKER_RETRY, SAGEMAKER_SDK_RETRY } from "../retries";
+import { keyGrantStatement, PolicyStatement } from "../../lib/iamPolicy";
+import { SAGEMAKER_RETRY, SAGEMAKER_SDK_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
-import { DRIFT_SCRIPT_DIR, DYNAMODB_RETRY, monitorRoleStatements, scriptInput, SERVED_MODEL_ID } from "./monitorDrift";
+import { DRIFT_SCRIPT_DIR, monitorRoleStatements, scriptInput } from "./monitorDrift";
+import { anyObjectUnder, checkStepStatements, readServedModel, verdictStates } from "./checkSteps";
 import { Monitoring, RETRAINING_ENTRY, retrainingStatements, retrainingStates } from "./retraining";
 import { passRoleStatement, syncJobStatements, volumeKms } from "./sageMakerJob";
-import { integration, task, taskSeconds, TaskModule, workflowTags } from "./task";
+import { integration, isString, task, taskSeconds, TaskModule, workflowTags } from "./task";
 import { SLACK_SECONDS } from "./preprocess";
 
 type Evaluation = NonNullable<WorkflowSpec["evaluation"]>;
@@ -30,20 +30,14 @@ export function evaluationExpression(frequency: Evaluation["frequency"]): string
   return frequency === "daily" ? "cron(30 1 * * ? *)" : "cron(30 1 ? * MON *)";
 }
 
-const present = (path: string) => [{ Variable: path, IsPresent: true }, { Variable: path, IsString: true }];
-
 export function checkPerformance(spec: WorkflowSpec, evaluation: Evaluation, monitoring: Monitoring): TaskModule {
   const { groundTruth, evaluations } = spec.bucket.prefixes;
   const perCheck = (suffix: string) => `States.Format('s3://${spec.bucket.name}/${evaluations}{}/${suffix}', $.run.id)`;
   const states = {
-    ReadServedModel: task(
-      integration(spec.partition, "dynamodb:getItem"),
-      { TableName: monitoring.stateTableName, Key: { id: { S: SERVED_MODEL_ID } }, ConsistentRead: true },
-      { Comment: "Which model the endpoint serves (recorded by the pipeline's deploy)", ResultPath: "$.served", TimeoutSeconds: 60, Retry: DYNAMODB_RETRY, Next: "HasServedModel" },
-    ),
+    ReadServedModel: readServedModel(spec, monitoring, "Which model the endpoint serves (recorded by the pipeline's deploy)", "HasServedModel"),
     HasServedModel: {
       Type: "Choice" as const,
-      Choices: [{ And: [...present("$.served.Item.packageArn.S"), ...present("$.served.Item.modelName.S")], Next: "DescribeServedPackage" }],
+      Choices: [{ And: [isString("$.served.Item.packageArn.S"), isString("$.served.Item.modelName.S")], Next: "DescribeServedPackage" }],
       Default: "NoServedModel",
     },
     NoServedModel: { Type: "Succeed" as const, Comment: "Nothing the pipeline deployed serves yet (the bootstrap model has no registered metric)" },
@@ -55,21 +49,11 @@ export function checkPerformance(spec: WorkflowSpec, evaluation: Evaluation, mon
     ),
     HasRegisteredMetrics: {
       Type: "Choice" as const,
-      Choices: [{ And: present("$.package.ModelMetrics.ModelQuality.Statistics.S3Uri"), Next: "FindLabelledData" }],
+      Choices: [{ ...isString("$.package.ModelMetrics.ModelQuality.Statistics.S3Uri"), Next: "FindLabelledData" }],
       Default: "NoRegisteredMetrics",
     },
     NoRegisteredMetrics: { Type: "Succeed" as const, Comment: "The served version carries no registered metric to compare with" },
-    FindLabelledData: task(
-      integration(spec.partition, "aws-sdk:s3:listObjectsV2"),
-      { Bucket: spec.bucket.name, Prefix: groundTruth, MaxKeys: 1 },
-      // A transform input that matches no object fails the job: look first.
-      { Comment: "Any labelled data at all?", ResultPath: "$.labelled", TimeoutSeconds: 60, Retry: S3_SDK_RETRY, Next: "AnyLabelledData" },
-    ),
-    AnyLabelledData: {
-      Type: "Choice" as const,
-      Choices: [{ And: [{ Variable: "$.labelled.KeyCount", IsPresent: true }, { Variable: "$.labelled.KeyCount", IsNumeric: true }, { Variable: "$.labelled.KeyCount", NumericGreaterThan: 0 }], Next: "ScoreLabelledData" }],
-      Default: "EvaluationInsufficientData",
-    },
+    ...anyObjectUnder(spec, { list: "FindLabelledData", choice: "AnyLabelledData" }, groundTruth, { comment: "Any labelled data at all?", resultPath: "$.labelled", found: "ScoreLabelledData", none: "EvaluationInsufficientData" }),
     ScoreLabelledData: task(
       integration(spec.partition, "sagemaker:createTransformJob.sync"),
       {
@@ -123,30 +107,13 @@ export function checkPerformance(spec: WorkflowSpec, evaluation: Evaluation, mon
       },
       { Comment: "The gate's metric on the labelled rows, against the registered value (monitoring/evaluate.py)", ResultPath: null, TimeoutSeconds: evaluation.maxRuntimeSeconds + SLACK_SECONDS, Retry: SAGEMAKER_RETRY, Next: "ReadEvaluationVerdict" },
     ),
-    ReadEvaluationVerdict: task(
-      integration(spec.partition, "aws-sdk:s3:getObject"),
-      { Bucket: spec.bucket.name, "Key.$": `States.Format('${evaluations}{}/verdict.json', $.run.id)` },
-      { ResultSelector: { "result.$": "States.StringToJson($.Body)" }, ResultPath: "$.check", TimeoutSeconds: 60, Retry: S3_SDK_RETRY, Next: "PublishEvaluationMetrics" },
+    ...verdictStates(
+      spec,
+      { read: "ReadEvaluationVerdict", publish: "PublishEvaluationMetrics", choice: "EvaluationVerdict" },
+      `States.Format('${evaluations}{}/verdict.json', $.run.id)`,
+      { degraded: "DescribeDegradation", ok: "PerformanceHolds" },
+      "EvaluationInsufficientData",
     ),
-    PublishEvaluationMetrics: {
-      Type: "Task" as const,
-      Resource: integration(spec.partition, "aws-sdk:cloudwatch:putMetricData"),
-      Parameters: { Namespace: PIPELINE_METRICS_NAMESPACE, "MetricData.$": "$.check.result.metricData" },
-      ResultPath: null,
-      TimeoutSeconds: 30,
-      Retry: [{ ErrorEquals: ["CloudWatch.CloudWatchException", "CloudWatch.InternalServiceFaultException"], IntervalSeconds: 2, MaxAttempts: 2, BackoffRate: 2 }],
-      // A dashboard gap is no reason to ignore the verdict.
-      Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.metricsError", Next: "EvaluationVerdict" }],
-      Next: "EvaluationVerdict",
-    },
-    EvaluationVerdict: {
-      Type: "Choice" as const,
-      Choices: [
-        { And: [...present("$.check.result.verdict"), { Variable: "$.check.result.verdict", StringEquals: "degraded" }], Next: "DescribeDegradation" },
-        { And: [...present("$.check.result.verdict"), { Variable: "$.check.result.verdict", StringEquals: "ok" }], Next: "PerformanceHolds" },
-      ],
-      Default: "EvaluationInsufficientData",
-    },
     PerformanceHolds: { Type: "Succeed" as const },
     EvaluationInsufficientData: { Type: "Succeed" as const, Comment: "No labelled data, or fewer rows than monitoring.evaluation.minSamples: never a retraining" },
     DescribeDegradation: {
@@ -162,18 +129,14 @@ export function checkPerformance(spec: WorkflowSpec, evaluation: Evaluation, mon
     ...retrainingStates(spec, monitoring),
   };
   const statements: PolicyStatement[] = [
-    { Sid: "ReadServedModel", Effect: "Allow", Action: "dynamodb:GetItem", Resource: monitoring.stateTableArn },
+    ...checkStepStatements(spec, monitoring, { list: "FindLabelledData", read: "ReadEvaluationVerdict" }, groundTruth, evaluations),
     { Sid: "DescribeServedPackage", Effect: "Allow", Action: "sagemaker:DescribeModelPackage", Resource: spec.registry.packageArns },
-    { Sid: "FindLabelledData", Effect: "Allow", Action: "s3:ListBucket", Resource: spec.bucket.arn, Condition: { StringLike: { "s3:prefix": `${groundTruth}*` } } },
-    { Sid: "ReadEvaluationVerdict", Effect: "Allow", Action: "s3:GetObject", Resource: spec.bucket.objectArn(`${evaluations}*`) },
-    keyUseStatement("UseStackKey", ["kms:Decrypt"], spec.key),
     // The transform runs as the served model's execution role (CreateTransformJob passes none).
     ...syncJobStatements(spec, "Transform", `transform-job/${spec.jobPrefix}-sc-*`),
     // TransformResources.VolumeKmsKeyId: as for endpoint volumes, SageMaker attaches the key through a grant made as the caller (unverified for transform jobs here; see README).
     keyGrantStatement("GrantStackKeyToTransformVolumes", spec.key),
     ...syncJobStatements(spec, "Processing", `processing-job/${spec.jobPrefix}-ev-*`),
     passRoleStatement(monitoring.roleArn),
-    { Sid: "PublishEvaluationMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": PIPELINE_METRICS_NAMESPACE } } },
     ...retrainingStatements(spec, monitoring),
   ];
   return {

@@ -14,7 +14,7 @@
 import { PolicyStatement } from "../../lib/iamPolicy";
 import { WorkflowSpec } from "../spec";
 import { publish } from "./notify";
-import { FAILURE_STATE, integration, task } from "./task";
+import { FAILURE_STATE, integration, isString, task } from "./task";
 import { DYNAMODB_RETRY } from "./monitorDrift";
 
 export type Monitoring = NonNullable<WorkflowSpec["monitoring"]>;
@@ -23,8 +23,6 @@ export type Monitoring = NonNullable<WorkflowSpec["monitoring"]>;
 export const RETRAINING_LOCK_ID = "retraining";
 /** Where a check's retraining starts. */
 export const RETRAINING_ENTRY = "NameLockHolder";
-
-const isRunning = (path: string) => ({ And: [{ Variable: path, IsPresent: true }, { Variable: path, IsString: true }, { Variable: path, StringEquals: "RUNNING" }] });
 
 export function retrainingStates(spec: WorkflowSpec, monitoring: Monitoring) {
   const ddb = (api: string) => integration(spec.partition, `dynamodb:${api}`);
@@ -77,7 +75,7 @@ export function retrainingStates(spec: WorkflowSpec, monitoring: Monitoring) {
     IsLockHolderRunning: {
       Type: "Choice" as const,
       // The SDK integration's result members: PascalCase in Step Functions, camelCase in the API model; either is read.
-      Choices: [{ Or: [isRunning("$.holder.Status"), isRunning("$.holder.status")], Next: "NotifyRetrainingCooldown" }],
+      Choices: [{ Or: [isString("$.holder.Status", "RUNNING"), isString("$.holder.status", "RUNNING")], Next: "NotifyRetrainingCooldown" }],
       Default: "RemoveStaleRetrainingLock",
     },
     RemoveStaleRetrainingLock: task(

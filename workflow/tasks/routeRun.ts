@@ -10,18 +10,13 @@
  * Every comparison first checks that the value is there and is a string: a Choice on a
  * missing path is a States.Runtime error, which nothing can catch.
  */
-import { ChoiceRule } from "../asl";
 import { SAGEMAKER_SDK_RETRY } from "../retries";
 import { regionalArn } from "../../stacks/arns";
 import { WorkflowSpec } from "../spec";
 import { publish, publishStatements } from "./notify";
-import { FAILURE_STATE, integration, task, taskSeconds, TaskModule, Wiring } from "./task";
+import { FAILURE_STATE, integration, isString, task, taskSeconds, TaskModule, Wiring } from "./task";
 import { CREATE_MODEL_STATE } from "./createModel";
 import { DRIFT_BASELINE_FILE } from "./monitorDrift";
-
-const isString = (path: string, value?: string): ChoiceRule => ({
-  And: [{ Variable: path, IsPresent: true }, { Variable: path, IsString: true }, ...(value ? [{ Variable: path, StringEquals: value }] : [])],
-});
 
 export function routeRun(spec: WorkflowSpec, wiring: Wiring): TaskModule {
   const group = spec.registry.groupName;

@@ -12,21 +12,26 @@ import { PIPELINE_METRICS_NAMESPACE } from "../../lib/dashboard";
 
 const dimensions = (spec: WorkflowSpec): Json => [{ Name: "Pipeline", Value: spec.jobPrefix }];
 
-function putMetricData(spec: WorkflowSpec, metricData: Json, next: string): State {
+/**
+ * PutMetricData in the pipeline's namespace, best effort: `metrics` is `{MetricData: [...]}`,
+ * or `{"MetricData.$": path}` for metrics a job's verdict carries (the checks).
+ */
+export function putMetricData(spec: WorkflowSpec, metrics: { MetricData: Json } | { "MetricData.$": string }, next: string): State {
   return {
     Type: "Task",
     Resource: integration(spec.partition, "aws-sdk:cloudwatch:putMetricData"),
-    Parameters: { Namespace: PIPELINE_METRICS_NAMESPACE, MetricData: metricData },
+    Parameters: { Namespace: PIPELINE_METRICS_NAMESPACE, ...metrics },
     ResultPath: null,
     TimeoutSeconds: 30,
     Retry: [{ ErrorEquals: ["CloudWatch.CloudWatchException", "CloudWatch.InternalServiceFaultException"], IntervalSeconds: 2, MaxAttempts: 2, BackoffRate: 2 }],
-    // A dashboard gap is no reason to fail a training run or a deployment.
+    // A dashboard gap is no reason to fail a run, or to ignore a check's verdict.
     Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.metricsError", Next: next }],
     Next: next,
   };
 }
 
-const statement = { Sid: "PublishPipelineMetrics", Effect: "Allow" as const, Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": PIPELINE_METRICS_NAMESPACE } } };
+/** PutMetricData has no resource-level permissions; the namespace condition scopes it. */
+export const PUBLISH_PIPELINE_METRICS = { Sid: "PublishPipelineMetrics", Effect: "Allow" as const, Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": PIPELINE_METRICS_NAMESPACE } } };
 
 /** After Train: TrainingTimeInSeconds and BillableTimeInSeconds, when the job reported them. */
 export function recordTrainingMetrics(spec: WorkflowSpec, wiring: Wiring): TaskModule {
@@ -49,14 +54,16 @@ export function recordTrainingMetrics(spec: WorkflowSpec, wiring: Wiring): TaskM
     },
     RecordTrainingMetrics: putMetricData(
       spec,
-      [
+      {
+        MetricData: [
         { MetricName: "TrainingTimeSeconds", Unit: "Seconds", "Value.$": "$.training.TrainingTimeInSeconds", Dimensions: dimensions(spec) },
         { MetricName: "TrainingBillableSeconds", Unit: "Seconds", "Value.$": "$.training.BillableTimeInSeconds", Dimensions: dimensions(spec) },
-      ],
+        ],
+      },
       wiring.next,
     ),
   };
-  return { entry: "HasTrainingTimes", states, timeoutSeconds: taskSeconds(states), stateMachineStatements: [statement] };
+  return { entry: "HasTrainingTimes", states, timeoutSeconds: taskSeconds(states), stateMachineStatements: [PUBLISH_PIPELINE_METRICS] };
 }
 
 /** Before NotifyDeployed: the version number of the package now served (`…/model-package/<group>/<n>`). */
@@ -64,16 +71,18 @@ export function recordDeployedVersion(spec: WorkflowSpec, wiring: Wiring): TaskM
   const states: Record<string, State> = {
     RecordDeployedVersion: putMetricData(
       spec,
-      [
-        {
-          MetricName: "DeployedModelVersion",
-          Unit: "None",
-          "Value.$": "States.StringToJson(States.ArrayGetItem(States.StringSplit($.registry.ModelPackageArn, '/'), 2))",
-          Dimensions: dimensions(spec),
-        },
-      ],
+      {
+        MetricData: [
+          {
+            MetricName: "DeployedModelVersion",
+            Unit: "None",
+            "Value.$": "States.StringToJson(States.ArrayGetItem(States.StringSplit($.registry.ModelPackageArn, '/'), 2))",
+            Dimensions: dimensions(spec),
+          },
+        ],
+      },
       wiring.next,
     ),
   };
-  return { entry: "RecordDeployedVersion", states, timeoutSeconds: taskSeconds(states), stateMachineStatements: [statement] };
+  return { entry: "RecordDeployedVersion", states, timeoutSeconds: taskSeconds(states), stateMachineStatements: [PUBLISH_PIPELINE_METRICS] };
 }

@@ -4,7 +4,7 @@
  * the task passes a role to a service, what that role needs. `definition.ts` composes them.
  */
 import { PolicyStatement } from "../../lib/iamPolicy";
-import { Catcher, State, TaskState, Json } from "../asl";
+import { Catcher, ChoiceRule, State, TaskState, Json } from "../asl";
 
 export interface TaskModule {
   /** The state the previous module goes to. */
@@ -26,6 +26,15 @@ export interface Wiring {
 
 /** The state every failure path reports through (see tasks/notify.ts). */
 export const FAILURE_STATE = "NotifyFailure";
+
+/**
+ * A Choice rule: the path holds a string (equal to `value`, when given). A Choice on a
+ * missing path is a States.Runtime error, which nothing can catch, so every test of a value
+ * that may be absent goes through this.
+ */
+export const isString = (path: string, value?: string): ChoiceRule => ({
+  And: [{ Variable: path, IsPresent: true }, { Variable: path, IsString: true }, ...(value ? [{ Variable: path, StringEquals: value }] : [])],
+});
 
 /** Any other error: record it at $.error and report. */
 export const TO_FAILURE: Catcher[] = [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: FAILURE_STATE }];
