@@ -11,12 +11,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { hasLocalNvmeStorage } from "../policies/facts/instanceTypes";
+import { EXPECTED_DURATION_TAG, EXPECTED_INVOCATIONS_TAG, hasLocalNvmeStorage } from "ml-pipeline-policies";
 import { InstanceEndpointConfig, ServerlessEndpointConfig } from "../stacks/configSchema";
 import { ecrRepositoryArn } from "../stacks/algorithmImages";
 import { anySageMakerArn, ArnScope } from "../stacks/arns";
 import { DataBucketModel, EndpointModel, Named, StackKeyModel } from "../stacks/model";
-import { EXPECTED_DURATION_TAG, EXPECTED_INVOCATIONS_TAG } from "../policies/cost/estimator";
 import { imagePullStatements, keyUseStatement, PolicyDocument, policyDocument, PolicyStatement, keyGrantStatement } from "../lib/iamPolicy";
 import { deploymentConfig, providerShape, readRollbackAlarmsStatement } from "../lib/blueGreen";
 import { serviceRole } from "./shared/serviceRole";

@@ -37,7 +37,7 @@ for stack in "${stacks[@]}"; do
   # The base branch may predate the plan; then the PR's plan stands alone. A base with
   # violations (exit 1) still wrote its plan: compare with it, so the PR shows what it fixes.
   base_code=none
-  if [ -f "$base_dir/tools/plan/cli.ts" ]; then
+  if [ -f "$base_dir/plan/src/cli.ts" ]; then
     (cd "$base_dir" && npm run plan --silent -- --stack "$stack" --json --quiet > "$out_dir/base-$stack.json")
     base_code=$?
   fi
@@ -50,10 +50,10 @@ for stack in "${stacks[@]}"; do
   # plan finds in the pack's config/), applied by the base branch's plan tool when it has
   # --proposed; otherwise (a base before this check) the PR's own tool and rails. The base's
   # tool runs from the PR's checkout, so that paths (SARIF locations) are the PR's.
-  base_tool=(env PATH="$base_dir/node_modules/.bin:$PATH" node -r "$base_dir/tools/transpile.js" "$base_dir/tools/plan/run.ts")
+  base_tool=(env PATH="$base_dir/node_modules/.bin:$PATH" node -r "$base_dir/plan/transpile.js" "$base_dir/plan/src/run.ts")
   judge=(npm run plan --silent --)
   rails=()
-  if [ -f "$base_dir/policies/PulumiPolicy.yaml" ] && grep -q -- '--proposed' "$base_dir/tools/plan/cli.ts" 2>/dev/null; then
+  if [ -f "$base_dir/policies/PulumiPolicy.yaml" ] && grep -q -- '--proposed' "$base_dir/plan/src/cli.ts" 2>/dev/null; then
     judge=("${base_tool[@]}")
     rails=(--program "$pr_dir" --policy-pack "$base_dir/policies")
     if [ -f "$base_dir/policies/config/$stack.json" ]; then rails+=(--policy-config "$base_dir/policies/config/$stack.json"); fi

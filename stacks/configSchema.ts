@@ -3,10 +3,17 @@
  * is allowed. Validation runs before any resource is declared (see `load.ts`).
  */
 import { z } from "zod";
-import { instanceTypeProblem, InstanceUse, TRANSFORM_INSTANCE_TYPES } from "../policies/facts/instanceTypes";
+import {
+  GLUE_MAX_TIMEOUT_MINUTES,
+  GLUE_MIN_WORKERS,
+  GLUE_SPARK_WORKER_TYPES,
+  GLUE_VERSIONS,
+  instanceTypeProblem,
+  InstanceUse,
+  scheduleExpressionProblem,
+  TRANSFORM_INSTANCE_TYPES,
+} from "ml-pipeline-policies";
 import { XGBOOST_VERSIONS } from "./algorithmImages";
-import { scheduleExpressionProblem } from "../policies/facts/scheduleExpression";
-import { GLUE_MAX_TIMEOUT_MINUTES, GLUE_MIN_WORKERS, GLUE_SPARK_WORKER_TYPES, GLUE_VERSIONS } from "../policies/facts/glue";
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 

@@ -19,7 +19,7 @@
  *   without Dask is not a mode the guide documents.
  */
 import type { PreprocessingConfig, StackConfig } from "./configSchema";
-import { isGpuInstance } from "../policies/facts/instanceTypes";
+import { isGpuInstance } from "ml-pipeline-policies";
 
 export type DataDistribution = "ShardedByS3Key" | "FullyReplicated";
 

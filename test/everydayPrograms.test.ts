@@ -4,7 +4,7 @@
  * ordinary and at a first preview: exact verdicts, no extras.
  */
 import { strict as assert } from "assert";
-import { Plan } from "../tools/plan/plan";
+import { Plan } from "../plan/src/plan";
 import { fixture, runPlanCli } from "./support/plan";
 
 async function planJson(...args: string[]): Promise<{ code: number; plan: Plan; stderr: string }> {

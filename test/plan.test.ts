@@ -4,8 +4,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Plan } from "../tools/plan/plan";
-import { PlanComparison } from "../tools/plan/compare";
+import { Plan } from "../plan/src/plan";
+import { PlanComparison } from "../plan/src/compare";
 import { fixture, runPlanCli } from "./support/plan";
 import { PROJECT_DIR } from "./support/stacks";
 

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { fixture, PROJECT_DIR } from "./support/stacks";
 
-const RUN = ["-r", path.join(PROJECT_DIR, "tools", "transpile.js"), path.join(PROJECT_DIR, "tools", "plan", "run.ts")];
+const RUN = ["-r", path.join(PROJECT_DIR, "plan", "transpile.js"), path.join(PROJECT_DIR, "plan", "src", "run.ts")];
 
 /** Processes still running whose command line mentions this fixture or a policy pack started for it. */
 function leftovers(marker: string): string[] {
@@ -47,10 +47,10 @@ describe("the plan as a command: never hangs, nothing left running", function ()
 
   it("a policy pack started directly ends when the process that started it is killed outright (SIGKILL, no supervisor)", async () => {
     const tag = newTag();
-    const client = path.join(PROJECT_DIR, "tools", "analyzer", "client.ts");
+    const client = path.join(PROJECT_DIR, "plan", "src", "analyzer", "client.ts");
     const starter = spawn(
       process.execPath,
-      ["-r", path.join(PROJECT_DIR, "tools", "transpile.js"), "-e", `require(${JSON.stringify(client)}).PolicyPackProcess.start(${JSON.stringify(path.join(PROJECT_DIR, "policies"))}, 60000, "direct").then(() => console.log("ready"))`],
+      ["-r", path.join(PROJECT_DIR, "plan", "transpile.js"), "-e", `require(${JSON.stringify(client)}).PolicyPackProcess.start(${JSON.stringify(path.join(PROJECT_DIR, "policies"))}, 60000, "direct").then(() => console.log("ready"))`],
       { env: { ...process.env, [TAG_VARIABLE]: tag }, stdio: ["ignore", "pipe", "inherit"] },
     );
     await new Promise<void>((resolve) => starter.stdout!.on("data", (d) => String(d).includes("ready") && resolve()));

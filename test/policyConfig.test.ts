@@ -1,7 +1,7 @@
 /** The policy config checker the plan runs before anything, against the pack's own policies and schemas. */
 import { strict as assert } from "assert";
 import { allRules } from "../policies/rules";
-import { policyConfigProblems } from "../tools/analyzer/packConfig";
+import { policyConfigProblems } from "../plan/src/analyzer/packConfig";
 import { schemaDefaults } from "../policies/lib/policyConfig";
 
 const policies = allRules.map((r) => ({ name: r.policy.name, configSchema: r.policy.configSchema }));

@@ -7,11 +7,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { allPolicies } from "../policies/rules";
-import { DeclaredResource, runProgram } from "../tools/mockEngine";
-import { readStackFiles } from "../tools/stackFiles";
+import { DeclaredResource, runProgram } from "../plan/src/engine/mockEngine";
+import { readStackFiles } from "../plan/src/engine/stackFiles";
 import * as os from "os";
-import { AnalyzedResource, Diagnostic, packLauncher, PackInfo, PolicyPackProcess } from "../tools/analyzer/client";
-import { PolicyPackConfigFile } from "../tools/analyzer/packConfig";
+import { AnalyzedResource, Diagnostic, packLauncher, PackInfo, PolicyPackProcess } from "../plan/src/analyzer/client";
+import { PolicyPackConfigFile } from "../plan/src/analyzer/packConfig";
 import { evaluatePack, mandatory, PackConfig } from "./support/policy";
 import { fixture, PROJECT_DIR, runStack, stackAsDeclared } from "./support/stacks";
 

@@ -10,13 +10,13 @@ import * as os from "os";
 import * as path from "path";
 import { PROJECT_DIR } from "./support/stacks";
 import { runPlanCli } from "./support/plan";
-import { Plan } from "../tools/plan/plan";
+import { Plan } from "../plan/src/plan";
 
 /** A base checkout whose `npm run plan` prints `plan` and exits with `code` (what the base branch's own plan would do). */
 function fakeBase(plan: Plan | null, code: number): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pr-plan-base-"));
-  fs.mkdirSync(path.join(dir, "tools", "plan"), { recursive: true });
-  fs.writeFileSync(path.join(dir, "tools", "plan", "cli.ts"), "");
+  fs.mkdirSync(path.join(dir, "plan", "src"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "plan", "src", "cli.ts"), "");
   fs.writeFileSync(path.join(dir, "plan.json"), plan ? JSON.stringify(plan) : "");
   fs.writeFileSync(path.join(dir, "fake-plan.js"), `process.stdout.write(require("fs").readFileSync(__dirname + "/plan.json", "utf8")); process.exitCode = ${code};\n`);
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "base", private: true, scripts: { plan: "node fake-plan.js" } }));
@@ -110,7 +110,7 @@ describe("scripts/pr-plan.sh: a pull request is judged by the base branch's guar
       fs.writeFileSync(rule, fs.readFileSync(rule, "utf8").replace(/validate: \(props, args, report\) => \{/, "validate: (props, args, report) => {\n    return;"));
       fs.appendFileSync(path.join(pr, "Pulumi.dev.yaml"), "  ml-pipeline:training:\n    instanceType: ml.g4dn.xlarge\n");
       // And the PR's own plan tool taught never to see a loosening: the verdict is the base tool's.
-      const tool = path.join(pr, "tools", "plan", "guardRails.ts");
+      const tool = path.join(pr, "plan", "src", "guardRails.ts");
       fs.writeFileSync(tool, fs.readFileSync(tool, "utf8").replace("loosened: loosens(changes) || hiddenViolations.length > 0", "loosened: false"));
       const r = run(pr);
       assert.equal(r.status, 1, r.stderr);

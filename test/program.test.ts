@@ -1,7 +1,7 @@
 /** The program under Pulumi's mock engine, for dev and prod: what it declares. */
 import { strict as assert } from "assert";
 import { hasLocalNvmeStorage } from "../policies/facts/instanceTypes";
-import { ProgramError } from "../tools/mockEngine";
+import { ProgramError } from "../plan/src/engine/mockEngine";
 import { actionsOf, json, runStack, stackAsDeclared, StackRun, Statement, T } from "./support/stacks";
 
 describe("program under mocks", function () {

@@ -13,7 +13,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { applyProjectConfig, readStackFiles } from "../tools/stackFiles";
+import { applyProjectConfig, readStackFiles } from "../plan/src/engine/stackFiles";
 import { PROJECT_DIR } from "./support/stacks";
 
 const made: string[] = [];
@@ -101,7 +101,7 @@ describe("stack config as the Pulumi CLI reads it", () => {
   it("through the CLI: a missing required key and an ESC import exit 2 with the message, before any program runs", () => {
     const dir = projectDir("name: app\nruntime: nodejs\nconfig:\n  owner:\n    type: string\n", "config: {}\n");
     const run = (env: NodeJS.ProcessEnv) =>
-      spawnSync(process.execPath, ["-r", path.join(PROJECT_DIR, "tools", "transpile.js"), path.join(PROJECT_DIR, "tools", "plan", "run.ts"), "--program", dir, "--stack", "dev", "--quiet"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000, env });
+      spawnSync(process.execPath, ["-r", path.join(PROJECT_DIR, "plan", "transpile.js"), path.join(PROJECT_DIR, "plan", "src", "run.ts"), "--program", dir, "--stack", "dev", "--quiet"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000, env });
     const env = { ...process.env };
     delete env.PULUMI_CONFIG;
     const missing = run(env);

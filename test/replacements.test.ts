@@ -9,14 +9,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadAwsServiceSpecSync } from "@aws-cdk/aws-service-spec";
-import { classicInputs, cloudFormationResource, OUTPUT, renderFacts } from "../tools/generate/replacementFacts";
-import { CLOUDFORMATION_COUNTERPARTS } from "../tools/plan/cloudFormationCounterparts";
-import { REPLACEMENT_FACTS } from "../tools/plan/replacementFacts.generated";
-import { classifyChange } from "../tools/plan/replacement";
-import { childPath, parsePropertyPath, pathContains, PropertyPathError } from "../tools/plan/propertyPath";
-import { comparePlans, PlanComparison } from "../tools/plan/compare";
-import { renderMarkdown } from "../tools/plan/render";
-import { Plan } from "../tools/plan/plan";
+import { classicInputs, cloudFormationResource, OUTPUT, renderFacts } from "../plan/scripts/generateReplacementFacts";
+import { CLOUDFORMATION_COUNTERPARTS } from "../plan/src/cloudFormationCounterparts";
+import { REPLACEMENT_FACTS } from "../plan/src/replacementFacts.generated";
+import { classifyChange } from "../plan/src/replacement";
+import { childPath, parsePropertyPath, pathContains, PropertyPathError } from "../plan/src/propertyPath";
+import { comparePlans, PlanComparison } from "../plan/src/compare";
+import { renderMarkdown } from "../plan/src/render";
+import { Plan } from "../plan/src/plan";
 import { fixture, runPlanCli as plan } from "./support/plan";
 
 const facts = (type: string) => {
@@ -28,7 +28,7 @@ describe("replacement facts (from AWS's resource schemas)", function () {
   this.timeout(30_000);
 
   it("the committed table is what the packages generate (npm run generate:replacements)", () => {
-    assert.equal(fs.readFileSync(OUTPUT, "utf8"), renderFacts(), "tools/plan/replacementFacts.generated.ts is stale: run npm run generate:replacements");
+    assert.equal(fs.readFileSync(OUTPUT, "utf8"), renderFacts(), "plan/src/replacementFacts.generated.ts is stale: run npm run generate:replacements");
   });
 
   it("every correspondence names a real classic input and a real CloudFormation property", () => {

@@ -10,8 +10,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type * as sarif from "sarif";
-import { Plan } from "../tools/plan/plan";
-import { toSarif } from "../tools/plan/sarif";
+import { Plan } from "../plan/src/plan";
+import { toSarif } from "../plan/src/sarif";
 import { fixture, runPlanCli } from "./support/plan";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,5 +1,5 @@
 /**
- * tools/transpile.js, the require hook of the plan, the bench and this suite: what it runs is
+ * plan/transpile.js, the require hook of the plan, the bench and this suite: what it runs is
  * what sucrase makes of the file as it is now (a cached result is never served for changed
  * source), and it still runs where its cache cannot be written.
  */
@@ -10,10 +10,10 @@ import * as os from "os";
 import * as path from "path";
 import { PROJECT_DIR } from "./support/stacks";
 
-const HOOK = path.join(PROJECT_DIR, "tools", "transpile.js");
+const HOOK = path.join(PROJECT_DIR, "plan", "transpile.js");
 const run = (file: string, env: NodeJS.ProcessEnv = process.env) => spawnSync(process.execPath, ["-r", HOOK, file], { encoding: "utf8", env });
 
-describe("the TypeScript require hook (tools/transpile.js)", function () {
+describe("the TypeScript require hook (plan/transpile.js)", function () {
   this.timeout(30_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "transpile-"));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));

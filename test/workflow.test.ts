@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import aslValidator from "asl-validator";
 import { hasLocalNvmeStorage, INSTANCE_TYPES_BY_USE } from "../policies/facts/instanceTypes";
 import { TaskState } from "../workflow/asl";
-import { describeChoiceRule, mermaid } from "../workflow/diagram";
+import { describeChoiceRule, mermaid } from "../plan/src/diagram";
 import { awsError, definitionFor, evaluationDefinitionFor, Handler, monitoringDefinitionFor, runLocally, specFor } from "./support/workflow";
 
 const metric = (value: number) => [{ MetricName: "validation:auc", Value: value, Timestamp: "2026-11-25T00:00:00Z" }];

@@ -139,7 +139,7 @@ describe("GitHub workflows", () => {
     const dependabot = parse(fs.readFileSync(path.join(PROJECT_DIR, ".github", "dependabot.yml"), "utf8"));
     assert.deepEqual(dependabot.updates.map((u: any) => u["package-ecosystem"]).sort(), ["github-actions", "npm"]);
     const owners = fs.readFileSync(path.join(PROJECT_DIR, ".github", "CODEOWNERS"), "utf8").split("\n").filter((l) => l.trim() && !l.startsWith("#"));
-    for (const p of ["/policies/", "/.github/", "/scripts/", "/tools/", "/package.json", "/test/"]) assert.ok(owners.some((l) => l.split(/\s+/)[0] === p && l.split(/\s+/).length > 1), p);
+    for (const p of ["/policies/", "/.github/", "/scripts/", "/tools/", "/plan/", "/package.json", "/test/"]) assert.ok(owners.some((l) => l.split(/\s+/)[0] === p && l.split(/\s+/).length > 1), p);
   });
 });
 

@@ -12,11 +12,12 @@
  *  - Lambda functions invoked by a workflow: timeout × memory per run.
  *  - Glue jobs: runs × workers × DPUs per worker × timeout × the DPU-hour price (glueJobs.ts).
  */
-import { HOURLY_USD, HOURS_PER_MONTH, REGION_FACTOR, UNIT_PRICES, UNLISTED_REGION_FACTOR } from "./prices";
+import { HOURLY_USD, HOURS_PER_MONTH, UNIT_PRICES, regionFactor, roundUsd as round } from "./prices";
 import {
   DefinitionTasks,
   definitionTasks,
   instanceRequests,
+  literalMaxRuntime,
   maxRuntimeAtRunTime,
   maxRuntimeSeconds,
   maxTuningJobs,
@@ -29,43 +30,19 @@ import { runsPerMonth } from "../facts/scheduleExpression";
 import { asArray, TYPES } from "../lib/resources";
 import { COST_DEFAULTS, CostOptions } from "./knobs";
 import { glueJobCosts } from "./glueJobs";
+import type { CostEstimate, CostLine, CostResource } from "./types";
 
-export type { CostOptions };
+export type { CostEstimate, CostLine, CostOptions, CostResource };
 
 export const EXPECTED_INVOCATIONS_TAG = "ml-pipeline:expected-monthly-invocations";
 export const EXPECTED_DURATION_TAG = "ml-pipeline:expected-duration-ms";
 
-export interface CostResource {
-  urn: string;
-  type: string;
-  name: string;
-  props: Record<string, any>;
-}
-
-export interface CostLine {
-  urn: string;
-  monthlyUsd: number;
-  /** How the figure was derived, for humans. */
-  basis: string;
-}
-
-export interface CostEstimate {
-  monthlyUsd: number;
-  lines: CostLine[];
-  /** Instance types with no price: the estimate is incomplete without them. */
-  unpriced: { urn: string; instanceType: string; where: string }[];
-  /** What cannot be bounded from the program (a count or runtime set at run time, an API the estimator does not read): the estimate is incomplete without it. */
-  unbounded: { urn: string; where: string; why: string }[];
-}
-
-const round = (n: number) => Math.round(n * 100) / 100;
 
 export function hourlyPrice(instanceType: string, options: Partial<CostOptions> = {}): number | undefined {
   const opts = { ...COST_DEFAULTS, ...options };
   const base = opts.prices[instanceType] ?? HOURLY_USD[instanceType];
   if (base === undefined) return undefined;
-  const factor = opts.regionFactor ?? REGION_FACTOR[opts.region] ?? UNLISTED_REGION_FACTOR;
-  return base * factor;
+  return base * regionFactor(opts);
 }
 
 /**
@@ -113,8 +90,7 @@ function monitoringCosts(
   unbounded: CostEstimate["unbounded"],
 ): CostLine[] {
   const jobCost = (task: SageMakerTask, inline?: Record<string, any>): { usd: number; basis: string } | undefined => {
-    const seconds = inline ? inline.StoppingCondition?.MaxRuntimeInSeconds : maxRuntimeSeconds(task);
-    const hours = (typeof seconds === "number" ? seconds : 3600) / 3600; // the API's default maximum is one hour
+    const hours = ((inline ? literalMaxRuntime(inline) : maxRuntimeSeconds(task)) ?? 3600) / 3600; // the API's default maximum is one hour
     let usd = 0;
     const basis: string[] = [];
     for (const req of instanceRequests(task)) {

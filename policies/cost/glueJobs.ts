@@ -10,17 +10,15 @@ import { runsPerMonth } from "../facts/scheduleExpression";
 import { definitionTasks, GlueRunTask } from "../lib/jobsInDefinitions";
 import { asArray, TYPES } from "../lib/resources";
 import { CostOptions } from "./knobs";
-import { GLUE_DPU_HOUR_USD, REGION_FACTOR, UNLISTED_REGION_FACTOR } from "./prices";
-import type { CostEstimate, CostResource } from "./estimator";
+import { GLUE_DPU_HOUR_USD, regionFactor, roundUsd as round } from "./prices";
+import type { CostEstimate, CostResource } from "./types";
 
 /** The provider's default timeout for Glue jobs (minutes) when the job sets none. */
 const DEFAULT_TIMEOUT_MINUTES = 2880;
 
-const round = (n: number) => Math.round(n * 100) / 100;
-
 /** USD per worker-hour: the policy config's `prices["glue:<type>"]`, else DPUs × the DPU-hour price (G types). */
 export function glueWorkerHourly(workerType: string, opts: CostOptions): number | undefined {
-  const factor = opts.regionFactor ?? REGION_FACTOR[opts.region] ?? UNLISTED_REGION_FACTOR;
+  const factor = regionFactor(opts);
   const override = opts.prices[`glue:${workerType}`];
   if (override !== undefined) return override * factor;
   if (!workerType.startsWith("G.")) return undefined; // R (M-DPU) prices are not in the table
@@ -77,8 +75,7 @@ export function glueJobCosts(resources: CostResource[], opts: CostOptions, workf
       if (typeof workerType !== "string") {
         // Sized in DPUs instead of workers: Python shell jobs (0.0625 by default, API model) and Glue 1.0-era Spark jobs (10 by default).
         const dpus = Number(source.overrides.MaxCapacity ?? job.props.maxCapacity ?? (job.props.command?.name === "pythonshell" ? 0.0625 : 10));
-        const factor = opts.regionFactor ?? REGION_FACTOR[opts.region] ?? UNLISTED_REGION_FACTOR;
-        monthly += source.runs * dpus * GLUE_DPU_HOUR_USD * factor * (minutes / 60);
+        monthly += source.runs * dpus * GLUE_DPU_HOUR_USD * regionFactor(opts) * (minutes / 60);
         basis.push(`${source.basis} × ${dpus} DPU × ${round(minutes / 60)} h timeout`);
         continue;
       }

@@ -79,5 +79,13 @@ export const REGION_FACTOR: Readonly<Record<string, number>> = {
 };
 export const UNLISTED_REGION_FACTOR = 1.25;
 
+/** The price factor that applies: the config's override, else the region's, else the unlisted regions'. */
+export function regionFactor(opts: { region: string; regionFactor?: number }): number {
+  return opts.regionFactor ?? REGION_FACTOR[opts.region] ?? UNLISTED_REGION_FACTOR;
+}
+
+/** A dollar figure to the cent, as every estimate line shows it. */
+export const roundUsd = (usd: number): number => Math.round(usd * 100) / 100;
+
 /** Hours in the month the estimates use (AWS's convention). */
 export const HOURS_PER_MONTH = 730;

@@ -224,21 +224,25 @@ export function monitoringScheduleOf(task: SageMakerTask): { expression?: string
 
 /** Seconds a job may run at most (MaxRuntimeInSeconds), where the API has one and it is written literally. */
 export function maxRuntimeSeconds(task: SageMakerTask): number | undefined {
-  const value = stoppingCondition(task)?.MaxRuntimeInSeconds;
+  return literalMaxRuntime(jobHolder(task));
+}
+
+/** `StoppingCondition.MaxRuntimeInSeconds` of a job's parameters (or an inline job definition), where written as a number. */
+export function literalMaxRuntime(holder: Record<string, any> | undefined): number | undefined {
+  const value = holder?.StoppingCondition?.MaxRuntimeInSeconds;
   return typeof value === "number" ? value : undefined;
 }
 
 /** Whether the job's maximum runtime is a JSONPath (or its stopping condition is): only known when it runs. */
 export function maxRuntimeAtRunTime(task: SageMakerTask): boolean {
-  const p = task.parameters ?? {};
-  const holder = task.api === "createHyperParameterTuningJob" ? (p.TrainingJobDefinition ?? asArray<any>(p.TrainingJobDefinitions)[0]) : p;
-  return holder?.["StoppingCondition.$"] !== undefined || stoppingCondition(task)?.["MaxRuntimeInSeconds.$"] !== undefined;
+  const holder = jobHolder(task);
+  return holder?.["StoppingCondition.$"] !== undefined || holder?.StoppingCondition?.["MaxRuntimeInSeconds.$"] !== undefined;
 }
 
-function stoppingCondition(task: SageMakerTask): Record<string, any> | undefined {
+/** The parameters that hold a job's stopping condition: a tuning job's (first) training job definition, else the task's own. */
+function jobHolder(task: SageMakerTask): Record<string, any> | undefined {
   const p = task.parameters ?? {};
-  const holder = task.api === "createHyperParameterTuningJob" ? (p.TrainingJobDefinition ?? asArray<any>(p.TrainingJobDefinitions)[0]) : p;
-  return holder?.StoppingCondition;
+  return task.api === "createHyperParameterTuningJob" ? (p.TrainingJobDefinition ?? asArray<any>(p.TrainingJobDefinitions)[0]) : p;
 }
 
 /** Maximum training jobs a tuning job starts. */

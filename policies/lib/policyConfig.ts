@@ -1,6 +1,6 @@
 /**
  * Config-schema helpers without dependencies: also loaded by the offline plan before
- * it loads any SDK (tools/analyzer/packConfig.ts).
+ * it loads any SDK (the plan package: plan/src/analyzer/packConfig.ts).
  */
 
 /** The `default` of every property of a policy's config schema. */

@@ -9,7 +9,7 @@ import { configOf, forTypes } from "./resources";
 
 /**
  * Which way a change of a knob loosens its rule (the other way tightens), so that a plan can
- * tell a pull request that loosens the guard rails it is judged by (tools/plan/guardRails.ts):
+ * tell a pull request that loosens the guard rails it is judged by (the plan package: plan/src/guardRails.ts):
  * a limit that rises ("higher": maxMonthlyUsd), an estimate input that falls ("lower":
  * runs a month), a requirement turned off ("false"), a permission turned on ("true"), an
  * allow-list or exemption list that grows ("wider"), or the price table ("pricing": compared

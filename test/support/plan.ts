@@ -1,5 +1,5 @@
 /** The plan's CLI run in this process (`main` with captured output). */
-import { main } from "../../tools/plan/cli";
+import { main } from "../../plan/src/cli";
 
 export { fixture } from "./stacks";
 

@@ -7,9 +7,9 @@
  */
 import { EnforcementLevel, Policy, ResourceValidationPolicy, StackValidationPolicy, unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
 import { allPolicies } from "../../policies/rules";
-import { DeclaredResource } from "../../tools/mockEngine";
-import { PolicyPackConfigFile, policySettings } from "../../tools/analyzer/packConfig";
-import { toWire, UNKNOWN_VALUE } from "../../tools/analyzer/wire";
+import { DeclaredResource } from "../../plan/src/engine/mockEngine";
+import { PolicyPackConfigFile, policySettings } from "../../plan/src/analyzer/packConfig";
+import { toWire, UNKNOWN_VALUE } from "../../plan/src/analyzer/wire";
 
 /** The string the engine sends for an unknown value. */
 export const UNKNOWN = UNKNOWN_VALUE;

@@ -1,7 +1,7 @@
 /** Runs this project's program for a stack under mocks, with optional config overrides. */
 import * as path from "path";
-import { DeclaredResource, runProgram, RunResult } from "../../tools/mockEngine";
-import { readStackFiles, toConfigMap } from "../../tools/stackFiles";
+import { DeclaredResource, runProgram, RunResult } from "../../plan/src/engine/mockEngine";
+import { readStackFiles, toConfigMap } from "../../plan/src/engine/stackFiles";
 
 export const PROJECT_DIR = path.resolve(__dirname, "../..");
 

@@ -1,9 +1,9 @@
 /** Builds the workflow spec and definition for a stack without Pulumi, and runs it locally. */
 import { StateMachine } from "aws-local-stepfunctions";
-import { MOCK_ACCOUNT_ID } from "../../tools/mockEngine";
+import { MOCK_ACCOUNT_ID } from "../../plan/src/engine/mockEngine";
 import { resolveStackConfig } from "../../stacks/load";
 import { stackModel } from "../../stacks/model";
-import { readStackFiles } from "../../tools/stackFiles";
+import { readStackFiles } from "../../plan/src/engine/stackFiles";
 import { buildDefinition } from "../../workflow/definition";
 import { buildEvaluationWorkflow, buildMonitoringWorkflow } from "../../workflow/monitoring";
 import { workflowSpec, WorkflowSpec } from "../../workflow/spec";

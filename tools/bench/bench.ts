@@ -10,20 +10,20 @@
  * Plus a CPU profile of one plan, by package, to show where the time goes.
  * Goals are reported as met or not; nothing here asserts them.
  */
-import "../compileCache";
+import "../../plan/src/compileCache";
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { COMPILE_CACHE_DIR } from "../compileCache";
-import { packCommand, PackLauncher } from "../analyzer/client";
+import { COMPILE_CACHE_DIR } from "../../plan/src/compileCache";
+import { packCommand, PackLauncher } from "../../plan/src/analyzer/client";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const NODE = process.execPath;
 const RUNS = Number(process.env.BENCH_RUNS ?? "5");
-const PLAN = ["-r", path.join(ROOT, "tools", "transpile.js"), path.join(ROOT, "tools/plan/cli.ts")];
+const PLAN = ["-r", path.join(ROOT, "plan", "transpile.js"), path.join(ROOT, "plan/src/cli.ts")];
 const USAGE = ["-r", path.join(__dirname, "reportUsage.js")];
-/** tools/transpile.js's cache of transpiled TypeScript. */
+/** plan/transpile.js's cache of transpiled TypeScript. */
 const TRANSPILE_CACHE_DIR = process.env.ML_PIPELINE_TRANSPILE_CACHE || path.join(ROOT, "node_modules", ".cache", "ml-pipeline", "transpiled");
 
 interface Sample {
@@ -53,7 +53,7 @@ function timed(args: string[], env: NodeJS.ProcessEnv = process.env, cwd = ROOT)
   return { ms, maxRssKb: usage ? JSON.parse(usage[1]).maxRssKb : undefined, stdout: r.stdout };
 }
 
-/** Time until a policy pack prints its port: started as the CLI starts it, or as the plan does (tools/analyzer/servePolicyPack.js). */
+/** Time until a policy pack prints its port: started as the CLI starts it, or as the plan does (plan/src/analyzer/servePolicyPack.js). */
 function packStart(packDir: string, env: NodeJS.ProcessEnv, launcher: PackLauncher = "cli"): Promise<number> {
   return new Promise((resolve, reject) => {
     const t = process.hrtime.bigint();
@@ -105,7 +105,7 @@ const WHAT_HOLDS_IT_BACK = `### What holds the ratio back
 - Levers taken: the pack's main is compiled JavaScript built by \`npm ci\`, started directly
   (without run-policy-pack's ts-node and TypeScript compiler: 0.93 s → 0.38 s, table 3) and
   sharing the compile cache, which it writes once loaded; TypeScript transpiled by sucrase
-  once and cached by content hash (\`tools/transpile.js\`; type-checking happens once, in
+  once and cached by content hash (\`plan/transpile.js\`; type-checking happens once, in
   \`npm test\`); the pack spawned before the SDK loads; Node's compile cache in the plan
   process; Analyze calls issued concurrently; no stack trace for each of the SDK's promises
   while the program runs (Error.stackTraceLimit 0: a third of the time at 50 pipelines).
@@ -125,7 +125,7 @@ async function main() {
   out(
     `Run by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ` +
       `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}. ` +
-      `Medians of ${RUNS} runs unless said otherwise. The plan process uses Node's compile cache (${path.basename(COMPILE_CACHE_DIR)} in the temp dir); the TypeScript it runs is transpiled once and cached (tools/transpile.js); rows marked *cold* clear both caches first.`,
+      `Medians of ${RUNS} runs unless said otherwise. The plan process uses Node's compile cache (${path.basename(COMPILE_CACHE_DIR)} in the temp dir); the TypeScript it runs is transpiled once and cached (plan/transpile.js); rows marked *cold* clear both caches first.`,
   );
   out();
 
@@ -218,7 +218,7 @@ async function main() {
   fs.rmSync(tsPack, { recursive: true, force: true });
   out("## 3. Policy pack start");
   out();
-  out("In `policies/`, until the pack prints its port. The CLI runs `node node_modules/@pulumi/pulumi/cmd/run-policy-pack 127.0.0.1:0 .`; the plan starts a JavaScript main with `tools/analyzer/servePolicyPack.js` (same pack code and Analyzer server, without ts-node and the TypeScript compiler; both answer identically in test/policyPack.test.ts) and shares its compile cache with it.");
+  out("In `policies/`, until the pack prints its port. The CLI runs `node node_modules/@pulumi/pulumi/cmd/run-policy-pack 127.0.0.1:0 .`; the plan starts a JavaScript main with `plan/src/analyzer/servePolicyPack.js` (same pack code and Analyzer server, without ts-node and the TypeScript compiler; both answer identically in test/policyPack.test.ts) and shares its compile cache with it.");
   out();
   out("| pack | median | runs |");
   out("|---|---:|---|");

@@ -5,9 +5,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { allRules } from "../../policies/rules";
-import { counterpartsText, Knob } from "../../policies/lib/rule";
-import { PolicyPackConfigFile, policySettings } from "../analyzer/packConfig";
+import { allRules, counterpartsText, Knob } from "ml-pipeline-policies";
+import { PolicyPackConfigFile, policySettings } from "../../plan/src/analyzer/packConfig";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 export const README = path.join(PROJECT_DIR, "README.md");

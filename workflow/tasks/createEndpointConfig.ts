@@ -2,7 +2,7 @@
  * CreateEndpointConfig: this run's model on the stack's hosting settings (serverless or
  * instances), encrypted with the stack key where the API allows it, with data capture.
  */
-import { hasLocalNvmeStorage } from "../../policies/facts/instanceTypes";
+import { hasLocalNvmeStorage } from "ml-pipeline-policies";
 import { regionalArn } from "../../stacks/arns";
 import { Json } from "../asl";
 import { SAGEMAKER_RETRY } from "../retries";

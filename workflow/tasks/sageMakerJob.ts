@@ -3,7 +3,7 @@
  * integration's documented statements, the job execution role's statements, per-run S3
  * locations and volume encryption.
  */
-import { hasLocalNvmeStorage } from "../../policies/facts/instanceTypes";
+import { hasLocalNvmeStorage } from "ml-pipeline-policies";
 import { imagePullStatements, keyGrantStatement, keyUseStatement, PolicyStatement } from "../../lib/iamPolicy";
 import { logGroupArn, regionalArn } from "../../stacks/arns";
 import { ecrRepositoryArn } from "../../stacks/algorithmImages";

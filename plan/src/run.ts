@@ -11,6 +11,24 @@ import { spawn } from "child_process";
 import * as path from "path";
 
 const DEFAULT_TIMEOUT_SECONDS = 300;
+const TRANSPILE = path.join(__dirname, "..", "transpile.js");
+
+/**
+ * This process's Node options for the plan: the TypeScript hook once, however the supervisor
+ * was started (`node -r …/transpile.js run.ts`, or the package's bin, which registers it itself).
+ */
+function nodeOptionsWithTranspile(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    if ((argv[i] === "-r" || argv[i] === "--require") && /transpile\.js$/.test(argv[i + 1] ?? "")) {
+      i++;
+      continue;
+    }
+    out.push(argv[i]);
+  }
+  return [...out, "-r", TRANSPILE];
+}
 
 function timeoutSeconds(argv: string[]): number | string {
   const i = argv.findIndex((a) => a === "--timeout" || a.startsWith("--timeout="));
@@ -27,7 +45,7 @@ function supervise(argv: string[]): void {
     process.exitCode = 2;
     return;
   }
-  const child = spawn(process.execPath, [...process.execArgv, path.join(__dirname, "cli.ts"), ...argv], { stdio: "inherit", detached: true });
+  const child = spawn(process.execPath, [...nodeOptionsWithTranspile(), path.join(__dirname, "cli.ts"), ...argv], { stdio: "inherit", detached: true });
   let stopped: string | undefined;
   const stopGroup = (why: string) => {
     stopped ??= why;

@@ -5,25 +5,26 @@
  * Exit status: 0 no mandatory violation; 1 at least one (or a refused replacement, guard rails
  * a pull request loosens, a cost increase over the rails' threshold); 2 usage, config or program error.
  */
-import "../compileCache"; // first: caches the compiled code of everything loaded after it
+import "./compileCache"; // first: caches the compiled code of everything loaded after it
 import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
-import { packLauncher, PolicyPackProcess, startingPackLine } from "../analyzer/client";
+import { packLauncher, PolicyPackProcess, startingPackLine } from "./analyzer/client";
 import { ensurePackBuilt, PlanInputError } from "./packBuild";
 import { asPlan, comparePlans, PlanComparison, refusedReplacements } from "./compare";
 import { costIncreaseCheck, railsReport } from "./guardRails";
 import { renderMarkdown, renderText } from "./render";
 import { toSarif } from "./sarif";
 
-const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+/** The pack this plan is built with (its cost estimate prints the cost table): the default pack to judge by. */
+const DEFAULT_POLICY_PACK_DIR = path.dirname(require.resolve("ml-pipeline-policies/package.json"));
 
 export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const program = new Command("plan")
     .description("Offline plan of a Pulumi TypeScript program: resources, policy verdicts (real pack over the Analyzer protocol), estimated monthly cost, state machine diagrams. Needs no cloud account.")
     .option("--stack <name>", "stack to plan", "dev")
-    .option("--program <dir>", "Pulumi TypeScript program (directory with Pulumi.yaml and Pulumi.<stack>.yaml)", PROJECT_DIR)
-    .option("--policy-pack <dir>", "policy pack directory", path.join(PROJECT_DIR, "policies"))
+    .option("--program <dir>", "Pulumi TypeScript program (directory with Pulumi.yaml and Pulumi.<stack>.yaml)", process.cwd())
+    .option("--policy-pack <dir>", "policy pack directory (default: the ml-pipeline-policies pack this plan depends on)", DEFAULT_POLICY_PACK_DIR)
     .option("--policy-config <file>", "policy pack config (--policy-pack-config format); default: <policy-pack>/config/<stack>.json when present")
     .option("--first-preview", "simulate the first preview of a new stack (computed outputs unknown)", false)
     .option("--json", "print one JSON object", false)
@@ -33,7 +34,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     .option("--sarif <file>", "also write the violations as SARIF 2.1.0 (GitHub code scanning) to this file")
     .option("--markdown-file <file>", "also write the pull-request comment (as --markdown prints it) to this file")
     .option("--quiet", "no progress on stderr", false)
-    .option("--timeout <seconds>", "stop a program that does not finish within this many seconds (enforced by npm run plan's supervisor, tools/plan/run.ts)", "300")
+    .option("--timeout <seconds>", "stop a program that does not finish within this many seconds (enforced by npm run plan's supervisor, plan/src/run.ts)", "300")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 

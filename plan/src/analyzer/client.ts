@@ -26,7 +26,7 @@ function proto() {
   if (!protos) {
     /* eslint-disable @typescript-eslint/no-require-imports */
     protos = {
-      grpc: require("@grpc/grpc-js"),
+      grpc: require(require.resolve("@grpc/grpc-js", { paths: [PULUMI_DIR] })),
       analyzerGrpc: require(path.join(PULUMI_DIR, "proto", "analyzer_grpc_pb.js")),
       analyzerPb: require(path.join(PULUMI_DIR, "proto", "analyzer_pb.js")),
       structPb: require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [PULUMI_DIR] })),

@@ -8,7 +8,7 @@ import * as url from "url";
 import * as pulumi from "@pulumi/pulumi";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import { autoName, autoNamedProperty } from "./autonaming";
-import { fromSerialized } from "./analyzer/wire";
+import { fromSerialized } from "../analyzer/wire";
 import { OFFLINE_INVOKES, policyDocument } from "./offlineInvokes";
 
 // Exported by the SDK but marked internal (absent from its typings): resolves once every

@@ -1,5 +1,5 @@
 /** A `--policy-pack-config` file, read as the Pulumi CLI reads it. */
-import { schemaDefaults } from "../../policies/lib/policyConfig";
+import { schemaDefaults } from "ml-pipeline-policies";
 
 export type Level = "advisory" | "mandatory" | "disabled" | "remediate";
 export const LEVELS: Level[] = ["advisory", "mandatory", "disabled", "remediate"]; // proto enum order

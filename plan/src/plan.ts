@@ -7,19 +7,18 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { runProgram, ProgramError, DeclaredResource } from "../mockEngine";
-import { readStackFiles } from "../stackFiles";
-import { AnalyzedResource, Diagnostic, packLauncher, PolicyPackProcess, startingPackLine } from "../analyzer/client";
-import { PolicyPackConfigFile, policyConfigProblems } from "../analyzer/packConfig";
-import { COMPUTED, REDACTED, SecretValue, toWire, UNKNOWN_VALUE } from "../analyzer/wire";
+import { runProgram, ProgramError, DeclaredResource } from "./engine/mockEngine";
+import { readStackFiles } from "./engine/stackFiles";
+import { AnalyzedResource, Diagnostic, packLauncher, PolicyPackProcess, startingPackLine } from "./analyzer/client";
+import { PolicyPackConfigFile, policyConfigProblems } from "./analyzer/packConfig";
+import { COMPUTED, REDACTED, SecretValue, toWire, UNKNOWN_VALUE } from "./analyzer/wire";
 import { ensurePackBuilt, PlanInputError } from "./packBuild";
 import { packCodeHash, railKnobs, RailPolicy } from "./guardRails";
 
 export { PlanInputError };
 export type SpawnedPack = ReturnType<typeof PolicyPackProcess.spawn>;
-import { CostEstimate, CostOptions, estimateMonthlyCost } from "../../policies/cost/estimator";
-import { TYPES } from "../../policies/lib/resources";
-import { mermaid } from "../../workflow/diagram";
+import { CostEstimate, CostOptions, estimateMonthlyCost, TYPES } from "ml-pipeline-policies";
+import { mermaid } from "./diagram";
 import { ChangeOptions } from "./replacement";
 
 /** The fields of a plan resource that are left out when empty: its options and its inputs' dependencies. */

@@ -6,7 +6,7 @@
  * compiled files instead of transpiling ~100 of them again. Plain JavaScript, so that loading
  * it costs nothing to transpile; sucrase itself is loaded only on a cache miss.
  *
- *   node -r ./tools/transpile.js tools/plan/run.ts
+ *   node -r ./plan/transpile.js plan/src/run.ts
  *
  * The cache lives in node_modules/.cache (gone with every `npm ci`), or where
  * ML_PIPELINE_TRANSPILE_CACHE says; where it cannot be written, files are transpiled every
@@ -20,7 +20,12 @@ const { addHook } = require("pirates");
 const SUCRASE_VERSION = require("sucrase/package.json").version;
 // What sucrase/register/ts uses; no source maps: nothing reads them (sucrase keeps line numbers).
 const OPTIONS = { transforms: ["typescript", "imports"] };
-const CACHE_DIR = process.env.ML_PIPELINE_TRANSPILE_CACHE || path.join(__dirname, "..", "node_modules", ".cache", "ml-pipeline", "transpiled");
+// node_modules/.cache of the project that holds this package: the workspace root's here, the
+// installing project's where the package is installed (…/node_modules/ml-pipeline-plan).
+const HOLDER = path.dirname(__dirname);
+const CACHE_DIR =
+  process.env.ML_PIPELINE_TRANSPILE_CACHE ||
+  (path.basename(HOLDER) === "node_modules" ? path.join(HOLDER, ".cache", "ml-pipeline", "transpiled") : path.join(HOLDER, "node_modules", ".cache", "ml-pipeline", "transpiled"));
 const SALT = `${SUCRASE_VERSION}\0${JSON.stringify(OPTIONS)}\0`;
 
 let sucrase;
@@ -50,4 +55,8 @@ function transpile(code, filename) {
   return out;
 }
 
-addHook(transpile, { exts: [".ts"] });
+// TypeScript outside node_modules (the program, its tests), and this package's own sources
+// wherever it is installed: it ships TypeScript and runs it through this hook.
+const OWN_DIR = __dirname + path.sep;
+const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
+addHook(transpile, { exts: [".ts"], ignoreNodeModules: false, matcher: (file) => !file.endsWith(".d.ts") && (!file.includes(NODE_MODULES) || file.startsWith(OWN_DIR)) });

@@ -7,7 +7,7 @@
  * `ForceNew`) ship in no package this tool can read: `@pulumi/aws` carries no schema.
  *
  * This table states correspondences only, never whether a property forces replacement:
- * that comes from the spec (tools/generate/replacementFacts.ts). A classic property named
+ * that comes from the spec (plan/scripts/generateReplacementFacts.ts). A classic property named
  * like a CloudFormation property (case aside) corresponds to it without a row entry.
  * test/replacements.test.ts checks every name here against both packages.
  */

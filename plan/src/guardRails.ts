@@ -12,8 +12,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { hourlyPrice } from "../../policies/cost/estimator";
-import { HOURLY_USD } from "../../policies/cost/prices";
+import { HOURLY_USD, hourlyPrice } from "ml-pipeline-policies";
 
 /** A policy as a plan records it: its level and its knobs' effective values, with the way each loosens. */
 export interface RailPolicy {

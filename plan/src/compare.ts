@@ -1,6 +1,6 @@
 /** Differences between two plans (for example the base branch's and the pull request's). */
 import { Plan, PlanResource, PlanViolation } from "./plan";
-import { COMPUTED } from "../analyzer/wire";
+import { COMPUTED } from "./analyzer/wire";
 import { childPath } from "./propertyPath";
 import { ChangeAction, ChangeVerdict, classifyChange, PropertyChange, settleVerdict } from "./replacement";
 

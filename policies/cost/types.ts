@@ -1,0 +1,24 @@
+/** The shapes the cost estimate is made of, shared by the estimator and its Glue part. */
+
+export interface CostResource {
+  urn: string;
+  type: string;
+  name: string;
+  props: Record<string, any>;
+}
+
+export interface CostLine {
+  urn: string;
+  monthlyUsd: number;
+  /** How the figure was derived, for humans. */
+  basis: string;
+}
+
+export interface CostEstimate {
+  monthlyUsd: number;
+  lines: CostLine[];
+  /** Instance types with no price: the estimate is incomplete without them. */
+  unpriced: { urn: string; instanceType: string; where: string }[];
+  /** What cannot be bounded from the program (a count or runtime set at run time, an API the estimator does not read): the estimate is incomplete without it. */
+  unbounded: { urn: string; where: string; why: string }[];
+}
