@@ -1,0 +1,86 @@
+/**
+ * The structure of the three packages, judged by dependency-cruiser with the rules in
+ * .dependency-cruiser.cjs: no import cycle, no import from a lower layer up to a higher one,
+ * the pack self-contained and used only through its public entry, the plan independent of
+ * the program. A scratch tree that breaks each rule shows the referee can fail.
+ */
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PROJECT_DIR } from "./support/stacks";
+
+const CONFIG = path.join(PROJECT_DIR, ".dependency-cruiser.cjs");
+const CLI = path.join(PROJECT_DIR, "node_modules", "dependency-cruiser", "bin", "dependency-cruiser.mjs");
+
+interface Violation {
+  from: string;
+  to: string;
+  rule: { name: string };
+}
+
+function cruise(cwd: string, roots: string[]): { modules: { source: string }[]; violations: Violation[] } {
+  const r = spawnSync(process.execPath, [CLI, "--config", CONFIG, "--output-type", "json", ...roots], { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  assert.ok(r.stdout, `depcruise printed nothing (exit ${r.status}): ${r.stderr}`);
+  const out = JSON.parse(r.stdout);
+  return { modules: out.modules, violations: out.summary.violations };
+}
+
+describe("the structure of the three packages (dependency-cruiser)", function () {
+  this.timeout(60_000);
+
+  it("holds: no cycle, no upward import, the pack by its public entry only, the plan free of the program", () => {
+    const { modules, violations } = cruise(PROJECT_DIR, ["index.ts", "components", "stacks", "workflow", "lib", "policies", "plan", "tools"]);
+    assert.deepEqual(
+      violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`),
+      [],
+    );
+    // It saw the whole of each package (not an empty cruise that trivially passes).
+    for (const dir of ["components/", "stacks/", "workflow/tasks/", "lib/", "policies/rules/", "plan/src/engine/", "plan/src/analyzer/"]) {
+      const here = fs.readdirSync(path.join(PROJECT_DIR, dir)).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith(".d.ts"));
+      const seen = modules.filter((m) => m.source.startsWith(dir) && !m.source.slice(dir.length).includes("/"));
+      assert.equal(seen.length, here.length, `${dir}: cruised ${seen.length} of ${here.length} files`);
+    }
+  });
+
+  it("the program and the plan reach the pack through `ml-pipeline-policies`, which resolves to its public entry", () => {
+    const { modules } = cruise(PROJECT_DIR, ["stacks/configSchema.ts", "plan/src/plan.ts"]);
+    for (const source of ["stacks/configSchema.ts", "plan/src/plan.ts"]) {
+      const deps = (modules.find((m) => m.source === source) as any).dependencies as { module: string; resolved: string }[];
+      const pack = deps.filter((d) => d.resolved.startsWith("policies/"));
+      assert.ok(pack.length > 0, `${source} uses the pack`);
+      for (const d of pack) assert.deepEqual([d.module, d.resolved], ["ml-pipeline-policies", "policies/bin/api.d.ts"], source);
+    }
+  });
+
+  it("is a real referee: a tree that breaks each rule gets each rule's name", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "architecture-"));
+    try {
+      const write = (file: string, text: string) => {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), text);
+      };
+      write("tsconfig.json", JSON.stringify({ compilerOptions: { module: "commonjs", strict: true } }));
+      write("stacks/model.ts", 'import { component } from "../components/thing";\nexport const model = component;\n');
+      write("components/thing.ts", 'import { model } from "../stacks/model";\nimport { run } from "../plan/src/cli";\nexport const component = () => [model, run];\n');
+      write("policies/api.ts", 'export { rule } from "./rules/rule";\n');
+      write("policies/rules/rule.ts", 'import { model } from "../../stacks/model";\nexport const rule = model;\n');
+      write("plan/src/cli.ts", 'import { rule } from "../../policies/rules/rule";\nimport { model } from "../../stacks/model";\nimport { gone } from "./missing";\nexport const run = [rule, model, gone];\n');
+      const names = new Set(cruise(dir, ["stacks", "components", "policies", "plan"]).violations.map((v) => v.rule.name));
+      for (const rule of [
+        "no-circular",
+        "resolvable",
+        "stacks-is-the-bottom-layer",
+        "pack-is-self-contained",
+        "pack-only-by-its-public-entry",
+        "plan-never-imports-the-program",
+        "program-never-imports-the-plan",
+      ]) {
+        assert.ok(names.has(rule), `${rule} did not fire (fired: ${[...names].join(", ")})`);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
