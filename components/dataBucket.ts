@@ -8,19 +8,17 @@ import { DataBucketConfig } from "../stacks/configSchema";
 import { ArnScope, logGroupArn } from "../stacks/arns";
 import { DATA_PREFIXES, DataBucketModel, DataPrefix, StackKeyModel } from "../stacks/model";
 import { PolicyDocument, policyDocument, policyJson, PolicyStatement } from "../lib/iamPolicy";
+import { StackContextWithoutKeyArn } from "./shared/stackContext";
 
 export interface DataBucketArgs {
   /** The bucket's name, ARN and layout (stack model). */
   bucket: DataBucketModel;
-  /** The key's alias (stack model). */
-  key: StackKeyModel;
-  /** Account, region, partition: the key policy's principals and conditions. */
-  scope: ArnScope;
   /** `arn:…:iam::<account>:root`. */
   accountRoot: string;
   /** Durability, lifecycle and key administrators (stack config). */
   settings: DataBucketConfig;
-  tags: Record<string, string>;
+  /** What the stack's components share: its scope, tags, key and log retention. */
+  context: StackContextWithoutKeyArn;
 }
 
 export class DataBucket extends pulumi.ComponentResource {
@@ -45,14 +43,14 @@ export class DataBucket extends pulumi.ComponentResource {
         enableKeyRotation: true,
         deletionWindowInDays: protect ? 30 : 7,
         policy: policyJson(stackKeyPolicy(args)),
-        tags: args.tags,
+        tags: args.context.tags,
       },
       durability,
     );
     this.keyArn = this.key.arn;
-    new aws.kms.Alias(`${name}-key-alias`, { name: args.key.aliasName, targetKeyId: this.key.keyId }, { parent: this });
+    new aws.kms.Alias(`${name}-key-alias`, { name: args.context.key.aliasName, targetKeyId: this.key.keyId }, { parent: this });
 
-    this.bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: args.bucket.name, forceDestroy: !protect, tags: args.tags }, durability);
+    this.bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: args.bucket.name, forceDestroy: !protect, tags: args.context.tags }, durability);
     this.bucketName = this.bucket.bucket;
     this.bucketSettings(name, args);
     this.registerOutputs({ bucketName: this.bucketName, keyArn: this.keyArn });
@@ -80,7 +78,7 @@ export class DataBucket extends pulumi.ComponentResource {
         rules: [
           {
             // S3 takes the key's alias (`alias/<name>`), which is known before the key exists.
-            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.key.aliasName },
+            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.context.key.aliasName },
             // The bucket key cuts KMS requests (and their cost) by orders of magnitude.
             bucketKeyEnabled: true,
           },
@@ -90,7 +88,7 @@ export class DataBucket extends pulumi.ComponentResource {
     );
     new aws.s3.BucketPolicy(
       `${name}-tls-only-policy`,
-      { bucket, policy: policyJson(dataBucketPolicy(args.bucket, args.scope, args.key)) },
+      { bucket, policy: policyJson(dataBucketPolicy(args.bucket, args.context.scope, args.context.key)) },
       // S3 rejects policies while the public access block is being applied.
       { parent: this, dependsOn: [this.bucket, publicAccessBlock] },
     );
@@ -103,8 +101,8 @@ export class DataBucket extends pulumi.ComponentResource {
  * unmanageable; IAM policies grant the rest), the named administrators, and the services
  * that encrypt with the key on the stack's behalf.
  */
-function stackKeyPolicy(args: Pick<DataBucketArgs, "scope" | "accountRoot" | "settings">): PolicyDocument {
-  const { accountId, region } = args.scope;
+function stackKeyPolicy(args: Pick<DataBucketArgs, "context" | "accountRoot" | "settings">): PolicyDocument {
+  const { accountId, region } = args.context.scope;
   return policyDocument(
     { Sid: "AccountAdministersKeyThroughIam", Effect: "Allow", Principal: { AWS: args.accountRoot }, Action: "kms:*", Resource: "*" },
     {
@@ -113,7 +111,7 @@ function stackKeyPolicy(args: Pick<DataBucketArgs, "scope" | "accountRoot" | "se
       Principal: { Service: `logs.${region}.amazonaws.com` },
       Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
       Resource: "*",
-      Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": logGroupArn(args.scope, "*") } },
+      Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": logGroupArn(args.context.scope, "*") } },
     },
     {
       // Step Functions delivers the encrypted state machine's logs through this service.

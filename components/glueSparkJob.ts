@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { GluePreprocessingConfig } from "../stacks/configSchema";
 import { DataBucketModel, Named } from "../stacks/model";
+import { StackContext } from "./shared/stackContext";
 
 const SCRIPT = path.join(__dirname, "..", "preprocessing", "glue", "preprocess_glue.py");
 
@@ -22,11 +23,10 @@ export interface GlueSparkJobArgs {
   roleArn: pulumi.Input<string>;
   /** Where the script goes. */
   bucket: DataBucketModel;
-  /** The stack key's ARN: Glue security configurations take a key ARN, not an alias. */
-  keyArn: pulumi.Input<string>;
-  tags: Record<string, string>;
   /** Resources the job needs in place before it exists (the role's policy). */
   dependsOn?: pulumi.Resource[];
+  /** What the stack's components share: its scope, tags, key and log retention. */
+  context: StackContext;
 }
 
 export class GlueSparkJob extends pulumi.ComponentResource {
@@ -44,8 +44,8 @@ export class GlueSparkJob extends pulumi.ComponentResource {
         source: new pulumi.asset.FileAsset(SCRIPT),
         contentType: "text/x-python",
         serverSideEncryption: "aws:kms",
-        kmsKeyId: args.keyArn,
-        tags: args.tags,
+        kmsKeyId: args.context.keyArn,
+        tags: args.context.tags,
       },
       { parent: this },
     );
@@ -55,9 +55,9 @@ export class GlueSparkJob extends pulumi.ComponentResource {
       {
         name: args.job.securityConfiguration,
         encryptionConfiguration: {
-          s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: args.keyArn },
-          cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: args.keyArn },
-          jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: args.keyArn },
+          s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: args.context.keyArn },
+          cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: args.context.keyArn },
+          jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: args.context.keyArn },
         },
       },
       { parent: this },
@@ -89,7 +89,7 @@ export class GlueSparkJob extends pulumi.ComponentResource {
           "--raw_has_header": "true",
           "--write_baseline": "false",
         },
-        tags: args.tags,
+        tags: args.context.tags,
       },
       { parent: this, dependsOn: [this.script, this.securityConfiguration, ...(args.dependsOn ?? [])] },
     );

@@ -14,12 +14,13 @@ import * as aws from "@pulumi/aws";
 import { EXPECTED_DURATION_TAG, EXPECTED_INVOCATIONS_TAG, hasLocalNvmeStorage } from "ml-pipeline-policies";
 import { InstanceEndpointConfig, ServerlessEndpointConfig } from "../stacks/configSchema";
 import { ecrRepositoryArn } from "../stacks/algorithmImages";
-import { anySageMakerArn, ArnScope } from "../stacks/arns";
-import { DataBucketModel, EndpointModel, Named, StackKeyModel } from "../stacks/model";
+import { anySageMakerArn } from "../stacks/arns";
+import { DataBucketModel, EndpointModel, Named } from "../stacks/model";
 import { imagePullStatements, keyUseStatement, PolicyDocument, policyDocument, PolicyStatement, keyGrantStatement } from "../lib/iamPolicy";
 import { deploymentConfig, providerShape, readRollbackAlarmsStatement } from "../lib/blueGreen";
 import { serviceRole } from "./shared/serviceRole";
 import { encryptedLogGroup } from "./shared/logGroups";
+import { StackContext } from "./shared/stackContext";
 
 export interface InferenceEndpointArgs {
   /** The endpoint's name, log group and rollback alarms (stack model; the workflow updates it by name). */
@@ -33,12 +34,6 @@ export interface InferenceEndpointArgs {
   /** S3 key (under artifacts/) of the model.tar.gz to serve at first. */
   modelDataKey: string;
   bucket: DataBucketModel;
-  /** The stack's key: artifacts, volumes and capture are encrypted with it. */
-  key: StackKeyModel;
-  /** The key's ARN: CloudWatch Logs takes no alias. */
-  keyArn: pulumi.Input<string>;
-  /** Retention of the endpoint's log group. */
-  logRetentionDays: number;
   /** Topic that rollback alarms notify, if any. */
   alarmTopicArn?: string;
   /**
@@ -47,8 +42,8 @@ export interface InferenceEndpointArgs {
    * ground-truth/ and writes the predictions under artifacts/evaluations/.
    */
   scoresLabelledData?: boolean;
-  scope: ArnScope;
-  tags: Record<string, string>;
+  /** What the stack's components share: its scope, tags, key and log retention. */
+  context: StackContext;
 }
 
 /**
@@ -77,18 +72,18 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
     super("ml-pipeline:serving:InferenceEndpoint", name, {}, opts);
     const hosting = args.hosting;
     const instance = hosting.kind === "instance" ? hosting : undefined;
-    const logGroup = encryptedLogGroup(`${name}-logs`, { name: args.endpoint.logGroup.name, keyArn: args.keyArn, retentionDays: args.logRetentionDays, tags: args.tags }, this);
+    const logGroup = encryptedLogGroup(`${name}-logs`, { name: args.endpoint.logGroup.name, keyArn: args.context.keyArn, retentionDays: args.context.logRetentionDays, tags: args.context.tags }, this);
 
     const { role, policy: rolePolicy } = serviceRole(
       name,
       {
         role: args.role,
         service: "sagemaker.amazonaws.com",
-        sourceArns: [anySageMakerArn(args.scope)],
+        sourceArns: [anySageMakerArn(args.context.scope)],
         description: `SageMaker execution role of endpoint ${args.endpoint.name}`,
         policy: endpointRolePolicy(args),
-        accountId: args.scope.accountId,
-        tags: args.tags,
+        accountId: args.context.scope.accountId,
+        tags: args.context.tags,
       },
       this,
     );
@@ -101,7 +96,7 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
         executionRoleArn: args.role.arn,
         primaryContainer: { image: args.image, modelDataUrl: args.bucket.uri(args.modelDataKey) },
         enableNetworkIsolation: instance?.networkIsolation ?? false,
-        tags: args.tags,
+        tags: args.context.tags,
       },
       // SageMaker checks the role's permissions when it creates the model.
       { parent: this, dependsOn: [this.role, rolePolicy] },
@@ -117,7 +112,7 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
         deploymentConfig: instance
           ? (providerShape(deploymentConfig(instance, Object.values(args.endpoint.rollbackAlarms).map((a) => a.name))) as aws.types.input.sagemaker.EndpointDeploymentConfig)
           : undefined,
-        tags: args.tags,
+        tags: args.context.tags,
       },
       // The workflow owns the live configuration after the first deploy (see above).
       { parent: this, ignoreChanges: WORKFLOW_OWNED_ENDPOINT_PROPERTIES, dependsOn: [...alarms, logGroup] },
@@ -146,13 +141,13 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
         productionVariants: [variant],
         // CreateEndpointConfig takes an alias ARN (known before the key exists); local-NVMe
         // types take no key (hardware-encrypted; the API rejects one).
-        kmsKeyArn: hosting.kind === "instance" && hasLocalNvmeStorage(hosting.instanceType) ? undefined : args.key.aliasArn,
+        kmsKeyArn: hosting.kind === "instance" && hasLocalNvmeStorage(hosting.instanceType) ? undefined : args.context.key.aliasArn,
         dataCaptureConfig: capture
           ? {
               enableCapture: true,
               initialSamplingPercentage: capture.samplingPercentage,
               destinationS3Uri: args.bucket.uri(`${args.bucket.prefixes.capture}${args.endpoint.name}`),
-              kmsKeyId: args.key.aliasArn,
+              kmsKeyId: args.context.key.aliasArn,
               captureOptions: [{ captureMode: "Input" }, { captureMode: "Output" }],
             }
           : undefined,
@@ -160,8 +155,8 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
         // so that the policy pack's cost estimate reads it (policies/cost/estimator.ts).
         tags:
           hosting.kind === "instance"
-            ? args.tags
-            : { ...args.tags, [EXPECTED_INVOCATIONS_TAG]: String(hosting.expectedMonthlyInvocations), [EXPECTED_DURATION_TAG]: String(hosting.expectedDurationMs) },
+            ? args.context.tags
+            : { ...args.context.tags, [EXPECTED_INVOCATIONS_TAG]: String(hosting.expectedMonthlyInvocations), [EXPECTED_DURATION_TAG]: String(hosting.expectedDurationMs) },
       },
       { parent: this },
     );
@@ -181,7 +176,7 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
       treatMissingData: "notBreaching",
       alarmActions: actions,
       okActions: actions,
-      tags: args.tags,
+      tags: args.context.tags,
     };
     return [
       new aws.cloudwatch.MetricAlarm(
@@ -220,7 +215,7 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
         scalableDimension: "sagemaker:variant:DesiredInstanceCount",
         minCapacity: hosting.autoscaling.minCapacity,
         maxCapacity: hosting.autoscaling.maxCapacity,
-        tags: args.tags,
+        tags: args.context.tags,
       },
       { parent: this, dependsOn: [this.endpoint] },
     );
@@ -244,7 +239,7 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
 }
 
 /** The endpoint's execution role: read artifacts, write capture, its logs and metrics, its image, the rollback alarms. */
-function endpointRolePolicy(args: Pick<InferenceEndpointArgs, "endpoint" | "hosting" | "image" | "bucket" | "key" | "scope" | "scoresLabelledData">): PolicyDocument {
+function endpointRolePolicy(args: Pick<InferenceEndpointArgs, "endpoint" | "hosting" | "image" | "bucket" | "context" | "scoresLabelledData">): PolicyDocument {
   const instance = args.hosting.kind === "instance" ? args.hosting : undefined;
   const captureEnabled = instance?.dataCapture.enabled ?? false;
   const writes = captureEnabled || args.scoresLabelledData;
@@ -252,7 +247,7 @@ function endpointRolePolicy(args: Pick<InferenceEndpointArgs, "endpoint" | "host
   const statements: PolicyStatement[] = [
     { Sid: "ReadModelArtifacts", Effect: "Allow", Action: "s3:GetObject", Resource: args.bucket.objectArn(`${args.bucket.prefixes.artifacts}*`) },
     // Encrypt: TransformOutput.KmsKeyId, as for the other jobs' output keys.
-    keyUseStatement("UseStackKey", writes ? ["kms:Decrypt", "kms:GenerateDataKey", ...(args.scoresLabelledData ? ["kms:Encrypt"] : [])] : ["kms:Decrypt"], args.key),
+    keyUseStatement("UseStackKey", writes ? ["kms:Decrypt", "kms:GenerateDataKey", ...(args.scoresLabelledData ? ["kms:Encrypt"] : [])] : ["kms:Decrypt"], args.context.key),
     {
       Sid: "WriteEndpointLogs",
       Effect: "Allow",
@@ -267,7 +262,7 @@ function endpointRolePolicy(args: Pick<InferenceEndpointArgs, "endpoint" | "host
       Resource: "*", // PutMetricData has no resource-level permissions; the namespace condition scopes it
       Condition: { StringEquals: { "cloudwatch:namespace": "/aws/sagemaker/Endpoints" } },
     },
-    ...imagePullStatements("PullInferenceImage", ecrRepositoryArn(args.image, args.scope.partition)),
+    ...imagePullStatements("PullInferenceImage", ecrRepositoryArn(args.image, args.context.scope.partition)),
   ];
   if (captureEnabled) {
     statements.push({ Sid: "WriteDataCapture", Effect: "Allow", Action: "s3:PutObject", Resource: args.bucket.objectArn(`${args.bucket.prefixes.capture}*`) });
@@ -280,7 +275,7 @@ function endpointRolePolicy(args: Pick<InferenceEndpointArgs, "endpoint" | "host
       { Sid: "WritePredictions", Effect: "Allow", Action: ["s3:PutObject", "s3:AbortMultipartUpload"], Resource: args.bucket.objectArn(`${evaluations}*`) },
       // TransformResources.VolumeKmsKeyId: AWS documents the grant for training and processing volumes as the
       // job's role's; for transforms it names no role, so the model's role may grant it too (the caller can).
-      keyGrantStatement("GrantStackKeyToTransformVolumes", args.key),
+      keyGrantStatement("GrantStackKeyToTransformVolumes", args.context.key),
     );
   }
   return policyDocument(...statements);

@@ -20,6 +20,7 @@ import { ModelRegistry } from "./modelRegistry";
 import { PipelineDashboard } from "./pipelineDashboard";
 import { ModelMonitoring } from "./modelMonitoring";
 import { TriggerDeadLetterQueue } from "./triggerDeadLetterQueue";
+import { StackContext, StackContextWithoutKeyArn } from "./shared/stackContext";
 
 export interface MlPipelineArgs {
   /** The stack model: validated config, names, ARNs, images (stacks/model.ts). */
@@ -49,29 +50,20 @@ export class MlPipeline extends pulumi.ComponentResource {
   constructor(name: string, args: MlPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:index:MlPipeline", name, {}, opts);
     const model = (this.model = args.model);
-    const { config, tags, scope } = model;
-    const logRetentionDays = config.monitoring.logRetentionDays;
+    const { config, scope } = model;
+    // Built once: the state machine's definition and every role the workflow passes.
     const spec = workflowSpec(model);
     const workflow: Workflow = buildWorkflow(spec);
 
+    const beforeKey: StackContextWithoutKeyArn = { scope, tags: model.tags, key: model.key, logRetentionDays: config.monitoring.logRetentionDays };
     this.data = new DataBucket(
       `${name}-data`,
-      {
-        bucket: model.bucket,
-        key: model.key,
-        scope,
-        accountRoot: model.accountRoot,
-        settings: config.dataBucket,
-        tags,
-      },
+      { bucket: model.bucket, accountRoot: model.accountRoot, settings: config.dataBucket, context: beforeKey },
       { parent: this },
     );
     const keyArn = this.data.keyArn;
-    this.notifications = new Notifications(
-      `${name}-notifications`,
-      { topic: model.topic, key: model.key, emails: config.monitoring.notificationEmails, accountId: scope.accountId, tags },
-      { parent: this },
-    );
+    const context: StackContext = { ...beforeKey, keyArn };
+    this.notifications = new Notifications(`${name}-notifications`, { topic: model.topic, emails: config.monitoring.notificationEmails, context }, { parent: this });
 
     const jobLogGroups = config.monitoring.declareJobLogGroups ? model.jobLogGroups : undefined;
     this.preprocessing = new Preprocessing(
@@ -80,16 +72,12 @@ export class MlPipeline extends pulumi.ComponentResource {
         settings: config.preprocessing,
         role: model.roles.preprocessing,
         function: model.preprocessingFunction,
-        jobRoleStatements: config.preprocessing.kind === "lambda" ? [] : executionRoleStatements(spec, model.roles.preprocessing.arn),
+        roleStatements: executionRoleStatements(workflow, model.roles.preprocessing.arn),
         glueJob: model.glueJob,
         jobLogGroup: jobLogGroups?.processing,
         bucket: model.bucket,
-        key: model.key,
-        keyArn,
         topicArn: model.topic.arn,
-        logRetentionDays,
-        scope,
-        tags,
+        context,
       },
       { parent: this },
     );
@@ -97,12 +85,9 @@ export class MlPipeline extends pulumi.ComponentResource {
       `${name}-training`,
       {
         role: model.roles.training,
-        roleStatements: executionRoleStatements(spec, model.roles.training.arn),
+        roleStatements: executionRoleStatements(workflow, model.roles.training.arn),
         jobLogGroup: jobLogGroups?.training,
-        keyArn,
-        logRetentionDays,
-        scope,
-        tags,
+        context,
       },
       { parent: this },
     );
@@ -117,13 +102,9 @@ export class MlPipeline extends pulumi.ComponentResource {
           image: model.images.inference,
           modelDataKey: config.endpoint.modelDataKey,
           bucket: model.bucket,
-          key: model.key,
-          keyArn,
-          logRetentionDays,
           alarmTopicArn: model.topic.arn,
           scoresLabelledData: config.monitoring.evaluation.enabled,
-          scope,
-          tags,
+          context,
         },
         { parent: this },
       );
@@ -131,11 +112,11 @@ export class MlPipeline extends pulumi.ComponentResource {
 
     this.workflow = new PipelineStateMachine(
       `${name}-workflow`,
-      { stateMachine: model.stateMachine, role: model.roles.stateMachine, workflow, key: model.key, keyArn, logRetentionDays, accountId: scope.accountId, tags },
+      { stateMachine: model.stateMachine, role: model.roles.stateMachine, workflow, context },
       // The workflow refers to these roles, the function and the topic by their known ARNs.
       { parent: this, dependsOn: [this.training, this.preprocessing, this.notifications] },
     );
-    ({ deadLetters: this.triggerDeadLetters, schedule: this.schedule, newData: this.newDataTrigger } = this.triggers(name, model));
+    ({ deadLetters: this.triggerDeadLetters, schedule: this.schedule, newData: this.newDataTrigger } = this.triggers(name, model, context));
     this.registry = new ModelRegistry(
       `${name}-registry`,
       {
@@ -146,16 +127,14 @@ export class MlPipeline extends pulumi.ComponentResource {
         approvalRole: model.roles.approval,
         stateMachineArn: model.stateMachine.arn,
         deadLetterQueueArn: model.triggerDeadLetterQueue.arn,
-        key: model.key,
-        accountId: scope.accountId,
-        tags,
+        context,
       },
       { parent: this, dependsOn: [this.workflow, ...(this.triggerDeadLetters ? [this.triggerDeadLetters] : [])] },
     );
     if (spec.monitoring) {
       this.monitoring = new ModelMonitoring(
         `${name}-monitoring`,
-        { model, spec, keyArn },
+        { model, spec, context },
         { parent: this, dependsOn: [this.workflow, this.notifications, ...(this.triggerDeadLetters ? [this.triggerDeadLetters] : [])] },
       );
     }
@@ -192,8 +171,8 @@ export class MlPipeline extends pulumi.ComponentResource {
   }
 
   /** The retraining schedule and the new-data trigger, with the dead-letter queue they share with the approval rule. */
-  private triggers(name: string, model: StackModel): { deadLetters?: TriggerDeadLetterQueue; schedule?: RetrainingSchedule; newData?: NewDataTrigger } {
-    const { config, tags, scope } = model;
+  private triggers(name: string, model: StackModel, context: StackContext): { deadLetters?: TriggerDeadLetterQueue; schedule?: RetrainingSchedule; newData?: NewDataTrigger } {
+    const { config } = model;
     const schedule = config.schedule;
     const approvalRule = config.registry.approval === "manual";
     const checkSchedules = config.monitoring.drift.enabled || config.monitoring.evaluation.enabled;
@@ -203,13 +182,13 @@ export class MlPipeline extends pulumi.ComponentResource {
       ...(approvalRule ? [model.modelRegistry.approvalRule] : []),
       ...(config.monitoring.evaluation.enabled && config.monitoring.evaluation.onNewLabels ? [model.monitoring.evaluation.newLabelsRule] : []),
     ];
-    const deadLetters = new TriggerDeadLetterQueue(`${name}-trigger-dead-letters`, { queue: model.triggerDeadLetterQueue, key: model.key, eventRules, tags }, { parent: this });
-    const common = { stateMachineArn: model.stateMachine.arn, deadLetterQueueArn: model.triggerDeadLetterQueue.arn, key: model.key, accountId: scope.accountId, tags };
+    const deadLetters = new TriggerDeadLetterQueue(`${name}-trigger-dead-letters`, { queue: model.triggerDeadLetterQueue, eventRules, context }, { parent: this });
+    const common = { stateMachineArn: model.stateMachine.arn, deadLetterQueueArn: model.triggerDeadLetterQueue.arn, context };
     const retraining =
       schedule.enabled &&
       new RetrainingSchedule(
         `${name}-schedule`,
-        { ...common, schedule: model.schedule, role: model.roles.schedule, expression: schedule.expression, timezone: schedule.timezone, keyArn: this.data.keyArn },
+        { ...common, schedule: model.schedule, role: model.roles.schedule, expression: schedule.expression, timezone: schedule.timezone },
         { parent: this, dependsOn: [this.workflow, deadLetters] },
       );
     const newData =

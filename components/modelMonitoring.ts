@@ -23,6 +23,7 @@ import { evaluationExpression } from "../workflow/tasks/checkPerformance";
 import { ScheduledCheck } from "./scheduledCheck";
 import { markerEventPattern } from "./newDataTrigger";
 import { serviceRole } from "./shared/serviceRole";
+import { StackContext } from "./shared/stackContext";
 
 const SCRIPTS = path.join(__dirname, "..", "monitoring");
 
@@ -31,8 +32,8 @@ export interface ModelMonitoringArgs {
   model: StackModel;
   /** The workflow spec with its monitoring, drift and evaluation settings (workflow/spec.ts). */
   spec: WorkflowSpec;
-  /** The stack key's ARN: DynamoDB, S3 objects, logs and Scheduler take a key ARN. */
-  keyArn: pulumi.Input<string>;
+  /** What the stack's components share: its scope, tags, key (DynamoDB, S3 objects, logs and Scheduler take its ARN) and log retention. */
+  context: StackContext;
 }
 
 export class ModelMonitoring extends pulumi.ComponentResource {
@@ -43,8 +44,8 @@ export class ModelMonitoring extends pulumi.ComponentResource {
 
   constructor(name: string, args: ModelMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:monitoring:ModelMonitoring", name, {}, opts);
-    const { model, spec, keyArn } = args;
-    const { scope, tags } = model;
+    const { model, spec, context } = args;
+    const { scope, tags } = context;
     if (!spec.monitoring) throw new Error("ModelMonitoring needs monitoring.drift or monitoring.evaluation enabled");
     const monitoring = spec.monitoring;
     this.monitorRole = serviceRole(
@@ -69,7 +70,7 @@ export class ModelMonitoring extends pulumi.ComponentResource {
         billingMode: "PAY_PER_REQUEST",
         hashKey: "id",
         attributes: [{ name: "id", type: "S" }],
-        serverSideEncryption: { enabled: true, kmsKeyArn: keyArn },
+        serverSideEncryption: { enabled: true, kmsKeyArn: context.keyArn },
         pointInTimeRecovery: { enabled: true },
         tags,
       },
@@ -80,11 +81,7 @@ export class ModelMonitoring extends pulumi.ComponentResource {
       pipelineDimension: model.namePrefix,
       topicArn: model.topic.arn,
       deadLetterQueueArn: model.triggerDeadLetterQueue.arn,
-      key: model.key,
-      keyArn,
-      logRetentionDays: model.config.monitoring.logRetentionDays,
-      accountId: scope.accountId,
-      tags,
+      context,
     };
     const after = { parent: this, dependsOn: [this.monitorRole, this.stateTable] };
     if (spec.drift) {

@@ -9,8 +9,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { Named, StackKeyModel } from "../stacks/model";
+import { Named } from "../stacks/model";
 import { eventRuleToPipeline } from "./shared/eventRuleToPipeline";
+import { StackContext } from "./shared/stackContext";
 
 export interface ModelRegistryArgs {
   /** The package group (stack model). */
@@ -24,9 +25,8 @@ export interface ModelRegistryArgs {
   stateMachineArn: string;
   /** Where an approval that cannot start a run goes. */
   deadLetterQueueArn: string;
-  key: StackKeyModel;
-  accountId: string;
-  tags: Record<string, string>;
+  /** What the stack's components share: its scope, tags, key and log retention. */
+  context: StackContext;
 }
 
 /**
@@ -60,7 +60,7 @@ export class ModelRegistry extends pulumi.ComponentResource {
       {
         modelPackageGroupName: args.group.name,
         modelPackageGroupDescription: `Models of the ${args.group.name.replace(/-models$/, "")} pipeline; approval ${args.approval}`,
-        tags: args.tags,
+        tags: args.context.tags,
       },
       // The registry is the history of what served; prod keeps it as it keeps its data.
       args.protect ? { parent: this, protect: true, retainOnDelete: true } : { parent: this },
@@ -76,9 +76,7 @@ export class ModelRegistry extends pulumi.ComponentResource {
           inputTransformer: APPROVAL_INPUT_TRANSFORMER,
           stateMachineArn: args.stateMachineArn,
           deadLetterQueueArn: args.deadLetterQueueArn,
-          key: args.key,
-          accountId: args.accountId,
-          tags: args.tags,
+          context: args.context,
         },
         this,
       );

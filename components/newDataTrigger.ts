@@ -9,8 +9,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { DataBucketModel, Named, StackKeyModel } from "../stacks/model";
+import { DataBucketModel, Named } from "../stacks/model";
 import { eventRuleToPipeline } from "./shared/eventRuleToPipeline";
+import { StackContext } from "./shared/stackContext";
 
 export interface NewDataTriggerArgs {
   /** The EventBridge rule's name and ARN (stack model). */
@@ -23,10 +24,8 @@ export interface NewDataTriggerArgs {
   stateMachineArn: string;
   /** Where an event that cannot start a run goes (KMS-encrypted SQS; its policy admits this rule). */
   deadLetterQueueArn: string;
-  /** The stack key: the execution input of the encrypted state machine. */
-  key: StackKeyModel;
-  accountId: string;
-  tags: Record<string, string>;
+  /** What the stack's components share: its scope, tags, key and log retention. */
+  context: StackContext;
 }
 
 /** The EventBridge pattern: Object Created in this bucket, key <prefix>…<marker> (raw/ here; ground-truth/ for evaluations). */

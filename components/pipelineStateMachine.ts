@@ -7,10 +7,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Workflow } from "../workflow/definition";
-import { Named, StackKeyModel } from "../stacks/model";
+import { Named } from "../stacks/model";
 import { policyDocument } from "../lib/iamPolicy";
 import { serviceRole } from "./shared/serviceRole";
 import { encryptedLogGroup } from "./shared/logGroups";
+import { StackContext } from "./shared/stackContext";
 
 export interface PipelineStateMachineArgs {
   /** The state machine's name, ARN and log group (stack model). */
@@ -18,12 +19,8 @@ export interface PipelineStateMachineArgs {
   role: Named;
   /** The definition and the role's statements, as known values (workflow/definition.ts). */
   workflow: Workflow;
-  key: StackKeyModel;
-  /** The key's ARN: CloudWatch Logs takes no alias. */
-  keyArn: pulumi.Input<string>;
-  logRetentionDays: number;
-  accountId: string;
-  tags: Record<string, string>;
+  /** What the stack's components share: its scope, tags, key and log retention. */
+  context: StackContext;
 }
 
 export class PipelineStateMachine extends pulumi.ComponentResource {
@@ -33,7 +30,7 @@ export class PipelineStateMachine extends pulumi.ComponentResource {
 
   constructor(name: string, args: PipelineStateMachineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:workflow:PipelineStateMachine", name, {}, opts);
-    this.logGroup = encryptedLogGroup(`${name}-logs`, { name: args.stateMachine.logGroup, keyArn: args.keyArn, retentionDays: args.logRetentionDays, tags: args.tags }, this);
+    this.logGroup = encryptedLogGroup(`${name}-logs`, { name: args.stateMachine.logGroup, keyArn: args.context.keyArn, retentionDays: args.context.logRetentionDays, tags: args.context.tags }, this);
     const { role, policy: rolePolicy } = serviceRole(
       name,
       {
@@ -42,8 +39,8 @@ export class PipelineStateMachine extends pulumi.ComponentResource {
         sourceArns: [args.stateMachine.arn],
         description: `Role of the ${args.stateMachine.name} state machine`,
         policy: policyDocument(...args.workflow.stateMachineStatements),
-        accountId: args.accountId,
-        tags: args.tags,
+        accountId: args.context.scope.accountId,
+        tags: args.context.tags,
       },
       this,
     );
@@ -58,8 +55,8 @@ export class PipelineStateMachine extends pulumi.ComponentResource {
         definition: JSON.stringify(args.workflow.definition, null, 2),
         loggingConfiguration: { level: "ALL", includeExecutionData: true, logDestination: pulumi.interpolate`${this.logGroup.arn}:*` },
         tracingConfiguration: { enabled: true },
-        encryptionConfiguration: { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: args.key.aliasArn, kmsDataKeyReusePeriodSeconds: 300 },
-        tags: args.tags,
+        encryptionConfiguration: { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: args.context.key.aliasArn, kmsDataKeyReusePeriodSeconds: 300 },
+        tags: args.context.tags,
       },
       // Step Functions checks the role's permissions (logging, KMS) at creation.
       { parent: this, dependsOn: [rolePolicy] },

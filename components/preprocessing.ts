@@ -15,12 +15,13 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { LambdaPreprocessingConfig, PreprocessingConfig } from "../stacks/configSchema";
-import { anySageMakerArn, ArnScope } from "../stacks/arns";
-import { DataBucketModel, Named, StackKeyModel } from "../stacks/model";
-import { keyUseStatement, PolicyDocument, policyDocument, PolicyStatement } from "../lib/iamPolicy";
+import { anySageMakerArn } from "../stacks/arns";
+import { DataBucketModel, Named } from "../stacks/model";
+import { policyDocument, PolicyStatement } from "../lib/iamPolicy";
 import { serviceRole } from "./shared/serviceRole";
 import { GlueSparkJob } from "./glueSparkJob";
 import { encryptedLogGroup } from "./shared/logGroups";
+import { StackContext } from "./shared/stackContext";
 
 const SOURCE_DIR = path.join(__dirname, "..", "preprocessing");
 
@@ -31,21 +32,17 @@ export interface PreprocessingArgs {
   role: Named;
   /** The function and its log group (lambda kind). */
   function: Named & { logGroup: Named };
-  /** What the processing or Glue job's role needs (the workflow's preprocess task; processing and glue kinds). */
-  jobRoleStatements: PolicyStatement[];
+  /** What the role needs, whichever the engine: the workflow's preprocess task owns it (workflow/tasks/preprocess*.ts). */
+  roleStatements: PolicyStatement[];
   /** The Glue job and its security configuration (glue kind). */
   glueJob: Named & { securityConfiguration: string };
   /** Declare the account-wide processing jobs' log group (processing kind; monitoring.declareJobLogGroups). */
   jobLogGroup?: Named;
   bucket: DataBucketModel;
-  key: StackKeyModel;
-  /** The key's ARN: CloudWatch Logs and Lambda environment encryption take no alias. */
-  keyArn: pulumi.Input<string>;
   /** Dead-letter target of the function. */
   topicArn: string;
-  logRetentionDays: number;
-  scope: ArnScope;
-  tags: Record<string, string>;
+  /** What the stack's components share: its scope, tags, key and log retention. */
+  context: StackContext;
 }
 
 export class Preprocessing extends pulumi.ComponentResource {
@@ -67,19 +64,19 @@ export class Preprocessing extends pulumi.ComponentResource {
         role: args.role,
         service: lambda ? "lambda.amazonaws.com" : glue ? "glue.amazonaws.com" : "sagemaker.amazonaws.com",
         // Lambda documents no aws:SourceArn for execution roles; SageMaker does.
-        sourceArns: lambda || glue ? [] : [anySageMakerArn(args.scope)],
+        sourceArns: lambda || glue ? [] : [anySageMakerArn(args.context.scope)],
         // Glue documents neither aws:SourceAccount nor aws:SourceArn for job roles, and a
         // condition on a key the service does not send denies: the job could never start.
         sourceAccount: !glue,
         description: `Execution role of the pipeline's preprocessing (${args.settings.kind})`,
-        policy: lambda ? lambdaPolicy(args) : policyDocument(...args.jobRoleStatements),
-        accountId: args.scope.accountId,
-        tags: args.tags,
+        policy: policyDocument(...args.roleStatements),
+        accountId: args.context.scope.accountId,
+        tags: args.context.tags,
       },
       this,
     );
     this.role = role;
-    const logs = { keyArn: args.keyArn, retentionDays: args.logRetentionDays, tags: args.tags };
+    const logs = { keyArn: args.context.keyArn, retentionDays: args.context.logRetentionDays, tags: args.context.tags };
 
     if (lambda) {
       const logGroup = encryptedLogGroup(`${name}-logs`, { name: args.function.logGroup.name, ...logs }, this);
@@ -87,7 +84,7 @@ export class Preprocessing extends pulumi.ComponentResource {
     } else if (glue) {
       this.glue = new GlueSparkJob(
         `${name}-glue`,
-        { settings: glue, job: args.glueJob, roleArn: role.arn, bucket: args.bucket, keyArn: args.keyArn, tags: args.tags, dependsOn: [rolePolicy] },
+        { settings: glue, job: args.glueJob, roleArn: role.arn, bucket: args.bucket, context: args.context, dependsOn: [rolePolicy] },
         { parent: this },
       );
     } else {
@@ -99,8 +96,8 @@ export class Preprocessing extends pulumi.ComponentResource {
           source: new pulumi.asset.FileAsset(path.join(SOURCE_DIR, "processing", "preprocess.py")),
           contentType: "text/x-python",
           serverSideEncryption: "aws:kms",
-          kmsKeyId: args.keyArn,
-          tags: args.tags,
+          kmsKeyId: args.context.keyArn,
+          tags: args.context.tags,
         },
         { parent: this },
       );
@@ -128,38 +125,13 @@ export class Preprocessing extends pulumi.ComponentResource {
         timeout: lambda.timeoutSeconds,
         reservedConcurrentExecutions: lambda.reservedConcurrency,
         environment: { variables: { VALIDATION_FRACTION: "0.2", RAW_HAS_HEADER: "true" } },
-        kmsKeyArn: args.keyArn,
+        kmsKeyArn: args.context.keyArn,
         tracingConfig: { mode: "Active" },
         deadLetterConfig: { targetArn: args.topicArn },
         loggingConfig: { logFormat: "JSON", logGroup: args.function.logGroup.name },
-        tags: args.tags,
+        tags: args.context.tags,
       },
       { parent: this, dependsOn },
     );
   }
-}
-
-/** The function's role: raw/ in, processed/ out, the key, its own log group, the dead-letter topic. */
-function lambdaPolicy(args: Pick<PreprocessingArgs, "bucket" | "key" | "function" | "topicArn">): PolicyDocument {
-  const { raw, processed } = args.bucket.prefixes;
-  return policyDocument(
-    {
-      Sid: "ListRawData",
-      Effect: "Allow",
-      Action: "s3:ListBucket",
-      Resource: args.bucket.arn,
-      Condition: { StringLike: { "s3:prefix": `${raw}*` } },
-    },
-    { Sid: "ReadRawData", Effect: "Allow", Action: "s3:GetObject", Resource: args.bucket.objectArn(`${raw}*`) },
-    { Sid: "WriteProcessedData", Effect: "Allow", Action: "s3:PutObject", Resource: args.bucket.objectArn(`${processed}*`) },
-    keyUseStatement("UseStackKey", ["kms:Decrypt", "kms:GenerateDataKey"], args.key),
-    { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${args.function.logGroup.arn}:*` },
-    { Sid: "DeadLetterToTopic", Effect: "Allow", Action: "sns:Publish", Resource: args.topicArn },
-    {
-      Sid: "Tracing",
-      Effect: "Allow",
-      Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-      Resource: "*", // X-Ray has no resource-level permissions
-    },
-  );
 }

@@ -6,9 +6,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { Named, StackKeyModel } from "../stacks/model";
+import { Named } from "../stacks/model";
 import { keyUseStatement, policyDocument } from "../lib/iamPolicy";
 import { serviceRole } from "./shared/serviceRole";
+import { StackContext } from "./shared/stackContext";
 
 export interface RetrainingScheduleArgs {
   /** The schedule's name and the `aws:SourceArn` values Scheduler may send (stack model). */
@@ -22,13 +23,10 @@ export interface RetrainingScheduleArgs {
   purpose?: string;
   /** Each execution's input (default `{"trigger": "schedule"}`). */
   input?: Record<string, string>;
-  key: StackKeyModel;
-  /** The key's ARN (Scheduler takes no alias). */
-  keyArn: pulumi.Input<string>;
   /** Where a start that cannot be delivered goes (KMS-encrypted SQS). */
   deadLetterQueueArn: string;
-  accountId: string;
-  tags: Record<string, string>;
+  /** What the stack's components share: its scope, tags, key and log retention. */
+  context: StackContext;
 }
 
 /** What each scheduled execution receives (the workflow does not depend on it). */
@@ -53,10 +51,10 @@ export class RetrainingSchedule extends pulumi.ComponentResource {
           // Decrypt: the schedule is encrypted with the stack key and Scheduler reads it as this
           // role. GenerateDataKey: the encrypted dead-letter queue (SQS SSE: producers need both),
           // and the execution input of the KMS-encrypted state machine.
-          keyUseStatement("UseStackKey", ["kms:Decrypt", "kms:GenerateDataKey"], args.key),
+          keyUseStatement("UseStackKey", ["kms:Decrypt", "kms:GenerateDataKey"], args.context.key),
         ),
-        accountId: args.accountId,
-        tags: args.tags,
+        accountId: args.context.scope.accountId,
+        tags: args.context.tags,
       },
       this,
     );
@@ -69,7 +67,7 @@ export class RetrainingSchedule extends pulumi.ComponentResource {
         scheduleExpressionTimezone: args.timezone,
         flexibleTimeWindow: { mode: "OFF" },
         state: "ENABLED",
-        kmsKeyArn: args.keyArn,
+        kmsKeyArn: args.context.keyArn,
         target: {
           arn: args.stateMachineArn,
           roleArn: role.arn,

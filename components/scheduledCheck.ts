@@ -6,12 +6,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { DataBucketModel, Named, ScheduleModel, StackKeyModel } from "../stacks/model";
+import { DataBucketModel, Named, ScheduleModel } from "../stacks/model";
 import { PIPELINE_METRICS_NAMESPACE } from "../lib/dashboard";
 import { Workflow } from "../workflow/definition";
 import { PipelineStateMachine } from "./pipelineStateMachine";
 import { RetrainingSchedule } from "./retrainingSchedule";
 import { eventRuleToPipeline } from "./shared/eventRuleToPipeline";
+import { StackContext } from "./shared/stackContext";
 
 export interface ScheduledCheckArgs {
   /** What the check does, for descriptions ("Checks the endpoint's captured requests for drift"). */
@@ -35,12 +36,8 @@ export interface ScheduledCheckArgs {
   pipelineDimension: string;
   topicArn: string;
   deadLetterQueueArn: string;
-  key: StackKeyModel;
-  /** The stack key's ARN: S3 objects, logs and Scheduler take a key ARN. */
-  keyArn: pulumi.Input<string>;
-  logRetentionDays: number;
-  accountId: string;
-  tags: Record<string, string>;
+  /** What the stack's components share: its scope, tags, key and log retention. */
+  context: StackContext;
 }
 
 export class ScheduledCheck extends pulumi.ComponentResource {
@@ -60,14 +57,14 @@ export class ScheduledCheck extends pulumi.ComponentResource {
         source: new pulumi.asset.FileAsset(args.scriptPath),
         contentType: "text/x-python",
         serverSideEncryption: "aws:kms",
-        kmsKeyId: args.keyArn,
-        tags: args.tags,
+        kmsKeyId: args.context.keyArn,
+        tags: args.context.tags,
       },
       { parent: this },
     );
     this.checks = new PipelineStateMachine(
       `${name}-checks`,
-      { stateMachine: args.stateMachine, role: args.stateMachineRole, workflow: args.workflow, key: args.key, keyArn: args.keyArn, logRetentionDays: args.logRetentionDays, accountId: args.accountId, tags: args.tags },
+      { stateMachine: args.stateMachine, role: args.stateMachineRole, workflow: args.workflow, context: args.context },
       { parent: this },
     );
     this.schedule = new RetrainingSchedule(
@@ -80,11 +77,8 @@ export class ScheduledCheck extends pulumi.ComponentResource {
         stateMachineArn: args.stateMachine.arn,
         purpose: args.purpose,
         input: { trigger: "schedule" },
-        key: args.key,
-        keyArn: args.keyArn,
         deadLetterQueueArn: args.deadLetterQueueArn,
-        accountId: args.accountId,
-        tags: args.tags,
+        context: args.context,
       },
       { parent: this, dependsOn: [this.checks, this.script] },
     );
@@ -104,7 +98,7 @@ export class ScheduledCheck extends pulumi.ComponentResource {
         // Checks publish once an hour, a day or a week: no data is no finding.
         treatMissingData: "notBreaching",
         alarmActions: [args.topicArn],
-        tags: args.tags,
+        tags: args.context.tags,
       },
       { parent: this },
     );
@@ -119,9 +113,7 @@ export class ScheduledCheck extends pulumi.ComponentResource {
           // The check keeps its input aside and reads none of it: the event is the execution's input, kept in its history.
           stateMachineArn: args.stateMachine.arn,
           deadLetterQueueArn: args.deadLetterQueueArn,
-          key: args.key,
-          accountId: args.accountId,
-          tags: args.tags,
+          context: args.context,
         },
         this,
       );

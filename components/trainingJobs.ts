@@ -7,11 +7,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { anySageMakerArn, ArnScope } from "../stacks/arns";
+import { anySageMakerArn } from "../stacks/arns";
 import { Named } from "../stacks/model";
 import { policyDocument, PolicyStatement } from "../lib/iamPolicy";
 import { serviceRole } from "./shared/serviceRole";
 import { encryptedLogGroup } from "./shared/logGroups";
+import { StackContext } from "./shared/stackContext";
 
 export interface TrainingJobsArgs {
   /** The role (the workflow passes it by its known ARN). */
@@ -20,11 +21,8 @@ export interface TrainingJobsArgs {
   roleStatements: PolicyStatement[];
   /** Declare the account-wide training jobs' log group (monitoring.declareJobLogGroups). */
   jobLogGroup?: Named;
-  /** The key's ARN: CloudWatch Logs takes no alias. */
-  keyArn: pulumi.Input<string>;
-  logRetentionDays: number;
-  scope: ArnScope;
-  tags: Record<string, string>;
+  /** What the stack's components share: its scope, tags, key and log retention. */
+  context: StackContext;
 }
 
 export class TrainingJobs extends pulumi.ComponentResource {
@@ -39,16 +37,16 @@ export class TrainingJobs extends pulumi.ComponentResource {
       {
         role: args.role,
         service: "sagemaker.amazonaws.com",
-        sourceArns: [anySageMakerArn(args.scope)],
+        sourceArns: [anySageMakerArn(args.context.scope)],
         description: "SageMaker execution role of the pipeline's training jobs",
         policy: policyDocument(...args.roleStatements),
-        accountId: args.scope.accountId,
-        tags: args.tags,
+        accountId: args.context.scope.accountId,
+        tags: args.context.tags,
       },
       this,
     ).role;
     if (args.jobLogGroup) {
-      this.logGroup = encryptedLogGroup(`${name}-job-logs`, { name: args.jobLogGroup.name, keyArn: args.keyArn, retentionDays: args.logRetentionDays, tags: args.tags }, this);
+      this.logGroup = encryptedLogGroup(`${name}-job-logs`, { name: args.jobLogGroup.name, keyArn: args.context.keyArn, retentionDays: args.context.logRetentionDays, tags: args.context.tags }, this);
     }
     this.registerOutputs({ roleArn: this.role.arn });
   }

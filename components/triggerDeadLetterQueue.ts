@@ -10,17 +10,17 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { Named, StackKeyModel } from "../stacks/model";
+import { Named } from "../stacks/model";
 import { PolicyDocument, policyDocument, policyJson, PolicyStatement } from "../lib/iamPolicy";
+import { StackContext } from "./shared/stackContext";
 
 export interface TriggerDeadLetterQueueArgs {
   /** The queue's name and ARN (stack model: roles and rules refer to it by ARN). */
   queue: Named;
-  /** The stack key; SQS takes its alias. */
-  key: StackKeyModel;
   /** The EventBridge rules allowed to send (the new-data trigger, the model approval rule), where on. */
   eventRules: Named[];
-  tags: Record<string, string>;
+  /** What the stack's components share: its scope, tags, key and log retention. */
+  context: StackContext;
 }
 
 /** SQS's longest retention: 14 days. */
@@ -33,7 +33,7 @@ export class TriggerDeadLetterQueue extends pulumi.ComponentResource {
     super("ml-pipeline:workflow:TriggerDeadLetterQueue", name, {}, opts);
     this.queue = new aws.sqs.Queue(
       `${name}-queue`,
-      { name: args.queue.name, kmsMasterKeyId: args.key.aliasName, kmsDataKeyReusePeriodSeconds: 300, messageRetentionSeconds: RETENTION_SECONDS, tags: args.tags },
+      { name: args.queue.name, kmsMasterKeyId: args.context.key.aliasName, kmsDataKeyReusePeriodSeconds: 300, messageRetentionSeconds: RETENTION_SECONDS, tags: args.context.tags },
       { parent: this },
     );
     new aws.sqs.QueuePolicy(`${name}-queue-policy`, { queueUrl: this.queue.url, policy: policyJson(deadLetterQueuePolicy(args.queue.arn, args.eventRules)) }, { parent: this });

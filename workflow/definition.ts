@@ -63,7 +63,7 @@ export interface Workflow {
   definition: StateMachineDefinition;
   /** The state machine role's policy: every module's statements, merged by Sid. */
   stateMachineStatements: PolicyStatement[];
-  /** Roles the workflow passes to SageMaker jobs, each with what it needs. */
+  /** Roles the workflow's steps run as (passed to a SageMaker or Glue job, or the invoked function's own), each with what it needs: the one owner of their policies. */
   executionRoles: { roleArn: string; statements: PolicyStatement[] }[];
 }
 
@@ -125,8 +125,8 @@ export function buildDefinition(spec: WorkflowSpec): StateMachineDefinition {
 }
 
 /** The statements of the execution role the workflow passes as `roleArn`. */
-export function executionRoleStatements(spec: WorkflowSpec, roleArn: string): PolicyStatement[] {
-  const role = buildWorkflow(spec).executionRoles.find((r) => r.roleArn === roleArn);
+export function executionRoleStatements(workflow: Workflow, roleArn: string): PolicyStatement[] {
+  const role = workflow.executionRoles.find((r) => r.roleArn === roleArn);
   if (!role) throw new Error(`the workflow passes no role ${roleArn}`);
   return role.statements;
 }

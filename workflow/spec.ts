@@ -16,7 +16,7 @@ export interface WorkflowSpec extends ArnScope {
   key: StackKeyModel;
   topicArn: string;
   preprocessing:
-    | { kind: "lambda"; functionArn: string; timeoutSeconds: number }
+    | { kind: "lambda"; functionArn: string; timeoutSeconds: number; roleArn: string; logGroupArn: string }
     | (Extract<PreprocessingConfig, { kind: "processing" }> & { image: string; roleArn: string; scriptKey: string })
     | (GluePreprocessingConfig & {
         jobName: string;
@@ -85,7 +85,13 @@ export function workflowSpec(model: StackModel): WorkflowSpec {
     topicArn: model.topic.arn,
     preprocessing:
       pre.kind === "lambda"
-        ? { kind: "lambda", functionArn: model.preprocessingFunction.arn, timeoutSeconds: pre.timeoutSeconds }
+        ? {
+            kind: "lambda",
+            functionArn: model.preprocessingFunction.arn,
+            timeoutSeconds: pre.timeoutSeconds,
+            roleArn: model.roles.preprocessing.arn,
+            logGroupArn: model.preprocessingFunction.logGroup.arn,
+          }
         : pre.kind === "glue"
           ? {
               ...pre,

@@ -7,7 +7,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { keyUseStatement, policyDocument } from "../../lib/iamPolicy";
-import { Named, StackKeyModel } from "../../stacks/model";
+import { Named } from "../../stacks/model";
+import { StackContext } from "./stackContext";
 import { serviceRole } from "./serviceRole";
 
 export interface EventRuleToPipelineArgs {
@@ -22,10 +23,8 @@ export interface EventRuleToPipelineArgs {
   stateMachineArn: string;
   /** Where an event that cannot start a run goes (its queue policy admits this rule). */
   deadLetterQueueArn: string;
-  /** The stack key: the execution input of the encrypted state machine. */
-  key: StackKeyModel;
-  accountId: string;
-  tags: Record<string, string>;
+  /** The stack's shared context; its key encrypts the execution input of the state machine. */
+  context: Pick<StackContext, "scope" | "tags" | "key">;
 }
 
 export function eventRuleToPipeline(name: string, args: EventRuleToPipelineArgs, parent: pulumi.Resource): aws.cloudwatch.EventRule {
@@ -38,16 +37,16 @@ export function eventRuleToPipeline(name: string, args: EventRuleToPipelineArgs,
       description: args.description,
       policy: policyDocument(
         { Sid: "StartPipeline", Effect: "Allow", Action: "states:StartExecution", Resource: args.stateMachineArn },
-        keyUseStatement("UseStackKey", ["kms:GenerateDataKey"], args.key),
+        keyUseStatement("UseStackKey", ["kms:GenerateDataKey"], args.context.key),
       ),
-      accountId: args.accountId,
-      tags: args.tags,
+      accountId: args.context.scope.accountId,
+      tags: args.context.tags,
     },
     parent,
   );
   const rule = new aws.cloudwatch.EventRule(
     `${name}-rule`,
-    { name: args.rule.name, description: args.description, eventPattern: JSON.stringify(args.pattern), tags: args.tags },
+    { name: args.rule.name, description: args.description, eventPattern: JSON.stringify(args.pattern), tags: args.context.tags },
     { parent },
   );
   new aws.cloudwatch.EventTarget(

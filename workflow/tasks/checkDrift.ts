@@ -20,8 +20,7 @@ import { Drift, DRIFT_BASELINE_FILE, DRIFT_SCRIPT_DIR, monitorRoleStatements, sc
 import { anyObjectUnder, checkStepStatements, readServedModel, verdictStates } from "./checkSteps";
 import { Monitoring, RETRAINING_ENTRY, retrainingStatements, retrainingStates } from "./retraining";
 import { passRoleStatement, syncJobStatements, volumeKms } from "./sageMakerJob";
-import { integration, isString, task, taskSeconds, TaskModule, workflowTags } from "./task";
-import { SLACK_SECONDS } from "./preprocess";
+import { integration, isString, SLACK_SECONDS, task, TaskModule, taskSeconds, workflowTags } from "./task";
 
 /** Minute of the hour the drift check starts (UTC): late in the hour, so that the window holds nearly all of the day's capture. */
 export const DRIFT_CHECK_MINUTE = 55;

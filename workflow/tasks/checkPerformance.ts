@@ -20,8 +20,7 @@ import { DRIFT_SCRIPT_DIR, monitorRoleStatements, scriptInput } from "./monitorD
 import { anyObjectUnder, checkStepStatements, readServedModel, verdictStates } from "./checkSteps";
 import { Monitoring, RETRAINING_ENTRY, retrainingStatements, retrainingStates } from "./retraining";
 import { passRoleStatement, syncJobStatements, volumeKms } from "./sageMakerJob";
-import { integration, isString, task, taskSeconds, TaskModule, workflowTags } from "./task";
-import { SLACK_SECONDS } from "./preprocess";
+import { integration, isString, SLACK_SECONDS, task, TaskModule, taskSeconds, workflowTags } from "./task";
 
 type Evaluation = NonNullable<WorkflowSpec["evaluation"]>;
 

@@ -10,8 +10,7 @@ import { deploymentConfig, readRollbackAlarmsStatement } from "../../lib/blueGre
 import { ChoiceRule, Json, State } from "../asl";
 import { SAGEMAKER_RETRY, SAGEMAKER_SDK_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
-import { SLACK_SECONDS } from "./preprocess";
-import { FAILURE_STATE, integration, task, taskSeconds, TaskModule, TO_FAILURE, Wiring, workflowTags } from "./task";
+import { FAILURE_STATE, integration, SLACK_SECONDS, task, TaskModule, taskSeconds, TO_FAILURE, Wiring, workflowTags } from "./task";
 import { regionalArn } from "../../stacks/arns";
 
 /** Seconds between endpoint status polls. */

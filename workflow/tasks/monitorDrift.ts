@@ -20,8 +20,7 @@ import { SAGEMAKER_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
 import { publish, publishStatements } from "./notify";
 import { jobExecutionRoleStatements, passRoleStatement, perRunUri, syncJobStatements, volumeKms } from "./sageMakerJob";
-import { integration, task, taskSeconds, TaskModule, Wiring, workflowTags } from "./task";
-import { SLACK_SECONDS } from "./preprocess";
+import { integration, SLACK_SECONDS, task, TaskModule, taskSeconds, Wiring, workflowTags } from "./task";
 
 export type Drift = NonNullable<WorkflowSpec["drift"]>;
 type Monitoring = NonNullable<WorkflowSpec["monitoring"]>;

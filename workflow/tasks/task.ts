@@ -15,7 +15,7 @@ export interface TaskModule {
   timeoutSeconds: number;
   /** What the state machine role needs for these states. */
   stateMachineStatements: PolicyStatement[];
-  /** The role the task passes to a service (a SageMaker job), and what that role needs. */
+  /** The role the step runs as (passed to a job, or the invoked function's), and what that role needs. */
   executionRole?: { roleArn: string; statements: PolicyStatement[] };
 }
 
@@ -25,6 +25,9 @@ export interface Wiring {
 }
 
 /** The state every failure path reports through (see tasks/notify.ts). */
+/** Added to a job's own bound in its task's timeout: time for the service to start and wind the job down. */
+export const SLACK_SECONDS = 900;
+
 export const FAILURE_STATE = "NotifyFailure";
 
 /**

@@ -7,9 +7,8 @@ import { Json } from "../asl";
 import { SAGEMAKER_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
 import { DataDistribution } from "../../stacks/trainingDistribution";
-import { SLACK_SECONDS } from "./preprocess";
 import { jobExecutionRoleStatements, passRoleStatement, perRunUri, syncJobStatements, volumeKms } from "./sageMakerJob";
-import { integration, task, TaskModule, Wiring, workflowTags } from "./task";
+import { integration, SLACK_SECONDS, task, TaskModule, Wiring, workflowTags } from "./task";
 
 function trainingSeconds(spec: WorkflowSpec): number {
   const t = spec.training;
