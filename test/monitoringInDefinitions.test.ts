@@ -46,7 +46,12 @@ describe("Model Monitor tasks in definitions", () => {
     const pkg = (types: string[]) => machine({ Register: sdk("createModelPackage", { ModelPackageGroupName: "g", InferenceSpecification: { Containers: [], SupportedRealtimeInferenceInstanceTypes: types } }) });
     assert.deepEqual(checkResource(policy("sagemaker-job-instance-types"), pkg(["ml.m5.large"])), []);
     assert.match(checkResource(policy("sagemaker-job-instance-types"), pkg(["ml.t3.medium"])).join(), /hosting instance type ml.t3.medium is not allowed/);
-    assert.ok(!estimateMonthlyCost([pkg(["ml.m5.large"])]).lines.some((l) => /Register/.test(l.basis)));
+    // Listing serving types deploys nothing: the estimate is the same whichever types are listed (and none is unpriced).
+    const listed = estimateMonthlyCost([pkg(["ml.m5.large"])]);
+    const costly = estimateMonthlyCost([pkg(["ml.p4d.24xlarge", "ml.p5.48xlarge"])]);
+    assert.equal(costly.monthlyUsd, listed.monthlyUsd);
+    assert.deepEqual(costly.unpriced, []);
+    assert.ok(listed.monthlyUsd < 1, `${listed.monthlyUsd}: transitions only`);
   });
 
   it("other monitoring definition APIs stay unchecked, and say so (fail closed)", () => {

@@ -41,12 +41,18 @@ const UNPROTECTED_EXPECTED = [
   "stepfunctions-logging-tracing",
 ];
 
-describe("policy pack over this project's stacks", () => {
+describe("policy pack over this project's stacks (its Analyzer server)", function () {
+  this.timeout(120_000);
+  let pack: PolicyPackProcess;
+  before(async () => {
+    pack = await PolicyPackProcess.start(path.join(PROJECT_DIR, "policies"), 60_000, "direct");
+  });
+  after(() => pack?.stop());
   for (const stack of ["dev", "prod"]) {
     for (const firstPreview of [false, true]) {
       it(`${stack}${firstPreview ? " at first preview" : ""}: no violation, and no policy skipped for unknown values`, async () => {
         const run = firstPreview ? await runStack(stack, {}, true) : await stackAsDeclared(stack);
-        const verdicts = evaluatePack(run.resources, packConfig(stack));
+        const verdicts = await evaluatePack(pack, run.resources, packConfig(stack));
         assert.deepEqual(verdicts.violations, []);
         assert.deepEqual(verdicts.skippedUnknown, []);
       });
@@ -56,7 +62,7 @@ describe("policy pack over this project's stacks", () => {
   it("a forbidden training instance type (GPU) fails prod, also at first preview", async () => {
     for (const firstPreview of [false, true]) {
       const run = await runStack("prod", { "ml-pipeline:training": { instanceType: "ml.p3.2xlarge" } }, firstPreview);
-      const v = mandatory(evaluatePack(run.resources, packConfig("prod")));
+      const v = mandatory(await evaluatePack(pack, run.resources, packConfig("prod")));
       assert.deepEqual(policiesOf(v), ["sagemaker-job-instance-types"]);
       assert.match(v[0].message, /state Train \(createTrainingJob\) ResourceConfig: ml\.p3\.2xlarge is a GPU instance/);
     }
@@ -66,7 +72,7 @@ describe("policy pack over this project's stacks", () => {
     const run = await runStack("prod", {
       "ml-pipeline:endpoint": { modelDataKey: "artifacts/m/model.tar.gz", instanceType: "ml.p3.8xlarge", initialInstanceCount: 40, autoscaling: { minCapacity: 40, maxCapacity: 40 } },
     });
-    const v = mandatory(evaluatePack(run.resources, packConfig("prod")));
+    const v = mandatory(await evaluatePack(pack, run.resources, packConfig("prod")));
     assert.deepEqual(policiesOf(v), ["instance-hourly-price-limit", "monthly-cost-limit", "sagemaker-endpoint-instance-types", "sagemaker-job-instance-types"]);
     const cost = v.find((x) => x.policy === "monthly-cost-limit")!;
     assert.match(cost.message, /exceeds maxMonthlyUsd \$1500/);
@@ -74,19 +80,19 @@ describe("policy pack over this project's stacks", () => {
   });
 
   it("a test-only program without guard rails breaks each encryption and baseline rule", async () => {
-    const v = mandatory(evaluatePack(await unprotectedProgram(), { all: "mandatory" }));
+    const v = mandatory(await evaluatePack(pack, await unprotectedProgram(), { all: "mandatory" }));
     assert.deepEqual(policiesOf(v), UNPROTECTED_EXPECTED);
   });
 
   it("...and the verdicts are reached at its first preview too, except where a value is only known after deploy", async () => {
-    const verdicts = evaluatePack(await unprotectedProgram(true), { all: "mandatory" });
+    const verdicts = await evaluatePack(pack, await unprotectedProgram(true), { all: "mandatory" });
     const reached = policiesOf(mandatory(verdicts));
     for (const p of ["sagemaker-job-encryption", "sagemaker-endpoint-config-kms", "kms-key-rotation", "s3-bucket-encryption-and-access", "sns-topic-kms"]) assert.ok(reached.includes(p), p);
   });
 
   it("disabled policies are skipped and levels follow the config file", async () => {
     const resources = await unprotectedProgram();
-    const verdicts = evaluatePack(resources, { all: "advisory", "kms-key-rotation": "disabled", "sns-topic-kms": { enforcementLevel: "mandatory" } });
+    const verdicts = await evaluatePack(pack, resources, { all: "advisory", "kms-key-rotation": "disabled", "sns-topic-kms": { enforcementLevel: "mandatory" } });
     assert.ok(!verdicts.violations.some((v) => v.policy === "kms-key-rotation"));
     assert.deepEqual(policiesOf(mandatory(verdicts)), ["sns-topic-kms"]);
   });

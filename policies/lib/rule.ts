@@ -53,6 +53,8 @@ export interface PackRule {
   summary: string;
   counterparts: Counterparts;
   knobs: Knobs;
+  /** The resource types a resource rule reads (absent for a stack rule, which sees every resource). */
+  types?: readonly string[];
 }
 
 export function counterpartsText(c: Counterparts): string {
@@ -88,7 +90,7 @@ export function resourceRule<K extends Knobs>(
     validateResource: forTypes(rule.types, (props, args, report) => rule.validate(props, args, report, configOf<KnobValues<K>>(args, configSchema))),
     ...(rule.remediate ? { remediateResource: rule.remediate } : {}),
   };
-  return { policy, summary: rule.summary, counterparts: rule.counterparts, knobs: rule.knobs };
+  return { policy, summary: rule.summary, counterparts: rule.counterparts, knobs: rule.knobs, types: rule.types };
 }
 
 /** A rule that sees the whole stack at once. */

@@ -1,14 +1,12 @@
 /**
- * Runs the pack's rules the way the analyzer server does, in-process: resource
- * policies per resource with its inputs, stack policies once with all resources;
- * props wrapped in `unknownCheckingProxy`, config defaults from each `configSchema`,
- * unknown values skipped with an advisory. (The gRPC path itself is tested separately
- * against the real pack.)
+ * One rule on hand-written inputs, in-process (checkResource, checkStack): the unit tests of
+ * each rule, with props wrapped in `unknownCheckingProxy` as the server wraps them. Whole
+ * programs go through the pack's real Analyzer server instead (evaluatePack).
  */
-import { EnforcementLevel, Policy, ResourceValidationPolicy, StackValidationPolicy, unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
-import { allPolicies } from "../../policies/rules";
+import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy, unknownCheckingProxy } from "@pulumi/policy";
 import { DeclaredResource } from "../../plan/src/engine/mockEngine";
-import { PolicyPackConfigFile, policySettings } from "../../plan/src/analyzer/packConfig";
+import { PolicyPackConfigFile } from "../../plan/src/analyzer/packConfig";
+import { AnalyzedResource, PolicyPackProcess } from "../../plan/src/analyzer/client";
 import { toWire, UNKNOWN_VALUE } from "../../plan/src/analyzer/wire";
 
 /** The string the engine sends for an unknown value. */
@@ -31,8 +29,6 @@ class NotApplicable extends Error {}
 
 /** `--policy-pack-config` format: `{"all": "mandatory", "<policy>": "advisory" | {enforcementLevel, ...knobs}}`. */
 export type PackConfig = PolicyPackConfigFile;
-
-const isStackPolicy = (p: Policy): p is StackValidationPolicy => "validateStack" in p;
 
 /** Runs one resource policy on one resource; returns its messages (empty when compliant or not applicable). */
 export function checkResource(policy: ResourceValidationPolicy, r: { type: string; name: string; urn?: string; props: Record<string, unknown> }, knobs?: Record<string, unknown>): string[] {
@@ -98,30 +94,23 @@ export function checkStack(policy: StackValidationPolicy, resources: StackResour
   return out;
 }
 
-/** All rules over a declared stack, as the engine would run them. */
-export function evaluatePack(resources: DeclaredResource[], packConfig: PackConfig = {}): Verdicts {
-  const custom = resources.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
+/**
+ * All rules over a declared stack through the real Analyzer protocol: the pack's own server
+ * (started once by the caller) configured with the policy config as the CLI sends it, each
+ * resource analyzed, then the stack. A rule that reads a value unknown at preview is reported
+ * by the server itself ("can't run … during preview"); those are `skippedUnknown`.
+ */
+export async function evaluatePack(pack: PolicyPackProcess, resources: DeclaredResource[], packConfig: PackConfig = {}): Promise<Verdicts> {
+  await pack.configure(await pack.info(), packConfig);
+  const custom: AnalyzedResource[] = resources
+    .filter((r) => r.custom && !r.type.startsWith("pulumi:"))
+    .map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, props: r.inputs, dependencies: r.dependencies, propertyDependencies: r.propertyDependencies }));
+  const diagnostics = (await Promise.all(custom.map((r) => pack.analyze(r)))).flat();
+  diagnostics.push(...(await pack.analyzeStack(custom)));
   const verdicts: Verdicts = { violations: [], skippedUnknown: [] };
-  for (const policy of allPolicies) {
-    const { level, config: knobs } = policySettings(policy, packConfig);
-    if (level === "disabled") continue;
-    if (isStackPolicy(policy)) {
-      try {
-        for (const v of checkStack(policy, custom.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs, dependencies: r.dependencies, propertyDependencies: r.propertyDependencies })), knobs)) verdicts.violations.push({ policy: policy.name, level, ...v });
-      } catch (e) {
-        if (e instanceof UnknownValueError) verdicts.skippedUnknown.push({ policy: policy.name });
-        else throw e;
-      }
-      continue;
-    }
-    for (const r of custom) {
-      try {
-        for (const message of checkResource(policy as ResourceValidationPolicy, { ...r, props: r.inputs }, knobs)) verdicts.violations.push({ policy: policy.name, level, urn: r.urn, message });
-      } catch (e) {
-        if (e instanceof UnknownValueError) verdicts.skippedUnknown.push({ policy: policy.name, urn: r.urn });
-        else throw e;
-      }
-    }
+  for (const d of diagnostics) {
+    if (/^can't run .* during preview: /.test(d.message)) verdicts.skippedUnknown.push({ policy: d.policy, urn: d.urn });
+    else verdicts.violations.push({ policy: d.policy, level: d.level as EnforcementLevel, urn: d.urn, message: d.message });
   }
   return verdicts;
 }
