@@ -216,7 +216,7 @@ const endpointCommon = {
 
 const serverlessEndpoint = z
   .strictObject({
-    kind: z.literal("serverless").describe("a serverless endpoint: idle costs nothing for hosting; no data capture, autoscaling, network isolation, VPC or instance type (AWS)"),
+    kind: z.literal("serverless").describe("a serverless endpoint, whose idle time costs nothing for hosting; AWS supports no data capture, autoscaling, network isolation, VPC or instance type on it"),
     ...endpointCommon,
     memorySizeMb: z
       .union([1024, 2048, 3072, 4096, 5120, 6144].map((n) => z.literal(n)) as [z.ZodLiteral<number>, ...z.ZodLiteral<number>[]], {
@@ -286,7 +286,7 @@ const endpointSchema = z
     error: 'expected kind "serverless" or "instance"',
   })
   .describe(
-    "The SageMaker endpoint. Hosting settings are part of the workflow definition: change them here, `pulumi up`, and the next workflow run rolls them out (see [Who owns the live endpoint](deploying.md#who-owns-the-live-endpoint)).",
+    "The SageMaker endpoint. Hosting settings are part of the workflow definition: change them in the stack config, `pulumi up`, and the next workflow run rolls them out (see [Who owns the live endpoint](deploying.md#who-owns-the-live-endpoint)).",
   );
 
 const scheduleSchema = z
