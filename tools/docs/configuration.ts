@@ -92,7 +92,7 @@ function variantRows(options: JsonSchema[], at: string[]): ConfigRow[] {
   const kindRow: ConfigRow = {
     path: [...at, "kind"],
     schema: { enum: kinds },
-    description: options.map((o, i) => `\`${kinds[i]}\`: ${o.properties!.kind.description ?? missing([...at, "kind"])}`).join("; ") + ".",
+    description: options.map((o, i) => `\`${kinds[i]}\`: ${o.properties!.kind.description ?? missing([...at, "kind"])}.`).join(" "),
   };
   const merged = new Map<string, ConfigRow>();
   options.forEach((option, i) => {
