@@ -7,9 +7,18 @@ import { strict as assert } from "assert";
 import { Plan } from "../plan/src/plan";
 import { fixture, runPlanCli } from "./support/plan";
 
-async function planJson(...args: string[]): Promise<{ code: number; plan: Plan; stderr: string }> {
-  const { code, stdout, stderr } = await runPlanCli(...args, "--json", "--quiet");
-  return { code, plan: JSON.parse(stdout) as Plan, stderr };
+const plans = new Map<string, Promise<{ code: number; plan: Plan; stderr: string }>>();
+
+/** The plan of a fixture, run once per set of arguments (the fixtures do not change between tests). */
+function planJson(...args: string[]): Promise<{ code: number; plan: Plan; stderr: string }> {
+  const key = JSON.stringify(args);
+  if (!plans.has(key)) {
+    plans.set(
+      key,
+      runPlanCli(...args, "--json", "--quiet").then(({ code, stdout, stderr }) => ({ code, plan: JSON.parse(stdout) as Plan, stderr })),
+    );
+  }
+  return plans.get(key)!;
 }
 
 const program = fixture("everyday-s3");

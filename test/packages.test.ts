@@ -62,9 +62,9 @@ describe("the pack and the plan, installed from their tarballs into another proj
   });
   after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-  it("the pack's tarball holds its runnable main, its public entry with types and its Pulumi manifest, and no TypeScript source", () => {
+  it("the pack's tarball holds its runnable main, its public entry with types, its Pulumi manifest and README, and no TypeScript source", () => {
     const files = packed[PACKAGES.pack].files;
-    for (const f of ["package.json", "PulumiPolicy.yaml", "bin/index.js", "bin/api.js", "bin/api.d.ts", "bin/rules/index.js"]) assert.ok(files.includes(f), f);
+    for (const f of ["package.json", "PulumiPolicy.yaml", "README.md", "bin/index.js", "bin/api.js", "bin/api.d.ts", "bin/rules/index.js"]) assert.ok(files.includes(f), f);
     assert.deepEqual(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")), []);
   });
 

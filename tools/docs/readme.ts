@@ -1,17 +1,16 @@
 /**
- * The README's generated parts: the policy pack's rule table, rendered from the rules'
- * own metadata (policies/rules/*.ts) and the per-stack policy configs. `npm run docs`
- * rewrites it; test/readme.test.ts fails when the README and the metadata disagree.
+ * The policy pack's README (policies/README.md): its rule table and its knob table,
+ * rendered from the rules' own metadata (policies/rules/*.ts) and the per-stack policy
+ * configs. `npm run docs` rewrites them; test/docs.test.ts fails when the README and the
+ * metadata disagree.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { allRules, counterpartsText, Knob } from "ml-pipeline-policies";
+import { allRules, counterpartsText, Knob, Loosens } from "ml-pipeline-policies";
 import { PolicyPackConfigFile, policySettings } from "../../plan/src/analyzer/packConfig";
+import { cell, GeneratedBlock, PROJECT_DIR } from "./generated";
 
-export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
-export const README = path.join(PROJECT_DIR, "README.md");
-const BEGIN = "<!-- rules-table:begin (generated from policies/rules by `npm run docs`) -->";
-const END = "<!-- rules-table:end -->";
+export const POLICIES_README = "policies/README.md";
 
 function defaultText(k: Knob<unknown>): string {
   if (!("default" in k)) return "";
@@ -42,18 +41,38 @@ export function rulesTable(): string {
     const knobs = Object.entries(rule.knobs).map(([name, k]) => `\`${name}\`${defaultText(k)}`).join(", ") || "—";
     return `| \`${p.name}\`${kind} | ${rule.summary} | ${knobs} | ${counterpartsText(rule.counterparts)} | ${stackColumn(rule, dev)} | ${stackColumn(rule, prod)} |`;
   });
-  return [BEGIN, "| rule | what it enforces | knobs (default) | counterparts | dev | prod |", "|---|---|---|---|---|---|", ...rows, END].join("\n");
+  return ["| rule | what it enforces | knobs (default) | counterparts | dev | prod |", "|---|---|---|---|---|---|", ...rows].join("\n");
 }
 
-/** The README with its rule table regenerated. */
-export function readmeWithRulesTable(readme: string): string {
-  const start = readme.indexOf(BEGIN);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${BEGIN} … ${END} block`);
-  return readme.slice(0, start) + rulesTable() + readme.slice(end + END.length);
+/** Which change of a knob loosens its rule, in words (the other way tightens). */
+const LOOSENS: Record<Loosens, string> = {
+  higher: "raised",
+  lower: "lowered",
+  true: "turned on",
+  false: "turned off",
+  wider: "grown",
+  narrower: "shrunk",
+  pricing: "any instance type's price falls",
+};
+
+function knobDefault(k: Knob<unknown>): string {
+  if (!("default" in k)) return k.loosens === "higher" ? "unset: no limit" : "unset";
+  const d = k.default;
+  // Long lists (every instance type SageMaker accepts for a use) by their size; short ones in full.
+  if (Array.isArray(d) && d.length > 6) return `${d.length} types`;
+  return `\`${JSON.stringify(d)}\``;
 }
 
-if (require.main === module) {
-  fs.writeFileSync(README, readmeWithRulesTable(fs.readFileSync(README, "utf8")));
-  process.stdout.write("README.md: rule table regenerated\n");
+/** Every knob of every rule: its type, default, which change loosens the rule, and what it does. */
+export function knobsTable(): string {
+  const rows = allRules.flatMap((rule) =>
+    Object.entries(rule.knobs).map(([name, k]) => {
+      const type = k.type === "array" ? "list of strings" : k.type === "object" ? "map of instance type to USD/hour" : k.type;
+      return `| ${[`\`${rule.policy.name}\``, `\`${name}\``, type, knobDefault(k), LOOSENS[k.loosens], k.description ?? ""].map(cell).join(" | ")} |`;
+    }),
+  );
+  return ["| rule | knob | type | default | loosens when | what it does |", "|---|---|---|---|---|---|", ...rows].join("\n");
 }
+
+export const rulesBlock: GeneratedBlock = { file: POLICIES_README, name: "rules-table", source: "policies/rules", render: rulesTable };
+export const knobsBlock: GeneratedBlock = { file: POLICIES_README, name: "knobs-table", source: "policies/rules", render: knobsTable };
