@@ -19,7 +19,7 @@ export = async () => {
   return {
     bucketName: pipeline.data.bucketName,
     kmsKeyArn: pipeline.data.keyArn,
-    /** The endpoint's name; `endpointDeclared` says whether Pulumi declares it yet (README, "Day one"). */
+    /** The endpoint's name; `endpointDeclared` says whether Pulumi declares it yet (docs/deploying.md, "Day one"). */
     endpointName: pipeline.endpoint?.endpointName ?? model.endpoint.name,
     endpointDeclared: pipeline.endpoint !== undefined,
     stateMachineArn: model.stateMachine.arn,
@@ -28,7 +28,7 @@ export = async () => {
     retrainingSchedule: pipeline.schedule?.schedule.name ?? "off",
     /** Start a run by hand. */
     startExecutionCommand: `aws stepfunctions start-execution --state-machine-arn ${model.stateMachine.arn} --input '{"trigger":"manual"}'`,
-    /** Where runs register their models, and who approves them (README, "Model registry and approval"). */
+    /** Where runs register their models, and who approves them (docs/workflow.md, "Model registry and approval"). */
     modelPackageGroup: model.modelRegistry.group.name,
     modelApproval: config.registry.approval,
     /** Deploy an approved version by hand (the rollback): put its ARN in. */

@@ -44,7 +44,7 @@ export class MlPipeline extends pulumi.ComponentResource {
   readonly dashboard: PipelineDashboard;
   /** Undefined unless drift checks or scheduled evaluation are on (prod). */
   readonly monitoring?: ModelMonitoring;
-  /** Undefined until the config names a model artifact (bootstrap, see README). */
+  /** Undefined until the config names a model artifact (the bootstrap: docs/deploying.md, "Day one"). */
   readonly endpoint?: InferenceEndpoint;
 
   constructor(name: string, args: MlPipelineArgs, opts?: pulumi.ComponentResourceOptions) {

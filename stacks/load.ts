@@ -210,7 +210,7 @@ function describeIssue(project: string, candidate: unknown, issue: z.core.$ZodIs
   if (issue.code === "unrecognized_keys") {
     // Point at the unknown key itself.
     path = [...issue.path, issue.keys[0]];
-    message = `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(", ")}` : ""}; check the spelling (README lists every key)`;
+    message = `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(", ")}` : ""}; check the spelling (docs/configuration.md lists every key)`;
   } else if (issue.code === "invalid_key") {
     // A bad record key (tags): show the key, and the inner reason.
     return { key: keyOf(project, issue.path), value: show(issue.path[issue.path.length - 1]), message: issue.issues[0]?.message ?? message };

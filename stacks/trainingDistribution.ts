@@ -1,7 +1,7 @@
 /**
  * How the train channel is spread over the training instances: the one cross-key
  * decision of distributed training, resolved here so that the workflow, the schema
- * checks and the README agree. Pure.
+ * checks and the docs (docs/workflow.md, "Scaling out") agree. Pure.
  *
  * Sources (aws/sagemaker-xgboost-container, read 2026-11):
  * - `algorithm_mode/channel_validation.py`: the built-in XGBoost accepts ShardedByS3Key

@@ -437,7 +437,7 @@ describe("parity with Checkov's own fixtures", () => {
   const sse = (algorithm?: string, key?: string) => ({ rules: [{ applyServerSideEncryptionByDefault: { ...(algorithm ? { sseAlgorithm: algorithm } : {}), ...(key ? { kmsMasterKeyId: key } : {}) } }] });
   const inline = (algorithm: string, key?: string) => ({ serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: algorithm, ...(key ? { kmsMasterKeyId: key } : {}) } } } });
   const MYKEY = "arn:aws:kms:us-east-1:123456789012:key/mykey";
-  const CUSTOMER_KEY = "the pack requires SSE-KMS with a customer-managed key (README, s3-bucket-encryption-and-access); Checkov accepts SSE-S3 (AES256) and S3's default encryption";
+  const CUSTOMER_KEY = "the pack requires SSE-KMS with a customer-managed key (policies/README.md, s3-bucket-encryption-and-access); Checkov accepts SSE-S3 (AES256) and S3's default encryption";
 
   it("CKV_AWS_19 (graph/checks/resources/S3BucketEncryption) → s3-bucket-encryption-and-access", () => {
     const misses = s3Parity("CKV_AWS_19", /no SSE-KMS default encryption|AWS-managed key/, [

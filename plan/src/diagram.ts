@@ -1,7 +1,7 @@
 /**
  * A Mermaid flowchart of a state machine definition: states as nodes, transitions as
  * edges (Choice rules labelled with their conditions, Catch edges with their errors).
- * Used by the README and the offline plan.
+ * Used by the offline plan (its diagrams, and the samples in docs/).
  */
 
 interface AnyState {

@@ -1,6 +1,6 @@
 /**
  * One rule of the pack, with its metadata as data (the shape of cdk-nag's rules): the
- * CrossGuard policy, its counterparts in peer tools, a one-line summary for the README,
+ * CrossGuard policy, its counterparts in peer tools, a one-line summary for the pack's README,
  * and its knobs. A rule's config type is derived from its knobs' schema, so there is no
  * hand-kept twin interface to drift from it.
  */
@@ -49,7 +49,7 @@ export interface Counterparts {
 
 export interface PackRule {
   policy: Policy;
-  /** What it enforces, in a line (the README's rule table). */
+  /** What it enforces, in a line (the rule table in policies/README.md). */
   summary: string;
   counterparts: Counterparts;
   knobs: Knobs;

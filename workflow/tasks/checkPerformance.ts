@@ -132,7 +132,7 @@ export function checkPerformance(spec: WorkflowSpec, evaluation: Evaluation, mon
     { Sid: "DescribeServedPackage", Effect: "Allow", Action: "sagemaker:DescribeModelPackage", Resource: spec.registry.packageArns },
     // The transform runs as the served model's execution role (CreateTransformJob passes none).
     ...syncJobStatements(spec, "Transform", `transform-job/${spec.jobPrefix}-sc-*`),
-    // TransformResources.VolumeKmsKeyId: as for endpoint volumes, SageMaker attaches the key through a grant made as the caller (unverified for transform jobs here; see README).
+    // TransformResources.VolumeKmsKeyId: as for endpoint volumes, SageMaker attaches the key through a grant made as the caller (unverified for transform jobs here; see docs/workflow.md, "Scheduled evaluation").
     keyGrantStatement("GrantStackKeyToTransformVolumes", spec.key),
     ...syncJobStatements(spec, "Processing", `processing-job/${spec.jobPrefix}-ev-*`),
     passRoleStatement(monitoring.roleArn),

@@ -66,7 +66,7 @@ export function deployEndpoint(spec: WorkflowSpec, wiring: Wiring): TaskModule {
   const states: Record<string, State> = {
     FindEndpoint: {
       ...task(integration(p, "aws-sdk:sagemaker:describeEndpoint"), { EndpointName: spec.endpoint.name }, {
-        Comment: "Day one: the endpoint may not exist yet (see README, bootstrap)",
+        Comment: "Day one: the endpoint may not exist yet (docs/deploying.md, the bootstrap)",
         ResultSelector: { "EndpointStatus.$": "$.EndpointStatus" },
         ResultPath: "$.existing",
         TimeoutSeconds: 60,

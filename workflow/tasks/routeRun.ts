@@ -109,7 +109,7 @@ export function routeRun(spec: WorkflowSpec, wiring: Wiring): TaskModule {
       spec,
       "approval not deployed: not newer than the version serving",
       {
-        "Message.$": `States.Format('Model package {} was approved, but ${spec.endpoint.name} already serves version {} of ${group}; an approval event does not redeploy a version that is not newer. To deploy it anyway (a rollback), start a run whose input sets approvedModelPackageArn to {} (README, Model registry and approval).', $.package.ModelPackageArn, $.servingVersion.version, $.package.ModelPackageArn)`,
+        "Message.$": `States.Format('Model package {} was approved, but ${spec.endpoint.name} already serves version {} of ${group}; an approval event does not redeploy a version that is not newer. To deploy it anyway (a rollback), start a run whose input sets approvedModelPackageArn to {} (docs/workflow.md, Model registry and approval).', $.package.ModelPackageArn, $.servingVersion.version, $.package.ModelPackageArn)`,
       },
       "StaleApproval",
     ),
