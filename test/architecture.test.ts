@@ -30,8 +30,13 @@ function cruise(cwd: string, roots: string[]): { modules: { source: string }[]; 
 describe("the structure of the three packages (dependency-cruiser)", function () {
   this.timeout(60_000);
 
+  let repository: ReturnType<typeof cruise>;
+  before(() => {
+    repository = cruise(PROJECT_DIR, ["index.ts", "components", "stacks", "workflow", "lib", "policies", "plan", "tools"]);
+  });
+
   it("holds: no cycle, no upward import, the pack by its public entry only, the plan free of the program", () => {
-    const { modules, violations } = cruise(PROJECT_DIR, ["index.ts", "components", "stacks", "workflow", "lib", "policies", "plan", "tools"]);
+    const { modules, violations } = repository;
     assert.deepEqual(
       violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`),
       [],
@@ -45,7 +50,7 @@ describe("the structure of the three packages (dependency-cruiser)", function ()
   });
 
   it("the program and the plan reach the pack through `ml-pipeline-policies`, which resolves to its public entry", () => {
-    const { modules } = cruise(PROJECT_DIR, ["stacks/configSchema.ts", "plan/src/plan.ts"]);
+    const { modules } = repository;
     for (const source of ["stacks/configSchema.ts", "plan/src/plan.ts"]) {
       const deps = (modules.find((m) => m.source === source) as any).dependencies as { module: string; resolved: string }[];
       const pack = deps.filter((d) => d.resolved.startsWith("policies/"));

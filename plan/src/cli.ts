@@ -19,7 +19,10 @@ import { toSarif } from "./sarif";
 /** The pack this plan is built with (its cost estimate prints the cost table): the default pack to judge by. */
 const DEFAULT_POLICY_PACK_DIR = path.dirname(require.resolve("ml-pipeline-policies/package.json"));
 
-export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+/** How the plan starts its policy pack (PolicyPackProcess.spawn; a caller running many plans in one process may reuse packs). */
+export type SpawnPack = typeof PolicyPackProcess.spawn;
+
+export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }, spawnPack: SpawnPack = PolicyPackProcess.spawn): Promise<number> {
   const program = new Command("plan")
     .description("Offline plan of a Pulumi TypeScript program: resources, policy verdicts (real pack over the Analyzer protocol), estimated monthly cost, state machine diagrams. Needs no cloud account.")
     .option("--stack <name>", "stack to plan", "dev")
@@ -87,7 +90,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     ensurePackBuilt(policyPackDir, progress ?? (() => undefined));
     const launcher = packLauncher(policyPackDir);
     progress?.(startingPackLine(policyPackDir, launcher));
-    pack = PolicyPackProcess.spawn(policyPackDir, undefined, launcher);
+    pack = spawnPack(policyPackDir, undefined, launcher);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { buildPlan } = require("./plan") as typeof import("./plan");
     plan = await buildPlan({ stack: opts.stack, programDir: path.resolve(opts.program), policyPackDir, policyConfigFile, firstPreview: opts.firstPreview, progress, pack });

@@ -1,7 +1,40 @@
 /** The plan's CLI run in this process (`main` with captured output). */
-import { main } from "../../plan/src/cli";
+import * as fs from "fs";
+import * as path from "path";
+import { main, SpawnPack } from "../../plan/src/cli";
+import { PolicyPackProcess } from "../../plan/src/analyzer/client";
 
 export { fixture } from "./stacks";
+
+/**
+ * Policy pack processes kept between the plans of one test process, by pack directory and
+ * build: a plan configures the pack it gets (levels, knobs, stack) before it analyzes
+ * anything, so a pack that served one plan serves the next exactly as a fresh one would,
+ * without the second or so of CPU a start costs. Only packs started directly are kept: their
+ * stdin is this process's pipe, so they end with it (test/planLifecycle.test.ts starts the
+ * plan as a command, with a pack of its own). The plan itself always starts its own.
+ */
+const idle = new Map<string, PolicyPackProcess[]>();
+
+const pooledSpawn: SpawnPack = (packDir, timeoutMs, launcher) => {
+  if (launcher !== "direct") return PolicyPackProcess.spawn(packDir, timeoutMs, launcher);
+  const main = path.join(packDir, JSON.parse(fs.readFileSync(path.join(packDir, "package.json"), "utf8")).main);
+  const key = `${packDir}\0${fs.statSync(main).mtimeMs}`;
+  const reused = idle.get(key)?.pop();
+  const fresh = reused ? undefined : PolicyPackProcess.spawn(packDir, timeoutMs, launcher);
+  const release = (pack: PolicyPackProcess) => {
+    if (!idle.has(key)) idle.set(key, []);
+    idle.get(key)!.push(pack);
+  };
+  return {
+    connect: async () => {
+      const pack = reused ?? (await fresh!.connect());
+      // The plan stops its pack when done: this one goes back to the pool instead.
+      return Object.create(pack, { stop: { value: () => release(pack) } }) as PolicyPackProcess;
+    },
+    kill: () => (reused ? release(reused) : fresh!.kill()),
+  };
+};
 
 /** Runs `npm run plan -- <args>` in-process: its exit status and what it wrote to stdout and stderr. */
 export async function runPlanCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -9,6 +42,6 @@ export async function runPlanCli(...args: string[]): Promise<{ code: number; std
   let stderr = "";
   const write = (append: (s: string) => void) => ({ write: (s: string) => (append(s), true) });
   const io = { stdout: write((s) => (stdout += s)), stderr: write((s) => (stderr += s)) } as unknown as Parameters<typeof main>[1];
-  const code = await main(args, io);
+  const code = await main(args, io, pooledSpawn);
   return { code, stdout, stderr };
 }

@@ -52,6 +52,22 @@ export function awsError(name: string, message = name): Error {
   return e;
 }
 
+/**
+ * One validated local state machine per distinct definition: constructing one validates the
+ * definition (asl-validator, ~175 ms for the pipeline's), and a machine runs any number of
+ * executions, each with its own overrides.
+ */
+const machines = new Map<string, StateMachine>();
+function localMachine(definition: StateMachineDefinition): StateMachine {
+  const key = JSON.stringify(definition);
+  let machine = machines.get(key);
+  if (!machine) {
+    machine = new StateMachine(definition as any, { validationOptions: { checkArn: true, checkPaths: true } });
+    machines.set(key, machine);
+  }
+  return machine;
+}
+
 /** Runs the definition with every Task overridden; retries and waits take no time. */
 export async function runLocally(definition: StateMachineDefinition, handlers: Record<string, Handler>, input: unknown = {}, context: { name?: string } = {}): Promise<LocalRun> {
   const name = context.name ?? "run-2026-11-25";
@@ -70,7 +86,7 @@ export async function runLocally(definition: StateMachineDefinition, handlers: R
   }
   const waits = Object.fromEntries(Object.entries(definition.States).filter(([, s]) => s.Type === "Wait").map(([n]) => [n, 0]));
   const retries = Object.fromEntries(taskNames.map((n) => [n, 0]));
-  const machine = new StateMachine(definition as any, { validationOptions: { checkArn: true, checkPaths: true } });
+  const machine = localMachine(definition);
   const execution = machine.run(input as any, {
     overrides: { taskResourceLocalHandlers: local, waitTimeOverrides: waits, retryIntervalOverrides: retries },
     context: { Execution: { Id: `arn:aws:states:us-east-1:123456789012:execution:pipeline:${name}`, Name: name, StartTime: "2026-11-25T00:00:00Z", Input: input, RoleArn: "arn:aws:iam::123456789012:role/x" } } as any,
