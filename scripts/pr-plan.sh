@@ -36,15 +36,12 @@ for stack in "${stacks[@]}"; do
   compare=()
   # The base branch may predate the plan; then the PR's plan stands alone. A base with
   # violations (exit 1) still wrote its plan: compare with it, so the PR shows what it fixes.
+  # It runs while the PR's own rails are planned below (two independent plans, two cores).
   base_code=none
+  base_pid=
   if [ -f "$base_dir/plan/src/cli.ts" ]; then
-    (cd "$base_dir" && npm run plan --silent -- --stack "$stack" --json --quiet > "$out_dir/base-$stack.json")
-    base_code=$?
-  fi
-  if [ "$base_code" = 0 ] || [ "$base_code" = 1 ]; then
-    compare=(--compare "$out_dir/base-$stack.json")
-  else
-    echo "base plan for $stack unavailable (exit $base_code); showing the PR's plan alone" >&2
+    (cd "$base_dir" && npm run plan --silent -- --stack "$stack" --json --quiet > "$out_dir/base-$stack.json") &
+    base_pid=$!
   fi
   # The guard rails in force: the base branch's pack (and its config for this stack, which the
   # plan finds in the pack's config/), applied by the base branch's plan tool when it has
@@ -71,6 +68,15 @@ for stack in "${stacks[@]}"; do
     fi
   else
     echo "the base branch cannot judge $stack by its guard rails (no pack, or a plan tool without --proposed); it is judged by the PR's own" >&2
+  fi
+  if [ -n "$base_pid" ]; then
+    wait "$base_pid"
+    base_code=$?
+  fi
+  if [ "$base_code" = 0 ] || [ "$base_code" = 1 ]; then
+    compare=(--compare "$out_dir/base-$stack.json")
+  else
+    echo "base plan for $stack unavailable (exit $base_code); showing the PR's plan alone" >&2
   fi
   "${judge[@]}" --stack "$stack" --json --quiet --sarif "$out_dir/pr-$stack.sarif" --markdown-file "$out_dir/pr-$stack.md" "${rails[@]}" "${compare[@]}" > "$out_dir/pr-$stack.json"
   code=$?

@@ -63,7 +63,7 @@ describe("scripts/pr-plan.sh", function () {
  */
 function checkoutCopy(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pr-plan-checkout-"));
-  fs.cpSync(PROJECT_DIR, dir, { recursive: true, filter: (src) => !/[/\\](node_modules|\.git)([/\\]|$)/.test(src.slice(PROJECT_DIR.length)) });
+  fs.cpSync(PROJECT_DIR, dir, { recursive: true, preserveTimestamps: true, filter: (src) => !/[/\\](node_modules|\.git)([/\\]|$)/.test(src.slice(PROJECT_DIR.length)) });
   fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"), "dir");
   return dir;
 }
