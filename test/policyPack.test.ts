@@ -41,13 +41,17 @@ const UNPROTECTED_EXPECTED = [
   "stepfunctions-logging-tracing",
 ];
 
+/** One pack started directly, shared by every suite of this file that runs it so (each configures it first). */
+let directPack: Promise<PolicyPackProcess> | undefined;
+const sharedDirectPack = () => (directPack ??= PolicyPackProcess.start(path.join(PROJECT_DIR, "policies"), 60_000, "direct"));
+after(async () => (await directPack)?.stop());
+
 describe("policy pack over this project's stacks (its Analyzer server)", function () {
   this.timeout(120_000);
   let pack: PolicyPackProcess;
   before(async () => {
-    pack = await PolicyPackProcess.start(path.join(PROJECT_DIR, "policies"), 60_000, "direct");
+    pack = await sharedDirectPack();
   });
-  after(() => pack?.stop());
   for (const stack of ["dev", "prod"]) {
     for (const firstPreview of [false, true]) {
       it(`${stack}${firstPreview ? " at first preview" : ""}: no violation, and no policy skipped for unknown values`, async () => {
@@ -129,10 +133,10 @@ describe(`policy pack over the Analyzer gRPC protocol, started ${launcher === "c
   let pack: PolicyPackProcess;
   let info: PackInfo;
   before(async () => {
-    pack = await PolicyPackProcess.start(path.join(PROJECT_DIR, "policies"), 60_000, launcher);
+    pack = launcher === "direct" ? await sharedDirectPack() : await PolicyPackProcess.start(path.join(PROJECT_DIR, "policies"), 60_000, launcher);
     info = await pack.info();
   });
-  after(() => pack?.stop());
+  after(() => launcher === "cli" && pack?.stop());
 
   const analyzeAll = async (resources: DeclaredResource[]): Promise<Diagnostic[]> => {
     const custom: AnalyzedResource[] = resources.filter((r) => r.custom && !r.type.startsWith("pulumi:")).map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, props: r.inputs, dependencies: r.dependencies, propertyDependencies: r.propertyDependencies }));

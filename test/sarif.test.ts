@@ -32,33 +32,38 @@ describe("--sarif: violations for GitHub code scanning", function () {
   let plan: Plan;
   let log: sarif.Log;
 
+  const file = path.join(dir, "plan.sarif");
+  const noVersion = path.join(dir, "no-version.sarif");
+  const noRules = path.join(dir, "no-rules.sarif");
+  let findings: { errors: string[]; warnings: string[] };
+
   before(async () => {
-    const file = path.join(dir, "plan.sarif");
     const { code, stdout } = await runPlanCli("--program", fixture("unprotected-program"), "--stack", "test", "--policy-config", fixture("all-mandatory.json"), "--json", "--quiet", "--sarif", file);
     assert.equal(code, 1, "the program has mandatory violations");
     plan = JSON.parse(stdout);
     log = JSON.parse(fs.readFileSync(file, "utf8"));
+    // Two broken copies, to show the validator can fail; one validator run for all three (its
+    // exit status is 0 either way: the findings, per file, are the verdict).
+    const broken = (edit: (l: any) => void, to: string) => {
+      const copy = JSON.parse(JSON.stringify(log));
+      edit(copy);
+      fs.writeFileSync(to, JSON.stringify(copy));
+    };
+    broken((l) => delete l.version, noVersion);
+    broken((l) => delete l.runs[0].tool.driver.rules, noRules);
+    findings = validate(file, noVersion, noRules);
   });
 
   it("is valid SARIF 2.1.0 for Microsoft's validator with GitHub's ingestion rules (no errors; the one warning: no informationUri)", () => {
-    const file = path.join(dir, "plan.sarif");
-    const v = validate(file);
-    assert.deepEqual(v.errors, []);
-    assert.deepEqual(v.warnings.map((w) => w.match(/warning (\w+):/)![1]), ["SARIF2005"]);
-    assert.match(v.warnings[0], /does not provide 'informationUri'/);
+    const errors = findings.errors.filter((e) => e.startsWith(file));
+    const warnings = findings.warnings.filter((w) => w.startsWith(file));
+    assert.deepEqual(errors, []);
+    assert.deepEqual(warnings.map((w) => w.match(/warning (\w+):/)![1]), ["SARIF2005"]);
+    assert.match(warnings[0], /does not provide 'informationUri'/);
   });
 
   it("the validator is a real referee: it reports a missing version (schema) and missing rules (GitHub)", () => {
-    const broken = (edit: (l: any) => void, name: string) => {
-      const copy = JSON.parse(JSON.stringify(log));
-      edit(copy);
-      fs.writeFileSync(path.join(dir, name), JSON.stringify(copy));
-      return path.join(dir, name);
-    };
-    const noVersion = broken((l) => delete l.version, "no-version.sarif");
-    const noRules = broken((l) => delete l.runs[0].tool.driver.rules, "no-rules.sarif");
-    // One run for both; its exit status is 0 either way: the findings are the verdict.
-    const { errors } = validate(noVersion, noRules);
+    const { errors } = findings;
     assert.ok(errors.some((e) => e.startsWith(noVersion) && /JSON1002: root: The required property 'version' is missing/.test(e)), errors.join("\n"));
     assert.ok(errors.some((e) => e.startsWith(noRules) && /GH1018/.test(e)), errors.join("\n"));
   });
