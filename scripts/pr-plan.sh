@@ -53,11 +53,11 @@ for stack in "${stacks[@]}"; do
   if [ -f "$base_dir/policies/PulumiPolicy.yaml" ] && grep -q -- '--proposed' "$base_dir/plan/src/cli.ts" 2>/dev/null; then
     judge=("${base_tool[@]}")
     rails=(--program "$pr_dir" --policy-pack "$base_dir/policies")
-    if [ -f "$base_dir/policies/config/$stack.json" ]; then rails+=(--policy-config "$base_dir/policies/config/$stack.json"); fi
+    if [ -f "$base_dir/policies/config/$stack.json" ]; then rails+=(--policy-pack-config "$base_dir/policies/config/$stack.json"); fi
     # The PR's own rails, for information, also planned by the base's tool: the PR's pack and
     # config are read as data (its code is hashed by the base's tool, not by the PR's).
     own=(--program "$pr_dir" --policy-pack "$pr_dir/policies")
-    if [ -f "$pr_dir/policies/config/$stack.json" ]; then own+=(--policy-config "$pr_dir/policies/config/$stack.json"); fi
+    if [ -f "$pr_dir/policies/config/$stack.json" ]; then own+=(--policy-pack-config "$pr_dir/policies/config/$stack.json"); fi
     "${base_tool[@]}" --stack "$stack" --json --quiet "${own[@]}" > "$out_dir/own-rails-$stack.json"
     own_code=$?
     if [ "$own_code" -le 1 ]; then

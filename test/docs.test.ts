@@ -135,10 +135,10 @@ describe("docs", () => {
   });
 
   it("the plan's README describes every flag of the plan's CLI", () => {
-    const flags = [...read("plan/src/cli.ts").matchAll(/\.option\("(--[a-z-]+)/g)].map((m) => m[1]);
+    const flags = [...read("plan/src/cli.ts").matchAll(/\.option\("(?:-[a-z], )?(--[a-z-]+)/g)].map((m) => m[1]);
     assert.ok(flags.length >= 10, `${flags.length} flags`);
     const table = section(read("plan/README.md"), "## Flags");
-    const rows = new Set([...table.matchAll(/^\| `(--[a-z-]+)/gm)].map((m) => m[1]));
+    const rows = new Set([...table.matchAll(/^\| `(?:-[a-z], )?(--[a-z-]+)/gm)].map((m) => m[1]));
     assert.deepEqual(flags.filter((f) => !rows.has(f)), [], "flags without a row in plan/README.md");
     assert.deepEqual([...rows].filter((r) => !flags.includes(r)), [], "rows for flags the CLI does not have");
   });

@@ -213,3 +213,64 @@ describe("the plan never judges a value it invented (programs in the shapes of p
     assert.match(r.stderr, /PULUMI_CONFIG/);
   });
 });
+
+describe("the flags `pulumi preview` users already type", function () {
+  this.timeout(120_000);
+  const unprotected = fixture("unprotected-program");
+  const withoutTimings = (stdout: string) => ({ ...JSON.parse(stdout), timingsMs: undefined });
+
+  it("-s and -j are --stack and --json; --policy-pack-config is --policy-config (and two different files are refused)", async () => {
+    const long = await plan("--program", unprotected, "--stack", "test", "--policy-config", fixture("all-mandatory.json"), "--json", "--quiet");
+    const short = await plan("--program", unprotected, "-s", "test", "--policy-pack-config", fixture("all-mandatory.json"), "-j", "--quiet");
+    assert.equal(short.code, long.code);
+    assert.deepEqual(withoutTimings(short.stdout), withoutTimings(long.stdout));
+    assert.equal(JSON.parse(short.stdout).policyPack.config, JSON.parse(long.stdout).policyPack.config);
+    const both = await plan("--program", unprotected, "-s", "test", "--policy-pack-config", fixture("all-mandatory.json"), "--policy-config", path.join(PROJECT_DIR, "policies", "config", "dev.json"), "--quiet");
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--policy-config is another name for --policy-pack-config; give one of them/);
+  });
+
+  it("--fail-on-advisory: advisory violations alone pass, and fail with the flag", async () => {
+    const allAdvisory = path.join(os.tmpdir(), "all-advisory.json");
+    fs.writeFileSync(allAdvisory, JSON.stringify({ all: "advisory" }));
+    const normal = await plan("--program", unprotected, "-s", "test", "--policy-pack-config", allAdvisory, "-j", "--quiet");
+    assert.equal(normal.code, 0, normal.stderr);
+    const advisory = (JSON.parse(normal.stdout) as Plan).summary.advisory;
+    assert.ok(advisory >= 10, `${advisory} advisory`);
+    const strict = await plan("--program", unprotected, "-s", "test", "--policy-pack-config", allAdvisory, "--fail-on-advisory", "--quiet");
+    assert.equal(strict.code, 1);
+    assert.match(strict.stderr, new RegExp(`--fail-on-advisory: ${advisory} advisory violation\\(s\\)`));
+  });
+
+  it("--expect-no-changes: 0 against an identical plan, 1 on a change (naming how many), 2 without --compare", async () => {
+    const previous = path.join(os.tmpdir(), "expect-no-changes-prod.json");
+    const base = await plan("-s", "prod", "-j", "--quiet");
+    fs.writeFileSync(previous, base.stdout);
+    const same = await plan("-s", "prod", "--compare", previous, "--expect-no-changes", "--quiet");
+    assert.equal(same.code, 0, same.stderr);
+    const changed = await plan("--program", fixture("prod-variant"), "-s", "prod", "--compare", previous, "--expect-no-changes", "--quiet");
+    assert.equal(changed.code, 1);
+    assert.match(changed.stderr, /--expect-no-changes: \d+ resource\(s\) added, removed or changed/);
+    const alone = await plan("-s", "prod", "--expect-no-changes", "--quiet");
+    assert.equal(alone.code, 2);
+    assert.match(alone.stderr, /--expect-no-changes needs --compare/);
+  });
+
+  it("--no-diagrams leaves the Mermaid out of the text, the comment and the JSON", async () => {
+    const text = await plan("-s", "dev", "--no-diagrams", "--quiet");
+    assert.equal(text.code, 0, text.stderr);
+    assert.doesNotMatch(text.stdout, /\(Mermaid\)|flowchart TD/);
+    const withDiagrams = await plan("-s", "dev", "--quiet");
+    assert.match(withDiagrams.stdout, /flowchart TD/, "the default keeps them");
+    assert.ok(text.stdout.split("\n").length < withDiagrams.stdout.split("\n").length / 2, "most of a dev plan's lines were the diagram");
+    const md = await plan("-s", "dev", "--no-diagrams", "--markdown", "--quiet");
+    assert.doesNotMatch(md.stdout, /```mermaid/);
+    assert.deepEqual(JSON.parse((await plan("-s", "dev", "--no-diagrams", "-j", "--quiet")).stdout).diagrams, []);
+  });
+
+  it("an unknown flag still fails, naming it", async () => {
+    const r = await plan("--stack", "dev", "--diagrams-off");
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown option '--diagrams-off'/);
+  });
+});

@@ -1,9 +1,12 @@
 /**
- * `npm run plan -- --stack <name> [--program <dir>] [--policy-config <file>]
- *   [--first-preview] [--json | --markdown] [--compare <previous.json>] [--proposed <own-rails.json>] [--sarif <file>]`
+ * `npm run plan -- -s <stack> [--program <dir>] [--policy-pack-config <file>]
+ *   [--first-preview] [-j | --markdown] [--compare <previous.json> [--expect-no-changes]]
+ *   [--proposed <own-rails.json>] [--sarif <file>] [--fail-on-advisory] [--no-diagrams]`
+ * Where `pulumi preview` has a flag of the same meaning, it has the same name.
  *
  * Exit status: 0 no mandatory violation; 1 at least one (or a refused replacement, guard rails
- * a pull request loosens, a cost increase over the rails' threshold); 2 usage, config or program error.
+ * a pull request loosens, a cost increase over the rails' threshold, an advisory one with
+ * --fail-on-advisory, a change with --expect-no-changes); 2 usage, config or program error.
  */
 import "./compileCache"; // first: caches the compiled code of everything loaded after it
 import * as fs from "fs";
@@ -25,17 +28,21 @@ export type SpawnPack = typeof PolicyPackProcess.spawn;
 export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }, spawnPack: SpawnPack = PolicyPackProcess.spawn): Promise<number> {
   const program = new Command("plan")
     .description("Offline plan of a Pulumi TypeScript program: resources, policy verdicts (real pack over the Analyzer protocol), estimated monthly cost, state machine diagrams. Needs no cloud account.")
-    .option("--stack <name>", "stack to plan", "dev")
+    .option("-s, --stack <name>", "stack to plan", "dev")
     .option("--program <dir>", "Pulumi TypeScript program (directory with Pulumi.yaml and Pulumi.<stack>.yaml)", process.cwd())
     .option("--policy-pack <dir>", "policy pack directory (default: the ml-pipeline-policies pack this plan depends on)", DEFAULT_POLICY_PACK_DIR)
-    .option("--policy-config <file>", "policy pack config (--policy-pack-config format); default: <policy-pack>/config/<stack>.json when present")
+    .option("--policy-pack-config <file>", "policy pack config, as pulumi preview's --policy-pack-config; default: <policy-pack>/config/<stack>.json when present")
+    .option("--policy-config <file>", "the same as --policy-pack-config (this tool's earlier name)")
     .option("--first-preview", "simulate the first preview of a new stack (computed outputs unknown)", false)
-    .option("--json", "print one JSON object", false)
+    .option("-j, --json", "print one JSON object", false)
     .option("--markdown", "print a pull-request comment", false)
     .option("--compare <file>", "compare with an earlier --json plan")
+    .option("--expect-no-changes", "with --compare: exit 1 when any resource is added, removed or changed, as pulumi preview --expect-no-changes fails on changes", false)
     .option("--proposed <file>", "the same program's --json plan under a pull request's own policy pack and config: list how they differ from the ones this plan is judged by, and fail when they loosen them")
     .option("--sarif <file>", "also write the violations as SARIF 2.1.0 (GitHub code scanning) to this file")
     .option("--markdown-file <file>", "also write the pull-request comment (as --markdown prints it) to this file")
+    .option("--fail-on-advisory", "exit 1 on advisory violations too, not only mandatory ones", false)
+    .option("--no-diagrams", "leave the state machine diagrams out of the output")
     .option("--quiet", "no progress on stderr", false)
     .option("--timeout <seconds>", "stop a program that does not finish within this many seconds (enforced by npm run plan's supervisor, plan/src/run.ts)", "300")
     .exitOverride()
@@ -44,7 +51,24 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   let opts;
   try {
     program.parse(argv, { from: "user" });
-    opts = program.opts<{ stack: string; program: string; policyPack: string; policyConfig?: string; firstPreview: boolean; json: boolean; markdown: boolean; compare?: string; proposed?: string; sarif?: string; markdownFile?: string; quiet: boolean }>();
+    opts = program.opts<{
+      stack: string;
+      program: string;
+      policyPack: string;
+      policyPackConfig?: string;
+      policyConfig?: string;
+      firstPreview: boolean;
+      json: boolean;
+      markdown: boolean;
+      compare?: string;
+      expectNoChanges: boolean;
+      proposed?: string;
+      sarif?: string;
+      markdownFile?: string;
+      failOnAdvisory: boolean;
+      diagrams: boolean;
+      quiet: boolean;
+    }>();
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     throw e;
@@ -53,12 +77,21 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     io.stderr.write("plan: choose one of --json and --markdown\n");
     return 2;
   }
+  if (opts.policyPackConfig && opts.policyConfig && path.resolve(opts.policyPackConfig) !== path.resolve(opts.policyConfig)) {
+    io.stderr.write("plan: --policy-config is another name for --policy-pack-config; give one of them\n");
+    return 2;
+  }
+  if (opts.expectNoChanges && !opts.compare) {
+    io.stderr.write("plan: --expect-no-changes needs --compare <previous.json>: the plan has nothing to compare with\n");
+    return 2;
+  }
   if (!/^[A-Za-z0-9_.-]+$/.test(opts.stack)) {
     io.stderr.write(`plan: --stack "${opts.stack}" is not a stack name (letters, digits, _ . -)\n`);
     return 2;
   }
   const policyPackDir = path.resolve(opts.policyPack);
-  let policyConfigFile = opts.policyConfig ? path.resolve(opts.policyConfig) : undefined;
+  const givenPolicyConfig = opts.policyPackConfig ?? opts.policyConfig;
+  let policyConfigFile = givenPolicyConfig ? path.resolve(givenPolicyConfig) : undefined;
   if (!policyConfigFile) {
     const byStack = path.join(policyPackDir, "config", `${opts.stack}.json`);
     if (fs.existsSync(byStack)) policyConfigFile = byStack;
@@ -105,6 +138,8 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     io.stderr.write(`plan: failed: ${(e as Error).stack ?? e}\n`);
     return 2;
   }
+  // Left out of every output: the JSON too, so that what a file holds is what was shown.
+  if (!opts.diagrams) plan = { ...plan, diagrams: [] };
   let comparison: PlanComparison | undefined;
   try {
     comparison = previous ? comparePlans(previous, plan) : undefined;
@@ -143,7 +178,17 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   for (const v of rails?.hiddenViolations ?? []) io.stderr.write(`plan: guard rails: the pull request's own rails would hide ${v.level} ${v.policy} on ${v.urn}\n`);
   if (costCheck?.exceeded) io.stderr.write(`plan: cost increase over the base branch: ${costCheck.why}\n`);
   progress?.(`done in ${plan.timingsMs.total} ms: ${plan.summary.mandatory} mandatory violation(s)${comparison ? `, ${refused.length} refused replacement(s)` : ""}${rails ? `, guard rails ${rails.loosened ? "loosened" : "not loosened"}` : ""}`);
-  return plan.summary.mandatory > 0 || refused.length > 0 || rails?.loosened || (costCheck?.exceeded && costCheck.enforced) ? 1 : 0;
+  const changes = comparison ? comparison.added.length + comparison.removed.length + comparison.changed.length : 0;
+  if (opts.expectNoChanges && changes > 0) io.stderr.write(`plan: --expect-no-changes: ${changes} resource(s) added, removed or changed\n`);
+  if (opts.failOnAdvisory && plan.summary.advisory > 0) io.stderr.write(`plan: --fail-on-advisory: ${plan.summary.advisory} advisory violation(s)\n`);
+  const failed =
+    plan.summary.mandatory > 0 ||
+    refused.length > 0 ||
+    rails?.loosened ||
+    (costCheck?.exceeded && costCheck.enforced) ||
+    (opts.failOnAdvisory && plan.summary.advisory > 0) ||
+    (opts.expectNoChanges && changes > 0);
+  return failed ? 1 : 0;
 }
 
 if (require.main === module) {

@@ -172,7 +172,7 @@ async function main() {
     const samples: Sample[] = [];
     for (let i = 0; i < runs; i++) {
       samples.push(
-        timed([...PLAN, "--program", "bench/program", "--stack", "bench", "--policy-config", "policies/config/prod.json", "--json", "--quiet"], {
+        timed([...PLAN, "--program", "bench/program", "--stack", "bench", "--policy-pack-config", "policies/config/prod.json", "--json", "--quiet"], {
           ...process.env,
           BENCH_PIPELINES: String(n),
         }),
