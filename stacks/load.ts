@@ -4,6 +4,7 @@
  * Pure: no Pulumi runtime here, so it is tested directly.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { PROFILE_DEFAULTS, KindDefaults } from "./defaults";
 import { StackConfig, stackConfigSchema } from "./configSchema";
@@ -100,7 +101,7 @@ export function resolveStackConfig(raw: RawStackConfig): StackConfig {
       problems.push({
         key: `${raw.project}:${key}`,
         value: show(raw.values[key]),
-        message: `unknown config key; allowed: ${[...STRING_KEYS, ...OBJECT_KEYS].join(", ")}`,
+        message: `unknown config key; ${hint(key, [...STRING_KEYS, ...OBJECT_KEYS])}allowed: ${[...STRING_KEYS, ...OBJECT_KEYS].join(", ")}`,
       });
     }
   }
@@ -204,13 +205,54 @@ export function resolveStackConfig(raw: RawStackConfig): StackConfig {
   return config;
 }
 
+/** The keys an object of the schema takes at this path (every variant's, for a union of kinds). */
+function keysAt(schema: z.ZodType, path: string[]): string[] {
+  const def = (schema as unknown as { _zod: { def: any } })._zod.def;
+  switch (def.type) {
+    case "object":
+      if (path.length === 0) return Object.keys(def.shape);
+      return def.shape[path[0]] ? keysAt(def.shape[path[0]], path.slice(1)) : [];
+    case "optional":
+    case "nullable":
+    case "default":
+      return keysAt(def.innerType, path);
+    case "pipe":
+      return keysAt(def.in, path);
+    case "union":
+      return [...new Set(def.options.flatMap((o: z.ZodType) => keysAt(o, path)))] as string[];
+    case "record":
+      return path.length === 0 ? [] : keysAt(def.valueType, path.slice(1));
+    case "array":
+      return path.length === 0 ? [] : keysAt(def.element, path.slice(1));
+    default:
+      return [];
+  }
+}
+
+/** "did you mean …? " when a known key is close to the misspelt one, else nothing. */
+const hint = (key: string, known: string[]) => {
+  const h = suggestion(key, known);
+  return h ? `did you mean "${h}"? ` : "";
+};
+
+/** The known key a misspelt one most likely meant: within a third of its length in edits (at least one). */
+function suggestion(key: string, known: string[]): string | undefined {
+  if (known.length === 0) return undefined;
+  const best = closest(key, known);
+  return distance(key.toLowerCase(), best.toLowerCase()) <= Math.max(1, Math.floor(key.length / 3)) ? best : undefined;
+}
+
 function describeIssue(project: string, candidate: unknown, issue: z.core.$ZodIssue): ConfigProblem {
   let path = issue.path;
   let message = issue.message;
   if (issue.code === "unrecognized_keys") {
     // Point at the unknown key itself.
     path = [...issue.path, issue.keys[0]];
-    message = `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(", ")}` : ""}; check the spelling (docs/configuration.md lists every key)`;
+    const known = keysAt(stackConfigSchema, issue.path.map(String));
+    message =
+      `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(", ")}` : ""}; ` +
+      issue.keys.map((k) => hint(k, known)).join("") +
+      `${known.length > 0 && known.length <= 12 ? `allowed here: ${known.join(", ")}; ` : ""}docs/configuration.md lists every key`;
   } else if (issue.code === "invalid_key") {
     // A bad record key (tags): show the key, and the inner reason.
     return { key: keyOf(project, issue.path), value: show(issue.path[issue.path.length - 1]), message: issue.issues[0]?.message ?? message };
