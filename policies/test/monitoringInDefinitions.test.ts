@@ -5,9 +5,9 @@
  */
 import { strict as assert } from "assert";
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { allRules } from "../policies/rules";
-import { estimateMonthlyCost } from "../policies/cost/estimator";
-import { checkResource } from "./support/policy";
+import { allRules } from "../rules";
+import { estimateMonthlyCost } from "../cost/estimator";
+import { checkResource } from "./support/check";
 
 const policy = (name: string) => allRules.find((r) => r.policy.name === name)!.policy as ResourceValidationPolicy;
 const SFN = "aws:sfn/stateMachine:StateMachine";

@@ -6,9 +6,9 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import { ResourceValidationPolicy, StackValidationPolicy, UnknownValueError } from "@pulumi/policy";
-import { allRules } from "../policies/rules";
-import { TYPES } from "../policies/lib/resources";
-import { checkResource, checkStack } from "./support/policy";
+import { allRules } from "../rules";
+import { TYPES } from "../lib/resources";
+import { checkResource, checkStack } from "./support/check";
 
 const policy = (name: string) => allRules.find((r) => r.policy.name === name)!.policy as ResourceValidationPolicy;
 const stackPolicy = (name: string) => allRules.find((r) => r.policy.name === name)!.policy as StackValidationPolicy;

@@ -11,8 +11,8 @@
  */
 import { strict as assert } from "assert";
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { allRules } from "../policies/rules";
-import { checkResource, checkStack, StackResource } from "./support/policy";
+import { allRules } from "../rules";
+import { checkResource, checkStack, StackResource } from "./support/check";
 
 type Verdict = "pass" | "fail" | "unknown";
 interface Fixture {

@@ -1,0 +1,42 @@
+/** The worst-case monthly cost estimate itself (cost/estimator.ts), for SageMaker and for Glue; the rule that applies it: rules/monthly-cost-limit.test.ts. */
+import { strict as assert } from "assert";
+import { estimateMonthlyCost } from "../cost/estimator";
+import { endpointConfig, stateMachine, trainingTask } from "./support/sagemaker";
+import { glueRun, job, line, machine, schedule } from "./support/glue";
+
+describe("cost estimate", () => {
+  const scheduled = (expression: string) => ({ type: "aws:scheduler/schedule:Schedule", name: "s", urn: "urn:s", props: { scheduleExpression: expression, target: { arn: "arn:aws:states:us-east-1:1:stateMachine:pipeline" } } });
+  it("estimates endpoints at the autoscaling maximum and scheduled jobs at max runtime, on-demand", () => {
+    const sm = { ...stateMachine({ Train: trainingTask({ InstanceType: "ml.m5.xlarge", InstanceCount: 2 }) }), urn: "urn:sm" };
+    const ec = { ...endpointConfig({ instanceType: "ml.m5.large" }), urn: "urn:ec" };
+    const target = { type: "aws:appautoscaling/target:Target", name: "t", urn: "urn:t", props: { serviceNamespace: "sagemaker", resourceId: "endpoint/e/variant/primary", maxCapacity: 4 } };
+    const est = estimateMonthlyCost([sm, ec, target, scheduled("rate(1 day)")]);
+    const endpoint = est.lines.find((l) => l.urn === "urn:ec")!;
+    assert.equal(endpoint.monthlyUsd, Math.round(4 * 0.115 * 730 * 100) / 100);
+    assert.match(endpoint.basis, /4 × ml\.m5\.large × 730 h \(autoscaling max\)/);
+    const training = est.lines.find((l) => l.urn === "urn:sm")!;
+    assert.ok(Math.abs(training.monthlyUsd - 31 * 2 * 0.23 * 1) < 0.5, `${training.monthlyUsd}`);
+    assert.match(training.basis, /31 runs\/month from rate\(1 day\)/);
+  });
+  it("applies the region factor", () => {
+    const ec = { ...endpointConfig({}), urn: "urn:ec" };
+    const base = estimateMonthlyCost([ec]).monthlyUsd;
+    assert.ok(Math.abs(estimateMonthlyCost([ec], { region: "eu-central-1" }).monthlyUsd - base * 1.2) < 0.02);
+  });
+
+  describe("cost: Glue jobs", () => {
+    it("runs of the workflow that starts it × workers × DPUs per worker × timeout × $0.44 per DPU-hour", () => {
+      const est = line([job({ workerType: "G.2X", numberOfWorkers: 10, timeout: 120 }), machine({ Prep: glueRun({}) }), schedule]);
+      const glue = est.lines.find((l) => l.urn === "urn:job")!;
+      assert.equal(glue.monthlyUsd, Math.round(31 * 10 * 2 * 2 * 0.44 * 100) / 100);
+      assert.match(glue.basis, /31 runs\/month of pipeline .* × 10 × G\.2X \(2 DPU\) × 2 h timeout/);
+    });
+
+    it("scheduled Glue triggers count; a job nothing starts counts the usage default", () => {
+      const trigger = { type: "aws:glue/trigger:Trigger", name: "nightly", urn: "urn:t", props: { type: "SCHEDULED", schedule: "cron(0 2 * * ? *)", actions: [{ jobName: "prep" }] } };
+      assert.equal(line([job(), trigger]).lines.find((l) => l.urn === "urn:job")!.monthlyUsd, Math.round(31 * 10 * 1 * 1 * 0.44 * 100) / 100);
+      const idle = line([job()]).lines.find((l) => l.urn === "urn:job")!;
+      assert.match(idle.basis, /4 runs\/month \(nothing in the stack starts it\)/);
+    });
+  });
+});
