@@ -40,6 +40,7 @@ module.exports = {
       from: { pathNot: "^policies/" },
       to: { path: "^policies/", pathNot: PACK_ENTRY },
     },
+    forbid("pack-code-never-imports-its-tests", "What the pack runs is what the plan hashes as its code; its tests are left out of that hash.", "^policies/(?!test/)", "^policies/test/"),
     forbid("plan-never-imports-the-program", "The plan runs any program; this one is only one of them.", "^plan/", PROGRAM),
     forbid("pack-never-imports-the-plan", "The plan depends on the pack, not the other way round.", "^policies/", "^plan/"),
     forbid("program-never-imports-the-plan", "The program deploys; the plan only evaluates it.", PROGRAM, "^plan/"),

