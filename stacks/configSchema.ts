@@ -176,6 +176,56 @@ const trainingSchema = z
       .array(z.strictObject({ name: z.string().min(1).max(255), regex: z.string().min(1).max(500) }))
       .max(40)
       .describe("`{name, regex}` pairs by which SageMaker reads metrics from the training log (needed for custom images)."),
+    tuning: z
+      .strictObject({
+        enabled: z.boolean().describe("Run a SageMaker hyperparameter tuning job instead of one training job; the best job's model and metric go on to the gate, the registry and the deploy exactly as a single job's would."),
+        strategy: z
+          .enum(["Bayesian", "Random", "Hyperband", "Grid"])
+          .describe("How the tuning job picks the next hyperparameters (the API's HyperParameterTuningJobStrategyType). `Grid` searches categorical ranges only and runs every combination; `Hyperband` needs `earlyStopping: Off` and `hyperband`."),
+        maxTrainingJobs: int(1, 750).describe("Training jobs the tuning job may start in all (SageMaker's default quota is 750 per tuning job); the cost estimate prices every one of them at `maxRuntimeSeconds`."),
+        maxParallelTrainingJobs: int(1, 100).describe("Training jobs at once (SageMaker's default quota is 10 per tuning job; raise it with AWS for more)."),
+        earlyStopping: z.enum(["Auto", "Off"]).describe("`Auto` lets SageMaker stop training jobs that are unlikely to beat the best so far (the built-in XGBoost supports it); `Off` for Hyperband."),
+        hyperband: z
+          .strictObject({
+            minResource: int(1, 20000).describe("The fewest boosting rounds (num_round) Hyperband gives a job before it may stop it."),
+            maxResource: int(1, 20000).describe("The most boosting rounds Hyperband gives a job; SageMaker cannot infer it for the built-in XGBoost."),
+          })
+          .optional()
+          .describe("Hyperband's resource bounds (`HyperbandStrategyConfig`); for the Hyperband strategy only."),
+        ranges: z
+          .strictObject({
+            continuous: z
+              .record(
+                z.string().regex(/^[\w.:-]{1,256}$/),
+                z.strictObject({
+                  min: z.number().describe("Lowest value searched."),
+                  max: z.number().describe("Highest value searched."),
+                  scaling: z.enum(["Auto", "Linear", "Logarithmic", "ReverseLogarithmic"]).optional().describe("How values are spread between min and max (`Logarithmic` needs min > 0; `ReverseLogarithmic` needs 0 <= min, max < 1); absent: `Auto`."),
+                }),
+              )
+              .optional()
+              .describe("`{<hyperparameter>: {min, max, scaling?}}` searched as real numbers; for the built-in XGBoost: alpha, colsample_bylevel, colsample_bynode, colsample_bytree, eta, gamma, lambda, min_child_weight, subsample, within the ranges AWS recommends."),
+            integer: z
+              .record(
+                z.string().regex(/^[\w.:-]{1,256}$/),
+                z.strictObject({
+                  min: z.number().int().describe("Lowest value searched."),
+                  max: z.number().int().describe("Highest value searched."),
+                  scaling: z.enum(["Auto", "Linear", "Logarithmic"]).optional().describe("How values are spread between min and max; absent: `Auto`."),
+                }),
+              )
+              .optional()
+              .describe("`{<hyperparameter>: {min, max, scaling?}}` searched as integers; for the built-in XGBoost: max_delta_step, max_depth, num_round."),
+            categorical: z
+              .record(z.string().regex(/^[\w.:-]{1,256}$/), z.array(z.string().min(1).max(256)).min(1).max(30))
+              .optional()
+              .describe("`{<hyperparameter>: [values]}`, 1-30 values each, searched as given (the only kind Grid takes)."),
+          })
+          .describe("The hyperparameters to search (at most 30 in all). A tuned hyperparameter is left out of the static ones (`training.hyperparameters`), which the tuning job passes unchanged to every job."),
+      })
+      .describe(
+        "SageMaker automatic model tuning (`createHyperParameterTuningJob.sync`) of the training job: same image, data, instances, spot, keys and isolation, searching `ranges` for the best `objective.metric` (the gate's metric and direction). Off by default. With spot, jobs restart instead of resuming (no checkpoints: parallel jobs would share one prefix). Tuning job names are `<namePrefix>-hp-<12 hex digits>`, at most 32 characters, so `namePrefix` may have at most 16.",
+      ),
     objective: z.strictObject({
       metric: z
         .string()

@@ -90,6 +90,8 @@ const training = {
   hyperparameters: { objective: "binary:logistic", num_round: "100", max_depth: "5", eta: "0.2", eval_metric: "auc" },
   metricDefinitions: [],
   objective: { metric: "validation:auc", goal: "Maximize", threshold: 0.75 },
+  // Off; when turned on, a Bayesian search of 20 jobs, 2 at a time, stopping hopeless ones early.
+  tuning: { enabled: false, strategy: "Bayesian", maxTrainingJobs: 20, maxParallelTrainingJobs: 2, earlyStopping: "Auto", ranges: {} },
 };
 
 export const PROFILE_DEFAULTS: Record<"dev" | "prod", ProfileDefaults> = {

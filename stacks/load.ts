@@ -11,6 +11,7 @@ import { StackConfig, stackConfigSchema } from "./configSchema";
 import { XGBOOST_REGISTRIES } from "./algorithmImages";
 import { EVALUATION_METRICS } from "./evaluationMetrics";
 import { trainDistribution } from "./trainingDistribution";
+import { tuningProblems } from "./xgboostTuning";
 
 /** The structured keys a stack file may set under the project's namespace. */
 const OBJECT_KEYS = ["dataBucket", "preprocessing", "training", "endpoint", "schedule", "monitoring", "registry", "tags"] as const;
@@ -195,6 +196,11 @@ export function resolveStackConfig(raw: RawStackConfig): StackConfig {
     } else if (!(config.region in XGBOOST_REGISTRIES)) {
       problems.push({ key: keyOf(raw.project, ["monitoring", "evaluation", "enabled"]), value: "true", message: `the evaluation job runs on the scikit-learn processing image, whose registry is not known for ${config.region}; use one of ${Object.keys(XGBOOST_REGISTRIES).join(", ")}, or set monitoring.evaluation.enabled: false` });
     }
+  }
+  // Hyperparameter tuning: what the algorithm tunes, its objective, and SageMaker's name and strategy rules.
+  for (const p of tuningProblems(config)) {
+    const path = ["training", ...p.path];
+    problems.push({ key: keyOf(raw.project, path), value: show(valueAt(config, path)), message: p.message });
   }
   // Distributed training: what the algorithm supports and whether every instance gets data.
   for (const p of trainDistribution(config).problems) {

@@ -28,6 +28,25 @@ const VARIANTS: { label: string; stack: string; overrides: Record<string, unknow
     overrides: { preprocessing: { kind: "processing", instanceCount: 4 }, training: { instanceCount: 4 } },
   },
   { label: "prod, Glue preprocessing, training on 4 instances", stack: "prod", overrides: { preprocessing: { kind: "glue" }, training: { instanceCount: 4 } } },
+  {
+    label: "prod, tuned (Bayesian over continuous, integer and categorical ranges, on 2 instances per job)",
+    stack: "prod",
+    overrides: {
+      preprocessing: { kind: "processing", instanceCount: 2 },
+      training: {
+        instanceCount: 2,
+        tuning: {
+          enabled: true,
+          ranges: { continuous: { eta: { min: 0.1, max: 0.5, scaling: "Logarithmic" } }, integer: { max_depth: { min: 3, max: 10 } }, categorical: { colsample_bytree: ["0.5", "0.8", "1"] } },
+        },
+      },
+    },
+  },
+  {
+    label: "dev, tuned by Hyperband",
+    stack: "dev",
+    overrides: { training: { tuning: { enabled: true, strategy: "Hyperband", earlyStopping: "Off", hyperband: { minResource: 10, maxResource: 200 }, ranges: { integer: { max_depth: { min: 3, max: 8 } } } } } },
+  },
 ];
 
 const definitions = [

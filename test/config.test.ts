@@ -337,3 +337,55 @@ describe("schedule expressions: AWS's cron, as EventBridge reads it", () => {
     assert.equal(runsPerMonth("cron(0 9 ? * MON-FRI *)"), 25);
   });
 });
+
+describe("stack config: hyperparameter tuning (training.tuning)", () => {
+  // Ranges and metrics of the built-in XGBoost: AWS's "Tune an XGBoost Model" page, as stacks/xgboostTuning.ts cites it.
+  const tuning = (t: Record<string, unknown>, training: Record<string, unknown> = {}) => ({ training: { ...training, tuning: { enabled: true, ...t } } });
+  const eta = { continuous: { eta: { min: 0.1, max: 0.3 } } };
+
+  it("is off by default in both profiles, and a valid search resolves with the profile's other defaults", () => {
+    for (const stack of ["dev", "prod"]) assert.equal(resolve({}, stack).training.tuning.enabled, false, stack);
+    const c = resolve(tuning({ ranges: { ...eta, integer: { max_depth: { min: 3, max: 10 } }, categorical: { colsample_bytree: ["0.5", "1"] } } }), "prod");
+    assert.deepEqual([c.training.tuning.strategy, c.training.tuning.maxTrainingJobs, c.training.tuning.maxParallelTrainingJobs, c.training.tuning.earlyStopping], ["Bayesian", 20, 2, "Auto"]);
+  });
+
+  it("refuses what the built-in XGBoost cannot tune, a range of the wrong kind, and bounds outside AWS's documented range", () => {
+    assertProblem(tuning({ ranges: { continuous: { learning_rate: { min: 0.1, max: 0.3 } } } }), "ml-pipeline:training.tuning.ranges.continuous.learning_rate", '{"min":0.1,"max":0.3}', /not a tunable hyperparameter of the built-in XGBoost; tunable: alpha, .*eta.*subsample/);
+    assertProblem(tuning({ ranges: { continuous: { max_depth: { min: 3, max: 10 } } } }), "ml-pipeline:training.tuning.ranges.continuous.max_depth", '{"min":3,"max":10}', /max_depth is tuned as an integer range, not continuous/);
+    assertProblem(tuning({ ranges: { continuous: { eta: { min: 0.05, max: 0.3 } } } }), "ml-pipeline:training.tuning.ranges.continuous.eta", '{"min":0.05,"max":0.3}', /outside the range AWS documents for eta: \[0\.1, 0\.5\]/);
+    assertProblem(tuning({ ranges: { integer: { num_round: { min: 500, max: 100 } } } }), "ml-pipeline:training.tuning.ranges.integer.num_round", '{"min":500,"max":100}', /min 500 is greater than max 100/);
+    assertProblem(tuning({ ranges: {} }), "ml-pipeline:training.tuning.ranges", "{}", /at least one range/);
+    assertProblem(tuning({ ranges: { integer: { max_depth: { min: 2.5, max: 10 } } } }), "ml-pipeline:training.tuning.ranges.integer.max_depth.min", "2.5", /expected int/);
+  });
+
+  it("tunes toward the gate: the objective must be a metric XGBoost reports for tuning, in its direction", () => {
+    assertProblem(tuning({ ranges: eta }, { objective: { metric: "train:auc", goal: "Maximize", threshold: 0.7 } }), "ml-pipeline:training.objective.metric", '"train:auc"', /the built-in XGBoost reports these for tuning: validation:accuracy, validation:auc/);
+    assertProblem(tuning({ ranges: eta }, { objective: { metric: "validation:rmse", goal: "Maximize", threshold: 0.7 } }), "ml-pipeline:training.objective.goal", '"Maximize"', /validation:rmse is better when lower: .*use Minimize/);
+  });
+
+  it("holds SageMaker's strategy rules: Grid is categorical and runs every combination; Hyperband stops jobs itself and needs its resource bound", () => {
+    assertProblem(tuning({ strategy: "Grid", ranges: eta }), "ml-pipeline:training.tuning.ranges", '{"continuous":{"eta":{"min":0.1,"max":0.3}}}', /Grid strategy searches categorical ranges only; eta is continuous or integer/);
+    assertProblem(tuning({ strategy: "Grid", maxTrainingJobs: 5, ranges: { categorical: { max_depth: ["4", "6"], eta: ["0.1", "0.2", "0.3"] } } }), "ml-pipeline:training.tuning.maxTrainingJobs", "5", /set maxTrainingJobs to 6/);
+    assert.equal(resolve(tuning({ strategy: "Grid", maxTrainingJobs: 6, ranges: { categorical: { max_depth: ["4", "6"], eta: ["0.1", "0.2", "0.3"] } } })).training.tuning.maxTrainingJobs, 6);
+    assertProblem(tuning({ strategy: "Hyperband", hyperband: { minResource: 10, maxResource: 200 }, ranges: eta }), "ml-pipeline:training.tuning.earlyStopping", '"Auto"', /requires earlyStopping Off/);
+    assertProblem(tuning({ strategy: "Hyperband", earlyStopping: "Off", ranges: eta }), "ml-pipeline:training.tuning.hyperband", "(missing)", /needs hyperband\.maxResource/);
+    assertProblem(tuning({ hyperband: { minResource: 1, maxResource: 10 }, ranges: eta }), "ml-pipeline:training.tuning.hyperband", '{"minResource":1,"maxResource":10}', /Hyperband strategy only \(strategy is Bayesian\)/);
+    assertProblem(tuning({ strategy: "Annealing", ranges: eta }), "ml-pipeline:training.tuning.strategy", '"Annealing"', /Bayesian.*Random.*Hyperband.*Grid/);
+    assertProblem(tuning({ maxTrainingJobs: 4, maxParallelTrainingJobs: 8, ranges: eta }), "ml-pipeline:training.tuning.maxParallelTrainingJobs", "8", /more parallel jobs than jobs in all \(maxTrainingJobs 4\)/);
+  });
+
+  it("a tuning job's name is at most 32 characters: a namePrefix over 16 is refused, naming both", () => {
+    const err = problemsOf({ profile: "prod", namePrefix: "ml-pipeline-staging", ...tuning({ ranges: eta }) }, "staging");
+    const p = err.problems.find((x) => x.key === "ml-pipeline:training.tuning.enabled");
+    assert.ok(p, err.message);
+    assert.match(p.message, /at most 32 characters .*namePrefix of at most 16; "ml-pipeline-staging" has 19/);
+  });
+
+  it("a custom image tunes any hyperparameter, but needs a metric definition for its objective", () => {
+    const image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/trainer:1";
+    const objective = { metric: "validation:f2", goal: "Maximize", threshold: 0.5 };
+    assertProblem(tuning({ ranges: { continuous: { dropout: { min: 0, max: 0.5 } } } }, { image, objective }), "ml-pipeline:training.metricDefinitions", "[]", /needs a metric definition of that name/);
+    const ok = resolve(tuning({ ranges: { continuous: { dropout: { min: 0, max: 0.5 } } } }, { image, objective, metricDefinitions: [{ name: "validation:f2", regex: "f2=([0-9.]+)" }] }));
+    assert.equal(ok.training.tuning.enabled, true);
+  });
+});

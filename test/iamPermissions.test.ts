@@ -70,6 +70,8 @@ interface Variant {
   instanceEndpoint: boolean;
   schedule: boolean;
   newData: boolean;
+  /** training.tuning on: a tuning job starts the training jobs. */
+  tuned?: boolean;
 }
 
 const VARIANTS: Variant[] = [
@@ -95,6 +97,16 @@ const VARIANTS: Variant[] = [
     schedule: true,
     newData: false,
   },
+  {
+    label: "prod, tuned training",
+    stack: "prod",
+    overrides: { "ml-pipeline:training": { instanceType: "ml.m5.xlarge", tuning: { enabled: true, ranges: { continuous: { eta: { min: 0.1, max: 0.5 } } } } } },
+    preprocessing: "processing",
+    instanceEndpoint: true,
+    schedule: true,
+    newData: false,
+    tuned: true,
+  },
 ];
 
 /** Which resource policy AWS evaluates with the request. */
@@ -119,6 +131,8 @@ const TLS = { "aws:SecureTransport": "true" };
 const kmsContext = (n: Names) => ({ "kms:ResourceAliases": [n.alias] });
 const sseKms = (n: Names) => ({ ...TLS, "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": n.aliasArn });
 const processing = (v: Variant) => v.preprocessing === "processing";
+const tuned = (v: Variant) => v.tuned === true;
+const untuned = (v: Variant) => !tuned(v);
 const lambda = (v: Variant) => v.preprocessing === "lambda";
 const glue = (v: Variant) => v.preprocessing === "glue";
 const glueLogGroup = (n: Names, group: string) => n.regional("logs", `log-group:/aws-glue/${group}`);
@@ -196,11 +210,20 @@ const ROWS: Row[] = [
   { what: "endpoint: write its logs", role: "endpoint", action: "logs:PutLogEvents", resource: (n) => n.regional("logs", `log-group:/aws/sagemaker/Endpoints/${n.endpoint}:log-stream:primary/i-1`), against: "none", expect: "Allowed", source: "SageMaker roles: CloudWatch Logs permissions" },
 
   // --- State machine role: Step Functions Developer Guide, "IAM policies for SageMaker AI" (createTrainingJob.sync etc.), "Lambda", "SNS", logging and X-Ray pages
-  { what: "workflow: start training jobs of this stack", role: "workflow", action: "sagemaker:CreateTrainingJob", resource: (n) => n.regional("sagemaker", `training-job/${n.prefix}-tr-0123`), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: CreateTrainingJob (.sync)" },
-  { what: "workflow: describe them (.sync)", role: "workflow", action: "sagemaker:DescribeTrainingJob", resource: (n) => n.regional("sagemaker", `training-job/${n.prefix}-tr-0123`), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: .sync describes the job" },
-  { what: "workflow: stop them (.sync on abort)", role: "workflow", action: "sagemaker:StopTrainingJob", resource: (n) => n.regional("sagemaker", `training-job/${n.prefix}-tr-0123`), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: .sync stops the job" },
-  { what: "workflow: the managed rule for training jobs (.sync)", role: "workflow", action: "events:PutRule", resource: (n) => n.regional("events", "rule/StepFunctionsGetEventsForSageMakerTrainingJobsRule"), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: events on StepFunctionsGetEventsForSageMakerTrainingJobsRule" },
+  { what: "workflow: start training jobs of this stack", role: "workflow", action: "sagemaker:CreateTrainingJob", resource: (n) => n.regional("sagemaker", `training-job/${n.prefix}-tr-0123`), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: CreateTrainingJob (.sync)", when: untuned },
+  { what: "workflow: describe them (.sync)", role: "workflow", action: "sagemaker:DescribeTrainingJob", resource: (n) => n.regional("sagemaker", `training-job/${n.prefix}-tr-0123`), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: .sync describes the job", when: untuned },
+  { what: "workflow: stop them (.sync on abort)", role: "workflow", action: "sagemaker:StopTrainingJob", resource: (n) => n.regional("sagemaker", `training-job/${n.prefix}-tr-0123`), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: .sync stops the job", when: untuned },
+  { what: "workflow: the managed rule for training jobs (.sync)", role: "workflow", action: "events:PutRule", resource: (n) => n.regional("events", "rule/StepFunctionsGetEventsForSageMakerTrainingJobsRule"), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: events on StepFunctionsGetEventsForSageMakerTrainingJobsRule", when: untuned },
   { what: "workflow: no training job of another prefix", role: "workflow", action: "sagemaker:CreateTrainingJob", resource: (n) => n.regional("sagemaker", "training-job/someone-else-tr-1"), against: "none", expect: "Denied", source: "least privilege" },
+  // Tuned training: Step Functions' "Tune a Machine Learning Model" sample policy (tuning actions, ListTags, the
+  // StepFunctionsGetEventsForSageMakerTuningJobsRule events rule, PassRole), scoped to this stack's jobs.
+  { what: "workflow: start tuning jobs of this stack", role: "workflow", action: "sagemaker:CreateHyperParameterTuningJob", resource: (n) => n.regional("sagemaker", `hyper-parameter-tuning-job/${n.prefix}-hp-0123456789ab`), against: "none", expect: "Allowed", source: "Step Functions sample 'Tune a Machine Learning Model': sagemaker:CreateHyperParameterTuningJob", when: tuned },
+  { what: "workflow: describe them (.sync)", role: "workflow", action: "sagemaker:DescribeHyperParameterTuningJob", resource: (n) => n.regional("sagemaker", `hyper-parameter-tuning-job/${n.prefix}-hp-0123456789ab`), against: "none", expect: "Allowed", source: "same sample: sagemaker:DescribeHyperParameterTuningJob", when: tuned },
+  { what: "workflow: stop them (.sync on abort)", role: "workflow", action: "sagemaker:StopHyperParameterTuningJob", resource: (n) => n.regional("sagemaker", `hyper-parameter-tuning-job/${n.prefix}-hp-0123456789ab`), against: "none", expect: "Allowed", source: "same sample: sagemaker:StopHyperParameterTuningJob", when: tuned },
+  { what: "workflow: the managed rule for tuning jobs (.sync)", role: "workflow", action: "events:PutRule", resource: (n) => n.regional("events", "rule/StepFunctionsGetEventsForSageMakerTuningJobsRule"), against: "none", expect: "Allowed", source: "same sample: events on StepFunctionsGetEventsForSageMakerTuningJobsRule", when: tuned },
+  { what: "workflow: describe the best training job (named after its tuning job)", role: "workflow", action: "sagemaker:DescribeTrainingJob", resource: (n) => n.regional("sagemaker", `training-job/${n.prefix}-hp-0123456789ab-004-5c2a9e1f`), against: "none", expect: "Allowed", source: "DescribeTrainingJob: the best job's model artifacts (BestTrainingJob names the job, not its model)", when: tuned },
+  { what: "workflow: no tuning job of another prefix", role: "workflow", action: "sagemaker:CreateHyperParameterTuningJob", resource: (n) => n.regional("sagemaker", "hyper-parameter-tuning-job/someone-else-hp-1"), against: "none", expect: "Denied", source: "least privilege", when: tuned },
+  { what: "workflow: no training jobs of its own when tuning starts them", role: "workflow", action: "sagemaker:CreateTrainingJob", resource: (n) => n.regional("sagemaker", `training-job/${n.prefix}-tr-0123`), against: "none", expect: "Denied", source: "least privilege: the tuning job starts the training jobs", when: tuned },
   { what: "workflow: pass the training role to SageMaker", role: "workflow", action: "iam:PassRole", resource: (n) => n.role("training-role"), context: () => ({ "iam:PassedToService": "sagemaker.amazonaws.com" }), against: "none", expect: "Allowed", source: "IAM policies for SageMaker AI: iam:PassRole with iam:PassedToService" },
   { what: "workflow: not to another service", role: "workflow", action: "iam:PassRole", resource: (n) => n.role("training-role"), context: () => ({ "iam:PassedToService": "lambda.amazonaws.com" }), against: "none", expect: "Denied", source: "least privilege" },
   { what: "workflow: no other role", role: "workflow", action: "iam:PassRole", resource: () => `arn:aws:iam::${ACCOUNT}:role/Admin`, context: () => ({ "iam:PassedToService": "sagemaker.amazonaws.com" }), against: "none", expect: "Denied", source: "least privilege" },

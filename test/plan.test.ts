@@ -64,6 +64,21 @@ describe("offline plan CLI", function () {
     assert.ok(s.cost.lines.some((l) => /Preprocess: 4 × ml\.m5\.large/.test(l.basis) && /Train: 4 × ml\.m5\.xlarge/.test(l.basis)), JSON.stringify(s.cost.lines));
   });
 
+  it("tuned stacks (training.tuning) in the dev and prod profiles pass their profile's policies, with every tuning job costed", async () => {
+    for (const [stack, profile, jobs, type] of [["prod-tuned", "prod", 12, "ml.m5.xlarge"], ["dev-tuned", "dev", 4, "ml.m5.large"]] as const) {
+      const config = path.join(PROJECT_DIR, "policies", "config", `${profile}.json`);
+      const r = await plan("--program", fixture("tuning"), "--stack", stack, "--policy-pack-config", config, "--json", "--quiet");
+      assert.equal(r.code, 0, r.stderr);
+      const p = JSON.parse(r.stdout) as Plan;
+      assert.deepEqual(p.violations, [], stack);
+      const definition = JSON.parse(p.resources.find((x) => x.type === "aws:sfn/stateMachine:StateMachine" && /-pipeline$/.test(String(x.props.name)))!.props.definition as string);
+      assert.equal(definition.States.Tune.Resource, "arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync", stack);
+      assert.equal(definition.States.Train, undefined, stack);
+      // The worst case: every job the tuning job may start, at the job's maximum runtime.
+      assert.ok(p.cost.lines.some((l) => l.basis.includes(`Tune: ${jobs} jobs × 1 × ${type} × 1 h max`)), JSON.stringify(p.cost.lines.map((l) => l.basis)));
+    }
+  });
+
   it("prod costs more than dev (instances and a schedule against serverless and manual runs)", () => {
     assert.ok(plans.prod.cost.monthlyUsd > 100 * plans.dev.cost.monthlyUsd);
   });

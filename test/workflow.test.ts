@@ -1083,3 +1083,67 @@ describe("workflow diagram", () => {
     assert.equal(describeChoiceRule({ Condition: "{% $states.input.score >= 0.8 %}" }), "$states.input.score >= 0.8");
   });
 });
+
+describe("workflow executed locally: tuned training (training.tuning)", () => {
+  const TUNING = { enabled: true, maxTrainingJobs: 6, maxParallelTrainingJobs: 3, ranges: { continuous: { eta: { min: 0.1, max: 0.5 } }, integer: { max_depth: { min: 3, max: 10 } } } };
+  const definition = definitionFor("prod", { ...AUTO_APPROVAL, training: { instanceType: "ml.m5.xlarge", tuning: TUNING } });
+  const BEST = "ml-pipeline-prod-hp-0123456789ab-004-5c2a9e1f";
+  /** The tuning job ends Completed with a best job (DescribeHyperParameterTuningJob's shape); the best job is described as Train's result would be. */
+  const tunedHandlers = (bestAuc = 0.93, best: string | null = BEST): Record<string, Handler> => {
+    const base = happyHandlers();
+    return {
+      ...base,
+      Tune: (i) => ({
+        HyperParameterTuningJobName: i.HyperParameterTuningJobName,
+        HyperParameterTuningJobStatus: "Completed",
+        ...(best ? { BestTrainingJob: { TrainingJobName: best, TrainingJobStatus: "Completed", FinalHyperParameterTuningJobObjectiveMetric: { MetricName: "validation:auc", Value: bestAuc } } } : {}),
+      }),
+      DescribeBestTrainingJob: (i) => ({ ...(base.Train({ TrainingJobName: i.TrainingJobName }) as object), FinalMetricDataList: metric(bestAuc) }),
+    };
+  };
+
+  it("tunes instead of training, then carries the best job's model and metric through the gate, the registry and the deploy", async () => {
+    const run = await runLocally(definition, tunedHandlers());
+    assert.equal(run.error, undefined, run.error?.message);
+    assert.ok(!run.calls.includes("Train"));
+    assert.deepEqual(run.calls.slice(0, 4), ["ResolveStackKey", "Preprocess", "Tune", "DescribeBestTrainingJob"]);
+    const tune = run.inputs.Tune;
+    assert.match(tune.HyperParameterTuningJobName, /^ml-pipeline-prod-hp-[0-9a-f]{12}$/);
+    assert.ok(tune.HyperParameterTuningJobName.length <= 32, "SageMaker's limit for tuning job names");
+    assert.deepEqual(tune.HyperParameterTuningJobConfig.HyperParameterTuningJobObjective, { Type: "Maximize", MetricName: "validation:auc" }, "the gate's metric and direction");
+    assert.deepEqual(tune.HyperParameterTuningJobConfig.ResourceLimits, { MaxNumberOfTrainingJobs: 6, MaxParallelTrainingJobs: 3 });
+    const job = tune.TrainingJobDefinition;
+    assert.equal(job.ResourceConfig.VolumeKmsKeyId, "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333", "the stack key, resolved at run time as for one job");
+    assert.deepEqual(Object.keys(job.StaticHyperParameters).sort(), ["eval_metric", "num_round", "objective"], "tuned hyperparameters (eta, max_depth) are not static");
+    assert.equal(job.EnableNetworkIsolation, true);
+    assert.equal(job.EnableInterContainerTrafficEncryption, true);
+    assert.match(job.OutputDataConfig.KmsKeyId, /alias\/ml-pipeline-prod-data$/);
+    assert.equal(job.CheckpointConfig, undefined, "parallel jobs would share a checkpoint prefix");
+    assert.equal(run.inputs.DescribeBestTrainingJob.TrainingJobName, BEST);
+    assert.equal(run.inputs.RegisterModel.InferenceSpecification.Containers[0].ModelDataUrl, `s3://b/artifacts/models/${BEST}/output/model.tar.gz`);
+    assert.ok(run.calls.includes("UpdateEndpoint"));
+    assert.match(run.inputs.NotifyDeployed.Message, /validation:auc = 0.93/);
+  });
+
+  it("the best job's metric decides the gate: below the threshold, nothing is registered or deployed", async () => {
+    const run = await runLocally(definition, tunedHandlers(0.6));
+    assert.equal(run.error, undefined, run.error?.message);
+    assert.ok(!run.calls.includes("RegisterModel") && !run.calls.includes("UpdateEndpoint"));
+    assert.match(run.inputs.NotifyNotDeployed.Message, /validation:auc = 0.6 does not meet the threshold 0.75/);
+  });
+
+  it("a tuning job that fails is notified with its cause, and is not retried", async () => {
+    const run = await runLocally(definition, { ...tunedHandlers(), Tune: () => { throw awsError("States.TaskFailed", "No training job succeeded"); } });
+    assert.ok(run.error, "execution failed");
+    assert.equal(run.calls.filter((c) => c === "Tune").length, 1);
+    assert.ok(!run.calls.includes("DescribeBestTrainingJob") && !run.calls.includes("RegisterModel"));
+    assert.match(run.inputs.NotifyFailure.Message, /States.TaskFailed: No training job succeeded/);
+  });
+
+  it("a tuning job that ends without a best job fails the run with a message, not a runtime error", async () => {
+    const run = await runLocally(definition, tunedHandlers(0.9, null));
+    assert.ok(run.error, `execution failed: ${run.calls.join(", ")}`);
+    assert.ok(!run.calls.includes("DescribeBestTrainingJob"));
+    assert.match(run.inputs.NotifyFailure.Message, /NoBestTrainingJob: Tuning job ml-pipeline-prod-hp-[0-9a-f]{12} ended Completed without a best training job/);
+  });
+});

@@ -22,6 +22,8 @@ export function nameRun(spec: WorkflowSpec, wiring: Wiring): TaskModule {
           "execution.$": "$.run.execution",
           "processingJobName.$": `States.Format('${prefix}-pp-{}', $.run.id)`,
           "trainingJobName.$": `States.Format('${prefix}-tr-{}', $.run.id)`,
+          // At most 32 characters, which the run id does not fit: 12 random hex digits (a UUID's last group).
+          ...(spec.training.tuning.enabled ? { "tuningJobName.$": `States.Format('${prefix}-hp-{}', States.ArrayGetItem(States.StringSplit(States.UUID(), '-'), 4))` } : {}),
           "modelName.$": `States.Format('${prefix}-md-{}', $.run.id)`,
           "endpointConfigName.$": `States.Format('${prefix}-ec-{}', $.run.id)`,
         },
