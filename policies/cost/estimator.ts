@@ -236,7 +236,9 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
       }
       if (task.api !== "createTransformJob" && maxRuntimeAtRunTime(task)) unbounded.push({ urn: sm.urn, where: task.state, why: "MaxRuntimeInSeconds is set at run time (a JSONPath)" });
       const hours = task.api === "createTransformJob" ? opts.transformHoursPerRun : (maxRuntimeSeconds(task) ?? 86_400) / 3600;
-      const jobs = task.api === "createHyperParameterTuningJob" ? maxTuningJobs(task) : 1;
+      const tuningJobs = task.api === "createHyperParameterTuningJob" ? maxTuningJobs(task) : 1;
+      if (tuningJobs === undefined) unbounded.push({ urn: sm.urn, where: task.state, why: "the tuning job's number of training jobs is not a literal MaxNumberOfTrainingJobs (a JSONPath, or none)" });
+      const jobs = tuningJobs ?? 1;
       for (const req of instanceRequests(task)) {
         if (req.instanceCountAtRunTime) unbounded.push({ urn: sm.urn, where: `${task.state}.${req.where}`, why: "the instance count is set at run time (a JSONPath)" });
         const hourly = price(sm.urn, req.instanceType, `${task.state}.${req.where}`);

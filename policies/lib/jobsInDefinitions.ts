@@ -245,9 +245,23 @@ function jobHolder(task: SageMakerTask): Record<string, any> | undefined {
   return task.api === "createHyperParameterTuningJob" ? (p.TrainingJobDefinition ?? asArray<any>(p.TrainingJobDefinitions)[0]) : p;
 }
 
-/** Maximum training jobs a tuning job starts. */
-export function maxTuningJobs(task: SageMakerTask): number {
-  return task.parameters.HyperParameterTuningJobConfig?.ResourceLimits?.MaxNumberOfTrainingJobs ?? 1;
+/**
+ * Training jobs a tuning job may start: ResourceLimits.MaxNumberOfTrainingJobs written as a
+ * number; for a Grid search without it, SageMaker runs every combination of its categorical
+ * ranges. Otherwise (a JSONPath anywhere on the way, or no limit) the number is not known
+ * from the definition: `undefined`, which callers treat as unbounded, never as one job.
+ */
+export function maxTuningJobs(task: SageMakerTask): number | undefined {
+  const p = task.parameters ?? {};
+  const config = p.HyperParameterTuningJobConfig;
+  if (p["HyperParameterTuningJobConfig.$"] !== undefined || config?.["ResourceLimits.$"] !== undefined) return undefined;
+  const limit = config?.ResourceLimits?.MaxNumberOfTrainingJobs;
+  if (typeof limit === "number") return limit;
+  if (limit === undefined && config?.ResourceLimits?.["MaxNumberOfTrainingJobs.$"] === undefined && config?.Strategy === "Grid") {
+    const ranges = config?.ParameterRanges?.CategoricalParameterRanges;
+    if (Array.isArray(ranges) && ranges.every((r: any) => Array.isArray(r?.Values))) return ranges.reduce((n: number, r: any) => n * r.Values.length, 1);
+  }
+  return undefined;
 }
 
 /**

@@ -18,6 +18,21 @@ describe("cost estimate", () => {
     assert.ok(Math.abs(training.monthlyUsd - 31 * 2 * 0.23 * 1) < 0.5, `${training.monthlyUsd}`);
     assert.match(training.basis, /31 runs\/month from rate\(1 day\)/);
   });
+  it("prices a tuning job as every training job it may start, and never as one job when that number is unknown", () => {
+    const tune = (config: Record<string, unknown>) => ({
+      ...stateMachine({ Tune: { Type: "Task", Resource: "arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync", Parameters: { HyperParameterTuningJobConfig: config, TrainingJobDefinition: { ResourceConfig: { InstanceType: "ml.m5.xlarge", InstanceCount: 2 }, StoppingCondition: { MaxRuntimeInSeconds: 1800 } } }, End: true } }),
+      urn: "urn:sm",
+    });
+    const est = estimateMonthlyCost([tune({ Strategy: "Bayesian", ResourceLimits: { MaxNumberOfTrainingJobs: 12, MaxParallelTrainingJobs: 3 } }), scheduled("rate(7 days)")]);
+    const line = est.lines.find((l) => l.urn === "urn:sm")!;
+    assert.match(line.basis, /Tune: 12 jobs × 2 × ml\.m5\.xlarge × 0\.5 h max/);
+    assert.ok(Math.abs(line.monthlyUsd - 5 * 12 * 2 * 0.23 * 0.5) < 0.05, `${line.monthlyUsd}`);
+    assert.deepEqual(est.unbounded, []);
+    for (const config of [{ Strategy: "Bayesian", ResourceLimits: { "MaxNumberOfTrainingJobs.$": "$.jobs", MaxParallelTrainingJobs: 3 } }, { Strategy: "Random", ResourceLimits: { MaxParallelTrainingJobs: 3 } }]) {
+      assert.deepEqual(estimateMonthlyCost([tune(config)]).unbounded.map((u) => [u.where, u.why]), [["Tune", "the tuning job's number of training jobs is not a literal MaxNumberOfTrainingJobs (a JSONPath, or none)"]], JSON.stringify(config));
+    }
+  });
+
   it("applies the region factor", () => {
     const ec = { ...endpointConfig({}), urn: "urn:ec" };
     const base = estimateMonthlyCost([ec]).monthlyUsd;

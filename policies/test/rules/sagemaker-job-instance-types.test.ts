@@ -37,6 +37,20 @@ describe("rule: sagemaker-job-instance-types", () => {
     assert.ok(m.some((x) => /state H .*40 instances exceed maxInstanceCount/.test(x)));
     assert.ok(m.some((x) => /state E \(createEndpointConfig\) ProductionVariants\[0\]: hosting instance type ml\.t3\.medium/.test(x)));
   });
+  it("holds a tuning job to maxTuningJobs training jobs, written as a number (a Grid search counts its combinations)", () => {
+    const tuning = (config: Record<string, unknown>) =>
+      stateMachine({ Tune: { Type: "Task", Resource: "arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync", Parameters: { HyperParameterTuningJobConfig: config, TrainingJobDefinition: { ResourceConfig: { InstanceType: "ml.m5.large", InstanceCount: 1 } } }, End: true } });
+    assert.deepEqual(checkResource(jobInstanceTypes, tuning({ Strategy: "Bayesian", ResourceLimits: { MaxNumberOfTrainingJobs: 100, MaxParallelTrainingJobs: 2 } })), []);
+    assert.match(checkResource(jobInstanceTypes, tuning({ Strategy: "Bayesian", ResourceLimits: { MaxNumberOfTrainingJobs: 500, MaxParallelTrainingJobs: 2 } }))[0], /state Tune .*500 training jobs exceed maxTuningJobs 100/);
+    assert.deepEqual(checkResource(jobInstanceTypes, tuning({ Strategy: "Bayesian", ResourceLimits: { MaxNumberOfTrainingJobs: 500, MaxParallelTrainingJobs: 2 } }), { maxTuningJobs: 500 }), [], "the knob raises it");
+    for (const config of [{ Strategy: "Bayesian", ResourceLimits: { "MaxNumberOfTrainingJobs.$": "$.jobs", MaxParallelTrainingJobs: 2 } }, { Strategy: "Bayesian", "ResourceLimits.$": "$.limits" }, { Strategy: "Random", ResourceLimits: { MaxParallelTrainingJobs: 2 } }]) {
+      assert.match(checkResource(jobInstanceTypes, tuning(config)).join(), /not a literal HyperParameterTuningJobConfig\.ResourceLimits\.MaxNumberOfTrainingJobs/, JSON.stringify(config));
+    }
+    const grid = (values: number) => ({ Strategy: "Grid", ResourceLimits: { MaxParallelTrainingJobs: 2 }, ParameterRanges: { CategoricalParameterRanges: [{ Name: "max_depth", Values: Array.from({ length: values }, (_, i) => String(i + 1)) }, { Name: "eta", Values: ["0.1", "0.2", "0.3", "0.4", "0.5"] }] } });
+    assert.deepEqual(checkResource(jobInstanceTypes, tuning(grid(20))), [], "20 × 5 = 100 combinations");
+    assert.match(checkResource(jobInstanceTypes, tuning(grid(21)))[0], /105 training jobs exceed maxTuningJobs 100/);
+  });
+
   it("reports an instance type set at run time, which cannot be checked", () => {
     const task = trainingTask({});
     (task.Parameters.ResourceConfig as any) = { "InstanceType.$": "$.type", InstanceCount: 1 };
