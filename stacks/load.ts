@@ -72,6 +72,16 @@ function withKindDefaults(section: KindDefaults, user: unknown): unknown {
   return deepMerge(defaults ? { kind, ...defaults } : { kind }, user);
 }
 
+/** A config value as the stack file wrote it: structured values arrive as JSON text. */
+function asWritten(value: string | undefined): unknown {
+  if (value === undefined || !/^\s*[[{]/.test(value)) return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
 function show(value: unknown): string {
   if (value === undefined) return "(missing)";
   const text = JSON.stringify(value);
@@ -101,7 +111,7 @@ export function resolveStackConfig(raw: RawStackConfig): StackConfig {
     if (!known.has(key) && raw.values[key] !== undefined) {
       problems.push({
         key: `${raw.project}:${key}`,
-        value: show(raw.values[key]),
+        value: show(asWritten(raw.values[key])),
         message: `unknown config key; ${hint(key, [...STRING_KEYS, ...OBJECT_KEYS])}allowed: ${[...STRING_KEYS, ...OBJECT_KEYS].join(", ")}`,
       });
     }

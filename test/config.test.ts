@@ -132,7 +132,7 @@ describe("stack config: one clear error per mistake", () => {
 
   it("a misspelt key is reported, not ignored", () => {
     assertProblem({ endpoint: { maxConcurency: 5 } }, "ml-pipeline:endpoint.maxConcurency", "5", /unknown key; did you mean "maxConcurrency"\?/);
-    assertProblem({ trainin: {} }, "ml-pipeline:trainin", "\"{}\"", /unknown config key; did you mean "training"\? allowed: .*training/);
+    assertProblem({ trainin: {} }, "ml-pipeline:trainin", "{}", /unknown config key; did you mean "training"\? allowed: .*training/);
     // Case and a nested section: the key of the variant in use, and the section's keys listed.
     assertProblem({ endpoint: { modelDatakey: "artifacts/m.tar.gz" } }, "ml-pipeline:endpoint.modelDatakey", '"artifacts/m.tar.gz"', /did you mean "modelDataKey"\?/);
     assertProblem({ training: { spot: { enabeld: true } } }, "ml-pipeline:training.spot.enabeld", "true", /did you mean "enabled"\? allowed here: enabled, maxWaitSeconds;/);

@@ -7,6 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { closest, distance } from "fastest-levenshtein";
 import { parse } from "yaml";
 
 export interface StackFiles {
@@ -35,15 +36,39 @@ function pulumiConfigEnv(raw: string | undefined, project: string): Record<strin
   return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
 }
 
+/** A YAML file's contents; a syntax error names the file and where in it, as `pulumi` does. */
+function parseYamlFile(file: string): unknown {
+  try {
+    return parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    const pos = (e as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    const message = (e as Error).message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new Error(`${path.basename(file)}${pos ? `:${pos.line}:${pos.col}` : ""}: ${message} (in ${file})`);
+  }
+}
+
+/** No stack file: the stacks the program does have, and the closest name when one is close. */
+function missingStackMessage(programDir: string, stack: string): string {
+  const stacks = fs
+    .readdirSync(programDir)
+    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+  if (stacks.length === 0) return `no stack file Pulumi.${stack}.yaml in ${programDir}, and no stack file at all: create Pulumi.<stack>.yaml`;
+  const best = closest(stack, stacks);
+  const near = distance(stack, best) <= Math.max(1, Math.floor(stack.length / 3)) ? ` (did you mean "${best}"?)` : "";
+  return `no stack file Pulumi.${stack}.yaml in ${programDir}; its stacks: ${stacks.join(", ")}${near}`;
+}
+
 export function readStackFiles(programDir: string, stack: string, env: NodeJS.ProcessEnv = process.env): StackFiles {
   const projectFile = path.join(programDir, "Pulumi.yaml");
   if (!fs.existsSync(projectFile)) throw new Error(`no Pulumi.yaml in ${programDir}`);
-  const projectDoc = (parse(fs.readFileSync(projectFile, "utf8")) ?? {}) as { name?: string; config?: unknown };
+  const projectDoc = (parseYamlFile(projectFile) ?? {}) as { name?: string; config?: unknown };
   const project = projectDoc.name;
   if (typeof project !== "string") throw new Error(`${projectFile} has no project name`);
   const stackFile = path.join(programDir, `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(stackFile)) throw new Error(`no stack file Pulumi.${stack}.yaml in ${programDir}`);
-  const doc = (parse(fs.readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown>; environment?: unknown };
+  if (!fs.existsSync(stackFile)) throw new Error(missingStackMessage(programDir, stack));
+  const doc = (parseYamlFile(stackFile) ?? {}) as { config?: Record<string, unknown>; environment?: unknown };
   const given = pulumiConfigEnv(env.PULUMI_CONFIG, project);
   if (doc.environment !== undefined && env.PULUMI_CONFIG === undefined) {
     // Values an ESC environment exports (pulumiConfig) would be missing, and the plan would

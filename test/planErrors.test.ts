@@ -1,0 +1,67 @@
+/**
+ * Errors a platform engineer meets first, as the CLI prints them (issue: "errors that point at
+ * the cause"): a stack that does not exist lists those that do; a YAML error names its file
+ * and line; a misspelt key gets a did-you-mean and its value as written.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runPlanCli } from "./support/plan";
+import { PROJECT_DIR } from "./support/stacks";
+
+/** A scratch copy of this program's stack files around its code (index.ts re-exported). */
+function scratchProgram(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-errors-"));
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml")));
+  fs.writeFileSync(path.join(dir, "index.ts"), `import program = require(${JSON.stringify(path.join(PROJECT_DIR, "index"))});\nexport = program;\n`);
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+describe("errors that point at the cause", function () {
+  this.timeout(60_000);
+
+  it("a stack that does not exist lists the stacks that do, and the one meant", async () => {
+    const dir = scratchProgram({ "Pulumi.dev.yaml": "config:\n  aws:region: us-east-1\n", "Pulumi.prod.yaml": "config:\n  aws:region: us-east-1\n", "Pulumi.staging.yaml": "config:\n  aws:region: us-east-1\n  ml-pipeline:profile: prod\n" });
+    try {
+      const r = await runPlanCli("--program", dir, "--stack", "stagin", "--quiet");
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /no stack file Pulumi\.stagin\.yaml in .*; its stacks: dev, prod, staging \(did you mean "staging"\?\)/);
+      const far = await runPlanCli("--program", dir, "--stack", "qa", "--quiet");
+      assert.match(far.stderr, /its stacks: dev, prod, staging\n/, "no guess when nothing is close");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a YAML syntax error names the file, the line and the column, without a stack trace", async () => {
+    const dir = scratchProgram({ "Pulumi.dev.yaml": "config:\n  aws:region: us-east-1\n  ml-pipeline:training: { instanceType: ml.m5.large\n" });
+    try {
+      const r = await runPlanCli("--program", dir, "--stack", "dev", "--quiet");
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /^Pulumi\.dev\.yaml:\d+:\d+: /);
+      assert.ok(r.stderr.includes(path.join(dir, "Pulumi.dev.yaml")), r.stderr);
+      assert.doesNotMatch(r.stderr, /\n\s+at /);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a misspelt key in a stack file: the key, its value as written, and the key meant", async () => {
+    const dir = scratchProgram({
+      "Pulumi.dev.yaml": "config:\n  aws:region: us-east-1\n  ml-pipeline:trainin:\n    instanceType: ml.m5.large\n",
+      "Pulumi.prod.yaml": "config:\n  aws:region: us-east-1\n  ml-pipeline:endpoint:\n    modelDatakey: artifacts/m.tar.gz\n",
+    });
+    try {
+      const r = await runPlanCli("--program", dir, "--stack", "dev", "--quiet");
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /ml-pipeline:trainin = \{"instanceType":"ml\.m5\.large"\}: unknown config key; did you mean "training"\?/);
+      const nested = await runPlanCli("--program", dir, "--stack", "prod", "--quiet");
+      assert.equal(nested.code, 2);
+      assert.match(nested.stderr, /ml-pipeline:endpoint\.modelDatakey = "artifacts\/m\.tar\.gz": unknown key; did you mean "modelDataKey"\?/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
