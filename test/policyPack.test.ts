@@ -160,6 +160,20 @@ describe(`policy pack over the Analyzer gRPC protocol, started ${launcher === "c
     assert.equal(info.policies.find((p) => p.name === "monthly-cost-limit")!.configSchema!.properties.maxMonthlyUsd.default, 1000);
   });
 
+  it("GetAnalyzerInfo carries each rule's severity, remediation steps and peer checks (what the CLI and Pulumi Cloud show)", () => {
+    for (const p of info.policies) {
+      const local = allPolicies.find((x) => x.name === p.name)!;
+      assert.ok(p.severity && ["low", "medium", "high", "critical"].includes(p.severity), `${p.name}: severity ${p.severity}`);
+      assert.equal(p.severity, local.severity, p.name);
+      assert.ok((p.remediationSteps ?? "").length > 20, `${p.name}: remediation steps`);
+      assert.deepEqual(p.tags ?? [], local.tags ?? [], p.name);
+    }
+    const byName = new Map(info.policies.map((p) => [p.name, p]));
+    assert.equal(byName.get("resource-policy-not-public")!.severity, "critical");
+    assert.ok(byName.get("resource-policy-not-public")!.tags!.includes("checkov:CKV_AWS_70"));
+    assert.ok(byName.get("s3-bucket-encryption-and-access")!.tags!.some((t) => t.startsWith("cdk-nag:")));
+  });
+
   for (const stack of ["dev", "prod"]) {
     it(`${stack}: Analyze and AnalyzeStack over every resource report nothing (first preview)`, async () => {
       await pack.configure(info, packConfig(stack) as PolicyPackConfigFile);

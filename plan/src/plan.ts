@@ -81,6 +81,9 @@ export interface PlanViolation {
   level: string;
   urn?: string;
   message: string;
+  /** The policy's severity and its tags (this pack's: the Checkov and cdk-nag checks it answers), where the pack sets them. */
+  severity?: string;
+  tags?: string[];
 }
 
 /** A resource a policy at level "remediate" changed before analysis, and which properties. */
@@ -105,7 +108,7 @@ export interface Plan {
     /** sha256 of the pack's source (guardRails.ts): a pull request's plan shows whether the rules' code changed. */
     codeHash?: string;
     /** Every policy of the pack with its description, the level this plan ran it at and its knobs' effective values (with the way each loosens). */
-    policies: { name: string; description: string; level: string; knobs?: RailPolicy["knobs"] }[];
+    policies: { name: string; description: string; level: string; knobs?: RailPolicy["knobs"]; severity?: string; remediation?: string; tags?: string[] }[];
   };
   resources: PlanResource[];
   violations: PlanViolation[];
@@ -267,7 +270,8 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
       });
     // A policy may quote a value in its message; a secret one must not reach the output.
     const secrets = secretStrings(custom.map((r) => r.inputs));
-    const violations = diagnostics.map((d) => ({ policy: d.policy, level: d.level, urn: d.urn, message: redactIn(d.message, secrets) }));
+    const meta = new Map(info.policies.map((p) => [p.name, { ...(p.severity ? { severity: p.severity } : {}), ...(p.tags ? { tags: p.tags } : {}) }]));
+    const violations = diagnostics.map((d) => ({ policy: d.policy, level: d.level, urn: d.urn, message: redactIn(d.message, secrets), ...meta.get(d.policy) }));
     timings.total = Date.now() - t0;
     return {
       kind: "ml-pipeline/offline-plan",
@@ -282,7 +286,15 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
         version: info.version,
         config: opts.policyConfigFile ? path.relative(process.cwd(), opts.policyConfigFile) || opts.policyConfigFile : null,
         codeHash: packCodeHash(opts.policyPackDir),
-        policies: info.policies.map((p) => ({ name: p.name, description: p.description, level: levels[p.name] ?? p.enforcementLevel, knobs: railKnobs(p.configSchema, policyConfig[p.name]) })),
+        policies: info.policies.map((p) => ({
+          name: p.name,
+          description: p.description,
+          level: levels[p.name] ?? p.enforcementLevel,
+          knobs: railKnobs(p.configSchema, policyConfig[p.name]),
+          ...(p.severity ? { severity: p.severity } : {}),
+          ...(p.remediationSteps ? { remediation: p.remediationSteps } : {}),
+          ...(p.tags ? { tags: p.tags } : {}),
+        })),
       },
       resources,
       violations,

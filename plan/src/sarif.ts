@@ -14,6 +14,9 @@ const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 /** Pulumi enforcement level → SARIF level: only mandatory blocks a deployment. */
 const LEVEL: Record<string, sarif.ReportingConfiguration.level> = { mandatory: "error", advisory: "warning", remediate: "note", disabled: "none" };
 
+/** A policy's severity as GitHub's `security-severity` score (a number as a string, 0.0-10.0). */
+const SECURITY_SEVERITY: Record<string, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0" };
+
 /** SARIF messages are sentences (the validator's SARIF2001 asks for a closing period). */
 const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
 
@@ -22,9 +25,14 @@ export function toSarif(plan: Plan): sarif.Log {
     id: p.name, // no `name`: the validator's SARIF1001 wants it omitted when it equals the id
     shortDescription: { text: sentence(p.description) },
     fullDescription: { text: sentence(`${p.description} (policy ${p.name} of the ${plan.policyPack.name} policy pack)`) },
-    help: { text: sentence(`${p.description}. See the policy table in the policy pack's README`) },
+    help: { text: sentence(p.remediation ?? `${p.description}. See the policy table in the policy pack's README`) },
     defaultConfiguration: { level: LEVEL[p.level] ?? "warning" },
-    properties: { enforcementLevel: p.level, tags: ["pulumi", "crossguard"] },
+    properties: {
+      enforcementLevel: p.level,
+      tags: ["pulumi", "crossguard", ...(p.tags ?? [])],
+      // GitHub code scanning ranks security alerts by this score (critical >= 9, high >= 7, medium >= 4, low below).
+      ...(p.severity && SECURITY_SEVERITY[p.severity] ? { "security-severity": SECURITY_SEVERITY[p.severity] } : {}),
+    },
   }));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const resources = new Map(plan.resources.map((r) => [r.urn, r]));

@@ -4,7 +4,7 @@
  * and its knobs. A rule's config type is derived from its knobs' schema, so there is no
  * hand-kept twin interface to drift from it.
  */
-import { EnforcementLevel, Policy, PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { EnforcementLevel, Policy, PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { configOf, forTypes } from "./resources";
 
 /**
@@ -64,11 +64,21 @@ export function counterpartsText(c: Counterparts): string {
 
 interface RuleBase<K extends Knobs> {
   name: string;
+  /** How bad a finding is (what the CLI and Pulumi Cloud show with it): a public or assumable-by-anyone resource is critical. */
+  severity: Severity;
+  /** What to change to comply, in a sentence (the CLI's and Pulumi Cloud's remediation steps). */
+  remediation: string;
   description: string;
   summary: string;
   counterparts: Counterparts;
   knobs: K;
   enforcementLevel?: EnforcementLevel;
+}
+
+/** The policy's metadata fields: severity, remediation steps, and the peer checks it answers as tags (`checkov:CKV_AWS_70`, `cdk-nag:AwsSolutions-S5`). */
+function metadata(rule: RuleBase<Knobs>): Pick<Policy, "severity" | "remediationSteps" | "tags"> {
+  const tags = [...(rule.counterparts.checkov ?? []).map((id) => `checkov:${id}`), ...(rule.counterparts.cdkNag ?? []).map((id) => `cdk-nag:${id}`)];
+  return { severity: rule.severity, remediationSteps: rule.remediation, ...(tags.length > 0 ? { tags } : {}) };
 }
 
 const described = (description: string, c: Counterparts) => (c.cdkNag || c.checkov ? `${description} Counterparts: ${counterpartsText(c)}.` : description);
@@ -86,6 +96,7 @@ export function resourceRule<K extends Knobs>(
     name: rule.name,
     description: described(rule.description, rule.counterparts),
     enforcementLevel: rule.enforcementLevel ?? "mandatory",
+    ...metadata(rule),
     ...(configSchema ? { configSchema } : {}),
     validateResource: forTypes(rule.types, (props, args, report) => rule.validate(props, args, report, configOf<KnobValues<K>>(args, configSchema))),
     ...(rule.remediate ? { remediateResource: rule.remediate } : {}),
@@ -100,6 +111,7 @@ export function stackRule<K extends Knobs>(rule: RuleBase<K> & { validate: (args
     name: rule.name,
     description: described(rule.description, rule.counterparts),
     enforcementLevel: rule.enforcementLevel ?? "mandatory",
+    ...metadata(rule),
     ...(configSchema ? { configSchema } : {}),
     validateStack: (args, report) => rule.validate(args, report, configOf<KnobValues<K>>(args, configSchema)),
   };

@@ -5,6 +5,8 @@ import { isGiven } from "../lib/keys";
 
 export const rule = resourceRule({
   name: "cloudwatch-log-group-kms",
+  severity: "medium",
+  remediation: "Set kmsKeyId on the log group to a customer-managed key whose policy lets CloudWatch Logs use it, and a retentionInDays.",
   description: "CloudWatch log groups are encrypted with a KMS key and have a retention period.",
   summary: "log groups use KMS and have retention",
   counterparts: { checkov: ["CKV_AWS_158", "CKV_AWS_66"] },

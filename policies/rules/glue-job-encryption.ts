@@ -36,6 +36,8 @@ function configurationGaps(config: Resource): string[] {
 
 export const rule = stackRule({
   name: "glue-job-encryption",
+  severity: "high",
+  remediation: "Give the job a security configuration that encrypts S3 (SSE-KMS), CloudWatch Logs and job bookmarks with a customer-managed key, and name it in securityConfiguration.",
   description:
     "Every AWS Glue security configuration encrypts S3 (SSE-KMS), CloudWatch Logs (SSE-KMS) and job bookmarks (CSE-KMS) with a KMS key; every Glue job, crawler and dev endpoint names a security configuration declared in the stack; runs that Step Functions definitions start may only swap in such a configuration, written literally.",
   summary: "Glue jobs, crawlers and dev endpoints name a security configuration with KMS on S3, CloudWatch Logs and bookmarks; runs Step Functions starts cannot swap in another",

@@ -50,6 +50,8 @@ function checkRun(run: GlueRunTask, limits: Limits, resource: string, report: (m
 
 export const rule = resourceRule({
   name: "glue-job-workers",
+  severity: "low",
+  remediation: "Set a timeout, a worker type the rule allows and a numberOfWorkers within maxWorkers (or raise the knobs in the policy config with a reason).",
   description:
     "AWS Glue jobs use allowed worker types, at most maxWorkers workers and a timeout of at most maxTimeoutMinutes, sized by worker type rather than maxCapacity; runs that Step Functions definitions start (glue:startJobRun, optimized or aws-sdk) may not override workers or timeout beyond that, nor set them at run time, nor name the job at run time.",
   summary: "Glue jobs and the runs Step Functions starts: allowed worker type, ≤ `maxWorkers`, a timeout ≤ `maxTimeoutMinutes`, nothing set at run time",

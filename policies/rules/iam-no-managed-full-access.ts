@@ -7,6 +7,8 @@ const BROAD_MANAGED = /^arn:aws[a-z-]*:iam::aws:policy\/(?:[\w+=,.@-]+\/)*(.*Ful
 
 export const rule = resourceRule({
   name: "iam-no-managed-full-access",
+  severity: "high",
+  remediation: "Replace the managed *FullAccess or administrator policy with an inline policy that lists the actions and resources the role needs.",
   description: "No AWS-managed FullAccess, AdministratorAccess (including AdministratorAccess-Amplify and the like) or PowerUserAccess policy is attached; write least-privilege statements.",
   summary: "no AWS-managed `*FullAccess`, `AdministratorAccess*`, PowerUserAccess attached",
   counterparts: { cdkNag: ["AwsSolutions-IAM4"], checkov: ["CKV_AWS_274"] },

@@ -5,6 +5,8 @@ import { actionsOf, allowStatements, hasGlob, isWildcardAction } from "../lib/ia
 
 export const rule = resourceRule({
   name: "iam-no-wildcard-actions",
+  severity: "high",
+  remediation: "List the actions the statement needs instead of a wildcard (service:* or *), and scope IAM actions to the roles or policies they apply to.",
   description:
     "IAM policies allow no `*`, `*:*` or `service:*` action (matched as IAM matches: case-insensitive), no glob over IAM actions (`iam:Create*`, `iam:Put*`) on every resource, and no Allow with NotAction.",
   summary: "no `*` / `*:*` / `service:*` Allow action, no `iam:<glob>` on `*`, no Allow+NotAction",

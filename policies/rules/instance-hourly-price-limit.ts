@@ -7,6 +7,8 @@ import { instanceRequests, INVALID_DEFINITION, invalidDefinitionMessage, jobsOf,
 
 export const rule = resourceRule({
   name: "instance-hourly-price-limit",
+  severity: "medium",
+  remediation: "Choose a smaller instance type, or raise maxHourlyUsd in the policy config for this stack with a reason.",
   description: "No SageMaker instance (endpoint variant, job in a Step Functions definition, native training job, notebook instance) costs more per hour than maxHourlyUsd.",
   summary: "no instance above `maxHourlyUsd` per hour (variants, jobs in definitions, native training jobs, notebook instances)",
   counterparts: { note: "none exists" },

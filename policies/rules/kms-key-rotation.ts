@@ -6,6 +6,8 @@ const isSymmetric = (props: Record<string, any>) => (props.customerMasterKeySpec
 
 export const rule = resourceRule({
   name: "kms-key-rotation",
+  severity: "medium",
+  remediation: "Set enableKeyRotation: true on the symmetric customer-managed key.",
   description: "Symmetric customer-managed KMS keys rotate. Remediates by turning rotation on.",
   summary: "symmetric keys rotate; **remediates** by setting `enableKeyRotation: true`",
   counterparts: { checkov: ["CKV_AWS_7"], cdkNag: ["KMS5"] },

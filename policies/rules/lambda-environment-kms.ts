@@ -5,6 +5,8 @@ import { isGiven } from "../lib/keys";
 
 export const rule = resourceRule({
   name: "lambda-environment-kms",
+  severity: "medium",
+  remediation: "Set kmsKeyArn on a function that has environment variables to a customer-managed key.",
   description:
     "Lambda functions with environment variables encrypt them with a customer-managed key; a function without variables sets no key (the provider then reports a difference on every preview).",
   summary: "functions with environment variables set `kmsKeyArn`; functions without set none",

@@ -6,6 +6,8 @@ import { knob, stackRule } from "../lib/rule";
 
 export const rule = stackRule({
   name: "monthly-cost-limit",
+  severity: "medium",
+  remediation: "Lower instance counts, autoscaling maxima, job runtimes or schedules, or raise the stack's limit in the policy config with a reason; declare usage where it is unbounded.",
   description: `Fails a stack whose worst-case monthly cost (endpoint instance-hours at the autoscaling maximum, scheduled training/processing runs × max runtime × on-demand price, serverless usage) exceeds maxMonthlyUsd. Prices: us-east-1 on-demand table dated ${PRICE_TABLE_DATE}, overridable. Estimates, not quotes.`,
   summary: "worst-case monthly estimate ≤ `maxMonthlyUsd`; an unpriced instance type is reported, not guessed",
   counterparts: { note: "Infracost has no SageMaker" },

@@ -44,6 +44,8 @@ function beyondRead(actions: string[]): string[] {
 
 export const rule = resourceRule({
   name: "resource-policy-not-public",
+  severity: "critical",
+  remediation: "Name the principals (accounts, roles, services) in the resource policy, or narrow a * principal with a condition on aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID or aws:SourceVpce.",
   description:
     "Resource-based policies (S3 bucket, ECR repository, SNS topic, SQS queue, KMS key, Secrets Manager secret, SageMaker model package group and Glue catalog policies, inline ones on buckets, topics, queues, keys and secrets included; Lambda permissions) give a `*` principal nothing beyond reading unless a condition narrows it (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, aws:SourceVpce...), judged by its meaning (IAM User Guide, condition operators): a negated operator, an ...IfExists operator, ForAllValues: or a value matching any account narrows nothing; Lambda permissions for a service name their source (sourceArn or sourceAccount).",
   summary: "resource policies: no `*` principal for writes or administration without a narrowing condition; Lambda permissions from a service name their source",

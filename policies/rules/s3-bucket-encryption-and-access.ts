@@ -31,6 +31,8 @@ function denyInsecureTransport(policy: unknown): boolean {
 
 export const rule = stackRule({
   name: "s3-bucket-encryption-and-access",
+  severity: "high",
+  remediation: "Give the bucket SSE-KMS default encryption with a customer-managed key, versioning, a complete public access block and a bucket policy that denies requests without TLS.",
   description:
     "Every S3 bucket has SSE-KMS with a customer-managed key, a public access block with all four settings, a bucket policy denying non-TLS access, versioning, no ACL granting everyone access, and (requireAccessLogging) server access logging. Pairs each bucket with its separate configuration resources (@pulumi/aws v7) by dependency.",
   summary: "every bucket: SSE-KMS with a customer key, public access block (all four), TLS-only bucket policy, versioning, no public ACL, access logging if required — pairing each bucket with its separate v7 resources",

@@ -5,6 +5,8 @@ import { isGiven } from "../lib/keys";
 
 export const rule = resourceRule({
   name: "sagemaker-domain-kms",
+  severity: "medium",
+  remediation: "Set kmsKeyId on the SageMaker domain to a customer-managed key.",
   description: "SageMaker Studio domains encrypt their storage (the domain's EFS volume) with a customer-managed KMS key.",
   summary: "Studio domains set `kmsKeyId`",
   counterparts: { checkov: ["CKV_AWS_187"] },

@@ -6,6 +6,8 @@ import { isGiven } from "../lib/keys";
 
 export const rule = resourceRule({
   name: "sagemaker-endpoint-config-kms",
+  severity: "medium",
+  remediation: "Set kmsKeyArn on the endpoint configuration (leave it out only for instance types with local NVMe storage, which the API rejects it for).",
   description:
     "SageMaker endpoint configurations set kmsKeyArn, except when a variant runs on an instance type with local NVMe storage (ml.m5d, ml.g4dn, ml.g5, ...), where the key must be absent because CreateEndpointConfig rejects it; data capture is KMS-encrypted.",
   summary: "`kmsKeyArn` set — and absent for local-NVMe types (the API rejects it); data capture encrypted",

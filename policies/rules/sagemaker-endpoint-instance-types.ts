@@ -5,6 +5,8 @@ import { checkInstanceRequest, INSTANCE_TYPE_KNOBS } from "../lib/instanceTypeCh
 
 export const rule = resourceRule({
   name: "sagemaker-endpoint-instance-types",
+  severity: "medium",
+  remediation: "Use an allowed hosting instance type and count for each variant, or widen the allowed list in the policy config with a reason.",
   description: "SageMaker endpoint configuration variants use allowed hosting instance types (GPUs only where allowed) and at most maxInstanceCount instances.",
   summary: "endpoint-config variants use allowed *hosting* types, GPUs only if allowed, ≤ maxInstanceCount",
   counterparts: { note: "none exists" },

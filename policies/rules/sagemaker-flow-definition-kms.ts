@@ -5,6 +5,8 @@ import { isGiven } from "../lib/keys";
 
 export const rule = resourceRule({
   name: "sagemaker-flow-definition-kms",
+  severity: "medium",
+  remediation: "Set kmsKeyId on the flow definition's output configuration to a customer-managed key.",
   description: "SageMaker Augmented AI flow definitions encrypt the human-review output in S3 with a customer-managed KMS key.",
   summary: "flow definitions set `outputConfig.kmsKeyId`",
   counterparts: { checkov: ["CKV_AWS_372"] },

@@ -9,6 +9,8 @@ import { INVALID_DEFINITION, invalidDefinitionMessage, isSet, jobSubject, monito
 
 export const rule = resourceRule({
   name: "sagemaker-job-encryption",
+  severity: "high",
+  remediation: "Set VolumeKmsKeyId (except on local-NVMe types) and the output KmsKeyId of the job to a customer-managed key, and enable inter-container traffic encryption for distributed jobs.",
   description:
     "SageMaker jobs (tasks in Step Functions definitions, native TrainingJob resources) encrypt job volumes with KMS (VolumeKmsKeyId; absent for local-NVMe types, which the API rejects), encrypt outputs (OutputDataConfig / ProcessingOutputConfig / TransformOutput KmsKeyId), encrypt inter-container traffic, and created endpoint configs set KmsKeyId (same NVMe exception). No other scanner sees these jobs.",
   summary:

@@ -7,6 +7,8 @@ import { instanceRequests, INVALID_DEFINITION, invalidDefinitionMessage, jobSubj
 
 export const rule = resourceRule({
   name: "sagemaker-job-instance-types",
+  severity: "medium",
+  remediation: "Write each job's instance type and count as literals that the policy config allows for the job's use; GPUs only where allowGpu is set.",
   description:
     "Every SageMaker job uses allowed instance types for its use (training, processing, hosting), written literally, GPUs only where allowed, at most maxInstanceCount (and a tuning job at most maxTuningJobs training jobs, written as a number): the tasks of Step Functions definitions (createTrainingJob, createProcessingJob, createTransformJob, createHyperParameterTuningJob, createEndpointConfig; .sync or not; optimized or aws-sdk), native aws:sagemaker TrainingJob resources and Model Monitor job definitions; notebook instances use GPUs only where allowed.",
   summary:

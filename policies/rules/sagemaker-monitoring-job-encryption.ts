@@ -5,6 +5,8 @@ import { isGiven } from "../lib/keys";
 
 export const rule = resourceRule({
   name: "sagemaker-monitoring-job-encryption",
+  severity: "high",
+  remediation: "Set the volume and output KMS keys of the monitoring job definition to a customer-managed key and enable inter-container traffic encryption.",
   description:
     "SageMaker Model Monitor data-quality job definitions encrypt their output (dataQualityJobOutputConfig.kmsKeyId) and their ML volumes (jobResources.clusterConfig.volumeKmsKeyId), encrypt inter-container traffic, and run network-isolated where required.",
   summary: "data-quality job definitions: output and volume `kmsKeyId`, inter-container encryption, network isolation",

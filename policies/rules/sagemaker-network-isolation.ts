@@ -24,6 +24,8 @@ function checkJobIsolation(type: string, props: Record<string, any>, resource: s
 
 export const rule = resourceRule({
   name: "sagemaker-network-isolation",
+  severity: "medium",
+  remediation: "Set EnableNetworkIsolation (jobs) or enableNetworkIsolation (models) to true, or turn the knob off for serverless-only stacks with a reason.",
   description:
     "SageMaker models (requireForModels) and training/processing jobs (in Step Functions definitions, or native TrainingJob resources: requireForJobs) run with network isolation. Turn requireForModels off for stacks that serve from serverless endpoints, which do not support isolation.",
   summary: "models and training/processing jobs (definitions, native TrainingJob) run network-isolated",

@@ -8,6 +8,8 @@ import { isGiven } from "../lib/keys";
 
 export const rule = resourceRule({
   name: "sagemaker-notebook-instance",
+  severity: "high",
+  remediation: "Turn off direct internet access and root access, place the notebook in a subnet, set a customer-managed kmsKeyId, and use a CPU type unless GPUs are allowed.",
   description:
     "SageMaker notebook instances encrypt their storage with a customer-managed key, have direct internet access disabled (AWS's default is enabled, so it must be set), run in a subnet of the customer's VPC, give users no root access (the default is enabled), and require IMDSv2.",
   summary: "notebook instances: `kmsKeyId`, `directInternetAccess: Disabled`, `subnetId`, `rootAccess: Disabled`, IMDSv2",

@@ -5,6 +5,8 @@ import { isAwsManagedKey, isGiven } from "../lib/keys";
 
 export const rule = resourceRule({
   name: "sns-topic-kms",
+  severity: "medium",
+  remediation: "Set kmsMasterKeyId on the topic to a customer-managed key whose policy lets the publishing services use it.",
   description: "SNS topics are encrypted with a customer-managed KMS key.",
   summary: "topics use a customer-managed key",
   counterparts: { checkov: ["CKV_AWS_26"], cdkNag: ["AwsSolutions-SNS2"] },

@@ -4,6 +4,8 @@ import { resourceRule } from "../lib/rule";
 
 export const rule = resourceRule({
   name: "stepfunctions-logging-tracing",
+  severity: "low",
+  remediation: "Turn on loggingConfiguration with level ALL and execution data to an encrypted log group, and tracingConfiguration.enabled.",
   description: "State machines log ALL events with execution data to CloudWatch Logs and trace with X-Ray.",
   summary: "state machines log ALL with execution data and trace with X-Ray",
   counterparts: { cdkNag: ["AwsSolutions-SF1", "AwsSolutions-SF2"], checkov: ["CKV_AWS_284", "CKV_AWS_285"] },

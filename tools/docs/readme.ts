@@ -39,9 +39,9 @@ export function rulesTable(): string {
     const p = rule.policy;
     const kind = "validateStack" in p ? " (stack)" : "";
     const knobs = Object.entries(rule.knobs).map(([name, k]) => `\`${name}\`${defaultText(k)}`).join(", ") || "—";
-    return `| \`${p.name}\`${kind} | ${rule.summary} | ${knobs} | ${counterpartsText(rule.counterparts)} | ${stackColumn(rule, dev)} | ${stackColumn(rule, prod)} |`;
+    return `| \`${p.name}\`${kind} | ${p.severity ?? "—"} | ${rule.summary} Fix: ${p.remediationSteps ?? "—"} | ${knobs} | ${counterpartsText(rule.counterparts)} | ${stackColumn(rule, dev)} | ${stackColumn(rule, prod)} |`;
   });
-  return ["| rule | what it enforces | knobs (default) | counterparts | dev | prod |", "|---|---|---|---|---|---|", ...rows].join("\n");
+  return ["| rule | severity | what it enforces, and how to fix a finding | knobs (default) | counterparts | dev | prod |", "|---|---|---|---|---|---|---|", ...rows].join("\n");
 }
 
 /** Which change of a knob loosens its rule, in words (the other way tightens). */

@@ -43,7 +43,15 @@ export interface PolicyInfo {
   enforcementLevel: Level;
   configSchema?: { properties: Record<string, any>; required?: string[] };
   policyType: "resource" | "stack" | "unknown";
+  /** The policy's metadata, where the pack sets it (@pulumi/policy's severity, remediationSteps, tags). */
+  severity?: Severity;
+  remediationSteps?: string;
+  tags?: string[];
 }
+
+export type Severity = "low" | "medium" | "high" | "critical";
+/** The proto's PolicySeverity enum, in order (0 is unspecified). */
+const SEVERITIES: (Severity | undefined)[] = [undefined, "low", "medium", "high", "critical"];
 
 export interface PackInfo {
   name: string;
@@ -167,6 +175,9 @@ export class PolicyPackProcess {
         enforcementLevel: LEVELS[p.getEnforcementlevel()],
         configSchema: p.getConfigschema() ? { properties: p.getConfigschema().getProperties()?.toJavaScript() ?? {}, required: p.getConfigschema().getRequiredList() } : undefined,
         policyType: (["unknown", "resource", "stack"] as const)[p.getPolicyType()] ?? "unknown",
+        ...(SEVERITIES[p.getSeverity?.() ?? 0] ? { severity: SEVERITIES[p.getSeverity()] } : {}),
+        ...(p.getRemediationSteps?.() ? { remediationSteps: p.getRemediationSteps() } : {}),
+        ...(p.getTagsList?.()?.length ? { tags: p.getTagsList() } : {}),
       })),
     };
   }
