@@ -65,3 +65,15 @@ describe("errors that point at the cause", function () {
     }
   });
 });
+
+describe("comparisons that read at a glance", function () {
+  this.timeout(60_000);
+  it("--compare of different stacks says so; of the same stack it does not", async () => {
+    const dev = path.join(os.tmpdir(), "compare-dev.json");
+    fs.writeFileSync(dev, (await runPlanCli("-s", "dev", "-j", "--quiet")).stdout);
+    const across = await runPlanCli("-s", "prod", "--compare", dev, "--quiet");
+    assert.match(across.stderr, /--compare: the earlier plan is of ml-pipeline\/dev, this one of ml-pipeline\/prod; the differences include everything that differs between the two stacks/);
+    const same = await runPlanCli("-s", "dev", "--compare", dev, "--quiet");
+    assert.doesNotMatch(same.stderr, /the earlier plan is of/);
+  });
+});

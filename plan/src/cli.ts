@@ -143,6 +143,10 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   let comparison: PlanComparison | undefined;
   try {
     comparison = previous ? comparePlans(previous, plan) : undefined;
+    // Comparing different stacks is allowed (prod against dev, say), but every name differs: say so.
+    if (previous && (previous.stack !== plan.stack || previous.project !== plan.project)) {
+      io.stderr.write(`plan: --compare: the earlier plan is of ${previous.project}/${previous.stack}, this one of ${plan.project}/${plan.stack}; the differences include everything that differs between the two stacks\n`);
+    }
   } catch (e) {
     // A malformed ignoreChanges/replaceOnChanges path: the engine stops on it too.
     io.stderr.write(`plan: --compare: ${(e as Error).message}\n`);
