@@ -77,3 +77,32 @@ describe("comparisons that read at a glance", function () {
     assert.doesNotMatch(same.stderr, /the earlier plan is of/);
   });
 });
+
+describe("IAM policies compared as a reviewer reads them", function () {
+  this.timeout(60_000);
+  const rolePolicyOf = (p: any) => p.resources.find((r: any) => r.type === "aws:iam/rolePolicy:RolePolicy" && /training-role-policy$/.test(r.name));
+  it("a reordered statement list is unchanged; an added statement is one change, named by its Sid", async () => {
+    const plan = JSON.parse((await runPlanCli("-s", "dev", "-j", "--quiet")).stdout);
+    const rp = rolePolicyOf(plan);
+    const doc = JSON.parse(rp.props.policy);
+    assert.ok(doc.Statement.length >= 3, "several statements to reorder");
+    const edited = (statements: unknown[]) => {
+      const copy = JSON.parse(JSON.stringify(plan));
+      rolePolicyOf(copy).props.policy = JSON.stringify({ ...doc, Statement: statements });
+      const file = path.join(os.tmpdir(), `iam-compare-${statements.length}-${Date.now()}.json`);
+      fs.writeFileSync(file, JSON.stringify(copy));
+      return file;
+    };
+    // The earlier plan had the same statements in reverse order: nothing changed.
+    const reordered = JSON.parse((await runPlanCli("-s", "dev", "-j", "--quiet", "--compare", edited([...doc.Statement].reverse()))).stdout).comparison;
+    assert.ok(!reordered.changed.some((c: any) => c.urn === rp.urn), JSON.stringify(reordered.changed.map((c: any) => c.urn)));
+    // The earlier plan lacked the first statement: one change, the statement, under its Sid.
+    const [first, ...rest] = doc.Statement;
+    const added = JSON.parse((await runPlanCli("-s", "dev", "-j", "--quiet", "--compare", edited(rest))).stdout).comparison;
+    const change = added.changed.find((c: any) => c.urn === rp.urn);
+    assert.equal(change.changes.length, 1, JSON.stringify(change.changes));
+    assert.equal(change.changes[0].path, `policy.Statement["Sid ${first.Sid}"]`);
+    assert.equal(change.changes[0].before, undefined);
+    assert.deepEqual(change.changes[0].after, first);
+  });
+});

@@ -1,4 +1,5 @@
 /** Differences between two plans (for example the base branch's and the pull request's). */
+import * as crypto from "crypto";
 import { Plan, PlanResource, PlanViolation } from "./plan";
 import { COMPUTED } from "./analyzer/wire";
 import { childPath } from "./propertyPath";
@@ -52,6 +53,23 @@ function costByUrn(plan: Pick<Plan, "cost">): Map<string, { usd: number; basis: 
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/**
+ * An IAM policy document's statements keyed by Sid (without one, by their content), as a
+ * reviewer reads them: the order of statements means nothing to IAM, so a reordered list is
+ * no change, and an inserted statement is one added statement, not every later index changed.
+ */
+function byStatement(doc: unknown): unknown {
+  if (!isObject(doc) || !Array.isArray(doc.Statement)) return doc;
+  const keyed: Record<string, unknown> = {};
+  for (const statement of doc.Statement) {
+    const sid = isObject(statement) && typeof statement.Sid === "string" && statement.Sid !== "" ? statement.Sid : undefined;
+    let key = sid !== undefined ? `Sid ${sid}` : `statement ${crypto.createHash("sha256").update(JSON.stringify(statement)).digest("hex").slice(0, 8)}`;
+    for (let n = 2; key in keyed; n++) key = `${key.replace(/ \(\d+\)$/, "")} (${n})`;
+    keyed[key] = statement;
+  }
+  return { ...doc, Statement: keyed };
+}
+
 /** Leaf-level differences; JSON strings that hold documents (policies, definitions) are compared as documents. */
 function diffValues(before: unknown, after: unknown, path = ""): PropertyChange[] {
   const parse = (v: unknown) => {
@@ -64,8 +82,8 @@ function diffValues(before: unknown, after: unknown, path = ""): PropertyChange[
     }
     return v;
   };
-  const a = parse(before);
-  const b = parse(after);
+  const a = byStatement(parse(before));
+  const b = byStatement(parse(after));
   if (Array.isArray(a) && Array.isArray(b)) {
     const out: PropertyChange[] = [];
     for (let i = 0; i < Math.max(a.length, b.length); i++) out.push(...diffValues(a[i], b[i], childPath(path, i)));
