@@ -6,8 +6,9 @@ import * as os from "os";
 import * as path from "path";
 import { Plan } from "../plan/src/plan";
 import { PlanComparison } from "../plan/src/compare";
-import { fixture, runPlanCli } from "./support/plan";
-import { PROJECT_DIR } from "./support/stacks";
+import { runPlanCli } from "../plan/test/support/plan";
+import { fixture as planFixture } from "../plan/test/support/fixtures";
+import { fixture, PROJECT_DIR } from "./support/stacks";
 
 
 const plan = runPlanCli;
@@ -84,7 +85,7 @@ describe("offline plan CLI", function () {
   });
 
   it("a program with violations exits 1 and lists them in JSON", async () => {
-    const r = await plan("--program", fixture("unprotected-program"), "--stack", "test", "--policy-config", fixture("all-mandatory.json"), "--json", "--quiet");
+    const r = await plan("--program", fixture("unprotected-program"), "--stack", "test", "--policy-config", planFixture("all-mandatory.json"), "--json", "--quiet");
     assert.equal(r.code, 1);
     const p = JSON.parse(r.stdout) as Plan;
     assert.ok(p.summary.mandatory >= 10);
@@ -95,7 +96,7 @@ describe("offline plan CLI", function () {
   });
 
   it("...and in Markdown, violations first", async () => {
-    const r = await plan("--program", fixture("unprotected-program"), "--stack", "test", "--policy-config", fixture("all-mandatory.json"), "--markdown", "--quiet");
+    const r = await plan("--program", fixture("unprotected-program"), "--stack", "test", "--policy-config", planFixture("all-mandatory.json"), "--markdown", "--quiet");
     assert.equal(r.code, 1);
     assert.match(r.stdout, /^<!-- ml-pipeline-plan:test -->\n### ❌ `test`: \d+ mandatory/);
     assert.ok(r.stdout.indexOf("#### Policy violations") < r.stdout.indexOf("#### Estimated monthly cost"));
@@ -181,7 +182,7 @@ describe("offline plan CLI", function () {
   });
 
   it("--first-preview still reaches the instance-type and encryption verdicts", async () => {
-    const r = await plan("--program", fixture("unprotected-program"), "--stack", "test", "--policy-config", fixture("all-mandatory.json"), "--first-preview", "--json", "--quiet");
+    const r = await plan("--program", fixture("unprotected-program"), "--stack", "test", "--policy-config", planFixture("all-mandatory.json"), "--first-preview", "--json", "--quiet");
     assert.equal(r.code, 1);
     const p = JSON.parse(r.stdout) as Plan;
     assert.equal(p.firstPreview, true);
@@ -235,12 +236,12 @@ describe("the flags `pulumi preview` users already type", function () {
   const withoutTimings = (stdout: string) => ({ ...JSON.parse(stdout), timingsMs: undefined });
 
   it("-s and -j are --stack and --json; --policy-pack-config is --policy-config (and two different files are refused)", async () => {
-    const long = await plan("--program", unprotected, "--stack", "test", "--policy-config", fixture("all-mandatory.json"), "--json", "--quiet");
-    const short = await plan("--program", unprotected, "-s", "test", "--policy-pack-config", fixture("all-mandatory.json"), "-j", "--quiet");
+    const long = await plan("--program", unprotected, "--stack", "test", "--policy-config", planFixture("all-mandatory.json"), "--json", "--quiet");
+    const short = await plan("--program", unprotected, "-s", "test", "--policy-pack-config", planFixture("all-mandatory.json"), "-j", "--quiet");
     assert.equal(short.code, long.code);
     assert.deepEqual(withoutTimings(short.stdout), withoutTimings(long.stdout));
     assert.equal(JSON.parse(short.stdout).policyPack.config, JSON.parse(long.stdout).policyPack.config);
-    const both = await plan("--program", unprotected, "-s", "test", "--policy-pack-config", fixture("all-mandatory.json"), "--policy-config", path.join(PROJECT_DIR, "policies", "config", "dev.json"), "--quiet");
+    const both = await plan("--program", unprotected, "-s", "test", "--policy-pack-config", planFixture("all-mandatory.json"), "--policy-config", path.join(PROJECT_DIR, "policies", "config", "dev.json"), "--quiet");
     assert.equal(both.code, 2);
     assert.match(both.stderr, /--policy-config is another name for --policy-pack-config; give one of them/);
   });
