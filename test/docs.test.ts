@@ -15,7 +15,7 @@ import { PROJECT_DIR } from "../tools/docs/generated";
 import { renderedPages } from "../tools/docs/index";
 import { codeSpans, headingAnchors, markdownLinks } from "../tools/docs/markdown";
 import { POLICIES_README } from "../tools/docs/readme";
-import { runPlanCli } from "./support/plan";
+import { runPlanCli } from "../plan/test/support/plan";
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
 

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PROJECT_DIR } from "./support/stacks";
-import { runPlanCli } from "./support/plan";
+import { runPlanCli } from "../plan/test/support/plan";
 import { Plan } from "../plan/src/plan";
 
 /** A base checkout whose `npm run plan` prints `plan` and exits with `code` (what the base branch's own plan would do). */

@@ -1,10 +1,10 @@
 /** The plan's CLI run in this process (`main` with captured output). */
 import * as fs from "fs";
 import * as path from "path";
-import { main, SpawnPack } from "../../plan/src/cli";
-import { PolicyPackProcess } from "../../plan/src/analyzer/client";
+import { main, SpawnPack } from "../../src/cli";
+import { PolicyPackProcess } from "../../src/analyzer/client";
 
-export { fixture } from "./stacks";
+export { fixture } from "./fixtures";
 
 /**
  * Policy pack processes kept between the plans of one test process, by pack directory and

@@ -5,7 +5,7 @@
  * provider answers them, and one that needs an account fails the plan naming it.
  */
 import { strict as assert } from "assert";
-import { Plan } from "../plan/src/plan";
+import { Plan } from "../src/plan";
 import { fixture, runPlanCli } from "./support/plan";
 
 

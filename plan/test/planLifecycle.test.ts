@@ -7,9 +7,11 @@ import { strict as assert } from "assert";
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { fixture, PROJECT_DIR } from "./support/stacks";
+import { fixture, PLAN_DIR, POLICY_PACK_DIR } from "./support/fixtures";
 
-const RUN = ["-r", path.join(PROJECT_DIR, "plan", "transpile.js"), path.join(PROJECT_DIR, "plan", "src", "run.ts")];
+const RUN = ["-r", path.join(PLAN_DIR, "transpile.js"), path.join(PLAN_DIR, "src", "run.ts")];
+/** The plans' working directory, so their default --program: a program of the plan's own (it has no stack "staging"). */
+const CWD = fixture("unprotected-program");
 
 /** Processes still running whose command line mentions this fixture or a policy pack started for it. */
 function leftovers(marker: string): string[] {
@@ -39,7 +41,7 @@ function processesTagged(tag: string): string[] {
 }
 
 function runPlan(args: string[], tag: string, timeoutMs = 60_000) {
-  return spawnSync(process.execPath, [...RUN, ...args, "--quiet"], { cwd: PROJECT_DIR, encoding: "utf8", timeout: timeoutMs, env: { ...process.env, [TAG_VARIABLE]: tag } });
+  return spawnSync(process.execPath, [...RUN, ...args, "--quiet"], { cwd: CWD, encoding: "utf8", timeout: timeoutMs, env: { ...process.env, [TAG_VARIABLE]: tag } });
 }
 
 describe("the plan as a command: never hangs, nothing left running", function () {
@@ -47,10 +49,10 @@ describe("the plan as a command: never hangs, nothing left running", function ()
 
   it("a policy pack started directly ends when the process that started it is killed outright (SIGKILL, no supervisor)", async () => {
     const tag = newTag();
-    const client = path.join(PROJECT_DIR, "plan", "src", "analyzer", "client.ts");
+    const client = path.join(PLAN_DIR, "src", "analyzer", "client.ts");
     const starter = spawn(
       process.execPath,
-      ["-r", path.join(PROJECT_DIR, "plan", "transpile.js"), "-e", `require(${JSON.stringify(client)}).PolicyPackProcess.start(${JSON.stringify(path.join(PROJECT_DIR, "policies"))}, 60000, "direct").then(() => console.log("ready"))`],
+      ["-r", path.join(PLAN_DIR, "transpile.js"), "-e", `require(${JSON.stringify(client)}).PolicyPackProcess.start(${JSON.stringify(POLICY_PACK_DIR)}, 60000, "direct").then(() => console.log("ready"))`],
       { env: { ...process.env, [TAG_VARIABLE]: tag }, stdio: ["ignore", "pipe", "inherit"] },
     );
     await new Promise<void>((resolve) => starter.stdout!.on("data", (d) => String(d).includes("ready") && resolve()));
@@ -87,7 +89,7 @@ describe("the plan as a command: never hangs, nothing left running", function ()
 
   it("SIGTERM stops the plan and its policy pack: exit 2, no process left", async () => {
     const tag = newTag();
-    const child = spawn(process.execPath, [...RUN, "--program", fixture("busy-loop"), "--stack", "test"], { cwd: PROJECT_DIR, stdio: "pipe", env: { ...process.env, [TAG_VARIABLE]: tag } });
+    const child = spawn(process.execPath, [...RUN, "--program", fixture("busy-loop"), "--stack", "test"], { cwd: CWD, stdio: "pipe", env: { ...process.env, [TAG_VARIABLE]: tag } });
     // Signal once the pack has been started and the program is being evaluated.
     await new Promise<void>((resolve) => {
       let seen = "";

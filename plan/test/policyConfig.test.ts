@@ -1,15 +1,16 @@
 /** The policy config checker the plan runs before anything, against the pack's own policies and schemas. */
 import { strict as assert } from "assert";
-import { allRules } from "../policies/rules";
-import { policyConfigProblems } from "../plan/src/analyzer/packConfig";
-import { schemaDefaults } from "../policies/lib/policyConfig";
+import * as path from "path";
+import { allRules, schemaDefaults } from "ml-pipeline-policies";
+import { policyConfigProblems } from "../src/analyzer/packConfig";
+import { POLICY_PACK_DIR } from "./support/fixtures";
 
 const policies = allRules.map((r) => ({ name: r.policy.name, configSchema: r.policy.configSchema }));
 const problems = (file: unknown) => policyConfigProblems(file, policies);
 
 describe("policy config checked as the CLI checks it", () => {
   it("the shipped per-stack configs and every policy's defaults are valid", () => {
-    for (const stack of ["dev", "prod"]) assert.deepEqual(problems(require(`../policies/config/${stack}.json`)), [], stack);
+    for (const stack of ["dev", "prod"]) assert.deepEqual(problems(require(path.join(POLICY_PACK_DIR, "config", `${stack}.json`))), [], stack);
     for (const rule of allRules) assert.deepEqual(problems({ [rule.policy.name]: { enforcementLevel: "advisory", ...schemaDefaults(rule.policy.configSchema) } }), [], rule.policy.name);
   });
 

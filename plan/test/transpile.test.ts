@@ -8,9 +8,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PROJECT_DIR } from "./support/stacks";
+import { PLAN_DIR } from "./support/fixtures";
 
-const HOOK = path.join(PROJECT_DIR, "plan", "transpile.js");
+const HOOK = path.join(PLAN_DIR, "transpile.js");
 const run = (file: string, env: NodeJS.ProcessEnv = process.env) => spawnSync(process.execPath, ["-r", HOOK, file], { encoding: "utf8", env });
 
 describe("the TypeScript require hook (plan/transpile.js)", function () {

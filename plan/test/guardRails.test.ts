@@ -7,9 +7,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { allRules } from "../policies/rules";
-import { compareGuardRails, costIncreaseCheck, GuardRails, packCodeHash, railKnobs, railsReport } from "../plan/src/guardRails";
-import { PROJECT_DIR } from "./support/stacks";
+import { allRules } from "ml-pipeline-policies";
+import { compareGuardRails, costIncreaseCheck, GuardRails, packCodeHash, railKnobs, railsReport } from "../src/guardRails";
+import { POLICY_PACK_DIR } from "./support/fixtures";
 
 /** The rails of the whole pack at its defaults: what a plan records (schema defaults, no config). */
 function defaults(): GuardRails {
@@ -121,14 +121,14 @@ describe("guard rails: how a change of the pack's config is ranked", () => {
     assert.deepEqual(compareGuardRails(base, { ...base, codeHash: "beef" }).map((c) => [c.what, c.effect]), [["code", "unranked"]]);
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), "pack-"));
     try {
-      fs.cpSync(path.join(PROJECT_DIR, "policies"), copy, { recursive: true, filter: (src) => !/node_modules|[/\\]bin([/\\]|$)/.test(src) });
+      fs.cpSync(POLICY_PACK_DIR, copy, { recursive: true, filter: (src) => !/node_modules|[/\\]bin([/\\]|$)/.test(src) });
       const before = packCodeHash(copy);
-      assert.equal(before, packCodeHash(path.join(PROJECT_DIR, "policies")), "the copy hashes as the original (bin/ and node_modules/ aside)");
+      assert.equal(before, packCodeHash(POLICY_PACK_DIR), "the copy hashes as the original (bin/ and node_modules/ aside)");
       const rule = path.join(copy, "rules", "sns-topic-kms.ts");
       fs.writeFileSync(rule, fs.readFileSync(rule, "utf8").replace("report(", "void (")); // a rule that reports nothing
       assert.notEqual(packCodeHash(copy), before);
       // The config is not the code: it is compared knob by knob instead.
-      fs.writeFileSync(rule, fs.readFileSync(path.join(PROJECT_DIR, "policies", "rules", "sns-topic-kms.ts")));
+      fs.writeFileSync(rule, fs.readFileSync(path.join(POLICY_PACK_DIR, "rules", "sns-topic-kms.ts")));
       fs.writeFileSync(path.join(copy, "config", "dev.json"), "{}");
       assert.equal(packCodeHash(copy), before);
       // Nor are its tests (the pack's code may not import them: .dependency-cruiser.cjs).

@@ -4,7 +4,7 @@
  * ordinary and at a first preview: exact verdicts, no extras.
  */
 import { strict as assert } from "assert";
-import { Plan } from "../plan/src/plan";
+import { Plan } from "../src/plan";
 import { fixture, runPlanCli } from "./support/plan";
 
 const plans = new Map<string, Promise<{ code: number; plan: Plan; stderr: string }>>();

@@ -5,9 +5,9 @@
  * characters) however large the plan — with what was left out said.
  */
 import { strict as assert } from "assert";
-import { comparePlans } from "../plan/src/compare";
-import { Plan } from "../plan/src/plan";
-import { MARKDOWN_MAX_CHARS, renderMarkdown } from "../plan/src/render";
+import { comparePlans } from "../src/compare";
+import { Plan } from "../src/plan";
+import { MARKDOWN_MAX_CHARS, renderMarkdown } from "../src/render";
 
 const GITHUB_COMMENT_LIMIT = 65_536;
 const urn = (name: string, type = "aws:s3/bucket:Bucket") => `urn:pulumi:dev::app::${type}::${name}`;

@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Plan } from "../plan/src/plan";
+import { Plan } from "../src/plan";
 import { fixture, runPlanCli } from "./support/plan";
 
 const program = fixture("secrets-and-references");

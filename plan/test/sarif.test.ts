@@ -10,8 +10,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type * as sarif from "sarif";
-import { Plan } from "../plan/src/plan";
-import { toSarif } from "../plan/src/sarif";
+import { Plan } from "../src/plan";
+import { toSarif } from "../src/sarif";
 import { fixture, runPlanCli } from "./support/plan";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -86,7 +86,7 @@ describe("--sarif: violations for GitHub code scanning", function () {
     for (const r of log.runs[0].results!) {
       const name = r.locations![0].logicalLocations![0].name!;
       const physical = r.locations![0].physicalLocation!;
-      assert.equal(physical.artifactLocation!.uri, "test/fixtures/unprotected-program/index.ts");
+      assert.equal(physical.artifactLocation!.uri, path.relative(process.cwd(), path.join(fixture("unprotected-program"), "index.ts")).split(path.sep).join("/"));
       const line = source[physical.region!.startLine! - 1];
       assert.match(line, new RegExp(`new aws\\.[a-z0-9]+\\.[A-Za-z]+\\("${name}"`), `${r.ruleId} → line ${physical.region!.startLine}: ${line}`);
     }

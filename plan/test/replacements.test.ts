@@ -9,14 +9,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadAwsServiceSpecSync } from "@aws-cdk/aws-service-spec";
-import { classicInputs, cloudFormationResource, OUTPUT, renderFacts } from "../plan/scripts/generateReplacementFacts";
-import { CLOUDFORMATION_COUNTERPARTS } from "../plan/src/cloudFormationCounterparts";
-import { REPLACEMENT_FACTS } from "../plan/src/replacementFacts.generated";
-import { classifyChange } from "../plan/src/replacement";
-import { childPath, parsePropertyPath, pathContains, PropertyPathError } from "../plan/src/propertyPath";
-import { comparePlans, PlanComparison } from "../plan/src/compare";
-import { renderMarkdown } from "../plan/src/render";
-import { Plan } from "../plan/src/plan";
+import { classicInputs, cloudFormationResource, OUTPUT, renderFacts } from "../scripts/generateReplacementFacts";
+import { CLOUDFORMATION_COUNTERPARTS } from "../src/cloudFormationCounterparts";
+import { REPLACEMENT_FACTS } from "../src/replacementFacts.generated";
+import { classifyChange } from "../src/replacement";
+import { childPath, parsePropertyPath, pathContains, PropertyPathError } from "../src/propertyPath";
+import { comparePlans, PlanComparison } from "../src/compare";
+import { renderMarkdown } from "../src/render";
+import { Plan } from "../src/plan";
 import { fixture, runPlanCli as plan } from "./support/plan";
 
 const facts = (type: string) => {
