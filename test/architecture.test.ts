@@ -72,14 +72,17 @@ describe("the structure of the three packages (dependency-cruiser)", function ()
       write("policies/api.ts", 'export { rule } from "./rules/rule";\n');
       write("policies/rules/rule.ts", 'import { model } from "../../stacks/model";\nimport { fixture } from "../test/support/fixture";\nexport const rule = [model, fixture];\n');
       write("policies/test/support/fixture.ts", "export const fixture = 1;\n");
+      write("test/support/shared.ts", "export const shared = 1;\n");
+      write("plan/test/cli.test.ts", 'import { shared } from "../../test/support/shared";\nexport const t = shared;\n');
       write("plan/src/cli.ts", 'import { rule } from "../../policies/rules/rule";\nimport { model } from "../../stacks/model";\nimport { gone } from "./missing";\nexport const run = [rule, model, gone];\n');
-      const names = new Set(cruise(dir, ["stacks", "components", "policies", "plan"]).violations.map((v) => v.rule.name));
+      const names = new Set(cruise(dir, ["stacks", "components", "policies", "plan", "test"]).violations.map((v) => v.rule.name));
       for (const rule of [
         "no-circular",
         "resolvable",
         "stacks-is-the-bottom-layer",
         "pack-is-self-contained",
         "pack-code-never-imports-its-tests",
+        "package-tests-stand-alone",
         "pack-only-by-its-public-entry",
         "plan-never-imports-the-program",
         "program-never-imports-the-plan",

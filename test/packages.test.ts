@@ -58,7 +58,7 @@ describe("the pack and the plan, installed from their tarballs into another proj
     }
     // The program's own dependencies, as its package.json would name them.
     for (const dep of ["@pulumi/pulumi", "@pulumi/aws"]) linkDependency(nodeModules, dep, readJson(path.join(PROJECT_DIR, "node_modules", dep, "package.json")).version);
-    fs.cpSync(path.join(PROJECT_DIR, "test", "fixtures", "unprotected-program"), scratch, { recursive: true });
+    fs.cpSync(path.join(PROJECT_DIR, "plan", "test", "fixtures", "unprotected-program"), scratch, { recursive: true });
   });
   after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 

@@ -142,7 +142,7 @@ describe("offline plan CLI", function () {
   });
 
   it("--first-preview still reaches the instance-type and encryption verdicts", async () => {
-    const r = await plan("--program", fixture("unprotected-program"), "--stack", "test", "--policy-config", planFixture("all-mandatory.json"), "--first-preview", "--json", "--quiet");
+    const r = await plan("--program", planFixture("unprotected-program"), "--stack", "test", "--policy-config", planFixture("all-mandatory.json"), "--first-preview", "--json", "--quiet");
     assert.equal(r.code, 1);
     const p = JSON.parse(r.stdout) as Plan;
     assert.equal(p.firstPreview, true);

@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runPlanCli } from "./support/plan";
+import { runPlanCli } from "../plan/test/support/plan";
 import { PROJECT_DIR } from "./support/stacks";
 
 /** A scratch copy of this program's stack files around its code (index.ts re-exported). */

@@ -13,13 +13,13 @@ import * as os from "os";
 import { AnalyzedResource, Diagnostic, packLauncher, PackInfo, PolicyPackProcess } from "../plan/src/analyzer/client";
 import { PolicyPackConfigFile } from "../plan/src/analyzer/packConfig";
 import { evaluatePack, mandatory, PackConfig } from "./support/policy";
-import { fixture, PROJECT_DIR, runStack, stackAsDeclared } from "./support/stacks";
+import { PROJECT_DIR, runStack, stackAsDeclared } from "./support/stacks";
 
 const packConfig = (stack: string): PackConfig => JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policies", "config", `${stack}.json`), "utf8"));
 const policiesOf = (violations: { policy: string }[]) => [...new Set(violations.map((v) => v.policy))].sort();
 
 async function unprotectedProgram(firstPreview = false): Promise<DeclaredResource[]> {
-  const dir = fixture("unprotected-program");
+  const dir = path.join(PROJECT_DIR, "plan", "test", "fixtures", "unprotected-program"); // the plan's fixture: a program that is not ours
   const files = readStackFiles(dir, "test");
   return (await runProgram({ programDir: dir, project: files.project, stack: "test", config: files.config, firstPreview })).resources;
 }
