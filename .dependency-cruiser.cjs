@@ -40,7 +40,7 @@ module.exports = {
       from: { pathNot: "^policies/" },
       to: { path: "^policies/", pathNot: PACK_ENTRY },
     },
-    forbid("pack-code-never-imports-its-tests", "What the pack runs is what the plan hashes as its code; its tests are left out of that hash.", "^policies/(?!test/)", "^policies/test/"),
+    forbid("pack-code-never-imports-its-tests", "What the pack runs is what the plan hashes as its code; its top-level tests are left out of that hash.", "^policies/(?!test/)", "^policies/(test|__tests__)/"),
     forbid("plan-never-imports-the-program", "The plan runs any program; this one is only one of them.", "^plan/", PROGRAM),
     forbid("package-tests-stand-alone", "The pack's and the plan's tests run from their own package: nothing of the root tests.", "^(policies|plan)/", "^test/"),
     forbid("pack-never-imports-the-plan", "The plan depends on the pack, not the other way round.", "^policies/", "^plan/"),

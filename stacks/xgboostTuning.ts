@@ -51,6 +51,23 @@ export const TUNING_JOB_NAME_MAX = 32;
 export const TUNING_JOB_NAME_SUFFIX = 16;
 export const MAX_TUNING_RANGES = 30;
 
+/** SageMaker's ResourceLimits.MaxRuntimeInSeconds range for a tuning job (API model: 120 to 15,768,000). */
+export const TUNING_MAX_RUNTIME_SECONDS = 15_768_000;
+/** Per round of parallel jobs, beyond the jobs' own bound: provisioning, image pull, the tuner choosing the next ones. */
+export const TUNING_ROUND_OVERHEAD_SECONDS = 600;
+
+/**
+ * How long a tuning job may run: its rounds of parallel jobs (maxTrainingJobs over
+ * maxParallelTrainingJobs), each the job's own bound (with spot, its wait) plus the round's
+ * overhead. Sent as ResourceLimits.MaxRuntimeInSeconds, so SageMaker enforces it, and the
+ * Tune state's timeout is this plus slack.
+ */
+export function tuningRuntimeSeconds(t: Pick<StackConfig["training"], "tuning" | "spot" | "maxRuntimeSeconds">): number {
+  const perJob = t.spot.enabled ? t.spot.maxWaitSeconds : t.maxRuntimeSeconds;
+  const rounds = Math.ceil(t.tuning.maxTrainingJobs / t.tuning.maxParallelTrainingJobs);
+  return rounds * (perJob + TUNING_ROUND_OVERHEAD_SECONDS);
+}
+
 /** A problem with `training.tuning` (path below `training`), worded for `ConfigError`. */
 export interface TuningProblem {
   path: string[];
@@ -81,6 +98,13 @@ export function tuningProblems(config: Pick<StackConfig, "training" | "namePrefi
     problems.push({
       path: at("enabled"),
       message: `tuning job names are at most ${TUNING_JOB_NAME_MAX} characters (<namePrefix>-hp-<12 hex digits>), so tuning needs a namePrefix of at most ${TUNING_JOB_NAME_MAX - TUNING_JOB_NAME_SUFFIX}; "${prefix}" has ${prefix.length}: set a shorter namePrefix`,
+    });
+  }
+  const runtime = tuningRuntimeSeconds(t);
+  if (runtime > TUNING_MAX_RUNTIME_SECONDS) {
+    problems.push({
+      path: at("maxTrainingJobs"),
+      message: `${Math.ceil(tuning.maxTrainingJobs / tuning.maxParallelTrainingJobs)} rounds of jobs of up to ${t.spot.enabled ? t.spot.maxWaitSeconds : t.maxRuntimeSeconds} s (plus ${TUNING_ROUND_OVERHEAD_SECONDS} s each) may run ${runtime} s, beyond SageMaker's ${TUNING_MAX_RUNTIME_SECONDS} s for a tuning job; lower maxTrainingJobs or the jobs' runtime, or run more in parallel`,
     });
   }
   if (tuning.maxParallelTrainingJobs > tuning.maxTrainingJobs) {
@@ -132,8 +156,18 @@ export function tuningProblems(config: Pick<StackConfig, "training" | "namePrefi
     // A custom image: SageMaker reads the objective from the log by a metric definition.
     problems.push({ path: ["metricDefinitions"], message: `tuning a custom image optimizes the gate's metric ${t.objective.metric}, which needs a metric definition of that name` });
   }
-  for (const [name, range] of [...Object.entries(continuous), ...Object.entries(integer)]) {
-    if (range.min > range.max) problems.push({ path: at("ranges", name in continuous ? "continuous" : "integer", name), message: `min ${range.min} is greater than max ${range.max}` });
+  for (const [kind, ranges] of [["continuous", continuous], ["integer", integer]] as const) {
+    for (const [name, range] of Object.entries(ranges) as [string, { min: number; max: number; scaling?: string }][]) {
+      const where = at("ranges", kind, name);
+      if (range.min > range.max) problems.push({ path: where, message: `min ${range.min} is greater than max ${range.max}` });
+      // ContinuousParameterRange/IntegerParameterRange (API reference): logarithmic scaling needs
+      // values above 0; reverse logarithmic, continuous ranges within [0, 1).
+      if (range.scaling === "Logarithmic" && range.min <= 0) problems.push({ path: where, message: `Logarithmic scaling needs every value above 0; min is ${range.min}` });
+      if (range.scaling === "ReverseLogarithmic" && (range.min < 0 || range.max >= 1)) problems.push({ path: where, message: `ReverseLogarithmic scaling needs 0 <= min and max < 1; got [${range.min}, ${range.max}]` });
+    }
+  }
+  if (tuning.hyperband && tuning.hyperband.minResource > tuning.hyperband.maxResource) {
+    problems.push({ path: at("hyperband"), message: `minResource ${tuning.hyperband.minResource} is greater than maxResource ${tuning.hyperband.maxResource}` });
   }
   return problems;
 }

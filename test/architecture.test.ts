@@ -73,9 +73,15 @@ describe("the structure of the three packages (dependency-cruiser)", function ()
       write("policies/rules/rule.ts", 'import { model } from "../../stacks/model";\nimport { fixture } from "../test/support/fixture";\nexport const rule = [model, fixture];\n');
       write("policies/test/support/fixture.ts", "export const fixture = 1;\n");
       write("test/support/shared.ts", "export const shared = 1;\n");
+      // The layers, each importing one above it; the pack importing the plan.
+      write("index.ts", "export const entry = 1;\n");
+      write("lib/helper.ts", 'import { step } from "../workflow/step";\nexport const helper = step;\n');
+      write("workflow/step.ts", 'import { Thing } from "../components/other";\nexport const step = Thing;\n');
+      write("components/other.ts", 'import { entry } from "../index";\nexport const Thing = entry;\n');
+      write("policies/rules/planned.ts", 'import { run } from "../../plan/src/cli";\nexport const planned = run;\n');
       write("plan/test/cli.test.ts", 'import { shared } from "../../test/support/shared";\nexport const t = shared;\n');
       write("plan/src/cli.ts", 'import { rule } from "../../policies/rules/rule";\nimport { model } from "../../stacks/model";\nimport { gone } from "./missing";\nexport const run = [rule, model, gone];\n');
-      const names = new Set(cruise(dir, ["stacks", "components", "policies", "plan", "test"]).violations.map((v) => v.rule.name));
+      const names = new Set(cruise(dir, ["index.ts", "stacks", "lib", "workflow", "components", "policies", "plan", "test"]).violations.map((v) => v.rule.name));
       for (const rule of [
         "no-circular",
         "resolvable",
@@ -83,6 +89,10 @@ describe("the structure of the three packages (dependency-cruiser)", function ()
         "pack-is-self-contained",
         "pack-code-never-imports-its-tests",
         "package-tests-stand-alone",
+        "pack-never-imports-the-plan",
+        "lib-below-workflow",
+        "workflow-below-components",
+        "components-below-the-entry",
         "pack-only-by-its-public-entry",
         "plan-never-imports-the-program",
         "program-never-imports-the-plan",

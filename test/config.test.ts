@@ -355,6 +355,10 @@ describe("stack config: hyperparameter tuning (training.tuning)", () => {
     assertProblem(tuning({ ranges: { continuous: { eta: { min: 0.05, max: 0.3 } } } }), "ml-pipeline:training.tuning.ranges.continuous.eta", '{"min":0.05,"max":0.3}', /outside the range AWS documents for eta: \[0\.1, 0\.5\]/);
     assertProblem(tuning({ ranges: { integer: { num_round: { min: 500, max: 100 } } } }), "ml-pipeline:training.tuning.ranges.integer.num_round", '{"min":500,"max":100}', /min 500 is greater than max 100/);
     assertProblem(tuning({ ranges: {} }), "ml-pipeline:training.tuning.ranges", "{}", /at least one range/);
+    // The API's scaling rules: logarithmic above 0, reverse logarithmic within [0, 1).
+    assertProblem(tuning({ ranges: { continuous: { alpha: { min: 0, max: 100, scaling: "Logarithmic" } } } }), "ml-pipeline:training.tuning.ranges.continuous.alpha", '{"min":0,"max":100,"scaling":"Logarithmic"}', /Logarithmic scaling needs every value above 0; min is 0/);
+    assertProblem(tuning({ ranges: { continuous: { subsample: { min: 0.5, max: 1, scaling: "ReverseLogarithmic" } } } }), "ml-pipeline:training.tuning.ranges.continuous.subsample", '{"min":0.5,"max":1,"scaling":"ReverseLogarithmic"}', /ReverseLogarithmic scaling needs 0 <= min and max < 1/);
+    assert.equal(resolve(tuning({ ranges: { continuous: { alpha: { min: 0.001, max: 100, scaling: "Logarithmic" } } } })).training.tuning.enabled, true);
     assertProblem(tuning({ ranges: { integer: { max_depth: { min: 2.5, max: 10 } } } }), "ml-pipeline:training.tuning.ranges.integer.max_depth.min", "2.5", /expected int/);
   });
 
@@ -369,8 +373,11 @@ describe("stack config: hyperparameter tuning (training.tuning)", () => {
     assert.equal(resolve(tuning({ strategy: "Grid", maxTrainingJobs: 6, ranges: { categorical: { max_depth: ["4", "6"], eta: ["0.1", "0.2", "0.3"] } } })).training.tuning.maxTrainingJobs, 6);
     assertProblem(tuning({ strategy: "Hyperband", hyperband: { minResource: 10, maxResource: 200 }, ranges: eta }), "ml-pipeline:training.tuning.earlyStopping", '"Auto"', /requires earlyStopping Off/);
     assertProblem(tuning({ strategy: "Hyperband", earlyStopping: "Off", ranges: eta }), "ml-pipeline:training.tuning.hyperband", "(missing)", /needs hyperband\.maxResource/);
+    assertProblem(tuning({ strategy: "Hyperband", earlyStopping: "Off", hyperband: { minResource: 300, maxResource: 200 }, ranges: eta }), "ml-pipeline:training.tuning.hyperband", '{"minResource":300,"maxResource":200}', /minResource 300 is greater than maxResource 200/);
     assertProblem(tuning({ hyperband: { minResource: 1, maxResource: 10 }, ranges: eta }), "ml-pipeline:training.tuning.hyperband", '{"minResource":1,"maxResource":10}', /Hyperband strategy only \(strategy is Bayesian\)/);
     assertProblem(tuning({ strategy: "Annealing", ranges: eta }), "ml-pipeline:training.tuning.strategy", '"Annealing"', /Bayesian.*Random.*Hyperband.*Grid/);
+    // 750 jobs one at a time of up to 28 days: far past SageMaker's limit for a tuning job.
+    assertProblem(tuning({ maxTrainingJobs: 750, maxParallelTrainingJobs: 1, ranges: eta }, { maxRuntimeSeconds: 28 * 24 * 3600 }), "ml-pipeline:training.tuning.maxTrainingJobs", "750", /750 rounds of jobs of up to 2419200 s .* beyond SageMaker's 15768000 s for a tuning job/);
     assertProblem(tuning({ maxTrainingJobs: 4, maxParallelTrainingJobs: 8, ranges: eta }), "ml-pipeline:training.tuning.maxParallelTrainingJobs", "8", /more parallel jobs than jobs in all \(maxTrainingJobs 4\)/);
   });
 

@@ -68,8 +68,10 @@ describe("errors that point at the cause", function () {
 
 describe("comparisons that read at a glance", function () {
   this.timeout(60_000);
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "plan-compare-"));
+  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
   it("--compare of different stacks says so; of the same stack it does not", async () => {
-    const dev = path.join(os.tmpdir(), "compare-dev.json");
+    const dev = path.join(scratch, "dev.json");
     fs.writeFileSync(dev, (await runPlanCli("-s", "dev", "-j", "--quiet")).stdout);
     const across = await runPlanCli("-s", "prod", "--compare", dev, "--quiet");
     assert.match(across.stderr, /--compare: the earlier plan is of ml-pipeline\/dev, this one of ml-pipeline\/prod; the differences include everything that differs between the two stacks/);
@@ -80,6 +82,8 @@ describe("comparisons that read at a glance", function () {
 
 describe("IAM policies compared as a reviewer reads them", function () {
   this.timeout(60_000);
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "plan-iam-compare-"));
+  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
   const rolePolicyOf = (p: any) => p.resources.find((r: any) => r.type === "aws:iam/rolePolicy:RolePolicy" && /training-role-policy$/.test(r.name));
   it("a reordered statement list is unchanged; an added statement is one change, named by its Sid", async () => {
     const plan = JSON.parse((await runPlanCli("-s", "dev", "-j", "--quiet")).stdout);
@@ -89,7 +93,7 @@ describe("IAM policies compared as a reviewer reads them", function () {
     const edited = (statements: unknown[]) => {
       const copy = JSON.parse(JSON.stringify(plan));
       rolePolicyOf(copy).props.policy = JSON.stringify({ ...doc, Statement: statements });
-      const file = path.join(os.tmpdir(), `iam-compare-${statements.length}-${Date.now()}.json`);
+      const file = path.join(scratch, `iam-compare-${statements.length}.json`);
       fs.writeFileSync(file, JSON.stringify(copy));
       return file;
     };

@@ -1111,7 +1111,9 @@ describe("workflow executed locally: tuned training (training.tuning)", () => {
     assert.match(tune.HyperParameterTuningJobName, /^ml-pipeline-prod-hp-[0-9a-f]{12}$/);
     assert.ok(tune.HyperParameterTuningJobName.length <= 32, "SageMaker's limit for tuning job names");
     assert.deepEqual(tune.HyperParameterTuningJobConfig.HyperParameterTuningJobObjective, { Type: "Maximize", MetricName: "validation:auc" }, "the gate's metric and direction");
-    assert.deepEqual(tune.HyperParameterTuningJobConfig.ResourceLimits, { MaxNumberOfTrainingJobs: 6, MaxParallelTrainingJobs: 3 });
+    // 2 rounds of 3 jobs, each up to spot's 7200 s wait plus 600 s of overhead: SageMaker stops the tuning job there.
+    assert.deepEqual(tune.HyperParameterTuningJobConfig.ResourceLimits, { MaxNumberOfTrainingJobs: 6, MaxParallelTrainingJobs: 3, MaxRuntimeInSeconds: 2 * (7200 + 600) });
+    assert.equal((definition.States.Tune as TaskState).TimeoutSeconds, 2 * (7200 + 600) + 900, "the state waits for SageMaker's own limit, plus slack");
     const job = tune.TrainingJobDefinition;
     assert.equal(job.ResourceConfig.VolumeKmsKeyId, "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333", "the stack key, resolved at run time as for one job");
     assert.deepEqual(Object.keys(job.StaticHyperParameters).sort(), ["eval_metric", "num_round", "objective"], "tuned hyperparameters (eta, max_depth) are not static");

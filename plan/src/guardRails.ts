@@ -40,9 +40,11 @@ export interface RailChange {
   why: string;
 }
 
-// A pack's tests are not what it runs (this repository's architecture check forbids the pack's
-// code to import them), so editing only tests changes no rule.
-const SKIPPED_DIRS = new Set(["node_modules", "bin", "config", ".git", "test", "__tests__"]);
+const SKIPPED_DIRS = new Set(["node_modules", "bin", "config", ".git"]);
+// A pack's top-level tests are not what it runs (this repository's architecture check forbids
+// the pack's code to import them), so editing only tests changes no rule. Only at the top: a
+// folder named test/ among the rules' sources is code like any other.
+const SKIPPED_TOP_DIRS = new Set(["test", "__tests__"]);
 
 /** sha256 over the pack's source files (paths and contents), so that any edit of a rule's code shows. */
 export function packCodeHash(packDir: string): string {
@@ -50,7 +52,7 @@ export function packCodeHash(packDir: string): string {
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       if (entry.isDirectory()) {
-        if (!SKIPPED_DIRS.has(entry.name)) walk(path.join(dir, entry.name));
+        if (!SKIPPED_DIRS.has(entry.name) && !(dir === packDir && SKIPPED_TOP_DIRS.has(entry.name))) walk(path.join(dir, entry.name));
       } else if (/\.(ts|js|json|ya?ml)$/.test(entry.name) && !entry.name.endsWith(".d.ts") && entry.name !== "package-lock.json" && entry.name !== "tsconfig.tsbuildinfo") {
         files.push(path.join(dir, entry.name));
       }

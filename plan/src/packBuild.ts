@@ -21,7 +21,7 @@ export function ensurePackBuilt(packDir: string, progress: (line: string) => voi
   const built = fs.existsSync(mainFile) ? fs.statSync(mainFile).mtimeMs : 0;
   const newest = (dir: string): number =>
     fs.readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
-      if (e.name === "node_modules" || e.name === "bin" || e.name === "test" || e.name.startsWith(".")) return m; // tests are not built
+      if (e.name === "node_modules" || e.name === "bin" || (dir === packDir && e.name === "test") || e.name.startsWith(".")) return m; // top-level tests are not built
       const p = path.join(dir, e.name);
       return Math.max(m, e.isDirectory() ? newest(p) : e.name.endsWith(".ts") ? fs.statSync(p).mtimeMs : 0);
     }, 0);

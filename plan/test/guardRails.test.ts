@@ -135,6 +135,10 @@ describe("guard rails: how a change of the pack's config is ranked", () => {
       const test = path.join(copy, "test", "rules", "sns-topic-kms.test.ts");
       fs.writeFileSync(test, fs.readFileSync(test, "utf8") + "\n// edited\n");
       assert.equal(packCodeHash(copy), before);
+      // But a folder named test/ among the rules' sources is code like any other.
+      fs.mkdirSync(path.join(copy, "lib", "test"), { recursive: true });
+      fs.writeFileSync(path.join(copy, "lib", "test", "helper.ts"), "export const allow = true;\n");
+      assert.notEqual(packCodeHash(copy), before);
     } finally {
       fs.rmSync(copy, { recursive: true, force: true });
     }

@@ -10,7 +10,7 @@ export const rule = resourceRule({
   remediation: "Set enableKeyRotation: true on the symmetric customer-managed key.",
   description: "Symmetric customer-managed KMS keys rotate. Remediates by turning rotation on.",
   summary: "symmetric keys rotate; **remediates** by setting `enableKeyRotation: true`",
-  counterparts: { checkov: ["CKV_AWS_7"], cdkNag: ["KMS5"] },
+  counterparts: { checkov: ["CKV_AWS_7"], cdkNag: ["AwsSolutions-KMS5"] },
   knobs: {},
   types: TYPES.kmsKey,
   validate: (props, args, report) => {

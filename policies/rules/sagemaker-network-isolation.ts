@@ -1,6 +1,6 @@
 /** SageMaker models and jobs run network-isolated where the config requires it. */
 import { ReportViolation } from "@pulumi/policy";
-import { describe, TYPES } from "../lib/resources";
+import { asArray, describe, TYPES } from "../lib/resources";
 import { knob, resourceRule } from "../lib/rule";
 import { INVALID_DEFINITION, invalidDefinitionMessage, jobSubject, monitoringScheduleJob, tasksOf } from "../lib/jobsInDefinitions";
 
@@ -15,6 +15,14 @@ function checkJobIsolation(type: string, props: Record<string, any>, resource: s
   for (const t of tasks.jobs) {
     const p = t.parameters;
     if (t.api === "createTrainingJob" && p.EnableNetworkIsolation !== true) report(`${jobSubject(resource, t)}: set EnableNetworkIsolation: true on the training job.`);
+    if (t.api === "createHyperParameterTuningJob") {
+      // Every training job a tuning job starts runs with its definition's isolation.
+      if (p["TrainingJobDefinition.$"] !== undefined || p["TrainingJobDefinitions.$"] !== undefined) report(`${jobSubject(resource, t)}: the training job definition is set at run time (a JSONPath), so its network isolation cannot be checked; write it in the definition.`);
+      const defs = [p.TrainingJobDefinition, ...asArray<any>(p.TrainingJobDefinitions)].filter(Boolean);
+      defs.forEach((d: any, i: number) => {
+        if (d.EnableNetworkIsolation !== true) report(`${jobSubject(resource, t)}: set ${defs.length > 1 ? `TrainingJobDefinitions[${i}]` : "TrainingJobDefinition"}.EnableNetworkIsolation: true on the tuning job.`);
+      });
+    }
     if (t.api === "createProcessingJob" && p.NetworkConfig?.EnableNetworkIsolation !== true) report(`${jobSubject(resource, t)}: set NetworkConfig.EnableNetworkIsolation: true on the processing job.`);
     if (t.api === "createDataQualityJobDefinition" && p.NetworkConfig?.EnableNetworkIsolation !== true) report(`${jobSubject(resource, t)}: set NetworkConfig.EnableNetworkIsolation: true on the monitoring job definition.`);
     const inline = monitoringScheduleJob(t);
@@ -27,8 +35,8 @@ export const rule = resourceRule({
   severity: "medium",
   remediation: "Set EnableNetworkIsolation (jobs) or enableNetworkIsolation (models) to true, or turn the knob off for serverless-only stacks with a reason.",
   description:
-    "SageMaker models (requireForModels) and training/processing jobs (in Step Functions definitions, or native TrainingJob resources: requireForJobs) run with network isolation. Turn requireForModels off for stacks that serve from serverless endpoints, which do not support isolation.",
-  summary: "models and training/processing jobs (definitions, native TrainingJob) run network-isolated",
+    "SageMaker models (requireForModels) and training, tuning and processing jobs (in Step Functions definitions, or native TrainingJob resources: requireForJobs) run with network isolation. Turn requireForModels off for stacks that serve from serverless endpoints, which do not support isolation.",
+  summary: "models and training/tuning/processing jobs (definitions, native TrainingJob) run network-isolated",
   counterparts: { note: "none exists" },
   knobs: {
     requireForModels: knob.boolean(true, "Require enableNetworkIsolation on SageMaker models (off for serverless endpoints)", "false"),

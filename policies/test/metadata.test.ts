@@ -13,6 +13,13 @@ describe("rule metadata", () => {
     }
   });
 
+  it("the tags name the peer checks as written in each rule's counterparts (a few, literally)", () => {
+    const tags = (name: string) => allRules.find((r) => r.policy.name === name)!.policy.tags;
+    assert.deepEqual(tags("kms-key-rotation"), ["checkov:CKV_AWS_7", "cdk-nag:AwsSolutions-KMS5"]);
+    assert.deepEqual(tags("sagemaker-notebook-instance"), ["checkov:CKV_AWS_22", "checkov:CKV_AWS_122", "checkov:CKV_AWS_187", "checkov:CKV_AWS_306", "checkov:CKV_AWS_307", "checkov:CKV_AWS_371", "cdk-nag:AwsSolutions-SM1", "cdk-nag:AwsSolutions-SM2", "cdk-nag:AwsSolutions-SM3"]);
+    assert.equal(tags("monthly-cost-limit"), undefined, "no peer has it: no tags");
+  });
+
   it("what lets anyone in is critical; the cost and sizing limits are not security-critical", () => {
     const severity = (name: string) => allRules.find((r) => r.policy.name === name)!.policy.severity;
     assert.equal(severity("resource-policy-not-public"), "critical");

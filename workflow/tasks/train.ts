@@ -7,6 +7,7 @@ import { Json } from "../asl";
 import { SAGEMAKER_RETRY, SAGEMAKER_SDK_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
 import { DataDistribution } from "../../stacks/trainingDistribution";
+import { tuningRuntimeSeconds } from "../../stacks/xgboostTuning";
 import { regionalArn } from "../../stacks/arns";
 import { jobExecutionRoleStatements, passRoleStatement, perRunUri, syncJobStatements, volumeKms } from "./sageMakerJob";
 import { FAILURE_STATE, integration, SLACK_SECONDS, task, TaskModule, taskSeconds, Wiring, workflowTags } from "./task";
@@ -82,7 +83,7 @@ function tuningJobParameters(spec: WorkflowSpec): { [key: string]: Json } {
       Strategy: tuning.strategy,
       ...(tuning.hyperband ? { StrategyConfig: { HyperbandStrategyConfig: { MinResource: tuning.hyperband.minResource, MaxResource: tuning.hyperband.maxResource } } } : {}),
       HyperParameterTuningJobObjective: { Type: t.objective.goal, MetricName: t.objective.metric },
-      ResourceLimits: { MaxNumberOfTrainingJobs: tuning.maxTrainingJobs, MaxParallelTrainingJobs: tuning.maxParallelTrainingJobs },
+      ResourceLimits: { MaxNumberOfTrainingJobs: tuning.maxTrainingJobs, MaxParallelTrainingJobs: tuning.maxParallelTrainingJobs, MaxRuntimeInSeconds: tuningRuntimeSeconds(t) },
       ParameterRanges: parameterRanges,
       TrainingJobEarlyStoppingType: tuning.earlyStopping,
     },
@@ -207,10 +208,7 @@ function tune(spec: WorkflowSpec, wiring: Wiring): TaskModule {
   };
 }
 
-/** The tuning job's bound: its jobs run at most maxParallelTrainingJobs at a time, each within its own bound. */
+/** The Tune state's timeout: the tuning job's own limit (which SageMaker enforces) plus slack. */
 function tuningSeconds(spec: WorkflowSpec): number {
-  const t = spec.training;
-  const perJob = t.spot.enabled ? t.spot.maxWaitSeconds : t.maxRuntimeSeconds;
-  const rounds = Math.ceil(t.tuning.maxTrainingJobs / t.tuning.maxParallelTrainingJobs);
-  return rounds * perJob + SLACK_SECONDS;
+  return tuningRuntimeSeconds(spec.training) + SLACK_SECONDS;
 }

@@ -16,6 +16,18 @@ describe("rule: sagemaker-network-isolation", () => {
   });
 });
 
+describe("rule: sagemaker-network-isolation, on tuning jobs", () => {
+  const tuning = (parameters: Record<string, unknown>) =>
+    stateMachine({ Tune: { Type: "Task", Resource: "arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync", Parameters: { HyperParameterTuningJobConfig: { Strategy: "Bayesian", ResourceLimits: { MaxNumberOfTrainingJobs: 4, MaxParallelTrainingJobs: 2 } }, ...parameters }, End: true } });
+  it("every training job definition of a tuning job is isolated, or the tuning job is reported", () => {
+    assert.deepEqual(checkResource(sageMakerNetworkIsolation, tuning({ TrainingJobDefinition: { EnableNetworkIsolation: true } })), []);
+    assert.match(checkResource(sageMakerNetworkIsolation, tuning({ TrainingJobDefinition: { EnableNetworkIsolation: false } }))[0], /state Tune .*set TrainingJobDefinition\.EnableNetworkIsolation: true on the tuning job/);
+    assert.match(checkResource(sageMakerNetworkIsolation, tuning({ TrainingJobDefinitions: [{ EnableNetworkIsolation: true }, {}] }))[0], /set TrainingJobDefinitions\[1\]\.EnableNetworkIsolation: true/);
+    assert.match(checkResource(sageMakerNetworkIsolation, tuning({ "TrainingJobDefinition.$": "$.definition" })).join(), /set at run time \(a JSONPath\), so its network isolation cannot be checked/);
+    assert.deepEqual(checkResource(sageMakerNetworkIsolation, tuning({ TrainingJobDefinition: {} }), { requireForJobs: false }), [], "the knob turns it off with the other jobs");
+  });
+});
+
 describe("rule: sagemaker-network-isolation, on native aws:sagemaker TrainingJob resources", () => {
   it("a compliant job passes every job rule, with the volume key unknown until deploy", () => {
     assert.deepEqual(checkResource(sageMakerNetworkIsolation, job({})), [], sageMakerNetworkIsolation.name);
