@@ -56,9 +56,12 @@ describe("the pack and the plan, installed from their tarballs into another proj
       const deps = readJson(path.join(dir, "package.json")).dependencies as Record<string, string>;
       for (const [dep, version] of Object.entries(deps)) if (!Object.values(PACKAGES).includes(dep as never)) linkDependency(nodeModules, dep, version);
     }
-    // The program's own dependencies, as its package.json would name them.
-    for (const dep of ["@pulumi/pulumi", "@pulumi/aws"]) linkDependency(nodeModules, dep, readJson(path.join(PROJECT_DIR, "node_modules", dep, "package.json")).version);
-    fs.cpSync(path.join(PROJECT_DIR, "plan", "test", "fixtures", "unprotected-program"), scratch, { recursive: true });
+    // The program, in a folder of its own with its own dependencies, as its package.json would
+    // name them: the provider SDK is the program's alone (the plan must find it there).
+    const app = path.join(scratch, "app");
+    fs.cpSync(path.join(PROJECT_DIR, "plan", "test", "fixtures", "unprotected-program"), app, { recursive: true });
+    for (const dep of ["@pulumi/pulumi", "@pulumi/aws"]) linkDependency(path.join(app, "node_modules"), dep, readJson(path.join(PROJECT_DIR, "node_modules", dep, "package.json")).version);
+    assert.ok(!fs.existsSync(path.join(nodeModules, "@pulumi", "aws")), "nothing beside the plan provides @pulumi/aws");
   });
   after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
@@ -97,13 +100,13 @@ describe("the pack and the plan, installed from their tarballs into another proj
     assert.ok(errors.some((l) => /not assignable to type 'number'/.test(l)), errors.join("\n"));
   });
 
-  it("the plan's command plans an outside program with the installed pack by default, and exits 1 on its mandatory violations", () => {
+  it("the plan's command plans an outside program (with its own @pulumi/aws) with the installed pack by default, and exits 1 on its mandatory violations", () => {
     const bin = path.join(nodeModules, PACKAGES.plan, readJson(path.join(nodeModules, PACKAGES.plan, "package.json")).bin[PACKAGES.plan]);
-    const r = spawnSync(process.execPath, [bin, "--stack", "test", "--json"], { cwd: scratch, encoding: "utf8", timeout: 90_000 });
+    const r = spawnSync(process.execPath, [bin, "--stack", "test", "--json"], { cwd: path.join(scratch, "app"), encoding: "utf8", timeout: 90_000 });
     assert.equal(r.status, 1, r.stderr);
     const plan = JSON.parse(r.stdout);
     // The pack it judged by is the one unpacked from the tarball, not this repository's policies/.
-    assert.ok(r.stderr.includes(`starting policy pack ${path.join("node_modules", PACKAGES.pack)} `), r.stderr);
+    assert.ok(r.stderr.includes(`starting policy pack ${path.join("..", "node_modules", PACKAGES.pack)} `), r.stderr);
     assert.ok(!r.stderr.includes(PROJECT_DIR), r.stderr);
     const judged = new Set(plan.violations.map((v: { policy: string }) => v.policy));
     for (const policy of ["kms-key-rotation", "sns-topic-kms", "iam-no-wildcard-actions"]) assert.ok(judged.has(policy), `${policy} in ${[...judged].join(", ")}`);

@@ -34,8 +34,16 @@ function shareSdkWithPrograms(): void {
   const Module = require("module") as { _resolveFilename: (request: string, parent: unknown, ...rest: unknown[]) => string };
   const original = Module._resolveFilename;
   Module._resolveFilename = function (request: string, parent: unknown, ...rest: unknown[]) {
-    // Resolve as if this module asked: this project's copy.
-    if (SHARED_PACKAGES.test(request)) return original.call(this, request, module, ...rest.slice(0, 1));
+    // Resolve as if this module asked: this project's copy. The provider SDK may be the
+    // program's alone (the plan run with npx, or installed apart from the program): then the
+    // program's copy, whose own import of @pulumi/pulumi comes back here, to the mocked one.
+    if (SHARED_PACKAGES.test(request)) {
+      try {
+        return original.call(this, request, module, ...rest.slice(0, 1));
+      } catch (e) {
+        if (!request.startsWith("@pulumi/aws")) throw e;
+      }
+    }
     return original.call(this, request, parent, ...rest);
   };
 }
