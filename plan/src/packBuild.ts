@@ -18,7 +18,10 @@ export function ensurePackBuilt(packDir: string, progress: (line: string) => voi
   const main = JSON.parse(fs.readFileSync(pkgFile, "utf8")).main;
   if (typeof main !== "string" || !main.endsWith(".js")) return;
   const mainFile = path.join(packDir, main);
-  const built = fs.existsSync(mainFile) ? fs.statSync(mainFile).mtimeMs : 0;
+  // An incremental build rewrites only what changed, and its build info every time it builds:
+  // the later of the two is when the pack was last built.
+  const buildInfo = path.join(path.dirname(mainFile), ".tsbuildinfo");
+  const built = fs.existsSync(mainFile) ? Math.max(fs.statSync(mainFile).mtimeMs, fs.existsSync(buildInfo) ? fs.statSync(buildInfo).mtimeMs : 0) : 0;
   const newest = (dir: string): number =>
     fs.readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
       if (e.name === "node_modules" || e.name === "bin" || (dir === packDir && e.name === "test") || e.name.startsWith(".")) return m; // top-level tests are not built
@@ -30,5 +33,8 @@ export function ensurePackBuilt(packDir: string, progress: (line: string) => voi
   const tsc = require.resolve("typescript/bin/tsc");
   const r = spawnSync(process.execPath, [tsc, "-p", tsconfig], { encoding: "utf8" });
   if (r.status !== 0) throw new PlanInputError(`the policy pack does not compile:\n${r.stdout}${r.stderr}`);
+  // Built now, even where nothing needed emitting (a source touched, not changed).
+  const now = new Date();
+  fs.utimesSync(fs.existsSync(buildInfo) ? buildInfo : mainFile, now, now);
 }
 
