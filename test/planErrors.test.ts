@@ -110,3 +110,26 @@ describe("IAM policies compared as a reviewer reads them", function () {
     assert.deepEqual(change.changes[0].after, first);
   });
 });
+
+describe("--diff shows the whole diff", function () {
+  this.timeout(60_000);
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "plan-diff-"));
+  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  it("every changed property with --diff; the first 20 and how many more without; exit 2 without --compare", async () => {
+    // The earlier plan's data bucket had 25 tags more than it has now: 25 changed properties of one resource.
+    const plan = JSON.parse((await runPlanCli("-s", "dev", "-j", "--quiet")).stdout);
+    const bucket = plan.resources.find((r: any) => r.type === "aws:s3/bucket:Bucket");
+    bucket.props.tags = { ...bucket.props.tags, ...Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`old-tag-${String(i).padStart(2, "0")}`, "x"])) };
+    const previous = path.join(scratch, "previous.json");
+    fs.writeFileSync(previous, JSON.stringify(plan));
+    const short = await runPlanCli("-s", "dev", "--compare", previous, "--no-diagrams", "--quiet");
+    assert.equal((short.stdout.match(/^ {6}tags\.old-tag-\d\d: "x" → undefined/gm) ?? []).length, 20);
+    assert.match(short.stdout, /… 5 more \(--diff shows all\)/);
+    const full = await runPlanCli("-s", "dev", "--compare", previous, "--diff", "--no-diagrams", "--quiet");
+    assert.equal((full.stdout.match(/^ {6}tags\.old-tag-\d\d: "x" → undefined/gm) ?? []).length, 25);
+    assert.doesNotMatch(full.stdout, /more \(--diff shows all\)/);
+    const alone = await runPlanCli("-s", "dev", "--diff", "--quiet");
+    assert.equal(alone.code, 2);
+    assert.match(alone.stderr, /--diff needs --compare/);
+  });
+});

@@ -1,6 +1,6 @@
 /**
  * `npm run plan -- -s <stack> [--program <dir>] [--policy-pack-config <file>]
- *   [--first-preview] [-j | --markdown] [--compare <previous.json> [--expect-no-changes]]
+ *   [--first-preview] [-j | --markdown] [--compare <previous.json> [--diff] [--expect-no-changes]]
  *   [--proposed <own-rails.json>] [--sarif <file>] [--fail-on-advisory] [--no-diagrams]`
  * Where `pulumi preview` has a flag of the same meaning, it has the same name.
  *
@@ -37,6 +37,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     .option("-j, --json", "print one JSON object", false)
     .option("--markdown", "print a pull-request comment", false)
     .option("--compare <file>", "compare with an earlier --json plan")
+    .option("--diff", "with --compare: every changed property of every changed resource, not the first 20 of each (as pulumi preview --diff shows the full diff)", false)
     .option("--expect-no-changes", "with --compare: exit 1 when any resource is added, removed or changed, as pulumi preview --expect-no-changes fails on changes", false)
     .option("--proposed <file>", "the same program's --json plan under a pull request's own policy pack and config: list how they differ from the ones this plan is judged by, and fail when they loosen them")
     .option("--sarif <file>", "also write the violations as SARIF 2.1.0 (GitHub code scanning) to this file")
@@ -62,6 +63,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       markdown: boolean;
       compare?: string;
       expectNoChanges: boolean;
+      diff: boolean;
       proposed?: string;
       sarif?: string;
       markdownFile?: string;
@@ -79,6 +81,10 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   }
   if (opts.policyPackConfig && opts.policyConfig && path.resolve(opts.policyPackConfig) !== path.resolve(opts.policyConfig)) {
     io.stderr.write("plan: --policy-config is another name for --policy-pack-config; give one of them\n");
+    return 2;
+  }
+  if (opts.diff && !opts.compare) {
+    io.stderr.write("plan: --diff needs --compare <previous.json>: the plan has nothing to diff against\n");
     return 2;
   }
   if (opts.expectNoChanges && !opts.compare) {
@@ -174,7 +180,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   }
   if (opts.json) io.stdout.write(JSON.stringify({ ...plan, ...(comparison ? { comparison } : {}), ...(rails ? { guardRails: rails } : {}), ...(costCheck ? { costIncrease: costCheck } : {}) }, null, 2) + "\n");
   else if (opts.markdown) io.stdout.write(renderMarkdown(plan, comparison, undefined, verdicts));
-  else io.stdout.write(renderText(plan, comparison));
+  else io.stdout.write(renderText(plan, comparison, { diff: opts.diff }));
   // As `pulumi preview` fails on a protected resource it would replace, so does the plan.
   const refused = comparison ? refusedReplacements(comparison) : [];
   for (const r of refused) io.stderr.write(`plan: ${r.urn}: ${r.refused}\n`);

@@ -47,7 +47,8 @@ function costRows(plan: Plan): string[][] {
   return [...plan.cost.lines].sort((a, b) => b.monthlyUsd - a.monthlyUsd).map((l) => [short(l.urn), usd(l.monthlyUsd), l.basis]);
 }
 
-export function renderText(plan: Plan, comparison?: PlanComparison): string {
+/** `diff`: every changed property of every changed resource (`--diff`), not the first 20 of each. */
+export function renderText(plan: Plan, comparison?: PlanComparison, options: { diff?: boolean } = {}): string {
   const out: string[] = [];
   out.push(`Offline plan for ${plan.project} / ${plan.stack}${plan.firstPreview ? " (first preview)" : ""}`);
   out.push(plan.note, "");
@@ -60,12 +61,12 @@ export function renderText(plan: Plan, comparison?: PlanComparison): string {
   for (const [r, c, basis] of costRows(plan)) out.push(`  ${c.padStart(10)}  ${r}: ${basis}`);
   for (const u of plan.cost.unpriced) out.push(`  (no price for ${u.instanceType} at ${short(u.urn)} ${u.where}: not counted)`);
   for (const u of plan.cost.unbounded ?? []) out.push(`  (${short(u.urn)} ${u.where}: ${u.why}: not bounded)`);
-  if (comparison) out.push("", ...comparisonLines(comparison));
+  if (comparison) out.push("", ...comparisonLines(comparison, options.diff ? Infinity : 20));
   for (const d of plan.diagrams) out.push("", `State machine ${short(d.urn)} (Mermaid):`, d.mermaid);
   return out.join("\n") + "\n";
 }
 
-function comparisonLines(c: PlanComparison): string[] {
+function comparisonLines(c: PlanComparison, perResource: number): string[] {
   const out = [`Compared with the previous plan: ${c.added.length} added, ${c.removed.length} removed, ${changeCounts(c)}; cost ${c.cost.deltaUsd >= 0 ? "+" : ""}${usd(c.cost.deltaUsd)}${c.cost.deltaPercent === null ? "" : ` (${c.cost.deltaPercent >= 0 ? "+" : ""}${c.cost.deltaPercent}%)`}`];
   for (const r of c.added) out.push(`  + ${short(r.urn)} (${typeName(r.type)})`);
   for (const r of c.removed) out.push(`  - ${short(r.urn)} (${typeName(r.type)})`);
@@ -73,8 +74,8 @@ function comparisonLines(c: PlanComparison): string[] {
     out.push(`  ${ACTION[r.action].sign} ${short(r.urn)} (${typeName(r.type)}): ${ACTION[r.action].words}`);
     if (r.refused) out.push(`      ! ${r.refused}`);
     if (r.deleteFirst) out.push("      ! deleted before its replacement is created (deleteBeforeReplace): a gap without it");
-    for (const ch of r.changes.slice(0, 20)) out.push(`      ${ch.path}: ${JSON.stringify(ch.before)} → ${JSON.stringify(ch.after)}${effectNote(ch)}`);
-    if (r.changes.length > 20) out.push(`      … ${r.changes.length - 20} more`);
+    for (const ch of r.changes.slice(0, perResource)) out.push(`      ${ch.path}: ${JSON.stringify(ch.before)} → ${JSON.stringify(ch.after)}${effectNote(ch)}`);
+    if (r.changes.length > perResource) out.push(`      … ${r.changes.length - perResource} more (--diff shows all)`);
     for (const ch of r.ignored) out.push(`      ${ch.path}: ignored (ignoreChanges)`);
   }
   for (const r of c.unchangedIgnoring) out.push(`  = ${short(r.urn)} (${typeName(r.type)}): unchanged; ignoreChanges hides ${r.ignored.map((ch) => ch.path).join(", ")}`);
