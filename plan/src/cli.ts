@@ -209,7 +209,11 @@ if (require.main === module) {
   });
   main(process.argv.slice(2)).then(
     (code) => {
+      // The plan is complete. Whatever the program left running (an interval, an open socket)
+      // must not hold it until the supervisor's timeout, which would report a finished plan as
+      // unfinished and turn its status into 2: end once the output is written.
       process.exitCode = code;
+      process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
     },
     (e) => {
       process.stderr.write(`plan: ${(e as Error).stack ?? e}\n`);

@@ -87,6 +87,17 @@ describe("the plan as a command: never hangs, nothing left running", function ()
     assert.deepEqual(processesTagged(tag), []);
   });
 
+  it("a program that leaves a timer running: the finished plan ends at once with its own status, not at the timeout", () => {
+    const started = Date.now();
+    const tag = newTag();
+    const r = runPlan(["--program", fixture("leaves-timer"), "--stack", "test", "--timeout", "60"], tag);
+    assert.equal(r.status, 1, r.stderr); // its topic's key is AWS-managed: a violation, reported as such
+    assert.match(r.stdout, /^Offline plan for leaves-timer \/ test/, "the whole plan was written before it ended");
+    assert.doesNotMatch(r.stderr, /did not finish/);
+    assert.ok(Date.now() - started < 30_000, `${Date.now() - started} ms`);
+    assert.deepEqual(processesTagged(tag), []);
+  });
+
   it("SIGTERM stops the plan and its policy pack: exit 2, no process left", async () => {
     const tag = newTag();
     const child = spawn(process.execPath, [...RUN, "--program", fixture("busy-loop"), "--stack", "test"], { cwd: CWD, stdio: "pipe", env: { ...process.env, [TAG_VARIABLE]: tag } });
