@@ -18,6 +18,7 @@ import { asPlan, comparePlans, PlanComparison, refusedReplacements } from "./com
 import { costIncreaseCheck, railsReport } from "./guardRails";
 import { renderMarkdown, renderText } from "./render";
 import { toSarif } from "./sarif";
+import { typeErrors } from "./typeCheck";
 
 /** The pack this plan is built with (its cost estimate prints the cost table): the default pack to judge by. */
 const DEFAULT_POLICY_PACK_DIR = path.dirname(require.resolve("ml-pipeline-policies/package.json"));
@@ -42,6 +43,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     .option("--proposed <file>", "the same program's --json plan under a pull request's own policy pack and config: list how they differ from the ones this plan is judged by, and fail when they loosen them")
     .option("--sarif <file>", "also write the violations as SARIF 2.1.0 (GitHub code scanning) to this file")
     .option("--markdown-file <file>", "also write the pull-request comment (as --markdown prints it) to this file")
+    .option("--type-check", "type-check the program first, as pulumi preview does (its tsconfig.json, else its entry with strict options); a type error is exit 2", false)
     .option("--fail-on-advisory", "exit 1 on advisory violations too, not only mandatory ones", false)
     .option("--no-diagrams", "leave the state machine diagrams out of the output")
     .option("--quiet", "no progress on stderr", false)
@@ -68,6 +70,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       sarif?: string;
       markdownFile?: string;
       failOnAdvisory: boolean;
+      typeCheck: boolean;
       diagrams: boolean;
       quiet: boolean;
     }>();
@@ -122,6 +125,17 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   }
 
   const progress = opts.quiet ? undefined : (line: string) => io.stderr.write(`plan: ${line}\n`);
+  if (opts.typeCheck) {
+    // Before anything runs, as pulumi does: a program that does not type-check is not planned.
+    progress?.("type-checking the program (--type-check)");
+    const errors = typeErrors(path.resolve(opts.program));
+    if (errors.length > 0) {
+      io.stderr.write(`plan: the program does not type-check (--type-check):\n${errors.map((e) => `  ${e}`).join("\n")}\n`);
+      return 2;
+    }
+  } else {
+    progress?.("type-check skipped (the plan transpiles without checking types; --type-check checks them, as pulumi preview does)");
+  }
   let plan;
   let pack: ReturnType<typeof PolicyPackProcess.spawn> | undefined;
   try {
