@@ -198,13 +198,24 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
 
   progress(`evaluating ${files.project} for stack ${opts.stack} under the mock engine${opts.firstPreview ? " (first preview: computed outputs unknown)" : ""}`);
   let declared: DeclaredResource[];
+  const run = (stackTraces: boolean, quiet: boolean) =>
+    runProgram({ programDir: opts.programDir, project: files.project, stack: opts.stack, config: files.config, secretKeys: files.secretKeys, firstPreview: opts.firstPreview, stackTraces, programOutput: opts.progress && !quiet ? (line) => opts.progress!(`program: ${line}`) : () => undefined });
   try {
-    const run = await runProgram({ programDir: opts.programDir, project: files.project, stack: opts.stack, config: files.config, secretKeys: files.secretKeys, firstPreview: opts.firstPreview, programOutput: opts.progress ? (line) => opts.progress!(`program: ${line}`) : () => undefined });
-    declared = run.resources;
+    declared = (await run(false, false)).resources;
   } catch (e) {
     spawned.kill();
-    if (e instanceof ProgramError) throw new PlanInputError(e.message);
-    throw e;
+    if (!(e instanceof ProgramError)) throw e;
+    let location = e.location;
+    if (e.threw && !location) {
+      // The program ran without stack traces (for speed): run it once more with them, to say
+      // where it threw, as pulumi preview does. Its output was shown the first time.
+      try {
+        await run(true, true);
+      } catch (again) {
+        if (again instanceof ProgramError && again.message === e.message) location = again.location;
+      }
+    }
+    throw new PlanInputError(location ? `${e.message}\n    at ${location} (in ${opts.programDir})` : e.message);
   }
   timings.program = Date.now() - t0;
 

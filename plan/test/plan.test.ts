@@ -144,3 +144,12 @@ describe("--type-check, as pulumi preview checks types", function () {
     assert.equal(JSON.parse(clean.stdout).project, "type-ok", "a program that type-checks is planned");
   });
 });
+
+describe("a program's own error, where it threw", function () {
+  this.timeout(60_000);
+  it("names the program's file, line and column (run once more with stack traces), without the plan's own frames", async () => {
+    const r = await runPlanCli("--program", fixture("throws-at-line"), "--stack", "test", "--quiet");
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^Cannot read properties of undefined \(reading 'name'\)\n {4}at settings\.ts:4:\d+ \(in .*throws-at-line\)\n$/);
+  });
+});
