@@ -47,7 +47,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     .option("--fail-on-advisory", "exit 1 on advisory violations too, not only mandatory ones", false)
     .option("--no-diagrams", "leave the state machine diagrams out of the output")
     .option("--quiet", "no progress on stderr", false)
-    .option("--timeout <seconds>", "stop a program that does not finish within this many seconds (enforced by npm run plan's supervisor, plan/src/run.ts)", "300")
+    .option("--timeout <seconds>", "stop a program that does not finish within this many seconds (enforced by npm run plan's supervisor, plan/src/run.ts)", "120")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 

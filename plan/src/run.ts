@@ -2,7 +2,8 @@
  * `npm run plan`: the plan's supervisor. It runs the plan (cli.ts) in a child process of
  * its own process group and owns its lifetime, so that nothing outlives it:
  *  - a program that never settles or busy-loops is stopped after `--timeout` seconds
- *    (default 300): exit 2 with a message;
+ *    (default 120; a 50-pipeline stack plans in under 20 s): exit 2 with a message, after a
+ *    notice at a tenth of it (at most 10 s) that the plan is still waiting for the program;
  *  - SIGINT/SIGTERM stop the plan and its policy pack together (the pack is in the group);
  *  - the plan's own exit status passes through (0, 1, 2); a plan killed by a signal is 2.
  * The supervisor loads nothing but Node's own modules, so it adds little to the plan's time.
@@ -10,7 +11,7 @@
 import { spawn } from "child_process";
 import * as path from "path";
 
-const DEFAULT_TIMEOUT_SECONDS = 300;
+const DEFAULT_TIMEOUT_SECONDS = 120;
 const TRANSPILE = path.join(__dirname, "..", "transpile.js");
 
 /**
@@ -56,12 +57,19 @@ function supervise(argv: string[]): void {
     }
   };
   const timer = setTimeout(() => stopGroup(`the program did not finish within ${timeout} s (--timeout); stopped`), timeout * 1000);
+  // Nothing on the terminal for minutes reads as a hang: say what the plan waits for, once.
+  const quiet = argv.includes("--quiet");
+  const notice = setTimeout(
+    () => quiet || process.stderr.write(`plan: still waiting for the program after ${Math.round(Math.min(timeout / 10, 10) * 10) / 10} s (it has not returned, or left work pending); --timeout ${timeout} stops it\n`),
+    Math.min(timeout / 10, 10) * 1000,
+  );
   const onSignal = (signal: NodeJS.Signals) => stopGroup(`stopped by ${signal}`);
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   process.on("exit", () => stopGroup("supervisor exited"));
   child.on("exit", (code, signal) => {
     clearTimeout(timer);
+    clearTimeout(notice);
     stopGroup("plan ended"); // whatever the plan left in its group (it should leave nothing)
     if (stopped && stopped !== "plan ended") process.stderr.write(`plan: ${stopped}\n`);
     process.exitCode = code ?? 2;
