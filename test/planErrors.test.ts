@@ -48,6 +48,20 @@ describe("errors that point at the cause", function () {
     }
   });
 
+  it("a misspelt key of the AWS provider (aws:regoin) is named with the key meant; the provider's own keys raise nothing", async () => {
+    const dir = scratchProgram({ "Pulumi.dev.yaml": "config:\n  aws:regoin: us-east-1\n", "Pulumi.prod.yaml": "config:\n  aws:region: us-east-1\n  aws:defaultTags:\n    tags:\n      team: ml\n" });
+    try {
+      const typo = await runPlanCli("--program", dir, "--stack", "dev", "--quiet");
+      assert.equal(typo.code, 2);
+      assert.match(typo.stderr, /plan: warning: aws:regoin is not a configuration key of the AWS provider, which ignores it; did you mean aws:region\?/);
+      assert.match(typo.stderr, /aws:region = \(missing\): required/);
+      const fine = await runPlanCli("--program", dir, "--stack", "prod", "--quiet", "-j");
+      assert.doesNotMatch(fine.stderr, /warning: aws:/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a misspelt key in a stack file: the key, its value as written, and the key meant", async () => {
     const dir = scratchProgram({
       "Pulumi.dev.yaml": "config:\n  aws:region: us-east-1\n  ml-pipeline:trainin:\n    instanceType: ml.m5.large\n",

@@ -146,7 +146,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     pack = spawnPack(policyPackDir, undefined, launcher);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { buildPlan } = require("./plan") as typeof import("./plan");
-    plan = await buildPlan({ stack: opts.stack, programDir: path.resolve(opts.program), policyPackDir, policyConfigFile, firstPreview: opts.firstPreview, progress, pack });
+    plan = await buildPlan({ stack: opts.stack, programDir: path.resolve(opts.program), policyPackDir, policyConfigFile, firstPreview: opts.firstPreview, progress, warn: (line) => io.stderr.write(`plan: ${line}\n`), pack });
   } catch (e) {
     // An input error found before the plan took the pack over (a missing stack file, say)
     // must not leave the pack process running.

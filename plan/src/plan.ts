@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runProgram, ProgramError, DeclaredResource } from "./engine/mockEngine";
-import { readStackFiles } from "./engine/stackFiles";
+import { providerConfigWarnings, readStackFiles } from "./engine/stackFiles";
 import { AnalyzedResource, Diagnostic, packLauncher, PolicyPackProcess, startingPackLine } from "./analyzer/client";
 import { PolicyPackConfigFile, policyConfigProblems } from "./analyzer/packConfig";
 import { COMPUTED, REDACTED, SecretValue, toWire, UNKNOWN_VALUE } from "./analyzer/wire";
@@ -55,6 +55,8 @@ export interface PlanOptions {
   firstPreview: boolean;
   /** Progress lines (stderr in the CLI). */
   progress?: (line: string) => void;
+  /** Warnings about the inputs (stderr in the CLI, shown even with --quiet). */
+  warn?: (line: string) => void;
   /** The pack, if the caller spawned it already (to overlap its start with loading this module). */
   pack?: SpawnedPack;
 }
@@ -179,6 +181,7 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
   } catch (e) {
     throw new PlanInputError((e as Error).message);
   }
+  for (const w of providerConfigWarnings(files.config, opts.programDir)) (opts.warn ?? progress)(w);
   let policyConfig: PolicyPackConfigFile = {};
   if (opts.policyConfigFile) {
     try {

@@ -36,6 +36,32 @@ function pulumiConfigEnv(raw: string | undefined, project: string): Record<strin
   return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
 }
 
+/**
+ * Keys of the AWS provider's namespace the provider does not have (`aws:regoin`): the provider
+ * would ignore them and the program run without the intended setting. The provider's keys are
+ * the ones its SDK declares (@pulumi/aws/config/vars.d.ts, the program's copy, else the plan's).
+ */
+export function providerConfigWarnings(config: Record<string, string>, programDir: string): string[] {
+  const keys = Object.keys(config).filter((k) => k.startsWith("aws:")).map((k) => k.slice(4));
+  if (keys.length === 0) return [];
+  let vars: string;
+  try {
+    const sdk = path.dirname(require.resolve("@pulumi/aws/package.json", { paths: [programDir, __dirname] }));
+    vars = fs.readFileSync(path.join(sdk, "config", "vars.d.ts"), "utf8");
+  } catch {
+    return [];
+  }
+  const known = [...vars.matchAll(/^export declare const (\w+)\b/gm)].map((m) => m[1]);
+  if (known.length === 0) return [];
+  return keys
+    .filter((k) => !known.includes(k))
+    .map((k) => {
+      const best = closest(k, known);
+      const near = distance(k, best) <= Math.max(1, Math.floor(k.length / 3)) ? `; did you mean aws:${best}?` : "";
+      return `warning: aws:${k} is not a configuration key of the AWS provider, which ignores it${near}`;
+    });
+}
+
 /** A YAML file's contents; a syntax error names the file and where in it, as `pulumi` does. */
 function parseYamlFile(file: string): unknown {
   try {
