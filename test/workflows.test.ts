@@ -133,6 +133,11 @@ describe("GitHub workflows", () => {
     const steps = wf.jobs.plan.steps;
     assert.equal(steps.find((s: any) => String(s.uses).startsWith("actions/upload-artifact@")).if, "always()");
     assert.match(steps.find((s: any) => s.if === "failure()").run, /<!-- ml-pipeline-plan -->/, "the comment workflow accepts it (it starts with the marker)");
+    // The comment is the run's Job Summary too, whatever the plan's outcome (pulumi/actions#997 asks the same of pulumi's action).
+    const summary = steps.find((s: any) => String(s.run ?? "").includes("$GITHUB_STEP_SUMMARY"));
+    assert.equal(summary.if, "always()");
+    assert.match(summary.run, /cat plan-out\/plan-comment\.md >> "\$GITHUB_STEP_SUMMARY"/);
+    assert.ok(steps.indexOf(summary) > steps.findIndex((s: any) => s.id === "plan"), "after the plan");
   });
 
   it("Dependabot keeps the pinned actions and npm packages current; CODEOWNERS covers the guard rails and the workflows", () => {
