@@ -219,12 +219,22 @@ export function renderMarkdown(plan: Plan, comparison?: PlanComparison, maxChars
   const diagrams: string[] = [];
   for (const d of plan.diagrams) diagrams.push(`<details><summary>State machine <code>${short(d.urn)}</code></summary>`, "", "```mermaid", d.mermaid, "```", "</details>", "");
 
+  // A stack the change leaves as it was: one line instead of its cost table, resources and
+  // diagrams, which the base branch's plan already showed (its violations, if any, stay listed).
+  const unchanged =
+    comparison !== undefined &&
+    comparison.added.length + comparison.removed.length + comparison.changed.length === 0 &&
+    comparison.newViolations.length + comparison.fixedViolations.length === 0 &&
+    Math.abs(comparison.cost.deltaUsd) < 0.005;
+  if (unchanged) changes.push("_No change to this stack since the base branch: its resources, cost and state machines are as there._", "");
   // Most useful first; under the budget, the tail sections go first, then violation rows.
-  const optional: [string, string[]][] = [
-    ["cost table", cost],
-    ["resource changes", resources],
-    ["state machine diagrams", diagrams],
-  ];
+  const optional: [string, string[]][] = unchanged
+    ? []
+    : [
+        ["cost table", cost],
+        ["resource changes", resources],
+        ["state machine diagrams", diagrams],
+      ];
   const compose = (kept: number, rows: number, omitted: string[]) =>
     [
       ...header,

@@ -60,6 +60,17 @@ describe("the pull-request comment", () => {
     assert.ok(md.includes("| **total** | **$150.00** | **$250.00** | **+$100.00** |"), md);
   });
 
+  it("a stack the change leaves as it was is one line, not its cost table, resources and diagrams; its violations stay listed", () => {
+    const withDiagram = { ...base, diagrams: [{ urn: urn("sm", "aws:sfn/stateMachine:StateMachine"), mermaid: "flowchart TD\n  A --> B" }], summary: { resources: 2, checked: 2, mandatory: 1, advisory: 0 } };
+    const same = renderMarkdown(withDiagram, comparePlans(withDiagram, withDiagram));
+    assert.match(same, /_No change to this stack since the base branch: its resources, cost and state machines are as there\._/);
+    assert.doesNotMatch(same, /#### Estimated monthly cost|#### Resource changes|```mermaid/);
+    assert.match(same, /#### Policy violations[\s\S]*`s3-bucket-encryption-and-access`/, "an unchanged violation is still a violation");
+    // Any change, even of cost alone, shows the whole stack.
+    assert.doesNotMatch(md, /No change to this stack/);
+    assert.match(md, /#### Estimated monthly cost/);
+  });
+
   it("the header's counts are the plan's summary", () => {
     assert.match(md, /### ✅ `dev`: 0 mandatory and 1 advisory policy violations · 2 resources \(2 checked by policy\) · est\. \$250\.00\/month, \+\$100\.00 \(\+66\.7%\) vs base/);
   });
