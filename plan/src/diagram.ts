@@ -62,8 +62,11 @@ const label = (text: string) => {
   return `"${short.replace(/"/g, "#quot;")}"`;
 };
 
+/** A state's node id in the diagram: its name, with anything Mermaid would misread as an underscore. */
+export const nodeId = (name: string) => name.replace(/[^A-Za-z0-9_]/g, "_");
+
 const shape = (name: string, s: AnyState): string => {
-  const id = name.replace(/[^A-Za-z0-9_]/g, "_");
+  const id = nodeId(name);
   switch (s.Type) {
     case "Choice":
       return `${id}{${name}}`;
@@ -81,7 +84,7 @@ const shape = (name: string, s: AnyState): string => {
 };
 
 export function mermaid(definition: { StartAt: string; States: Record<string, AnyState> }): string {
-  const id = (name: string) => name.replace(/[^A-Za-z0-9_]/g, "_");
+  const id = nodeId;
   const lines = ["flowchart TD", "  start((start))"];
   for (const [name, s] of Object.entries(definition.States)) lines.push(`  ${shape(name, s)}`);
   lines.push(`  start --> ${id(definition.StartAt)}`);

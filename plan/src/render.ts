@@ -1,4 +1,5 @@
 /** Human renderings of a plan: a terminal report and a pull-request comment. */
+import { nodeId } from "./diagram";
 import { Plan, PlanResource } from "./plan";
 import { ChangeAction, PlanComparison, refusedReplacements } from "./compare";
 import { CostIncreaseCheck, RailsReport } from "./guardRails";
@@ -82,6 +83,19 @@ function comparisonLines(c: PlanComparison, perResource: number): string[] {
   for (const v of c.newViolations) out.push(`  new violation [${v.level}] ${v.policy} — ${short(v.urn)}`);
   for (const v of c.fixedViolations) out.push(`  fixed [${v.level}] ${v.policy} — ${short(v.urn)}`);
   return out;
+}
+
+/** States of a state machine's definition that a comparison adds or changes (from its `definition.States.<name>` paths). */
+export function changedStates(c: PlanComparison, urn: string): string[] {
+  const r = c.changed.find((x) => x.urn === urn);
+  if (!r) return [];
+  const names = new Set<string>();
+  for (const ch of r.changes) {
+    const m = /^definition\.States(?:\.([A-Za-z_$][\w$-]*)|\["((?:[^"\\]|\\.)*)"\])/.exec(ch.path);
+    const name = m?.[1] ?? (m?.[2] !== undefined ? JSON.parse(`"${m[2]}"`) : undefined);
+    if (name) names.add(nodeId(name)); // the diagram's node id for the state
+  }
+  return [...names].sort();
 }
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -217,7 +231,13 @@ export function renderMarkdown(plan: Plan, comparison?: PlanComparison, maxChars
   }
 
   const diagrams: string[] = [];
-  for (const d of plan.diagrams) diagrams.push(`<details><summary>State machine <code>${short(d.urn)}</code></summary>`, "", "```mermaid", d.mermaid, "```", "</details>", "");
+  for (const d of plan.diagrams) {
+    // The states this change adds or changes, highlighted where a reviewer looks.
+    const touched = comparison ? changedStates(comparison, d.urn) : [];
+    const mermaid = touched.length > 0 ? `${d.mermaid}\n  classDef changed fill:#fff3b0,stroke:#d97706,stroke-width:2px\n  class ${touched.join(",")} changed` : d.mermaid;
+    const note = touched.length > 0 ? ` (changed here: ${touched.map((n) => `<code>${n}</code>`).join(", ")})` : "";
+    diagrams.push(`<details><summary>State machine <code>${short(d.urn)}</code>${note}</summary>`, "", "```mermaid", mermaid, "```", "</details>", "");
+  }
 
   // A stack the change leaves as it was: one line instead of its cost table, resources and
   // diagrams, which the base branch's plan already showed (its violations, if any, stay listed).

@@ -71,6 +71,18 @@ describe("the pull-request comment", () => {
     assert.match(md, /#### Estimated monthly cost/);
   });
 
+  it("the diagram of a changed state machine highlights the states the change adds or changes, and names them", () => {
+    const SM = "aws:sfn/stateMachine:StateMachine";
+    const definition = (states: Record<string, unknown>) => JSON.stringify({ StartAt: "Prep", States: states });
+    const before = { Prep: { Type: "Pass", Next: "Train" }, Train: { Type: "Task", Resource: "arn:aws:states:::sagemaker:createTrainingJob.sync", Parameters: { ResourceConfig: { InstanceType: "ml.m5.large" } }, End: true } };
+    const after = { Prep: { Type: "Pass", Next: "Train" }, Train: { ...before.Train, Parameters: { ResourceConfig: { InstanceType: "ml.m5.xlarge" } }, End: undefined, Next: "Notify-Done" }, "Notify-Done": { Type: "Succeed" } };
+    const machine = (states: Record<string, unknown>) => planWith({ resources: [{ urn: urn("sm", SM), type: SM, name: "sm", custom: true, props: { definition: definition(states) } }], diagrams: [{ urn: urn("sm", SM), mermaid: "flowchart TD\n  Prep --> Train" }] });
+    const text = renderMarkdown(machine(after), comparePlans(machine(before), machine(after)));
+    assert.match(text, /<summary>State machine <code>sm<\/code> \(changed here: <code>Notify_Done<\/code>, <code>Train<\/code>\)<\/summary>/);
+    assert.match(text, /\n {2}classDef changed fill:#fff3b0,stroke:#d97706,stroke-width:2px\n {2}class Notify_Done,Train changed\n```/);
+    assert.doesNotMatch(text, /class [^\n]*Prep/, "an unchanged state is not highlighted");
+  });
+
   it("the header's counts are the plan's summary", () => {
     assert.match(md, /### ✅ `dev`: 0 mandatory and 1 advisory policy violations · 2 resources \(2 checked by policy\) · est\. \$250\.00\/month, \+\$100\.00 \(\+66\.7%\) vs base/);
   });
