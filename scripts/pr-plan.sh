@@ -40,6 +40,7 @@ for stack in "${stacks[@]}"; do
   base_code=none
   base_pid=
   if [ -f "$base_dir/plan/src/cli.ts" ]; then
+    echo "pr-plan: $stack: planning the base branch" >&2
     (cd "$base_dir" && npm run plan --silent -- --stack "$stack" --json --quiet > "$out_dir/base-$stack.json") &
     base_pid=$!
   fi
@@ -58,6 +59,7 @@ for stack in "${stacks[@]}"; do
     # config are read as data (its code is hashed by the base's tool, not by the PR's).
     own=(--program "$pr_dir" --policy-pack "$pr_dir/policies")
     if [ -f "$pr_dir/policies/config/$stack.json" ]; then own+=(--policy-pack-config "$pr_dir/policies/config/$stack.json"); fi
+    echo "pr-plan: $stack: planning the pull request under its own policy pack and config (for the guard-rails comparison)" >&2
     "${base_tool[@]}" --stack "$stack" --json --quiet "${own[@]}" > "$out_dir/own-rails-$stack.json"
     own_code=$?
     if [ "$own_code" -le 1 ]; then
@@ -78,6 +80,7 @@ for stack in "${stacks[@]}"; do
   else
     echo "base plan for $stack unavailable (exit $base_code); showing the PR's plan alone" >&2
   fi
+  echo "pr-plan: $stack: planning the pull request under the guard rails in force" >&2
   "${judge[@]}" --stack "$stack" --json --quiet --sarif "$out_dir/pr-$stack.sarif" --markdown-file "$out_dir/pr-$stack.md" "${rails[@]}" "${compare[@]}" > "$out_dir/pr-$stack.json"
   code=$?
   if [ -f "$out_dir/pr-$stack.md" ]; then cat "$out_dir/pr-$stack.md" >> "$comment"; else echo "### ❌ \`$stack\`: the plan could not run (exit $code); see the workflow log" >> "$comment"; fi
