@@ -105,24 +105,20 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     const byStack = path.join(policyPackDir, "config", `${opts.stack}.json`);
     if (fs.existsSync(byStack)) policyConfigFile = byStack;
   }
-  let previous;
-  if (opts.compare) {
+  /** An earlier --json plan named by a flag; null (after saying why) when it cannot be read as one. */
+  const planFile = (flag: string, file: string | undefined) => {
+    if (!file) return undefined;
     try {
-      previous = asPlan(JSON.parse(fs.readFileSync(opts.compare, "utf8")), opts.compare);
+      return asPlan(JSON.parse(fs.readFileSync(file, "utf8")), file);
     } catch (e) {
-      io.stderr.write(`plan: --compare: ${(e as Error).message}\n`);
-      return 2;
+      io.stderr.write(`plan: ${flag}: ${(e as Error).message}\n`);
+      return null;
     }
-  }
-  let proposed;
-  if (opts.proposed) {
-    try {
-      proposed = asPlan(JSON.parse(fs.readFileSync(opts.proposed, "utf8")), opts.proposed);
-    } catch (e) {
-      io.stderr.write(`plan: --proposed: ${(e as Error).message}\n`);
-      return 2;
-    }
-  }
+  };
+  const previous = planFile("--compare", opts.compare);
+  if (previous === null) return 2;
+  const proposed = planFile("--proposed", opts.proposed);
+  if (proposed === null) return 2;
 
   const progress = opts.quiet ? undefined : (line: string) => io.stderr.write(`plan: ${line}\n`);
   if (opts.typeCheck) {

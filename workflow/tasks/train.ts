@@ -76,7 +76,10 @@ function tuningJobParameters(spec: WorkflowSpec): { [key: string]: Json } {
     ...(Object.keys(integer).length > 0 ? { IntegerParameterRanges: numeric(integer) } : {}),
     ...(Object.keys(categorical).length > 0 ? { CategoricalParameterRanges: Object.entries(categorical).map(([name, values]) => ({ Name: name, Values: values })) } : {}),
   };
-  const single = trainingJobParameters(spec);
+  // The training job's own request is the definition, less what belongs to one job: its name,
+  // its hyperparameters (static ones here, without the tuned), its checkpoints (the tuning job's
+  // parallel jobs would share one prefix) and its tags (the tuning job's, copied to its jobs).
+  const { "TrainingJobName.$": _name, HyperParameters: _hyperparameters, CheckpointConfig: _checkpoints, Tags: _tags, ...definition } = trainingJobParameters(spec);
   return {
     "HyperParameterTuningJobName.$": "$.run.tuningJobName",
     HyperParameterTuningJobConfig: {
@@ -88,18 +91,8 @@ function tuningJobParameters(spec: WorkflowSpec): { [key: string]: Json } {
       TrainingJobEarlyStoppingType: tuning.earlyStopping,
     },
     TrainingJobDefinition: {
-      AlgorithmSpecification: single.AlgorithmSpecification,
-      RoleArn: t.roleArn,
+      ...definition,
       StaticHyperParameters: Object.fromEntries(Object.entries(t.hyperparameters).filter(([name]) => !tuned.has(name))),
-      InputDataConfig: channels(spec),
-      OutputDataConfig: single.OutputDataConfig,
-      ResourceConfig: single.ResourceConfig,
-      StoppingCondition: single.StoppingCondition,
-      EnableManagedSpotTraining: t.spot.enabled,
-      // No CheckpointConfig: the tuning job's parallel training jobs would share one prefix.
-      EnableNetworkIsolation: t.networkIsolation,
-      EnableInterContainerTrafficEncryption: t.interContainerEncryption,
-      ...(t.vpc ? { VpcConfig: { SecurityGroupIds: t.vpc.securityGroupIds, Subnets: t.vpc.subnetIds } } : {}),
     },
     Tags: workflowTags(spec.jobPrefix),
   };

@@ -36,6 +36,12 @@ function pulumiConfigEnv(raw: string | undefined, project: string): Record<strin
   return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
 }
 
+/** The candidate a misspelt word most likely meant: within a third of its length in edits (at least one). */
+function nearest(word: string, candidates: string[]): string | undefined {
+  const best = closest(word, candidates);
+  return distance(word, best) <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+}
+
 /**
  * Keys of the AWS provider's namespace the provider does not have (`aws:regoin`): the provider
  * would ignore them and the program run without the intended setting. The provider's keys are
@@ -56,8 +62,8 @@ export function providerConfigWarnings(config: Record<string, string>, programDi
   return keys
     .filter((k) => !known.includes(k))
     .map((k) => {
-      const best = closest(k, known);
-      const near = distance(k, best) <= Math.max(1, Math.floor(k.length / 3)) ? `; did you mean aws:${best}?` : "";
+      const best = nearest(k, known);
+      const near = best ? `; did you mean aws:${best}?` : "";
       return `warning: aws:${k} is not a configuration key of the AWS provider, which ignores it${near}`;
     });
 }
@@ -81,8 +87,8 @@ function missingStackMessage(programDir: string, stack: string): string {
     .filter((s): s is string => s !== undefined)
     .sort();
   if (stacks.length === 0) return `no stack file Pulumi.${stack}.yaml in ${programDir}, and no stack file at all: create Pulumi.<stack>.yaml`;
-  const best = closest(stack, stacks);
-  const near = distance(stack, best) <= Math.max(1, Math.floor(stack.length / 3)) ? ` (did you mean "${best}"?)` : "";
+  const best = nearest(stack, stacks);
+  const near = best ? ` (did you mean "${best}"?)` : "";
   return `no stack file Pulumi.${stack}.yaml in ${programDir}; its stacks: ${stacks.join(", ")}${near}`;
 }
 
