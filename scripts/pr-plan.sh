@@ -13,6 +13,11 @@
 #
 #   <base>/scripts/pr-plan.sh <base-checkout-dir> <out-dir> [stack ...]   (cwd: the PR's checkout)
 #
+# Without stacks, it plans every stack of the pull request's stacks.yaml (a pull request that
+# adds a stack has it planned). A stack's rails in force are the base branch's policy config for
+# it (the base's stacks.yaml); a stack the base does not list yet is judged by the base's pack at
+# its defaults, and its own config is compared with them.
+#
 # Exit status: 0 when no stack has a mandatory violation, a replacement of a protected
 # resource, loosened guard rails or a cost increase over the rails' threshold; 1 otherwise;
 # 2 on errors.
@@ -20,11 +25,28 @@ set -uo pipefail
 base_dir=${1:?usage: pr-plan.sh <base-checkout-dir> <out-dir> [stack ...]}
 out_dir=${2:?usage: pr-plan.sh <base-checkout-dir> <out-dir> [stack ...]}
 shift 2
-if [ $# -eq 0 ]; then stacks=(dev prod); else stacks=("$@"); fi
 mkdir -p "$out_dir" || exit 2
 out_dir=$(cd "$out_dir" && pwd) || exit 2
 base_dir=$(cd "$base_dir" && pwd) || exit 2
 pr_dir=$(pwd)
+base_tool=(env PATH="$base_dir/node_modules/.bin:$PATH" node -r "$base_dir/plan/transpile.js" "$base_dir/plan/src/run.ts")
+# The base's plan tool reads stack lists (stacks.yaml) when it has --list-stacks.
+base_lists=false
+if grep -q -- '--list-stacks' "$base_dir/plan/src/cli.ts" 2>/dev/null; then base_lists=true; fi
+if [ $# -gt 0 ]; then
+  stacks=("$@")
+else
+  if [ "$base_lists" = true ]; then listed=$("${base_tool[@]}" --program "$pr_dir" --list-stacks); else listed=$(npm run plan --silent -- --list-stacks); fi || { echo "pr-plan: the pull request's stacks.yaml cannot be read (see above)" >&2; exit 2; }
+  mapfile -t stacks <<< "$listed"
+fi
+# The pack's defaults, as a policy config: a stack the base branch does not list is judged by them.
+echo '{}' > "$out_dir/pack-defaults.json"
+base_stacks_json=
+if [ "$base_lists" = true ] && [ -f "$base_dir/stacks.yaml" ]; then
+  base_stacks_json=$("${base_tool[@]}" --program "$base_dir" --list-stacks --json) || { echo "pr-plan: the base branch's stacks.yaml cannot be read" >&2; exit 2; }
+fi
+# The base branch's policy config for a stack: its file, "defaults", or nothing when the base does not list it.
+base_policy_config() { node -e 'const e = JSON.parse(process.argv[1]).find((s) => s.name === process.argv[2]); process.stdout.write(e ? e.policyConfig : "")' "$base_stacks_json" "$1"; }
 comment="$out_dir/plan-comment.md"
 echo "<!-- ml-pipeline-plan -->" > "$comment"
 echo "## Offline plan" >> "$comment"
@@ -48,17 +70,27 @@ for stack in "${stacks[@]}"; do
   # plan finds in the pack's config/), applied by the base branch's plan tool when it has
   # --proposed; otherwise (a base before this check) the PR's own tool and rails. The base's
   # tool runs from the PR's checkout, so that paths (SARIF locations) are the PR's.
-  base_tool=(env PATH="$base_dir/node_modules/.bin:$PATH" node -r "$base_dir/plan/transpile.js" "$base_dir/plan/src/run.ts")
   judge=(npm run plan --silent --)
   rails=()
   if [ -f "$base_dir/policies/PulumiPolicy.yaml" ] && grep -q -- '--proposed' "$base_dir/plan/src/cli.ts" 2>/dev/null; then
     judge=("${base_tool[@]}")
     rails=(--program "$pr_dir" --policy-pack "$base_dir/policies")
-    if [ -f "$base_dir/policies/config/$stack.json" ]; then rails+=(--policy-pack-config "$base_dir/policies/config/$stack.json"); fi
+    if [ -n "$base_stacks_json" ]; then
+      base_config=$(base_policy_config "$stack")
+      case "$base_config" in
+        "") echo "pr-plan: $stack: the base branch does not list this stack; it is judged by the base's policy pack at its defaults" >&2
+            rails+=(--policy-pack-config "$out_dir/pack-defaults.json") ;;
+        defaults) rails+=(--policy-pack-config "$out_dir/pack-defaults.json") ;;
+        *) rails+=(--policy-pack-config "$base_dir/$base_config") ;;
+      esac
+    elif [ -f "$base_dir/policies/config/$stack.json" ]; then
+      rails+=(--policy-pack-config "$base_dir/policies/config/$stack.json")
+    fi
     # The PR's own rails, for information, also planned by the base's tool: the PR's pack and
-    # config are read as data (its code is hashed by the base's tool, not by the PR's).
+    # config are read as data (its code is hashed by the base's tool, not by the PR's). A tool
+    # that reads stack lists takes the config from the PR's stacks.yaml.
     own=(--program "$pr_dir" --policy-pack "$pr_dir/policies")
-    if [ -f "$pr_dir/policies/config/$stack.json" ]; then own+=(--policy-pack-config "$pr_dir/policies/config/$stack.json"); fi
+    if [ "$base_lists" != true ] && [ -f "$pr_dir/policies/config/$stack.json" ]; then own+=(--policy-pack-config "$pr_dir/policies/config/$stack.json"); fi
     echo "pr-plan: $stack: planning the pull request under its own policy pack and config (for the guard-rails comparison)" >&2
     "${base_tool[@]}" --stack "$stack" --json --quiet "${own[@]}" > "$out_dir/own-rails-$stack.json"
     own_code=$?

@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { PROJECT_DIR } from "./support/stacks";
+import { runStep, simulateDeploy, stepRuns } from "./support/githubActions";
 
 const dir = path.join(PROJECT_DIR, ".github", "workflows");
 const workflows = Object.fromEntries(fs.readdirSync(dir).filter((f) => f.endsWith(".yml")).map((f) => [f, parse(fs.readFileSync(path.join(dir, f), "utf8"))]));
@@ -78,30 +79,61 @@ describe("GitHub workflows", () => {
     for (const job of Object.values<any>(comment.jobs)) assert.ok(!job.steps.some((s: any) => String(s.uses).startsWith("actions/checkout")));
   });
 
-  it("deploy: OIDC (no access keys), the policy pack per stack, and prod applies exactly the update plan of a fresh preview its approvers saw", () => {
+  it("deploy: OIDC (no access keys); every stack of stacks.yaml one at a time in its order, each in its own environment; an approved stack applies exactly the plan of a fresh preview", () => {
     const text = fs.readFileSync(path.join(dir, "deploy.yml"), "utf8");
     assert.ok(!/AWS_SECRET_ACCESS_KEY|aws-secret-access-key/.test(text));
-    assert.match(text, /pulumi\/actions@[0-9a-f]{40} # v6\./);
+    assert.ok(!/\b(dev|prod)\b/.test(text.replace(/^#.*$/gm, "")), "no stack is named outside comments: the list names them");
     const wf = workflows["deploy.yml"];
     assert.equal(wf.permissions["id-token"], "write");
-    const dev = wf.jobs.dev.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions@"));
-    assert.deepEqual([dev.with.command, dev.with.policyPacks, dev.with.policyPackConfigs], ["up", "policies", "policies/config/dev.json"]);
-    const preview = wf.jobs["prod-preview"];
-    assert.equal(preview.needs, "dev");
-    assert.equal(preview.environment, "production-preview", "its own environment: a read-only prod role trusts it, the deploy role does not");
-    const previewRun = preview.steps.find((s: any) => String(s.run).includes("pulumi preview")).run as string;
-    assert.match(previewRun, /--policy-pack policies --policy-pack-config policies\/config\/prod\.json/);
-    assert.match(previewRun, /--save-plan prod-update-plan\.json/);
-    assert.match(previewRun, /GITHUB_STEP_SUMMARY/, "the approver sees the preview");
-    const prod = wf.jobs.prod;
-    assert.equal(prod.needs, "prod-preview");
-    assert.equal(prod.environment, "production");
-    const up = prod.steps.find((s: any) => String(s.run).includes("pulumi up")) as any;
-    assert.match(up.run, /--policy-pack policies --policy-pack-config policies\/config\/prod\.json --plan prod-update-plan\.json/);
+    const { stacks, preview, deploy } = wf.jobs;
+    assert.ok(stacks.steps.some((s: any) => s.run === "npm test"), "tested before anything deploys");
+    assert.equal(preview.needs, "stacks");
+    assert.equal(preview.environment, "${{ matrix.stack.name }}-preview", "its own environment: a read-only role trusts it, the deploy role does not");
+    assert.deepEqual(deploy.needs, ["stacks", "preview"]);
+    assert.equal(deploy.environment, "${{ matrix.stack.name }}");
+    // GitHub docs ("Running variations of jobs"): a matrix's jobs are created in the order of its
+    // values; max-parallel 1 runs one at a time, and fail-fast cancels the rest on a failure.
+    assert.deepEqual([deploy.strategy["max-parallel"], deploy.strategy["fail-fast"]], [1, true]);
+    assert.equal(deploy.strategy.matrix.stack, "${{ fromJSON(needs.stacks.outputs.all) }}");
+    assert.ok(deploy.steps.some((s: any) => String(s.uses).startsWith("actions/download-artifact@") && s.if === "matrix.stack.approval" && s.with.name === "${{ matrix.stack.name }}-update-plan"));
+    assert.ok(preview.steps.some((s: any) => String(s.uses).startsWith("actions/upload-artifact@") && s.with.name === "${{ matrix.stack.name }}-update-plan"));
+    for (const job of [preview, deploy]) {
+      assert.ok(job.steps.some((s: any) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@") && s.with["role-to-assume"] === "${{ vars.AWS_ROLE_ARN }}"), "the role of the stack's environment");
+    }
+
+    // Run: the list step for real, each stack's steps with pulumi and aws stubbed.
+    const sim = simulateDeploy(wf, PROJECT_DIR);
+    assert.deepEqual(sim.all.map((s) => s.name), ["dev", "prod"]);
+    assert.deepEqual(sim.approved.map((s) => s.name), ["prod"]);
+    const pulumiOf = (job: string, stack: string) => {
+      const r = sim.runs.find((x) => x.job === job && x.stack === stack)!;
+      assert.equal(r.status, 0, r.stderr);
+      return r.calls.filter((c) => c.cli === "pulumi");
+    };
+    assert.deepEqual(sim.runs.filter((r) => r.job === "preview").map((r) => r.stack), ["prod"]);
+    const [prodPreview] = pulumiOf("preview", "prod");
+    assert.deepEqual(prodPreview.args, ["preview", "--stack", "acme/prod", "--policy-pack", "policies", "--policy-pack-config", "policies/config/prod.json", "--diff", "--save-plan", "prod-update-plan.json"]);
     // Update plans are an experimental CLI feature (Pulumi docs, "Update plans"): both steps turn it on.
-    assert.equal(up.env.PULUMI_EXPERIMENTAL, "true");
-    assert.equal(preview.steps.find((s: any) => String(s.run).includes("pulumi preview")).env.PULUMI_EXPERIMENTAL, "true");
-    assert.ok(prod.steps.some((s: any) => String(s.uses).startsWith("actions/download-artifact@") && s.with.name === "prod-update-plan"));
+    assert.equal(prodPreview.experimental, "true");
+    assert.deepEqual(pulumiOf("deploy", "dev").map((c) => c.args), [["up", "--yes", "--stack", "acme/dev", "--policy-pack", "policies", "--policy-pack-config", "policies/config/dev.json"]]);
+    const [prodUp] = pulumiOf("deploy", "prod");
+    assert.deepEqual(prodUp.args, ["up", "--yes", "--stack", "acme/prod", "--policy-pack", "policies", "--policy-pack-config", "policies/config/prod.json", "--plan", "prod-update-plan.json"]);
+    assert.equal(prodUp.experimental, "true");
+  });
+
+  it("deploy: a stack pinned to an account is not deployed with another account's role; `policyConfig: defaults` deploys without a config file", () => {
+    const wf = workflows["deploy.yml"];
+    const contexts = (stack: object) => ({ matrix: { stack }, vars: { PULUMI_ORG: "acme" }, secrets: {} });
+    const pinned = { name: "qa", account: "111122223333", policyConfig: "defaults", approval: false };
+    const steps = wf.jobs.deploy.steps.filter((s: any) => s.run && s.run.trim() !== "npm ci");
+    const check = steps.find((s: any) => s.if === "matrix.stack.account");
+    assert.ok(stepRuns(check, contexts(pinned)) && !stepRuns(check, contexts({ ...pinned, account: null })), "checked when pinned only");
+    const wrong = runStep(check, contexts(pinned), PROJECT_DIR, "999988887777");
+    assert.equal(wrong.status, 1);
+    assert.match(wrong.stdout, /::error::stack qa deploys into account 111122223333 \(stacks.yaml\), but the role of environment qa is in account 999988887777/);
+    assert.equal(runStep(check, contexts(pinned), PROJECT_DIR, "111122223333").status, 0);
+    const up = runStep(steps.find((s: any) => s.run.includes("pulumi up")), contexts(pinned), PROJECT_DIR);
+    assert.deepEqual(up.calls.map((c) => [c.args, c.experimental]), [[["up", "--yes", "--stack", "acme/qa", "--policy-pack", "policies"], ""]]);
   });
 
   it("no job that runs a pull request's code holds a secret or a cloud credential (there is no credentialed PR preview)", () => {
@@ -144,7 +176,7 @@ describe("GitHub workflows", () => {
     const dependabot = parse(fs.readFileSync(path.join(PROJECT_DIR, ".github", "dependabot.yml"), "utf8"));
     assert.deepEqual(dependabot.updates.map((u: any) => u["package-ecosystem"]).sort(), ["github-actions", "npm"]);
     const owners = fs.readFileSync(path.join(PROJECT_DIR, ".github", "CODEOWNERS"), "utf8").split("\n").filter((l) => l.trim() && !l.startsWith("#"));
-    for (const p of ["/policies/", "/.github/", "/scripts/", "/tools/", "/plan/", "/package.json", "/test/"]) assert.ok(owners.some((l) => l.split(/\s+/)[0] === p && l.split(/\s+/).length > 1), p);
+    for (const p of ["/policies/", "/.github/", "/scripts/", "/tools/", "/plan/", "/package.json", "/test/", "/stacks.yaml"]) assert.ok(owners.some((l) => l.split(/\s+/)[0] === p && l.split(/\s+/).length > 1), p);
   });
 });
 

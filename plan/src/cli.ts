@@ -19,6 +19,7 @@ import { costIncreaseCheck, railsReport } from "./guardRails";
 import { renderMarkdown, renderText } from "./render";
 import { toSarif } from "./sarif";
 import { typeErrors } from "./typeCheck";
+import { ListedStack, listedPolicyConfig, listedStack, readStackList, STACK_LIST_FILE } from "./stackList";
 
 /** The pack this plan is built with (its cost estimate prints the cost table): the default pack to judge by. */
 const DEFAULT_POLICY_PACK_DIR = path.dirname(require.resolve("ml-pipeline-policies/package.json"));
@@ -32,7 +33,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     .option("-s, --stack <name>", "stack to plan", "dev")
     .option("--program <dir>", "Pulumi TypeScript program (directory with Pulumi.yaml and Pulumi.<stack>.yaml)", process.cwd())
     .option("--policy-pack <dir>", "policy pack directory (default: the ml-pipeline-policies pack this plan depends on)", DEFAULT_POLICY_PACK_DIR)
-    .option("--policy-pack-config <file>", "policy pack config, as pulumi preview's --policy-pack-config; default: <policy-pack>/config/<stack>.json when present")
+    .option("--policy-pack-config <file>", "policy pack config, as pulumi preview's --policy-pack-config; default: the stack's policyConfig in the program's stacks.yaml, else <policy-pack>/config/<stack>.json when present")
     .option("--policy-config <file>", "the same as --policy-pack-config (this tool's earlier name)")
     .option("--first-preview", "simulate the first preview of a new stack (computed outputs unknown)", false)
     .option("-j, --json", "print one JSON object", false)
@@ -46,6 +47,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     .option("--type-check", "type-check the program first, as pulumi preview does (its tsconfig.json, else its entry with strict options); a type error is exit 2", false)
     .option("--fail-on-advisory", "exit 1 on advisory violations too, not only mandatory ones", false)
     .option("--no-diagrams", "leave the state machine diagrams out of the output")
+    .option("--list-stacks", "print the stacks of the program's stacks.yaml, one per line (with --json: one line of JSON, each stack's name, account, policyConfig and approval), and exit", false)
     .option("--quiet", "no progress on stderr", false)
     .option("--timeout <seconds>", "stop a program that does not finish within this many seconds (enforced by npm run plan's supervisor, plan/src/run.ts)", "120")
     .exitOverride()
@@ -72,12 +74,14 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       failOnAdvisory: boolean;
       typeCheck: boolean;
       diagrams: boolean;
+      listStacks: boolean;
       quiet: boolean;
     }>();
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     throw e;
   }
+  if (opts.listStacks) return listStacks(path.resolve(opts.program), opts.json, io);
   if (opts.json && opts.markdown) {
     io.stderr.write("plan: choose one of --json and --markdown\n");
     return 2;
@@ -101,7 +105,22 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   const policyPackDir = path.resolve(opts.policyPack);
   const givenPolicyConfig = opts.policyPackConfig ?? opts.policyConfig;
   let policyConfigFile = givenPolicyConfig ? path.resolve(givenPolicyConfig) : undefined;
-  if (!policyConfigFile) {
+  // The program's stacks.yaml, when it has one, lists every stack and the policy config each is
+  // judged by: an unlisted stack is an error, and a listed one never falls back to the defaults
+  // unless the list says `policyConfig: defaults`.
+  const programDir = path.resolve(opts.program);
+  let listed: ListedStack | undefined;
+  try {
+    const list = readStackList(programDir);
+    // A stack without a stack file is reported by the plan itself, with the stacks that have one.
+    if (list && fs.existsSync(path.join(programDir, `Pulumi.${opts.stack}.yaml`))) listed = listedStack(list, opts.stack, programDir);
+  } catch (e) {
+    io.stderr.write(`plan: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (!policyConfigFile && listed) {
+    policyConfigFile = listedPolicyConfig(listed, programDir);
+  } else if (!policyConfigFile) {
     const byStack = path.join(policyPackDir, "config", `${opts.stack}.json`);
     if (fs.existsSync(byStack)) policyConfigFile = byStack;
   }
@@ -124,7 +143,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   if (opts.typeCheck) {
     // Before anything runs, as pulumi does: a program that does not type-check is not planned.
     progress?.("type-checking the program (--type-check)");
-    const errors = typeErrors(path.resolve(opts.program));
+    const errors = typeErrors(programDir);
     if (errors.length > 0) {
       io.stderr.write(`plan: the program does not type-check (--type-check):\n${errors.map((e) => `  ${e}`).join("\n")}\n`);
       return 2;
@@ -142,7 +161,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     pack = spawnPack(policyPackDir, undefined, launcher);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { buildPlan } = require("./plan") as typeof import("./plan");
-    plan = await buildPlan({ stack: opts.stack, programDir: path.resolve(opts.program), policyPackDir, policyConfigFile, firstPreview: opts.firstPreview, progress, warn: (line) => io.stderr.write(`plan: ${line}\n`), pack });
+    plan = await buildPlan({ stack: opts.stack, programDir, policyPackDir, policyConfigFile, firstPreview: opts.firstPreview, progress, warn: (line) => io.stderr.write(`plan: ${line}\n`), pack });
   } catch (e) {
     // An input error found before the plan took the pack over (a missing stack file, say)
     // must not leave the pack process running.
@@ -230,4 +249,21 @@ if (require.main === module) {
       process.exitCode = 2;
     },
   );
+}
+
+/** `--list-stacks`: the program's stacks.yaml, validated, for workflows and scripts (exit 2 when there is none or it is invalid). */
+function listStacks(programDir: string, json: boolean, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): number {
+  let list;
+  try {
+    list = readStackList(programDir);
+  } catch (e) {
+    io.stderr.write(`plan: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (!list) {
+    io.stderr.write(`plan: --list-stacks: ${programDir} has no ${STACK_LIST_FILE} (the list of its stacks and their policy configs; see the plan's README)\n`);
+    return 2;
+  }
+  io.stdout.write(json ? JSON.stringify(list) + "\n" : list.map((s) => `${s.name}\n`).join(""));
+  return 0;
 }

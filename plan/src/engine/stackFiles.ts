@@ -37,7 +37,7 @@ function pulumiConfigEnv(raw: string | undefined, project: string): Record<strin
 }
 
 /** The candidate a misspelt word most likely meant: within a third of its length in edits (at least one). */
-function nearest(word: string, candidates: string[]): string | undefined {
+export function nearest(word: string, candidates: string[]): string | undefined {
   const best = closest(word, candidates);
   return distance(word, best) <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
 }
@@ -69,7 +69,7 @@ export function providerConfigWarnings(config: Record<string, string>, programDi
 }
 
 /** A YAML file's contents; a syntax error names the file and where in it, as `pulumi` does. */
-function parseYamlFile(file: string): unknown {
+export function parseYamlFile(file: string): unknown {
   try {
     return parse(fs.readFileSync(file, "utf8"));
   } catch (e) {
