@@ -86,19 +86,24 @@ for stack in "${stacks[@]}"; do
     elif [ -f "$base_dir/policies/config/$stack.json" ]; then
       rails+=(--policy-pack-config "$base_dir/policies/config/$stack.json")
     fi
-    # The PR's own rails, for information, also planned by the base's tool: the PR's pack and
+    # The PR's own rails, for information, also applied by the base's tool: the PR's pack and
     # config are read as data (its code is hashed by the base's tool, not by the PR's). A tool
-    # that reads stack lists takes the config from the PR's stacks.yaml.
-    own=(--program "$pr_dir" --policy-pack "$pr_dir/policies")
-    if [ "$base_lists" != true ] && [ -f "$pr_dir/policies/config/$stack.json" ]; then own+=(--policy-pack-config "$pr_dir/policies/config/$stack.json"); fi
-    echo "pr-plan: $stack: planning the pull request under its own policy pack and config (for the guard-rails comparison)" >&2
-    "${base_tool[@]}" --stack "$stack" --json --quiet "${own[@]}" > "$out_dir/own-rails-$stack.json"
-    own_code=$?
-    if [ "$own_code" -le 1 ]; then
-      rails+=(--proposed "$out_dir/own-rails-$stack.json")
+    # with --proposed-policy-pack judges the one evaluation of the PR's program by both packs,
+    # the PR's with the config of the PR's stacks.yaml; an older one plans it a second time.
+    if grep -q -- '--proposed-policy-pack' "$base_dir/plan/src/cli.ts"; then
+      rails+=(--proposed-policy-pack "$pr_dir/policies")
     else
-      echo "the PR's own policy pack or config does not plan $stack (exit $own_code)" >&2
-      worse 2
+      own=(--program "$pr_dir" --policy-pack "$pr_dir/policies")
+      if [ "$base_lists" != true ] && [ -f "$pr_dir/policies/config/$stack.json" ]; then own+=(--policy-pack-config "$pr_dir/policies/config/$stack.json"); fi
+      echo "pr-plan: $stack: planning the pull request under its own policy pack and config (for the guard-rails comparison)" >&2
+      "${base_tool[@]}" --stack "$stack" --json --quiet "${own[@]}" > "$out_dir/own-rails-$stack.json"
+      own_code=$?
+      if [ "$own_code" -le 1 ]; then
+        rails+=(--proposed "$out_dir/own-rails-$stack.json")
+      else
+        echo "the PR's own policy pack or config does not plan $stack (exit $own_code)" >&2
+        worse 2
+      fi
     fi
   else
     echo "the base branch cannot judge $stack by its guard rails (no pack, or a plan tool without --proposed); it is judged by the PR's own" >&2
@@ -112,7 +117,7 @@ for stack in "${stacks[@]}"; do
   else
     echo "base plan for $stack unavailable (exit $base_code); showing the PR's plan alone" >&2
   fi
-  echo "pr-plan: $stack: planning the pull request under the guard rails in force" >&2
+  echo "pr-plan: $stack: planning the pull request under the guard rails in force (and its own, for the comparison)" >&2
   "${judge[@]}" --stack "$stack" --json --quiet --sarif "$out_dir/pr-$stack.sarif" --markdown-file "$out_dir/pr-$stack.md" "${rails[@]}" "${compare[@]}" > "$out_dir/pr-$stack.json"
   code=$?
   if [ -f "$out_dir/pr-$stack.md" ]; then cat "$out_dir/pr-$stack.md" >> "$comment"; else echo "### ❌ \`$stack\`: the plan could not run (exit $code); see the workflow log" >> "$comment"; fi

@@ -1,7 +1,8 @@
 /**
  * `npm run plan -- -s <stack> [--program <dir>] [--policy-pack-config <file>]
  *   [--first-preview] [-j | --markdown] [--compare <previous.json> [--diff] [--expect-no-changes]]
- *   [--proposed <own-rails.json>] [--sarif <file>] [--fail-on-advisory] [--no-diagrams]`
+ *   [--proposed <own-rails.json> | --proposed-policy-pack <dir> [--proposed-policy-pack-config <file>]]
+ *   [--sarif <file>] [--fail-on-advisory] [--no-diagrams]`
  * Where `pulumi preview` has a flag of the same meaning, it has the same name.
  *
  * Exit status: 0 no mandatory violation; 1 at least one (or a refused replacement, guard rails
@@ -42,6 +43,8 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     .option("--diff", "with --compare: every changed property of every changed resource, not the first 20 of each (as pulumi preview --diff shows the full diff)", false)
     .option("--expect-no-changes", "with --compare: exit 1 when any resource is added, removed or changed, as pulumi preview --expect-no-changes fails on changes", false)
     .option("--proposed <file>", "the same program's --json plan under a pull request's own policy pack and config: list how they differ from the ones this plan is judged by, and fail when they loosen them")
+    .option("--proposed-policy-pack <dir>", "as --proposed, without a second plan: the same evaluation of the program is also judged by this pack (a pull request's own)")
+    .option("--proposed-policy-pack-config <file>", "the config of --proposed-policy-pack (default: the stack's policyConfig in the program's stacks.yaml, else <proposed-policy-pack>/config/<stack>.json when present)")
     .option("--sarif <file>", "also write the violations as SARIF 2.1.0 (GitHub code scanning) to this file")
     .option("--markdown-file <file>", "also write the pull-request comment (as --markdown prints it) to this file")
     .option("--type-check", "type-check the program first, as pulumi preview does (its tsconfig.json, else its entry with strict options); a type error is exit 2", false)
@@ -69,6 +72,8 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       expectNoChanges: boolean;
       diff: boolean;
       proposed?: string;
+      proposedPolicyPack?: string;
+      proposedPolicyPackConfig?: string;
       sarif?: string;
       markdownFile?: string;
       failOnAdvisory: boolean;
@@ -98,13 +103,21 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     io.stderr.write("plan: --expect-no-changes needs --compare <previous.json>: the plan has nothing to compare with\n");
     return 2;
   }
+  if (opts.proposed && opts.proposedPolicyPack) {
+    io.stderr.write("plan: --proposed reads a plan of the proposed rails, --proposed-policy-pack makes one: give one of them\n");
+    return 2;
+  }
+  if (opts.proposedPolicyPackConfig && !opts.proposedPolicyPack) {
+    io.stderr.write("plan: --proposed-policy-pack-config needs --proposed-policy-pack <dir>\n");
+    return 2;
+  }
   if (!/^[A-Za-z0-9_.-]+$/.test(opts.stack)) {
     io.stderr.write(`plan: --stack "${opts.stack}" is not a stack name (letters, digits, _ . -)\n`);
     return 2;
   }
   const policyPackDir = path.resolve(opts.policyPack);
   const givenPolicyConfig = opts.policyPackConfig ?? opts.policyConfig;
-  let policyConfigFile = givenPolicyConfig ? path.resolve(givenPolicyConfig) : undefined;
+  let policyConfigFile: string | undefined;
   // The program's stacks.yaml, when it has one, lists every stack and the policy config each is
   // judged by: an unlisted stack is an error, and a listed one never falls back to the defaults
   // unless the list says `policyConfig: defaults`.
@@ -118,12 +131,17 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     io.stderr.write(`plan: ${(e as Error).message}\n`);
     return 2;
   }
-  if (!policyConfigFile && listed) {
-    policyConfigFile = listedPolicyConfig(listed, programDir);
-  } else if (!policyConfigFile) {
-    const byStack = path.join(policyPackDir, "config", `${opts.stack}.json`);
-    if (fs.existsSync(byStack)) policyConfigFile = byStack;
-  }
+  /** A pack's config: the flag's file, else the listed stack's, else the pack's own `config/<stack>.json` when present. */
+  const configFor = (given: string | undefined, packDir: string) => {
+    if (given) return path.resolve(given);
+    if (listed) return listedPolicyConfig(listed, programDir);
+    const byStack = path.join(packDir, "config", `${opts.stack}.json`);
+    return fs.existsSync(byStack) ? byStack : undefined;
+  };
+  policyConfigFile = configFor(givenPolicyConfig, policyPackDir);
+  const proposedRails = opts.proposedPolicyPack
+    ? { policyPackDir: path.resolve(opts.proposedPolicyPack), policyConfigFile: configFor(opts.proposedPolicyPackConfig, path.resolve(opts.proposedPolicyPack)) }
+    : undefined;
   /** An earlier --json plan named by a flag; null (after saying why) when it cannot be read as one. */
   const planFile = (flag: string, file: string | undefined) => {
     if (!file) return undefined;
@@ -136,7 +154,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   };
   const previous = planFile("--compare", opts.compare);
   if (previous === null) return 2;
-  const proposed = planFile("--proposed", opts.proposed);
+  let proposed = planFile("--proposed", opts.proposed);
   if (proposed === null) return 2;
 
   const progress = opts.quiet ? undefined : (line: string) => io.stderr.write(`plan: ${line}\n`);
@@ -152,20 +170,28 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     progress?.("type-check skipped (the plan transpiles without checking types; --type-check checks them, as pulumi preview does)");
   }
   let plan;
-  let pack: ReturnType<typeof PolicyPackProcess.spawn> | undefined;
+  const packs: ReturnType<typeof PolicyPackProcess.spawn>[] = [];
   try {
-    // Spawn the pack before loading the Pulumi SDK here: both processes load in parallel.
-    ensurePackBuilt(policyPackDir, progress ?? (() => undefined));
-    const launcher = packLauncher(policyPackDir);
-    progress?.(startingPackLine(policyPackDir, launcher));
-    pack = spawnPack(policyPackDir, undefined, launcher);
+    // Spawn the packs before loading the Pulumi SDK here: the processes load in parallel.
+    const startPack = (dir: string) => {
+      ensurePackBuilt(dir, progress ?? (() => undefined));
+      const launcher = packLauncher(dir);
+      progress?.(startingPackLine(dir, launcher));
+      const spawned = spawnPack(dir, undefined, launcher);
+      packs.push(spawned);
+      return spawned;
+    };
+    const pack = startPack(policyPackDir);
+    const proposedOpts = proposedRails ? { ...proposedRails, pack: startPack(proposedRails.policyPackDir) } : undefined;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { buildPlan } = require("./plan") as typeof import("./plan");
-    plan = await buildPlan({ stack: opts.stack, programDir, policyPackDir, policyConfigFile, firstPreview: opts.firstPreview, progress, warn: (line) => io.stderr.write(`plan: ${line}\n`), pack });
+    const { buildPlans } = require("./plan") as typeof import("./plan");
+    const plans = await buildPlans({ stack: opts.stack, programDir, policyPackDir, policyConfigFile, firstPreview: opts.firstPreview, progress, warn: (line) => io.stderr.write(`plan: ${line}\n`), pack, proposed: proposedOpts });
+    plan = plans.plan;
+    if (plans.proposed) proposed = plans.proposed;
   } catch (e) {
-    // An input error found before the plan took the pack over (a missing stack file, say)
-    // must not leave the pack process running.
-    pack?.kill();
+    // An input error found before the plan took the packs over (a missing stack file, say)
+    // must not leave a pack process running.
+    for (const p of packs) p.kill();
     if (e instanceof PlanInputError) {
       io.stderr.write(`${e.message}\n`);
       return 2;

@@ -59,6 +59,11 @@ export interface PlanOptions {
   warn?: (line: string) => void;
   /** The pack, if the caller spawned it already (to overlap its start with loading this module). */
   pack?: SpawnedPack;
+  /**
+   * A second pack and config that judge the same evaluation (a pull request's own guard rails,
+   * `--proposed-policy-pack`): the program runs once, and each pack sees the resources as declared.
+   */
+  proposed?: { policyPackDir: string; policyConfigFile?: string; pack?: SpawnedPack };
 }
 
 export interface PlanResource {
@@ -171,8 +176,24 @@ function costOptions(config: PolicyPackConfigFile): Partial<CostOptions> {
 }
 
 export async function buildPlan(opts: PlanOptions): Promise<Plan> {
+  return (await buildPlans(opts)).plan;
+}
+
+/** A policy config file's contents ({} for none); an unreadable one is an input error. */
+function readPolicyConfig(file: string | undefined): PolicyPackConfigFile {
+  if (!file) return {};
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new PlanInputError(`cannot read the policy config ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** The plan, and with `opts.proposed` the same evaluation judged by the proposed pack and config. */
+export async function buildPlans(opts: PlanOptions): Promise<{ plan: Plan; proposed?: Plan }> {
   const progress = opts.progress ?? (() => undefined);
   if (!opts.pack) ensurePackBuilt(opts.policyPackDir, progress);
+  if (opts.proposed && !opts.proposed.pack) ensurePackBuilt(opts.proposed.policyPackDir, progress);
   const timings: Record<string, number> = {};
   const t0 = Date.now();
   let files;
@@ -182,22 +203,18 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
     throw new PlanInputError((e as Error).message);
   }
   for (const w of providerConfigWarnings(files.config, opts.programDir)) (opts.warn ?? progress)(w);
-  let policyConfig: PolicyPackConfigFile = {};
-  if (opts.policyConfigFile) {
-    try {
-      policyConfig = JSON.parse(fs.readFileSync(opts.policyConfigFile, "utf8"));
-    } catch (e) {
-      throw new PlanInputError(`cannot read the policy config ${opts.policyConfigFile}: ${(e as Error).message}`);
-    }
-  }
+  const policyConfig = readPolicyConfig(opts.policyConfigFile);
+  const proposedConfig = opts.proposed ? readPolicyConfig(opts.proposed.policyConfigFile) : undefined;
 
-  // Two cores: the pack starts while the program runs.
-  let spawned = opts.pack;
-  if (!spawned) {
-    const launcher = packLauncher(opts.policyPackDir);
-    progress(startingPackLine(opts.policyPackDir, launcher));
-    spawned = PolicyPackProcess.spawn(opts.policyPackDir, undefined, launcher);
-  }
+  // Two cores: the packs start while the program runs.
+  const spawn = (dir: string, given: SpawnedPack | undefined): SpawnedPack => {
+    if (given) return given;
+    const launcher = packLauncher(dir);
+    progress(startingPackLine(dir, launcher));
+    return PolicyPackProcess.spawn(dir, undefined, launcher);
+  };
+  const spawned = spawn(opts.policyPackDir, opts.pack);
+  const spawnedProposed = opts.proposed ? spawn(opts.proposed.policyPackDir, opts.proposed.pack) : undefined;
 
   progress(`evaluating ${files.project} for stack ${opts.stack} under the mock engine${opts.firstPreview ? " (first preview: computed outputs unknown)" : ""}`);
   let declared: DeclaredResource[];
@@ -207,6 +224,7 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
     declared = (await run(false, false)).resources;
   } catch (e) {
     spawned.kill();
+    spawnedProposed?.kill();
     if (!(e instanceof ProgramError)) throw e;
     let location = e.location;
     if (e.threw && !location) {
@@ -222,6 +240,29 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
   }
   timings.program = Date.now() - t0;
 
+  const judged = { project: files.project, declared, t0, timings };
+  // Each pack gets its own copy of the records: a policy at "remediate" replaces a record's inputs.
+  const [plan, proposed] = await Promise.all([
+    judge(opts, judged, spawned, opts.policyPackDir, opts.policyConfigFile, policyConfig),
+    opts.proposed ? judge(opts, judged, spawnedProposed!, opts.proposed.policyPackDir, opts.proposed.policyConfigFile, proposedConfig!) : undefined,
+  ]);
+  return { plan, ...(proposed ? { proposed } : {}) };
+}
+
+/** The evaluated program judged by one pack and config: the plan. */
+async function judge(
+  opts: PlanOptions,
+  evaluated: { project: string; declared: DeclaredResource[]; t0: number; timings: Record<string, number> },
+  spawned: SpawnedPack,
+  policyPackDir: string,
+  policyConfigFile: string | undefined,
+  policyConfig: PolicyPackConfigFile,
+): Promise<Plan> {
+  const progress = opts.progress ?? (() => undefined);
+  const files = { project: evaluated.project };
+  const declared = evaluated.declared.map((r) => ({ ...r }));
+  const t0 = evaluated.t0;
+  const timings = { ...evaluated.timings };
   let pack: PolicyPackProcess;
   try {
     pack = await spawned.connect();
@@ -233,7 +274,7 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
     const info = await pack.info();
     // As the CLI does before it runs anything: a wrong knob is an error, never a silently disabled check.
     const problems = policyConfigProblems(policyConfig, info.policies);
-    if (problems.length > 0) throw new PlanInputError(`the policy config ${opts.policyConfigFile ?? ""} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    if (problems.length > 0) throw new PlanInputError(`the policy config ${policyConfigFile ?? ""} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     const levels = await pack.configure(info, policyConfig);
     await pack.configureStack(files.project, opts.stack, true);
     const custom = declared.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
@@ -298,8 +339,8 @@ export async function buildPlan(opts: PlanOptions): Promise<Plan> {
       policyPack: {
         name: info.name,
         version: info.version,
-        config: opts.policyConfigFile ? path.relative(process.cwd(), opts.policyConfigFile) || opts.policyConfigFile : null,
-        codeHash: packCodeHash(opts.policyPackDir),
+        config: policyConfigFile ? path.relative(process.cwd(), policyConfigFile) || policyConfigFile : null,
+        codeHash: packCodeHash(policyPackDir),
         policies: info.policies.map((p) => ({
           name: p.name,
           description: p.description,

@@ -169,3 +169,40 @@ describe("guard rails: how a change of the pack's config is ranked", () => {
     assert.deepEqual([advisory.exceeded, advisory.enforced], [true, false], "an advisory rule reports, does not fail");
   });
 });
+
+describe("--proposed-policy-pack: the proposed rails judge the same evaluation", function () {
+  this.timeout(60_000);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { fixture, runPlanCli } = require("./support/plan") as typeof import("./support/plan");
+  const program = fixture("everyday-s3");
+  let dir = "";
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "proposed-rails-"));
+    // The proposed rails disable every rule: they loosen, and hide the unconfigured bucket's findings.
+    fs.writeFileSync(path.join(dir, "own.json"), JSON.stringify({ all: "disabled" }));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("evaluates the program once and reports what a second plan under the proposed rails would (--proposed)", async () => {
+    const once = await runPlanCli("--program", program, "--stack", "test", "--json", "--proposed-policy-pack", POLICY_PACK_DIR, "--proposed-policy-pack-config", path.join(dir, "own.json"));
+    assert.equal(once.code, 1, "the proposed rails loosen: exit 1");
+    assert.equal(once.stderr.match(/evaluating .* under the mock engine/g)?.length, 1, once.stderr);
+    const own = await runPlanCli("--program", program, "--stack", "test", "--json", "--quiet", "--policy-pack-config", path.join(dir, "own.json"));
+    fs.writeFileSync(path.join(dir, "own-plan.json"), own.stdout);
+    const twice = await runPlanCli("--program", program, "--stack", "test", "--json", "--quiet", "--proposed", path.join(dir, "own-plan.json"));
+    assert.equal(twice.code, 1);
+    const [a, b] = [JSON.parse(once.stdout).guardRails, JSON.parse(twice.stdout).guardRails];
+    assert.equal(a.loosened, true);
+    assert.ok(a.hiddenViolations.length > 0);
+    assert.deepEqual(a, b);
+  });
+
+  it("is refused with --proposed, and its config without it", async () => {
+    const both = await runPlanCli("--program", program, "--stack", "test", "--proposed", "x.json", "--proposed-policy-pack", POLICY_PACK_DIR);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /give one of them/);
+    const alone = await runPlanCli("--program", program, "--stack", "test", "--proposed-policy-pack-config", "x.json");
+    assert.equal(alone.code, 2);
+    assert.match(alone.stderr, /--proposed-policy-pack-config needs --proposed-policy-pack/);
+  });
+});

@@ -22,9 +22,11 @@ const pooledSpawn: SpawnPack = (packDir, timeoutMs, launcher) => {
   const key = `${packDir}\0${fs.statSync(main).mtimeMs}`;
   const reused = idle.get(key)?.pop();
   const fresh = reused ? undefined : PolicyPackProcess.spawn(packDir, timeoutMs, launcher);
+  // Once: a plan may both stop and kill the pack it was given (an error after the pack
+  // was taken over), and a pack pooled twice would serve two judges of one plan at once.
   const release = (pack: PolicyPackProcess) => {
     if (!idle.has(key)) idle.set(key, []);
-    idle.get(key)!.push(pack);
+    if (!idle.get(key)!.includes(pack)) idle.get(key)!.push(pack);
   };
   return {
     connect: async () => {
