@@ -135,6 +135,46 @@ const preprocessingSchema = z
     "How `raw/` becomes the train and validation channels under `processed/`. All three engines split by the row alone (a row's SHA-256 decides train or validation), so the result does not depend on the engine; see [Scaling out](workflow.md#scaling-out).",
   );
 
+/** A DynamoDB attribute name as an export writes it (1 to 255 bytes; the mapping names attributes, not paths). */
+const attributeName = z.string().min(1).max(255);
+
+const s3Source = z.strictObject({
+  kind: z.literal("s3").describe("CSV objects under `raw/` (label in the first column, header row), written by producers"),
+});
+
+const dynamoDbSource = z
+  .strictObject({
+    kind: z.literal("dynamodb").describe("a full export of a DynamoDB table at each run (`ExportTableToPointInTime`, DYNAMODB_JSON), written under `raw/dynamodb/<run>/`"),
+    tableArn: z
+      .string()
+      .regex(/^arn:aws(-cn|-us-gov)?:dynamodb:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:table\/[A-Za-z0-9_.-]{3,255}$/, {
+        error: "expected a DynamoDB table ARN such as arn:aws:dynamodb:us-east-1:123456789012:table/events",
+      })
+      .describe(
+        "The table to export: the team's own, not declared here. Point-in-time recovery must be on (`aws dynamodb update-continuous-backups --table-name <name> --point-in-time-recovery-specification PointInTimeRecoveryEnabled=true`): DynamoDB refuses exports of a table without it. In the stack's region; a table of another account needs a resource policy that allows this stack's state machine role `dynamodb:ExportTableToPointInTime` and `dynamodb:DescribeExport`.",
+      ),
+    label: attributeName.describe("The attribute that holds the label: the first column of every row."),
+    features: z
+      .array(attributeName)
+      .min(1)
+      .max(1000)
+      .describe(
+        "The attributes that hold the features, in the column order training and the endpoint use. An item whose label or a feature is missing, `NULL`, or not a number (`N`, `BOOL` as 1/0, or an `S` that holds a decimal number) is dropped, as a CSV row with a missing value is.",
+      ),
+    pollSeconds: int(30, 3600).describe("Seconds between the run's checks of the export (`DescribeExport`)."),
+    timeoutMinutes: int(5, 1440).describe("Minutes after which an export still in progress fails the run (and the failure is notified)."),
+  })
+  .refine((s) => new Set(s.features).size === s.features.length, { message: "features must not name an attribute twice", path: ["features"] })
+  .refine((s) => !s.features.includes(s.label), { message: "the label attribute cannot also be a feature", path: ["features"] });
+
+const ingestionSchema = z
+  .strictObject({
+    source: z
+      .discriminatedUnion("kind", [s3Source, dynamoDbSource], { error: 'expected kind "s3" or "dynamodb"' })
+      .describe("Where a run's data comes from: CSV objects under `raw/`, or a DynamoDB table exported at each run. Every preprocessing engine reads either."),
+  })
+  .describe("The data a run trains on ([Ingestion](workflow.md#ingestion)).");
+
 const hyperparameterValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
 const trainingSchema = z
@@ -497,6 +537,7 @@ export const stackConfigSchema = z.strictObject({
       "The AWS region to deploy to, set as `aws:region` (the AWS provider's key, outside the project's namespace). The built-in images need one of the regions in `stacks/algorithmImages.ts`; elsewhere set `training.image` (and `preprocessing.image`).",
     ),
   dataBucket: dataBucketSchema,
+  ingestion: ingestionSchema,
   preprocessing: preprocessingSchema,
   training: trainingSchema,
   endpoint: endpointSchema,
@@ -509,6 +550,8 @@ export const stackConfigSchema = z.strictObject({
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 export type DataBucketConfig = StackConfig["dataBucket"];
 export type PreprocessingConfig = StackConfig["preprocessing"];
+export type IngestionSource = StackConfig["ingestion"]["source"];
+export type DynamoDbSource = Extract<IngestionSource, { kind: "dynamodb" }>;
 export type LambdaPreprocessingConfig = Extract<PreprocessingConfig, { kind: "lambda" }>;
 export type GluePreprocessingConfig = Extract<PreprocessingConfig, { kind: "glue" }>;
 export type TrainingConfig = StackConfig["training"];

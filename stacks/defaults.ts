@@ -17,6 +17,7 @@ export interface KindDefaults {
 
 export interface ProfileDefaults {
   dataBucket: Record<string, unknown>;
+  ingestion: { source: KindDefaults };
   preprocessing: KindDefaults;
   training: Record<string, unknown>;
   endpoint: KindDefaults;
@@ -25,6 +26,10 @@ export interface ProfileDefaults {
   registry: Record<string, unknown>;
   tags: Record<string, string>;
 }
+
+// S3 by default: nothing to set. An export of a small table takes minutes (DynamoDB documents no
+// bound): a check a minute, and two hours before a run gives up.
+const ingestion = { source: { defaultKind: "s3", byKind: { s3: {}, dynamodb: { pollSeconds: 60, timeoutMinutes: 120 } } } };
 
 // No reserved concurrency by default: accounts with a concurrency quota of 10 cannot reserve any.
 const lambdaPreprocessing = { memoryMb: 1024, timeoutSeconds: 300 };
@@ -109,6 +114,7 @@ export const PROFILE_DEFAULTS: Record<"dev" | "prod", ProfileDefaults> = {
         groundTruth: { expirationDays: 30, infrequentAccessAfterDays: null },
       },
     },
+    ingestion,
     preprocessing: { defaultKind: "lambda", byKind: { lambda: lambdaPreprocessing, processing: processingPreprocessing, glue: gluePreprocessing } },
     training,
     endpoint: {
@@ -135,6 +141,7 @@ export const PROFILE_DEFAULTS: Record<"dev" | "prod", ProfileDefaults> = {
         groundTruth: { expirationDays: 90, infrequentAccessAfterDays: null },
       },
     },
+    ingestion,
     preprocessing: { defaultKind: "processing", byKind: { lambda: lambdaPreprocessing, processing: processingPreprocessing, glue: gluePreprocessing } },
     training: { ...training, spot: { enabled: true, maxWaitSeconds: 7200 } },
     endpoint: { defaultKind: "instance", byKind: { serverless: serverlessEndpoint, instance: instanceEndpoint } },

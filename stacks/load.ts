@@ -14,7 +14,7 @@ import { trainDistribution } from "./trainingDistribution";
 import { tuningProblems } from "./xgboostTuning";
 
 /** The structured keys a stack file may set under the project's namespace. */
-const OBJECT_KEYS = ["dataBucket", "preprocessing", "training", "endpoint", "schedule", "monitoring", "registry", "tags"] as const;
+const OBJECT_KEYS = ["dataBucket", "ingestion", "preprocessing", "training", "endpoint", "schedule", "monitoring", "registry", "tags"] as const;
 /** The plain string keys. */
 const STRING_KEYS = ["profile", "namePrefix"] as const;
 
@@ -152,6 +152,8 @@ export function resolveStackConfig(raw: RawStackConfig): StackConfig {
     namePrefix: user.namePrefix ?? `${raw.project}-${raw.stack}`.toLowerCase().replace(/[^a-z0-9-]/g, "-"),
     region: raw.region,
     dataBucket: deepMerge(d.dataBucket, user.dataBucket),
+    // Not an object: left as it is, for the schema to name.
+    ingestion: user.ingestion === undefined || isPlainObject(user.ingestion) ? { ...user.ingestion, source: withKindDefaults(d.ingestion.source, user.ingestion?.source) } : user.ingestion,
     preprocessing: withKindDefaults(d.preprocessing, user.preprocessing),
     training: deepMerge(d.training, user.training),
     endpoint: withKindDefaults(d.endpoint, user.endpoint),
@@ -207,7 +209,36 @@ export function resolveStackConfig(raw: RawStackConfig): StackConfig {
       problems.push({ key: keyOf(raw.project, ["monitoring", "evaluation", "enabled"]), value: "true", message: `the evaluation job runs on the scikit-learn processing image, whose registry is not known for ${config.region}; use one of ${Object.keys(XGBOOST_REGISTRIES).join(", ")}, or set monitoring.evaluation.enabled: false` });
     }
   }
-  // Hyperparameter tuning: what the algorithm tunes, its objective, and SageMaker's name and strategy rules.
+  // A DynamoDB source: the state machine calls DynamoDB in its own region (an aws-sdk task
+  // has no region of its own), and new data arrives in the table, not under raw/.
+  const source = config.ingestion.source;
+  if (source.kind === "dynamodb") {
+    const tableRegion = source.tableArn.split(":")[3];
+    if (tableRegion !== config.region) {
+      problems.push({
+        key: keyOf(raw.project, ["ingestion", "source", "tableArn"]),
+        value: show(source.tableArn),
+        message: `the table is in ${tableRegion}, the stack in ${config.region}: the workflow calls DynamoDB in the stack's region; export from a table there (a global table's replica, say)`,
+      });
+    }
+    // The processing job gets the mapping in its environment: a value has at most 256 characters (CreateProcessingJob API reference, Environment).
+    const mapping = JSON.stringify({ label: source.label, features: source.features });
+    if (config.preprocessing.kind === "processing" && mapping.length > 256) {
+      problems.push({
+        key: keyOf(raw.project, ["ingestion", "source", "features"]),
+        value: `(${source.features.length} attributes)`,
+        message: `a processing job receives the attribute mapping as an environment value, which SageMaker limits to 256 characters, and this one has ${mapping.length}; use fewer or shorter attribute names, or preprocessing.kind lambda or glue`,
+      });
+    }
+    if (config.schedule.onNewData.enabled) {
+      problems.push({
+        key: keyOf(raw.project, ["schedule", "onNewData", "enabled"]),
+        value: "true",
+        message: "the new-data trigger watches raw/ for a marker, and a DynamoDB source writes its data into the table: retrain on schedule.expression instead (schedule.onNewData.enabled: false)",
+      });
+    }
+  }
+  // Hyperparameter tuning: what the algorithm tunes  // Hyperparameter tuning: what the algorithm tunes, its objective, and SageMaker's name and strategy rules.
   for (const p of tuningProblems(config)) {
     const path = ["training", ...p.path];
     problems.push({ key: keyOf(raw.project, path), value: show(valueAt(config, path)), message: p.message });

@@ -46,6 +46,8 @@ export interface DataBucketModel extends Named {
     evaluations: string;
     /** Markers that start an evaluation (monitoring.evaluation.onNewLabels): outside ground-truth/, which the transform reads whole. */
     groundTruthReady: string;
+    /** A DynamoDB source's exports, one prefix per run (`<this><run>/`): raw data, under raw/'s lifecycle and readers. */
+    dynamoDbExports: string;
   };
   /** The processing script's key (uploaded by Pulumi, read by the processing job). */
   processingScriptKey: string;
@@ -197,7 +199,7 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
   const bucketName = `${prefix}-data-${identity.accountId}`; // the account id makes the global name unique
   const bucketArnValue = bucketArn(scope.partition, bucketName);
   const artifacts = DATA_PREFIXES.artifacts;
-  const prefixes = { ...DATA_PREFIXES, models: `${artifacts}models/`, checkpoints: `${artifacts}checkpoints/`, code: `${artifacts}code/`, metrics: `${artifacts}metrics/`, baselines: `${artifacts}baselines/`, monitoring: `${artifacts}monitoring/`, evaluations: `${artifacts}evaluations/`, groundTruthReady: "ground-truth-ready/" };
+  const prefixes = { ...DATA_PREFIXES, models: `${artifacts}models/`, checkpoints: `${artifacts}checkpoints/`, code: `${artifacts}code/`, metrics: `${artifacts}metrics/`, baselines: `${artifacts}baselines/`, monitoring: `${artifacts}monitoring/`, evaluations: `${artifacts}evaluations/`, groundTruthReady: "ground-truth-ready/", dynamoDbExports: `${DATA_PREFIXES.raw}dynamodb/` };
 
   const training = config.training.image ?? xgboostImageUri(config.region, config.training.xgboostVersion);
   const pre = config.preprocessing;

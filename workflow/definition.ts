@@ -1,10 +1,10 @@
 /**
  * The pipeline's state machine, composed from its task modules (workflow/tasks/):
  *
- *   nameRun → resolveStackKey → routeRun → preprocess → train → evaluate (metric gate)
+ *   nameRun → resolveStackKey → routeRun → [exportTable] → preprocess → train → evaluate (metric gate)
  *     → [baselineData] → registerModel (auto: approved now; manual: ends pending approval)
  *     → createModel → createEndpointConfig → deployEndpoint → [recordServedModel] → notifyDeployed
- *   ([…]: with monitoring.drift.enabled; the drift checks run in their own state machine, monitoring.ts)
+ *   ([exportTable]: with a DynamoDB source; other […]: with monitoring.drift.enabled; the drift checks run in their own state machine, monitoring.ts)
  *   routeRun, on an approval (or a request to deploy an approved version): → createModel
  *   any failure → notifyFailure
  *
@@ -24,6 +24,7 @@ import { WorkflowSpec } from "./spec";
 import { TaskModule, Wiring } from "./tasks/task";
 import { nameRun } from "./tasks/nameRun";
 import { resolveStackKey } from "./tasks/resolveStackKey";
+import { exportTable } from "./tasks/exportTable";
 import { preprocess } from "./tasks/preprocess";
 import { train } from "./tasks/train";
 import { evaluate } from "./tasks/evaluate";
@@ -45,6 +46,7 @@ const PIPELINE: ModuleBuilder[] = [
   nameRun,
   resolveStackKey,
   routeRun,
+  exportTable,
   preprocess,
   train,
   recordTrainingMetrics,

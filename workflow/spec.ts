@@ -4,7 +4,7 @@
  * of a new stack and policies can check the instance types, spot and encryption settings
  * it carries.
  */
-import { DriftConfig, EvaluationConfig, GluePreprocessingConfig, InstanceEndpointConfig, PreprocessingConfig, ServerlessEndpointConfig, TrainingConfig } from "../stacks/configSchema";
+import { DriftConfig, EvaluationConfig, GluePreprocessingConfig, IngestionSource, InstanceEndpointConfig, PreprocessingConfig, ServerlessEndpointConfig, TrainingConfig } from "../stacks/configSchema";
 import { ArnScope } from "../stacks/arns";
 import { DataBucketModel, StackKeyModel, StackModel } from "../stacks/model";
 import { DataDistribution, glueOutputFiles, trainDistribution } from "../stacks/trainingDistribution";
@@ -15,6 +15,8 @@ export interface WorkflowSpec extends ArnScope {
   bucket: DataBucketModel;
   key: StackKeyModel;
   topicArn: string;
+  /** Where a run's data comes from: raw/'s CSV objects, or an export of a DynamoDB table (tasks/exportTable.ts). */
+  source: IngestionSource;
   preprocessing:
     | { kind: "lambda"; functionArn: string; timeoutSeconds: number; roleArn: string; logGroupArn: string }
     | (Extract<PreprocessingConfig, { kind: "processing" }> & { image: string; roleArn: string; scriptKey: string })
@@ -83,6 +85,7 @@ export function workflowSpec(model: StackModel): WorkflowSpec {
     bucket: model.bucket,
     key: model.key,
     topicArn: model.topic.arn,
+    source: config.ingestion.source,
     preprocessing:
       pre.kind === "lambda"
         ? {

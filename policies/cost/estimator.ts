@@ -45,6 +45,11 @@ export function hourlyPrice(instanceType: string, options: Partial<CostOptions> 
   return base * regionFactor(opts);
 }
 
+/** The Task states of a definition that export a DynamoDB table (nested ones in Parallel and Map branches too). */
+function dynamoDbExports(definition: string): number {
+  return (definition.match(/"Resource"\s*:\s*"arn:[\w-]+:states:::aws-sdk:dynamodb:exportTableToPointInTime"/g) ?? []).length;
+}
+
 /**
  * Whether a schedule/rule target ARN points at a state machine, by its name: the
  * state machine's own `arn` is an output, unknown at preview, and reading it would
@@ -247,6 +252,13 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
         perRun += jobs * count * hourly * hours;
         basis.push(`${task.state}: ${jobs > 1 ? `${jobs} jobs × ` : ""}${count} × ${req.instanceType} × ${round(hours)} h max`);
       }
+    }
+    // A DynamoDB export (aws-sdk:dynamodb:exportTableToPointInTime) is billed by the table's size,
+    // which the program does not declare: the usage knob says how much a run exports.
+    const exports = dynamoDbExports(sm.props.definition as string);
+    if (exports > 0) {
+      perRun += exports * opts.dynamoDbExportGbPerRun * UNIT_PRICES.dynamoDbExportPerGb * regionFactor(opts);
+      basis.push(`${exports > 1 ? `${exports} ` : ""}DynamoDB export of ${opts.dynamoDbExportGbPerRun} GB (dynamoDbExportGbPerRun)`);
     }
     const transitions = stateCount(sm.props.definition) * 2; // loops revisit states; 2× bounds a typical run
     perRun += transitions * UNIT_PRICES.stepFunctionsPerTransition;

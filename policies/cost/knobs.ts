@@ -19,6 +19,7 @@ export const USAGE_KNOBS = {
   serverlessMonthlyInvocations: knob.integer(100000, "Serverless invocations a month, for endpoints without expected-usage tags", "lower"),
   serverlessDurationMs: knob.integer(100, "Serverless duration per invocation (ms), for endpoints without expected-usage tags", "lower", 1),
   transformHoursPerRun: knob.number(1, "Hours a transform job runs (the API has no maximum runtime)", "lower"),
+  dynamoDbExportGbPerRun: knob.number(10, "GB of table data a DynamoDB export in a workflow reads per run (billed per GB of the table; the program does not declare the table)", "lower"),
 };
 
 export type CostOptions = KnobValues<typeof PRICE_KNOBS & typeof USAGE_KNOBS>;

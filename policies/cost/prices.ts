@@ -49,6 +49,8 @@ export const UNIT_PRICES = {
   stepFunctionsPerTransition: 0.025 / 1000,
   /** Lambda, per GB-second (x86 list price; arm64 is cheaper, so this is an upper bound). */
   lambdaPerGbSecond: 0.0000166667,
+  /** DynamoDB export to S3 (a full export), per GB of table data (DynamoDB pricing page, "Export to Amazon S3", us-east-1; *unverified* here). */
+  dynamoDbExportPerGb: 0.1,
 };
 
 /**

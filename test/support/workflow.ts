@@ -102,3 +102,64 @@ export async function runLocally(definition: StateMachineDefinition, handlers: R
 export function evaluationDefinitionFor(stack: string, overrides: Record<string, unknown> = {}): StateMachineDefinition {
   return buildEvaluationWorkflow(specFor(stack, overrides)).definition;
 }
+
+const metric = (value: number) => [{ MetricName: "validation:auc", Value: value, Timestamp: "2026-11-25T00:00:00Z" }];
+
+/** Handlers for a run where everything works; tests override the parts they break. */
+export function happyHandlers(endpointExists = true): Record<string, Handler> {
+  let polls = 0;
+  // This run's own endpoint config, reported back by DescribeEndpoint once InService.
+  let configName = "";
+  return {
+    ResolveStackKey: () => ({ KeyMetadata: { Arn: "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333" } }),
+    Preprocess: () => ({ Payload: { train: 80, validation: 20 }, ProcessingJobName: "pp", ProcessingJobStatus: "Completed" }),
+    Train: (i) => ({
+      TrainingJobName: i.TrainingJobName,
+      TrainingJobStatus: "Completed",
+      ModelArtifacts: { S3ModelArtifacts: `s3://b/artifacts/models/${i.TrainingJobName}/output/model.tar.gz` },
+      FinalMetricDataList: metric(0.91),
+    }),
+    WriteModelMetrics: () => ({ ETag: "e" }),
+    RegisterModel: (i) => ({ ModelPackageArn: `arn:aws:sagemaker:us-east-1:123456789012:model-package/${i.ModelPackageGroupName}/1` }),
+    CreateModel: () => ({ ModelArn: "arn:model" }),
+    CreateEndpointConfig: (i) => {
+      configName = i.EndpointConfigName;
+      return { EndpointConfigArn: "arn:ec" };
+    },
+    FindEndpoint: () => {
+      if (!endpointExists) throw endpointNotFound();
+      return { EndpointStatus: "InService", EndpointConfigName: "old" };
+    },
+    UpdateEndpoint: () => ({ EndpointArn: "arn:ep" }),
+    CreateEndpoint: () => ({ EndpointArn: "arn:ep" }),
+    DescribeEndpoint: () => {
+      polls++;
+      return { EndpointStatus: polls < 3 ? "Updating" : "InService", EndpointConfigName: configName };
+    },
+    RecordTrainingMetrics: () => ({}),
+    BaselineData: (i) => ({ ProcessingJobName: i.ProcessingJobName, ProcessingJobStatus: "Completed" }),
+    RecordServedModel: () => ({}),
+    // Version 3 of the stack's group serves (approval events compare with it).
+    FindServingEndpoint: () => ({ EndpointName: "ep", EndpointConfigName: "ml-pipeline-prod-ec-old", EndpointStatus: "InService" }),
+    DescribeServingConfig: () => ({ EndpointConfigName: "ml-pipeline-prod-ec-old", ProductionVariants: [{ VariantName: "primary", ModelName: "ml-pipeline-prod-md-old" }] }),
+    DescribeServingModel: () => ({ ModelName: "ml-pipeline-prod-md-old", PrimaryContainer: { ModelPackageName: "arn:aws:sagemaker:us-east-1:123456789012:model-package/ml-pipeline-prod-models/3" } }),
+    NotifyMonitoringNotUpdated: () => ({ MessageId: "6" }),
+    RecordDeployedVersion: () => ({}),
+    NotifyDeployed: () => ({ MessageId: "1" }),
+    NotifyNotDeployed: () => ({ MessageId: "2" }),
+    NotifyPendingApproval: () => ({ MessageId: "4" }),
+    NotifyRejected: () => ({ MessageId: "5" }),
+    NotifyStaleApproval: () => ({ MessageId: "7" }),
+    DescribeModelPackage: (i) => ({
+      ModelPackageArn: i.ModelPackageName,
+      ModelPackageGroupName: i.ModelPackageName.split("/")[1],
+      ModelApprovalStatus: "Approved",
+      DriftCheckBaselines: { ModelDataQuality: { Statistics: { ContentType: "application/json", S3Uri: "s3://b/artifacts/baselines/r1/drift-baseline.json" } } },
+    }),
+    NotifyFailure: () => ({ MessageId: "3" }),
+  };
+}
+
+/** What Step Functions raises for DescribeEndpoint on a missing endpoint: the API model declares no error, so `<Service>.<Service>Exception`, with SageMaker's message. */
+export const endpointNotFound = () =>
+  awsError("SageMaker.SageMakerException", 'Could not find endpoint "arn:aws:sagemaker:us-east-1:123456789012:endpoint/x". (Service: SageMaker, Status Code: 400, Request ID: 0b1c2d3e)');

@@ -6,6 +6,7 @@ import { Json } from "../asl";
 import { GLUE_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
 import { PreprocessEngine } from "./preprocessEngine";
+import { exportAttributes, exportInputUriOf } from "./exportTable";
 import { integration, task } from "./task";
 
 type GluePreprocessing = Extract<WorkflowSpec["preprocessing"], { kind: "glue" }>;
@@ -20,7 +21,10 @@ function glueJobRunParameters(spec: WorkflowSpec, p: GluePreprocessing): { [key:
   return {
     JobName: p.jobName,
     Arguments: {
-      "--input_uri": spec.bucket.uri(raw),
+      // A DynamoDB source: this run's export, read as DYNAMODB_JSON with the attribute mapping.
+      ...(spec.source.kind === "dynamodb"
+        ? { "--input_uri.$": exportInputUriOf(spec), "--input_format": "dynamodb-json", "--export_attributes": JSON.stringify(exportAttributes(spec.source)) }
+        : { "--input_uri": spec.bucket.uri(raw) }),
       "--output_uri.$": `States.Format('s3://${spec.bucket.name}/${processed}{}/', $.run.id)`,
       "--output_files": String(p.outputFiles),
       ...(spec.drift ? { "--write_baseline": "true" } : {}),
@@ -71,7 +75,7 @@ export function glueRoleStatements(spec: WorkflowSpec, p: GluePreprocessing): Po
 
 export const gluePreprocessing: PreprocessEngine<GluePreprocessing> = (spec, p, { next, timeoutSeconds }) => ({
   state: task(integration(spec.partition, "glue:startJobRun.sync"), glueJobRunParameters(spec, p), {
-    Comment: "Split raw/ into processed/<run>/train and validation (Spark on AWS Glue); .sync waits for the run",
+    Comment: `Split ${spec.source.kind === "dynamodb" ? "the run's table export" : "raw/"} into processed/<run>/train and validation (Spark on AWS Glue); .sync waits for the run`,
     // The whole job run is kept: no path into a result shape the API model does not declare
     // for .sync (a wrong path would be an uncatchable States.Runtime error).
     ResultPath: "$.preprocessing",

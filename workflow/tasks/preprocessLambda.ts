@@ -6,6 +6,7 @@ import { keyUseStatement, PolicyStatement } from "../../lib/iamPolicy";
 import { LAMBDA_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
 import { PreprocessEngine } from "./preprocessEngine";
+import { exportAttributes, exportInputPrefixOf } from "./exportTable";
 import { integration, task } from "./task";
 
 type LambdaPreprocessing = Extract<WorkflowSpec["preprocessing"], { kind: "lambda" }>;
@@ -42,10 +43,18 @@ export const lambdaPreprocessing: PreprocessEngine<LambdaPreprocessing> = (spec,
       integration(spec.partition, "lambda:invoke"),
       {
         FunctionName: p.functionArn,
-        Payload: { bucket: spec.bucket.name, inputPrefix: raw, "outputPrefix.$": `States.Format('${processed}{}/', $.run.id)`, ...(spec.drift ? { baseline: true } : {}) },
+        Payload: {
+          bucket: spec.bucket.name,
+          // A DynamoDB source: this run's export, read as DYNAMODB_JSON with the attribute mapping.
+          ...(spec.source.kind === "dynamodb"
+            ? { "inputPrefix.$": exportInputPrefixOf(spec), source: { format: "dynamodb-json", ...exportAttributes(spec.source) } }
+            : { inputPrefix: raw }),
+          "outputPrefix.$": `States.Format('${processed}{}/', $.run.id)`,
+          ...(spec.drift ? { baseline: true } : {}),
+        },
       },
       {
-        Comment: "Split raw/ into processed/<run>/train and validation (Lambda)",
+        Comment: `Split ${spec.source.kind === "dynamodb" ? "the run's table export" : "raw/"} into processed/<run>/train and validation (Lambda)`,
         ResultSelector: { "summary.$": "$.Payload" },
         ResultPath: "$.preprocessing",
         TimeoutSeconds: timeoutSeconds,

@@ -7,9 +7,19 @@ import { SAGEMAKER_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
 import { PreprocessEngine } from "./preprocessEngine";
 import { jobExecutionRoleStatements, passRoleStatement, perRunUri, syncJobStatements, volumeKms } from "./sageMakerJob";
+import { exportAttributes, exportInputUriOf } from "./exportTable";
 import { integration, task, workflowTags } from "./task";
 
 type ProcessingPreprocessing = Extract<WorkflowSpec["preprocessing"], { kind: "processing" }>;
+
+/** The script's settings (preprocessing/processing/preprocess.py): the baseline with drift monitoring; a DynamoDB export's format and attribute mapping. */
+function environment(spec: WorkflowSpec): { [key: string]: string } | undefined {
+  const env: { [key: string]: string } = {
+    ...(spec.drift ? { WRITE_BASELINE: "true" } : {}),
+    ...(spec.source.kind === "dynamodb" ? { INPUT_FORMAT: "dynamodb-json", EXPORT_ATTRIBUTES: JSON.stringify(exportAttributes(spec.source)) } : {}),
+  };
+  return Object.keys(env).length > 0 ? env : undefined;
+}
 
 /** CreateProcessingJob, in the API's member names. */
 function processingJobParameters(spec: WorkflowSpec, p: ProcessingPreprocessing): { [key: string]: Json } {
@@ -34,7 +44,8 @@ function processingJobParameters(spec: WorkflowSpec, p: ProcessingPreprocessing)
         // More than one instance: each gets its share of the files (and writes data-<host>.csv),
         // rather than every instance processing everything and writing the same keys.
         S3Input: {
-          S3Uri: spec.bucket.uri(raw),
+          // A DynamoDB source: this run's export.
+          ...(spec.source.kind === "dynamodb" ? { "S3Uri.$": exportInputUriOf(spec) } : { S3Uri: spec.bucket.uri(raw) }),
           LocalPath: "/opt/ml/processing/input",
           S3DataType: "S3Prefix",
           S3InputMode: "File",
@@ -51,7 +62,7 @@ function processingJobParameters(spec: WorkflowSpec, p: ProcessingPreprocessing)
       })),
     },
     StoppingCondition: { MaxRuntimeInSeconds: p.maxRuntimeSeconds },
-    ...(spec.drift ? { Environment: { WRITE_BASELINE: "true" } } : {}),
+    ...(environment(spec) ? { Environment: environment(spec)! } : {}),
     NetworkConfig: { EnableNetworkIsolation: p.networkIsolation, EnableInterContainerTrafficEncryption: true },
     Tags: workflowTags(spec.jobPrefix),
   };
@@ -65,7 +76,7 @@ export function processingRoleStatements(spec: WorkflowSpec, p: ProcessingPrepro
 
 export const processingPreprocessing: PreprocessEngine<ProcessingPreprocessing> = (spec, p, { next, timeoutSeconds }) => ({
   state: task(integration(spec.partition, "sagemaker:createProcessingJob.sync"), processingJobParameters(spec, p), {
-    Comment: "Split raw/ into processed/<run>/train and validation (SageMaker Processing)",
+    Comment: `Split ${spec.source.kind === "dynamodb" ? "the run's table export" : "raw/"} into processed/<run>/train and validation (SageMaker Processing)`,
     ResultSelector: { "ProcessingJobName.$": "$.ProcessingJobName", "ProcessingJobStatus.$": "$.ProcessingJobStatus" },
     ResultPath: "$.preprocessing",
     TimeoutSeconds: timeoutSeconds,
