@@ -9,7 +9,7 @@ import * as path from "path";
 import { ENDPOINT_STATUSES_FAILED, ENDPOINT_STATUSES_IN_PROGRESS } from "../workflow/definition";
 import { StateMachineDefinition, TaskState } from "../workflow/asl";
 import { ApiModels, Operation, operationOf } from "./support/apiModel";
-import { definitionFor, evaluationDefinitionFor, monitoringDefinitionFor, runLocally } from "./support/workflow";
+import { definitionFor, evaluationDefinitionFor, happyHandlers, monitoringDefinitionFor, runLocally } from "./support/workflow";
 import { PROJECT_DIR } from "./support/stacks";
 import { GLUE_SPARK_WORKER_TYPES } from "../policies/facts/glue";
 import { APPROVAL_INPUT_TRANSFORMER, approvalEventPattern } from "../components/modelRegistry";
@@ -40,6 +40,20 @@ const VARIANTS: { label: string; stack: string; overrides: Record<string, unknow
           ranges: { continuous: { eta: { min: 0.1, max: 0.5, scaling: "Logarithmic" } }, integer: { max_depth: { min: 3, max: 10 } }, categorical: { colsample_bytree: ["0.5", "0.8", "1"] } },
         },
       },
+    },
+  },
+  {
+    label: "dev, DynamoDB source (Lambda preprocessing)",
+    stack: "dev",
+    overrides: { ingestion: { source: { kind: "dynamodb", tableArn: "arn:aws:dynamodb:us-east-1:123456789012:table/customer-events", label: "churned", features: ["tenure_months", "monthly_spend"] } } },
+  },
+  {
+    label: "prod, DynamoDB source, processing on 2 instances",
+    stack: "prod",
+    overrides: {
+      ingestion: { source: { kind: "dynamodb", tableArn: "arn:aws:dynamodb:us-east-1:123456789012:table/customer-events", label: "churned", features: ["tenure_months", "monthly_spend"] } },
+      preprocessing: { kind: "processing", instanceCount: 2 },
+      training: { instanceCount: 2 },
     },
   },
   {
@@ -201,6 +215,25 @@ describe("the workflow against AWS's API models", function () {
         assert.match(message, new RegExp(`EndpointFailed: .* is ${status}`), status);
         assert.equal(run.calls.filter((c) => c === "DescribeEndpoint").length, 1, `${status} ends the run at once`);
       } else assert.match(message, /DeploymentTimedOut/, `${status} keeps polling until the limit`);
+    }
+  });
+
+  it("the export loop routes every ExportStatus of DescribeExport's model: COMPLETED goes on, FAILED fails the run, IN_PROGRESS polls", async () => {
+    const describe = operationOf("arn:aws:states:::aws-sdk:dynamodb:describeExport");
+    const statuses = models.enumValues(describe, "output", "ExportDescription.ExportStatus");
+    assert.deepEqual([...statuses].sort(), ["COMPLETED", "FAILED", "IN_PROGRESS"]);
+    const source = { kind: "dynamodb", tableArn: "arn:aws:dynamodb:us-east-1:123456789012:table/tab", label: "y", features: ["x"], pollSeconds: 60, timeoutMinutes: 5 };
+    const definition = definitionFor("dev", { ingestion: { source } });
+    for (const status of statuses) {
+      const run = await runLocally(definition, {
+        ...happyHandlers(),
+        ExportTable: () => ({ ExportDescription: { ExportArn: "arn:aws:dynamodb:us-east-1:123456789012:table/tab/export/1", ExportStatus: "IN_PROGRESS" } }),
+        DescribeExport: () => ({ ExportDescription: { ExportStatus: status, ...(status === "FAILED" ? { FailureMessage: "quota" } : {}) } }),
+      });
+      const message: string = run.inputs.NotifyFailure?.Message ?? "";
+      if (status === "COMPLETED") assert.ok(run.calls.includes("Preprocess"), status);
+      else if (status === "FAILED") assert.match(message, /DynamoDbExportFailed: .*: quota/);
+      else assert.match(message, /DynamoDbExportTimedOut/, `${status} keeps polling until the limit`);
     }
   });
 

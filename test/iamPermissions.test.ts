@@ -72,7 +72,13 @@ interface Variant {
   newData: boolean;
   /** training.tuning on: a tuning job starts the training jobs. */
   tuned?: boolean;
+  /** ingestion.source dynamodb: each run exports SOURCE_TABLE. */
+  dynamodb?: boolean;
 }
+
+/** The team's table a DynamoDB source exports (not declared by the stack). */
+const SOURCE_TABLE = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/customer-events`;
+const DYNAMODB_SOURCE = { source: { kind: "dynamodb", tableArn: SOURCE_TABLE, label: "churned", features: ["tenure_months", "monthly_spend"] } };
 
 const VARIANTS: Variant[] = [
   { label: "dev", stack: "dev", overrides: {}, preprocessing: "lambda", instanceEndpoint: false, schedule: false, newData: false },
@@ -97,6 +103,8 @@ const VARIANTS: Variant[] = [
     schedule: true,
     newData: false,
   },
+  { label: "dev, DynamoDB source", stack: "dev", overrides: { "ml-pipeline:ingestion": DYNAMODB_SOURCE }, preprocessing: "lambda", instanceEndpoint: false, schedule: false, newData: false, dynamodb: true },
+  { label: "prod, DynamoDB source, Glue preprocessing", stack: "prod", overrides: { "ml-pipeline:ingestion": DYNAMODB_SOURCE, "ml-pipeline:preprocessing": { kind: "glue" } }, preprocessing: "glue", instanceEndpoint: true, schedule: true, newData: false, dynamodb: true },
   {
     label: "prod, tuned training",
     stack: "prod",
@@ -131,6 +139,9 @@ const TLS = { "aws:SecureTransport": "true" };
 const kmsContext = (n: Names) => ({ "kms:ResourceAliases": [n.alias] });
 const sseKms = (n: Names) => ({ ...TLS, "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": n.aliasArn });
 const processing = (v: Variant) => v.preprocessing === "processing";
+const dynamodb = (v: Variant) => v.dynamodb === true;
+/** An object of a run's export, where DynamoDB writes its data files. */
+const exportObject = (n: Names) => n.object("raw/dynamodb/0123abcd/AWSDynamoDB/01764547200000-a1b2c3d4/data/x2k5.json.gz");
 const tuned = (v: Variant) => v.tuned === true;
 const untuned = (v: Variant) => !tuned(v);
 const lambda = (v: Variant) => v.preprocessing === "lambda";
@@ -336,6 +347,18 @@ const ROWS: Row[] = [
   { what: "workflow: publish to the KMS-encrypted topic (Decrypt)", role: "workflow", action: "kms:Decrypt", resource: () => KEY_ARN, context: kmsContext, against: "key", expect: "Allowed", source: "SNS encryption at rest: publishers need kms:GenerateDataKey* and kms:Decrypt" },
   { what: "workflow: deliver its execution logs", role: "workflow", action: "logs:CreateLogDelivery", resource: () => "*", against: "none", expect: "Allowed", source: "Step Functions logging: log delivery permissions (resource *)" },
   { what: "workflow: trace", role: "workflow", action: "xray:PutTraceSegments", resource: () => "*", against: "none", expect: "Allowed", source: "Step Functions X-Ray tracing" },
+
+  // --- DynamoDB source: DynamoDB Developer Guide, "Requesting a table export in DynamoDB" (the caller's S3 and export permissions); the Service Authorization Reference for DescribeExport's resource (the export)
+  { what: "workflow: export the source table", role: "workflow", action: "dynamodb:ExportTableToPointInTime", resource: () => SOURCE_TABLE, against: "none", expect: "Allowed", source: "Requesting a table export: dynamodb:ExportTableToPointInTime on the table", when: dynamodb },
+  { what: "workflow: no other table", role: "workflow", action: "dynamodb:ExportTableToPointInTime", resource: (n) => n.regional("dynamodb", "table/someone-else"), against: "none", expect: "Denied", source: "least privilege", when: dynamodb },
+  { what: "workflow: follow its exports", role: "workflow", action: "dynamodb:DescribeExport", resource: () => `${SOURCE_TABLE}/export/01764547200000-a1b2c3d4`, against: "none", expect: "Allowed", source: "Service Authorization Reference: DescribeExport on the export resource type", when: dynamodb },
+  { what: "workflow: not another table's exports", role: "workflow", action: "dynamodb:DescribeExport", resource: (n) => n.regional("dynamodb", "table/someone-else/export/0176"), against: "none", expect: "Denied", source: "least privilege", when: dynamodb },
+  ...(["s3:PutObject", "s3:AbortMultipartUpload", "s3:PutObjectAcl"] as const).map(
+    (action): Row => ({ what: `workflow: write the export (${action})`, role: "workflow", action, resource: exportObject, context: sseKms, against: "bucket", expect: "Allowed", source: "Requesting a table export: s3:AbortMultipartUpload, s3:PutObject, s3:PutObjectAcl", when: dynamodb }),
+  ),
+  { what: "workflow: the export writes nowhere else", role: "workflow", action: "s3:PutObject", resource: (n) => n.object("processed/run/train/data.csv"), context: sseKms, against: "bucket", expect: "Denied", source: "least privilege: exports land under raw/dynamodb/ only", when: dynamodb },
+  { what: "workflow: encrypt the export with the stack key", role: "workflow", action: "kms:GenerateDataKey", resource: () => KEY_ARN, context: kmsContext, against: "key", expect: "Allowed", source: "S3 SSE-KMS: the uploader needs kms:GenerateDataKey (and kms:Decrypt for multipart uploads)", when: dynamodb },
+  { what: "preprocessing: read the run's export", role: "preprocessing", action: "s3:GetObject", resource: exportObject, context: () => TLS, against: "bucket", expect: "Allowed", source: "the engine reads its input: the export is raw data", when: dynamodb },
 
   // --- Scheduler role: EventBridge Scheduler User Guide, "Set up the execution role"; SQS SSE for the dead-letter queue
   { what: "schedule: start the pipeline", role: "schedule", action: "states:StartExecution", resource: (n) => n.stateMachine, against: "none", expect: "Allowed", source: "Scheduler execution role: the target's API", when: (v) => v.schedule },

@@ -142,11 +142,15 @@ export class ApiModels {
   }
 
   /** The values of a string enum member of an output or input, e.g. DescribeEndpoint's EndpointStatus. */
+  /** The enum values of a member, named by its path (`ExportDescription.ExportStatus`). */
   enumValues(op: Operation, side: "input" | "output", member: string): string[] {
-    const type = this.type(`${op.service}:${side === "input" ? op.name : op.outputOf}:${side}`);
-    const prop = type.getProperty(member);
-    if (!prop) throw new Error(`${op.name} ${side} has no member ${member}`);
-    const values = this.literals(this.checker.getNonNullableType(this.checker.getTypeOfSymbol(prop)));
+    let type = this.type(`${op.service}:${side === "input" ? op.name : op.outputOf}:${side}`);
+    for (const name of member.split(".")) {
+      const prop = type.getProperty(name);
+      if (!prop) throw new Error(`${op.name} ${side} has no member ${member}`);
+      type = this.checker.getNonNullableType(this.checker.getTypeOfSymbol(prop));
+    }
+    const values = this.literals(type);
     if (!values) throw new Error(`${op.name} ${side} member ${member} is not an enum`);
     return values;
   }
