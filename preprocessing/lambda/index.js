@@ -2,7 +2,8 @@
 /**
  * Lambda entry point: binds the preprocessing handler to S3 through the AWS SDK v3
  * that the nodejs22.x runtime provides. Objects are written with the bucket's
- * default encryption (SSE-KMS with the stack key).
+ * default encryption (SSE-KMS with the stack key). CSV objects are read as text, the
+ * .json.gz data files of a DynamoDB table export (event.source) as bytes.
  */
 const { S3Client, ListObjectsV2Command, GetObjectCommand, PutObjectCommand } = require("@aws-sdk/client-s3");
 const { makeHandler } = require("./handler");
@@ -23,6 +24,10 @@ const store = {
   async getText(bucket, key) {
     const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return res.Body.transformToString();
+  },
+  async getBytes(bucket, key) {
+    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return res.Body.transformToByteArray();
   },
   async putText(bucket, key, body) {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: "text/csv" }));
