@@ -78,7 +78,9 @@ const dataBucketSchema = z
     abortIncompleteMultipartUploadDays: int(1, 365).describe("Days after which incomplete multipart uploads are aborted."),
     prefixes: z
       .strictObject({
-        raw: prefixLifecycle.describe("`raw/`: incoming data (CSV, label in the first column, header row), written by producers, read by the preprocessing."),
+        raw: prefixLifecycle.describe(
+          "`raw/`: incoming data (CSV, label in the first column, header row), written by producers, and a DynamoDB source's exports (`raw/dynamodb/<run>/`); read by the preprocessing.",
+        ),
         processed: prefixLifecycle.describe("`processed/`: the preprocessing's train and validation channels, and the features-only rows the drift profile reads."),
         artifacts: prefixLifecycle.describe("`artifacts/`: models, checkpoints, scripts, metrics, drift profiles and reports, evaluations."),
         capture: prefixLifecycle.describe("`capture/`: the endpoint's captured requests and responses."),
@@ -132,7 +134,7 @@ const preprocessingSchema = z
     error: 'expected kind "lambda", "processing" or "glue"',
   })
   .describe(
-    "How `raw/` becomes the train and validation channels under `processed/`. All three engines split by the row alone (a row's SHA-256 decides train or validation), so the result does not depend on the engine; see [Scaling out](workflow.md#scaling-out).",
+    "How `raw/` (or a run's DynamoDB export) becomes the train and validation channels under `processed/`. All three engines split by the row alone (a row's SHA-256 decides train or validation), so the result does not depend on the engine; see [Scaling out](workflow.md#scaling-out).",
   );
 
 /** A DynamoDB attribute name as an export writes it (1 to 255 bytes; the mapping names attributes, not paths). */

@@ -84,6 +84,24 @@ describe("offline plan CLI", function () {
     }
   });
 
+  it("stacks that ingest from a DynamoDB table, one per preprocessing engine, pass their profile's policies, with the export costed", async () => {
+    for (const [stack, profile, engine] of [["dev-dynamodb", "dev", "lambda:invoke"], ["prod-dynamodb", "prod", "sagemaker:createProcessingJob.sync"], ["prod-dynamodb-glue", "prod", "glue:startJobRun.sync"]] as const) {
+      const config = path.join(PROJECT_DIR, "policies", "config", `${profile}.json`);
+      const r = await plan("--program", fixture("dynamodb"), "--stack", stack, "--policy-pack-config", config, "--json", "--quiet");
+      assert.equal(r.code, 0, r.stderr);
+      const p = JSON.parse(r.stdout) as Plan;
+      assert.deepEqual(p.violations, [], stack);
+      const pipeline = p.resources.find((x) => x.type === "aws:sfn/stateMachine:StateMachine" && /-pipeline$/.test(String(x.props.name)))!;
+      const definition = JSON.parse(pipeline.props.definition as string);
+      assert.equal(definition.States.ExportTable.Resource, "arn:aws:states:::aws-sdk:dynamodb:exportTableToPointInTime", stack);
+      assert.equal(definition.States.Preprocess.Resource, `arn:aws:states:::${engine}`, stack);
+      // Billed per GB of the table, which the program does not declare: the usage knob's 10 GB a run.
+      assert.ok(p.cost.lines.some((l) => l.urn === pipeline.urn && l.basis.includes("DynamoDB export of 10 GB (dynamoDbExportGbPerRun)")), JSON.stringify(p.cost.lines.map((l) => l.basis)));
+      // No new-data trigger: the data arrives in the table.
+      assert.ok(!p.resources.some((x) => /new-data/.test(x.name)), stack);
+    }
+  });
+
   it("prod costs more than dev (instances and a schedule against serverless and manual runs)", () => {
     assert.ok(plans.prod.cost.monthlyUsd > 100 * plans.dev.cost.monthlyUsd);
   });

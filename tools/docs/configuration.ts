@@ -155,12 +155,17 @@ const isKindDefaults = (d: unknown): d is KindDefaults => typeof d === "object" 
  * NO_DEFAULT.
  */
 export function profileDefault(profile: Profile, keys: string[], variant?: string): unknown {
-  const [section, ...rest] = keys;
-  if (!(section in PROFILE_DEFAULTS[profile])) return NO_DEFAULT;
-  const d = PROFILE_DEFAULTS[profile][section as keyof (typeof PROFILE_DEFAULTS)[Profile]];
-  if (!isKindDefaults(d)) return at(d, rest);
-  if (rest.length === 1 && rest[0] === "kind") return d.defaultKind;
-  return at(d.byKind[variant ?? d.defaultKind], rest);
+  if (!(keys[0] in PROFILE_DEFAULTS[profile])) return NO_DEFAULT;
+  // Down the keys to the section with variants, if any (`preprocessing`, `ingestion.source`).
+  let d: unknown = PROFILE_DEFAULTS[profile];
+  for (let i = 0; i < keys.length; i++) {
+    d = at(d, [keys[i]]);
+    if (!isKindDefaults(d)) continue;
+    const rest = keys.slice(i + 1);
+    if (rest.length === 1 && rest[0] === "kind") return d.defaultKind;
+    return at(d.byKind[variant ?? d.defaultKind], rest);
+  }
+  return d;
 }
 
 /** What load.ts works out for the keys it resolves itself, in words. */
