@@ -43,4 +43,7 @@ export { schemaDefaults } from "./lib/policyConfig";
 // The rules and their metadata (summary, knobs, counterparts in Checkov and cdk-nag).
 export { allPolicies, allRules } from "./rules";
 export { counterpartsText } from "./lib/rule";
+// Suppressions with a reason (every resource rule's `suppressions` knob): how a suppressed finding is marked, and what covers what.
+export { SUPPRESSED_PREFIX, covers, holds, parseSuppressed, todayUtc } from "./lib/suppressions";
+export type { Suppression } from "./lib/suppressions";
 export type { Counterparts, Knob, Knobs, Loosens, PackRule } from "./lib/rule";

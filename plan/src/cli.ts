@@ -17,7 +17,7 @@ import { packLauncher, PolicyPackProcess, startingPackLine } from "./analyzer/cl
 import { ensurePackBuilt, PlanInputError } from "./packBuild";
 import { asPlan, comparePlans, PlanComparison, refusedReplacements } from "./compare";
 import { costIncreaseCheck, railsReport } from "./guardRails";
-import { renderMarkdown, renderText } from "./render";
+import { renderMarkdown, renderText, suppressionWarning } from "./render";
 import { toSarif } from "./sarif";
 import { typeErrors } from "./typeCheck";
 import { ListedStack, listedPolicyConfig, listedStack, readStackList, STACK_LIST_FILE } from "./stackList";
@@ -199,6 +199,8 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     io.stderr.write(`plan: failed: ${(e as Error).stack ?? e}\n`);
     return 2;
   }
+  // Stale exceptions are said even with --quiet: a suppression that covers nothing hides nothing, and should go.
+  for (const u of plan.unusedSuppressions ?? []) io.stderr.write(`plan: warning: ${suppressionWarning(u)}\n`);
   // Left out of every output: the JSON too, so that what a file holds is what was shown.
   if (!opts.diagrams) plan = { ...plan, diagrams: [] };
   let comparison: PlanComparison | undefined;

@@ -104,8 +104,10 @@ function knobEffect(loosens: string | undefined, before: unknown, after: unknown
     }
     case "wider":
     case "narrower": {
-      const a = new Set(Array.isArray(before) ? before.map(String) : []);
-      const b = new Set(Array.isArray(after) ? after.map(String) : []);
+      // Entries that are objects (a rule's suppressions) compare by content: a renewed one is a new entry.
+      const key = (x: unknown) => (typeof x === "string" ? x : JSON.stringify(canonical(x)));
+      const a = new Set(Array.isArray(before) ? before.map(key) : []);
+      const b = new Set(Array.isArray(after) ? after.map(key) : []);
       const added = [...b].filter((x) => !a.has(x));
       const removed = [...a].filter((x) => !b.has(x));
       const grows = loosens === "wider" ? added : removed;

@@ -17,7 +17,7 @@ import { packCodeHash, railKnobs, RailPolicy } from "./guardRails";
 
 export { PlanInputError };
 export type SpawnedPack = ReturnType<typeof PolicyPackProcess.spawn>;
-import { CostEstimate, CostOptions, estimateMonthlyCost, TYPES } from "ml-pipeline-policies";
+import { CostEstimate, CostOptions, covers, estimateMonthlyCost, holds, parseSuppressed, Suppression, todayUtc, TYPES } from "ml-pipeline-policies";
 import { mermaid } from "./diagram";
 import { ChangeOptions } from "./replacement";
 
@@ -93,6 +93,25 @@ export interface PlanViolation {
   tags?: string[];
 }
 
+/** A finding a suppression in the policy config covers: reported as suppressed, with the suppression's reason (and the finding). */
+export interface PlanSuppressed {
+  policy: string;
+  /** The level the policy ran at: what the finding would have been. */
+  level: string;
+  urn: string;
+  /** The suppression's reason, owner and expiry, then the finding itself. */
+  reason: string;
+}
+
+/** A suppression in the policy config that suppressed nothing in this plan (no finding on a resource it covers): a warning. */
+export interface PlanUnusedSuppression {
+  policy: string;
+  resource: string;
+  reason: string;
+  /** Past its `expires` day: it suppresses nothing any more, and what it covered is reported again. */
+  expired: boolean;
+}
+
 /** A resource a policy at level "remediate" changed before analysis, and which properties. */
 export interface PlanRemediation {
   policy: string;
@@ -119,12 +138,16 @@ export interface Plan {
   };
   resources: PlanResource[];
   violations: PlanViolation[];
+  /** Findings the policy config's suppressions cover (absent in plans from before suppressions). */
+  suppressed?: PlanSuppressed[];
+  /** Suppressions that covered no finding: stale exceptions to remove. */
+  unusedSuppressions?: PlanUnusedSuppression[];
   /** Changes policies at level "remediate" made before analysis (what will be deployed). */
   remediations: PlanRemediation[];
   cost: { monthlyUsd: number; currency: "USD"; estimate: true; lines: CostEstimate["lines"]; unpriced: CostEstimate["unpriced"]; unbounded: CostEstimate["unbounded"] };
   diagrams: { urn: string; mermaid: string }[];
   /** `resources`: every declared resource (components included); `checked`: the custom ones the policies judged. */
-  summary: { resources: number; checked: number; mandatory: number; advisory: number };
+  summary: { resources: number; checked: number; mandatory: number; advisory: number; suppressed?: number };
   timingsMs: Record<string, number>;
 }
 
@@ -164,6 +187,21 @@ function planProps(value: unknown): any {
     return v;
   };
   return replace(wire);
+}
+
+/** The config's suppressions (each policy's `suppressions` knob) that covered no suppressed finding. */
+function unusedSuppressionsOf(config: PolicyPackConfigFile, suppressed: PlanSuppressed[], resources: { urn: string; name: string }[]): PlanUnusedSuppression[] {
+  const unused: PlanUnusedSuppression[] = [];
+  const today = todayUtc();
+  for (const [policy, entry] of Object.entries(config)) {
+    const list = entry && typeof entry === "object" ? (entry as { suppressions?: unknown }).suppressions : undefined;
+    if (!Array.isArray(list)) continue;
+    for (const s of list as Suppression[]) {
+      const used = suppressed.some((x) => x.policy === policy && resources.some((r) => r.urn === x.urn && covers(s.resource, r)));
+      if (!used) unused.push({ policy, resource: s.resource, reason: s.reason, expired: !holds(s, today) });
+    }
+  }
+  return unused;
 }
 
 /** Cost knobs from the policy config's `monthly-cost-limit` entry, so plan and policy agree. */
@@ -293,8 +331,11 @@ async function judge(
     }
     const analyzed: AnalyzedResource[] = custom.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, props: r.inputs, dependencies: r.dependencies, propertyDependencies: r.propertyDependencies }));
     const t1 = Date.now();
-    const diagnostics: Diagnostic[] = (await Promise.all(analyzed.map((r) => pack.analyze(r)))).flat();
-    diagnostics.push(...(await pack.analyzeStack(analyzed)));
+    const perResource = await Promise.all(analyzed.map((r) => pack.analyzeResource(r)));
+    const stack = await pack.analyzeStackWithReasons(analyzed);
+    const diagnostics: Diagnostic[] = [...perResource.flatMap((x) => x.diagnostics), ...stack.diagnostics];
+    // A suppression comes back as the policy declaring itself not applicable, with the reason (a line per resource).
+    const suppressedRaw = [...perResource.flatMap((x) => x.notApplicable), ...stack.notApplicable].flatMap((n) => parseSuppressed(n.reason).map((s) => ({ policy: n.policy, ...s })));
     timings.policies = Date.now() - t1;
 
     const resources: PlanResource[] = declared
@@ -327,6 +368,9 @@ async function judge(
     const secrets = secretStrings(custom.map((r) => r.inputs));
     const meta = new Map(info.policies.map((p) => [p.name, { ...(p.severity ? { severity: p.severity } : {}), ...(p.tags ? { tags: p.tags } : {}) }]));
     const violations = diagnostics.map((d) => ({ policy: d.policy, level: d.level, urn: d.urn, message: redactIn(d.message, secrets), ...meta.get(d.policy) }));
+    const levelOf = (policy: string) => levels[policy] ?? info.policies.find((p) => p.name === policy)?.enforcementLevel ?? "advisory";
+    const suppressed: PlanSuppressed[] = suppressedRaw.map((n) => ({ policy: n.policy, level: levelOf(n.policy), urn: n.urn, reason: redactIn(n.reason, secrets) }));
+    const unusedSuppressions = unusedSuppressionsOf(policyConfig, suppressed, custom);
     timings.total = Date.now() - t0;
     return {
       kind: "ml-pipeline/offline-plan",
@@ -353,6 +397,8 @@ async function judge(
       },
       resources,
       violations,
+      suppressed,
+      unusedSuppressions,
       remediations,
       cost: { monthlyUsd: cost.monthlyUsd, currency: "USD", estimate: true, lines: cost.lines, unpriced: cost.unpriced, unbounded: cost.unbounded },
       diagrams,
@@ -361,6 +407,7 @@ async function judge(
         checked: custom.length,
         mandatory: violations.filter((v) => v.level === "mandatory").length,
         advisory: violations.filter((v) => v.level === "advisory").length,
+        suppressed: suppressed.length,
       },
       timingsMs: timings,
     };

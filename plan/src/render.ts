@@ -49,6 +49,13 @@ function costRows(plan: Plan): string[][] {
 }
 
 /** `diff`: every changed property of every changed resource (`--diff`), not the first 20 of each. */
+/** A suppression that suppressed nothing, as a warning line. */
+export function suppressionWarning(u: NonNullable<Plan["unusedSuppressions"]>[number]): string {
+  return u.expired
+    ? `the suppression of ${u.policy} for "${u.resource}" has expired ("${u.reason}"): what it covered is reported again; renew it with a new date, or remove it`
+    : `the suppression of ${u.policy} for "${u.resource}" suppressed nothing (no finding on a resource it covers): remove it`;
+}
+
 export function renderText(plan: Plan, comparison?: PlanComparison, options: { diff?: boolean } = {}): string {
   const out: string[] = [];
   out.push(`Offline plan for ${plan.project} / ${plan.stack}${plan.firstPreview ? " (first preview)" : ""}`);
@@ -58,6 +65,8 @@ export function renderText(plan: Plan, comparison?: PlanComparison, options: { d
   out.push(`Policy verdicts (${plan.policyPack.name}@${plan.policyPack.version}${plan.policyPack.config ? `, config ${plan.policyPack.config}` : ", no config file"}): ${plan.summary.mandatory} mandatory, ${plan.summary.advisory} advisory`);
   for (const v of plan.violations) out.push(`  [${v.level}] ${v.policy} — ${short(v.urn)}: ${v.message}`);
   for (const r of plan.remediations ?? []) out.push(`  [remediated] ${r.policy} — ${short(r.urn)}: set ${r.properties.join(", ")}`);
+  for (const x of plan.suppressed ?? []) out.push(`  [suppressed ${x.level}] ${x.policy} — ${short(x.urn)}: ${x.reason}`);
+  for (const u of plan.unusedSuppressions ?? []) out.push(`  (${suppressionWarning(u)})`);
   out.push("", `Estimated worst-case monthly cost: ${usd(plan.cost.monthlyUsd)} (estimate, us-east-1 on-demand prices unless configured)`);
   for (const [r, c, basis] of costRows(plan)) out.push(`  ${c.padStart(10)}  ${r}: ${basis}`);
   for (const u of plan.cost.unpriced) out.push(`  (no price for ${u.instanceType} at ${short(u.urn)} ${u.where}: not counted)`);
@@ -161,6 +170,16 @@ export function renderMarkdown(plan: Plan, comparison?: PlanComparison, maxChars
     remediations.push("");
   }
 
+  // Suppressed findings are listed where nothing is cut: an exception is a guard-rail decision.
+  const suppressions: string[] = [];
+  if ((plan.suppressed ?? []).length + (plan.unusedSuppressions ?? []).length > 0) {
+    suppressions.push(`#### Suppressed findings (${(plan.suppressed ?? []).length})`, "");
+    if ((plan.suppressed ?? []).length > 0) suppressions.push("| would be | policy | resource | reason and finding |", "|---|---|---|---|");
+    for (const x of plan.suppressed ?? []) suppressions.push(`| ${x.level} | \`${x.policy}\` | \`${short(x.urn)}\` | ${cell(x.reason)} |`);
+    for (const u of plan.unusedSuppressions ?? []) suppressions.push(`- ⚠️ ${cell(suppressionWarning(u))}`);
+    suppressions.push("");
+  }
+
   const changes: string[] = [];
   // Replacements are what a reviewer must not miss: named here, where nothing is cut for size.
   const replaced = comparison ? comparison.changed.filter((r) => r.action !== "update") : [];
@@ -260,6 +279,7 @@ export function renderMarkdown(plan: Plan, comparison?: PlanComparison, maxChars
       ...header,
       ...guard,
       ...remediations,
+      ...suppressions,
       ...changes,
       ...violations(violationRows.slice(0, rows)),
       ...optional.slice(0, kept).flatMap(([, lines]) => lines),

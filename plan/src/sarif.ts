@@ -55,6 +55,24 @@ export function toSarif(plan: Plan): sarif.Log {
     };
   });
 
+  // A suppressed finding is a result with its suppression (SARIF 2.1.0 §3.27.23, `suppressions`:
+  // kind external, the config's reason as the justification), so code scanning shows it dismissed, not absent.
+  for (const x of plan.suppressed ?? []) {
+    const source = resources.get(x.urn)?.source;
+    const physicalLocation: sarif.PhysicalLocation = source
+      ? { artifactLocation: { uri: source.file, uriBaseId: "%SRCROOT%" }, region: { startLine: source.line, startColumn: source.column } }
+      : { artifactLocation: { uri: stackFile, uriBaseId: "%SRCROOT%" }, region: { startLine: 1 } };
+    results.push({
+      ruleId: x.policy,
+      ...(ruleIndex.has(x.policy) ? { ruleIndex: ruleIndex.get(x.policy) } : {}),
+      level: LEVEL[x.level] ?? "warning",
+      message: { text: sentence(`Suppressed: ${x.reason}`) },
+      locations: [{ physicalLocation, logicalLocations: [{ fullyQualifiedName: x.urn, name: x.urn.split("::").pop(), kind: "resource" }] }],
+      partialFingerprints: { "pulumiUrn/v1": `${x.policy}|${x.urn}` },
+      suppressions: [{ kind: "external", status: "accepted", justification: x.reason }],
+    });
+  }
+
   return {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",

@@ -6,6 +6,7 @@
  */
 import { EnforcementLevel, Policy, PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { configOf, forTypes } from "./resources";
+import { applySuppressions, Suppression, SUPPRESSIONS_SCHEMA, todayUtc } from "./suppressions";
 
 /**
  * Which way a change of a knob loosens its rule (the other way tightens), so that a plan can
@@ -33,6 +34,19 @@ export const knob = {
   stringList: (defaultValue: readonly string[], description: string, loosens: "wider" | "narrower"): Knob<string[]> => ({ type: "array", items: { type: "string" }, default: [...defaultValue], description, loosens }),
   numberMap: (description: string, loosens: "pricing"): Knob<Record<string, number>> => ({ type: "object", additionalProperties: { type: "number" }, default: {}, description, loosens }),
 };
+
+/** Runs a rule's validation; what it threw (a value unknown during preview, say), if anything. */
+function attempt(run: () => void): { error: unknown } | undefined {
+  try {
+    run();
+    return undefined;
+  } catch (error) {
+    return { error };
+  }
+}
+
+/** The suppressions every resource rule takes; a suppression added (or renewed) loosens the rule. */
+const suppressionsKnob: Knob<Suppression[]> = { ...SUPPRESSIONS_SCHEMA, loosens: "wider" };
 
 /** The JSON Schema the CLI validates a rule's config against. */
 function configSchemaOf(knobs: Knobs): PolicyConfigSchema | undefined {
@@ -83,7 +97,11 @@ function metadata(rule: RuleBase<Knobs>): Pick<Policy, "severity" | "remediation
 
 const described = (description: string, c: Counterparts) => (c.cdkNag || c.checkov ? `${description} Counterparts: ${counterpartsText(c)}.` : description);
 
-/** A rule that checks one resource at a time, of the given type tokens. */
+/**
+ * A rule that checks one resource at a time, of the given type tokens. Every resource rule
+ * also takes `suppressions` (lib/suppressions.ts): a finding on a resource one of them covers
+ * is reported as the policy not applying there, with the reason.
+ */
 export function resourceRule<K extends Knobs>(
   rule: RuleBase<K> & {
     types: readonly string[];
@@ -91,29 +109,54 @@ export function resourceRule<K extends Knobs>(
     remediate?: ResourceValidationPolicy["remediateResource"];
   },
 ): PackRule {
-  const configSchema = configSchemaOf(rule.knobs);
+  const knobs = { ...rule.knobs, suppressions: suppressionsKnob };
+  const configSchema = configSchemaOf(knobs);
   const policy: ResourceValidationPolicy = {
     name: rule.name,
     description: described(rule.description, rule.counterparts),
     enforcementLevel: rule.enforcementLevel ?? "mandatory",
     ...metadata(rule),
     ...(configSchema ? { configSchema } : {}),
-    validateResource: forTypes(rule.types, (props, args, report) => rule.validate(props, args, report, configOf<KnobValues<K>>(args, configSchema))),
+    validateResource: forTypes(rule.types, (props, args, report) => {
+      const config = configOf<KnobValues<K> & { suppressions: Suppression[] }>(args, configSchema);
+      const findings: { message: string; urn?: string }[] = [];
+      // The server leaves a resource finding's URN unset: it is the resource's.
+      const failure = attempt(() => rule.validate(props, args, (message, urn) => findings.push({ message, urn: urn ?? args.urn }), config));
+      const outcome = applySuppressions(findings, config.suppressions, (urn) => (urn === args.urn ? args : undefined), todayUtc());
+      for (const f of outcome.report) report(f.message, f.urn === args.urn ? undefined : f.urn);
+      // What the rule reported before it stopped (a value unknown during preview) stands; then its error, as before.
+      if (failure) throw failure.error;
+      if (outcome.suppressed) args.notApplicable(outcome.suppressed);
+    }),
     ...(rule.remediate ? { remediateResource: rule.remediate } : {}),
   };
-  return { policy, summary: rule.summary, counterparts: rule.counterparts, knobs: rule.knobs, types: rule.types };
+  return { policy, summary: rule.summary, counterparts: rule.counterparts, knobs, types: rule.types };
 }
 
-/** A rule that sees the whole stack at once. */
+/**
+ * A rule that sees the whole stack at once. It takes `suppressions` too: its findings on a
+ * resource one of them covers are reported, after the others, as the policy not applying,
+ * one line of the reason per resource (the protocol has no per-resource "not applicable" for
+ * a stack policy).
+ */
 export function stackRule<K extends Knobs>(rule: RuleBase<K> & { validate: (args: StackValidationArgs, report: ReportViolation, config: KnobValues<K>) => void }): PackRule {
-  const configSchema = configSchemaOf(rule.knobs);
+  const knobs = { ...rule.knobs, suppressions: suppressionsKnob };
+  const configSchema = configSchemaOf(knobs);
   const policy: StackValidationPolicy = {
     name: rule.name,
     description: described(rule.description, rule.counterparts),
     enforcementLevel: rule.enforcementLevel ?? "mandatory",
     ...metadata(rule),
     ...(configSchema ? { configSchema } : {}),
-    validateStack: (args, report) => rule.validate(args, report, configOf<KnobValues<K>>(args, configSchema)),
+    validateStack: (args, report) => {
+      const config = configOf<KnobValues<K> & { suppressions: Suppression[] }>(args, configSchema);
+      const findings: { message: string; urn?: string }[] = [];
+      const failure = attempt(() => rule.validate(args, (message, urn) => findings.push({ message, urn }), config));
+      const outcome = applySuppressions(findings, config.suppressions, (urn) => args.resources.find((r) => r.urn === urn), todayUtc());
+      for (const f of outcome.report) report(f.message, f.urn);
+      if (failure) throw failure.error;
+      if (outcome.suppressed) args.notApplicable(outcome.suppressed);
+    },
   };
-  return { policy, summary: rule.summary, counterparts: rule.counterparts, knobs: rule.knobs };
+  return { policy, summary: rule.summary, counterparts: rule.counterparts, knobs };
 }

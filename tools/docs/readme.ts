@@ -32,13 +32,17 @@ function stackColumn(rule: (typeof allRules)[number], file: PolicyPackConfigFile
   return [level, ...set.map(([k, v]) => `${k} ${JSON.stringify(v)}`)].join(", ");
 }
 
+/** The knob every rule has (its suppressions), documented once, after each rule's own. */
+const COMMON_KNOB = "suppressions";
+const ownKnobs = (rule: (typeof allRules)[number]) => Object.entries(rule.knobs).filter(([name]) => name !== COMMON_KNOB);
+
 export function rulesTable(): string {
   const dev = stackConfig("dev");
   const prod = stackConfig("prod");
   const rows = allRules.map((rule) => {
     const p = rule.policy;
     const kind = "validateStack" in p ? " (stack)" : "";
-    const knobs = Object.entries(rule.knobs).map(([name, k]) => `\`${name}\`${defaultText(k)}`).join(", ") || "—";
+    const knobs = ownKnobs(rule).map(([name, k]) => `\`${name}\`${defaultText(k)}`).join(", ") || "—";
     return `| \`${p.name}\`${kind} | ${p.severity ?? "—"} | ${rule.summary} Fix: ${p.remediationSteps ?? "—"} | ${knobs} | ${counterpartsText(rule.counterparts)} | ${stackColumn(rule, dev)} | ${stackColumn(rule, prod)} |`;
   });
   return ["| rule | severity | what it enforces, and how to fix a finding | knobs (default) | counterparts | dev | prod |", "|---|---|---|---|---|---|---|", ...rows].join("\n");
@@ -66,11 +70,15 @@ function knobDefault(k: Knob<unknown>): string {
 /** Every knob of every rule: its type, default, which change loosens the rule, and what it does. */
 export function knobsTable(): string {
   const rows = allRules.flatMap((rule) =>
-    Object.entries(rule.knobs).map(([name, k]) => {
+    ownKnobs(rule).map(([name, k]) => {
       const type = k.type === "array" ? "list of strings" : k.type === "object" ? "map of instance type to USD/hour" : k.type;
       return `| ${[`\`${rule.policy.name}\``, `\`${name}\``, type, knobDefault(k), LOOSENS[k.loosens], k.description ?? ""].map(cell).join(" | ")} |`;
     }),
   );
+  // The same knob on every rule: one row.
+  const common = allRules[0].knobs[COMMON_KNOB];
+  if (!allRules.every((r) => JSON.stringify(r.knobs[COMMON_KNOB]) === JSON.stringify(common))) throw new Error(`every rule must take the same ${COMMON_KNOB} knob`);
+  rows.push(`| ${["every rule", `\`${COMMON_KNOB}\``, "list of `{resource, reason, owner?, expires?}`", knobDefault(common), LOOSENS[common.loosens], `${common.description ?? ""} See [Suppressions](#suppressions).`].map(cell).join(" | ")} |`);
   return ["| rule | knob | type | default | loosens when | what it does |", "|---|---|---|---|---|---|", ...rows].join("\n");
 }
 

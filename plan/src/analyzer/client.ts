@@ -234,17 +234,34 @@ export class PolicyPackProcess {
 
   /** Resource policies on one resource's inputs. */
   async analyze(r: AnalyzedResource): Promise<Diagnostic[]> {
+    return (await this.analyzeResource(r)).diagnostics;
+  }
+
+  /**
+   * Resource policies on one resource's inputs: the findings, and the policies that declared
+   * themselves not applicable with a reason (`not_applicable` in the protocol), which is how
+   * a suppression with a reason comes back (ml-pipeline-policies' SUPPRESSED_PREFIX).
+   */
+  async analyzeResource(r: AnalyzedResource): Promise<{ diagnostics: Diagnostic[]; notApplicable: { policy: string; reason: string }[] }> {
     const res: any = await this.call("analyze", this.resourceMessage(proto().analyzerPb.AnalyzeRequest, r));
     // The server leaves the URN out of per-resource diagnostics; the engine knows it.
-    return diagnostics(res).map((d) => ({ ...d, urn: d.urn ?? r.urn }));
+    return {
+      diagnostics: diagnostics(res).map((d) => ({ ...d, urn: d.urn ?? r.urn })),
+      notApplicable: (res.getNotApplicableList?.() ?? []).map((n: any) => ({ policy: n.getPolicyName(), reason: n.getReason() })),
+    };
   }
 
   /** Stack policies on all resources. */
   async analyzeStack(resources: AnalyzedResource[]): Promise<Diagnostic[]> {
+    return (await this.analyzeStackWithReasons(resources)).diagnostics;
+  }
+
+  /** Stack policies on all resources: the findings, and the policies not applicable, with their reasons. */
+  async analyzeStackWithReasons(resources: AnalyzedResource[]): Promise<{ diagnostics: Diagnostic[]; notApplicable: { policy: string; reason: string }[] }> {
     const req = new (proto().analyzerPb).AnalyzeStackRequest();
     req.setResourcesList(resources.map((r) => this.resourceMessage(proto().analyzerPb.AnalyzerResource, r)));
     const res: any = await this.call("analyzeStack", req);
-    return diagnostics(res);
+    return { diagnostics: diagnostics(res), notApplicable: (res.getNotApplicableList?.() ?? []).map((n: any) => ({ policy: n.getPolicyName(), reason: n.getReason() })) };
   }
 
   /** Remediations the pack proposes for a resource (policies at level remediate). */

@@ -43,7 +43,7 @@ export interface PolicySchemaInfo {
 export function policyConfigProblems(file: unknown, policies: PolicySchemaInfo[]): string[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Ajv = require("ajv").default as typeof import("ajv").default;
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
   if (!file || typeof file !== "object" || Array.isArray(file)) return ["the policy config must be a JSON object of policy names to levels or settings"];
   const problems: string[] = [];
   const byName = new Map(policies.map((p) => [p.name, p]));
@@ -74,8 +74,18 @@ export function policyConfigProblems(file: unknown, policies: PolicySchemaInfo[]
     const validate = ajv.compile(schema);
     if (validate(knobs)) continue;
     for (const error of validate.errors ?? []) {
-      const knob = error.instancePath.replace(/^\//, "").replace(/\//g, ".") || (error.params as { additionalProperty?: string }).additionalProperty || "";
-      const shown = error.keyword === "additionalProperties" ? `is not a setting of this policy (settings: ${Object.keys(schema.properties).join(", ") || "none"})` : `${JSON.stringify(knobAt(knobs, error.instancePath))}: ${error.message}`;
+      const extra = (error.params as { additionalProperty?: string }).additionalProperty;
+      const knob = error.instancePath.replace(/^\//, "").replace(/\//g, ".") || extra || "";
+      let shown: string;
+      if (error.keyword === "additionalProperties" && error.instancePath === "") {
+        shown = `is not a setting of this policy (settings: ${Object.keys(schema.properties).join(", ") || "none"})`;
+      } else if (error.keyword === "additionalProperties") {
+        // Inside a knob (a suppression's fields): the field, and the ones allowed there.
+        const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+        shown = `has "${extra}", which is not a field here (fields: ${allowed.join(", ") || "none"})`;
+      } else {
+        shown = `${JSON.stringify(knobAt(knobs, error.instancePath))}: ${error.message}`;
+      }
       problems.push(`"${name}".${knob} ${shown}`);
     }
   }

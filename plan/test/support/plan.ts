@@ -28,13 +28,27 @@ const pooledSpawn: SpawnPack = (packDir, timeoutMs, launcher) => {
     if (!idle.has(key)) idle.set(key, []);
     if (!idle.get(key)!.includes(pack)) idle.get(key)!.push(pack);
   };
+  // Once back in the pool (the plan stopped it), a later kill of the same handle (a plan that
+  // failed after taking the pack over) must not end a process the pool hands out again.
+  let pooled = false;
   return {
     connect: async () => {
       const pack = reused ?? (await fresh!.connect());
       // The plan stops its pack when done: this one goes back to the pool instead.
-      return Object.create(pack, { stop: { value: () => release(pack) } }) as PolicyPackProcess;
+      return Object.create(pack, {
+        stop: {
+          value: () => {
+            pooled = true;
+            release(pack);
+          },
+        },
+      }) as PolicyPackProcess;
     },
-    kill: () => (reused ? release(reused) : fresh!.kill()),
+    kill: () => {
+      if (pooled) return;
+      if (reused) release(reused);
+      else fresh!.kill();
+    },
   };
 };
 
