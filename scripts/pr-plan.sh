@@ -54,6 +54,29 @@ status=0
 # 1 (violations, loosened rails) unless something already failed harder; any other failure
 # (2, a crash, a kill: npm passes 127 or 137 through) is 2, never a pass.
 worse() { if [ "$1" -eq 1 ]; then [ "$status" -eq 0 ] && status=1; elif [ "$1" -ne 0 ]; then status=2; fi; return 0; }
+# The stack list is a guard rail too: a pull request that drops a stack the base branch lists
+# (which would then never be judged) or turns a stack's approval off loosens it; any other
+# change of an entry (its account, its policy config file) is shown for review.
+if [ $# -eq 0 ] && [ -n "$base_stacks_json" ]; then
+  pr_stacks_json=$("${base_tool[@]}" --program "$pr_dir" --list-stacks --json) || exit 2
+  list_changes=$(node -e '
+    const [base, pr] = [JSON.parse(process.argv[1]), JSON.parse(process.argv[2])];
+    for (const b of base) {
+      const p = pr.find((s) => s.name === b.name);
+      if (!p) { console.log(`loosens\t\`${b.name}\`: removed from stacks.yaml, so no pull request would judge it again`); continue; }
+      if (b.approval && !p.approval) console.log(`loosens\t\`${b.name}\`: approval true -> false (its deploys would no longer wait for a reviewer)`);
+      for (const k of ["account", "policyConfig"]) if (b[k] !== p[k]) console.log(`changes\t\`${b.name}\`: ${k} ${JSON.stringify(b[k])} -> ${JSON.stringify(p[k])}`);
+    }
+    for (const p of pr) if (!base.some((b) => b.name === p.name)) console.log(`changes\t\`${p.name}\`: added (judged by the base branch\x27s pack, at its defaults unless the base has policies/config/${p.name}.json)`);
+  ' "$base_stacks_json" "$pr_stacks_json") || exit 2
+  if [ -n "$list_changes" ]; then
+    { echo "### stacks.yaml"; echo; } >> "$comment"
+    while IFS=$'\t' read -r effect line; do
+      if [ "$effect" = loosens ]; then echo "- ❌ $line: loosens the guard rails" >> "$comment"; worse 1; else echo "- $line" >> "$comment"; fi
+    done <<< "$list_changes"
+    echo >> "$comment"
+  fi
+fi
 for stack in "${stacks[@]}"; do
   compare=()
   # The base branch may predate the plan; then the PR's plan stands alone. A base with
@@ -78,8 +101,13 @@ for stack in "${stacks[@]}"; do
     if [ -n "$base_stacks_json" ]; then
       base_config=$(base_policy_config "$stack")
       case "$base_config" in
-        "") echo "pr-plan: $stack: the base branch does not list this stack; it is judged by the base's policy pack at its defaults" >&2
-            rails+=(--policy-pack-config "$out_dir/pack-defaults.json") ;;
+        "") if [ -f "$base_dir/policies/config/$stack.json" ]; then
+              echo "pr-plan: $stack: the base branch does not list this stack; it is judged by the base's policies/config/$stack.json" >&2
+              rails+=(--policy-pack-config "$base_dir/policies/config/$stack.json")
+            else
+              echo "pr-plan: $stack: the base branch does not list this stack; it is judged by the base's policy pack at its defaults" >&2
+              rails+=(--policy-pack-config "$out_dir/pack-defaults.json")
+            fi ;;
         defaults) rails+=(--policy-pack-config "$out_dir/pack-defaults.json") ;;
         *) rails+=(--policy-pack-config "$base_dir/$base_config") ;;
       esac

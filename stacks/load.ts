@@ -13,6 +13,9 @@ import { EVALUATION_METRICS } from "./evaluationMetrics";
 import { trainDistribution } from "./trainingDistribution";
 import { tuningProblems } from "./xgboostTuning";
 
+/** Polls of a DynamoDB export a run may make: about a dozen history events each, well inside Step Functions' 25,000 with the rest of a run. */
+const MAX_EXPORT_POLLS = 1000;
+
 /** The structured keys a stack file may set under the project's namespace. */
 const OBJECT_KEYS = ["dataBucket", "ingestion", "preprocessing", "training", "endpoint", "schedule", "monitoring", "registry", "tags"] as const;
 /** The plain string keys. */
@@ -221,6 +224,16 @@ export function resolveStackConfig(raw: RawStackConfig): StackConfig {
         message: `the table is in ${tableRegion}, the stack in ${config.region}: the workflow calls DynamoDB in the stack's region; export from a table there (a global table's replica, say)`,
       });
     }
+    // Each poll writes about a dozen events to the execution's history, which Step Functions caps
+    // at 25,000 events (an uncatchable failure past it: Step Functions quotas, "Maximum execution history size").
+    const polls = Math.ceil((source.timeoutMinutes * 60) / source.pollSeconds);
+    if (polls > MAX_EXPORT_POLLS) {
+      problems.push({
+        key: keyOf(raw.project, ["ingestion", "source", "pollSeconds"]),
+        value: show(source.pollSeconds),
+        message: `with timeoutMinutes ${source.timeoutMinutes} that is ${polls} polls of the export, and a run may poll at most ${MAX_EXPORT_POLLS} times (Step Functions keeps at most 25,000 events of an execution's history); poll less often (at least every ${Math.ceil((source.timeoutMinutes * 60) / MAX_EXPORT_POLLS)} seconds) or lower timeoutMinutes`,
+      });
+    }
     // The processing job gets the mapping in its environment: a value has at most 256 characters (CreateProcessingJob API reference, Environment).
     const mapping = JSON.stringify({ label: source.label, features: source.features });
     if (config.preprocessing.kind === "processing" && mapping.length > 256) {
@@ -238,7 +251,7 @@ export function resolveStackConfig(raw: RawStackConfig): StackConfig {
       });
     }
   }
-  // Hyperparameter tuning: what the algorithm tunes  // Hyperparameter tuning: what the algorithm tunes, its objective, and SageMaker's name and strategy rules.
+  // Hyperparameter tuning: what the algorithm tunes, its objective, and SageMaker's name and strategy rules.
   for (const p of tuningProblems(config)) {
     const path = ["training", ...p.path];
     problems.push({ key: keyOf(raw.project, path), value: show(valueAt(config, path)), message: p.message });

@@ -13,7 +13,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { runPlanCli } from "../plan/test/support/plan";
-import { simulateDeploy } from "./support/githubActions";
+import { scratchCheckout, simulateDeploy } from "./support/githubActions";
 import { PROJECT_DIR } from "./support/stacks";
 
 /** The README section's code blocks, in order, with their language. */
@@ -23,17 +23,6 @@ function addStackSection(): { lang: string; code: string }[] {
   assert.ok(start >= 0, "the README has an \"Add a stack\" section");
   const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
   return [...section.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], code: m[2] }));
-}
-
-/** The repository as a user has it: the program (its entry re-exports this one's), its stacks, list, policy configs and scripts. */
-function scratchCheckout(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "add-stack-"));
-  fs.writeFileSync(path.join(dir, "index.ts"), `import program = require(${JSON.stringify(path.join(PROJECT_DIR, "index"))});\nexport = program;\n`);
-  for (const f of fs.readdirSync(PROJECT_DIR).filter((f) => /^Pulumi(\..+)?\.yaml$/.test(f) || f === "stacks.yaml" || f === "package.json")) fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
-  fs.cpSync(path.join(PROJECT_DIR, "policies", "config"), path.join(dir, "policies", "config"), { recursive: true });
-  fs.cpSync(path.join(PROJECT_DIR, "scripts"), path.join(dir, "scripts"), { recursive: true });
-  fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"));
-  return dir;
 }
 
 describe("README, \"Add a stack\", followed step by step", function () {
@@ -96,7 +85,9 @@ describe("README, \"Add a stack\", followed step by step", function () {
     assert.deepEqual(sim.runs.filter((r) => r.job === "preview").map((r) => r.stack), ["staging", "prod"]);
     const up = sim.runs.find((r) => r.job === "deploy" && r.stack === "staging")!;
     assert.equal(up.status, 0, up.stderr);
-    assert.deepEqual(up.calls.find((c) => c.cli === "pulumi")!.args, ["up", "--yes", "--stack", "acme/staging", "--policy-pack", "policies", "--policy-pack-config", "policies/config/staging.json", "--plan", "staging-update-plan.json"]);
+    // After checking that dev, before it in the list, is deployed at this commit.
+    assert.deepEqual(up.calls.filter((c) => c.cli === "pulumi").map((c) => c.args.slice(0, 4)), [["stack", "history", "--stack", "acme/dev"], ["up", "--yes", "--stack", "acme/staging"]]);
+    assert.deepEqual(up.calls.filter((c) => c.cli === "pulumi")[1].args, ["up", "--yes", "--stack", "acme/staging", "--policy-pack", "policies", "--policy-pack-config", "policies/config/staging.json", "--plan", "staging-update-plan.json"]);
   });
 
   it("scripts/pr-plan.sh plans it without being told its name", () => {

@@ -49,6 +49,12 @@ describe("ingestion.source: the config", () => {
     assert.match(problemsOf({ ingestion: "dynamodb" }).message, /ml-pipeline:ingestion = "dynamodb": .*object/);
   });
 
+  it("refuses more polls of the export than an execution's history holds (Step Functions keeps 25,000 events)", () => {
+    const err = problemsOf(withSource({ ...SOURCE, pollSeconds: 30, timeoutMinutes: 1440 }));
+    assert.match(err.message, /ml-pipeline:ingestion\.source\.pollSeconds = 30: with timeoutMinutes 1440 that is 2880 polls of the export, and a run may poll at most 1000 times .*at least every 87 seconds/);
+    assert.equal(specFor("dev", withSource({ ...SOURCE, pollSeconds: 90, timeoutMinutes: 1440 })).source.kind, "dynamodb", "960 polls");
+  });
+
   it("refuses the new-data trigger (it watches raw/, not the table) and a mapping too long for a processing job's environment", () => {
     const trigger = problemsOf(withSource(SOURCE, { schedule: { onNewData: { enabled: true } } }));
     assert.match(trigger.message, /ml-pipeline:schedule\.onNewData\.enabled = true: the new-data trigger watches raw\/ .* retrain on schedule\.expression instead/);
@@ -88,16 +94,16 @@ describe("ingestion.source dynamodb: the workflow", () => {
   it("each engine reads the run's export with the attribute mapping: the Lambda's event, the processing job's input and environment, the Glue run's arguments", () => {
     const mapping = { label: "churned", features: ["tenure_months", "monthly_spend", "on_promotion"] };
     const payload = states.Preprocess.Parameters.Payload;
-    assert.equal(payload["inputPrefix.$"], "States.Format('raw/dynamodb/{}/', $.run.id)");
+    assert.equal(payload["inputPrefix.$"], "States.Format('raw/dynamodb/{}/AWSDynamoDB/{}/data/', $.run.id, $.export.id)");
     assert.deepEqual(payload.source, { format: "dynamodb-json", ...mapping });
     const processing = buildWorkflow(specFor("prod", withSource(SOURCE))).definition.States.Preprocess as any;
     const input = processing.Parameters.ProcessingInputs.find((i: any) => i.InputName === "raw").S3Input;
-    assert.match(input["S3Uri.$"], /^States\.Format\('s3:\/\/[a-z0-9-]+\/raw\/dynamodb\/\{\}\/', \$\.run\.id\)$/);
+    assert.match(input["S3Uri.$"], /^States\.Format\('s3:\/\/[a-z0-9-]+\/raw\/dynamodb\/\{\}\/AWSDynamoDB\/\{\}\/data\/', \$\.run\.id, \$\.export\.id\)$/);
     assert.deepEqual([processing.Parameters.Environment.INPUT_FORMAT, JSON.parse(processing.Parameters.Environment.EXPORT_ATTRIBUTES)], ["dynamodb-json", mapping]);
     const glue = buildWorkflow(specFor("prod", withSource(SOURCE, { preprocessing: { kind: "glue" } }))).definition.States.Preprocess as any;
     assert.equal(glue.Parameters.Arguments["--input_format"], "dynamodb-json");
     assert.deepEqual(JSON.parse(glue.Parameters.Arguments["--export_attributes"]), mapping);
-    assert.match(glue.Parameters.Arguments["--input_uri.$"], /raw\/dynamodb\/\{\}\//);
+    assert.match(glue.Parameters.Arguments["--input_uri.$"], /raw\/dynamodb\/\{\}\/AWSDynamoDB\/\{\}\/data\//);
   });
 
   it("the state machine role may export this table, read its exports, write under raw/dynamodb/ only, and use the stack key: nothing wider", () => {
@@ -136,7 +142,8 @@ describe("ingestion.source dynamodb: runs, executed locally", function () {
     assert.equal(run.inputs.ExportTable.S3Prefix, `raw/dynamodb/${runId}`);
     assert.equal(run.inputs.ExportTable.S3SseKmsKeyId, "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333");
     assert.equal(run.inputs.DescribeExport.ExportArn, EXPORT_ARN);
-    assert.equal(run.inputs.Preprocess.Payload.inputPrefix, `raw/dynamodb/${runId}/`);
+    // This export's data files only (a second export under the prefix would add rows).
+    assert.equal(run.inputs.Preprocess.Payload.inputPrefix, `raw/dynamodb/${runId}/AWSDynamoDB/01764547200000-a1b2c3d4/data/`);
     assert.ok(run.calls.includes("NotifyDeployed"));
   });
 

@@ -84,11 +84,11 @@ describe("scripts/pr-plan.sh: a pull request is judged by the base branch's guar
   });
   after(() => base && fs.rmSync(base, { recursive: true, force: true }));
 
-  function run(pr: string) {
+  function run(pr: string, stacks = ["dev"]) {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "pr-plan-out-"));
     try {
       // As pr-plan.yml runs it: the base branch's copy of the script, from the PR's checkout.
-      const r = spawnSync("bash", [path.join(base, "scripts", "pr-plan.sh"), base, out, "dev"], { cwd: pr, encoding: "utf8" });
+      const r = spawnSync("bash", [path.join(base, "scripts", "pr-plan.sh"), base, out, ...stacks], { cwd: pr, encoding: "utf8" });
       const judged = JSON.parse(fs.readFileSync(path.join(out, "pr-dev.json"), "utf8"));
       const sarif = JSON.parse(fs.readFileSync(path.join(out, "pr-dev.sarif"), "utf8"));
       return { status: r.status, stderr: r.stderr, comment: fs.readFileSync(path.join(out, "plan-comment.md"), "utf8"), judged, sarif };
@@ -129,6 +129,22 @@ describe("scripts/pr-plan.sh: a pull request is judged by the base branch's guar
       assert.equal(r.judged.program, ".");
       assert.ok(r.sarif.runs[0].results.length > 0);
       for (const result of r.sarif.runs[0].results) for (const loc of result.locations ?? []) assert.doesNotMatch(loc.physicalLocation.artifactLocation.uri, /^\.\.\//, "a path inside the PR's checkout");
+    } finally {
+      fs.rmSync(pr, { recursive: true, force: true });
+    }
+  });
+
+  it("a pull request that drops a stack from stacks.yaml, or turns its approval off, loosens the guard rails: the stack list is judged by the base's", () => {
+    const pr = checkoutCopy();
+    try {
+      // prod leaves the list (it would never be judged again); dev, planned as the list says, is judged as before.
+      const list = path.join(pr, "stacks.yaml");
+      fs.writeFileSync(list, fs.readFileSync(list, "utf8").replace(/  - name: prod\n[\s\S]*$/, ""));
+      const r = run(pr, []);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.comment, /### stacks\.yaml\n\n- ❌ `prod`: removed from stacks\.yaml, so no pull request would judge it again: loosens the guard rails/);
+      assert.match(r.comment, /### .* `dev`/, "the stacks it still lists are planned");
+      assert.doesNotMatch(r.comment, /### .* `prod`/);
     } finally {
       fs.rmSync(pr, { recursive: true, force: true });
     }

@@ -2,10 +2,11 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { PROJECT_DIR } from "./support/stacks";
-import { runStep, simulateDeploy, stepRuns } from "./support/githubActions";
+import { RUN_SHA, runStep, scratchCheckout, simulateDeploy, stepRuns } from "./support/githubActions";
 
 const dir = path.join(PROJECT_DIR, ".github", "workflows");
 const workflows = Object.fromEntries(fs.readdirSync(dir).filter((f) => f.endsWith(".yml")).map((f) => [f, parse(fs.readFileSync(path.join(dir, f), "utf8"))]));
@@ -102,7 +103,15 @@ describe("GitHub workflows", () => {
     }
 
     // Run: the list step for real, each stack's steps with pulumi and aws stubbed.
-    const sim = simulateDeploy(wf, PROJECT_DIR);
+    // In a scratch checkout: the steps write files (the preview's text) where they run.
+    const checkout = scratchCheckout();
+    const sim = (() => {
+      try {
+        return simulateDeploy(wf, checkout);
+      } finally {
+        fs.rmSync(checkout, { recursive: true, force: true });
+      }
+    })();
     assert.deepEqual(sim.all.map((s) => s.name), ["dev", "prod"]);
     assert.deepEqual(sim.approved.map((s) => s.name), ["prod"]);
     const pulumiOf = (job: string, stack: string) => {
@@ -116,9 +125,27 @@ describe("GitHub workflows", () => {
     // Update plans are an experimental CLI feature (Pulumi docs, "Update plans"): both steps turn it on.
     assert.equal(prodPreview.experimental, "true");
     assert.deepEqual(pulumiOf("deploy", "dev").map((c) => c.args), [["up", "--yes", "--stack", "acme/dev", "--policy-pack", "policies", "--policy-pack-config", "policies/config/dev.json"]]);
-    const [prodUp] = pulumiOf("deploy", "prod");
+    // prod first checks that dev, before it in the list, has a successful update of this commit.
+    const [prodCheck, prodUp] = pulumiOf("deploy", "prod");
+    assert.deepEqual(prodCheck.args, ["stack", "history", "--stack", "acme/dev", "--json", "--page-size", "1"]);
     assert.deepEqual(prodUp.args, ["up", "--yes", "--stack", "acme/prod", "--policy-pack", "policies", "--policy-pack-config", "policies/config/prod.json", "--plan", "prod-update-plan.json"]);
     assert.equal(prodUp.experimental, "true");
+  });
+
+  it("deploy: a stack waits for the ones before it in the list; one whose predecessor's last successful update is of another commit stops", () => {
+    const wf = workflows["deploy.yml"];
+    const order = wf.jobs.deploy.steps.find((s: any) => String(s.name).startsWith("Check the stacks before this one"));
+    const all = JSON.stringify([{ name: "dev" }, { name: "staging" }, { name: "prod" }]);
+    const contexts = (name: string) => ({ matrix: { stack: { name } }, vars: { PULUMI_ORG: "acme" }, secrets: {}, needs: { stacks: { outputs: { all } } } });
+    const prod = runStep(order, contexts("prod"), os.tmpdir());
+    assert.equal(prod.status, 0, prod.stderr);
+    assert.deepEqual(prod.calls.map((c) => c.args[3]), ["acme/dev", "acme/staging"]);
+    assert.deepEqual(runStep(order, contexts("dev"), os.tmpdir()).calls, [], "the first stack waits for none");
+    const stale = runStep(order, contexts("staging"), os.tmpdir(), undefined, JSON.stringify([{ result: "succeeded", environment: { "git.head": "feedface" } }]));
+    assert.equal(stale.status, 1);
+    assert.match(stale.stdout, /::error::staging deploys after dev \(stacks.yaml\), whose last successful update is not of this commit/);
+    const failed = runStep(order, contexts("staging"), os.tmpdir(), undefined, JSON.stringify([{ result: "failed", environment: { "git.head": RUN_SHA } }]));
+    assert.equal(failed.status, 1, "a failed update of this commit is not a deploy");
   });
 
   it("deploy: a stack pinned to an account is not deployed with another account's role; `policyConfig: defaults` deploys without a config file", () => {

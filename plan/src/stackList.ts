@@ -95,7 +95,10 @@ export function readStackList(programDir: string): ListedStack[] | undefined {
       if (seen.has(s.name!)) problems.push(`${at}: listed twice`);
       seen.add(s.name!);
       if (!fs.existsSync(path.join(programDir, `Pulumi.${s.name}.yaml`))) problems.push(`${at}: there is no stack file Pulumi.${s.name}.yaml beside the list`);
-      if (s.policyConfig !== "defaults" && !fs.existsSync(path.join(programDir, s.policyConfig!))) {
+      // Inside the repository that holds the list: what CI checks out is what judges the stack.
+      if (s.policyConfig !== "defaults" && (path.isAbsolute(s.policyConfig!) || path.normalize(s.policyConfig!).split(/[\\/]/)[0] === "..")) {
+        problems.push(`${at}: policyConfig ${s.policyConfig} must be a path relative to the list's folder, inside it`);
+      } else if (s.policyConfig !== "defaults" && !fs.existsSync(path.join(programDir, s.policyConfig!))) {
         problems.push(`${at}: policyConfig ${s.policyConfig} does not exist; write it, or set policyConfig: defaults to run the pack at its defaults on purpose`);
       }
     });

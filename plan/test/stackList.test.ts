@@ -73,6 +73,12 @@ describe("stacks.yaml, the program's stack list", function () {
       assert.match(e.message, /stacks\.0: policyConfig is missing \(the stack.s policy config file, or defaults to run the pack at its defaults on purpose\)/);
       return true;
     });
+    const outside = program({ "stacks.yaml": "stacks:\n  - name: test\n    policyConfig: ../elsewhere/test.json\n  - name: qa\n    policyConfig: /etc/rails.json\n" });
+    assert.throws(() => readStackList(outside), (e: Error) => {
+      assert.match(e.message, /stacks\.0 \(test\): policyConfig \.\.\/elsewhere\/test\.json must be a path relative to the list's folder, inside it/);
+      assert.match(e.message, /stacks\.1 \(qa\): policyConfig \/etc\/rails\.json must be a path relative/);
+      return true;
+    });
     const yamlError = program({ "stacks.yaml": "stacks:\n  - name: test\n    policyConfig: { defaults\n" });
     assert.throws(() => readStackList(yamlError), /^Error: stacks\.yaml:\d+:\d+: /, "a YAML error names the file and where");
   });

@@ -10,6 +10,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { PROJECT_DIR } from "./stacks";
 
 /** The contexts an expression may read: `matrix`, `vars`, `secrets`, `needs`, … */
 export type Contexts = Record<string, unknown>;
@@ -47,16 +48,21 @@ export interface StepRun {
 }
 
 /** Runs one `run:` step; `account` is what the `aws` stub answers to `sts get-caller-identity`. */
-export function runStep(step: { run: string; env?: Record<string, string> }, contexts: Contexts, cwd: string, account = "123456789012"): StepRun {
+/** The commit the simulated run is of (GITHUB_SHA), and what `pulumi stack history --json` answers by default: a successful update of it. */
+export const RUN_SHA = "0123456789abcdef0123456789abcdef01234567";
+const UPDATED_AT_RUN_SHA = JSON.stringify([{ kind: "update", result: "succeeded", environment: { "git.head": RUN_SHA } }]);
+
+export function runStep(step: { run: string; env?: Record<string, string> }, contexts: Contexts, cwd: string, account = "123456789012", history = UPDATED_AT_RUN_SHA): StepRun {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gha-step-"));
   try {
     const bin = path.join(scratch, "bin");
     fs.mkdirSync(bin);
     const log = path.join(scratch, "calls.jsonl");
     for (const cli of ["pulumi", "aws"]) {
+      // aws answers get-caller-identity with the account; pulumi answers `stack history` with STUB_HISTORY.
       const body =
         `node -e 'require("fs").appendFileSync(process.env.STUB_LOG, JSON.stringify({ cli: "${cli}", args: process.argv.slice(1), experimental: process.env.PULUMI_EXPERIMENTAL ?? "" }) + "\\n")' -- "$@"\n` +
-        (cli === "aws" ? `echo "$STUB_ACCOUNT"\n` : "");
+        (cli === "aws" ? `echo "$STUB_ACCOUNT"\n` : `case "$*" in *"stack history"*) echo "$STUB_HISTORY";; esac\n`);
       fs.writeFileSync(path.join(bin, cli), `#!/usr/bin/env bash\n${body}`, { mode: 0o755 });
     }
     const output = path.join(scratch, "output");
@@ -65,7 +71,7 @@ export function runStep(step: { run: string; env?: Record<string, string> }, con
     const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run], {
       cwd,
       encoding: "utf8",
-      env: { ...process.env, ...env, PATH: `${bin}:${process.env.PATH}`, STUB_LOG: log, STUB_ACCOUNT: account, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: path.join(scratch, "summary") },
+      env: { ...process.env, ...env, PATH: `${bin}:${process.env.PATH}`, STUB_LOG: log, STUB_ACCOUNT: account, STUB_HISTORY: history, GITHUB_SHA: RUN_SHA, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: path.join(scratch, "summary") },
     });
     const outputs = Object.fromEntries(
       fs
@@ -125,3 +131,15 @@ export function simulateDeploy(workflow: any, cwd: string, account = "1234567890
   }
   return { all: JSON.parse(list.outputs.all), approved: JSON.parse(list.outputs.approved), runs };
 }
+
+/** The repository as a user has it: the program (its entry re-exports this one's), its stacks, list, policy configs and scripts. */
+export function scratchCheckout(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "add-stack-"));
+  fs.writeFileSync(path.join(dir, "index.ts"), `import program = require(${JSON.stringify(path.join(PROJECT_DIR, "index"))});\nexport = program;\n`);
+  for (const f of fs.readdirSync(PROJECT_DIR).filter((f) => /^Pulumi(\..+)?\.yaml$/.test(f) || f === "stacks.yaml" || f === "package.json")) fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
+  fs.cpSync(path.join(PROJECT_DIR, "policies", "config"), path.join(dir, "policies", "config"), { recursive: true });
+  fs.cpSync(path.join(PROJECT_DIR, "scripts"), path.join(dir, "scripts"), { recursive: true });
+  fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"));
+  return dir;
+}
+

@@ -19,9 +19,13 @@ import { FAILURE_STATE, integration, task, TaskModule, Wiring } from "./task";
 
 /** The S3 prefix of a run's export (DynamoDB writes `<it>/AWSDynamoDB/<export id>/…` under it), as a States.Format. */
 export const exportPrefixOf = (spec: WorkflowSpec) => `States.Format('${spec.bucket.prefixes.dynamoDbExports}{}', $.run.id)`;
-/** Where the preprocessing reads a run's export: its prefix with a trailing `/`, as a key or an `s3://` URI. */
-export const exportInputPrefixOf = (spec: WorkflowSpec) => `States.Format('${spec.bucket.prefixes.dynamoDbExports}{}/', $.run.id)`;
-export const exportInputUriOf = (spec: WorkflowSpec) => `States.Format('${spec.bucket.uri(spec.bucket.prefixes.dynamoDbExports)}{}/', $.run.id)`;
+/**
+ * Where the preprocessing reads a run's export: this export's data files only
+ * (`<prefix>/AWSDynamoDB/<export id>/data/`, the DynamoDB guide's "table export output
+ * format"), as a key prefix or an `s3://` URI.
+ */
+export const exportInputPrefixOf = (spec: WorkflowSpec) => `States.Format('${spec.bucket.prefixes.dynamoDbExports}{}/AWSDynamoDB/{}/data/', $.run.id, $.export.id)`;
+export const exportInputUriOf = (spec: WorkflowSpec) => `States.Format('${spec.bucket.uri(spec.bucket.prefixes.dynamoDbExports)}{}/AWSDynamoDB/{}/data/', $.run.id, $.export.id)`;
 
 /** The attribute mapping every preprocessing engine applies to an export (preprocessing/*: label first, then the features). */
 export const exportAttributes = (source: DynamoDbSource) => ({ label: source.label, features: source.features });
@@ -53,7 +57,8 @@ export function exportTable(spec: WorkflowSpec, wiring: Wiring): TaskModule | un
         },
         {
           Comment: "A full export of the table as it is now, under raw/dynamodb/<run>/",
-          ResultSelector: { "arn.$": "$.ExportDescription.ExportArn" },
+          // The export's id ends its ARN (table/<name>/export/<id>): the folder its data files are in.
+          ResultSelector: { "arn.$": "$.ExportDescription.ExportArn", "id.$": "States.ArrayGetItem(States.StringSplit($.ExportDescription.ExportArn, '/'), 3)" },
           ResultPath: "$.export",
           TimeoutSeconds: 60,
           Next: "StartExportPolling",
