@@ -97,7 +97,7 @@ describe("scripts/pr-plan.sh: a pull request is judged by the base branch's guar
     }
   }
 
-  it("loosening its own rails (a higher cost limit, a rule lowered to advisory, a rule's code edited, GPUs allowed) fails the check and names each change; the GPU job its own rails allow is judged by the base's", () => {
+  it("loosening its own rails (a higher cost limit, a rule lowered to advisory, a rule's code edited, GPUs allowed, a stack dropped from the list) fails the check and names each change; the GPU job its own rails allow is judged by the base's", () => {
     const pr = checkoutCopy();
     try {
       editJson(path.join(pr, "policies", "config", "dev.json"), (c) => {
@@ -112,8 +112,13 @@ describe("scripts/pr-plan.sh: a pull request is judged by the base branch's guar
       // And the PR's own plan tool taught never to see a loosening: the verdict is the base tool's.
       const tool = path.join(pr, "plan", "src", "guardRails.ts");
       fs.writeFileSync(tool, fs.readFileSync(tool, "utf8").replace("loosened: loosens(changes) || hiddenViolations.length > 0", "loosened: false"));
-      const r = run(pr);
+      // (e) prod leaves the stack list, so no pull request would judge it again: the list is judged by the base's.
+      const list = path.join(pr, "stacks.yaml");
+      fs.writeFileSync(list, fs.readFileSync(list, "utf8").replace(/  - name: prod\n[\s\S]*$/, ""));
+      const r = run(pr, []); // the stacks of the PR's list: dev
       assert.equal(r.status, 1, r.stderr);
+      assert.match(r.comment, /### stacks\.yaml\n\n- ❌ `prod`: removed from stacks\.yaml, so no pull request would judge it again: loosens the guard rails/);
+      assert.doesNotMatch(r.comment, /### .* `prod`/, "a stack the PR drops is not planned");
       assert.match(r.comment, /### ❌ `dev`: 1 mandatory .* · guard rails loosened · cost increase over the limit/);
       assert.match(r.comment, /\| `monthly-cost-limit` \| maxMonthlyUsd \| `150` \| `100000` \| ⚠️ loosens \|/);
       assert.match(r.comment, /\| `sagemaker-network-isolation` \| level \| `"mandatory"` \| `"advisory"` \| ⚠️ loosens \|/);
@@ -129,22 +134,6 @@ describe("scripts/pr-plan.sh: a pull request is judged by the base branch's guar
       assert.equal(r.judged.program, ".");
       assert.ok(r.sarif.runs[0].results.length > 0);
       for (const result of r.sarif.runs[0].results) for (const loc of result.locations ?? []) assert.doesNotMatch(loc.physicalLocation.artifactLocation.uri, /^\.\.\//, "a path inside the PR's checkout");
-    } finally {
-      fs.rmSync(pr, { recursive: true, force: true });
-    }
-  });
-
-  it("a pull request that drops a stack from stacks.yaml, or turns its approval off, loosens the guard rails: the stack list is judged by the base's", () => {
-    const pr = checkoutCopy();
-    try {
-      // prod leaves the list (it would never be judged again); dev, planned as the list says, is judged as before.
-      const list = path.join(pr, "stacks.yaml");
-      fs.writeFileSync(list, fs.readFileSync(list, "utf8").replace(/  - name: prod\n[\s\S]*$/, ""));
-      const r = run(pr, []);
-      assert.equal(r.status, 1, r.stderr);
-      assert.match(r.comment, /### stacks\.yaml\n\n- ❌ `prod`: removed from stacks\.yaml, so no pull request would judge it again: loosens the guard rails/);
-      assert.match(r.comment, /### .* `dev`/, "the stacks it still lists are planned");
-      assert.doesNotMatch(r.comment, /### .* `prod`/);
     } finally {
       fs.rmSync(pr, { recursive: true, force: true });
     }
