@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runProgram, ProgramError, DeclaredResource } from "./engine/mockEngine";
-import { providerConfigWarnings, readStackFiles } from "./engine/stackFiles";
+import { ConfigValueLine, configValueLines, providerConfigWarnings, readStackFiles, repositoryRootOf } from "./engine/stackFiles";
 import { AnalyzedResource, Diagnostic, packLauncher, PolicyPackProcess, startingPackLine } from "./analyzer/client";
 import { PolicyPackConfigFile, policyConfigProblems } from "./analyzer/packConfig";
 import { COMPUTED, REDACTED, SecretValue, toWire, UNKNOWN_VALUE } from "./analyzer/wire";
@@ -136,6 +136,10 @@ export interface Plan {
     /** Every policy of the pack with its description, the level this plan ran it at and its knobs' effective values (with the way each loosens). */
     policies: { name: string; description: string; level: string; knobs?: RailPolicy["knobs"]; severity?: string; remediation?: string; tags?: string[] }[];
   };
+  /** The repository that holds the program (its nearest `.git` folder up), relative to the working directory: SARIF's paths are relative to it. */
+  repositoryRoot?: string;
+  /** The stack file's string values a finding may quote, with their lines: SARIF points a finding that quotes one there. */
+  stackConfigValues?: ConfigValueLine[];
   resources: PlanResource[];
   violations: PlanViolation[];
   /** Findings the policy config's suppressions cover (absent in plans from before suppressions). */
@@ -379,6 +383,8 @@ async function judge(
       stack: opts.stack,
       project: files.project,
       program: path.relative(process.cwd(), opts.programDir) || ".",
+      repositoryRoot: path.relative(process.cwd(), repositoryRootOf(opts.programDir)) || ".",
+      stackConfigValues: configValueLines(path.join(opts.programDir, `Pulumi.${opts.stack}.yaml`)),
       firstPreview: opts.firstPreview,
       policyPack: {
         name: info.name,

@@ -6,6 +6,7 @@
  * Pure: a plan in, a log out. Checked in the tests by Microsoft's SARIF validator
  * (`@microsoft/sarif-multitool validate`, with GitHub's ingestion rules).
  */
+import * as path from "path";
 import type * as sarif from "sarif";
 import type { Plan } from "./plan";
 
@@ -36,38 +37,55 @@ export function toSarif(plan: Plan): sarif.Log {
   }));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const resources = new Map(plan.resources.map((r) => [r.urn, r]));
-  // A stack policy's finding, or a resource a package declares, points at the stack's config file.
-  const stackFile = `${plan.program === "." ? "" : `${plan.program.split("\\").join("/")}/`}Pulumi.${plan.stack}.yaml`;
+  // Paths relative to the repository that holds the program (%SRCROOT%), as code scanning maps
+  // them onto that repository's files, wherever the plan ran from; the plan's own paths are
+  // relative to its working directory.
+  const root = plan.repositoryRoot ?? ".";
+  const fromRoot = (file: string) => path.posix.normalize(path.relative(root, file).split(path.sep).join("/"));
+  const stackFile = fromRoot(path.join(plan.program, `Pulumi.${plan.stack}.yaml`));
+  const at = (uri: string, line: number, column?: number): sarif.PhysicalLocation => ({ artifactLocation: { uri, uriBaseId: "%SRCROOT%" }, region: { startLine: line, ...(column ? { startColumn: column } : {}) } });
 
-  const results: sarif.Result[] = plan.violations.map((v) => {
-    const source = v.urn ? resources.get(v.urn)?.source : undefined;
-    const physicalLocation: sarif.PhysicalLocation = source
-      ? { artifactLocation: { uri: source.file, uriBaseId: "%SRCROOT%" }, region: { startLine: source.line, startColumn: source.column } }
-      : { artifactLocation: { uri: stackFile, uriBaseId: "%SRCROOT%" }, region: { startLine: 1 } };
-    return {
-      ruleId: v.policy,
-      ...(ruleIndex.has(v.policy) ? { ruleIndex: ruleIndex.get(v.policy) } : {}),
-      level: LEVEL[v.level] ?? "warning",
-      message: { text: sentence(v.message) },
-      locations: [{ physicalLocation, ...(v.urn ? { logicalLocations: [{ fullyQualifiedName: v.urn, name: v.urn.split("::").pop(), kind: "resource" }] } : {}) }],
-      // The URN identifies a finding across runs even when the declaring line moves.
-      partialFingerprints: { "pulumiUrn/v1": `${v.policy}|${v.urn ?? `stack:${plan.stack}`}` },
-    };
-  });
+  /**
+   * Where a finding points: at the stack file's line of a value the finding quotes and the
+   * resource holds (an instance type, an expression the stack sets: a config-only change is
+   * annotated where it changed), the declaration then a related location; else at the line that
+   * declares the resource; else (a stack policy's finding) at the stack file.
+   */
+  const locate = (urn: string | undefined, message: string): Pick<sarif.Result, "locations" | "relatedLocations"> => {
+    const resource = urn ? resources.get(urn) : undefined;
+    const source = resource?.source;
+    const declared = source ? at(fromRoot(source.file), source.line, source.column) : undefined;
+    const held = resource ? JSON.stringify(resource.props) : "";
+    const config = (plan.stackConfigValues ?? []).find((c) => message.includes(c.value) && held.includes(c.value));
+    const logical = urn ? { logicalLocations: [{ fullyQualifiedName: urn, name: urn.split("::").pop(), kind: "resource" }] } : {};
+    if (config) {
+      return {
+        locations: [{ physicalLocation: at(stackFile, config.line), message: { text: sentence(`${config.key} sets ${config.value}`) }, ...logical }],
+        ...(declared ? { relatedLocations: [{ id: 1, physicalLocation: declared, message: { text: "The resource is declared here." } }] } : {}),
+      };
+    }
+    return { locations: [{ physicalLocation: declared ?? at(stackFile, 1), ...logical }] };
+  };
+
+  const results: sarif.Result[] = plan.violations.map((v) => ({
+    ruleId: v.policy,
+    ...(ruleIndex.has(v.policy) ? { ruleIndex: ruleIndex.get(v.policy) } : {}),
+    level: LEVEL[v.level] ?? "warning",
+    message: { text: sentence(v.message) },
+    ...locate(v.urn, v.message),
+    // The URN identifies a finding across runs even when the declaring line moves.
+    partialFingerprints: { "pulumiUrn/v1": `${v.policy}|${v.urn ?? `stack:${plan.stack}`}` },
+  }));
 
   // A suppressed finding is a result with its suppression (SARIF 2.1.0 §3.27.23, `suppressions`:
   // kind external, the config's reason as the justification), so code scanning shows it dismissed, not absent.
   for (const x of plan.suppressed ?? []) {
-    const source = resources.get(x.urn)?.source;
-    const physicalLocation: sarif.PhysicalLocation = source
-      ? { artifactLocation: { uri: source.file, uriBaseId: "%SRCROOT%" }, region: { startLine: source.line, startColumn: source.column } }
-      : { artifactLocation: { uri: stackFile, uriBaseId: "%SRCROOT%" }, region: { startLine: 1 } };
     results.push({
       ruleId: x.policy,
       ...(ruleIndex.has(x.policy) ? { ruleIndex: ruleIndex.get(x.policy) } : {}),
       level: LEVEL[x.level] ?? "warning",
       message: { text: sentence(`Suppressed: ${x.reason}`) },
-      locations: [{ physicalLocation, logicalLocations: [{ fullyQualifiedName: x.urn, name: x.urn.split("::").pop(), kind: "resource" }] }],
+      ...locate(x.urn, ""),
       partialFingerprints: { "pulumiUrn/v1": `${x.policy}|${x.urn}` },
       suppressions: [{ kind: "external", status: "accepted", justification: x.reason }],
     });

@@ -108,3 +108,44 @@ describe("--sarif: violations for GitHub code scanning", function () {
     assert.equal(r.locations![0].logicalLocations, undefined);
   });
 });
+
+describe("--sarif: where a finding points", function () {
+  this.timeout(120_000);
+  const program = fixture("config-caused");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-sarif-where-"));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const sarifOf = async (programDir: string, name: string) => {
+    const file = path.join(dir, name);
+    const r = await runPlanCli("--program", programDir, "--stack", "test", "--quiet", "--sarif", file);
+    assert.equal(r.code, 1, r.stderr);
+    return { file, log: JSON.parse(fs.readFileSync(file, "utf8")) as sarif.Log };
+  };
+  const lineOf = (file: string, text: string) => fs.readFileSync(file, "utf8").split("\n").findIndex((l) => l.includes(text)) + 1;
+
+  it("a finding caused by a value the stack file sets points at that line (a config-only change is annotated where it changed), the declaration as a related location", async () => {
+    const { file, log } = await sarifOf(program, "config.sarif");
+    const results = log.runs[0].results!;
+    assert.ok(results.length >= 1);
+    const stackFile = path.relative(process.cwd(), path.join(program, "Pulumi.test.yaml")).split(path.sep).join("/");
+    for (const r of results) {
+      const [location] = r.locations!;
+      assert.equal(location.physicalLocation!.artifactLocation!.uri, stackFile, r.ruleId);
+      assert.equal(location.physicalLocation!.region!.startLine, lineOf(path.join(program, "Pulumi.test.yaml"), "instanceType: ml.g4dn.xlarge"));
+      assert.equal(location.message!.text, "config-caused:hosting.instanceType sets ml.g4dn.xlarge.");
+      const related = r.relatedLocations![0].physicalLocation!;
+      assert.equal(related.artifactLocation!.uri, path.relative(process.cwd(), path.join(program, "index.ts")).split(path.sep).join("/"));
+      assert.equal(related.region!.startLine, lineOf(path.join(program, "index.ts"), 'new aws.sagemaker.EndpointConfiguration("serving"'));
+    }
+    const v = spawnSync(MULTITOOL, ["validate", "--rule-kind", "Sarif;Ghas", file], { encoding: "utf8", timeout: 60_000 });
+    assert.deepEqual(`${v.stdout}${v.stderr}`.split("\n").filter((l) => / error [A-Z]+\d+:/.test(l)), []);
+  });
+
+  it("--program in another repository: paths are relative to that repository's root, where code scanning maps them", async () => {
+    const repo = path.join(dir, "team-repo");
+    fs.mkdirSync(path.join(repo, ".git"), { recursive: true });
+    fs.cpSync(program, path.join(repo, "app"), { recursive: true });
+    const { log } = await sarifOf(path.join(repo, "app"), "other-repo.sarif");
+    const uris = log.runs[0].results!.flatMap((r) => [...r.locations!, ...(r.relatedLocations ?? [])].map((l) => l.physicalLocation!.artifactLocation!.uri));
+    assert.deepEqual([...new Set(uris)].sort(), ["app/Pulumi.test.yaml", "app/index.ts"]);
+  });
+});

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { closest, distance } from "fastest-levenshtein";
-import { parse } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, Node, parse, parseDocument } from "yaml";
 
 export interface StackFiles {
   project: string;
@@ -266,4 +266,51 @@ export function toConfigMap(project: string, values: Record<string, unknown>, fi
     out[full] = typeof value === "string" ? value : JSON.stringify(value);
   }
   return out;
+}
+
+/** A value a stack file sets, where: the line a finding about it can point at. */
+export interface ConfigValueLine {
+  /** The config key and the path inside it (`ml-pipeline:training.instanceType`). */
+  key: string;
+  value: string;
+  /** 1-based line of the value in the stack file. */
+  line: number;
+}
+
+/**
+ * The string values of a stack file that a finding could quote (at least 4 characters, a
+ * letter among them: instance types, ARNs, expressions; not `true` or `2`), with their lines.
+ * Secrets (`secure:` values) are left out.
+ */
+export function configValueLines(stackFile: string): ConfigValueLine[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(stackFile, "utf8");
+  } catch {
+    return [];
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  const out: ConfigValueLine[] = [];
+  const walk = (node: Node | null | undefined, key: string): void => {
+    if (!node) return;
+    if (isScalar(node)) {
+      const v = node.value;
+      if (typeof v === "string" && v.length >= 4 && /[A-Za-z]/.test(v) && node.range && !/(^|\.)secure$/.test(key)) out.push({ key, value: v, line: lineCounter.linePos(node.range[0]).line });
+      return;
+    }
+    if (isMap(node)) for (const pair of node.items) walk(pair.value as Node, key ? `${key}.${String((pair.key as { value?: unknown })?.value ?? pair.key)}` : String((pair.key as { value?: unknown })?.value ?? pair.key));
+    else if (isSeq(node)) node.items.forEach((item, i) => walk(item as Node, `${key}[${i}]`));
+  };
+  const config = doc.contents && isMap(doc.contents) ? doc.contents.items.find((p) => (p.key as { value?: unknown })?.value === "config")?.value : undefined;
+  if (config && isMap(config)) for (const pair of config.items) walk(pair.value as Node, String((pair.key as { value?: unknown })?.value ?? pair.key));
+  return out;
+}
+
+/** The repository that holds a directory: the nearest folder up from it with a `.git`; the directory itself when none has one. */
+export function repositoryRootOf(dir: string): string {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, ".git"))) return d;
+    if (path.dirname(d) === d) return path.resolve(dir);
+  }
 }
