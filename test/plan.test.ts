@@ -103,7 +103,37 @@ describe("offline plan CLI", function () {
   });
 
   it("prod costs more than dev (instances and a schedule against serverless and manual runs)", () => {
-    assert.ok(plans.prod.cost.monthlyUsd > 100 * plans.dev.cost.monthlyUsd);
+    assert.ok(plans.prod.cost.monthlyUsd > 50 * plans.dev.cost.monthlyUsd);
+  });
+
+  it("the cost says what it prices, what is free and what it does not price (usage it cannot see), and prices everyday resources' fixed monthly charges", () => {
+    const c = plans.dev.cost.coverage!;
+    const types = (list: { type: string }[]) => list.map((x) => x.type);
+    for (const t of ["aws:kms/key:Key", "aws:cloudwatch/dashboard:Dashboard", "aws:sagemaker/endpointConfiguration:EndpointConfiguration", "aws:sfn/stateMachine:StateMachine"]) assert.ok(types(c.priced).includes(t), `${t} priced`);
+    for (const t of ["aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:s3/bucketPolicy:BucketPolicy"]) assert.ok(types(c.free).includes(t), `${t} free`);
+    assert.match(c.notPriced.find((x) => x.type === "aws:s3/bucket:Bucket")!.why, /S3 storage and requests/);
+    assert.match(c.notPriced.find((x) => x.type === "aws:cloudwatch/logGroup:LogGroup")!.why, /log ingestion/);
+    // Every declared cloud resource is in exactly one of the three.
+    const all = [...c.priced, ...c.free, ...c.notPriced].reduce((n, x) => n + x.count, 0);
+    assert.equal(all, plans.dev.resources.filter((r) => r.custom !== false).length);
+    const key = plans.dev.cost.lines.find((l) => l.urn.endsWith("ml-pipeline-data-key"))!;
+    assert.deepEqual([key.monthlyUsd, key.basis], [1, "customer managed key × $1/month"]);
+    assert.equal(plans.dev.cost.region, "us-east-1");
+  });
+
+  it("prices the stack's region (aws:region), and warns when the pack's cost rules would price another", async () => {
+    const saved = process.env.PULUMI_CONFIG;
+    process.env.PULUMI_CONFIG = JSON.stringify({ "aws:region": "eu-west-1" });
+    try {
+      const r = await plan("--stack", "dev", "--json", "--quiet");
+      const p = JSON.parse(r.stdout) as Plan;
+      assert.equal(p.cost.region, "eu-west-1");
+      assert.ok(p.cost.monthlyUsd > plans.dev.cost.monthlyUsd, "eu-west-1 prices are higher than us-east-1's");
+      assert.match(r.stderr, /warning: the estimate uses eu-west-1's prices \(aws:region\), but the pack's cost rules price us-east-1 unless the policy config sets monthly-cost-limit's region: set it to eu-west-1/);
+    } finally {
+      if (saved === undefined) delete process.env.PULUMI_CONFIG;
+      else process.env.PULUMI_CONFIG = saved;
+    }
   });
 
   it("a bad stack config exits 2 with the clear message and nothing else", async () => {

@@ -148,7 +148,18 @@ export interface Plan {
   unusedSuppressions?: PlanUnusedSuppression[];
   /** Changes policies at level "remediate" made before analysis (what will be deployed). */
   remediations: PlanRemediation[];
-  cost: { monthlyUsd: number; currency: "USD"; estimate: true; lines: CostEstimate["lines"]; unpriced: CostEstimate["unpriced"]; unbounded: CostEstimate["unbounded"] };
+  cost: {
+    monthlyUsd: number;
+    currency: "USD";
+    estimate: true;
+    /** Whose prices: the policy config's monthly-cost-limit region, else the stack's aws:region (absent in plans from before it was recorded). */
+    region?: string;
+    lines: CostEstimate["lines"];
+    unpriced: CostEstimate["unpriced"];
+    unbounded: CostEstimate["unbounded"];
+    /** Which resource types the estimate prices, which are free, which it does not price and why. */
+    coverage?: CostEstimate["coverage"];
+  };
   diagrams: { urn: string; mermaid: string }[];
   /** `resources`: every declared resource (components included); `checked`: the custom ones the policies judged. */
   summary: { resources: number; checked: number; mandatory: number; advisory: number; suppressed?: number };
@@ -282,7 +293,7 @@ export async function buildPlans(opts: PlanOptions): Promise<{ plan: Plan; propo
   }
   timings.program = Date.now() - t0;
 
-  const judged = { project: files.project, declared, t0, timings };
+  const judged = { project: files.project, region: files.config["aws:region"], declared, t0, timings };
   // Each pack gets its own copy of the records: a policy at "remediate" replaces a record's inputs.
   const [plan, proposed] = await Promise.all([
     judge(opts, judged, spawned, opts.policyPackDir, opts.policyConfigFile, policyConfig),
@@ -294,7 +305,7 @@ export async function buildPlans(opts: PlanOptions): Promise<{ plan: Plan; propo
 /** The evaluated program judged by one pack and config: the plan. */
 async function judge(
   opts: PlanOptions,
-  evaluated: { project: string; declared: DeclaredResource[]; t0: number; timings: Record<string, number> },
+  evaluated: { project: string; region?: string; declared: DeclaredResource[]; t0: number; timings: Record<string, number> },
   spawned: SpawnedPack,
   policyPackDir: string,
   policyConfigFile: string | undefined,
@@ -354,9 +365,18 @@ async function judge(
         ...optionalFields(r),
         ...(r.source ? { source: { ...r.source, file: path.relative(process.cwd(), r.source.file).split(path.sep).join("/") } } : {}),
       }));
+    // Prices of the stack's region (aws:region) unless the policy config names one; a config that
+    // names another is what the cost rule judges by, so say that the two disagree.
+    const configured = costOptions(policyConfig);
+    const pricing = { ...configured, ...(configured.region === undefined && evaluated.region ? { region: evaluated.region } : {}) };
+    if (configured.region !== undefined && evaluated.region && configured.region !== evaluated.region) {
+      (opts.warn ?? progress)(`warning: the policy config prices ${configured.region} (monthly-cost-limit region) but the stack deploys to ${evaluated.region} (aws:region): the cost limit is judged at ${configured.region}'s prices`);
+    } else if (configured.region === undefined && evaluated.region && evaluated.region !== "us-east-1") {
+      (opts.warn ?? progress)(`warning: the estimate uses ${evaluated.region}'s prices (aws:region), but the pack's cost rules price us-east-1 unless the policy config sets monthly-cost-limit's region: set it to ${evaluated.region}`);
+    }
     const cost = estimateMonthlyCost(
       custom.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs })),
-      costOptions(policyConfig),
+      pricing,
     );
     // A definition that is unknown or a secret ("[secret]" in the output) has no diagram to draw.
     const diagrams = resources
@@ -406,7 +426,7 @@ async function judge(
       suppressed,
       unusedSuppressions,
       remediations,
-      cost: { monthlyUsd: cost.monthlyUsd, currency: "USD", estimate: true, lines: cost.lines, unpriced: cost.unpriced, unbounded: cost.unbounded },
+      cost: { monthlyUsd: cost.monthlyUsd, currency: "USD", estimate: true, region: pricing.region ?? "us-east-1", lines: cost.lines, unpriced: cost.unpriced, unbounded: cost.unbounded, ...(cost.coverage ? { coverage: cost.coverage } : {}) },
       diagrams,
       summary: {
         resources: resources.length,

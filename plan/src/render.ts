@@ -49,6 +49,18 @@ function costRows(plan: Plan): string[][] {
 }
 
 /** `diff`: every changed property of every changed resource (`--diff`), not the first 20 of each. */
+/** Whose prices the estimate uses. */
+const priceRegion = (plan: Plan) => plan.cost.region ?? "us-east-1";
+
+/** What the estimate covers, in a line: how many types it prices, how many are free, and what it leaves out and why. */
+export function coverageLine(plan: Plan): string | undefined {
+  const c = plan.cost.coverage;
+  if (!c) return undefined;
+  const types = (n: number) => `${n} resource type${n === 1 ? "" : "s"}`;
+  const left = c.notPriced.map((x) => `${typeName(x.type)} (${x.why})`).join("; ");
+  return `Covers ${types(c.priced.length)} priced, ${types(c.free.length)} free; not priced: ${c.notPriced.length === 0 ? "none" : left}.`;
+}
+
 /** A suppression that suppressed nothing, as a warning line. */
 export function suppressionWarning(u: NonNullable<Plan["unusedSuppressions"]>[number]): string {
   return u.expired
@@ -67,8 +79,10 @@ export function renderText(plan: Plan, comparison?: PlanComparison, options: { d
   for (const r of plan.remediations ?? []) out.push(`  [remediated] ${r.policy} — ${short(r.urn)}: set ${r.properties.join(", ")}`);
   for (const x of plan.suppressed ?? []) out.push(`  [suppressed ${x.level}] ${x.policy} — ${short(x.urn)}: ${x.reason}`);
   for (const u of plan.unusedSuppressions ?? []) out.push(`  (${suppressionWarning(u)})`);
-  out.push("", `Estimated worst-case monthly cost: ${usd(plan.cost.monthlyUsd)} (estimate, us-east-1 on-demand prices unless configured)`);
+  out.push("", `Estimated worst-case monthly cost: ${usd(plan.cost.monthlyUsd)} (estimate, ${priceRegion(plan)} on-demand prices)`);
   for (const [r, c, basis] of costRows(plan)) out.push(`  ${c.padStart(10)}  ${r}: ${basis}`);
+  const covered = coverageLine(plan);
+  if (covered) out.push(`  ${covered}`);
   for (const u of plan.cost.unpriced) out.push(`  (no price for ${u.instanceType} at ${short(u.urn)} ${u.where}: not counted)`);
   for (const u of plan.cost.unbounded ?? []) out.push(`  (${short(u.urn)} ${u.where}: ${u.why}: not bounded)`);
   if (comparison) out.push("", ...comparisonLines(comparison, options.diff ? Infinity : 20));
@@ -221,12 +235,14 @@ export function renderMarkdown(plan: Plan, comparison?: PlanComparison, maxChars
       const d = (l.afterUsd ?? 0) - (l.beforeUsd ?? 0);
       cost.push(`| \`${short(l.urn)}\` | ${l.beforeUsd === null ? "—" : usd(l.beforeUsd)} | ${l.afterUsd === null ? "—" : usd(l.afterUsd)} | ${Math.abs(d) < 0.005 ? "" : signed(d)} | ${cell(l.basis)} |`);
     }
-    cost.push(`| **total** | **${usd(comparison.cost.beforeUsd)}** | **${usd(comparison.cost.afterUsd)}** | **${signed(comparison.cost.deltaUsd)}** | estimate, us-east-1 on-demand unless configured |`, "");
+    cost.push(`| **total** | **${usd(comparison.cost.beforeUsd)}** | **${usd(comparison.cost.afterUsd)}** | **${signed(comparison.cost.deltaUsd)}** | estimate, ${priceRegion(plan)} on-demand |`, "");
   } else {
     cost.push("| resource | USD/month | basis |", "|---|---:|---|");
     for (const [r, c, basis] of costRows(plan)) cost.push(`| \`${r}\` | ${c} | ${cell(basis)} |`);
-    cost.push(`| **total** | **${usd(plan.cost.monthlyUsd)}** | estimate, us-east-1 on-demand unless configured |`, "");
+    cost.push(`| **total** | **${usd(plan.cost.monthlyUsd)}** | estimate, ${priceRegion(plan)} on-demand |`, "");
   }
+  const covered = coverageLine(plan);
+  if (covered) cost.push(`_${covered}_`, "");
 
   const resources: string[] = [];
   if (comparison) {

@@ -30,6 +30,7 @@ import { runsPerMonth } from "../facts/scheduleExpression";
 import { asArray, TYPES } from "../lib/resources";
 import { COST_DEFAULTS, CostOptions } from "./knobs";
 import { glueJobCosts } from "./glueJobs";
+import { costCoverage, FIXED_MONTHLY_USD } from "./coverage";
 import type { CostEstimate, CostLine, CostResource } from "./types";
 
 export type { CostEstimate, CostLine, CostOptions, CostResource };
@@ -279,6 +280,14 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
   unpriced.push(...glue.unpriced);
   unbounded.push(...glue.unbounded);
 
+  // What everyday resources cost by existing (keys, alarms, dashboards, custom metrics, secrets).
+  for (const r of resources) {
+    const fixed = FIXED_MONTHLY_USD[r.type];
+    if (!fixed) continue;
+    const count = fixed.count?.(r.props) ?? 1;
+    lines.push({ urn: r.urn, monthlyUsd: round(count * fixed.usd * regionFactor(opts)), basis: `${count > 1 ? `${count} × ` : ""}${fixed.unit} × $${fixed.usd}/month` });
+  }
+
   const monthlyUsd = round(lines.reduce((s, l) => s + l.monthlyUsd, 0));
-  return { monthlyUsd, lines, unpriced, unbounded };
+  return { monthlyUsd, lines, unpriced, unbounded, coverage: costCoverage(resources, lines) };
 }

@@ -55,3 +55,29 @@ describe("cost estimate", () => {
     });
   });
 });
+
+describe("cost coverage: what the estimate prices, what is free, what it does not price", () => {
+  it("prices fixed monthly charges, lists configuration as free and usage it cannot see as not priced, with why; an unknown type is not priced, never free", () => {
+    const r = (type: string, name: string, props: Record<string, unknown> = {}) => ({ urn: `urn:pulumi:s::p::${type}::${name}`, type, name, props });
+    const estimate = estimateMonthlyCost([
+      r("aws:kms/key:Key", "key"),
+      r("aws:cloudwatch/metricAlarm:MetricAlarm", "math", { metricQueries: [{ id: "a", metric: {} }, { id: "b", metric: {} }, { id: "e", expression: "a/b" }] }),
+      r("aws:iam/role:Role", "role"),
+      r("aws:s3/bucket:Bucket", "data"),
+      r("aws:s3/bucket:Bucket", "logs"),
+      r("aws:foo/bar:Bar", "mystery"),
+    ]);
+    assert.deepEqual(estimate.lines.map((l) => [l.urn.split("::").pop(), l.monthlyUsd, l.basis]), [
+      ["key", 1, "customer managed key × $1/month"],
+      ["math", 0.2, "2 × alarm metric × $0.1/month"],
+    ]);
+    assert.deepEqual(estimate.coverage!.priced, [{ type: "aws:cloudwatch/metricAlarm:MetricAlarm", count: 1 }, { type: "aws:kms/key:Key", count: 1 }]);
+    assert.deepEqual(estimate.coverage!.free, [{ type: "aws:iam/role:Role", count: 1 }]);
+    assert.deepEqual(estimate.coverage!.notPriced, [
+      { type: "aws:foo/bar:Bar", count: 1, why: "the estimate has no price for this type" },
+      { type: "aws:s3/bucket:Bucket", count: 2, why: "S3 storage and requests (per GB-month and per request)" },
+    ]);
+    const frankfurt = estimateMonthlyCost([r("aws:kms/key:Key", "key")], { region: "eu-central-1" });
+    assert.ok(frankfurt.lines[0].monthlyUsd >= 1, "the region factor applies to fixed charges too");
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * What the estimate covers, per resource type (Infracost's "N estimated, M free, K not
+ * supported"): the types it prices, the ones that cost nothing by themselves, and the ones it
+ * does not price, each with why, so that "worst case" never silently means "$0 for what we
+ * could not see". Fixed monthly prices of everyday resources are here too.
+ */
+import type { CostCoverage, CostLine, CostResource } from "./types";
+
+export type { CostCoverage };
+
+/**
+ * Fixed monthly prices (us-east-1; each from the service's pricing page): charged for a
+ * resource's existence, whatever the usage. `count` reads how many units a resource is.
+ */
+export const FIXED_MONTHLY_USD: Record<string, { usd: number; unit: string; count?: (props: Record<string, any>) => number }> = {
+  // AWS KMS pricing: $1/month per customer managed key (requests are usage).
+  "aws:kms/key:Key": { usd: 1, unit: "customer managed key" },
+  // CloudWatch pricing, alarms: $0.10 per standard-resolution alarm metric a month (a metric-math alarm: per metric it reads).
+  "aws:cloudwatch/metricAlarm:MetricAlarm": { usd: 0.1, unit: "alarm metric", count: (p) => Math.max(1, (p.metricQueries ?? []).filter((q: any) => q?.metric !== undefined).length) },
+  // CloudWatch pricing, dashboards: $3 per dashboard a month (the first 3 of an account are free: not counted, the worst case).
+  "aws:cloudwatch/dashboard:Dashboard": { usd: 3, unit: "dashboard" },
+  // CloudWatch pricing, metrics: a metric filter publishes a custom metric, $0.30 a month each.
+  "aws:cloudwatch/logMetricFilter:LogMetricFilter": { usd: 0.3, unit: "custom metric" },
+  // Secrets Manager pricing: $0.40 per secret a month (API calls are usage).
+  "aws:secretsmanager/secret:Secret": { usd: 0.4, unit: "secret" },
+};
+
+/** Types that cost nothing by themselves (configuration, identity, wiring); what they configure is priced, or not, on its own. */
+export const FREE_TYPES: readonly string[] = [
+  "aws:iam/role:Role",
+  "aws:iam/rolePolicy:RolePolicy",
+  "aws:iam/policy:Policy",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  "aws:iam/instanceProfile:InstanceProfile",
+  "aws:kms/alias:Alias",
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  "aws:s3/bucketVersioning:BucketVersioning",
+  "aws:s3/bucketVersioningV2:BucketVersioningV2",
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+  "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+  "aws:s3/bucketPolicy:BucketPolicy",
+  "aws:s3/bucketNotification:BucketNotification",
+  "aws:sns/topicPolicy:TopicPolicy",
+  "aws:sns/topicSubscription:TopicSubscription",
+  "aws:sqs/queuePolicy:QueuePolicy",
+  "aws:lambda/permission:Permission",
+  "aws:sagemaker/model:Model",
+  "aws:sagemaker/modelPackageGroup:ModelPackageGroup",
+  "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy",
+  "aws:sagemaker/endpoint:Endpoint", // billed through its endpoint configuration's instances or serverless use
+  "aws:appautoscaling/target:Target",
+  "aws:appautoscaling/policy:Policy",
+  "aws:cloudwatch/eventTarget:EventTarget",
+  "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
+  "aws:glue/securityConfiguration:SecurityConfiguration",
+];
+
+/** Types whose cost is usage the program does not declare: not priced, and why. */
+export const USAGE_BASED: Record<string, string> = {
+  "aws:s3/bucket:Bucket": "S3 storage and requests (per GB-month and per request)",
+  "aws:s3/bucketV2:BucketV2": "S3 storage and requests (per GB-month and per request)",
+  "aws:s3/bucketObjectv2:BucketObjectv2": "S3 storage of the object (per GB-month)",
+  "aws:s3/bucketObject:BucketObject": "S3 storage of the object (per GB-month)",
+  "aws:cloudwatch/logGroup:LogGroup": "log ingestion and storage (per GB)",
+  "aws:sns/topic:Topic": "SNS requests and deliveries (per million)",
+  "aws:sqs/queue:Queue": "SQS requests (per million)",
+  "aws:dynamodb/table:Table": "DynamoDB reads, writes and storage (on demand: per request and GB-month)",
+  "aws:scheduler/schedule:Schedule": "EventBridge Scheduler invocations (per million, 14 million a month free)",
+  "aws:cloudwatch/eventRule:EventRule": "EventBridge events (events from AWS services are free; custom events per million)",
+  "aws:lambda/function:Function": "Lambda invocations no workflow of the stack makes (per request and GB-second)",
+  "aws:ecr/repository:Repository": "ECR storage (per GB-month)",
+};
+
+/** The estimate's coverage of these resources, given the lines it priced. */
+export function costCoverage(resources: CostResource[], lines: CostLine[]): CostCoverage {
+  const pricedUrns = new Set(lines.map((l) => l.urn));
+  const tally = new Map<string, { type: string; count: number; why?: string }>();
+  const add = (bucket: string, type: string, why?: string) => {
+    const key = `${bucket}\0${type}`;
+    const entry = tally.get(key) ?? { type, count: 0, ...(why ? { why } : {}) };
+    entry.count++;
+    tally.set(key, entry);
+  };
+  for (const r of resources) {
+    if (r.type.startsWith("pulumi:")) continue; // providers and the stack
+    if (pricedUrns.has(r.urn)) add("priced", r.type);
+    else if (FREE_TYPES.includes(r.type)) add("free", r.type);
+    else add("notPriced", r.type, USAGE_BASED[r.type] ?? "the estimate has no price for this type");
+  }
+  const of = (bucket: string) =>
+    [...tally.entries()]
+      .filter(([k]) => k.startsWith(`${bucket}\0`))
+      .map(([, v]) => v)
+      .sort((a, b) => a.type.localeCompare(b.type));
+  return { priced: of("priced"), free: of("free"), notPriced: of("notPriced") as CostCoverage["notPriced"] };
+}
