@@ -160,7 +160,7 @@ describe(`policy pack over the Analyzer gRPC protocol, started ${launcher === "c
     assert.equal(info.policies.find((p) => p.name === "monthly-cost-limit")!.configSchema!.properties.maxMonthlyUsd.default, 1000);
   });
 
-  it("GetAnalyzerInfo carries each rule's severity, remediation steps and peer checks (what the CLI and Pulumi Cloud show)", () => {
+  it("GetAnalyzerInfo carries each rule's severity, remediation steps, framework and peer checks (what the CLI and Pulumi Cloud show)", () => {
     for (const p of info.policies) {
       const local = allPolicies.find((x) => x.name === p.name)!;
       assert.ok(p.severity && ["low", "medium", "high", "critical"].includes(p.severity), `${p.name}: severity ${p.severity}`);
@@ -172,6 +172,13 @@ describe(`policy pack over the Analyzer gRPC protocol, started ${launcher === "c
     assert.equal(byName.get("resource-policy-not-public")!.severity, "critical");
     assert.ok(byName.get("resource-policy-not-public")!.tags!.includes("checkov:CKV_AWS_70"));
     assert.ok(byName.get("s3-bucket-encryption-and-access")!.tags!.some((t) => t.startsWith("cdk-nag:")));
+    // The compliance framework each rule answers, through the protocol: cdk-nag's pack where it has the check, else Checkov's.
+    assert.deepEqual(byName.get("resource-policy-not-public")!.framework, { name: "cdk-nag AwsSolutions", version: "2", reference: "AwsSolutions-S5, AwsSolutions-SNS3, AwsSolutions-SQS4", specification: "https://github.com/cdklabs/cdk-nag/blob/main/RULES.md" });
+    for (const p of info.policies) {
+      const local = allPolicies.find((x) => x.name === p.name)!;
+      assert.deepEqual(p.framework, local.framework, `${p.name}: framework`);
+    }
+    assert.ok(info.policies.filter((p) => p.framework).length >= 15, "most rules answer a peer's check");
   });
 
   for (const stack of ["dev", "prod"]) {

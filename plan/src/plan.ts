@@ -134,7 +134,7 @@ export interface Plan {
     /** sha256 of the pack's source (guardRails.ts): a pull request's plan shows whether the rules' code changed. */
     codeHash?: string;
     /** Every policy of the pack with its description, the level this plan ran it at and its knobs' effective values (with the way each loosens). */
-    policies: { name: string; description: string; level: string; knobs?: RailPolicy["knobs"]; severity?: string; remediation?: string; tags?: string[] }[];
+    policies: { name: string; description: string; level: string; knobs?: RailPolicy["knobs"]; severity?: string; remediation?: string; tags?: string[]; framework?: { name: string; version: string; reference: string; specification: string } }[];
   };
   /** The repository that holds the program (its nearest `.git` folder up), relative to the working directory: SARIF's paths are relative to it. */
   repositoryRoot?: string;
@@ -419,6 +419,7 @@ async function judge(
           ...(p.severity ? { severity: p.severity } : {}),
           ...(p.remediationSteps ? { remediation: p.remediationSteps } : {}),
           ...(p.tags ? { tags: p.tags } : {}),
+          ...(p.framework ? { framework: p.framework } : {}),
         })),
       },
       resources,

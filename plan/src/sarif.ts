@@ -31,6 +31,8 @@ export function toSarif(plan: Plan): sarif.Log {
     properties: {
       enforcementLevel: p.level,
       tags: ["pulumi", "crossguard", ...(p.tags ?? [])],
+      // The compliance framework the policy answers (its checks), as the CLI and Pulumi Cloud show it.
+      ...(p.framework ? { framework: `${p.framework.name} ${p.framework.version}: ${p.framework.reference}` } : {}),
       // GitHub code scanning ranks security alerts by this score (critical >= 9, high >= 7, medium >= 4, low below).
       ...(p.severity && SECURITY_SEVERITY[p.severity] ? { "security-severity": SECURITY_SEVERITY[p.severity] } : {}),
     },

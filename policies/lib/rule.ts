@@ -89,10 +89,22 @@ interface RuleBase<K extends Knobs> {
   enforcementLevel?: EnforcementLevel;
 }
 
-/** The policy's metadata fields: severity, remediation steps, and the peer checks it answers as tags (`checkov:CKV_AWS_70`, `cdk-nag:AwsSolutions-S5`). */
-function metadata(rule: RuleBase<Knobs>): Pick<Policy, "severity" | "remediationSteps" | "tags"> {
+/**
+ * The compliance framework a rule answers (@pulumi/policy's `framework`, one per policy): the
+ * cdk-nag AwsSolutions pack when the rule has cdk-nag counterparts, else Checkov's AWS checks;
+ * the reference lists the checks. Every counterpart is a tag as well.
+ */
+function framework(c: Counterparts): Policy["framework"] | undefined {
+  if (c.cdkNag?.length) return { name: "cdk-nag AwsSolutions", version: "2", reference: c.cdkNag.join(", "), specification: "https://github.com/cdklabs/cdk-nag/blob/main/RULES.md" };
+  if (c.checkov?.length) return { name: "Checkov", version: "3", reference: c.checkov.join(", "), specification: "https://www.checkov.io/5.Policy%20Index/terraform.html" };
+  return undefined;
+}
+
+/** The policy's metadata fields: severity, remediation steps, the framework it answers, and the peer checks as tags (`checkov:CKV_AWS_70`, `cdk-nag:AwsSolutions-S5`). */
+function metadata(rule: RuleBase<Knobs>): Pick<Policy, "severity" | "remediationSteps" | "tags" | "framework"> {
   const tags = [...(rule.counterparts.checkov ?? []).map((id) => `checkov:${id}`), ...(rule.counterparts.cdkNag ?? []).map((id) => `cdk-nag:${id}`)];
-  return { severity: rule.severity, remediationSteps: rule.remediation, ...(tags.length > 0 ? { tags } : {}) };
+  const f = framework(rule.counterparts);
+  return { severity: rule.severity, remediationSteps: rule.remediation, ...(tags.length > 0 ? { tags } : {}), ...(f ? { framework: f } : {}) };
 }
 
 const described = (description: string, c: Counterparts) => (c.cdkNag || c.checkov ? `${description} Counterparts: ${counterpartsText(c)}.` : description);

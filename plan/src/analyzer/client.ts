@@ -46,6 +46,8 @@ export interface PolicyInfo {
   /** The policy's metadata, where the pack sets it (@pulumi/policy's severity, remediationSteps, tags). */
   severity?: Severity;
   remediationSteps?: string;
+  /** The compliance framework the policy answers, and its reference (the checks). */
+  framework?: { name: string; version: string; reference: string; specification: string };
   tags?: string[];
 }
 
@@ -178,6 +180,7 @@ export class PolicyPackProcess {
         ...(SEVERITIES[p.getSeverity?.() ?? 0] ? { severity: SEVERITIES[p.getSeverity()] } : {}),
         ...(p.getRemediationSteps?.() ? { remediationSteps: p.getRemediationSteps() } : {}),
         ...(p.getTagsList?.()?.length ? { tags: p.getTagsList() } : {}),
+        ...(p.getFramework?.() ? { framework: { name: p.getFramework().getName(), version: p.getFramework().getVersion(), reference: p.getFramework().getReference(), specification: p.getFramework().getSpecification() } } : {}),
       })),
     };
   }
