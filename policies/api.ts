@@ -35,7 +35,7 @@ export { COST_DEFAULTS } from "./cost/knobs";
 export type { CostOptions } from "./cost/knobs";
 export { HOURLY_USD, HOURS_PER_MONTH, REGION_FACTOR, UNLISTED_REGION_FACTOR, regionFactor } from "./cost/prices";
 export type { CostEstimate, CostLine, CostResource } from "./cost/types";
-export { FIXED_MONTHLY_USD, FREE_TYPES, USAGE_BASED, costCoverage } from "./cost/coverage";
+export { FIXED_MONTHLY_USD, FREE_TYPES, USAGE_BASED, USAGE_PRICES, costCoverage } from "./cost/coverage";
 export type { CostCoverage } from "./cost/coverage";
 
 // The resource types the rules read, and the defaults of a policy's config schema.

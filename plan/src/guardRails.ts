@@ -90,6 +90,14 @@ function knobEffect(loosens: string | undefined, before: unknown, after: unknown
   switch (loosens) {
     case "higher":
     case "lower": {
+      // A map of quantities (the cost rules' usage assumption): any entry moved its loosening way (or dropped) loosens.
+      if ((before && typeof before === "object") || (after && typeof after === "object")) {
+        const a = (before ?? {}) as Record<string, number>;
+        const b = (after ?? {}) as Record<string, number>;
+        const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+        const moved = keys.filter((k) => (loosens === "lower" ? (b[k] ?? 0) < (a[k] ?? 0) : (b[k] ?? Infinity) > (a[k] ?? Infinity)));
+        return { effect: moved.length > 0 ? "loosens" : "tightens", why: moved.length > 0 ? `${moved.join(", ")} ${loosens === "lower" ? "lower or removed" : "higher or removed"}` : `no entry ${loosens === "lower" ? "lower" : "higher"}` };
+      }
       // An unset limit is no limit: the loosest "higher" value.
       const num = (v: unknown) => (typeof v === "number" ? v : loosens === "higher" ? Infinity : -Infinity);
       const up = num(after) > num(before);

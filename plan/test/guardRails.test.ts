@@ -30,6 +30,11 @@ function moves(loosens: string, value: unknown, knob: string): { loosened: unkno
     case "higher":
       return { loosened: typeof value === "number" ? value * 2 + 1 : undefined, tightened: typeof value === "number" ? Math.max(0, value / 2) : 10 };
     case "lower":
+      // A map of quantities (the usage assumption): each entry halved, then doubled.
+      if (value && typeof value === "object") {
+        const scaled = (f: number) => Object.fromEntries(Object.entries(value as Record<string, number>).map(([k, v]) => [k, v * f]));
+        return { loosened: scaled(0.5), tightened: scaled(4) };
+      }
       return { loosened: Math.max(0, (value as number) / 2), tightened: (value as number) * 2 + 1 };
     case "true":
       return { loosened: true, tightened: false };
@@ -72,6 +77,7 @@ describe("guard rails: how a change of the pack's config is ranked", () => {
           name === "region" ? withKnob(base, r.policy.name, "region", "ap-northeast-1")
           : k.loosens === "true" || k.loosens === "false" ? withKnob(base, r.policy.name, name, k.loosens === "false")
           : k.loosens === "higher" && k.default === undefined ? withKnob(base, r.policy.name, name, 10) // an optional limit, set
+          : name === "usage" ? withKnob(base, r.policy.name, name, { "aws:s3/bucket:Bucket": 100 }) // a usage assumption, set
           : base;
         const value = from.policies.find((p) => p.name === r.policy.name)!.knobs[name].value;
         const { loosened, tightened } = moves(k.loosens, value, name);

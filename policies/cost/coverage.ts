@@ -25,6 +25,28 @@ export const FIXED_MONTHLY_USD: Record<string, { usd: number; unit: string; coun
   "aws:secretsmanager/secret:Secret": { usd: 0.4, unit: "secret" },
 };
 
+/**
+ * What a unit of usage costs, for the types billed by usage (us-east-1 list prices, each from
+ * its service's pricing page): priced when the policy config's `usage` knob says how much a
+ * resource of the type uses a month (the usage assumption, as Infracost's usage file), else
+ * listed as not priced.
+ */
+export const USAGE_PRICES: Record<string, { unit: string; usd: number }> = {
+  // CloudWatch pricing, logs: $0.50 per GB ingested (standard class).
+  "aws:cloudwatch/logGroup:LogGroup": { unit: "GB ingested", usd: 0.5 },
+  // S3 pricing: $0.023 per GB-month of S3 Standard (first 50 TB).
+  "aws:s3/bucket:Bucket": { unit: "GB stored", usd: 0.023 },
+  "aws:s3/bucketV2:BucketV2": { unit: "GB stored", usd: 0.023 },
+  // SNS pricing: $0.50 per million publishes.
+  "aws:sns/topic:Topic": { unit: "million publishes", usd: 0.5 },
+  // SQS pricing: $0.40 per million standard-queue requests.
+  "aws:sqs/queue:Queue": { unit: "million requests", usd: 0.4 },
+  // DynamoDB on-demand pricing: $0.625 per million write request units (reads are cheaper: the worst case).
+  "aws:dynamodb/table:Table": { unit: "million request units", usd: 0.625 },
+  // EventBridge Scheduler pricing: $1.00 per million invocations (the free tier not counted: the worst case).
+  "aws:scheduler/schedule:Schedule": { unit: "million invocations", usd: 1 },
+};
+
 /** Types that cost nothing by themselves (configuration, identity, wiring); what they configure is priced, or not, on its own. */
 export const FREE_TYPES: readonly string[] = [
   "aws:iam/role:Role",

@@ -30,7 +30,7 @@ import { runsPerMonth } from "../facts/scheduleExpression";
 import { asArray, TYPES } from "../lib/resources";
 import { COST_DEFAULTS, CostOptions } from "./knobs";
 import { glueJobCosts } from "./glueJobs";
-import { costCoverage, FIXED_MONTHLY_USD } from "./coverage";
+import { costCoverage, FIXED_MONTHLY_USD, USAGE_PRICES } from "./coverage";
 import type { CostEstimate, CostLine, CostResource } from "./types";
 
 export type { CostEstimate, CostLine, CostOptions, CostResource };
@@ -279,6 +279,14 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
   lines.push(...glue.lines);
   unpriced.push(...glue.unpriced);
   unbounded.push(...glue.unbounded);
+
+  // Usage the policy config assumes (its `usage` knob), for the types billed by usage.
+  for (const r of resources) {
+    const quantity = opts.usage[r.type];
+    const unit = USAGE_PRICES[r.type];
+    if (quantity === undefined || !unit) continue;
+    lines.push({ urn: r.urn, monthlyUsd: round(quantity * unit.usd * regionFactor(opts)), basis: `${quantity} ${unit.unit} × $${unit.usd} (usage assumed by the policy config)` });
+  }
 
   // What everyday resources cost by existing (keys, alarms, dashboards, custom metrics, secrets).
   for (const r of resources) {

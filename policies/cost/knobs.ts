@@ -19,6 +19,10 @@ export const USAGE_KNOBS = {
   serverlessMonthlyInvocations: knob.integer(100000, "Serverless invocations a month, for endpoints without expected-usage tags", "lower"),
   serverlessDurationMs: knob.integer(100, "Serverless duration per invocation (ms), for endpoints without expected-usage tags", "lower", 1),
   transformHoursPerRun: knob.number(1, "Hours a transform job runs (the API has no maximum runtime)", "lower"),
+  usage: knob.numberMap(
+    "The usage assumption: per resource type billed by usage, how much one resource uses a month, in the unit the estimate prices it by (aws:cloudwatch/logGroup:LogGroup GB ingested, aws:s3/bucket:Bucket GB stored, aws:sns/topic:Topic million publishes, aws:sqs/queue:Queue million requests, aws:dynamodb/table:Table million request units, aws:scheduler/schedule:Schedule million invocations); a type left out is listed as not priced",
+    "lower",
+  ),
   dynamoDbExportGbPerRun: knob.number(10, "GB of table data a DynamoDB export in a workflow reads per run (billed per GB of the table; the program does not declare the table)", "lower"),
 };
 

@@ -32,7 +32,7 @@ export const knob = {
   optionalNumber: (description: string, loosens: "higher" | "pricing"): Knob<number | undefined> => ({ type: "number", description, loosens }),
   string: (defaultValue: string, description: string, loosens: "pricing"): Knob<string> => ({ type: "string", default: defaultValue, description, loosens }),
   stringList: (defaultValue: readonly string[], description: string, loosens: "wider" | "narrower"): Knob<string[]> => ({ type: "array", items: { type: "string" }, default: [...defaultValue], description, loosens }),
-  numberMap: (description: string, loosens: "pricing"): Knob<Record<string, number>> => ({ type: "object", additionalProperties: { type: "number" }, default: {}, description, loosens }),
+  numberMap: (description: string, loosens: "pricing" | "lower"): Knob<Record<string, number>> => ({ type: "object", additionalProperties: { type: "number", minimum: 0 }, default: {}, description, loosens }),
 };
 
 /** Runs a rule's validation; what it threw (a value unknown during preview, say), if anything. */

@@ -77,6 +77,15 @@ describe("cost coverage: what the estimate prices, what is free, what it does no
       { type: "aws:foo/bar:Bar", count: 1, why: "the estimate has no price for this type" },
       { type: "aws:s3/bucket:Bucket", count: 2, why: "S3 storage and requests (per GB-month and per request)" },
     ]);
+    // The usage assumption (the policy config's usage knob) prices what it names, per resource; the rest stays listed.
+    const assumed = estimateMonthlyCost([r("aws:s3/bucket:Bucket", "data"), r("aws:cloudwatch/logGroup:LogGroup", "logs"), r("aws:sqs/queue:Queue", "q")], {
+      usage: { "aws:s3/bucket:Bucket": 500, "aws:cloudwatch/logGroup:LogGroup": 4 },
+    });
+    assert.deepEqual(assumed.lines.map((l) => [l.urn.split("::").pop(), l.monthlyUsd, l.basis]), [
+      ["data", 11.5, "500 GB stored × $0.023 (usage assumed by the policy config)"],
+      ["logs", 2, "4 GB ingested × $0.5 (usage assumed by the policy config)"],
+    ]);
+    assert.deepEqual(assumed.coverage!.notPriced.map((x) => x.type), ["aws:sqs/queue:Queue"]);
     const frankfurt = estimateMonthlyCost([r("aws:kms/key:Key", "key")], { region: "eu-central-1" });
     assert.ok(frankfurt.lines[0].monthlyUsd >= 1, "the region factor applies to fixed charges too");
   });
