@@ -3,7 +3,11 @@ import { asArray, parseDocument, TYPES } from "./resources";
 
 /** Every Allow statement of the IAM documents a resource declares (inline policies of a role, or the policy of a policy resource). */
 export function allowStatements(type: string, props: Record<string, any>): any[] {
-  const docs = TYPES.iamRole.includes(type as never) ? asArray<any>(props.inlinePolicies).map((p) => p?.policy) : [props.policy];
+  const docs = TYPES.iamRole.includes(type as never)
+    ? asArray<any>(props.inlinePolicies).map((p) => p?.policy)
+    : type === "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy"
+      ? [props.inlinePolicy]
+      : [props.policy];
   return docs.flatMap((d) => asArray<any>(parseDocument(d)?.Statement)).filter((s) => s && s.Effect === "Allow");
 }
 

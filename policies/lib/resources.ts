@@ -37,7 +37,14 @@ export const TYPES = {
   glueTrigger: ["aws:glue/trigger:Trigger"],
   /** Glue components that take a security configuration (Checkov CKV_AWS_195's list). */
   glueSecured: ["aws:glue/job:Job", "aws:glue/crawler:Crawler", "aws:glue/devEndpoint:DevEndpoint"],
-  iamPolicyDocuments: ["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"],
+  iamPolicyDocuments: [
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/policy:Policy",
+    "aws:iam/userPolicy:UserPolicy",
+    "aws:iam/groupPolicy:GroupPolicy",
+    // IAM Identity Center: a permission set's inline policy (`inlinePolicy`), an identity policy for every account it is assigned to.
+    "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+  ],
   iamRole: ["aws:iam/role:Role"],
   /** Resources that carry a resource-based policy (`policy`), and Lambda permissions. */
   resourcePolicies: [

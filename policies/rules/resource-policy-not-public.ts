@@ -13,7 +13,7 @@ import { resourceRule } from "../lib/rule";
 import { actionsMatching } from "../facts/iamActions";
 
 /** Condition keys that narrow a public principal to a known account, organization, resource or network. */
-const NARROWING = /^aws:(SourceArn|SourceAccount|SourceOwner|SourceOrgID|SourceOrgPaths|PrincipalOrgID|PrincipalOrgPaths|PrincipalAccount|PrincipalArn|SourceVpc|SourceVpce|CalledVia)$|^kms:CallerAccount$/i;
+const NARROWING = /^aws:(SourceArn|SourceAccount|SourceOwner|SourceOrgID|SourceOrgPaths|PrincipalOrgID|PrincipalOrgPaths|PrincipalAccount|PrincipalArn|SourceVpc|SourceVpce|VpceAccount|VpceOrgID|VpceOrgPaths|CalledVia|userid)$|^kms:CallerAccount$/i;
 
 /**
  * Whether a condition narrows who can call, judged by its meaning and not only its key
@@ -29,13 +29,14 @@ function narrows(operator: string, key: string, values: unknown): boolean {
   if (/Not/i.test(operator) || /IfExists$/i.test(operator) || /^ForAllValues:/i.test(operator)) return false;
   const list = asArray<unknown>(values).map(String);
   if (list.length === 0) return false;
-  const anyAccount = (v: string) => v === "*" || /^arn:[^:]*:[^:]*:[^:]*:\*:/.test(v) || /^arn:[^:]*:iam::\*:/.test(v);
+  const anyAccount = (v: string) => v === "*" || /^arn:[^:]*:[^:]*:[^:]*:\*(:|$)/.test(v);
   return !list.some(anyAccount);
 }
 
 const narrowed = (s: any): boolean =>
   Object.entries(s?.Condition ?? {}).some(([operator, entries]: [string, any]) => entries && typeof entries === "object" && Object.entries(entries).some(([key, values]) => narrows(operator, key, values)));
-const isPublic = (principal: unknown) => principal === "*" || asArray<string>((principal as any)?.AWS).includes("*");
+/** Anyone: `*`, or an AWS principal of any account (`arn:aws:iam::*:role/x` names a role of every account). */
+const isPublic = (principal: unknown) => principal === "*" || asArray<string>((principal as any)?.AWS).some((p) => p === "*" || /^arn:[^:]*:iam::\*:/.test(String(p)));
 
 /** Whether an action pattern names everything a service (or every service) does: `*`, `sqs:*`. */
 const wholeService = (pattern: string) => pattern === "*" || /^[a-z0-9-]+:\*$/i.test(pattern);
@@ -52,7 +53,7 @@ export const rule = resourceRule({
   description:
     "Resource-based policies (S3 bucket, ECR repository, SNS topic, SQS queue, KMS key, Secrets Manager secret, SageMaker model package group and Glue catalog policies, inline ones on buckets, topics, queues, keys and secrets included; Lambda permissions) give a `*` principal nothing, reads included (S3's meaning of public), unless a condition narrows it (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, aws:SourceVpce...), judged by its meaning (IAM User Guide, condition operators): a negated operator, an ...IfExists operator, ForAllValues: or a value matching any account narrows nothing; Lambda permissions for a service name their source (sourceArn or sourceAccount). A whole-service action (`*`, `sqs:*`) for a `*` principal is refused even when narrowed (CKV_AWS_72).",
   summary: "resource policies: no `*` principal without a narrowing condition (reads included), no whole-service action for `*` even narrowed; Lambda permissions from a service name their source",
-  counterparts: { checkov: ["CKV_AWS_32", "CKV_AWS_70", "CKV_AWS_72", "CKV_AWS_169", "CKV_AWS_301"], cdkNag: ["AwsSolutions-S5", "AwsSolutions-SNS3", "AwsSolutions-SQS4"] },
+  counterparts: { checkov: ["CKV_AWS_32", "CKV_AWS_70", "CKV_AWS_72", "CKV_AWS_168", "CKV_AWS_169", "CKV_AWS_301"], cdkNag: ["AwsSolutions-S5", "AwsSolutions-SNS3", "AwsSolutions-SQS4"] },
   knobs: {},
   types: TYPES.resourcePolicies,
   validate: (props, args, report) => {
