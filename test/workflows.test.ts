@@ -127,7 +127,7 @@ describe("GitHub workflows", () => {
     assert.deepEqual(pulumiOf("deploy", "dev").map((c) => c.args), [["up", "--yes", "--stack", "acme/dev", "--policy-pack", "policies", "--policy-pack-config", "policies/config/dev.json"]]);
     // prod first checks that dev, before it in the list, has a successful update of this commit.
     const [prodCheck, prodUp] = pulumiOf("deploy", "prod");
-    assert.deepEqual(prodCheck.args, ["stack", "history", "--stack", "acme/dev", "--json", "--page-size", "1"]);
+    assert.deepEqual(prodCheck.args, ["stack", "history", "--stack", "acme/dev", "--json", "--page-size", "1", "--page", "1"]);
     assert.deepEqual(prodUp.args, ["up", "--yes", "--stack", "acme/prod", "--policy-pack", "policies", "--policy-pack-config", "policies/config/prod.json", "--plan", "prod-update-plan.json"]);
     assert.equal(prodUp.experimental, "true");
   });
