@@ -185,7 +185,18 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     const proposedOpts = proposedRails ? { ...proposedRails, pack: startPack(proposedRails.policyPackDir) } : undefined;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { buildPlans } = require("./plan") as typeof import("./plan");
-    const plans = await buildPlans({ stack: opts.stack, programDir, policyPackDir, policyConfigFile, firstPreview: opts.firstPreview, progress, warn: (line) => io.stderr.write(`plan: ${line}\n`), pack, proposed: proposedOpts });
+    const plans = await buildPlans({
+      stack: opts.stack,
+      programDir,
+      policyPackDir,
+      policyConfigFile,
+      firstPreview: opts.firstPreview,
+      progress,
+      warn: (line) => io.stderr.write(`plan: ${line}\n`),
+      pack,
+      proposed: proposedOpts,
+      ...(listed ? { listed: { account: listed.account, listFile: path.join(programDir, STACK_LIST_FILE) } } : {}),
+    });
     plan = plans.plan;
     if (plans.proposed) proposed = plans.proposed;
   } catch (e) {

@@ -64,6 +64,12 @@ export interface PlanOptions {
    * `--proposed-policy-pack`): the program runs once, and each pack sees the resources as declared.
    */
   proposed?: { policyPackDir: string; policyConfigFile?: string; pack?: SpawnedPack };
+  /**
+   * The program's stack list (stacks.yaml) for this stack, when it has one: its account (null:
+   * not pinned) must be what the stack file pins with `aws:allowedAccountIds`, and is the
+   * account the plan's mocks answer with.
+   */
+  listed?: { account: string | null; listFile: string };
 }
 
 export interface PlanResource {
@@ -136,6 +142,8 @@ export interface Plan {
     /** Every policy of the pack with its description, the level this plan ran it at and its knobs' effective values (with the way each loosens). */
     policies: { name: string; description: string; level: string; knobs?: RailPolicy["knobs"]; severity?: string; remediation?: string; tags?: string[]; framework?: { name: string; version: string; reference: string; specification: string } }[];
   };
+  /** The account the stack deploys into, as its stack list says (null: not pinned); absent without a list. */
+  account?: string | null;
   /** The repository that holds the program (its nearest `.git` folder up), relative to the working directory: SARIF's paths are relative to it. */
   repositoryRoot?: string;
   /** The stack file's string values a finding may quote, with their lines: SARIF points a finding that quotes one there. */
@@ -219,6 +227,30 @@ function unusedSuppressionsOf(config: PolicyPackConfigFile, suppressed: PlanSupp
   return unused;
 }
 
+/**
+ * Why a listed stack's account and its stack file's pin disagree, or undefined. The list says
+ * which account a stack deploys into; `aws:allowedAccountIds` in Pulumi.<stack>.yaml is how the
+ * AWS provider refuses any other account's credentials, so `pulumi up` itself enforces it.
+ */
+export function accountPinProblem(stack: string, account: string | null, allowedAccountIds: string | undefined, listFile: string): string | undefined {
+  let pinned: string[] | undefined;
+  if (allowedAccountIds !== undefined) {
+    try {
+      const parsed = JSON.parse(allowedAccountIds);
+      pinned = Array.isArray(parsed) ? parsed.map(String) : [String(parsed)];
+    } catch {
+      pinned = [allowedAccountIds];
+    }
+  }
+  const file = path.basename(listFile);
+  if (account === null) {
+    return pinned ? `Pulumi.${stack}.yaml pins aws:allowedAccountIds ${JSON.stringify(pinned)}, but ${file} names no account for ${stack}: set its account to the one it deploys into, so that the workflows check it too` : undefined;
+  }
+  if (!pinned) return `${file} says ${stack} deploys into account ${account}, and Pulumi.${stack}.yaml does not pin it: add aws:allowedAccountIds: ["${account}"], so that pulumi up refuses any other account's credentials`;
+  if (pinned.length !== 1 || pinned[0] !== account) return `${file} says ${stack} deploys into account ${account}, but Pulumi.${stack}.yaml pins aws:allowedAccountIds ${JSON.stringify(pinned)}: make them the same one account`;
+  return undefined;
+}
+
 /** Cost knobs from the policy config's `monthly-cost-limit` entry, so plan and policy agree. */
 function costOptions(config: PolicyPackConfigFile): Partial<CostOptions> {
   const entry = config["monthly-cost-limit"];
@@ -256,6 +288,10 @@ export async function buildPlans(opts: PlanOptions): Promise<{ plan: Plan; propo
     throw new PlanInputError((e as Error).message);
   }
   for (const w of providerConfigWarnings(files.config, opts.programDir)) (opts.warn ?? progress)(w);
+  if (opts.listed) {
+    const problem = accountPinProblem(opts.stack, opts.listed.account, files.config["aws:allowedAccountIds"], opts.listed.listFile);
+    if (problem) throw new PlanInputError(problem);
+  }
   const policyConfig = readPolicyConfig(opts.policyConfigFile);
   const proposedConfig = opts.proposed ? readPolicyConfig(opts.proposed.policyConfigFile) : undefined;
 
@@ -272,7 +308,7 @@ export async function buildPlans(opts: PlanOptions): Promise<{ plan: Plan; propo
   progress(`evaluating ${files.project} for stack ${opts.stack} under the mock engine${opts.firstPreview ? " (first preview: computed outputs unknown)" : ""}`);
   let declared: DeclaredResource[];
   const run = (stackTraces: boolean, quiet: boolean) =>
-    runProgram({ programDir: opts.programDir, project: files.project, stack: opts.stack, config: files.config, secretKeys: files.secretKeys, firstPreview: opts.firstPreview, stackTraces, programOutput: opts.progress && !quiet ? (line) => opts.progress!(`program: ${line}`) : () => undefined });
+    runProgram({ programDir: opts.programDir, project: files.project, stack: opts.stack, config: files.config, ...(opts.listed?.account ? { accountId: opts.listed.account } : {}), secretKeys: files.secretKeys, firstPreview: opts.firstPreview, stackTraces, programOutput: opts.progress && !quiet ? (line) => opts.progress!(`program: ${line}`) : () => undefined });
   try {
     declared = (await run(false, false)).resources;
   } catch (e) {
@@ -404,6 +440,7 @@ async function judge(
       project: files.project,
       program: path.relative(process.cwd(), opts.programDir) || ".",
       repositoryRoot: path.relative(process.cwd(), repositoryRootOf(opts.programDir)) || ".",
+      ...(opts.listed ? { account: opts.listed.account } : {}),
       stackConfigValues: configValueLines(path.join(opts.programDir, `Pulumi.${opts.stack}.yaml`)),
       firstPreview: opts.firstPreview,
       policyPack: {

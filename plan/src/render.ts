@@ -70,7 +70,7 @@ export function suppressionWarning(u: NonNullable<Plan["unusedSuppressions"]>[nu
 
 export function renderText(plan: Plan, comparison?: PlanComparison, options: { diff?: boolean } = {}): string {
   const out: string[] = [];
-  out.push(`Offline plan for ${plan.project} / ${plan.stack}${plan.firstPreview ? " (first preview)" : ""}`);
+  out.push(`Offline plan for ${plan.project} / ${plan.stack}${plan.firstPreview ? " (first preview)" : ""}${plan.account ? `, account ${plan.account} (its stacks.yaml; pinned by aws:allowedAccountIds)` : ""}`);
   out.push(plan.note, "");
   out.push(`Resources (${plan.summary.resources}), by component:`);
   out.push(...resourceTree(plan.resources).map((l) => `  ${l}`), "");

@@ -83,8 +83,11 @@ describe("stacks.yaml, the program's stack list", function () {
     assert.throws(() => readStackList(yamlError), /^Error: stacks\.yaml:\d+:\d+: /, "a YAML error names the file and where");
   });
 
+  /** The fixture's stack file, pinned to the account LIST names for `test`. */
+  const PINNED = "config:\n  aws:region: us-east-1\n  aws:allowedAccountIds: [\"111122223333\"]\n";
+
   it("the plan judges a listed stack by the list's policy config, or by the pack's defaults when the list says so", async () => {
-    const dir = program({ "stacks.yaml": LIST, "rails/test.json": ADVISORY });
+    const dir = program({ "stacks.yaml": LIST, "rails/test.json": ADVISORY, "Pulumi.test.yaml": PINNED });
     const test = await runPlanCli("--program", dir, "--stack", "test", "--json", "--quiet");
     assert.equal(test.code, 0, test.stderr);
     const testPlan = JSON.parse(test.stdout);
@@ -97,6 +100,28 @@ describe("stacks.yaml, the program's stack list", function () {
     // The flag still wins, as pulumi preview's does.
     const given = await runPlanCli("--program", dir, "--stack", "qa", "--json", "--quiet", "--policy-pack-config", path.join(dir, "rails/test.json"));
     assert.equal(given.code, 0, given.stderr);
+  });
+
+  it("a listed account is the one the stack file pins (aws:allowedAccountIds), and the account the plan's mocks answer with", async () => {
+    const pinned = program({ "stacks.yaml": LIST, "rails/test.json": ADVISORY, "Pulumi.test.yaml": PINNED });
+    const r = await runPlanCli("--program", pinned, "--stack", "test", "--json", "--quiet");
+    assert.equal(r.code, 0, r.stderr);
+    const p = JSON.parse(r.stdout);
+    assert.equal(p.account, "111122223333");
+    const sse = p.resources.find((x: { name: string }) => x.name === "raw-sse");
+    assert.match(JSON.stringify(sse.props), /arn:aws:kms:us-east-1:111122223333:/, "ARNs carry the stack's account");
+    const text = await runPlanCli("--program", pinned, "--stack", "test", "--quiet");
+    assert.match(text.stdout, /^Offline plan for everyday-s3 \/ test, account 111122223333 \(its stacks\.yaml; pinned by aws:allowedAccountIds\)/);
+
+    const unpinned = program({ "stacks.yaml": LIST, "rails/test.json": ADVISORY });
+    const missing = await runPlanCli("--program", unpinned, "--stack", "test", "--quiet");
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /stacks\.yaml says test deploys into account 111122223333, and Pulumi\.test\.yaml does not pin it: add aws:allowedAccountIds: \["111122223333"\]/);
+    const other = program({ "stacks.yaml": LIST, "rails/test.json": ADVISORY, "Pulumi.test.yaml": PINNED.replace("111122223333", "999988887777") });
+    assert.match((await runPlanCli("--program", other, "--stack", "test", "--quiet")).stderr, /but Pulumi\.test\.yaml pins aws:allowedAccountIds \["999988887777"\]: make them the same one account/);
+    // qa names no account in the list: a pin in its stack file would be a second, unchecked place.
+    const qaPinned = program({ "stacks.yaml": LIST, "rails/test.json": ADVISORY, "Pulumi.qa.yaml": PINNED });
+    assert.match((await runPlanCli("--program", qaPinned, "--stack", "qa", "--quiet")).stderr, /Pulumi\.qa\.yaml pins aws:allowedAccountIds \["111122223333"\], but stacks\.yaml names no account for qa/);
   });
 
   it("a stack the list does not name is not planned: the message lists the stacks it names and the closest", async () => {

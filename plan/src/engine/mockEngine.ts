@@ -104,6 +104,8 @@ export interface RunOptions {
    * its promises, a third of a large plan's time; on to find where a failing program threw.
    */
   stackTraces?: boolean;
+  /** The account `getCallerIdentity` answers and computed ARNs carry: the stack's own when its list names one (stacks.yaml), else MOCK_ACCOUNT_ID. */
+  accountId?: string;
 }
 
 /** Where in the program's own files an error was thrown (`index.ts:12:7`), from its stack; undefined when no frame is the program's. */
@@ -167,17 +169,17 @@ function physicalName(name: string, inputs: Record<string, unknown>): string {
 }
 
 /** Plausible computed outputs for a resource that exists (not used for a first preview). */
-function computedOutputs(type: string, name: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+function computedOutputs(type: string, name: string, inputs: Record<string, unknown>, region: string, account: string): Record<string, unknown> {
   const phys = physicalName(name, inputs);
   const [pkg, mod] = type.split(":");
   const service = pkg === "aws" ? mod.split("/")[0] : "mock";
   const arn = service === "s3"
     ? `arn:aws:s3:::${phys}`
     : service === "iam"
-      ? `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${phys}`
+      ? `arn:aws:iam::${account}:role/${phys}`
       : type === "aws:cloudwatch/logGroup:LogGroup"
-        ? `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${phys}` // the provider's format (without the trailing :*)
-        : `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${phys}`;
+        ? `arn:aws:logs:${region}:${account}:log-group:${phys}` // the provider's format (without the trailing :*)
+        : `arn:aws:${service}:${region}:${account}:${phys}`;
   return { arn, name: phys, id: phys, keyId: `${phys}-key-id`, bucket: phys };
 }
 
@@ -185,6 +187,7 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
 export async function runProgram(opts: RunOptions): Promise<RunResult> {
   shareSdkWithPrograms();
   const region = (opts.config["aws:region"] ?? "us-east-1").replace(/"/g, "");
+  const account = opts.accountId ?? MOCK_ACCOUNT_ID;
   const resources: DeclaredResource[] = [];
   const options = new Map<string, DeclaredResource["options"]>();
   const firstPreview = opts.firstPreview ?? false;
@@ -219,13 +222,13 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
         });
         const plain = { ...args.inputs, ...(named ? { [named]: inputs[named] } : {}) };
         if (firstPreview) return { id: undefined, state: plain };
-        const state = { ...computedOutputs(args.type, args.name, plain, region), ...plain };
+        const state = { ...computedOutputs(args.type, args.name, plain, region, account), ...plain };
         return { id: String(state.id), state };
       },
       call(args: pulumi.runtime.MockCallArgs) {
         switch (args.token) {
           case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/plan`, userId: "PLAN", id: MOCK_ACCOUNT_ID };
+            return { accountId: account, arn: `arn:aws:iam::${account}:user/plan`, userId: "PLAN", id: account };
           case "aws:index/getRegion:getRegion":
             return { name: region, region, id: region };
           case "aws:index/getPartition:getPartition":
