@@ -29,6 +29,7 @@ import { rule as resourcePolicyNotPublic } from "./resource-policy-not-public";
 import { rule as iamScopedResources } from "./iam-scoped-resources";
 import { rule as glueJobWorkers } from "./glue-job-workers";
 import { rule as glueJobEncryption } from "./glue-job-encryption";
+import { rule as crossAccountPrincipals } from "./cross-account-principals";
 
 export const allRules: PackRule[] = [
   endpointInstanceTypes,
@@ -56,6 +57,7 @@ export const allRules: PackRule[] = [
   iamScopedResources,
   glueJobWorkers,
   glueJobEncryption,
+  crossAccountPrincipals,
 ];
 
 export const allPolicies: Policies = allRules.map((r) => r.policy);

@@ -68,8 +68,8 @@ export interface StackResource {
 }
 
 /** Stack policies see resources with their dependencies resolved to the other resources, as the server builds them. */
-export function checkStack(policy: StackValidationPolicy, resources: StackResource[], knobs?: Record<string, unknown>): { message: string; urn?: string }[] {
-  const out: { message: string; urn?: string }[] = [];
+export function checkStack(policy: StackValidationPolicy, resources: StackResource[], knobs?: Record<string, unknown>, out: { message: string; urn?: string }[] = []): { message: string; urn?: string }[] {
+  // `out` may be the caller's, to see what was reported before a policy threw (a value unknown at preview).
   const policyResources = resources.map((r) => ({ ...r, props: unknownCheckingProxy(onTheWire(r.props)), opts: {}, isType: () => false, asType: () => undefined, dependencies: [] as unknown[], propertyDependencies: {} as Record<string, unknown[]> }));
   const byUrn = new Map(policyResources.map((r) => [r.urn, r]));
   resources.forEach((r, i) => {

@@ -1,0 +1,119 @@
+/**
+ * Who outside the stack's own accounts may act on it: a trust policy, resource policy, key
+ * policy, event bus policy, model package group policy or Lambda permission that names another
+ * account names only accounts the policy config trusts (`trustedAccounts`), or is conditioned
+ * on the organization (aws:PrincipalOrgID / aws:PrincipalOrgPaths); and never `*` without that.
+ *
+ * The stack's own accounts are the ones its own policies' `Resource` ARNs name (its roles act
+ * on its resources): the pack is not told the account it deploys into, and an ARN the stack
+ * builds for its own resources carries it. An account named only as a principal is another's.
+ */
+import { PolicyResource, UnknownValueError } from "@pulumi/policy";
+import { asArray, parseDocument, TYPES } from "../lib/resources";
+import { knob, stackRule } from "../lib/rule";
+
+/** The account of an ARN (its fifth field), when it is one (`arn:aws:logs:us-east-1:123456789012:…`). */
+const accountOfArn = (arn: unknown) => (typeof arn === "string" ? /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(arn)?.[1] : undefined);
+
+/** The account an AWS principal names: `123456789012`, `arn:aws:iam::123456789012:root` or any principal ARN of it; `*` as it is. */
+const accountOfPrincipal = (p: unknown): string | undefined => {
+  if (typeof p !== "string") return undefined;
+  if (p === "*" || /^\d{12}$/.test(p)) return p;
+  return /^arn:[^:]+:(iam|sts)::(\d{12}|\*):/.exec(p)?.[2];
+};
+
+/** A condition on the caller's organization (the issue's "or be conditioned on the organization"), not negated. */
+const orgConditioned = (s: any): boolean =>
+  Object.entries(s?.Condition ?? {}).some(([operator, entries]: [string, any]) => !/Not|IfExists$|^ForAllValues:/i.test(operator) && entries && typeof entries === "object" && Object.keys(entries).some((k) => /^aws:PrincipalOrg(ID|Paths)$/i.test(k)));
+
+/** Where a resource keeps the documents that name principals, and the identity documents whose Resource ARNs show the stack's accounts. */
+function principalDocuments(r: PolicyResource): unknown[] {
+  if (TYPES.iamRole.includes(r.type as never)) return [r.props.assumeRolePolicy];
+  if (r.type === "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy") return [r.props.resourcePolicy];
+  if (r.type === "aws:cloudwatch/eventBusPolicy:EventBusPolicy") return [r.props.policy];
+  if (TYPES.resourcePolicies.includes(r.type as never) && r.type !== "aws:lambda/permission:Permission") return [r.props.policy];
+  return [];
+}
+function identityDocuments(r: PolicyResource): unknown[] {
+  if (TYPES.iamRole.includes(r.type as never)) return asArray<any>(r.props.inlinePolicies).map((p) => p?.policy);
+  if (TYPES.iamPolicyDocuments.includes(r.type as never)) return [r.props.policy ?? r.props.inlinePolicy];
+  return [];
+}
+
+export const rule = stackRule({
+  name: "cross-account-principals",
+  severity: "high",
+  remediation: "Add the other account to trustedAccounts in the policy config (a reviewed guard rail), or condition the statement on aws:PrincipalOrgID; never grant * across accounts.",
+  description:
+    "Trust, resource, key, event bus and model package group policies and Lambda permissions name no account outside the stack's own (those its policies' Resource ARNs name) unless the policy config trusts it (trustedAccounts) or the statement is conditioned on the organization (aws:PrincipalOrgID/PrincipalOrgPaths, not negated); a `*` principal needs that condition.",
+  summary: "no principal of another account unless `trustedAccounts` lists it or the statement is conditioned on the organization; never `*` without it",
+  counterparts: { checkov: ["CKV_AWS_60"], note: "Checkov CKV_AWS_60 refuses `*` in trust policies; no peer checks a list of trusted accounts" },
+  knobs: {
+    trustedAccounts: knob.stringList([], "Accounts other than the stack's own that its policies may name as principals (a partner, the other stages' accounts of a promotion)", "wider"),
+  },
+  validate: (args, report, c) => {
+    // A document unknown at preview (an ARN of a resource still to be created in it) defers the
+    // checks that need it, for that resource only, as the engine defers a policy that reads one.
+    let firstUnknown: Error | undefined;
+    const deferred: string[] = [];
+    const documents = (r: PolicyResource, of: (r: PolicyResource) => unknown[]): any[] => {
+      try {
+        return of(r).map((d) => parseDocument(d)).filter(Boolean);
+      } catch (e) {
+        if (!(e instanceof UnknownValueError)) throw e;
+        firstUnknown ??= e as Error;
+        deferred.push(`${r.type.split(":").pop()} "${r.name}"`);
+        return [];
+      }
+    };
+    const own = new Set<string>();
+    const before = deferred.length;
+    for (const r of args.resources) {
+      for (const d of documents(r, identityDocuments)) {
+        for (const s of asArray<any>(d.Statement)) for (const arn of [...asArray(s?.Resource), ...asArray(s?.NotResource)]) {
+          const a = accountOfArn(arn);
+          if (a) own.add(a);
+        }
+      }
+    }
+    // With an identity document unknown, the stack's own accounts may be more than those seen:
+    // an account not seen is then deferred, not reported (never a false alarm on the stack's own).
+    const ownKnown = deferred.length === before;
+    const outside = (account: string) => account === "*" || (!own.has(account) && !c.trustedAccounts.includes(account));
+    const judge = (r: PolicyResource, account: string, message: string) => {
+      if (account !== "*" && !ownKnown) deferred.push(`${r.type.split(":").pop()} "${r.name}" (account ${account})`);
+      else report(message, r.urn);
+    };
+    for (const r of args.resources) {
+      if (r.type === "aws:lambda/permission:Permission") {
+        let principal: unknown;
+        try {
+          principal = r.props.principal;
+        } catch (e) {
+          if (!(e instanceof UnknownValueError)) throw e;
+          firstUnknown ??= e as Error;
+          deferred.push(`Permission "${r.name}"`);
+          continue;
+        }
+        const account = accountOfPrincipal(principal);
+        if (account && account !== "*" && outside(account)) judge(r, account, `Permission "${r.name}" lets account ${account} invoke the function, which is not the stack's own nor in trustedAccounts.`);
+        continue;
+      }
+      for (const d of documents(r, principalDocuments)) {
+        for (const s of asArray<any>(d.Statement)) {
+          if (!s || s.Effect !== "Allow" || orgConditioned(s)) continue;
+          const principals = s.Principal === "*" ? ["*"] : asArray<string>(s.Principal?.AWS);
+          const others = [...new Set(principals.map(accountOfPrincipal).filter((a): a is string => a !== undefined && outside(a)))];
+          if (others.length === 0) continue;
+          const what = others.includes("*") ? "any account (*)" : `account${others.length > 1 ? "s" : ""} ${others.join(", ")}`;
+          judge(r, others.includes("*") ? "*" : others[0], `${r.type.split(":").pop()} "${r.name}" statement ${s.Sid ?? "(no Sid)"} grants ${what}, outside the stack's own accounts (${[...own].join(", ") || "none seen"}) and trustedAccounts; trust the account in the policy config, or condition the statement on aws:PrincipalOrgID.`);
+        }
+      }
+    }
+    if (deferred.length > 0) {
+      const error = firstUnknown ?? new UnknownValueError("a value is unknown during preview");
+      error.message = `checks that need values known only after deployment: ${deferred.join("; ")}`;
+      throw error;
+    }
+  },
+});
