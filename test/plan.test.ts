@@ -117,7 +117,7 @@ describe("offline plan CLI", function () {
     const all = [...c.priced, ...c.free, ...c.notPriced].reduce((n, x) => n + x.count, 0);
     assert.equal(all, plans.dev.resources.filter((r) => r.custom !== false).length);
     const key = plans.dev.cost.lines.find((l) => l.urn.endsWith("ml-pipeline-data-key"))!;
-    assert.deepEqual([key.monthlyUsd, key.basis], [1, "customer managed key × $1/month"]);
+    assert.deepEqual([key.monthlyUsd, key.basis], [3, "3 × customer managed key (and its rotations) × $1/month"], "the stack key rotates: $1 and $1 for each of its first two rotations");
     assert.equal(plans.dev.cost.region, "us-east-1");
   });
 

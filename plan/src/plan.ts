@@ -430,7 +430,10 @@ async function judge(
     const violations = diagnostics.map((d) => ({ policy: d.policy, level: d.level, urn: d.urn, message: redactIn(d.message, secrets), ...meta.get(d.policy) }));
     const levelOf = (policy: string) => levels[policy] ?? info.policies.find((p) => p.name === policy)?.enforcementLevel ?? "advisory";
     const suppressed: PlanSuppressed[] = suppressedRaw.map((n) => ({ policy: n.policy, level: levelOf(n.policy), urn: n.urn, reason: redactIn(n.reason, secrets) }));
-    const unusedSuppressions = unusedSuppressionsOf(policyConfig, suppressed, custom);
+    // A policy that could not run to its end (a value unknown at preview) may have dropped what it
+    // would have suppressed: its suppressions are not called unused.
+    const deferredPolicies = new Set(violations.filter((v) => /can't run policy .* during preview/.test(v.message)).map((v) => v.policy));
+    const unusedSuppressions = unusedSuppressionsOf(policyConfig, suppressed, custom).filter((u) => !deferredPolicies.has(u.policy));
     timings.total = Date.now() - t0;
     return {
       kind: "ml-pipeline/offline-plan",

@@ -58,7 +58,13 @@ export function toSarif(plan: Plan): sarif.Log {
     const source = resource?.source;
     const declared = source ? at(fromRoot(source.file), source.line, source.column) : undefined;
     const held = resource ? JSON.stringify(resource.props) : "";
-    const config = (plan.stackConfigValues ?? []).find((c) => message.includes(c.value) && held.includes(c.value));
+    // A value the stack file sets (not the provider's aws:* keys), quoted as a whole token by the
+    // finding and held whole by the resource (a property, or a string inside a JSON property);
+    // the longest such value, so that `prod` never wins over `ml.g4dn.xlarge`.
+    const token = (text: string, v: string) => new RegExp(`(^|[^A-Za-z0-9._/-])${v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^A-Za-z0-9._/-])`).test(text);
+    const config = (plan.stackConfigValues ?? [])
+      .filter((c) => !c.key.startsWith("aws:") && token(message, c.value) && (held.includes(JSON.stringify(c.value)) || held.includes(JSON.stringify(JSON.stringify(c.value)).slice(1, -1))))
+      .sort((a, b) => b.value.length - a.value.length)[0];
     const logical = urn ? { logicalLocations: [{ fullyQualifiedName: urn, name: urn.split("::").pop(), kind: "resource" }] } : {};
     if (config) {
       return {

@@ -13,10 +13,20 @@ export type { CostCoverage };
  * resource's existence, whatever the usage. `count` reads how many units a resource is.
  */
 export const FIXED_MONTHLY_USD: Record<string, { usd: number; unit: string; count?: (props: Record<string, any>) => number }> = {
-  // AWS KMS pricing: $1/month per customer managed key (requests are usage).
-  "aws:kms/key:Key": { usd: 1, unit: "customer managed key" },
-  // CloudWatch pricing, alarms: $0.10 per standard-resolution alarm metric a month (a metric-math alarm: per metric it reads).
-  "aws:cloudwatch/metricAlarm:MetricAlarm": { usd: 0.1, unit: "alarm metric", count: (p) => Math.max(1, (p.metricQueries ?? []).filter((q: any) => q?.metric !== undefined).length) },
+  // AWS KMS pricing: $1/month per customer managed key, plus $1/month for each of its first two
+  // rotations (requests are usage): $3 the worst case of a rotating key, as the pack requires.
+  "aws:kms/key:Key": { usd: 1, unit: "customer managed key (and its rotations)", count: (p) => (p.enableKeyRotation === true ? 3 : 1) },
+  // CloudWatch pricing, alarms: $0.10 per standard-resolution alarm metric a month, $0.30 at high
+  // resolution (a period under 60 s); a metric-math alarm pays per metric it reads.
+  "aws:cloudwatch/metricAlarm:MetricAlarm": {
+    usd: 0.1,
+    unit: "standard-resolution alarm metric ($0.30 = 3 units at high resolution)",
+    count: (p) => {
+      const metrics = (p.metricQueries ?? []).filter((q: any) => q?.metric !== undefined);
+      const highResolution = (period: unknown) => typeof period === "number" && period < 60;
+      return metrics.length > 0 ? metrics.reduce((n: number, q: any) => n + (highResolution(q.metric?.period) ? 3 : 1), 0) : highResolution(p.period) ? 3 : 1;
+    },
+  },
   // CloudWatch pricing, dashboards: $3 per dashboard a month (the first 3 of an account are free: not counted, the worst case).
   "aws:cloudwatch/dashboard:Dashboard": { usd: 3, unit: "dashboard" },
   // CloudWatch pricing, metrics: a metric filter publishes a custom metric, $0.30 a month each.
@@ -41,11 +51,26 @@ export const USAGE_PRICES: Record<string, { unit: string; usd: number }> = {
   "aws:sns/topic:Topic": { unit: "million publishes", usd: 0.5 },
   // SQS pricing: $0.40 per million standard-queue requests.
   "aws:sqs/queue:Queue": { unit: "million requests", usd: 0.4 },
-  // DynamoDB on-demand pricing: $0.625 per million write request units (reads are cheaper: the worst case).
-  "aws:dynamodb/table:Table": { unit: "million request units", usd: 0.625 },
+  // DynamoDB on-demand pricing: $0.625 per million write request units (reads are cheaper: the worst case); a provisioned table is priced by its capacity instead.
+  "aws:dynamodb/table:Table": { unit: "million request units (on demand)", usd: 0.625 },
   // EventBridge Scheduler pricing: $1.00 per million invocations (the free tier not counted: the worst case).
   "aws:scheduler/schedule:Schedule": { unit: "million invocations", usd: 1 },
 };
+
+/**
+ * DynamoDB provisioned capacity (the provider's default billing mode, PROVISIONED): declared
+ * by the program, billed by the hour whether used or not (DynamoDB pricing, provisioned
+ * capacity, us-east-1: $0.00065 per WCU-hour, $0.00013 per RCU-hour), the table's and its
+ * global secondary indexes'. Undefined for an on-demand table (PAY_PER_REQUEST: usage).
+ */
+export function provisionedCapacityUsd(props: Record<string, any>): { usd: number; basis: string } | undefined {
+  if (props.billingMode === "PAY_PER_REQUEST") return undefined;
+  const indexes = Array.isArray(props.globalSecondaryIndexes) ? props.globalSecondaryIndexes : [];
+  const rcu = Number(props.readCapacity ?? 0) + indexes.reduce((n: number, i: any) => n + Number(i?.readCapacity ?? 0), 0);
+  const wcu = Number(props.writeCapacity ?? 0) + indexes.reduce((n: number, i: any) => n + Number(i?.writeCapacity ?? 0), 0);
+  if (!Number.isFinite(rcu) || !Number.isFinite(wcu)) return undefined;
+  return { usd: (rcu * 0.00013 + wcu * 0.00065) * 730, basis: `${rcu} RCU + ${wcu} WCU provisioned × 730 h` };
+}
 
 /** Types that cost nothing by themselves (configuration, identity, wiring); what they configure is priced, or not, on its own. */
 export const FREE_TYPES: readonly string[] = [

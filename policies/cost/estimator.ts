@@ -30,7 +30,7 @@ import { runsPerMonth } from "../facts/scheduleExpression";
 import { asArray, TYPES } from "../lib/resources";
 import { COST_DEFAULTS, CostOptions } from "./knobs";
 import { glueJobCosts } from "./glueJobs";
-import { costCoverage, FIXED_MONTHLY_USD, USAGE_PRICES } from "./coverage";
+import { costCoverage, FIXED_MONTHLY_USD, provisionedCapacityUsd, USAGE_PRICES } from "./coverage";
 import type { CostEstimate, CostLine, CostResource } from "./types";
 
 export type { CostEstimate, CostLine, CostOptions, CostResource };
@@ -280,11 +280,18 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
   unpriced.push(...glue.unpriced);
   unbounded.push(...glue.unbounded);
 
-  // Usage the policy config assumes (its `usage` knob), for the types billed by usage.
+  // DynamoDB tables with provisioned capacity: a fixed hourly charge the program declares.
+  for (const r of resources.filter((x) => x.type === "aws:dynamodb/table:Table")) {
+    const provisioned = provisionedCapacityUsd(r.props);
+    if (provisioned) lines.push({ urn: r.urn, monthlyUsd: round(provisioned.usd * regionFactor(opts)), basis: provisioned.basis });
+  }
+
+  // Usage the policy config assumes (its `usage` knob), for the types billed by usage (a provisioned table is priced above).
   for (const r of resources) {
     const quantity = opts.usage[r.type];
     const unit = USAGE_PRICES[r.type];
     if (quantity === undefined || !unit) continue;
+    if (r.type === "aws:dynamodb/table:Table" && provisionedCapacityUsd(r.props)) continue;
     lines.push({ urn: r.urn, monthlyUsd: round(quantity * unit.usd * regionFactor(opts)), basis: `${quantity} ${unit.unit} × $${unit.usd} (usage assumed by the policy config)` });
   }
 

@@ -28,7 +28,7 @@ export const SUPPRESSIONS_SCHEMA = {
   type: "array" as const,
   default: [],
   description:
-    "Resources this rule does not judge, each with a reason (at least 10 characters), and optionally an owner and an expiry date (YYYY-MM-DD, UTC, the last day it holds). `resource` is a URN or a logical name; `*` matches any characters. A suppressed finding is reported as suppressed, never hidden; an expired one is reported as a finding again.",
+    "Resources this rule does not judge, each with a reason (at least 10 characters), and optionally an owner and an expiry date (YYYY-MM-DD, UTC, the last day it holds). `resource` is a URN or a logical name; `*` matches any characters. The offline plan reports a suppressed finding as suppressed, with its reason (the Pulumi CLI shows none); an expired one is reported as a finding again.",
   items: {
     type: "object",
     required: ["resource", "reason"],

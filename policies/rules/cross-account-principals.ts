@@ -4,9 +4,12 @@
  * account names only accounts the policy config trusts (`trustedAccounts`), or is conditioned
  * on the organization (aws:PrincipalOrgID / aws:PrincipalOrgPaths); and never `*` without that.
  *
- * The stack's own accounts are the ones its own policies' `Resource` ARNs name (its roles act
- * on its resources): the pack is not told the account it deploys into, and an ARN the stack
- * builds for its own resources carries it. An account named only as a principal is another's.
+ * The stack's own accounts: `ownAccounts` when the policy config names them (the account each
+ * stack deploys into); else the ones the Allow statements of its own identity policies name in
+ * `Resource` ARNs (its roles act on its resources). With neither, the rule cannot tell an own
+ * account from another and judges only `*`: a program whose policies name no ARN of its
+ * account sets `ownAccounts`. An inferred "own" account can be widened by an Allow on a foreign
+ * ARN, which an IAM review sees; `ownAccounts` closes that.
  */
 import { PolicyResource, UnknownValueError } from "@pulumi/policy";
 import { asArray, parseDocument, TYPES } from "../lib/resources";
@@ -22,9 +25,25 @@ const accountOfPrincipal = (p: unknown): string | undefined => {
   return /^arn:[^:]+:(iam|sts)::(\d{12}|\*):/.exec(p)?.[2];
 };
 
-/** A condition on the caller's organization (the issue's "or be conditioned on the organization"), not negated. */
-const orgConditioned = (s: any): boolean =>
-  Object.entries(s?.Condition ?? {}).some(([operator, entries]: [string, any]) => !/Not|IfExists$|^ForAllValues:/i.test(operator) && entries && typeof entries === "object" && Object.keys(entries).some((k) => /^aws:PrincipalOrg(ID|Paths)$/i.test(k)));
+/** A value that matches many organizations or accounts: a wildcard (`o-*`, `1*`) narrows nothing. */
+const wildcard = (v: unknown) => typeof v !== "string" || /[*?]/.test(v);
+
+/**
+ * A condition on the caller's organization (aws:PrincipalOrgID/PrincipalOrgPaths), or on the
+ * caller's account being one the stack trusts (aws:PrincipalAccount, aws:SourceAccount,
+ * kms:CallerAccount); not negated, not IfExists or ForAllValues:, with no wildcard in a value.
+ */
+function conditioned(s: any, trusted: (account: string) => boolean): boolean {
+  return Object.entries(s?.Condition ?? {}).some(([operator, entries]: [string, any]) => {
+    if (/Not|IfExists$|^ForAllValues:/i.test(operator) || !entries || typeof entries !== "object") return false;
+    return Object.entries(entries).some(([key, values]) => {
+      const list = asArray<unknown>(values);
+      if (list.length === 0 || list.some(wildcard)) return false;
+      if (/^aws:PrincipalOrg(ID|Paths)$/i.test(key)) return true;
+      return /^(aws:PrincipalAccount|aws:SourceAccount|kms:CallerAccount)$/i.test(key) && list.every((v) => trusted(String(v)));
+    });
+  });
+}
 
 /** Where a resource keeps the documents that name principals, and the identity documents whose Resource ARNs show the stack's accounts. */
 function principalDocuments(r: PolicyResource): unknown[] {
@@ -50,6 +69,7 @@ export const rule = stackRule({
   counterparts: { checkov: ["CKV_AWS_60"], note: "Checkov CKV_AWS_60 refuses `*` in trust policies; no peer checks a list of trusted accounts" },
   knobs: {
     trustedAccounts: knob.stringList([], "Accounts other than the stack's own that its policies may name as principals (a partner, the other stages' accounts of a promotion)", "wider"),
+    ownAccounts: knob.stringList([], "The accounts the stack deploys into; empty: inferred from the Resource ARNs its identity policies allow (with none, named accounts are not judged, only *)", "wider"),
   },
   validate: (args, report, c) => {
     // A document unknown at preview (an ARN of a resource still to be created in it) defers the
@@ -66,20 +86,28 @@ export const rule = stackRule({
         return [];
       }
     };
-    const own = new Set<string>();
+    const own = new Set<string>(c.ownAccounts);
     const before = deferred.length;
-    for (const r of args.resources) {
-      for (const d of documents(r, identityDocuments)) {
-        for (const s of asArray<any>(d.Statement)) for (const arn of [...asArray(s?.Resource), ...asArray(s?.NotResource)]) {
-          const a = accountOfArn(arn);
-          if (a) own.add(a);
+    if (own.size === 0) {
+      for (const r of args.resources) {
+        for (const d of documents(r, identityDocuments)) {
+          for (const s of asArray<any>(d.Statement)) {
+            if (s?.Effect !== "Allow") continue;
+            for (const arn of asArray(s?.Resource)) {
+              const a = accountOfArn(arn);
+              if (a) own.add(a);
+            }
+          }
         }
       }
     }
     // With an identity document unknown, the stack's own accounts may be more than those seen:
     // an account not seen is then deferred, not reported (never a false alarm on the stack's own).
     const ownKnown = deferred.length === before;
-    const outside = (account: string) => account === "*" || (!own.has(account) && !c.trustedAccounts.includes(account));
+    // Knowing no own account, a named account cannot be told own or other: only * is judged.
+    const judgesAccounts = own.size > 0;
+    const trusted = (account: string) => own.has(account) || c.trustedAccounts.includes(account);
+    const outside = (account: string) => account === "*" || (judgesAccounts && !trusted(account));
     const judge = (r: PolicyResource, account: string, message: string) => {
       if (account !== "*" && !ownKnown) deferred.push(`${r.type.split(":").pop()} "${r.name}" (account ${account})`);
       else report(message, r.urn);
@@ -101,7 +129,7 @@ export const rule = stackRule({
       }
       for (const d of documents(r, principalDocuments)) {
         for (const s of asArray<any>(d.Statement)) {
-          if (!s || s.Effect !== "Allow" || orgConditioned(s)) continue;
+          if (!s || s.Effect !== "Allow" || conditioned(s, trusted)) continue;
           const principals = s.Principal === "*" ? ["*"] : asArray<string>(s.Principal?.AWS);
           const others = [...new Set(principals.map(accountOfPrincipal).filter((a): a is string => a !== undefined && outside(a)))];
           if (others.length === 0) continue;

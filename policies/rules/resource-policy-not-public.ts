@@ -29,8 +29,14 @@ function narrows(operator: string, key: string, values: unknown): boolean {
   if (/Not/i.test(operator) || /IfExists$/i.test(operator) || /^ForAllValues:/i.test(operator)) return false;
   const list = asArray<unknown>(values).map(String);
   if (list.length === 0) return false;
-  const anyAccount = (v: string) => v === "*" || /^arn:[^:]*:[^:]*:[^:]*:\*(:|$)/.test(v);
-  return !list.some(anyAccount);
+  // A value that matches many: `*`; an ARN whose account has a wildcard, or an account-less ARN
+  // (S3's) whose resource starts with one; any other value (an account, an org id) with one.
+  const many = (v: string) => {
+    const arn = /^arn:[^:]*:[^:]*:[^:]*:([^:]*):(.*)$/.exec(v);
+    if (arn) return /[*?]/.test(arn[1]) || (arn[1] === "" && /^[*?]/.test(arn[2]));
+    return /[*?]/.test(v);
+  };
+  return !list.some(many);
 }
 
 const narrowed = (s: any): boolean =>

@@ -68,8 +68,8 @@ describe("cost coverage: what the estimate prices, what is free, what it does no
       r("aws:foo/bar:Bar", "mystery"),
     ]);
     assert.deepEqual(estimate.lines.map((l) => [l.urn.split("::").pop(), l.monthlyUsd, l.basis]), [
-      ["key", 1, "customer managed key × $1/month"],
-      ["math", 0.2, "2 × alarm metric × $0.1/month"],
+      ["key", 1, "customer managed key (and its rotations) × $1/month"],
+      ["math", 0.2, "2 × standard-resolution alarm metric ($0.30 = 3 units at high resolution) × $0.1/month"],
     ]);
     assert.deepEqual(estimate.coverage!.priced, [{ type: "aws:cloudwatch/metricAlarm:MetricAlarm", count: 1 }, { type: "aws:kms/key:Key", count: 1 }]);
     assert.deepEqual(estimate.coverage!.free, [{ type: "aws:iam/role:Role", count: 1 }]);
@@ -86,6 +86,13 @@ describe("cost coverage: what the estimate prices, what is free, what it does no
       ["logs", 2, "4 GB ingested × $0.5 (usage assumed by the policy config)"],
     ]);
     assert.deepEqual(assumed.coverage!.notPriced.map((x) => x.type), ["aws:sqs/queue:Queue"]);
+    // Provisioned DynamoDB capacity is declared, billed whether used or not; on demand is usage.
+    const tables = estimateMonthlyCost([r("aws:dynamodb/table:Table", "prov", { readCapacity: 100, writeCapacity: 10, globalSecondaryIndexes: [{ readCapacity: 5, writeCapacity: 5 }] }), r("aws:dynamodb/table:Table", "od", { billingMode: "PAY_PER_REQUEST" })]);
+    assert.deepEqual(tables.lines.map((l) => [l.urn.split("::").pop(), l.monthlyUsd, l.basis]), [["prov", 17.08, "105 RCU + 15 WCU provisioned × 730 h"]]);
+    assert.deepEqual(tables.coverage!.notPriced.map((x) => [x.type, x.count]), [["aws:dynamodb/table:Table", 1]], "the on-demand table, without a usage assumption");
+    // A rotating key's worst case: $1 and $1 for each of its first two rotations; a high-resolution alarm metric is 3 units.
+    const rotating = estimateMonthlyCost([r("aws:kms/key:Key", "key", { enableKeyRotation: true }), r("aws:cloudwatch/metricAlarm:MetricAlarm", "fast", { period: 10 })]);
+    assert.deepEqual(rotating.lines.map((l) => l.monthlyUsd), [3, 0.3]);
     const frankfurt = estimateMonthlyCost([r("aws:kms/key:Key", "key")], { region: "eu-central-1" });
     assert.ok(frankfurt.lines[0].monthlyUsd >= 1, "the region factor applies to fixed charges too");
   });

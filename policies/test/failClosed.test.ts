@@ -192,6 +192,12 @@ describe("fail closed: resource-based policies and unscoped resources", () => {
     assert.deepEqual(findings("resource-policy-not-public", "aws:sqs/queuePolicy:QueuePolicy", { queueUrl: "q", policy: narrowed }), []);
     assert.equal(findings("resource-policy-not-public", "aws:sqs/queuePolicy:QueuePolicy", { queueUrl: "q", policy: doc({ Effect: "Allow", Principal: { AWS: "*" }, NotAction: "sqs:DeleteQueue" }) }).length, 1);
     assert.equal(findings("resource-policy-not-public", "aws:sns/topicPolicy:TopicPolicy", { arn: "t", policy: publicStatement("mystery:DoThings") }).length, 1);
+    // A wildcard in what the condition names narrows nothing: any account starting with 1, any bucket, any organization.
+    for (const condition of [{ StringLike: { "aws:SourceAccount": "1*" } }, { ArnLike: { "aws:SourceArn": "arn:aws:s3:::*" } }, { StringLike: { "aws:PrincipalOrgID": "o-*" } }]) {
+      assert.equal(findings("resource-policy-not-public", "aws:sqs/queuePolicy:QueuePolicy", { queueUrl: "q", policy: publicStatement("sqs:SendMessage", { Condition: condition }) }).length, 1, JSON.stringify(condition));
+    }
+    const ownTopic = publicStatement("sqs:SendMessage", { Condition: { ArnLike: { "aws:SourceArn": "arn:aws:sns:us-east-1:123456789012:*" } } });
+    assert.deepEqual(findings("resource-policy-not-public", "aws:sqs/queuePolicy:QueuePolicy", { queueUrl: "q", policy: ownTopic }), [], "a wildcard after a named account still narrows to that account");
   });
 
   it("a bucket's or a queue's inline policy is read (Checkov CKV_AWS_70 reads the bucket's)", () => {

@@ -8,7 +8,7 @@ import { strict as assert } from "assert";
 import { applySuppressions, covers, holds, parseSuppressed, Suppression } from "../lib/suppressions";
 import { rule as snsTopicKmsRule } from "../rules/sns-topic-kms";
 import { rule as s3Rule } from "../rules/s3-bucket-encryption-and-access";
-import { resourcePolicy, stackPolicy } from "./support/check";
+import { checkStack, resourcePolicy, stackPolicy } from "./support/check";
 
 const TOPIC = { urn: "urn:pulumi:dev::ml::aws:sns/topic:Topic::alerts", name: "alerts" };
 const reasoned = (resource: string, extra: Partial<Suppression> = {}): Suppression => ({ resource, reason: "accepted by the platform team for the pilot", ...extra });
@@ -94,6 +94,12 @@ describe("suppressions", () => {
       assert.deepEqual(schema.items.required, ["resource", "reason"]);
       assert.equal(schema.items.properties.reason.minLength, 10);
     }
-    assert.ok(stackPolicy(s3Rule).validateStack, "a stack rule too");
+    // A stack rule: the bucket's findings go, the other bucket's stay (one line each of the reason, per resource).
+    const bucket = (name: string) => ({ type: "aws:s3/bucket:Bucket", name, urn: `urn:pulumi:dev::ml::aws:s3/bucket:Bucket::${name}`, props: { bucket: name } });
+    const open = checkStack(stackPolicy(s3Rule), [bucket("scratch"), bucket("data")]);
+    assert.ok(open.some((f) => f.urn!.endsWith("::scratch")) && open.some((f) => f.urn!.endsWith("::data")));
+    const kept: { message: string; urn?: string }[] = [];
+    assert.deepEqual(checkStack(stackPolicy(s3Rule), [bucket("scratch"), bucket("data")], { suppressions: [reasoned("scratch")] }, kept), [], "not applicable once the reports are made");
+    assert.ok(kept.length > 0 && kept.every((f) => f.urn!.endsWith("::data")), "only the uncovered bucket's findings are reported");
   });
 });

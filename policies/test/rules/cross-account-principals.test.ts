@@ -65,11 +65,28 @@ describe("rule: cross-account-principals", () => {
   });
 
   it("at a first preview, a document still unknown defers its own check, and an account not seen waits while the stack's own may be unknown; * is judged anyway", () => {
-    const unknownWorker: StackResource = { ...worker, props: { ...worker.props, inlinePolicies: [{ name: "logs", policy: UNKNOWN }] } };
-    assert.throws(() => checkStack(policy, [unknownWorker, keyWith({ AWS: `arn:aws:iam::${OWN}:root` })]), /checks that need values known only after deployment: Role "worker"; Key "key" \(account 111111111111\)/);
+    const unknownWorker: StackResource = { ...worker, name: "other", urn: urn("aws:iam/role:Role", "other"), props: { ...worker.props, inlinePolicies: [{ name: "logs", policy: UNKNOWN }] } };
+    assert.throws(() => checkStack(policy, [worker, unknownWorker, keyWith({ AWS: `arn:aws:iam::${STRANGER}:root` })]), /checks that need values known only after deployment: Role "other"; Key "key" \(account 333333333333\)/);
     // The * grant is reported before the deferral; the server keeps what was reported before a policy throws.
     const reported: { message: string; urn?: string }[] = [];
-    assert.throws(() => checkStack(policy, [unknownWorker, keyWith("*")], undefined, reported), /known only after deployment: Role "worker"$/);
+    assert.throws(() => checkStack(policy, [worker, unknownWorker, keyWith("*")], undefined, reported), /known only after deployment: Role "other"$/);
     assert.deepEqual(reported.map((r) => r.message.match(/grants any account \(\*\)/)?.[0]), ["grants any account (*)"]);
+  });
+
+  it("own accounts come from Allow statements only (a Deny on another account's ARN does not make it own), or from ownAccounts; knowing none, a named account is not judged, * still is", () => {
+    const denyForeign: StackResource = { ...worker, props: { ...worker.props, inlinePolicies: [{ name: "x", policy: json([{ Effect: "Deny", Action: "sqs:SendMessage", Resource: `arn:aws:sqs:us-east-1:${STRANGER}:nothing` }]) }] } };
+    assert.equal(checkStack(policy, [worker, denyForeign, roleTrusting(`arn:aws:iam::${STRANGER}:role/ci`)]).length, 1, "the Deny does not make the stranger own");
+    // A program whose policies name no ARN of its account (a key policy naming its root): nothing to tell own from other.
+    assert.deepEqual(checkStack(policy, [keyWith({ AWS: `arn:aws:iam::${OWN}:root` })]), []);
+    assert.equal(checkStack(policy, [keyWith({ AWS: `arn:aws:iam::${STRANGER}:root` })], { ownAccounts: [OWN] }).length, 1, "ownAccounts says which is own");
+    assert.deepEqual(checkStack(policy, [keyWith({ AWS: `arn:aws:iam::${OWN}:root` })], { ownAccounts: [OWN] }), []);
+    assert.equal(checkStack(policy, [keyWith("*")]).length, 1);
+  });
+
+  it("a condition admits only what it names: an organization or account with a wildcard narrows nothing; * narrowed to the own account passes", () => {
+    assert.equal(checkStack(policy, [worker, keyWith("*", { StringLike: { "aws:PrincipalOrgID": "o-*" } })]).length, 1);
+    assert.equal(checkStack(policy, [worker, keyWith("*", { StringLike: { "aws:PrincipalAccount": "1*" } })]).length, 1);
+    assert.deepEqual(checkStack(policy, [worker, keyWith("*", { StringEquals: { "aws:PrincipalAccount": OWN } })]), []);
+    assert.equal(checkStack(policy, [worker, keyWith("*", { StringEquals: { "aws:PrincipalAccount": STRANGER } })]).length, 1, "narrowed to an untrusted account");
   });
 });
