@@ -21,6 +21,12 @@ export const rule = stackRule({
     ...USAGE_KNOBS,
   },
   validate: (args, report, c) => {
+    // A suppressed "no price" or "cannot be bounded" finding would leave its resource out of the
+    // budget in silence: the budget takes no exceptions (raise maxMonthlyUsd, or price the type).
+    const suppressions = (c as { suppressions?: unknown[] }).suppressions ?? [];
+    if (suppressions.length > 0) {
+      report(`monthly-cost-limit takes no suppressions (${suppressions.length} given): a suppressed finding would leave its resource's cost out of the budget; price the type ("prices"), state its usage ("usage") or raise maxMonthlyUsd instead.`);
+    }
     const estimate = estimateMonthlyCost(
       args.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.props })),
       c,

@@ -103,3 +103,16 @@ describe("suppressions", () => {
     assert.ok(kept.length > 0 && kept.every((f) => f.urn!.endsWith("::data")), "only the uncovered bucket's findings are reported");
   });
 });
+
+describe("suppressions and the budget", () => {
+  it("monthly-cost-limit refuses suppressions: one would leave a resource's cost out of the budget in silence", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { rule: budget } = require("../rules/monthly-cost-limit") as typeof import("../rules/monthly-cost-limit");
+    const unpriced = { type: "aws:sagemaker/endpointConfiguration:EndpointConfiguration", name: "ep", urn: "urn:pulumi:dev::ml::aws:sagemaker/endpointConfiguration:EndpointConfiguration::ep", props: { productionVariants: [{ variantName: "v", instanceType: "ml.unknown.xlarge", initialInstanceCount: 1 }] } };
+    const plain = checkStack(stackPolicy(budget), [unpriced]);
+    assert.ok(plain.some((f) => /No price for ml\.unknown\.xlarge/.test(f.message)));
+    const kept: { message: string; urn?: string }[] = [];
+    checkStack(stackPolicy(budget), [unpriced], { suppressions: [{ resource: "ep", reason: "a new instance type, priced next quarter" }] }, kept);
+    assert.ok(kept.some((f) => f.urn === undefined && /monthly-cost-limit takes no suppressions \(1 given\)/.test(f.message)), JSON.stringify(kept));
+  });
+});
