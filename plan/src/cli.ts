@@ -117,7 +117,6 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   }
   const policyPackDir = path.resolve(opts.policyPack);
   const givenPolicyConfig = opts.policyPackConfig ?? opts.policyConfig;
-  let policyConfigFile: string | undefined;
   // The program's stacks.yaml, when it has one, lists every stack and the policy config each is
   // judged by: an unlisted stack is an error, and a listed one never falls back to the defaults
   // unless the list says `policyConfig: defaults`.
@@ -138,7 +137,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     const byStack = path.join(packDir, "config", `${opts.stack}.json`);
     return fs.existsSync(byStack) ? byStack : undefined;
   };
-  policyConfigFile = configFor(givenPolicyConfig, policyPackDir);
+  const policyConfigFile = configFor(givenPolicyConfig, policyPackDir);
   const proposedRails = opts.proposedPolicyPack
     ? { policyPackDir: path.resolve(opts.proposedPolicyPack), policyConfigFile: configFor(opts.proposedPolicyPackConfig, path.resolve(opts.proposedPolicyPack)) }
     : undefined;

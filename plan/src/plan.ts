@@ -329,26 +329,53 @@ export async function buildPlans(opts: PlanOptions): Promise<{ plan: Plan; propo
   }
   timings.program = Date.now() - t0;
 
-  const judged = { project: files.project, region: files.config["aws:region"], declared, t0, timings };
+  // What the evaluation says of the program, the same whichever pack judges it.
+  const judged: Evaluation = {
+    project: files.project,
+    region: files.config["aws:region"],
+    declared,
+    t0,
+    timings,
+    about: {
+      program: path.relative(process.cwd(), opts.programDir) || ".",
+      repositoryRoot: path.relative(process.cwd(), repositoryRootOf(opts.programDir)) || ".",
+      ...(opts.listed ? { account: opts.listed.account } : {}),
+      stackConfigValues: configValueLines(path.join(opts.programDir, `Pulumi.${opts.stack}.yaml`)),
+    },
+  };
   // Each pack gets its own copy of the records: a policy at "remediate" replaces a record's inputs.
   const [plan, proposed] = await Promise.all([
-    judge(opts, judged, spawned, opts.policyPackDir, opts.policyConfigFile, policyConfig),
-    opts.proposed ? judge(opts, judged, spawnedProposed!, opts.proposed.policyPackDir, opts.proposed.policyConfigFile, proposedConfig!) : undefined,
+    judge(opts, judged, { spawned, policyPackDir: opts.policyPackDir, policyConfigFile: opts.policyConfigFile, policyConfig, warns: true }),
+    opts.proposed
+      ? judge(opts, judged, { spawned: spawnedProposed!, policyPackDir: opts.proposed.policyPackDir, policyConfigFile: opts.proposed.policyConfigFile, policyConfig: proposedConfig!, warns: false })
+      : undefined,
   ]);
   return { plan, ...(proposed ? { proposed } : {}) };
 }
 
-/** The evaluated program judged by one pack and config: the plan. */
+/** The program evaluated once, for every pack that judges it. */
+interface Evaluation {
+  project: string;
+  region?: string;
+  declared: DeclaredResource[];
+  t0: number;
+  timings: Record<string, number>;
+  /** The plan's fields that describe the program and its stack, not a pack's verdicts. */
+  about: Pick<Plan, "program" | "repositoryRoot" | "account" | "stackConfigValues">;
+}
+
+/**
+ * The evaluated program judged by one pack and config: the plan. `warns`: this judge's warnings
+ * about the inputs are said (the proposed rails, for information, say none).
+ */
 async function judge(
   opts: PlanOptions,
-  evaluated: { project: string; region?: string; declared: DeclaredResource[]; t0: number; timings: Record<string, number> },
-  spawned: SpawnedPack,
-  policyPackDir: string,
-  policyConfigFile: string | undefined,
-  policyConfig: PolicyPackConfigFile,
+  evaluated: Evaluation,
+  rails: { spawned: SpawnedPack; policyPackDir: string; policyConfigFile: string | undefined; policyConfig: PolicyPackConfigFile; warns: boolean },
 ): Promise<Plan> {
+  const { spawned, policyPackDir, policyConfigFile, policyConfig } = rails;
   const progress = opts.progress ?? (() => undefined);
-  const files = { project: evaluated.project };
+  const warn = rails.warns ? (opts.warn ?? progress) : () => undefined;
   const declared = evaluated.declared.map((r) => ({ ...r }));
   const t0 = evaluated.t0;
   const timings = { ...evaluated.timings };
@@ -365,7 +392,7 @@ async function judge(
     const problems = policyConfigProblems(policyConfig, info.policies);
     if (problems.length > 0) throw new PlanInputError(`the policy config ${policyConfigFile ?? ""} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     const levels = await pack.configure(info, policyConfig);
-    await pack.configureStack(files.project, opts.stack, true);
+    await pack.configureStack(evaluated.project, opts.stack, true);
     const custom = declared.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
     progress(`checking ${custom.length} cloud resources (of ${declared.filter((r) => r.type !== "pulumi:pulumi:Stack").length} declared; components hold no settings to judge) against ${info.policies.length} policies over the Analyzer protocol`);
     // As the engine does: policies at level "remediate" change a resource's inputs before any
@@ -406,9 +433,9 @@ async function judge(
     const configured = costOptions(policyConfig);
     const pricing = { ...configured, ...(configured.region === undefined && evaluated.region ? { region: evaluated.region } : {}) };
     if (configured.region !== undefined && evaluated.region && configured.region !== evaluated.region) {
-      (opts.warn ?? progress)(`warning: the policy config prices ${configured.region} (monthly-cost-limit region) but the stack deploys to ${evaluated.region} (aws:region): the cost limit is judged at ${configured.region}'s prices`);
+      warn(`warning: the policy config prices ${configured.region} (monthly-cost-limit region) but the stack deploys to ${evaluated.region} (aws:region): the cost limit is judged at ${configured.region}'s prices`);
     } else if (configured.region === undefined && evaluated.region && evaluated.region !== "us-east-1") {
-      (opts.warn ?? progress)(`warning: the estimate uses ${evaluated.region}'s prices (aws:region), but the pack's cost rules price us-east-1 unless the policy config sets monthly-cost-limit's region: set it to ${evaluated.region}`);
+      warn(`warning: the estimate uses ${evaluated.region}'s prices (aws:region), but the pack's cost rules price us-east-1 unless the policy config sets monthly-cost-limit's region: set it to ${evaluated.region}`);
     }
     const cost = estimateMonthlyCost(
       custom.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs })),
@@ -440,11 +467,8 @@ async function judge(
       version: 1,
       note: PLAN_NOTE,
       stack: opts.stack,
-      project: files.project,
-      program: path.relative(process.cwd(), opts.programDir) || ".",
-      repositoryRoot: path.relative(process.cwd(), repositoryRootOf(opts.programDir)) || ".",
-      ...(opts.listed ? { account: opts.listed.account } : {}),
-      stackConfigValues: configValueLines(path.join(opts.programDir, `Pulumi.${opts.stack}.yaml`)),
+      project: evaluated.project,
+      ...evaluated.about,
       firstPreview: opts.firstPreview,
       policyPack: {
         name: info.name,

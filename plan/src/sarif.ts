@@ -75,29 +75,23 @@ export function toSarif(plan: Plan): sarif.Log {
     return { locations: [{ physicalLocation: declared ?? at(stackFile, 1), ...logical }] };
   };
 
-  const results: sarif.Result[] = plan.violations.map((v) => ({
-    ruleId: v.policy,
-    ...(ruleIndex.has(v.policy) ? { ruleIndex: ruleIndex.get(v.policy) } : {}),
-    level: LEVEL[v.level] ?? "warning",
-    message: { text: sentence(v.message) },
-    ...locate(v.urn, v.message),
+  /** One finding as a result; `quoted` is the text whose stack-file values may place it (see locate). */
+  const result = (f: { policy: string; level: string; urn?: string }, text: string, quoted: string): sarif.Result => ({
+    ruleId: f.policy,
+    ...(ruleIndex.has(f.policy) ? { ruleIndex: ruleIndex.get(f.policy) } : {}),
+    level: LEVEL[f.level] ?? "warning",
+    message: { text: sentence(text) },
+    ...locate(f.urn, quoted),
     // The URN identifies a finding across runs even when the declaring line moves.
-    partialFingerprints: { "pulumiUrn/v1": `${v.policy}|${v.urn ?? `stack:${plan.stack}`}` },
-  }));
+    partialFingerprints: { "pulumiUrn/v1": `${f.policy}|${f.urn ?? `stack:${plan.stack}`}` },
+  });
 
-  // A suppressed finding is a result with its suppression (SARIF 2.1.0 §3.27.23, `suppressions`:
-  // kind external, the config's reason as the justification), so code scanning shows it dismissed, not absent.
-  for (const x of plan.suppressed ?? []) {
-    results.push({
-      ruleId: x.policy,
-      ...(ruleIndex.has(x.policy) ? { ruleIndex: ruleIndex.get(x.policy) } : {}),
-      level: LEVEL[x.level] ?? "warning",
-      message: { text: sentence(`Suppressed: ${x.reason}`) },
-      ...locate(x.urn, ""),
-      partialFingerprints: { "pulumiUrn/v1": `${x.policy}|${x.urn}` },
-      suppressions: [{ kind: "external", status: "accepted", justification: x.reason }],
-    });
-  }
+  const results: sarif.Result[] = [
+    ...plan.violations.map((v) => result(v, v.message, v.message)),
+    // A suppressed finding is a result with its suppression (SARIF 2.1.0 §3.27.23, `suppressions`:
+    // kind external, the config's reason as the justification), so code scanning shows it dismissed, not absent.
+    ...(plan.suppressed ?? []).map((x) => ({ ...result(x, `Suppressed: ${x.reason}`, ""), suppressions: [{ kind: "external" as const, status: "accepted" as const, justification: x.reason }] })),
+  ];
 
   return {
     $schema: SARIF_SCHEMA,

@@ -10,6 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { nearest, parseYamlFile } from "./engine/stackFiles";
+import { dottedPath, valueAtPointer } from "./jsonPointer";
 
 export const STACK_LIST_FILE = "stacks.yaml";
 
@@ -73,7 +74,7 @@ export function readStackList(programDir: string): ListedStack[] | undefined {
   const problems: string[] = [];
   if (!validate(doc)) {
     for (const error of validate.errors ?? []) {
-      const where = error.instancePath.replace(/^\//, "").replace(/\//g, ".") || "(top)";
+      const where = dottedPath(error.instancePath) || "(top)";
       const extra = (error.params as { additionalProperty?: string }).additionalProperty;
       if (extra !== undefined) {
         const best = where.startsWith("stacks.") ? nearest(extra, FIELDS) : undefined;
@@ -84,7 +85,7 @@ export function readStackList(programDir: string): ListedStack[] | undefined {
       } else {
         // YAML reads an unquoted account ID as a number: the same hint as a wrong pattern.
         const hint = ["pattern", "type"].includes(error.keyword) ? FIELD_HINT[where.split(".").pop()!] : undefined;
-        problems.push(`${where}: ${JSON.stringify(valueAt(doc, error.instancePath))} ${hint ?? error.message}`);
+        problems.push(`${where}: ${JSON.stringify(valueAtPointer(doc, error.instancePath))} ${hint ?? error.message}`);
       }
     }
   } else {
@@ -122,11 +123,4 @@ export function listedStack(list: ListedStack[], stack: string, programDir: stri
 /** The policy config file a listed stack is judged by (absolute), or undefined for the pack's defaults. */
 export function listedPolicyConfig(entry: ListedStack, programDir: string): string | undefined {
   return entry.policyConfig === "defaults" ? undefined : path.resolve(programDir, entry.policyConfig);
-}
-
-function valueAt(doc: unknown, pointer: string): unknown {
-  return pointer
-    .split("/")
-    .slice(1)
-    .reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), doc);
 }

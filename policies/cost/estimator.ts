@@ -281,17 +281,19 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
   unbounded.push(...glue.unbounded);
 
   // DynamoDB tables with provisioned capacity: a fixed hourly charge the program declares.
+  const provisionedTables = new Set<string>();
   for (const r of resources.filter((x) => x.type === "aws:dynamodb/table:Table")) {
     const provisioned = provisionedCapacityUsd(r.props);
-    if (provisioned) lines.push({ urn: r.urn, monthlyUsd: round(provisioned.usd * regionFactor(opts)), basis: provisioned.basis });
+    if (!provisioned) continue;
+    provisionedTables.add(r.urn);
+    lines.push({ urn: r.urn, monthlyUsd: round(provisioned.usd * regionFactor(opts)), basis: provisioned.basis });
   }
 
   // Usage the policy config assumes (its `usage` knob), for the types billed by usage (a provisioned table is priced above).
   for (const r of resources) {
     const quantity = opts.usage[r.type];
     const unit = USAGE_PRICES[r.type];
-    if (quantity === undefined || !unit) continue;
-    if (r.type === "aws:dynamodb/table:Table" && provisionedCapacityUsd(r.props)) continue;
+    if (quantity === undefined || !unit || provisionedTables.has(r.urn)) continue;
     lines.push({ urn: r.urn, monthlyUsd: round(quantity * unit.usd * regionFactor(opts)), basis: `${quantity} ${unit.unit} × $${unit.usd} (usage assumed by the policy config)` });
   }
 

@@ -104,6 +104,43 @@ export function describe(args: { type: string; name: string }): string {
 export const UNKNOWN: unique symbol = Symbol("unknown until deployed");
 
 /**
+ * The checks of a stack rule, deferred one by one when a value they read is unknown at preview:
+ * every other check still reaches its verdict, and `done()` then throws the error the server
+ * turns into its advisory "can't run … during preview", naming what waited.
+ */
+export function deferrals() {
+  const deferred: string[] = [];
+  let first: Error | undefined;
+  return {
+    /** Runs a check; when it reads an unknown value, records `what` (with the unknown's message when `withCause`) and gives undefined. */
+    check<T>(what: string, run: () => T, withCause = false): T | undefined {
+      try {
+        return run();
+      } catch (e) {
+        if (!(e instanceof UnknownValueError)) throw e;
+        deferred.push(withCause ? `${what} (${(e as Error).message})` : what);
+        first ??= e as Error;
+        return undefined;
+      }
+    },
+    /** Records a check that waits for another deferred value (no unknown read of its own). */
+    wait(what: string): void {
+      deferred.push(what);
+    },
+    /** How many checks have waited so far. */
+    get count(): number {
+      return deferred.length;
+    },
+    done(): void {
+      if (deferred.length === 0) return;
+      const error = first ?? new UnknownValueError("a value is unknown during preview");
+      error.message = `checks that need values known only after deployment: ${deferred.join("; ")}`;
+      throw error;
+    },
+  };
+}
+
+/**
  * Reads a property that may be unknown during preview. Reading an unknown through the
  * server's proxy throws and skips the whole policy ("can't run during preview"); a rule
  * that only needs to know that a value is *set* (a KMS key given as another resource's

@@ -35,14 +35,30 @@ export const knob = {
   numberMap: (description: string, loosens: "pricing" | "lower"): Knob<Record<string, number>> => ({ type: "object", additionalProperties: { type: "number", minimum: 0 }, default: {}, description, loosens }),
 };
 
-/** Runs a rule's validation; what it threw (a value unknown during preview, say), if anything. */
-function attempt(run: () => void): { error: unknown } | undefined {
+/**
+ * Runs a rule's validation with its suppressions (lib/suppressions.ts): the findings on no
+ * covered resource are reported, those on a covered one become the policy's "not applicable"
+ * reason. What the rule reported before it stopped (a value unknown during preview) stands,
+ * then its error is thrown, as before suppressions.
+ */
+function validateWithSuppressions(
+  validate: (report: ReportViolation) => void,
+  suppressions: readonly Suppression[],
+  resourceOf: (urn: string) => { urn: string; name: string } | undefined,
+  report: ReportViolation,
+  notApplicable: (reason: string) => never,
+): void {
+  const findings: { message: string; urn?: string }[] = [];
+  let failure: { error: unknown } | undefined;
   try {
-    run();
-    return undefined;
+    validate((message, urn) => findings.push({ message, urn }));
   } catch (error) {
-    return { error };
+    failure = { error };
   }
+  const outcome = applySuppressions(findings, suppressions, resourceOf, todayUtc());
+  for (const f of outcome.report) report(f.message, f.urn);
+  if (failure) throw failure.error;
+  if (outcome.suppressed) notApplicable(outcome.suppressed);
 }
 
 /** The suppressions every resource rule takes; a suppression added (or renewed) loosens the rule. */
@@ -131,14 +147,14 @@ export function resourceRule<K extends Knobs>(
     ...(configSchema ? { configSchema } : {}),
     validateResource: forTypes(rule.types, (props, args, report) => {
       const config = configOf<KnobValues<K> & { suppressions: Suppression[] }>(args, configSchema);
-      const findings: { message: string; urn?: string }[] = [];
       // The server leaves a resource finding's URN unset: it is the resource's.
-      const failure = attempt(() => rule.validate(props, args, (message, urn) => findings.push({ message, urn: urn ?? args.urn }), config));
-      const outcome = applySuppressions(findings, config.suppressions, (urn) => (urn === args.urn ? args : undefined), todayUtc());
-      for (const f of outcome.report) report(f.message, f.urn === args.urn ? undefined : f.urn);
-      // What the rule reported before it stopped (a value unknown during preview) stands; then its error, as before.
-      if (failure) throw failure.error;
-      if (outcome.suppressed) args.notApplicable(outcome.suppressed);
+      validateWithSuppressions(
+        (found) => rule.validate(props, args, (message, urn) => found(message, urn ?? args.urn), config),
+        config.suppressions,
+        (urn) => (urn === args.urn ? args : undefined),
+        (message, urn) => report(message, urn === args.urn ? undefined : urn),
+        (reason) => args.notApplicable(reason),
+      );
     }),
     ...(rule.remediate ? { remediateResource: rule.remediate } : {}),
   };
@@ -162,12 +178,13 @@ export function stackRule<K extends Knobs>(rule: RuleBase<K> & { validate: (args
     ...(configSchema ? { configSchema } : {}),
     validateStack: (args, report) => {
       const config = configOf<KnobValues<K> & { suppressions: Suppression[] }>(args, configSchema);
-      const findings: { message: string; urn?: string }[] = [];
-      const failure = attempt(() => rule.validate(args, (message, urn) => findings.push({ message, urn }), config));
-      const outcome = applySuppressions(findings, config.suppressions, (urn) => args.resources.find((r) => r.urn === urn), todayUtc());
-      for (const f of outcome.report) report(f.message, f.urn);
-      if (failure) throw failure.error;
-      if (outcome.suppressed) args.notApplicable(outcome.suppressed);
+      validateWithSuppressions(
+        (found) => rule.validate(args, found, config),
+        config.suppressions,
+        (urn) => args.resources.find((r) => r.urn === urn),
+        report,
+        (reason) => args.notApplicable(reason),
+      );
     },
   };
   return { policy, summary: rule.summary, counterparts: rule.counterparts, knobs };

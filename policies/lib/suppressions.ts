@@ -1,6 +1,6 @@
 /**
  * Suppressions with a reason (Checkov's `checkov:skip=<check>:<reason>`, cdk-nag's
- * `NagSuppressions` with `reason`): a resource rule's `suppressions` knob lists the resources
+ * `NagSuppressions` with `reason`): every rule's `suppressions` knob lists the resources
  * it does not judge, each with why, and optionally who owns the exception and until when. They
  * live in the policy config, so a pull request that adds one is a guard-rail change the
  * plan's review ranks as loosening. A suppressed finding is not dropped: the policy reports
@@ -23,7 +23,7 @@ export interface Suppression {
 /** The reason a suppressed finding's "not applicable" carries starts with this (what the plan reads). */
 export const SUPPRESSED_PREFIX = "suppressed: ";
 
-/** The JSON Schema of the knob every resource rule has (rule.ts adds it; a longer list loosens the rule). */
+/** The JSON Schema of the knob every rule has (rule.ts adds it; a longer list loosens the rule). */
 export const SUPPRESSIONS_SCHEMA = {
   type: "array" as const,
   default: [],
@@ -64,7 +64,7 @@ export function suppressedLine(s: Suppression, urn: string, findings: string[]):
 /** The suppressed findings a "not applicable" reason holds (none when it is another reason). */
 export function parseSuppressed(reason: string): { urn: string; reason: string }[] {
   return reason.split("\n").flatMap((line) => {
-    const m = /^suppressed: (.*?) on (urn:pulumi:\S+); the finding: (.*)$/s.exec(line);
+    const m = new RegExp(`^${SUPPRESSED_PREFIX}(.*?) on (urn:pulumi:\\S+); the finding: (.*)$`, "s").exec(line);
     return m ? [{ urn: m[2], reason: `${m[1]}; the finding: ${m[3]}` }] : [];
   });
 }

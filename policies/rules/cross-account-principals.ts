@@ -11,8 +11,9 @@
  * account sets `ownAccounts`. An inferred "own" account can be widened by an Allow on a foreign
  * ARN, which an IAM review sees; `ownAccounts` closes that.
  */
-import { PolicyResource, UnknownValueError } from "@pulumi/policy";
-import { asArray, parseDocument, TYPES } from "../lib/resources";
+import { PolicyResource } from "@pulumi/policy";
+import { allowStatements } from "../lib/iamDocuments";
+import { asArray, deferrals, parseDocument, TYPES } from "../lib/resources";
 import { knob, stackRule } from "../lib/rule";
 
 /** The account of an ARN (its fifth field), when it is one (`arn:aws:logs:us-east-1:123456789012:…`). */
@@ -45,7 +46,7 @@ function conditioned(s: any, trusted: (account: string) => boolean): boolean {
   });
 }
 
-/** Where a resource keeps the documents that name principals, and the identity documents whose Resource ARNs show the stack's accounts. */
+/** Where a resource keeps the documents that name principals. */
 function principalDocuments(r: PolicyResource): unknown[] {
   if (TYPES.iamRole.includes(r.type as never)) return [r.props.assumeRolePolicy];
   if (r.type === "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy") return [r.props.resourcePolicy];
@@ -53,11 +54,9 @@ function principalDocuments(r: PolicyResource): unknown[] {
   if (TYPES.resourcePolicies.includes(r.type as never) && r.type !== "aws:lambda/permission:Permission") return [r.props.policy];
   return [];
 }
-function identityDocuments(r: PolicyResource): unknown[] {
-  if (TYPES.iamRole.includes(r.type as never)) return asArray<any>(r.props.inlinePolicies).map((p) => p?.policy);
-  if (TYPES.iamPolicyDocuments.includes(r.type as never)) return [r.props.policy ?? r.props.inlinePolicy];
-  return [];
-}
+
+/** The identity policies, whose allowed Resource ARNs show the stack's own accounts. */
+const IDENTITY_TYPES: readonly string[] = [...TYPES.iamRole, ...TYPES.iamPolicyDocuments];
 
 export const rule = stackRule({
   name: "cross-account-principals",
@@ -74,60 +73,39 @@ export const rule = stackRule({
   validate: (args, report, c) => {
     // A document unknown at preview (an ARN of a resource still to be created in it) defers the
     // checks that need it, for that resource only, as the engine defers a policy that reads one.
-    let firstUnknown: Error | undefined;
-    const deferred: string[] = [];
-    const documents = (r: PolicyResource, of: (r: PolicyResource) => unknown[]): any[] => {
-      try {
-        return of(r).map((d) => parseDocument(d)).filter(Boolean);
-      } catch (e) {
-        if (!(e instanceof UnknownValueError)) throw e;
-        firstUnknown ??= e as Error;
-        deferred.push(`${r.type.split(":").pop()} "${r.name}"`);
-        return [];
-      }
-    };
+    const waiting = deferrals();
+    const label = (r: PolicyResource) => `${r.type.split(":").pop()} "${r.name}"`;
     const own = new Set<string>(c.ownAccounts);
-    const before = deferred.length;
     if (own.size === 0) {
-      for (const r of args.resources) {
-        for (const d of documents(r, identityDocuments)) {
-          for (const s of asArray<any>(d.Statement)) {
-            if (s?.Effect !== "Allow") continue;
-            for (const arn of asArray(s?.Resource)) {
-              const a = accountOfArn(arn);
-              if (a) own.add(a);
-            }
+      for (const r of args.resources.filter((x) => IDENTITY_TYPES.includes(x.type))) {
+        for (const s of waiting.check(label(r), () => allowStatements(r.type, r.props)) ?? []) {
+          for (const arn of asArray(s?.Resource)) {
+            const a = accountOfArn(arn);
+            if (a) own.add(a);
           }
         }
       }
     }
     // With an identity document unknown, the stack's own accounts may be more than those seen:
     // an account not seen is then deferred, not reported (never a false alarm on the stack's own).
-    const ownKnown = deferred.length === before;
+    const ownKnown = waiting.count === 0;
     // Knowing no own account, a named account cannot be told own or other: only * is judged.
     const judgesAccounts = own.size > 0;
     const trusted = (account: string) => own.has(account) || c.trustedAccounts.includes(account);
     const outside = (account: string) => account === "*" || (judgesAccounts && !trusted(account));
     const judge = (r: PolicyResource, account: string, message: string) => {
-      if (account !== "*" && !ownKnown) deferred.push(`${r.type.split(":").pop()} "${r.name}" (account ${account})`);
+      if (account !== "*" && !ownKnown) waiting.wait(`${label(r)} (account ${account})`);
       else report(message, r.urn);
     };
     for (const r of args.resources) {
       if (r.type === "aws:lambda/permission:Permission") {
-        let principal: unknown;
-        try {
-          principal = r.props.principal;
-        } catch (e) {
-          if (!(e instanceof UnknownValueError)) throw e;
-          firstUnknown ??= e as Error;
-          deferred.push(`Permission "${r.name}"`);
-          continue;
-        }
+        const principal = waiting.check(label(r), () => r.props.principal as unknown);
+        if (principal === undefined) continue;
         const account = accountOfPrincipal(principal);
         if (account && account !== "*" && outside(account)) judge(r, account, `Permission "${r.name}" lets account ${account} invoke the function, which is not the stack's own nor in trustedAccounts.`);
         continue;
       }
-      for (const d of documents(r, principalDocuments)) {
+      for (const d of waiting.check(label(r), () => principalDocuments(r).map((x) => parseDocument(x)).filter(Boolean)) ?? []) {
         for (const s of asArray<any>(d.Statement)) {
           if (!s || s.Effect !== "Allow" || conditioned(s, trusted)) continue;
           const principals = s.Principal === "*" ? ["*"] : asArray<string>(s.Principal?.AWS);
@@ -138,10 +116,6 @@ export const rule = stackRule({
         }
       }
     }
-    if (deferred.length > 0) {
-      const error = firstUnknown ?? new UnknownValueError("a value is unknown during preview");
-      error.message = `checks that need values known only after deployment: ${deferred.join("; ")}`;
-      throw error;
-    }
+    waiting.done();
   },
 });

@@ -2,8 +2,8 @@
  * Every S3 bucket: SSE-KMS with a customer key, public access block, TLS-only policy,
  * versioning, pairing each bucket with its separate configuration resources.
  */
-import { PolicyResource, UnknownValueError } from "@pulumi/policy";
-import { asArray, parseDocument, read, TYPES, UNKNOWN } from "../lib/resources";
+import { PolicyResource } from "@pulumi/policy";
+import { asArray, deferrals, parseDocument, read, TYPES, UNKNOWN } from "../lib/resources";
 import { knob, stackRule } from "../lib/rule";
 import { isAwsManagedKey, isGiven } from "../lib/keys";
 
@@ -52,17 +52,8 @@ export const rule = stackRule({
     const loggings = of(TYPES.bucketLogging);
     // One value unknown at preview defers the check that needs it, for that bucket only;
     // every other check of every bucket still reaches its verdict.
-    const deferred: string[] = [];
-    let firstUnknown: Error | undefined;
-    const check = (what: string, run: () => void) => {
-      try {
-        run();
-      } catch (e) {
-        if (!(e instanceof UnknownValueError)) throw e;
-        deferred.push(`${what} (${(e as Error).message})`);
-        firstUnknown ??= e as Error;
-      }
-    };
+    const waiting = deferrals();
+    const check = (what: string, run: () => void) => waiting.check(what, run, true);
     for (const bucket of of(TYPES.bucket)) {
       const where = `S3 bucket "${bucket.name}"`;
       check(`${where} encryption`, () => {
@@ -105,10 +96,7 @@ export const rule = stackRule({
       }
     }
     // The server turns this into its advisory "can't run … during preview", after the verdicts above.
-    if (firstUnknown) {
-      firstUnknown.message = `checks that need values known only after deployment: ${deferred.join("; ")}`;
-      throw firstUnknown;
-    }
+    waiting.done();
   },
 });
 

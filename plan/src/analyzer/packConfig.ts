@@ -1,5 +1,6 @@
 /** A `--policy-pack-config` file, read as the Pulumi CLI reads it. */
 import { schemaDefaults } from "ml-pipeline-policies";
+import { dottedPath, valueAtPointer } from "../jsonPointer";
 
 export type Level = "advisory" | "mandatory" | "disabled" | "remediate";
 export const LEVELS: Level[] = ["advisory", "mandatory", "disabled", "remediate"]; // proto enum order
@@ -75,7 +76,7 @@ export function policyConfigProblems(file: unknown, policies: PolicySchemaInfo[]
     if (validate(knobs)) continue;
     for (const error of validate.errors ?? []) {
       const extra = (error.params as { additionalProperty?: string }).additionalProperty;
-      const knob = error.instancePath.replace(/^\//, "").replace(/\//g, ".") || extra || "";
+      const knob = dottedPath(error.instancePath) || extra || "";
       let shown: string;
       if (error.keyword === "additionalProperties" && error.instancePath === "") {
         shown = `is not a setting of this policy (settings: ${Object.keys(schema.properties).join(", ") || "none"})`;
@@ -84,7 +85,7 @@ export function policyConfigProblems(file: unknown, policies: PolicySchemaInfo[]
         const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
         shown = `has "${extra}", which is not a field here (fields: ${allowed.join(", ") || "none"})`;
       } else {
-        shown = `${JSON.stringify(knobAt(knobs, error.instancePath))}: ${error.message}`;
+        shown = `${JSON.stringify(valueAtPointer(knobs, error.instancePath))}: ${error.message}`;
       }
       problems.push(`"${name}".${knob} ${shown}`);
     }
@@ -96,8 +97,4 @@ function hasInfinity(v: unknown): boolean {
   if (typeof v === "number") return !Number.isFinite(v);
   if (v && typeof v === "object") return Object.values(v).some(hasInfinity);
   return false;
-}
-
-function knobAt(value: unknown, pointer: string): unknown {
-  return pointer.split("/").filter(Boolean).reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), value);
 }

@@ -299,13 +299,16 @@ export function configValueLines(stackFile: string): ConfigValueLine[] {
       if (typeof v === "string" && v.length >= 4 && /[A-Za-z]/.test(v) && node.range && !/(^|\.)secure$/.test(key)) out.push({ key, value: v, line: lineCounter.linePos(node.range[0]).line });
       return;
     }
-    if (isMap(node)) for (const pair of node.items) walk(pair.value as Node, key ? `${key}.${String((pair.key as { value?: unknown })?.value ?? pair.key)}` : String((pair.key as { value?: unknown })?.value ?? pair.key));
+    if (isMap(node)) for (const pair of node.items) walk(pair.value as Node, key ? `${key}.${keyOf(pair)}` : keyOf(pair));
     else if (isSeq(node)) node.items.forEach((item, i) => walk(item as Node, `${key}[${i}]`));
   };
-  const config = doc.contents && isMap(doc.contents) ? doc.contents.items.find((p) => (p.key as { value?: unknown })?.value === "config")?.value : undefined;
-  if (config && isMap(config)) for (const pair of config.items) walk(pair.value as Node, String((pair.key as { value?: unknown })?.value ?? pair.key));
+  const config = doc.contents && isMap(doc.contents) ? doc.contents.items.find((p) => keyOf(p) === "config")?.value : undefined;
+  if (config && isMap(config)) for (const pair of config.items) walk(pair.value as Node, keyOf(pair));
   return out;
 }
+
+/** A YAML map entry's key as text. */
+const keyOf = (pair: { key: unknown }) => String((pair.key as { value?: unknown } | null)?.value ?? pair.key);
 
 /** The repository that holds a directory: the nearest folder up from it with a `.git`; the directory itself when none has one. */
 export function repositoryRootOf(dir: string): string {
