@@ -16,6 +16,7 @@ export = async () => {
   const { accountId } = await aws.getCallerIdentity();
   const pipeline = declarePipeline(project, config, { project, stack, accountId });
   const model = pipeline.model;
+  const promoted = model.promotion.consumer;
   return {
     bucketName: pipeline.data.bucketName,
     kmsKeyArn: pipeline.data.keyArn,
@@ -26,13 +27,14 @@ export = async () => {
     topicArn: model.topic.arn,
     executionLogGroup: pipeline.workflow.logGroup.name,
     retrainingSchedule: pipeline.schedule?.schedule.name ?? "off",
-    /** Start a run by hand. */
+    /** Start a run by hand (a promoted stack trains nothing: use deployApprovedVersionCommand). */
     startExecutionCommand: `aws stepfunctions start-execution --state-machine-arn ${model.stateMachine.arn} --input '{"trigger":"manual"}'`,
     /** Where runs register their models, and who approves them (docs/workflow.md, "Model registry and approval"). */
-    modelPackageGroup: model.modelRegistry.group.name,
-    modelApproval: config.registry.approval,
+    modelPackageGroup: promoted ? promoted.source.group.arn : model.modelRegistry.group.name,
+    /** A promoted stack: the ModelLifeCycle stage that deploys here (docs/workflow.md, "Promotion across accounts"). */
+    modelApproval: promoted ? `promoted: ModelLifeCycle stage ${promoted.stage}, status Approved${promoted.after.length > 0 ? `, after ${promoted.after.join(", ")}` : ""}` : config.registry.approval,
     /** Deploy an approved version by hand (the rollback): put its ARN in. */
-    deployApprovedVersionCommand: `aws stepfunctions start-execution --state-machine-arn ${model.stateMachine.arn} --input '{"approvedModelPackageArn":"<model package version ARN>"}'`,
+    deployApprovedVersionCommand: `aws stepfunctions start-execution --state-machine-arn ${model.stateMachine.arn} --input '{"${promoted ? "promotedModelPackageArn" : "approvedModelPackageArn"}":"<model package version ARN>"}'`,
     /** The stack's dashboard, in the CloudWatch console. */
     dashboardUrl: `https://${config.region}.console.aws.amazon.com/cloudwatch/home?region=${config.region}#dashboards/dashboard/${model.dashboard.name}`,
     /** The data-quality schedule the workflow keeps pointed at the served model, or "off". */

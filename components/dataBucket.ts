@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { DataBucketConfig } from "../stacks/configSchema";
-import { ArnScope, logGroupArn } from "../stacks/arns";
+import { logGroupArn } from "../stacks/arns";
 import { DATA_PREFIXES, DataBucketModel, DataPrefix, StackKeyModel } from "../stacks/model";
 import { PolicyDocument, policyDocument, policyJson, PolicyStatement } from "../lib/iamPolicy";
 import { StackContextWithoutKeyArn } from "./shared/stackContext";
@@ -19,6 +19,8 @@ export interface DataBucketArgs {
   settings: DataBucketConfig;
   /** What the stack's components share: its scope, tags, key and log retention. */
   context: StackContextWithoutKeyArn;
+  /** What other accounts' roles are granted, added to the bucket and key policies (registry.shareWith: components/shared/promotionGrants.ts). */
+  crossAccountGrants: { bucketPolicy: PolicyStatement[]; keyPolicy: PolicyStatement[] };
 }
 
 export class DataBucket extends pulumi.ComponentResource {
@@ -88,7 +90,7 @@ export class DataBucket extends pulumi.ComponentResource {
     );
     new aws.s3.BucketPolicy(
       `${name}-tls-only-policy`,
-      { bucket, policy: policyJson(dataBucketPolicy(args.bucket, args.context.scope, args.context.key)) },
+      { bucket, policy: policyJson(dataBucketPolicy(args.bucket, args.context.key, args.crossAccountGrants.bucketPolicy)) },
       // S3 rejects policies while the public access block is being applied.
       { parent: this, dependsOn: [this.bucket, publicAccessBlock] },
     );
@@ -101,7 +103,7 @@ export class DataBucket extends pulumi.ComponentResource {
  * unmanageable; IAM policies grant the rest), the named administrators, and the services
  * that encrypt with the key on the stack's behalf.
  */
-function stackKeyPolicy(args: Pick<DataBucketArgs, "context" | "accountRoot" | "settings">): PolicyDocument {
+function stackKeyPolicy(args: Pick<DataBucketArgs, "context" | "accountRoot" | "settings" | "crossAccountGrants">): PolicyDocument {
   const { accountId, region } = args.context.scope;
   return policyDocument(
     { Sid: "AccountAdministersKeyThroughIam", Effect: "Allow", Principal: { AWS: args.accountRoot }, Action: "kms:*", Resource: "*" },
@@ -141,6 +143,7 @@ function stackKeyPolicy(args: Pick<DataBucketArgs, "context" | "accountRoot" | "
       Resource: "*",
       Condition: { StringEquals: { "aws:SourceAccount": accountId } },
     },
+    ...args.crossAccountGrants.keyPolicy,
   );
 }
 
@@ -178,7 +181,7 @@ function keyAdministratorStatements(administrators: string[]): PolicyStatement[]
 }
 
 /** TLS 1.2+ only, and no upload that names another encryption or a key outside this account. */
-function dataBucketPolicy(bucket: Pick<DataBucketModel, "arn" | "objectArn">, scope: ArnScope, key: StackKeyModel): PolicyDocument {
+function dataBucketPolicy(bucket: Pick<DataBucketModel, "arn" | "objectArn">, key: StackKeyModel, grants: PolicyStatement[]): PolicyDocument {
   const everything = [bucket.arn, bucket.objectArn("*")];
   return policyDocument(
     {
@@ -223,6 +226,7 @@ function dataBucketPolicy(bucket: Pick<DataBucketModel, "arn" | "objectArn">, sc
       Resource: everything,
       Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
     },
+    ...grants,
   );
 }
 

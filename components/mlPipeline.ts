@@ -21,6 +21,10 @@ import { PipelineDashboard } from "./pipelineDashboard";
 import { ModelMonitoring } from "./modelMonitoring";
 import { TriggerDeadLetterQueue } from "./triggerDeadLetterQueue";
 import { StackContext, StackContextWithoutKeyArn } from "./shared/stackContext";
+import { ModelSharing } from "./modelSharing";
+import { PromotionReceiver } from "./promotionReceiver";
+import { artifactDecryptStatements, artifactReadStatements } from "./shared/promotionGrants";
+import { REGISTERED_ARTIFACTS } from "../stacks/model";
 
 export interface MlPipelineArgs {
   /** The stack model: validated config, names, ARNs, images (stacks/model.ts). */
@@ -31,8 +35,9 @@ export class MlPipeline extends pulumi.ComponentResource {
   readonly model: StackModel;
   readonly data: DataBucket;
   readonly notifications: Notifications;
-  readonly preprocessing: Preprocessing;
-  readonly training: TrainingJobs;
+  /** Undefined for a promoted stack, which trains nothing (registry.source.kind "promoted"). */
+  readonly preprocessing?: Preprocessing;
+  readonly training?: TrainingJobs;
   readonly workflow: PipelineStateMachine;
   /** Undefined when neither the schedule nor the new-data trigger is on. */
   readonly triggerDeadLetters?: TriggerDeadLetterQueue;
@@ -40,7 +45,12 @@ export class MlPipeline extends pulumi.ComponentResource {
   readonly schedule?: RetrainingSchedule;
   /** Undefined unless `schedule.onNewData.enabled`. */
   readonly newDataTrigger?: NewDataTrigger;
-  readonly registry: ModelRegistry;
+  /** The stack's own group; undefined for a promoted stack, which deploys another account's. */
+  readonly registry?: ModelRegistry;
+  /** Undefined unless registry.shareWith names stages in other accounts. */
+  readonly sharing?: ModelSharing;
+  /** A promoted stack's event bus and rule; undefined otherwise. */
+  readonly promotion?: PromotionReceiver;
   readonly dashboard: PipelineDashboard;
   /** Undefined unless drift checks or scheduled evaluation are on (prod). */
   readonly monitoring?: ModelMonitoring;
@@ -55,10 +65,15 @@ export class MlPipeline extends pulumi.ComponentResource {
     const spec = workflowSpec(model);
     const workflow: Workflow = buildWorkflow(spec);
 
+    const promoted = model.promotion.consumer;
     const beforeKey: StackContextWithoutKeyArn = { scope, tags: model.tags, key: model.key, logRetentionDays: config.monitoring.logRetentionDays };
+    const crossAccountGrants = {
+      bucketPolicy: artifactReadStatements(scope.partition, model.bucket.objectArn(`${model.bucket.prefixes.models}${REGISTERED_ARTIFACTS}*`), model.promotion),
+      keyPolicy: artifactDecryptStatements(scope.partition, scope.region, model.promotion),
+    };
     this.data = new DataBucket(
       `${name}-data`,
-      { bucket: model.bucket, accountRoot: model.accountRoot, settings: config.dataBucket, context: beforeKey },
+      { bucket: model.bucket, accountRoot: model.accountRoot, settings: config.dataBucket, context: beforeKey, crossAccountGrants },
       { parent: this },
     );
     const keyArn = this.data.keyArn;
@@ -66,7 +81,8 @@ export class MlPipeline extends pulumi.ComponentResource {
     this.notifications = new Notifications(`${name}-notifications`, { topic: model.topic, emails: config.monitoring.notificationEmails, context }, { parent: this });
 
     const jobLogGroups = config.monitoring.declareJobLogGroups ? model.jobLogGroups : undefined;
-    this.preprocessing = new Preprocessing(
+    const trains = !promoted;
+    this.preprocessing = trains ? new Preprocessing(
       `${name}-preprocessing`,
       {
         settings: config.preprocessing,
@@ -80,8 +96,8 @@ export class MlPipeline extends pulumi.ComponentResource {
         context,
       },
       { parent: this },
-    );
-    this.training = new TrainingJobs(
+    ) : undefined;
+    this.training = trains ? new TrainingJobs(
       `${name}-training`,
       {
         role: model.roles.training,
@@ -90,7 +106,7 @@ export class MlPipeline extends pulumi.ComponentResource {
         context,
       },
       { parent: this },
-    );
+    ) : undefined;
 
     if (config.endpoint.modelDataKey !== undefined) {
       this.endpoint = new InferenceEndpoint(
@@ -114,10 +130,27 @@ export class MlPipeline extends pulumi.ComponentResource {
       `${name}-workflow`,
       { stateMachine: model.stateMachine, role: model.roles.stateMachine, workflow, context },
       // The workflow refers to these roles, the function and the topic by their known ARNs.
-      { parent: this, dependsOn: [this.training, this.preprocessing, this.notifications] },
+      { parent: this, dependsOn: [...(this.training ? [this.training] : []), ...(this.preprocessing ? [this.preprocessing] : []), this.notifications] },
     );
     ({ deadLetters: this.triggerDeadLetters, schedule: this.schedule, newData: this.newDataTrigger } = this.triggers(name, model, context));
-    this.registry = new ModelRegistry(
+    const afterTriggers = [this.workflow, ...(this.triggerDeadLetters ? [this.triggerDeadLetters] : [])];
+    if (promoted) {
+      this.promotion = new PromotionReceiver(
+        `${name}-promotion`,
+        {
+          bus: promoted.bus,
+          rule: promoted.rule,
+          role: promoted.role,
+          source: promoted.source,
+          stage: promoted.stage,
+          stateMachineArn: model.stateMachine.arn,
+          deadLetterQueueArn: model.triggerDeadLetterQueue.arn,
+          context,
+        },
+        { parent: this, dependsOn: afterTriggers },
+      );
+    }
+    this.registry = promoted ? undefined : new ModelRegistry(
       `${name}-registry`,
       {
         group: model.modelRegistry.group,
@@ -129,8 +162,15 @@ export class MlPipeline extends pulumi.ComponentResource {
         deadLetterQueueArn: model.triggerDeadLetterQueue.arn,
         context,
       },
-      { parent: this, dependsOn: [this.workflow, ...(this.triggerDeadLetters ? [this.triggerDeadLetters] : [])] },
+      { parent: this, dependsOn: afterTriggers },
     );
+    if (this.registry && model.promotion.sharing) {
+      this.sharing = new ModelSharing(
+        `${name}-sharing`,
+        { group: model.modelRegistry.group, packageArns: model.modelRegistry.packageArns, promotion: model.promotion, deadLetterQueueArn: model.triggerDeadLetterQueue.arn, context },
+        { parent: this, dependsOn: [this.registry, ...afterTriggers] },
+      );
+    }
     if (spec.monitoring) {
       this.monitoring = new ModelMonitoring(
         `${name}-monitoring`,
@@ -151,7 +191,7 @@ export class MlPipeline extends pulumi.ComponentResource {
           variantName: config.endpoint.variantName,
           hosting: config.endpoint.kind,
           rollbackAlarmArns: Object.values(model.endpoint.rollbackAlarms).map((a) => a.arn),
-          modelPackageGroup: model.modelRegistry.group.name,
+          modelPackageGroup: promoted ? promoted.source.group.arn : model.modelRegistry.group.name,
           drift: spec.drift ? { alarmArn: model.monitoring.drift.alarm.arn, psiThreshold: spec.drift.psiThreshold } : undefined,
           evaluation: spec.evaluation ? { alarmArn: model.monitoring.evaluation.alarm.arn, metric: spec.evaluation.metric, tolerance: spec.evaluation.tolerance } : undefined,
         },
@@ -173,13 +213,17 @@ export class MlPipeline extends pulumi.ComponentResource {
   /** The retraining schedule and the new-data trigger, with the dead-letter queue they share with the approval rule. */
   private triggers(name: string, model: StackModel, context: StackContext): { deadLetters?: TriggerDeadLetterQueue; schedule?: RetrainingSchedule; newData?: NewDataTrigger } {
     const { config } = model;
-    const schedule = config.schedule;
-    const approvalRule = config.registry.approval === "manual";
+    const { consumer, sharing } = model.promotion;
+    // A promoted stack trains nothing: no schedule, no new-data trigger, no approval of its own.
+    const schedule = consumer ? { ...config.schedule, enabled: false, onNewData: { ...config.schedule.onNewData, enabled: false } } : config.schedule;
+    const approvalRule = !consumer && config.registry.approval === "manual";
     const checkSchedules = config.monitoring.drift.enabled || config.monitoring.evaluation.enabled;
-    if (!schedule.enabled && !schedule.onNewData.enabled && !approvalRule && !checkSchedules) return {};
+    if (!schedule.enabled && !schedule.onNewData.enabled && !approvalRule && !checkSchedules && !consumer && !sharing) return {};
     const eventRules = [
       ...(schedule.onNewData.enabled ? [model.newDataRule] : []),
       ...(approvalRule ? [model.modelRegistry.approvalRule] : []),
+      ...(consumer ? [consumer.rule] : []),
+      ...(sharing ? [sharing.forwardRule] : []),
       ...(config.monitoring.evaluation.enabled && config.monitoring.evaluation.onNewLabels ? [model.monitoring.evaluation.newLabelsRule] : []),
     ];
     const deadLetters = new TriggerDeadLetterQueue(`${name}-trigger-dead-letters`, { queue: model.triggerDeadLetterQueue, eventRules, context }, { parent: this });

@@ -501,15 +501,70 @@ const monitoringSchema = z
   })
   .describe("Logs, notifications, drift checks and scheduled evaluation.");
 
+/** A 12-digit AWS account id. */
+const accountId = z.string().regex(/^\d{12}$/, { error: "expected a 12-digit AWS account id (quoted in YAML, so that leading zeros stay)" });
+
+/** A stage of the promotion (the registry's ModelLifeCycle stage): also part of a metadata key and a JSONPath, so letters and digits only. */
+const stageName = z.string().regex(/^[a-z][a-z0-9]{0,31}$/, { error: "expected a stage name of lower-case letters and digits (at most 32), such as staging or prod" });
+
+const namePrefixValue = z
+  .string()
+  .regex(/^[a-z0-9](-?[a-z0-9])*$/, { error: "expected lower-case letters, digits and single hyphens" })
+  // 24 keeps every derived SageMaker name (prefix + "-tr-" + 32-char run id) within 63 characters.
+  .max(24);
+
+const registrySourceSchema = z
+  .discriminatedUnion("kind", [
+    z
+      .strictObject({ kind: z.literal("local").describe("`local`: the stack trains, registers in its own group and deploys from it.") })
+      .describe("Versions of the stack's own group."),
+    z
+      .strictObject({
+        kind: z.literal("promoted").describe("`promoted`: the stack trains nothing; it deploys versions of another account's group that are approved for its stage."),
+        groupArn: z
+          .string()
+          .regex(/^arn:aws(-cn|-us-gov)?:sagemaker:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:model-package-group\/[a-z0-9](-?[a-z0-9])*-models$/, {
+            error: "expected the ARN of a source stack's group, arn:aws:sagemaker:<region>:<account>:model-package-group/<namePrefix>-models",
+          })
+          .describe(
+            "The source stack's model package group (`<namePrefix>-models` in its account). Its bucket (`<namePrefix>-data-<account>`) and key alias (`alias/<namePrefix>-data`) follow from it. The source lists this stack in `registry.shareWith`.",
+          ),
+        stage: stageName.describe(
+          "The stage this stack deploys: a version whose ModelLifeCycle is this stage with status `Approved` is copied into the stack's bucket and deployed (see [Promotion across accounts](workflow.md#promotion-across-accounts)).",
+        ),
+        after: z
+          .array(stageName)
+          .max(5)
+          .describe("Stages that must have deployed a version before this one may (prod: `[staging]`): their runs record it on the version."),
+      })
+      .describe("Versions of another account's group, promoted stage by stage."),
+  ])
+  .describe("Where the versions this stack deploys come from.");
+
 const registrySchema = z
   .strictObject({
     approval: z
       .enum(["auto", "manual"])
       .describe(
-        "`auto`: a model that passes the gate is registered Approved in `<namePrefix>-models` and deployed in the same run. `manual`: it is registered `PendingManualApproval`, the run ends and notifies; approving the version (console or `aws sagemaker update-model-package`) starts a run that deploys exactly it (see [Model registry and approval](workflow.md#model-registry-and-approval)).",
+        "`auto`: a model that passes the gate is registered Approved in `<namePrefix>-models` and deployed in the same run. `manual`: it is registered `PendingManualApproval`, the run ends and notifies; approving the version (console or `aws sagemaker update-model-package`) starts a run that deploys exactly it (see [Model registry and approval](workflow.md#model-registry-and-approval)). Local source only.",
+      ),
+    source: registrySourceSchema,
+    shareWith: z
+      .array(
+        z
+          .strictObject({
+            account: accountId.describe("The consumer stack's account."),
+            namePrefix: namePrefixValue.describe("The consumer stack's `namePrefix`: its roles and its promotion event bus are named after it."),
+            stage: stageName.describe("The consumer's `registry.source.stage`: the only ModelLifeCycle stage its runs may record on a version."),
+          })
+          .describe("A stack in another account that deploys this stack's versions."),
+      )
+      .max(10)
+      .describe(
+        "Local source only: the stacks (stages) that deploy this stack's versions. Each gets read access to the group's versions, to the model artifacts under `artifacts/models/` and to the key that encrypts them (its pipeline role only), and the group's state-change events on its promotion event bus. Empty: nothing is shared.",
       ),
   })
-  .describe("The model registry: every model that passes the gate is a version of the stack's model package group.");
+  .describe("The model registry: every model that passes the gate is a version of the stack's model package group, or, for a promoted stack, the group of the account it promotes from.");
 
 const tagsSchema = z
   .record(
@@ -524,12 +579,7 @@ export const stackConfigSchema = z.strictObject({
     .describe(
       "Which defaults apply: `dev` is cheap and disposable, `prod` durable and highly available. Implied by a stack named `dev` or `prod`; required for any other stack.",
     ),
-  namePrefix: z
-    .string()
-    .regex(/^[a-z0-9](-?[a-z0-9])*$/, { error: "expected lower-case letters, digits and single hyphens" })
-    // 24 keeps every derived SageMaker name (prefix + "-tr-" + 32-char run id) within 63 characters.
-    .max(24)
-    .describe(
+  namePrefix: namePrefixValue.describe(
       "Prefix of every physical name: lower-case letters, digits and single hyphens, so that it is valid for S3 and SageMaker alike. At most 24 characters, which keeps every name a run derives (`<namePrefix>-tr-<32-character id>`) within SageMaker's 63.",
     ),
   region: z
@@ -562,3 +612,6 @@ export type InstanceEndpointConfig = Extract<EndpointConfig, { kind: "instance" 
 export type ServerlessEndpointConfig = Extract<EndpointConfig, { kind: "serverless" }>;
 export type DriftConfig = StackConfig["monitoring"]["drift"];
 export type EvaluationConfig = StackConfig["monitoring"]["evaluation"];
+export type RegistryConfig = StackConfig["registry"];
+export type PromotedSource = Extract<RegistryConfig["source"], { kind: "promoted" }>;
+export type ShareWith = RegistryConfig["shareWith"][number];

@@ -23,7 +23,7 @@ export interface ProfileDefaults {
   endpoint: KindDefaults;
   schedule: Record<string, unknown>;
   monitoring: Record<string, unknown>;
-  registry: Record<string, unknown>;
+  registry: { approval: "auto" | "manual"; source: KindDefaults; shareWith: never[] };
   tags: Record<string, string>;
 }
 
@@ -51,6 +51,9 @@ const drift = { frequency: "daily", instanceType: "ml.m5.large", volumeSizeGb: 2
 // Daily evaluation of the served model on the labelled data of ground-truth/; a drop of
 // 0.05 in the gate's metric (AUC 0.90 → 0.85) is degraded performance.
 const evaluation = { frequency: "daily", transformInstanceType: "ml.m5.large", instanceType: "ml.m5.large", volumeSizeGb: 20, maxRuntimeSeconds: 3600, tolerance: 0.05, minSamples: 100, onNewLabels: false };
+
+// The stack's own registry, shared with nobody; a promoted stage needs no earlier stage unless it says so.
+const registrySource = { defaultKind: "local", byKind: { local: {}, promoted: { after: [] } } };
 
 const serverlessEndpoint = {
   variantName: "primary",
@@ -123,7 +126,7 @@ export const PROFILE_DEFAULTS: Record<"dev" | "prod", ProfileDefaults> = {
     },
     schedule: { enabled: false, expression: "rate(7 days)", timezone: "UTC", onNewData: { enabled: false, marker: "_READY" } },
     monitoring: { logRetentionDays: 14, notificationEmails: [], declareJobLogGroups: true, minHoursBetweenRetrains: 24, drift: { ...drift, enabled: false }, evaluation: { ...evaluation, enabled: false } },
-    registry: { approval: "auto" },
+    registry: { approval: "auto", source: registrySource, shareWith: [] },
     tags: {},
   },
   prod: {
@@ -147,7 +150,7 @@ export const PROFILE_DEFAULTS: Record<"dev" | "prod", ProfileDefaults> = {
     endpoint: { defaultKind: "instance", byKind: { serverless: serverlessEndpoint, instance: instanceEndpoint } },
     schedule: { enabled: true, expression: "cron(0 3 ? * SUN *)", timezone: "UTC", onNewData: { enabled: false, marker: "_READY" } },
     monitoring: { logRetentionDays: 365, notificationEmails: [], declareJobLogGroups: true, minHoursBetweenRetrains: 24, drift: { ...drift, enabled: true }, evaluation: { ...evaluation, enabled: true } },
-    registry: { approval: "manual" },
+    registry: { approval: "manual", source: registrySource, shareWith: [] },
     tags: {},
   },
 };

@@ -162,7 +162,10 @@ export function resolveStackConfig(raw: RawStackConfig): StackConfig {
     endpoint: withKindDefaults(d.endpoint, user.endpoint),
     schedule: deepMerge(d.schedule, user.schedule),
     monitoring: deepMerge(d.monitoring, user.monitoring),
-    registry: deepMerge(d.registry, user.registry),
+    registry:
+      user.registry === undefined || isPlainObject(user.registry)
+        ? { approval: d.registry.approval, shareWith: d.registry.shareWith, ...user.registry, source: withKindDefaults(d.registry.source, user.registry?.source) }
+        : user.registry,
     tags: deepMerge(d.tags, user.tags),
   };
 
@@ -251,6 +254,7 @@ export function resolveStackConfig(raw: RawStackConfig): StackConfig {
       });
     }
   }
+  problems.push(...registryProblems(raw.project, config, user));
   // Hyperparameter tuning: what the algorithm tunes, its objective, and SageMaker's name and strategy rules.
   for (const p of tuningProblems(config)) {
     const path = ["training", ...p.path];
@@ -263,6 +267,54 @@ export function resolveStackConfig(raw: RawStackConfig): StackConfig {
   }
   if (problems.length > 0) throw new ConfigError(raw.stack, problems);
   return config;
+}
+
+/** Keys that configure training: a promoted stack has none of it. */
+const TRAINING_KEYS = ["ingestion", "preprocessing", "training", "schedule"] as const;
+
+/**
+ * A promoted stack trains nothing and deploys what an earlier stage's account registered;
+ * a local stack may share its versions with such stages.
+ */
+function registryProblems(project: string, config: StackConfig, user: Record<string, unknown>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const { source, shareWith } = config.registry;
+  const stages = shareWith.map((c) => c.stage);
+  const repeated = stages.find((stage, i) => stages.indexOf(stage) !== i);
+  if (repeated !== undefined) {
+    problems.push({ key: keyOf(project, ["registry", "shareWith"]), value: show(repeated), message: "each stage deploys from one stack: list a stage once" });
+  }
+  if (source.kind !== "promoted") return problems;
+  const groupRegion = source.groupArn.split(":")[3];
+  if (groupRegion !== config.region) {
+    problems.push({
+      key: keyOf(project, ["registry", "source", "groupArn"]),
+      value: show(source.groupArn),
+      message: `the group is in ${groupRegion}, the stack in ${config.region}: the workflow calls SageMaker in its own region (an AWS SDK task has no region of its own); promote from a source stack in ${config.region}`,
+    });
+  }
+  if (source.after.includes(source.stage)) {
+    problems.push({ key: keyOf(project, ["registry", "source", "after"]), value: show(source.after), message: `a stage cannot come after itself (${source.stage}); list the stages that deploy a version before this one` });
+  }
+  if (shareWith.length > 0) {
+    problems.push({ key: keyOf(project, ["registry", "shareWith"]), value: show(shareWith), message: "a promoted stack shares nothing: the source stack lists every stage in its own registry.shareWith" });
+  }
+  for (const key of TRAINING_KEYS) {
+    if (user[key] !== undefined) {
+      problems.push({ key: keyOf(project, [key]), value: show(user[key]), message: "a promoted stack trains nothing (registry.source.kind promoted): set it in the source stack, and remove it here" });
+    }
+  }
+  // Their baselines and registered metrics live in the source account; copying them with the model is not built yet.
+  for (const check of ["drift", "evaluation"] as const) {
+    if (config.monitoring[check].enabled) {
+      problems.push({
+        key: keyOf(project, ["monitoring", check, "enabled"]),
+        value: "true",
+        message: `a promoted stack does not run ${check === "drift" ? "drift checks" : "scheduled evaluation"} yet (the version's ${check === "drift" ? "drift profile" : "registered metrics"} stay in the source account): set monitoring.${check}.enabled: false, and run it in the source stack`,
+      });
+    }
+  }
+  return problems;
 }
 
 /** The keys an object of the schema takes at this path (every variant's, for a union of kinds). */

@@ -167,7 +167,48 @@ export interface StackModel {
   };
   newDataRule: Named;
   triggerDeadLetterQueue: Named;
+  /** Promotion across accounts (registry.source, registry.shareWith): what each side names. */
+  promotion: PromotionModel;
 }
+
+/** A source stack's resources as a consumer names them: derived from its group's ARN. */
+export interface PromotionSourceModel {
+  accountId: string;
+  group: Named;
+  /** `model-package/<group>/*`: the versions the consumer reads and records its deployments on. */
+  packageArns: string;
+  /** The source's data bucket, whose `artifacts/models/registered/` the consumer copies a version's artifact from. */
+  bucket: Named & { modelArtifactArns: string };
+  /** The source's stack key (by alias): S3 decrypts the artifact with it for the copy. */
+  key: { aliasName: string; anyKeyArn: string };
+}
+
+/** A consumer stack as its source names it (registry.shareWith). */
+export interface PromotionConsumerModel {
+  accountId: string;
+  stage: string;
+  /** The consumer's pipeline role: the one principal the source's grants admit. */
+  pipelineRoleArn: string;
+  /** The consumer's promotion event bus: the source forwards the group's events to it. */
+  busArn: string;
+}
+
+export interface PromotionModel {
+  /** Where ModelLifeCycle stages and deployments are recorded on a version (CustomerMetadataProperties keys). */
+  metadataKeys: { artifactKey: string; artifactVersion: string; artifactChecksum: string; deployedIn: (stage: string) => string };
+  /** A promoted stack: the source it deploys from, its stage, the stages before it; its event bus and the rule that starts its runs. */
+  consumer?: { source: PromotionSourceModel; stage: string; after: string[]; bus: Named; rule: Named; role: Named };
+  /** A local stack that shares: its consumers, and the rule and role that forward the group's events to their buses. */
+  sharing?: { consumers: PromotionConsumerModel[]; forwardRule: Named; forwarderRole: Named };
+}
+
+/** A promoted stack's event bus: `<namePrefix>-promotions`. */
+export const promotionBusName = (namePrefix: string) => `${namePrefix}-promotions`;
+
+/** Where a shared group's versions keep their artifact (`<models>registered/<run>/model.tar.gz`): the one prefix consumers may read. */
+export const REGISTERED_ARTIFACTS = "registered/";
+/** Where a promoted stage copies a version's artifact (`<models>promoted/<run>/model.tar.gz` of its own bucket). */
+export const PROMOTED_ARTIFACTS = "promoted/";
 
 /** `aws`, `aws-cn` or `aws-us-gov`, derived from the region. */
 function partitionOf(region: string): string {
@@ -293,5 +334,54 @@ export function stackModel(config: StackConfig, identity: StackIdentity): StackM
       approvalRule: named(`${prefix}-model-approval`, eventRuleArn),
     },
     triggerDeadLetterQueue: named(`${prefix}-trigger-dead-letters`, queueArn),
+    promotion: promotionModel(config, scope, prefix),
   };
+}
+
+function promotionModel(config: StackConfig, scope: ArnScope, prefix: string): PromotionModel {
+  const { source, shareWith } = config.registry;
+  const metadataKeys = {
+    artifactKey: "mlpipeline_artifact_key",
+    artifactVersion: "mlpipeline_artifact_version",
+    artifactChecksum: "mlpipeline_artifact_crc64nvme",
+    // Letters, digits and underscores only: the key is read by a JSONPath in dot notation.
+    deployedIn: (stage: string) => `mlpipeline_deployed_${stage}`,
+  };
+  const busArn = (s: ArnScope, namePrefix: string) => regionalArn(s, "events", `event-bus/${promotionBusName(namePrefix)}`);
+  let consumer: PromotionModel["consumer"];
+  if (source.kind === "promoted") {
+    const [, partition, , region, accountId, resource] = source.groupArn.split(":");
+    const sourceScope: ArnScope = { partition, region, accountId };
+    const groupName = resource.slice("model-package-group/".length);
+    const sourcePrefix = groupName.replace(/-models$/, "");
+    const bucketName = `${sourcePrefix}-data-${accountId}`;
+    const busName = promotionBusName(prefix);
+    consumer = {
+      source: {
+        accountId,
+        group: { name: groupName, arn: source.groupArn },
+        packageArns: regionalArn(sourceScope, "sagemaker", `model-package/${groupName}/*`),
+        bucket: { name: bucketName, arn: bucketArn(partition, bucketName), modelArtifactArns: `${bucketArn(partition, bucketName)}/${DATA_PREFIXES.artifacts}models/${REGISTERED_ARTIFACTS}*` },
+        key: { aliasName: `alias/${sourcePrefix}-data`, anyKeyArn: anyKeyArn(sourceScope) },
+      },
+      stage: source.stage,
+      after: source.after,
+      bus: { name: busName, arn: busArn(scope, prefix) },
+      // A rule on a custom bus has the bus in its ARN.
+      rule: { name: `${prefix}-promotion`, arn: regionalArn(scope, "events", `rule/${busName}/${prefix}-promotion`) },
+      role: { name: `${prefix}-promotion-role`, arn: roleArn(scope, `${prefix}-promotion-role`) },
+    };
+  }
+  const sharing: PromotionModel["sharing"] =
+    source.kind === "local" && shareWith.length > 0
+      ? {
+          consumers: shareWith.map((c) => {
+            const consumerScope: ArnScope = { ...scope, accountId: c.account };
+            return { accountId: c.account, stage: c.stage, pipelineRoleArn: roleArn(consumerScope, `${c.namePrefix}-pipeline-role`), busArn: busArn(consumerScope, c.namePrefix) };
+          }),
+          forwardRule: { name: `${prefix}-promotion-events`, arn: eventRuleArn(scope, `${prefix}-promotion-events`) },
+          forwarderRole: { name: `${prefix}-promotion-forwarder-role`, arn: roleArn(scope, `${prefix}-promotion-forwarder-role`) },
+        }
+      : undefined;
+  return { metadataKeys, consumer, sharing };
 }

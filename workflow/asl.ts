@@ -52,7 +52,7 @@ export interface WaitState extends Flow {
 export type ChoiceRule =
   | ({ Variable: string } & Partial<Record<"NumericGreaterThanEquals" | "NumericLessThanEquals" | "NumericGreaterThan", number>> &
       Partial<Record<"StringEquals" | "StringEqualsPath" | "StringMatches", string>> &
-      Partial<Record<"IsPresent" | "IsNumeric" | "IsString", boolean>>)
+      Partial<Record<"IsPresent" | "IsNumeric" | "IsString" | "IsBoolean" | "BooleanEquals", boolean>>)
   | { And: ChoiceRule[] }
   | { Or: ChoiceRule[] }
   | { Not: ChoiceRule };

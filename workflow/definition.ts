@@ -36,6 +36,9 @@ import { registerModel } from "./tasks/registerModel";
 import { routeRun } from "./tasks/routeRun";
 import { recordDeployedVersion, recordTrainingMetrics } from "./tasks/runMetrics";
 import { baselineData, recordServedModel } from "./tasks/monitorDrift";
+import { routePromotion } from "./tasks/routePromotion";
+import { copyArtifact } from "./tasks/copyArtifact";
+import { recordPromotion } from "./tasks/recordPromotion";
 
 export { ENDPOINT_STATUSES_FAILED, ENDPOINT_STATUSES_IN_PROGRESS } from "./tasks/deployEndpoint";
 
@@ -57,6 +60,27 @@ const PIPELINE: ModuleBuilder[] = [
   createEndpointConfig,
   deployEndpoint,
   recordServedModel,
+  recordDeployedVersion,
+  notifyDeployed,
+];
+
+/**
+ * A promoted stack's run (registry.source.kind "promoted"): it trains nothing; it copies a
+ * version of the source account's group that is approved for its stage, deploys it and
+ * records the deployment on the version.
+ *
+ *   nameRun → resolveStackKey → routePromotion → copyArtifact → createModel
+ *     → createEndpointConfig → deployEndpoint → recordPromotion → [recordDeployedVersion] → notifyDeployed
+ */
+const PROMOTION: ModuleBuilder[] = [
+  nameRun,
+  resolveStackKey,
+  routePromotion,
+  copyArtifact,
+  createModel,
+  createEndpointConfig,
+  deployEndpoint,
+  recordPromotion,
   recordDeployedVersion,
   notifyDeployed,
 ];
@@ -95,6 +119,8 @@ const STATE_MACHINE_STATEMENTS: PolicyStatement[] = [
 ];
 
 export function buildWorkflow(spec: WorkflowSpec): Workflow {
+  const consumer = spec.promotion.consumer;
+  if (consumer) return composeWorkflow(spec, `ML pipeline ${spec.jobPrefix}: deploy versions of ${consumer.source.group.arn} promoted to ${consumer.stage}`, PROMOTION);
   return composeWorkflow(spec, `ML pipeline ${spec.jobPrefix}: preprocess, train, evaluate, deploy`, PIPELINE);
 }
 

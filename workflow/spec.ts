@@ -6,7 +6,7 @@
  */
 import { DriftConfig, EvaluationConfig, GluePreprocessingConfig, IngestionSource, InstanceEndpointConfig, PreprocessingConfig, ServerlessEndpointConfig, TrainingConfig } from "../stacks/configSchema";
 import { ArnScope } from "../stacks/arns";
-import { DataBucketModel, StackKeyModel, StackModel } from "../stacks/model";
+import { DataBucketModel, PromotionModel, StackKeyModel, StackModel } from "../stacks/model";
 import { DataDistribution, glueOutputFiles, trainDistribution } from "../stacks/trainingDistribution";
 
 export interface WorkflowSpec extends ArnScope {
@@ -62,6 +62,8 @@ export interface WorkflowSpec extends ArnScope {
     metric: string;
     goal: "Maximize" | "Minimize";
   };
+  /** Promotion across accounts: a promoted stack's source and stage, or a sharing stack's consumers. */
+  promotion: PromotionModel;
   /** Where each run registers its model, and whether a person approves it first. */
   registry: { groupName: string; groupArn: string; packageArns: string; approval: "auto" | "manual" };
   endpoint: {
@@ -126,6 +128,7 @@ export function workflowSpec(model: StackModel): WorkflowSpec {
     evaluation: config.monitoring.evaluation.enabled
       ? { ...config.monitoring.evaluation, scriptKey: model.monitoring.evaluation.scriptKey, metric: config.training.objective.metric, goal: config.training.objective.goal }
       : undefined,
+    promotion: model.promotion,
     registry: {
       groupName: model.modelRegistry.group.name,
       groupArn: model.modelRegistry.group.arn,

@@ -16,6 +16,8 @@ export interface EventRuleToPipelineArgs {
   rule: Named;
   role: Named;
   description: string;
+  /** The bus the rule watches; absent: the account's default bus. */
+  eventBusName?: pulumi.Input<string>;
   /** The EventBridge event pattern. */
   pattern: Record<string, unknown>;
   /** The execution input, from the event; absent: the event itself. */
@@ -46,13 +48,14 @@ export function eventRuleToPipeline(name: string, args: EventRuleToPipelineArgs,
   );
   const rule = new aws.cloudwatch.EventRule(
     `${name}-rule`,
-    { name: args.rule.name, description: args.description, eventPattern: JSON.stringify(args.pattern), tags: args.context.tags },
+    { name: args.rule.name, eventBusName: args.eventBusName, description: args.description, eventPattern: JSON.stringify(args.pattern), tags: args.context.tags },
     { parent },
   );
   new aws.cloudwatch.EventTarget(
     `${name}-target`,
     {
       rule: rule.name,
+      eventBusName: args.eventBusName,
       arn: args.stateMachineArn,
       roleArn: role.arn,
       inputTransformer: args.inputTransformer,

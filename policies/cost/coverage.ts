@@ -101,6 +101,7 @@ export const FREE_TYPES: readonly string[] = [
   "aws:appautoscaling/target:Target",
   "aws:appautoscaling/policy:Policy",
   "aws:cloudwatch/eventTarget:EventTarget",
+  "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
   "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
   "aws:glue/securityConfiguration:SecurityConfiguration",
 ];
@@ -117,6 +118,8 @@ export const USAGE_BASED: Record<string, string> = {
   "aws:dynamodb/table:Table": "DynamoDB reads, writes and storage (on demand: per request and GB-month)",
   "aws:scheduler/schedule:Schedule": "EventBridge Scheduler invocations (per million, 14 million a month free)",
   "aws:cloudwatch/eventRule:EventRule": "EventBridge events (events from AWS services are free; custom events per million)",
+  // EventBridge pricing: events a custom bus receives, from another account too, are custom events.
+  "aws:cloudwatch/eventBus:EventBus": "events the bus receives (custom events per million, those from other accounts included)",
   "aws:lambda/function:Function": "Lambda invocations no workflow of the stack makes (per request and GB-second)",
   "aws:ecr/repository:Repository": "ECR storage (per GB-month)",
 };

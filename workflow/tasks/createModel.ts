@@ -1,7 +1,8 @@
 /**
  * CreateModel: a SageMaker model of the approved model package (this run's version with
  * approval "auto", the approved one on an approval run), served with the endpoint's
- * execution role: what serves is always a registered, approved version.
+ * execution role: what serves is always a registered, approved version. A promoted stack's
+ * model is the version's image and this stack's checked copy of its artifact.
  */
 import { regionalArn } from "../../stacks/arns";
 import { Json } from "../asl";
@@ -16,7 +17,8 @@ function createModelParameters(spec: WorkflowSpec): { [key: string]: Json } {
   return {
     "ModelName.$": "$.run.modelName",
     ExecutionRoleArn: e.roleArn,
-    PrimaryContainer: { "ModelPackageName.$": "$.registry.ModelPackageArn" },
+    // A promoted stack serves its own copy of the source's version (tasks/copyArtifact.ts).
+    PrimaryContainer: spec.promotion.consumer ? { "Image.$": "$.model.image", "ModelDataUrl.$": "$.model.dataUrl" } : { "ModelPackageName.$": "$.registry.ModelPackageArn" },
     // Serverless endpoints do not support network isolation (AWS).
     EnableNetworkIsolation: e.hosting.kind === "instance" ? e.hosting.networkIsolation : false,
     Tags: workflowTags(spec.jobPrefix),

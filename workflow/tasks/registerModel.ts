@@ -9,20 +9,87 @@
  * CreateModelPackage has no optimized integration: the AWS SDK integration calls it.
  */
 import { keyUseStatement } from "../../lib/iamPolicy";
+import { REGISTERED_ARTIFACTS } from "../../stacks/model";
 import { S3_SDK_RETRY, SAGEMAKER_SDK_WRITE_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
 import { publish, publishStatements } from "./notify";
-import { integration, task, taskSeconds, TaskModule, Wiring, workflowTags } from "./task";
+import { State } from "../asl";
+import { FAILURE_STATE, integration, isString, task, taskSeconds, TaskModule, Wiring, workflowTags } from "./task";
 
 /** Sets $.summary.text, what the deployed notification says about the model (this run's metric). */
 const SUMMARY = "Summarize";
 
+/**
+ * A shared group's versions (registry.shareWith) point at a copy of the artifact under
+ * `registered/`, made with a CRC64NVME checksum: the consumers' grants cover that prefix
+ * only, and each copies exactly that object version and compares the checksum S3 computes
+ * for its own copy (tasks/copyArtifact.ts). CopyObject copies at most 5 GB in one request
+ * (S3 API reference, CopyObject).
+ */
+function registeredArtifactStates(spec: WorkflowSpec): Record<string, State> {
+  const { models } = spec.bucket.prefixes;
+  const trained = `States.Format('${models}{}/output/model.tar.gz', $.training.TrainingJobName)`;
+  return {
+    LocateTrainedArtifact: {
+      Type: "Pass",
+      Comment: "Where SageMaker writes a training job's model (<S3OutputPath>/<job>/output/model.tar.gz), and where the registered copy goes",
+      Parameters: {
+        "trainedKey.$": trained,
+        "trainedUri.$": `States.Format('s3://${spec.bucket.name}/${models}{}/output/model.tar.gz', $.training.TrainingJobName)`,
+        "key.$": `States.Format('${models}${REGISTERED_ARTIFACTS}{}/model.tar.gz', $.run.id)`,
+      },
+      ResultPath: "$.artifact",
+      Next: "IsTrainedArtifactWhereExpected",
+    },
+    IsTrainedArtifactWhereExpected: {
+      Type: "Choice",
+      Choices: [{ And: [isString("$.training.ModelArtifacts.S3ModelArtifacts"), { Variable: "$.training.ModelArtifacts.S3ModelArtifacts", StringEqualsPath: "$.artifact.trainedUri" }], Next: "CopyArtifactForRegistry" }],
+      Default: "RecordUnexpectedArtifact",
+    },
+    RecordUnexpectedArtifact: {
+      Type: "Pass",
+      Parameters: { Error: "UnexpectedModelArtifact", "Cause.$": "States.Format('the training job wrote its model to {}, not {}; nothing was registered', $.training.ModelArtifacts.S3ModelArtifacts, $.artifact.trainedUri)" },
+      ResultPath: "$.error",
+      Next: FAILURE_STATE,
+    },
+    CopyArtifactForRegistry: task(
+      integration(spec.partition, "aws-sdk:s3:copyObject"),
+      {
+        Bucket: spec.bucket.name,
+        "Key.$": "$.artifact.key",
+        "CopySource.$": `States.Format('${spec.bucket.name}/{}', $.artifact.trainedKey)`,
+        ChecksumAlgorithm: "CRC64NVME",
+        ServerSideEncryption: "aws:kms",
+        SSEKMSKeyId: spec.key.aliasArn,
+        ExpectedBucketOwner: spec.accountId,
+        ExpectedSourceBucketOwner: spec.accountId,
+      },
+      // The whole result: a ResultSelector path to an absent member would be an uncatchable States.Runtime error.
+      { Comment: "The registered copy, with the checksum its consumers compare", ResultPath: "$.artifact.copy", TimeoutSeconds: 900, Retry: S3_SDK_RETRY, Next: "HasRegisteredChecksum" },
+    ),
+    HasRegisteredChecksum: {
+      Type: "Choice",
+      Choices: [{ And: [isString("$.artifact.copy.CopyObjectResult.ChecksumCRC64NVME"), isString("$.artifact.copy.VersionId")], Next: "WriteModelMetrics" }],
+      Default: "RecordNoRegisteredChecksum",
+    },
+    RecordNoRegisteredChecksum: {
+      Type: "Pass",
+      Parameters: { Error: "NoArtifactChecksum", "Cause.$": "States.Format('S3 returned no CRC64NVME checksum or version for the registered copy {}; nothing was registered', $.artifact.key)" },
+      ResultPath: "$.error",
+      Next: FAILURE_STATE,
+    },
+  };
+}
+
 export function registerModel(spec: WorkflowSpec, wiring: Wiring): TaskModule {
-  const { metrics } = spec.bucket.prefixes;
+  const { metrics, models } = spec.bucket.prefixes;
   const objective = spec.training.objective;
   const metricsKey = `States.Format('${metrics}{}/metrics.json', $.run.id)`;
   const auto = spec.registry.approval === "auto";
+  const shared = spec.promotion.sharing !== undefined;
+  const keys = spec.promotion.metadataKeys;
   const states = {
+    ...(shared ? registeredArtifactStates(spec) : {}),
     WriteModelMetrics: task(
       integration(spec.partition, "aws-sdk:s3:putObject"),
       {
@@ -41,7 +108,7 @@ export function registerModel(spec: WorkflowSpec, wiring: Wiring): TaskModule {
         ModelPackageGroupName: spec.registry.groupName,
         "ModelPackageDescription.$": `States.Format('Run {}: ${objective.metric} = {} (training job {})', $.run.execution, $.objective.matches[0].Value, $.run.trainingJobName)`,
         InferenceSpecification: {
-          Containers: [{ Image: spec.endpoint.image, "ModelDataUrl.$": "$.training.ModelArtifacts.S3ModelArtifacts" }],
+          Containers: [{ Image: spec.endpoint.image, "ModelDataUrl.$": shared ? `States.Format('s3://${spec.bucket.name}/{}', $.artifact.key)` : "$.training.ModelArtifacts.S3ModelArtifacts" }],
           SupportedContentTypes: ["text/csv"],
           SupportedResponseMIMETypes: ["text/csv"],
         },
@@ -49,7 +116,14 @@ export function registerModel(spec: WorkflowSpec, wiring: Wiring): TaskModule {
         ModelApprovalStatus: auto ? "Approved" : "PendingManualApproval",
         // The package carries its drift profile (monitoring/drift.py), so drift is checked against it whenever it serves.
         ...(spec.drift ? { DriftCheckBaselines: { ModelDataQuality: { Statistics: { ContentType: "application/json", "S3Uri.$": "$.baselines.statistics" } } } } : {}),
-        CustomerMetadataProperties: { "ml-pipeline:run.$": "$.run.execution", "ml-pipeline:training-job.$": "$.run.trainingJobName" },
+        CustomerMetadataProperties: {
+          "ml-pipeline:run.$": "$.run.execution",
+          "ml-pipeline:training-job.$": "$.run.trainingJobName",
+          // What a consumer copies and checks (tasks/copyArtifact.ts).
+          ...(shared
+            ? { [`${keys.artifactKey}.$`]: "$.artifact.key", [`${keys.artifactVersion}.$`]: "$.artifact.copy.VersionId", [`${keys.artifactChecksum}.$`]: "$.artifact.copy.CopyObjectResult.ChecksumCRC64NVME" }
+            : {}),
+        },
         // A retried call with the same token returns the same version instead of a second one.
         "ClientToken.$": "$.run.id",
         Tags: workflowTags(spec.jobPrefix),
@@ -84,11 +158,17 @@ export function registerModel(spec: WorkflowSpec, wiring: Wiring): TaskModule {
         }),
   };
   return {
-    entry: "WriteModelMetrics",
+    entry: shared ? "LocateTrainedArtifact" : "WriteModelMetrics",
     states,
     timeoutSeconds: taskSeconds(states),
     stateMachineStatements: [
       { Sid: "WriteModelMetrics", Effect: "Allow", Action: "s3:PutObject", Resource: spec.bucket.objectArn(`${metrics}*`) },
+      ...(shared
+        ? [
+            { Sid: "ReadTrainedArtifacts", Effect: "Allow" as const, Action: "s3:GetObject", Resource: spec.bucket.objectArn(`${models}*`) },
+            { Sid: "WriteRegisteredArtifacts", Effect: "Allow" as const, Action: "s3:PutObject", Resource: spec.bucket.objectArn(`${models}${REGISTERED_ARTIFACTS}*`) },
+          ]
+        : []),
       keyUseStatement("UseStackKey", ["kms:GenerateDataKey", "kms:Decrypt"], spec.key),
       {
         Sid: "UseModelRegistry",

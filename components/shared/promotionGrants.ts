@@ -1,0 +1,93 @@
+/**
+ * What a source stack grants the stages that deploy its versions (registry.shareWith), as
+ * pure statements: the model package group's resource policy, and the statements its
+ * bucket and key policies add. Each names the consumer's account root as the principal and
+ * narrows it to the consumer's pipeline role with `aws:PrincipalArn` (a resource policy
+ * that names a role which does not exist yet is refused, an account root is not), so the
+ * source can be deployed before its consumers.
+ *
+ * Across accounts, the consumer's identity policy must allow the same actions (IAM
+ * evaluation logic: both sides): workflow/tasks/routePromotion.ts, copyArtifact.ts and
+ * recordPromotion.ts declare that side.
+ */
+import { PolicyStatement } from "../../lib/iamPolicy";
+import { accountRootArn } from "../../stacks/arns";
+import { PromotionConsumerModel, PromotionModel } from "../../stacks/model";
+
+/** `Staging`, for Sids: letters and digits only. */
+const title = (stage: string) => stage.charAt(0).toUpperCase() + stage.slice(1);
+
+const principalOf = (partition: string, consumer: PromotionConsumerModel) => ({
+  Principal: { AWS: accountRootArn({ partition, accountId: consumer.accountId }) },
+  Condition: { ArnEquals: { "aws:PrincipalArn": consumer.pipelineRoleArn } },
+});
+
+/**
+ * The group's policy: each stage reads the versions (DescribeModelPackage), and records
+ * that it deployed one (UpdateModelPackage) only by setting its own `mlpipeline_deployed_<stage>`
+ * key: the request may not change the approval status or the lifecycle, remove metadata,
+ * or set another stage's key or the registered artifact's (IAM condition keys of
+ * UpdateModelPackage: Service Authorization Reference, Amazon SageMaker AI).
+ */
+export function groupPolicyStatements(partition: string, packageArns: string, promotion: PromotionModel): PolicyStatement[] {
+  const sharing = promotion.sharing;
+  if (!sharing) return [];
+  const keys = promotion.metadataKeys;
+  const stages = sharing.consumers.map((c) => c.stage);
+  return sharing.consumers.flatMap((consumer): PolicyStatement[] => {
+    const { Principal, Condition } = principalOf(partition, consumer);
+    const untouched = [
+      "sagemaker:ModelApprovalStatus",
+      "sagemaker:ModelLifeCycle:Stage",
+      "sagemaker:ModelLifeCycle:StageStatus",
+      "sagemaker:CustomerMetadataPropertiesToRemove",
+      ...[keys.artifactKey, keys.artifactVersion, keys.artifactChecksum, ...stages.filter((s) => s !== consumer.stage).map(keys.deployedIn)].map((k) => `sagemaker:CustomerMetadataProperties/${k}`),
+    ];
+    return [
+      { Sid: `${title(consumer.stage)}ReadsVersions`, Effect: "Allow", Principal, Action: "sagemaker:DescribeModelPackage", Resource: packageArns, Condition },
+      {
+        Sid: `${title(consumer.stage)}RecordsItsDeployments`,
+        Effect: "Allow",
+        Principal,
+        Action: "sagemaker:UpdateModelPackage",
+        Resource: packageArns,
+        Condition: {
+          ...Condition,
+          Null: { [`sagemaker:CustomerMetadataProperties/${keys.deployedIn(consumer.stage)}`]: "false", ...Object.fromEntries(untouched.map((k) => [k, "true"])) },
+        },
+      },
+    ];
+  });
+}
+
+/** The bucket policy's statement: the stages' pipeline roles read the registered artifacts (the exact object version they copy). */
+export function artifactReadStatements(partition: string, registeredArtifactArns: string, promotion: PromotionModel): PolicyStatement[] {
+  const consumers = promotion.sharing?.consumers ?? [];
+  if (consumers.length === 0) return [];
+  return [
+    {
+      Sid: "PromotedStagesReadRegisteredArtifacts",
+      Effect: "Allow",
+      Principal: { AWS: consumers.map((c) => accountRootArn({ partition, accountId: c.accountId })) },
+      Action: ["s3:GetObject", "s3:GetObjectVersion"],
+      Resource: registeredArtifactArns,
+      Condition: { ArnEquals: { "aws:PrincipalArn": consumers.map((c) => c.pipelineRoleArn) } },
+    },
+  ];
+}
+
+/** The key policy's statement: S3 decrypts the registered artifacts for the stages' pipeline roles, and only S3 (kms:ViaService). */
+export function artifactDecryptStatements(partition: string, region: string, promotion: PromotionModel): PolicyStatement[] {
+  const consumers = promotion.sharing?.consumers ?? [];
+  if (consumers.length === 0) return [];
+  return [
+    {
+      Sid: "PromotedStagesDecryptThroughS3",
+      Effect: "Allow",
+      Principal: { AWS: consumers.map((c) => accountRootArn({ partition, accountId: c.accountId })) },
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: { ArnEquals: { "aws:PrincipalArn": consumers.map((c) => c.pipelineRoleArn) }, StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
+    },
+  ];
+}
