@@ -3,7 +3,7 @@
  * shell lines run as written, its stacks.yaml entry goes where it says (before prod's), its
  * `npm run plan` lines run as the plan's CLI with the same arguments. Then the new stack is
  * planned, listed, and picked up by the workflows: deploy.yml's jobs (run here, pulumi and aws
- * stubbed) deploy it between dev and prod from its approved preview, and scripts/pr-plan.sh
+ * stubbed) deploy it between staging and prod from its approved preview, and scripts/pr-plan.sh
  * plans it without being told its name.
  */
 import { strict as assert } from "assert";
@@ -49,43 +49,43 @@ describe("README, \"Add a stack\", followed step by step", function () {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("writes the stack's config (the prod profile, its own tags) and its policy config", () => {
-    const config = parse(fs.readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8")).config;
+    const config = parse(fs.readFileSync(path.join(dir, "Pulumi.qa.yaml"), "utf8")).config;
     assert.equal(config["ml-pipeline:profile"], "prod");
-    assert.equal(config["ml-pipeline:tags"].environment, "staging");
-    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, "policies/config/staging.json"), "utf8")), JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policies/config/prod.json"), "utf8")));
+    assert.equal(config["ml-pipeline:tags"].environment, "qa");
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, "policies/config/qa.json"), "utf8")), JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policies/config/prod.json"), "utf8")));
   });
 
-  it("plans the new stack under its own policy config, and lists it between dev and prod", async () => {
+  it("plans the new stack under its own policy config, and lists it between staging and prod", async () => {
     const [plan, list] = planned;
-    assert.deepEqual(plan.args, ["--stack", "staging"]);
+    assert.deepEqual(plan.args, ["--stack", "qa"]);
     assert.equal(plan.code, 0, plan.stderr);
-    assert.match(plan.stdout, /^Offline plan for ml-pipeline \/ staging/);
+    assert.match(plan.stdout, /^Offline plan for ml-pipeline \/ qa/);
     const config = /Policy verdicts \(ml-pipeline-policies@[^,]+, config ([^)]+)\)/.exec(plan.stdout)?.[1];
-    assert.equal(path.resolve(config ?? ""), path.join(dir, "policies/config/staging.json"), "judged by its own policy config");
-    assert.deepEqual([list.args, list.code, list.stdout], [["--list-stacks"], 0, "dev\nstaging\nprod\n"]);
+    assert.equal(path.resolve(config ?? ""), path.join(dir, "policies/config/qa.json"), "judged by its own policy config");
+    assert.deepEqual([list.args, list.code, list.stdout], [["--list-stacks"], 0, "dev\nstaging\nqa\nprod\n"]);
   });
 
   it("a listed stack without its policy config is an error that says what to do", async () => {
-    fs.renameSync(path.join(dir, "policies/config/staging.json"), path.join(dir, "policies/config/staging.json.off"));
+    fs.renameSync(path.join(dir, "policies/config/qa.json"), path.join(dir, "policies/config/qa.json.off"));
     try {
-      const r = await runPlanCli("--program", dir, "--stack", "staging", "--quiet");
+      const r = await runPlanCli("--program", dir, "--stack", "qa", "--quiet");
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /stacks\.1 \(staging\): policyConfig policies\/config\/staging\.json does not exist; write it, or set policyConfig: defaults/);
+      assert.match(r.stderr, /stacks\.2 \(qa\): policyConfig policies\/config\/qa\.json does not exist; write it, or set policyConfig: defaults/);
     } finally {
-      fs.renameSync(path.join(dir, "policies/config/staging.json.off"), path.join(dir, "policies/config/staging.json"));
+      fs.renameSync(path.join(dir, "policies/config/qa.json.off"), path.join(dir, "policies/config/qa.json"));
     }
   });
 
   it("deploy.yml deploys it after dev and before prod, from its approved preview, with its policy config", () => {
     const wf = parse(fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", "deploy.yml"), "utf8"));
     const sim = simulateDeploy(wf, dir);
-    assert.deepEqual(sim.runs.filter((r) => r.job === "deploy").map((r) => r.stack), ["dev", "staging", "prod"]);
-    assert.deepEqual(sim.runs.filter((r) => r.job === "preview").map((r) => r.stack), ["staging", "prod"]);
-    const up = sim.runs.find((r) => r.job === "deploy" && r.stack === "staging")!;
+    assert.deepEqual(sim.runs.filter((r) => r.job === "deploy").map((r) => r.stack), ["dev", "staging", "qa", "prod"]);
+    assert.deepEqual(sim.runs.filter((r) => r.job === "preview").map((r) => r.stack), ["staging", "qa", "prod"]);
+    const up = sim.runs.find((r) => r.job === "deploy" && r.stack === "qa")!;
     assert.equal(up.status, 0, up.stderr);
     // After checking that dev, before it in the list, is deployed at this commit.
-    assert.deepEqual(up.calls.filter((c) => c.cli === "pulumi").map((c) => c.args.slice(0, 4)), [["stack", "history", "--stack", "acme/dev"], ["up", "--yes", "--stack", "acme/staging"]]);
-    assert.deepEqual(up.calls.filter((c) => c.cli === "pulumi")[1].args, ["up", "--yes", "--stack", "acme/staging", "--policy-pack", "policies", "--policy-pack-config", "policies/config/staging.json", "--plan", "staging-update-plan.json"]);
+    assert.deepEqual(up.calls.filter((c) => c.cli === "pulumi").map((c) => c.args.slice(0, 4)), [["stack", "history", "--stack", "acme/staging"], ["up", "--yes", "--stack", "acme/qa"]]);
+    assert.deepEqual(up.calls.filter((c) => c.cli === "pulumi")[1].args, ["up", "--yes", "--stack", "acme/qa", "--policy-pack", "policies", "--policy-pack-config", "policies/config/qa.json", "--plan", "qa-update-plan.json"]);
   });
 
   it("scripts/pr-plan.sh plans it without being told its name", () => {
@@ -99,7 +99,7 @@ describe("README, \"Add a stack\", followed step by step", function () {
       const r = spawnSync("bash", [path.join(dir, "scripts", "pr-plan.sh"), base, out], { cwd: dir, encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
       assert.equal(r.status, 0, r.stderr);
       const stacks = fs.readFileSync(path.join(out, "npm.log"), "utf8").trim().split("\n").map((l) => /--stack (\S+)/.exec(l)?.[1]);
-      assert.deepEqual(stacks, ["dev", "staging", "prod"]);
+      assert.deepEqual(stacks, ["dev", "staging", "qa", "prod"]);
     } finally {
       for (const d of [bin, out, base]) fs.rmSync(d, { recursive: true, force: true });
     }

@@ -19,6 +19,15 @@ import { HOSTING_INSTANCE_TYPES, TRANSFORM_INSTANCE_TYPES } from "../policies/fa
 const VARIANTS: { label: string; stack: string; overrides: Record<string, unknown> }[] = [
   { label: "dev", stack: "dev", overrides: {} },
   { label: "prod", stack: "prod", overrides: {} },
+  // A promoted stage: the source's version described, its artifact copied and checked, the deployment recorded on it.
+  { label: "staging (promoted from dev's group)", stack: "staging", overrides: {} },
+  {
+    label: "prod promoted after staging",
+    stack: "prod",
+    overrides: { registry: { source: { kind: "promoted", groupArn: "arn:aws:sagemaker:us-east-1:111111111111:model-package-group/ml-pipeline-dev-models", stage: "prod", after: ["staging"] } }, monitoring: { drift: { enabled: false }, evaluation: { enabled: false } }, training: null },
+  },
+  // A source that shares: the registered copy of the artifact with its checksum.
+  { label: "dev, sharing its versions", stack: "dev", overrides: { registry: { shareWith: [{ account: "222222222222", namePrefix: "ml-pipeline-staging", stage: "staging" }] } } },
   { label: "dev, processing-job preprocessing", stack: "dev", overrides: { preprocessing: { kind: "processing" } } },
   { label: "prod, Lambda preprocessing", stack: "prod", overrides: { preprocessing: { kind: "lambda" } } },
   { label: "prod, processing sharded over 4 instances", stack: "prod", overrides: { preprocessing: { kind: "processing", instanceCount: 4 } } },

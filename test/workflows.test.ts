@@ -112,22 +112,24 @@ describe("GitHub workflows", () => {
         fs.rmSync(checkout, { recursive: true, force: true });
       }
     })();
-    assert.deepEqual(sim.all.map((s) => s.name), ["dev", "prod"]);
-    assert.deepEqual(sim.approved.map((s) => s.name), ["prod"]);
+    assert.deepEqual(sim.all.map((s) => s.name), ["dev", "staging", "prod"]);
+    assert.deepEqual(sim.approved.map((s) => s.name), ["staging", "prod"]);
     const pulumiOf = (job: string, stack: string) => {
       const r = sim.runs.find((x) => x.job === job && x.stack === stack)!;
       assert.equal(r.status, 0, r.stderr);
       return r.calls.filter((c) => c.cli === "pulumi");
     };
-    assert.deepEqual(sim.runs.filter((r) => r.job === "preview").map((r) => r.stack), ["prod"]);
+    assert.deepEqual(sim.runs.filter((r) => r.job === "preview").map((r) => r.stack), ["staging", "prod"]);
     const [prodPreview] = pulumiOf("preview", "prod");
     assert.deepEqual(prodPreview.args, ["preview", "--stack", "acme/prod", "--policy-pack", "policies", "--policy-pack-config", "policies/config/prod.json", "--diff", "--save-plan", "prod-update-plan.json"]);
     // Update plans are an experimental CLI feature (Pulumi docs, "Update plans"): both steps turn it on.
     assert.equal(prodPreview.experimental, "true");
     assert.deepEqual(pulumiOf("deploy", "dev").map((c) => c.args), [["up", "--yes", "--stack", "acme/dev", "--policy-pack", "policies", "--policy-pack-config", "policies/config/dev.json"]]);
-    // prod first checks that dev, before it in the list, has a successful update of this commit.
+    // staging first checks that dev, before it in the list, has a successful update of this commit; prod checks staging.
+    const [stagingCheck] = pulumiOf("deploy", "staging");
+    assert.deepEqual(stagingCheck.args, ["stack", "history", "--stack", "acme/dev", "--json", "--page-size", "1", "--page", "1"]);
     const [prodCheck, prodUp] = pulumiOf("deploy", "prod");
-    assert.deepEqual(prodCheck.args, ["stack", "history", "--stack", "acme/dev", "--json", "--page-size", "1", "--page", "1"]);
+    assert.deepEqual(prodCheck.args, ["stack", "history", "--stack", "acme/staging", "--json", "--page-size", "1", "--page", "1"]);
     assert.deepEqual(prodUp.args, ["up", "--yes", "--stack", "acme/prod", "--policy-pack", "policies", "--policy-pack-config", "policies/config/prod.json", "--plan", "prod-update-plan.json"]);
     assert.equal(prodUp.experimental, "true");
   });

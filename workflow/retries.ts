@@ -75,6 +75,11 @@ export const SAGEMAKER_SDK_WRITE_RETRY: Retrier[] = [
   { ErrorEquals: ["SageMaker.ResourceLimitExceededException"], IntervalSeconds: 120, MaxAttempts: 2, BackoffRate: 2 },
 ];
 
+/** UpdateModelPackage declares ConflictException only (another update of the version at the same time): retried with the undeclared ones. */
+export const SAGEMAKER_SDK_UPDATE_RETRY: Retrier[] = [
+  { ErrorEquals: ["SageMaker.SageMakerException", "SageMaker.ConflictException"], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: "FULL" },
+];
+
 /** aws-sdk SageMaker writes that declare only quota and in-use errors (monitoring): throttling short, quota long. */
 export const SAGEMAKER_SDK_QUOTA_RETRY: Retrier[] = [
   { ErrorEquals: ["SageMaker.SageMakerException"], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: "FULL" },

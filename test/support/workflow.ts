@@ -13,18 +13,21 @@ import { PROJECT_DIR } from "./stacks";
 /** The account the mock engine answers getCallerIdentity with. */
 export const ACCOUNT = MOCK_ACCOUNT_ID;
 
-/** The stack's spec, from its stack file plus whole-key overrides (`{ training: {...} }`). */
-export function specFor(stack: string, overrides: Record<string, unknown> = {}): WorkflowSpec {
+/** The stack's spec, from its stack file plus whole-key overrides (`{ training: {...} }`; `null` removes a key), in the mock's account or another. */
+export function specFor(stack: string, overrides: Record<string, unknown> = {}, accountId = ACCOUNT): WorkflowSpec {
   const files = readStackFiles(PROJECT_DIR, stack);
   const values: Record<string, string> = {};
   for (const [k, v] of Object.entries(files.config)) if (k.startsWith(`${files.project}:`)) values[k.slice(files.project.length + 1)] = v;
-  for (const [k, v] of Object.entries(overrides)) values[k] = JSON.stringify(v);
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === null) delete values[k];
+    else values[k] = JSON.stringify(v);
+  }
   const config = resolveStackConfig({ project: files.project, stack, region: files.config["aws:region"], values });
-  return workflowSpec(stackModel(config, { project: files.project, stack, accountId: ACCOUNT }));
+  return workflowSpec(stackModel(config, { project: files.project, stack, accountId }));
 }
 
-export function definitionFor(stack: string, overrides: Record<string, unknown> = {}): StateMachineDefinition {
-  return buildDefinition(specFor(stack, overrides));
+export function definitionFor(stack: string, overrides: Record<string, unknown> = {}, accountId = ACCOUNT): StateMachineDefinition {
+  return buildDefinition(specFor(stack, overrides, accountId));
 }
 
 /** The monitoring state machine's definition (stacks with monitoring.drift.enabled). */

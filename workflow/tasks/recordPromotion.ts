@@ -5,7 +5,7 @@
  * this stage's role write that key and nothing else of note: no approval status, no
  * lifecycle, no other stage's key (components/modelSharing.ts).
  */
-import { SAGEMAKER_SDK_WRITE_RETRY } from "../retries";
+import { SAGEMAKER_SDK_UPDATE_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
 import { integration, task, taskSeconds, TaskModule, Wiring } from "./task";
 
@@ -16,7 +16,7 @@ export function recordPromotion(spec: WorkflowSpec, wiring: Wiring): TaskModule 
     RecordPromotion: task(
       integration(spec.partition, "aws-sdk:sagemaker:updateModelPackage"),
       { "ModelPackageArn.$": "$.registry.ModelPackageArn", CustomerMetadataProperties: { [`${spec.promotion.metadataKeys.deployedIn(consumer.stage)}.$`]: "$$.Execution.Id" } },
-      { Comment: `Records on the source's version that ${consumer.stage} deployed it`, ResultPath: null, TimeoutSeconds: 60, Retry: SAGEMAKER_SDK_WRITE_RETRY, Next: wiring.next },
+      { Comment: `Records on the source's version that ${consumer.stage} deployed it`, ResultPath: null, TimeoutSeconds: 60, Retry: SAGEMAKER_SDK_UPDATE_RETRY, Next: wiring.next },
     ),
   };
   return {
