@@ -84,8 +84,8 @@ describe("README, \"Add a stack\", followed step by step", function () {
     const up = sim.runs.find((r) => r.job === "deploy" && r.stack === "qa")!;
     assert.equal(up.status, 0, up.stderr);
     // After checking that dev, before it in the list, is deployed at this commit.
-    assert.deepEqual(up.calls.filter((c) => c.cli === "pulumi").map((c) => c.args.slice(0, 4)), [["stack", "history", "--stack", "acme/staging"], ["up", "--yes", "--stack", "acme/qa"]]);
-    assert.deepEqual(up.calls.filter((c) => c.cli === "pulumi")[1].args, ["up", "--yes", "--stack", "acme/qa", "--policy-pack", "policies", "--policy-pack-config", "policies/config/qa.json", "--plan", "qa-update-plan.json"]);
+    assert.deepEqual(up.calls.filter((c) => c.cli === "pulumi").map((c) => c.args.slice(0, 4)), [["stack", "history", "--stack", "acme/dev"], ["stack", "history", "--stack", "acme/staging"], ["up", "--yes", "--stack", "acme/qa"]]);
+    assert.deepEqual(up.calls.filter((c) => c.cli === "pulumi")[2].args, ["up", "--yes", "--stack", "acme/qa", "--policy-pack", "policies", "--policy-pack-config", "policies/config/qa.json", "--plan", "qa-update-plan.json"]);
   });
 
   it("scripts/pr-plan.sh plans it without being told its name", () => {

@@ -125,11 +125,12 @@ describe("GitHub workflows", () => {
     // Update plans are an experimental CLI feature (Pulumi docs, "Update plans"): both steps turn it on.
     assert.equal(prodPreview.experimental, "true");
     assert.deepEqual(pulumiOf("deploy", "dev").map((c) => c.args), [["up", "--yes", "--stack", "acme/dev", "--policy-pack", "policies", "--policy-pack-config", "policies/config/dev.json"]]);
-    // staging first checks that dev, before it in the list, has a successful update of this commit; prod checks staging.
+    // Each stack first checks that every stack before it in the list has a successful update of this commit: staging dev's, prod dev's and staging's.
+    const history = (stack: string) => ["stack", "history", "--stack", `acme/${stack}`, "--json", "--page-size", "1", "--page", "1"];
     const [stagingCheck] = pulumiOf("deploy", "staging");
-    assert.deepEqual(stagingCheck.args, ["stack", "history", "--stack", "acme/dev", "--json", "--page-size", "1", "--page", "1"]);
-    const [prodCheck, prodUp] = pulumiOf("deploy", "prod");
-    assert.deepEqual(prodCheck.args, ["stack", "history", "--stack", "acme/staging", "--json", "--page-size", "1", "--page", "1"]);
+    assert.deepEqual(stagingCheck.args, history("dev"));
+    const [prodCheckDev, prodCheck, prodUp] = pulumiOf("deploy", "prod");
+    assert.deepEqual([prodCheckDev.args, prodCheck.args], [history("dev"), history("staging")]);
     assert.deepEqual(prodUp.args, ["up", "--yes", "--stack", "acme/prod", "--policy-pack", "policies", "--policy-pack-config", "policies/config/prod.json", "--plan", "prod-update-plan.json"]);
     assert.equal(prodUp.experimental, "true");
   });

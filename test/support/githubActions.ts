@@ -104,21 +104,23 @@ export interface DeploySimulation {
 /**
  * deploy.yml's jobs run here in `cwd` (a checkout): the `stacks` job's list step for real (the
  * plan's --list-stacks), then every `run:` step of `preview` and `deploy` per matrix value
- * (installs skipped), with pulumi and aws stubbed; `account` is the role's account.
+ * (installs skipped), with pulumi and aws stubbed; `account` is the role's account: by default
+ * each environment's role is in the account its stack deploys into (or the mock's, unpinned).
  */
-export function simulateDeploy(workflow: any, cwd: string, account = "123456789012"): DeploySimulation {
+export function simulateDeploy(workflow: any, cwd: string, account: string | ((stack: { name: string; account?: string | null }) => string) = (s) => s.account ?? "123456789012"): DeploySimulation {
   const list = runStep(workflow.jobs.stacks.steps.find((s: any) => s.id === "list"), {}, cwd);
   if (list.status !== 0) throw new Error(`the stacks job's list step failed: ${list.stderr}`);
   const needs = { stacks: { outputs: list.outputs } };
   const runs: DeploySimulation["runs"] = [];
   for (const job of ["preview", "deploy"]) {
     const spec = workflow.jobs[job];
-    const matrixValues = expression(String(spec.strategy.matrix.stack).replace(/^\$\{\{(.*)\}\}$/, "$1"), { needs }) as { name: string }[];
+    const matrixValues = expression(String(spec.strategy.matrix.stack).replace(/^\$\{\{(.*)\}\}$/, "$1"), { needs }) as { name: string; account?: string | null }[];
     for (const stack of matrixValues) {
-      const contexts = { matrix: { stack }, vars: { PULUMI_ORG: "acme", AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/deploy" }, secrets: { PULUMI_ACCESS_TOKEN: "" }, needs };
+      const roleAccount = typeof account === "string" ? account : account(stack);
+      const contexts = { matrix: { stack }, vars: { PULUMI_ORG: "acme", AWS_ROLE_ARN: `arn:aws:iam::${roleAccount}:role/deploy` }, secrets: { PULUMI_ACCESS_TOKEN: "" }, needs };
       const record = { job, stack: stack.name, status: 0, stderr: "", calls: [] as StepRun["calls"] };
       for (const step of spec.steps.filter((s: any) => s.run && !/^npm (ci|test)$/.test(s.run.trim()) && stepRuns(s, contexts))) {
-        const r = runStep(step, contexts, cwd, account);
+        const r = runStep(step, contexts, cwd, roleAccount);
         record.calls.push(...r.calls);
         record.stderr += r.stdout + r.stderr;
         if (r.status !== 0) {
