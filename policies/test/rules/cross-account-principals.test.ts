@@ -64,6 +64,31 @@ describe("rule: cross-account-principals", () => {
     assert.deepEqual(checkStack(policy, [worker, bucketPolicy, bus, group, permission, service], { trustedAccounts: [STRANGER] }), []);
   });
 
+  it("an ECR repository policy that lets the promoted stages pull a custom image passes when their accounts are trusted, and names an untrusted one", () => {
+    // The pull actions of AWS's cross-account ECR example (ECR User Guide, "Repository policy examples"), narrowed to the stages' pipeline roles.
+    const pull = (accounts: string[]): StackResource => ({
+      type: "aws:ecr/repositoryPolicy:RepositoryPolicy",
+      name: "images",
+      urn: urn("aws:ecr/repositoryPolicy:RepositoryPolicy", "images"),
+      props: {
+        repository: "churn-model",
+        policy: json([
+          {
+            Sid: "PromotedStagesPull",
+            Effect: "Allow",
+            Principal: { AWS: accounts.map((a) => `arn:aws:iam::${a}:root`) },
+            Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            Condition: { ArnLike: { "aws:PrincipalArn": accounts.map((a) => `arn:aws:iam::${a}:role/*-endpoint-role`) } },
+          },
+        ]),
+      },
+    });
+    assert.deepEqual(checkStack(policy, [worker, pull([PARTNER])], { trustedAccounts: [PARTNER] }), []);
+    const found = checkStack(policy, [worker, pull([PARTNER, STRANGER])], { trustedAccounts: [PARTNER] });
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /RepositoryPolicy "images" statement PromotedStagesPull grants account 333333333333, outside/);
+  });
+
   it("at a first preview, a document still unknown defers its own check, and an account not seen waits while the stack's own may be unknown; * is judged anyway", () => {
     const unknownWorker: StackResource = { ...worker, name: "other", urn: urn("aws:iam/role:Role", "other"), props: { ...worker.props, inlinePolicies: [{ name: "logs", policy: UNKNOWN }] } };
     assert.throws(() => checkStack(policy, [worker, unknownWorker, keyWith({ AWS: `arn:aws:iam::${STRANGER}:root` })]), /checks that need values known only after deployment: Role "other"; Key "key" \(account 333333333333\)/);
