@@ -21,12 +21,14 @@ describe("offline plan CLI", function () {
   this.timeout(120_000);
   const plans: Record<string, Plan> = {};
 
-  for (const stack of ["dev", "prod"]) {
+  // staging: a promoted stage, planned in the account stacks.yaml pins it to.
+  for (const stack of ["dev", "staging", "prod"]) {
     it(`${stack}: exits 0 with resources, no violations, a cost and the state machine diagram (--json)`, async () => {
       const r = await plan("--stack", stack, "--json");
       assert.equal(r.code, 0, r.stderr);
       const p = (plans[stack] = JSON.parse(r.stdout) as Plan);
       assert.equal(p.kind, "ml-pipeline/offline-plan");
+      assert.equal(p.account ?? null, stack === "staging" ? "222222222222" : null);
       assert.match(p.note, /not a diff against the cloud/);
       assert.ok(p.resources.length >= 30);
       for (const res of p.resources) for (const k of ["urn", "type", "name", "props"]) assert.ok(k in res, k);
