@@ -42,7 +42,10 @@ export interface DashboardInput {
   /** Instance endpoints also show the scaling metric and the rollback alarms. */
   hosting: "instance" | "serverless";
   rollbackAlarmArns: string[];
+  /** The stack's own group's name. */
   modelPackageGroup: string;
+  /** A promoted stack: the source's group it deploys from and its stage (the version deployed is the DeployedModelVersion widget). */
+  promotedFrom?: { groupArn: string; stage: string };
   /** When drift is monitored: the drift alarm and the PSI threshold it fires above. */
   drift?: { alarmArn: string; psiThreshold: number };
   /** When the served model is evaluated on labelled data: its alarm, the gate's metric and the tolerance. */
@@ -80,7 +83,7 @@ export function pipelineDashboard(d: DashboardInput): { widgets: Widget[] } {
       width: 24,
       height: 2,
       properties: {
-        markdown: `## ML pipeline ${d.namePrefix}\nState machine \`${d.stateMachineArn.split(":").pop()}\` · endpoint \`${d.endpointName}\` · model package group \`${d.modelPackageGroup}\``,
+        markdown: `## ML pipeline ${d.namePrefix}\nState machine \`${d.stateMachineArn.split(":").pop()}\` · endpoint \`${d.endpointName}\` · ${d.promotedFrom ? `stage \`${d.promotedFrom.stage}\`, promoted from model package group \`${d.promotedFrom.groupArn.split("/").pop()}\` of account \`${d.promotedFrom.groupArn.split(":")[4]}\`` : `model package group \`${d.modelPackageGroup}\``}`,
       },
     },
     {

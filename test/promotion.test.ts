@@ -139,6 +139,13 @@ describe("promotion across accounts: what each account declares", function () {
     assert.deepEqual(role.Statement[0].Condition.ArnLike["aws:SourceArn"], [`arn:aws:events:${REGION}:${STAGING}:rule/ml-pipeline-staging-promotions/ml-pipeline-staging-promotion`]);
   });
 
+  it("a stage's dashboard says which stage it is and which account's group it deploys from, beside the deployed version", () => {
+    const body = JSON.parse(String(staging.named("ml-pipeline-dashboard-dashboard").inputs.dashboardBody));
+    const text = body.widgets.map((w: any) => w.properties.markdown ?? "").join("\n");
+    assert.match(text, /stage `staging`, promoted from model package group `ml-pipeline-dev-models` of account `111111111111`/);
+    assert.ok(body.widgets.some((w: any) => JSON.stringify(w.properties.metrics ?? []).includes("DeployedModelVersion")));
+  });
+
   it("the source forwards its group's events to each stage's bus with a role that may put events there only", () => {
     const targets = source.resources.filter((r) => r.type === "aws:cloudwatch/eventTarget:EventTarget" && String(r.name).includes("forward-to")).map((r) => r.inputs as any);
     assert.deepEqual(targets.map((t) => t.arn).sort(), [`arn:aws:events:${REGION}:${STAGING}:event-bus/ml-pipeline-staging-promotions`, `arn:aws:events:${REGION}:${PROD}:event-bus/ml-pipeline-prod-promotions`]);
