@@ -20,7 +20,7 @@ import { runProgram } from "../plan/src/engine/mockEngine";
 import { readStackFiles, toConfigMap } from "../plan/src/engine/stackFiles";
 import { resolveStackConfig, ConfigError } from "../stacks/load";
 import { json, PROJECT_DIR, StackRun, withLookups } from "./support/stacks";
-import { awsError, definitionFor, happyHandlers, Handler, runLocally } from "./support/workflow";
+import { awsError, definitionFor, happyHandlers, Handler, rawStackConfig, runLocally } from "./support/workflow";
 
 const DEV = "111111111111";
 const STAGING = "222222222222";
@@ -54,15 +54,8 @@ async function declared(stack: string, accountId: string, overrides: Record<stri
 }
 
 function configProblems(stack: string, overrides: Record<string, unknown>): string[] {
-  const files = readStackFiles(PROJECT_DIR, stack);
-  const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries(files.config)) if (k.startsWith(`${files.project}:`)) values[k.slice(files.project.length + 1)] = v;
-  for (const [k, v] of Object.entries(overrides)) {
-    if (v === null) delete values[k];
-    else values[k] = JSON.stringify(v);
-  }
   try {
-    resolveStackConfig({ project: files.project, stack, region: files.config["aws:region"], values });
+    resolveStackConfig(rawStackConfig(stack, overrides));
     return [];
   } catch (e) {
     assert.ok(e instanceof ConfigError, String(e));

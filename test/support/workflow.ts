@@ -1,7 +1,7 @@
 /** Builds the workflow spec and definition for a stack without Pulumi, and runs it locally. */
 import { StateMachine } from "aws-local-stepfunctions";
 import { MOCK_ACCOUNT_ID } from "../../plan/src/engine/mockEngine";
-import { resolveStackConfig } from "../../stacks/load";
+import { RawStackConfig, resolveStackConfig } from "../../stacks/load";
 import { stackModel } from "../../stacks/model";
 import { readStackFiles } from "../../plan/src/engine/stackFiles";
 import { buildDefinition } from "../../workflow/definition";
@@ -13,8 +13,8 @@ import { PROJECT_DIR } from "./stacks";
 /** The account the mock engine answers getCallerIdentity with. */
 export const ACCOUNT = MOCK_ACCOUNT_ID;
 
-/** The stack's spec, from its stack file plus whole-key overrides (`{ training: {...} }`; `null` removes a key), in the mock's account or another. */
-export function specFor(stack: string, overrides: Record<string, unknown> = {}, accountId = ACCOUNT): WorkflowSpec {
+/** The raw config the loader gets for a stack: its stack file plus whole-key overrides (`{ training: {...} }`; `null` removes a key). */
+export function rawStackConfig(stack: string, overrides: Record<string, unknown> = {}): RawStackConfig {
   const files = readStackFiles(PROJECT_DIR, stack);
   const values: Record<string, string> = {};
   for (const [k, v] of Object.entries(files.config)) if (k.startsWith(`${files.project}:`)) values[k.slice(files.project.length + 1)] = v;
@@ -22,8 +22,13 @@ export function specFor(stack: string, overrides: Record<string, unknown> = {}, 
     if (v === null) delete values[k];
     else values[k] = JSON.stringify(v);
   }
-  const config = resolveStackConfig({ project: files.project, stack, region: files.config["aws:region"], values });
-  return workflowSpec(stackModel(config, { project: files.project, stack, accountId }));
+  return { project: files.project, stack, region: files.config["aws:region"], values };
+}
+
+/** The stack's spec, from its stack file plus whole-key overrides, in the mock's account or another. */
+export function specFor(stack: string, overrides: Record<string, unknown> = {}, accountId = ACCOUNT): WorkflowSpec {
+  const raw = rawStackConfig(stack, overrides);
+  return workflowSpec(stackModel(resolveStackConfig(raw), { project: raw.project, stack, accountId }));
 }
 
 export function definitionFor(stack: string, overrides: Record<string, unknown> = {}, accountId = ACCOUNT): StateMachineDefinition {
