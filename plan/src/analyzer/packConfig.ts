@@ -1,6 +1,15 @@
 /** A `--policy-pack-config` file, read as the Pulumi CLI reads it. */
-import { schemaDefaults } from "ml-pipeline-policies";
 import { dottedPath, valueAtPointer } from "../jsonPointer";
+
+/**
+ * The pack's `schemaDefaults`, loaded on first use: the pack's public entry loads the Pulumi
+ * SDK (its rules need @pulumi/policy), and the CLI imports this module (through the pack
+ * client) before it starts the pack, which must not wait for the SDK to load.
+ */
+function schemaDefaults(schema: { properties?: Record<string, unknown> } | undefined): Record<string, unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("ml-pipeline-policies") as typeof import("ml-pipeline-policies")).schemaDefaults(schema);
+}
 
 export type Level = "advisory" | "mandatory" | "disabled" | "remediate";
 export const LEVELS: Level[] = ["advisory", "mandatory", "disabled", "remediate"]; // proto enum order
