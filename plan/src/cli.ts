@@ -10,6 +10,9 @@
  * --fail-on-advisory, a change with --expect-no-changes); 2 usage, config or program error.
  */
 import "./compileCache"; // first: caches the compiled code of everything loaded after it
+// Before anything loads the Pulumi SDK: the TypeScript compiler it loads for closure serialization, on first use only.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+(require("./lazyTypeScript.js") as { installLazyTypeScript(): void }).installLazyTypeScript();
 import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
