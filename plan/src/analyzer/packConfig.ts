@@ -51,9 +51,6 @@ export interface PolicySchemaInfo {
  * names the policy, the knob, the value and what is expected.
  */
 export function policyConfigProblems(file: unknown, policies: PolicySchemaInfo[]): string[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Ajv = require("ajv").default as typeof import("ajv").default;
-  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
   if (!file || typeof file !== "object" || Array.isArray(file)) return ["the policy config must be a JSON object of policy names to levels or settings"];
   const problems: string[] = [];
   const byName = new Map(policies.map((p) => [p.name, p]));
@@ -81,7 +78,7 @@ export function policyConfigProblems(file: unknown, policies: PolicySchemaInfo[]
     for (const [k] of infinite) problems.push(`"${name}".${k} holds a number too large to be finite (JSON reads it as Infinity): must be a finite number`);
     if (infinite.length > 0) continue;
     const schema = { type: "object", properties: policy!.configSchema?.properties ?? {}, required: policy!.configSchema?.required ?? [], additionalProperties: false };
-    const validate = ajv.compile(schema);
+    const validate = compiledSchema(schema);
     if (validate(knobs)) continue;
     for (const error of validate.errors ?? []) {
       const extra = (error.params as { additionalProperty?: string }).additionalProperty;
@@ -100,6 +97,26 @@ export function policyConfigProblems(file: unknown, policies: PolicySchemaInfo[]
     }
   }
   return problems;
+}
+
+/**
+ * ajv's validator of a knob schema, compiled once per process for each distinct schema:
+ * compiling generates code (about half a millisecond a schema, 26 per pack), and a process
+ * that plans many times (the tests, a pull request's two packs) checks the same schemas again.
+ */
+const validators = new Map<string, import("ajv").ValidateFunction>();
+let ajv: import("ajv").default | undefined;
+function compiledSchema(schema: object): import("ajv").ValidateFunction {
+  const key = JSON.stringify(schema);
+  let validate = validators.get(key);
+  if (!validate) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Ajv = require("ajv").default as typeof import("ajv").default;
+    ajv ??= new Ajv({ allErrors: true, strict: false, verbose: true });
+    validate = ajv.compile(JSON.parse(key));
+    validators.set(key, validate);
+  }
+  return validate;
 }
 
 function hasInfinity(v: unknown): boolean {
