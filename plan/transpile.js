@@ -32,7 +32,10 @@ let sucrase;
 let cacheWritable = true;
 
 function transpile(code, filename) {
-  const key = crypto.createHash("sha256").update(SALT).update(filename).update("\0").update(code).digest("hex");
+  // By the source alone, not its path: sucrase's output depends on the code and the options
+  // only (the path goes into source maps, which are off, and error messages, never cached), so
+  // a checkout of the same code elsewhere (a base branch's, a copy) loads compiled files too.
+  const key = crypto.createHash("sha256").update(SALT).update(code).digest("hex");
   const cached = path.join(CACHE_DIR, `${key}.js`);
   try {
     return fs.readFileSync(cached, "utf8");

@@ -14,6 +14,7 @@ import { AnalyzedResource, Diagnostic, packLauncher, PackInfo, PolicyPackProcess
 import { PolicyPackConfigFile } from "../plan/src/analyzer/packConfig";
 import { evaluatePack, mandatory, PackConfig } from "./support/policy";
 import { PROJECT_DIR, runStack, stackAsDeclared } from "./support/stacks";
+import { pooledSpawn } from "../plan/test/support/plan";
 
 const packConfig = (stack: string): PackConfig => JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policies", "config", `${stack}.json`), "utf8"));
 const policiesOf = (violations: { policy: string }[]) => [...new Set(violations.map((v) => v.policy))].sort();
@@ -41,9 +42,13 @@ const UNPROTECTED_EXPECTED = [
   "stepfunctions-logging-tracing",
 ];
 
-/** One pack started directly, shared by every suite of this file that runs it so (each configures it first). */
+/**
+ * One pack started directly, shared by every suite of this file that runs it so (each configures
+ * it first): taken from the test process's pool of idle packs, which the in-process plans use
+ * too (plan/test/support/plan.ts), and given back to it when done (its stop()).
+ */
 let directPack: Promise<PolicyPackProcess> | undefined;
-const sharedDirectPack = () => (directPack ??= PolicyPackProcess.start(path.join(PROJECT_DIR, "policies"), 60_000, "direct"));
+const sharedDirectPack = () => (directPack ??= pooledSpawn(path.join(PROJECT_DIR, "policies"), 60_000, "direct").connect());
 after(async () => (await directPack)?.stop());
 
 describe("policy pack over this project's stacks (its Analyzer server)", function () {

@@ -10,16 +10,19 @@
  * --fail-on-advisory, a change with --expect-no-changes); 2 usage, config or program error.
  */
 import "./compileCache"; // first: caches the compiled code of everything loaded after it
+// Before anything loads the Pulumi SDK: the TypeScript compiler it loads for closure serialization, on first use only.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+(require("./lazyTypeScript.js") as { installLazyTypeScript(): void }).installLazyTypeScript();
 import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
 import { packLauncher, PolicyPackProcess, startingPackLine } from "./analyzer/client";
 import { ensurePackBuilt, PlanInputError } from "./packBuild";
 import { asPlan, comparePlans, PlanComparison, refusedReplacements } from "./compare";
-import { costIncreaseCheck, railsReport } from "./guardRails";
 import { renderMarkdown, renderText, suppressionWarning } from "./render";
 import { toSarif } from "./sarif";
 import { typeErrors } from "./typeCheck";
+import { readStackFiles } from "./engine/stackFiles";
 import { ListedStack, listedPolicyConfig, listedStack, readStackList, STACK_LIST_FILE } from "./stackList";
 
 /** The pack this plan is built with (its cost estimate prints the cost table): the default pack to judge by. */
@@ -174,6 +177,16 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     // Spawn the packs before loading the Pulumi SDK here: the processes load in parallel.
     const startPack = (dir: string) => {
       ensurePackBuilt(dir, progress ?? (() => undefined));
+      // Before the first pack starts: stack files the plan cannot read (no Pulumi.yaml, no
+      // Pulumi.<stack>.yaml, …) are an input error, and a pack started for them would only be
+      // killed. The plan reads them again (they are small).
+      if (packs.length === 0) {
+        try {
+          readStackFiles(programDir, opts.stack);
+        } catch (e) {
+          throw new PlanInputError((e as Error).message);
+        }
+      }
       const launcher = packLauncher(dir);
       progress?.(startingPackLine(dir, launcher));
       const spawned = spawnPack(dir, undefined, launcher);
@@ -234,6 +247,9 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     }
   }
   // A pull request is judged by the rails in force; its own are compared with them, and its cost increase with their thresholds.
+  // (Loaded here, not at the top: it loads the pack's public entry, and so the Pulumi SDK, which must not delay the packs' start.)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { costIncreaseCheck, railsReport } = require("./guardRails") as typeof import("./guardRails");
   const rails = proposed ? railsReport(plan, proposed) : undefined;
   const costCheck = comparison ? costIncreaseCheck(plan, comparison.cost) : undefined;
   const verdicts = { rails, costCheck };

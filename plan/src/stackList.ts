@@ -63,14 +63,20 @@ const FIELD_HINT: Record<string, string> = {
   name: "is not a stack name: letters, digits, _ . -",
 };
 
+/** ajv's validator of STACK_LIST_SCHEMA, compiled on first use, once per process. */
+let compiledStackList: import("ajv").ValidateFunction | undefined;
+function stackListValidator(): import("ajv").ValidateFunction {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  compiledStackList ??= new (require("ajv").default as typeof import("ajv").default)({ allErrors: true, strict: false }).compile(STACK_LIST_SCHEMA);
+  return compiledStackList;
+}
+
 /** The program's stack list, validated; undefined when the program has none. Throws one message listing every problem. */
 export function readStackList(programDir: string): ListedStack[] | undefined {
   const file = path.join(programDir, STACK_LIST_FILE);
   if (!fs.existsSync(file)) return undefined;
   const doc = parseYamlFile(file);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Ajv = require("ajv").default as typeof import("ajv").default;
-  const validate = new Ajv({ allErrors: true, strict: false }).compile(STACK_LIST_SCHEMA);
+  const validate = stackListValidator();
   const problems: string[] = [];
   if (!validate(doc)) {
     for (const error of validate.errors ?? []) {

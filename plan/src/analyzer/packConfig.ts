@@ -1,6 +1,15 @@
 /** A `--policy-pack-config` file, read as the Pulumi CLI reads it. */
-import { schemaDefaults } from "ml-pipeline-policies";
 import { dottedPath, valueAtPointer } from "../jsonPointer";
+
+/**
+ * The pack's `schemaDefaults`, loaded on first use: the pack's public entry loads the Pulumi
+ * SDK (its rules need @pulumi/policy), and the CLI imports this module (through the pack
+ * client) before it starts the pack, which must not wait for the SDK to load.
+ */
+function schemaDefaults(schema: { properties?: Record<string, unknown> } | undefined): Record<string, unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("ml-pipeline-policies") as typeof import("ml-pipeline-policies")).schemaDefaults(schema);
+}
 
 export type Level = "advisory" | "mandatory" | "disabled" | "remediate";
 export const LEVELS: Level[] = ["advisory", "mandatory", "disabled", "remediate"]; // proto enum order
@@ -42,9 +51,6 @@ export interface PolicySchemaInfo {
  * names the policy, the knob, the value and what is expected.
  */
 export function policyConfigProblems(file: unknown, policies: PolicySchemaInfo[]): string[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Ajv = require("ajv").default as typeof import("ajv").default;
-  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
   if (!file || typeof file !== "object" || Array.isArray(file)) return ["the policy config must be a JSON object of policy names to levels or settings"];
   const problems: string[] = [];
   const byName = new Map(policies.map((p) => [p.name, p]));
@@ -72,7 +78,7 @@ export function policyConfigProblems(file: unknown, policies: PolicySchemaInfo[]
     for (const [k] of infinite) problems.push(`"${name}".${k} holds a number too large to be finite (JSON reads it as Infinity): must be a finite number`);
     if (infinite.length > 0) continue;
     const schema = { type: "object", properties: policy!.configSchema?.properties ?? {}, required: policy!.configSchema?.required ?? [], additionalProperties: false };
-    const validate = ajv.compile(schema);
+    const validate = compiledSchema(schema);
     if (validate(knobs)) continue;
     for (const error of validate.errors ?? []) {
       const extra = (error.params as { additionalProperty?: string }).additionalProperty;
@@ -91,6 +97,26 @@ export function policyConfigProblems(file: unknown, policies: PolicySchemaInfo[]
     }
   }
   return problems;
+}
+
+/**
+ * ajv's validator of a knob schema, compiled once per process for each distinct schema:
+ * compiling generates code (about half a millisecond a schema, 26 per pack), and a process
+ * that plans many times (the tests, a pull request's two packs) checks the same schemas again.
+ */
+const validators = new Map<string, import("ajv").ValidateFunction>();
+let ajv: import("ajv").default | undefined;
+function compiledSchema(schema: object): import("ajv").ValidateFunction {
+  const key = JSON.stringify(schema);
+  let validate = validators.get(key);
+  if (!validate) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Ajv = require("ajv").default as typeof import("ajv").default;
+    ajv ??= new Ajv({ allErrors: true, strict: false, verbose: true });
+    validate = ajv.compile(JSON.parse(key));
+    validators.set(key, validate);
+  }
+  return validate;
 }
 
 function hasInfinity(v: unknown): boolean {

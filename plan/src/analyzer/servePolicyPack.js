@@ -28,6 +28,10 @@ process.stdin.on("end", () => process.exit(0));
 process.stdin.on("error", () => process.exit(0));
 process.stdin.resume();
 
+// The TypeScript compiler the Pulumi SDK loads for closure serialization (which a pack never
+// does) loads on first use only: a third of the start (../lazyTypeScript.js).
+require("../lazyTypeScript.js").installLazyTypeScript();
+
 require(process.cwd());
 
 // Everything the pack needs is loaded now (its server binds asynchronously). With

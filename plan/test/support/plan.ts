@@ -16,7 +16,7 @@ export { fixture } from "./fixtures";
  */
 const idle = new Map<string, PolicyPackProcess[]>();
 
-const pooledSpawn: SpawnPack = (packDir, timeoutMs, launcher) => {
+export const pooledSpawn: SpawnPack = (packDir, timeoutMs, launcher) => {
   if (launcher !== "direct") return PolicyPackProcess.spawn(packDir, timeoutMs, launcher);
   const main = path.join(packDir, JSON.parse(fs.readFileSync(path.join(packDir, "package.json"), "utf8")).main);
   const key = `${packDir}\0${fs.statSync(main).mtimeMs}`;
