@@ -21,14 +21,16 @@ export = async () => {
     bucketName: pipeline.data.bucketName,
     kmsKeyArn: pipeline.data.keyArn,
     /** The endpoint's name; `endpointDeclared` says whether Pulumi declares it yet (docs/deploying.md, "Day one"). */
-    endpointName: pipeline.endpoint?.endpointName ?? model.endpoint.name,
-    endpointDeclared: pipeline.endpoint !== undefined,
+    endpointName: pipeline.endpoint.endpointName,
+    endpointDeclared: pipeline.endpoint.declared !== undefined,
     stateMachineArn: model.stateMachine.arn,
     topicArn: model.topic.arn,
     executionLogGroup: pipeline.workflow.logGroup.name,
     retrainingSchedule: pipeline.schedule?.schedule.name ?? "off",
-    /** Start a run by hand (a promoted stack trains nothing: use deployApprovedVersionCommand). */
-    startExecutionCommand: `aws stepfunctions start-execution --state-machine-arn ${model.stateMachine.arn} --input '{"trigger":"manual"}'`,
+    /** Start a run by hand: train and deploy, or in a promoted stack (which trains nothing) deploy a version of the source. */
+    startExecutionCommand: promoted
+      ? `aws stepfunctions start-execution --state-machine-arn ${model.stateMachine.arn} --input '{"promotedModelPackageArn":"<model package version ARN>"}'`
+      : `aws stepfunctions start-execution --state-machine-arn ${model.stateMachine.arn} --input '{"trigger":"manual"}'`,
     /** Where runs register their models, and who approves them (docs/workflow.md, "Model registry and approval"). */
     modelPackageGroup: promoted ? promoted.source.group.arn : model.modelRegistry.group.name,
     /** A promoted stack: the ModelLifeCycle stage that deploys here (docs/workflow.md, "Promotion across accounts"). */

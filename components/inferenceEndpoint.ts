@@ -31,8 +31,12 @@ export interface InferenceEndpointArgs {
   hosting: ServerlessEndpointConfig | InstanceEndpointConfig;
   /** Inference container image. */
   image: string;
-  /** S3 key (under artifacts/) of the model.tar.gz to serve at first. */
-  modelDataKey: string;
+  /**
+   * S3 key (under artifacts/) of the model.tar.gz to serve at first. Absent (day one): only
+   * the execution role and the log group are declared, which the workflow's first deploy
+   * creates the endpoint with (docs/deploying.md, "Day one").
+   */
+  modelDataKey?: string;
   bucket: DataBucketModel;
   /** Topic that rollback alarms notify, if any. */
   alarmTopicArn?: string;
@@ -63,15 +67,13 @@ function scalableResourceId(endpointName: string, variantName: string): string {
 
 export class InferenceEndpoint extends pulumi.ComponentResource {
   readonly role: aws.iam.Role;
-  readonly model: aws.sagemaker.Model;
-  readonly endpointConfiguration: aws.sagemaker.EndpointConfiguration;
-  readonly endpoint: aws.sagemaker.Endpoint;
+  /** The model, configuration and endpoint Pulumi declares: absent until the config names a model artifact. */
+  readonly declared?: { model: aws.sagemaker.Model; endpointConfiguration: aws.sagemaker.EndpointConfiguration; endpoint: aws.sagemaker.Endpoint };
+  /** The endpoint's name, declared or not (the workflow creates and updates it by this name). */
   readonly endpointName: pulumi.Output<string>;
 
   constructor(name: string, args: InferenceEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:serving:InferenceEndpoint", name, {}, opts);
-    const hosting = args.hosting;
-    const instance = hosting.kind === "instance" ? hosting : undefined;
     const logGroup = encryptedLogGroup(`${name}-logs`, { name: args.endpoint.logGroup.name, keyArn: args.context.keyArn, retentionDays: args.context.logRetentionDays, tags: args.context.tags }, this);
 
     const { role, policy: rolePolicy } = serviceRole(
@@ -89,7 +91,19 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
     );
     this.role = role;
 
-    this.model = new aws.sagemaker.Model(
+    this.endpointName = pulumi.output(args.endpoint.name);
+    if (args.modelDataKey !== undefined) this.declared = this.declareEndpoint(name, { ...args, modelDataKey: args.modelDataKey }, [role, rolePolicy], logGroup);
+    this.registerOutputs({ endpointName: this.endpointName, roleArn: this.role.arn, endpointDeclared: this.declared !== undefined });
+  }
+
+  private declareEndpoint(
+    name: string,
+    args: InferenceEndpointArgs & { modelDataKey: string },
+    rolePolicy: pulumi.Resource[],
+    logGroup: pulumi.Resource,
+  ): NonNullable<InferenceEndpoint["declared"]> {
+    const instance = args.hosting.kind === "instance" ? args.hosting : undefined;
+    const model = new aws.sagemaker.Model(
       `${name}-model`,
       {
         // The known ARN keeps the model's inputs known at first preview; dependsOn orders it.
@@ -99,16 +113,16 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
         tags: args.context.tags,
       },
       // SageMaker checks the role's permissions when it creates the model.
-      { parent: this, dependsOn: [this.role, rolePolicy] },
+      { parent: this, dependsOn: rolePolicy },
     );
-    this.endpointConfiguration = this.bootstrapConfiguration(name, args);
+    const endpointConfiguration = this.bootstrapConfiguration(name, args, model);
 
     const alarms = instance ? this.rollbackAlarms(name, args, instance) : [];
-    this.endpoint = new aws.sagemaker.Endpoint(
+    const endpoint = new aws.sagemaker.Endpoint(
       `${name}-endpoint`,
       {
         name: args.endpoint.name,
-        endpointConfigName: this.endpointConfiguration.name,
+        endpointConfigName: endpointConfiguration.name,
         deploymentConfig: instance
           ? (providerShape(deploymentConfig(instance, Object.values(args.endpoint.rollbackAlarms).map((a) => a.name))) as aws.types.input.sagemaker.EndpointDeploymentConfig)
           : undefined,
@@ -117,21 +131,19 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
       // The workflow owns the live configuration after the first deploy (see above).
       { parent: this, ignoreChanges: WORKFLOW_OWNED_ENDPOINT_PROPERTIES, dependsOn: [...alarms, logGroup] },
     );
-    this.endpointName = this.endpoint.name;
-
-    if (instance) this.autoscaling(name, args, instance);
-    this.registerOutputs({ endpointName: this.endpointName, roleArn: this.role.arn });
+    if (instance) this.autoscaling(name, args, instance, endpoint);
+    return { model, endpointConfiguration, endpoint };
   }
 
   /** The configuration the endpoint is created with; the workflow replaces it with each model. */
-  private bootstrapConfiguration(name: string, args: InferenceEndpointArgs): aws.sagemaker.EndpointConfiguration {
+  private bootstrapConfiguration(name: string, args: InferenceEndpointArgs, model: aws.sagemaker.Model): aws.sagemaker.EndpointConfiguration {
     const hosting = args.hosting;
     const variant: aws.types.input.sagemaker.EndpointConfigurationProductionVariant =
       hosting.kind === "instance"
-        ? { variantName: hosting.variantName, modelName: this.model.name, instanceType: hosting.instanceType, initialInstanceCount: hosting.initialInstanceCount, initialVariantWeight: 1 }
+        ? { variantName: hosting.variantName, modelName: model.name, instanceType: hosting.instanceType, initialInstanceCount: hosting.initialInstanceCount, initialVariantWeight: 1 }
         : {
             variantName: hosting.variantName,
-            modelName: this.model.name,
+            modelName: model.name,
             serverlessConfig: { memorySizeInMb: hosting.memorySizeMb, maxConcurrency: hosting.maxConcurrency, provisionedConcurrency: hosting.provisionedConcurrency },
           };
     const capture = hosting.kind === "instance" && hosting.dataCapture.enabled ? hosting.dataCapture : undefined;
@@ -206,7 +218,7 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
     ];
   }
 
-  private autoscaling(name: string, args: InferenceEndpointArgs, hosting: InstanceEndpointConfig): void {
+  private autoscaling(name: string, args: InferenceEndpointArgs, hosting: InstanceEndpointConfig, endpoint: aws.sagemaker.Endpoint): void {
     const target = new aws.appautoscaling.Target(
       `${name}-scaling-target`,
       {
@@ -217,7 +229,7 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
         maxCapacity: hosting.autoscaling.maxCapacity,
         tags: args.context.tags,
       },
-      { parent: this, dependsOn: [this.endpoint] },
+      { parent: this, dependsOn: [endpoint] },
     );
     new aws.appautoscaling.Policy(
       `${name}-invocations-scaling`,

@@ -55,7 +55,7 @@ export class MlPipeline extends pulumi.ComponentResource {
   /** Undefined unless drift checks or scheduled evaluation are on (prod). */
   readonly monitoring?: ModelMonitoring;
   /** Undefined until the config names a model artifact (the bootstrap: docs/deploying.md, "Day one"). */
-  readonly endpoint?: InferenceEndpoint;
+  readonly endpoint: InferenceEndpoint;
 
   constructor(name: string, args: MlPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-pipeline:index:MlPipeline", name, {}, opts);
@@ -108,23 +108,22 @@ export class MlPipeline extends pulumi.ComponentResource {
       { parent: this },
     ) : undefined;
 
-    if (config.endpoint.modelDataKey !== undefined) {
-      this.endpoint = new InferenceEndpoint(
-        `${name}-serving`,
-        {
-          endpoint: model.endpoint,
-          role: model.roles.endpoint,
-          hosting: config.endpoint,
-          image: model.images.inference,
-          modelDataKey: config.endpoint.modelDataKey,
-          bucket: model.bucket,
-          alarmTopicArn: model.topic.arn,
-          scoresLabelledData: config.monitoring.evaluation.enabled,
-          context,
-        },
-        { parent: this },
-      );
-    }
+    // Declared on day one too: its execution role is the one the workflow's first deploy creates the endpoint with.
+    this.endpoint = new InferenceEndpoint(
+      `${name}-serving`,
+      {
+        endpoint: model.endpoint,
+        role: model.roles.endpoint,
+        hosting: config.endpoint,
+        image: model.images.inference,
+        modelDataKey: config.endpoint.modelDataKey,
+        bucket: model.bucket,
+        alarmTopicArn: model.topic.arn,
+        scoresLabelledData: config.monitoring.evaluation.enabled,
+        context,
+      },
+      { parent: this },
+    );
 
     this.workflow = new PipelineStateMachine(
       `${name}-workflow`,
@@ -205,7 +204,7 @@ export class MlPipeline extends pulumi.ComponentResource {
     this.registerOutputs({
       bucketName: this.data.bucketName,
       keyArn,
-      endpointName: this.endpoint?.endpointName,
+      endpointName: this.endpoint.endpointName,
       stateMachineArn: model.stateMachine.arn,
       topicArn: model.topic.arn,
     });

@@ -195,7 +195,7 @@ export interface PromotionConsumerModel {
 
 export interface PromotionModel {
   /** Where ModelLifeCycle stages and deployments are recorded on a version (CustomerMetadataProperties keys). */
-  metadataKeys: { artifactKey: string; artifactVersion: string; artifactChecksum: string; deployedIn: (stage: string) => string };
+  metadataKeys: { artifactKey: string; artifactVersion: string; artifactChecksum: string; image: string; deployedIn: (stage: string) => string };
   /** A promoted stack: the source it deploys from, its stage, the stages before it; its event bus and the rule that starts its runs. */
   consumer?: { source: PromotionSourceModel; stage: string; after: string[]; bus: Named; rule: Named; role: Named };
   /** A local stack that shares: its consumers, and the rule and role that forward the group's events to their buses. */
@@ -344,6 +344,9 @@ function promotionModel(config: StackConfig, scope: ArnScope, prefix: string): P
     artifactKey: "mlpipeline_artifact_key",
     artifactVersion: "mlpipeline_artifact_version",
     artifactChecksum: "mlpipeline_artifact_crc64nvme",
+    // The serving image, recorded at registration: UpdateModelPackage can replace a version's
+    // InferenceSpecification and no IAM condition key guards it, so a consumer compares the two.
+    image: "mlpipeline_image",
     // Letters, digits and underscores only: the key is read by a JSONPath in dot notation.
     deployedIn: (stage: string) => `mlpipeline_deployed_${stage}`,
   };

@@ -13,6 +13,7 @@
 import { PolicyStatement } from "../../lib/iamPolicy";
 import { accountRootArn } from "../../stacks/arns";
 import { PromotionConsumerModel, PromotionModel } from "../../stacks/model";
+import { STAGE_APPROVED } from "../../workflow/tasks/routePromotion";
 
 /** `Staging`, for Sids: letters and digits only. */
 const title = (stage: string) => stage.charAt(0).toUpperCase() + stage.slice(1);
@@ -23,26 +24,38 @@ const principalOf = (partition: string, consumer: PromotionConsumerModel) => ({
 });
 
 /**
- * The group's policy: each stage reads the versions (DescribeModelPackage), and records
- * that it deployed one (UpdateModelPackage) only by setting its own `mlpipeline_deployed_<stage>`
- * key: the request may not change the approval status or the lifecycle, remove metadata,
- * or set another stage's key or the registered artifact's (IAM condition keys of
- * UpdateModelPackage: Service Authorization Reference, Amazon SageMaker AI).
+ * The group's policy. Each stage reads the versions (DescribeModelPackage) and records that it
+ * deployed one (UpdateModelPackage) only by setting its own `mlpipeline_deployed_<stage>` key,
+ * and only on a version that is approved for it now (CurrentModelLifeCycleStage/StageStatus)
+ * or that already carries its record (a redeploy, the rollback): the request may not change
+ * the approval status or the lifecycle, remove metadata, or set another stage's key or the
+ * registered artifact's. Explicit denies, for every principal, the source account's own
+ * included: only a stage's role sets that stage's key, and nobody changes what was registered
+ * (IAM condition keys of UpdateModelPackage: Service Authorization Reference, Amazon SageMaker
+ * AI; an explicit deny in a resource policy overrides any allow).
+ *
+ * Who may approve a version for a stage (ModelLifeCycle Stage/StageStatus) is the source
+ * account's business, granted by its own identity policies; these statements grant it to no
+ * stage.
  */
 export function groupPolicyStatements(partition: string, packageArns: string, promotion: PromotionModel): PolicyStatement[] {
   const sharing = promotion.sharing;
   if (!sharing) return [];
   const keys = promotion.metadataKeys;
+  const registered = [keys.artifactKey, keys.artifactVersion, keys.artifactChecksum, keys.image];
   const stages = sharing.consumers.map((c) => c.stage);
-  return sharing.consumers.flatMap((consumer): PolicyStatement[] => {
+  const requestKey = (k: string) => `sagemaker:CustomerMetadataProperties/${k}`;
+  const perStage = sharing.consumers.flatMap((consumer): PolicyStatement[] => {
     const { Principal, Condition } = principalOf(partition, consumer);
+    const deployed = keys.deployedIn(consumer.stage);
     const untouched = [
       "sagemaker:ModelApprovalStatus",
       "sagemaker:ModelLifeCycle:Stage",
       "sagemaker:ModelLifeCycle:StageStatus",
       "sagemaker:CustomerMetadataPropertiesToRemove",
-      ...[keys.artifactKey, keys.artifactVersion, keys.artifactChecksum, ...stages.filter((s) => s !== consumer.stage).map(keys.deployedIn)].map((k) => `sagemaker:CustomerMetadataProperties/${k}`),
+      ...[...registered, ...stages.filter((s) => s !== consumer.stage).map(keys.deployedIn)].map(requestKey),
     ];
+    const recordsOnly = { [requestKey(deployed)]: "false", ...Object.fromEntries(untouched.map((k) => [k, "true"])) };
     return [
       { Sid: `${title(consumer.stage)}ReadsVersions`, Effect: "Allow", Principal, Action: "sagemaker:DescribeModelPackage", Resource: packageArns, Condition },
       {
@@ -53,11 +66,48 @@ export function groupPolicyStatements(partition: string, packageArns: string, pr
         Resource: packageArns,
         Condition: {
           ...Condition,
-          Null: { [`sagemaker:CustomerMetadataProperties/${keys.deployedIn(consumer.stage)}`]: "false", ...Object.fromEntries(untouched.map((k) => [k, "true"])) },
+          StringEquals: { "sagemaker:CurrentModelLifeCycleStage": consumer.stage, "sagemaker:CurrentModelLifeCycleStageStatus": STAGE_APPROVED },
+          Null: recordsOnly,
         },
+      },
+      {
+        Sid: `${title(consumer.stage)}RecordsItsRedeployments`,
+        Effect: "Allow",
+        Principal,
+        Action: "sagemaker:UpdateModelPackage",
+        Resource: packageArns,
+        Condition: { ...Condition, Null: { ...recordsOnly, [`sagemaker:CurrentCustomerMetadataProperties/${deployed}`]: "false" } },
+      },
+      {
+        Sid: `Only${title(consumer.stage)}RecordsItsDeployments`,
+        Effect: "Deny",
+        Principal: "*",
+        Action: "sagemaker:UpdateModelPackage",
+        Resource: packageArns,
+        Condition: { Null: { [requestKey(deployed)]: "false" }, ArnNotEquals: { "aws:PrincipalArn": consumer.pipelineRoleArn } },
       },
     ];
   });
+  // One statement per key: the keys of one Null condition must all be set for it to match.
+  const registration = registered.map(
+    (k): PolicyStatement => ({
+      Sid: `NobodyRewrites${k.split("_").map(title).join("")}`,
+      Effect: "Deny",
+      Principal: "*",
+      Action: "sagemaker:UpdateModelPackage",
+      Resource: packageArns,
+      Condition: { Null: { [requestKey(k)]: "false" } },
+    }),
+  );
+  const removal: PolicyStatement = {
+    Sid: "NobodyRemovesRegisteredArtifact",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "sagemaker:UpdateModelPackage",
+    Resource: packageArns,
+    Condition: { "ForAnyValue:StringEquals": { "sagemaker:CustomerMetadataPropertiesToRemove": registered } },
+  };
+  return [...perStage, ...registration, removal];
 }
 
 /** The bucket policy's statement: the stages' pipeline roles read the registered artifacts (the exact object version they copy). */

@@ -55,8 +55,19 @@ export function copyArtifact(spec: WorkflowSpec, wiring: Wiring): TaskModule | u
     DeleteMismatchedCopy: task(
       integration(spec.partition, "aws-sdk:s3:deleteObject"),
       { Bucket: spec.bucket.name, "Key.$": `States.Format('${promoted}{}/model.tar.gz', $.run.id)`, ExpectedBucketOwner: spec.accountId },
-      { Comment: "Nothing that failed the check stays where an endpoint could be pointed at it", ResultPath: null, TimeoutSeconds: 60, Retry: S3_SDK_RETRY, Next: "RecordChecksumMismatch" },
+      { Comment: "Nothing that failed the check stays where an endpoint could be pointed at it", ResultPath: null, TimeoutSeconds: 60, Retry: S3_SDK_RETRY, Next: "WasChecksumReturned" },
     ),
+    // The cause quotes the copy's checksum only when S3 returned one: a format of an absent path is an uncatchable runtime error.
+    WasChecksumReturned: { Type: "Choice", Choices: [{ ...isString("$.copy.CopyObjectResult.ChecksumCRC64NVME"), Next: "RecordChecksumMismatch" }], Default: "RecordNoCopyChecksum" },
+    RecordNoCopyChecksum: {
+      Type: "Pass",
+      Parameters: {
+        Error: "ArtifactChecksumMismatch",
+        "Cause.$": `States.Format('S3 returned no CRC64NVME checksum for the copy of {}, so it cannot be compared with the registered {}; the copy was deleted and nothing was deployed', $.package.ModelPackageArn, ${metadata(keys.artifactChecksum)})`,
+      },
+      ResultPath: "$.error",
+      Next: FAILURE_STATE,
+    },
     RecordChecksumMismatch: {
       Type: "Pass",
       Parameters: {

@@ -43,8 +43,18 @@ function registeredArtifactStates(spec: WorkflowSpec): Record<string, State> {
     },
     IsTrainedArtifactWhereExpected: {
       Type: "Choice",
-      Choices: [{ And: [isString("$.training.ModelArtifacts.S3ModelArtifacts"), { Variable: "$.training.ModelArtifacts.S3ModelArtifacts", StringEqualsPath: "$.artifact.trainedUri" }], Next: "CopyArtifactForRegistry" }],
-      Default: "RecordUnexpectedArtifact",
+      Choices: [
+        { And: [isString("$.training.ModelArtifacts.S3ModelArtifacts"), { Variable: "$.training.ModelArtifacts.S3ModelArtifacts", StringEqualsPath: "$.artifact.trainedUri" }], Next: "CopyArtifactForRegistry" },
+        // The cause names the path it read only when it is there: a format of an absent path is an uncatchable runtime error.
+        { ...isString("$.training.ModelArtifacts.S3ModelArtifacts"), Next: "RecordUnexpectedArtifact" },
+      ],
+      Default: "RecordNoTrainedArtifact",
+    },
+    RecordNoTrainedArtifact: {
+      Type: "Pass",
+      Parameters: { Error: "UnexpectedModelArtifact", "Cause.$": "States.Format('the training job reported no model artifact (expected {}); nothing was registered', $.artifact.trainedUri)" },
+      ResultPath: "$.error",
+      Next: FAILURE_STATE,
     },
     RecordUnexpectedArtifact: {
       Type: "Pass",
@@ -121,7 +131,7 @@ export function registerModel(spec: WorkflowSpec, wiring: Wiring): TaskModule {
           "ml-pipeline:training-job.$": "$.run.trainingJobName",
           // What a consumer copies and checks (tasks/copyArtifact.ts).
           ...(shared
-            ? { [`${keys.artifactKey}.$`]: "$.artifact.key", [`${keys.artifactVersion}.$`]: "$.artifact.copy.VersionId", [`${keys.artifactChecksum}.$`]: "$.artifact.copy.CopyObjectResult.ChecksumCRC64NVME" }
+            ? { [`${keys.artifactKey}.$`]: "$.artifact.key", [`${keys.artifactVersion}.$`]: "$.artifact.copy.VersionId", [`${keys.artifactChecksum}.$`]: "$.artifact.copy.CopyObjectResult.ChecksumCRC64NVME", [keys.image]: spec.endpoint.image }
             : {}),
         },
         // A retried call with the same token returns the same version instead of a second one.

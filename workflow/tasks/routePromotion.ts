@@ -3,14 +3,16 @@
  * execution decides what it deploys, and the source's version itself decides whether it may.
  *  - the promotion rule, on any state change of a version of the source's group that the
  *    source account forwarded (`{"promotionEvent": {"arn"}}`): deploy it if it is approved for
- *    this stage; any other change (another stage's approval, a rejection) ends quietly;
+ *    this stage and not yet deployed here; any other change (another stage's approval, a
+ *    rejection, this stage's own record of its deployment) ends quietly;
  *  - a person asking to deploy a version (`{"promotedModelPackageArn": "<arn>"}`, the rollback):
- *    deploy it if it is approved for this stage or was deployed here before;
+ *    deploy it if it is approved for this stage or was deployed here before, unless it has
+ *    since been rejected for this stage;
  *  - anything else: nothing to deploy, said as a failure (a promoted stack trains nothing).
- * Either way the version must be Approved in the source, carry the artifact's location,
- * version and checksum that the source registered, and have been deployed by every stage
- * of `after`. The lifecycle is read from DescribeModelPackage, not from the event: the event's
- * detail is not documented to carry ModelLifeCycle.
+ * Either way the version must be Approved in the source, serve exactly the artifact copy
+ * (location, S3 version, checksum) and the image that the source registered, and have been
+ * deployed by every stage of `after`. The lifecycle is read from DescribeModelPackage, not
+ * from the event: the event's detail is not documented to carry ModelLifeCycle.
  */
 import { SAGEMAKER_SDK_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
