@@ -516,11 +516,11 @@ const namePrefixValue = z
 const registrySourceSchema = z
   .discriminatedUnion("kind", [
     z
-      .strictObject({ kind: z.literal("local").describe("`local`: the stack trains, registers in its own group and deploys from it.") })
+      .strictObject({ kind: z.literal("local").describe("the stack trains, registers in its own group and deploys from it") })
       .describe("Versions of the stack's own group."),
     z
       .strictObject({
-        kind: z.literal("promoted").describe("`promoted`: the stack trains nothing; it deploys versions of another account's group that are approved for its stage."),
+        kind: z.literal("promoted").describe("the stack trains nothing; it deploys versions of another account's group that are approved for its stage"),
         groupArn: z
           .string()
           .regex(/^arn:aws(-cn|-us-gov)?:sagemaker:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:model-package-group\/[a-z0-9](-?[a-z0-9])*-models$/, {
@@ -546,7 +546,7 @@ const registrySchema = z
     approval: z
       .enum(["auto", "manual"])
       .describe(
-        "`auto`: a model that passes the gate is registered Approved in `<namePrefix>-models` and deployed in the same run. `manual`: it is registered `PendingManualApproval`, the run ends and notifies; approving the version (console or `aws sagemaker update-model-package`) starts a run that deploys exactly it (see [Model registry and approval](workflow.md#model-registry-and-approval)). Local source only.",
+        "`auto`: a model that passes the gate is registered Approved in `<namePrefix>-models` and deployed in the same run. `manual`: it is registered `PendingManualApproval`, the run ends and notifies; approving the version (console or `aws sagemaker update-model-package`) starts a run that deploys exactly it (see [Model registry and approval](workflow.md#model-registry-and-approval)). Local source only: a promoted stack that sets it is an error.",
       ),
     source: registrySourceSchema,
     shareWith: z
@@ -561,7 +561,7 @@ const registrySchema = z
       )
       .max(10)
       .describe(
-        "Local source only: the stacks (stages) that deploy this stack's versions. Each gets read access to the group's versions, to the model artifacts under `artifacts/models/` and to the key that encrypts them (its pipeline role only), and the group's state-change events on its promotion event bus. Empty: nothing is shared.",
+        "Local source only: the stacks (stages) that deploy this stack's versions. Each gets read access to the group's versions, to the registered artifact copies under `artifacts/models/registered/` and to the key that encrypts them (through S3 only), its pipeline role only; the right to record its own deployment on a version; and the group's state-change events on its promotion event bus. Each must match the consumer's own config (`namePrefix`, `registry.source.stage`); a stage of a consumer's `after` must be listed here too. Empty: nothing is shared.",
       ),
   })
   .describe("The model registry: every model that passes the gate is a version of the stack's model package group, or, for a promoted stack, the group of the account it promotes from.");

@@ -299,6 +299,14 @@ function registryProblems(project: string, config: StackConfig, user: Record<str
   if (shareWith.length > 0) {
     problems.push({ key: keyOf(project, ["registry", "shareWith"]), value: show(shareWith), message: "a promoted stack shares nothing: the source stack lists every stage in its own registry.shareWith" });
   }
+  const approval = (user.registry as { approval?: unknown } | undefined)?.approval;
+  if (approval !== undefined) {
+    problems.push({
+      key: keyOf(project, ["registry", "approval"]),
+      value: show(approval),
+      message: `a promoted stack registers nothing, so approves nothing: a person approves a version for ${source.stage} in the source account (its ModelLifeCycle stage ${source.stage}, status Approved); remove it here`,
+    });
+  }
   for (const key of TRAINING_KEYS) {
     if (user[key] !== undefined) {
       problems.push({ key: keyOf(project, [key]), value: show(user[key]), message: "a promoted stack trains nothing (registry.source.kind promoted): set it in the source stack, and remove it here" });

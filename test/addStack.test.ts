@@ -3,7 +3,7 @@
  * shell lines run as written, its stacks.yaml entry goes where it says (before prod's), its
  * `npm run plan` lines run as the plan's CLI with the same arguments. Then the new stack is
  * planned, listed, and picked up by the workflows: deploy.yml's jobs (run here, pulumi and aws
- * stubbed) deploy it between staging and prod from its approved preview, and scripts/pr-plan.sh
+ * stubbed) deploy it between dev and prod from its approved preview, and scripts/pr-plan.sh
  * plans it without being told its name.
  */
 import { strict as assert } from "assert";
@@ -55,14 +55,14 @@ describe("README, \"Add a stack\", followed step by step", function () {
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, "policies/config/qa.json"), "utf8")), JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policies/config/prod.json"), "utf8")));
   });
 
-  it("plans the new stack under its own policy config, and lists it between staging and prod", async () => {
+  it("plans the new stack under its own policy config, and lists it between dev and prod", async () => {
     const [plan, list] = planned;
     assert.deepEqual(plan.args, ["--stack", "qa"]);
     assert.equal(plan.code, 0, plan.stderr);
     assert.match(plan.stdout, /^Offline plan for ml-pipeline \/ qa/);
     const config = /Policy verdicts \(ml-pipeline-policies@[^,]+, config ([^)]+)\)/.exec(plan.stdout)?.[1];
     assert.equal(path.resolve(config ?? ""), path.join(dir, "policies/config/qa.json"), "judged by its own policy config");
-    assert.deepEqual([list.args, list.code, list.stdout], [["--list-stacks"], 0, "dev\nstaging\nqa\nprod\n"]);
+    assert.deepEqual([list.args, list.code, list.stdout], [["--list-stacks"], 0, "dev\nqa\nprod\n"]);
   });
 
   it("a listed stack without its policy config is an error that says what to do", async () => {
@@ -70,7 +70,7 @@ describe("README, \"Add a stack\", followed step by step", function () {
     try {
       const r = await runPlanCli("--program", dir, "--stack", "qa", "--quiet");
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /stacks\.2 \(qa\): policyConfig policies\/config\/qa\.json does not exist; write it, or set policyConfig: defaults/);
+      assert.match(r.stderr, /stacks\.1 \(qa\): policyConfig policies\/config\/qa\.json does not exist; write it, or set policyConfig: defaults/);
     } finally {
       fs.renameSync(path.join(dir, "policies/config/qa.json.off"), path.join(dir, "policies/config/qa.json"));
     }
@@ -79,13 +79,13 @@ describe("README, \"Add a stack\", followed step by step", function () {
   it("deploy.yml deploys it after dev and before prod, from its approved preview, with its policy config", () => {
     const wf = parse(fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", "deploy.yml"), "utf8"));
     const sim = simulateDeploy(wf, dir);
-    assert.deepEqual(sim.runs.filter((r) => r.job === "deploy").map((r) => r.stack), ["dev", "staging", "qa", "prod"]);
-    assert.deepEqual(sim.runs.filter((r) => r.job === "preview").map((r) => r.stack), ["staging", "qa", "prod"]);
+    assert.deepEqual(sim.runs.filter((r) => r.job === "deploy").map((r) => r.stack), ["dev", "qa", "prod"]);
+    assert.deepEqual(sim.runs.filter((r) => r.job === "preview").map((r) => r.stack), ["qa", "prod"]);
     const up = sim.runs.find((r) => r.job === "deploy" && r.stack === "qa")!;
     assert.equal(up.status, 0, up.stderr);
     // After checking that dev, before it in the list, is deployed at this commit.
-    assert.deepEqual(up.calls.filter((c) => c.cli === "pulumi").map((c) => c.args.slice(0, 4)), [["stack", "history", "--stack", "acme/dev"], ["stack", "history", "--stack", "acme/staging"], ["up", "--yes", "--stack", "acme/qa"]]);
-    assert.deepEqual(up.calls.filter((c) => c.cli === "pulumi")[2].args, ["up", "--yes", "--stack", "acme/qa", "--policy-pack", "policies", "--policy-pack-config", "policies/config/qa.json", "--plan", "qa-update-plan.json"]);
+    assert.deepEqual(up.calls.filter((c) => c.cli === "pulumi").map((c) => c.args.slice(0, 4)), [["stack", "history", "--stack", "acme/dev"], ["up", "--yes", "--stack", "acme/qa"]]);
+    assert.deepEqual(up.calls.filter((c) => c.cli === "pulumi")[1].args, ["up", "--yes", "--stack", "acme/qa", "--policy-pack", "policies", "--policy-pack-config", "policies/config/qa.json", "--plan", "qa-update-plan.json"]);
   });
 
   it("scripts/pr-plan.sh plans it without being told its name", () => {
@@ -99,7 +99,7 @@ describe("README, \"Add a stack\", followed step by step", function () {
       const r = spawnSync("bash", [path.join(dir, "scripts", "pr-plan.sh"), base, out], { cwd: dir, encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
       assert.equal(r.status, 0, r.stderr);
       const stacks = fs.readFileSync(path.join(out, "npm.log"), "utf8").trim().split("\n").map((l) => /--stack (\S+)/.exec(l)?.[1]);
-      assert.deepEqual(stacks, ["dev", "staging", "qa", "prod"]);
+      assert.deepEqual(stacks, ["dev", "qa", "prod"]);
     } finally {
       for (const d of [bin, out, base]) fs.rmSync(d, { recursive: true, force: true });
     }

@@ -13,6 +13,7 @@ import { PlanComparison } from "../plan/src/compare";
 import { runPlanCli } from "../plan/test/support/plan";
 import { fixture as planFixture } from "../plan/test/support/fixtures";
 import { fixture, PROJECT_DIR } from "./support/stacks";
+import { listStagingAsReadmeSays, scratchCheckout } from "./support/githubActions";
 
 
 const plan = runPlanCli;
@@ -21,10 +22,13 @@ describe("offline plan CLI", function () {
   this.timeout(120_000);
   const plans: Record<string, Plan> = {};
 
-  // staging: a promoted stage, planned in the account stacks.yaml pins it to.
+  // staging: a promoted stage, listed as the README's "Promotion across accounts" says, planned in the account its entry pins it to.
   for (const stack of ["dev", "staging", "prod"]) {
     it(`${stack}: exits 0 with resources, no violations, a cost and the state machine diagram (--json)`, async () => {
-      const r = await plan("--stack", stack, "--json");
+      const checkout = stack === "staging" ? scratchCheckout() : undefined;
+      if (checkout) listStagingAsReadmeSays(checkout);
+      const r = await (checkout ? plan("--program", checkout, "--stack", stack, "--json") : plan("--stack", stack, "--json"));
+      if (checkout) fs.rmSync(checkout, { recursive: true, force: true });
       assert.equal(r.code, 0, r.stderr);
       const p = (plans[stack] = JSON.parse(r.stdout) as Plan);
       assert.equal(p.kind, "ml-pipeline/offline-plan");
@@ -34,7 +38,8 @@ describe("offline plan CLI", function () {
       for (const res of p.resources) for (const k of ["urn", "type", "name", "props"]) assert.ok(k in res, k);
       assert.ok(p.resources.some((x) => x.type === "aws:sfn/stateMachine:StateMachine"));
       assert.deepEqual(p.violations, []);
-      assert.equal(p.policyPack.config, `policies/config/${stack}.json`);
+      // Named relative to the program, wherever it is.
+      assert.equal(path.resolve(checkout ?? PROJECT_DIR, p.policyPack.config ?? ""), path.join(checkout ?? PROJECT_DIR, `policies/config/${stack}.json`));
       assert.ok(p.cost.monthlyUsd > 0);
       assert.ok(p.cost.lines.every((l) => l.urn && typeof l.monthlyUsd === "number" && l.basis));
       // prod also draws its check state machines (drift checks, scheduled evaluation).

@@ -256,6 +256,14 @@ describe("program: variants of the config", () => {
     assert.equal(run.outputs.endpointDeclared, false);
     assert.equal(run.outputs.endpointName, "ml-pipeline-dev-endpoint", "the name the first workflow run will create");
     assert.equal(run.ofType(T.stateMachine).length, 1, "the workflow is there to create the endpoint");
+    // With the execution role the workflow's first CreateModel names, and the endpoint's encrypted log group.
+    const definition = json(run.one(T.stateMachine).inputs.definition);
+    const roleArn = definition.States.CreateModel.Parameters.ExecutionRoleArn;
+    const role = run.ofType(T.role).find((r) => r.inputs.name === roleArn.split("/").pop());
+    assert.ok(role, `the role ${roleArn} is declared`);
+    assert.deepEqual(json(role.inputs.assumeRolePolicy).Statement[0].Principal, { Service: "sagemaker.amazonaws.com" });
+    const logs = run.ofType("aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs.name === "/aws/sagemaker/Endpoints/ml-pipeline-dev-endpoint");
+    assert.ok(logs?.inputs.kmsKeyId, "the endpoint's log group, with the stack key");
   });
 
   it("an instance type with local NVMe storage gets no KMS key on the endpoint config (the API rejects it)", async () => {

@@ -87,6 +87,7 @@ describe("promotion across accounts: configuration", () => {
     { label: "a stage name that is no JSONPath member", stack: "staging", overrides: { registry: { source: { kind: "promoted", groupArn: GROUP_ARN, stage: "pre-prod" } } }, key: /registry\.source\.stage = "pre-prod"/, says: /lower-case letters and digits/ },
     { label: "training settings in a promoted stack", stack: "prod", overrides: { ...PROD_PROMOTED, training: { instanceType: "ml.m5.xlarge" } }, key: /^ml-pipeline:training = /, says: /trains nothing/ },
     { label: "drift checks in a promoted stack", stack: "prod", overrides: { ...PROD_PROMOTED, monitoring: { drift: { enabled: true } } }, key: /^ml-pipeline:monitoring\.drift\.enabled = true/, says: /drift profile.*source account/ },
+    { label: "an approval mode in a promoted stack", stack: "staging", overrides: { registry: { source: { kind: "promoted", groupArn: GROUP_ARN, stage: "staging" }, approval: "manual" } }, key: /^ml-pipeline:registry\.approval = "manual"/, says: /approves a version for staging in the source account/ },
     { label: "a promoted stack that shares", stack: "staging", overrides: { registry: { source: { kind: "promoted", groupArn: GROUP_ARN, stage: "staging" }, shareWith: SHARE_WITH.registry.shareWith } }, key: /registry\.shareWith = /, says: /shares nothing/ },
     { label: "one stage listed twice", stack: "dev", overrides: { registry: { shareWith: [SHARE_WITH.registry.shareWith[0], { ...SHARE_WITH.registry.shareWith[1], stage: "staging" }] } }, key: /registry\.shareWith = "staging"/, says: /list a stage once/ },
     { label: "an account id of 11 digits", stack: "dev", overrides: { registry: { shareWith: [{ ...SHARE_WITH.registry.shareWith[0], account: "22222222222" }] } }, key: /registry\.shareWith\[0\]\.account = "22222222222"/, says: /12-digit/ },
@@ -201,10 +202,16 @@ describe("promotion across accounts: what each account declares", function () {
   const KEY = `arn:aws:kms:${REGION}:${DEV}:key/0b1c2d3e-aaaa-bbbb-cccc-111122223333`;
   const KEY_CONTEXT = { "kms:ResourceAliases": ["alias/ml-pipeline-dev-data"], "kms:ViaService": `s3.${REGION}.amazonaws.com`, "kms:CallerAccount": STAGING };
   const recordKey = (stage: string) => `sagemaker:CustomerMetadataProperties/mlpipeline_deployed_${stage}`;
+  /** The version as it is when a stage records: its lifecycle (resource condition keys of UpdateModelPackage). */
+  const currently = (stage: string, status = "Approved") => ({ "sagemaker:CurrentModelLifeCycleStage": stage, "sagemaker:CurrentModelLifeCycleStageStatus": status });
+  /** A person or role of the source account itself (an administrator): allowed everything by its own identity policy. */
+  const SOURCE_ADMIN = `arn:aws:iam::${DEV}:role/ml-platform-admin`;
+  const EVERYTHING = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
 
   interface Row {
     what: string;
-    who: "staging" | "prod" | "stranger";
+    /** source: a principal of the source account allowed everything by its own identity policy, so only the resource policy's denies can refuse it. */
+    who: "staging" | "prod" | "stranger" | "source";
     action: string;
     resource: string;
     against: "group" | "bucket" | "key";
@@ -216,7 +223,23 @@ describe("promotion across accounts: what each account declares", function () {
   const ROWS: Row[] = [
     { what: "staging reads a shared version", who: "staging", action: "sagemaker:DescribeModelPackage", resource: VERSION, against: "group", expect: "Allowed", source: "SageMaker Developer Guide, deploy a model version from a different account" },
     { what: "a fourth account reads a version", who: "stranger", action: "sagemaker:DescribeModelPackage", resource: VERSION, against: "group", expect: "Denied", source: "the group's policy names the stages' accounts only" },
-    { what: "staging records its deployment", who: "staging", action: "sagemaker:UpdateModelPackage", resource: VERSION, against: "group", context: { [recordKey("staging")]: "arn:aws:states:x" }, expect: "Allowed", source: "UpdateModelPackage condition keys (Service Authorization Reference)" },
+    { what: "staging records its deployment of a version approved for staging", who: "staging", action: "sagemaker:UpdateModelPackage", resource: VERSION, against: "group", context: { [recordKey("staging")]: "arn:aws:states:x", ...currently("staging") }, expect: "Allowed", source: "UpdateModelPackage condition keys (Service Authorization Reference)" },
+    { what: "staging records a deployment of a version approved for prod only", who: "staging", action: "sagemaker:UpdateModelPackage", resource: VERSION, against: "group", context: { [recordKey("staging")]: "x", ...currently("prod") }, expect: "Denied", source: "sagemaker:CurrentModelLifeCycleStage must be the stage" },
+    { what: "staging records a deployment of a version pending for staging", who: "staging", action: "sagemaker:UpdateModelPackage", resource: VERSION, against: "group", context: { [recordKey("staging")]: "x", ...currently("staging", "PendingApproval") }, expect: "Denied", source: "sagemaker:CurrentModelLifeCycleStageStatus must be Approved" },
+    {
+      what: "staging records a redeploy of a version it deployed before, now approved for prod",
+      who: "staging",
+      action: "sagemaker:UpdateModelPackage",
+      resource: VERSION,
+      against: "group",
+      context: { [recordKey("staging")]: "x", ...currently("prod"), "sagemaker:CurrentCustomerMetadataProperties/mlpipeline_deployed_staging": "arn:aws:states:y" },
+      expect: "Allowed",
+      source: "sagemaker:CurrentCustomerMetadataProperties/${MetadataKey}",
+    },
+    { what: "the source's own administrator writes staging's record", who: "source", action: "sagemaker:UpdateModelPackage", resource: VERSION, against: "group", context: { [recordKey("staging")]: "x", ...currently("staging") }, expect: "Denied", source: "explicit deny in the resource policy (IAM policy evaluation logic)" },
+    { what: "the source's own administrator rewrites the registered image", who: "source", action: "sagemaker:UpdateModelPackage", resource: VERSION, against: "group", context: { "sagemaker:CustomerMetadataProperties/mlpipeline_image": "x" }, expect: "Denied", source: "explicit deny: the registered keys are written once" },
+    { what: "the source's own administrator removes the registered checksum", who: "source", action: "sagemaker:UpdateModelPackage", resource: VERSION, against: "group", context: { "sagemaker:CustomerMetadataPropertiesToRemove": ["mlpipeline_artifact_crc64nvme"] }, expect: "Denied", source: "explicit deny: sagemaker:CustomerMetadataPropertiesToRemove" },
+    { what: "the source's own administrator approves a version for staging", who: "source", action: "sagemaker:UpdateModelPackage", resource: VERSION, against: "group", context: { "sagemaker:ModelLifeCycle:Stage": "staging", "sagemaker:ModelLifeCycle:StageStatus": "Approved" }, expect: "Allowed", source: "the denies are narrow: setting a lifecycle is the source's own IAM" },
     { what: "staging approves a version", who: "staging", action: "sagemaker:UpdateModelPackage", resource: VERSION, against: "group", context: { [recordKey("staging")]: "x", "sagemaker:ModelApprovalStatus": "Approved" }, expect: "Denied", source: "sagemaker:ModelApprovalStatus must be absent" },
     { what: "staging moves a version's lifecycle", who: "staging", action: "sagemaker:UpdateModelPackage", resource: VERSION, against: "group", context: { [recordKey("staging")]: "x", "sagemaker:ModelLifeCycle:Stage": "prod" }, expect: "Denied", source: "sagemaker:ModelLifeCycle:Stage must be absent" },
     { what: "prod forges staging's record", who: "prod", action: "sagemaker:UpdateModelPackage", resource: VERSION, against: "group", context: { [recordKey("prod")]: "x", [recordKey("staging")]: "x" }, expect: "Denied", source: "another stage's key must be absent" },
@@ -231,8 +254,16 @@ describe("promotion across accounts: what each account declares", function () {
   for (const row of ROWS) {
     it(`IAM simulator: ${row.what}: ${row.expect} (${row.source})`, async () => {
       const identityOf = (run: StackRun) => json(run.named("ml-pipeline-workflow-role-policy").inputs.policy);
-      const [principal, identity] =
-        row.who === "staging" ? [role(STAGING, "ml-pipeline-staging"), identityOf(staging)] : row.who === "prod" ? [role(PROD, "ml-pipeline-prod"), identityOf(prod)] : [role(STRANGER, "ml-pipeline-staging"), identityOf(staging)];
+      const [principal, declaredIdentity] =
+        row.who === "staging"
+          ? [role(STAGING, "ml-pipeline-staging"), identityOf(staging)]
+          : row.who === "prod"
+            ? [role(PROD, "ml-pipeline-prod"), identityOf(prod)]
+            : row.who === "stranger"
+              ? [role(STRANGER, "ml-pipeline-staging"), identityOf(staging)]
+              : [SOURCE_ADMIN, EVERYTHING];
+      // A refusal is the resource policy's claim: it must hold even against an identity that allows everything.
+      const identity = row.expect === "Denied" ? EVERYTHING : declaredIdentity;
       const resourcePolicy =
         row.against === "group"
           ? json(source.named("ml-pipeline-sharing-group-policy").inputs.resourcePolicy)
@@ -244,7 +275,7 @@ describe("promotion across accounts: what each account declares", function () {
       if (row.expect === "Allowed") assert.equal(got, "Allowed");
       else assert.notEqual(got, "Allowed");
       // Across accounts, the resource policy alone never suffices: without the identity statement the same request is denied.
-      if (row.expect === "Allowed") assert.notEqual(await simulate(principal, row.action, row.resource, DEV, { Version: "2012-10-17", Statement: [] }, resourcePolicy, context), "Allowed");
+      if (row.expect === "Allowed" && row.who !== "source") assert.notEqual(await simulate(principal, row.action, row.resource, DEV, { Version: "2012-10-17", Statement: [] }, resourcePolicy, context), "Allowed");
     });
   }
 });
@@ -297,6 +328,22 @@ describe("promotion across accounts: runs", () => {
       [registered.CustomerMetadataProperties.mlpipeline_artifact_key, registered.CustomerMetadataProperties.mlpipeline_artifact_version, registered.CustomerMetadataProperties.mlpipeline_artifact_crc64nvme],
       [copyInput.Key, "3HL4kqtJlcpXroDTDmJ", CHECKSUM],
     );
+    // The image it registers, recorded where the group's policy keeps anyone from rewriting it.
+    assert.equal(registered.CustomerMetadataProperties.mlpipeline_image, registered.InferenceSpecification.Containers[0].Image);
+    assert.match(registered.CustomerMetadataProperties.mlpipeline_image, /^\d{12}\.dkr\.ecr\.us-east-1\.amazonaws\.com\/sagemaker-xgboost:/);
+  });
+
+  it("the source says so, and registers nothing, when the training job reports no artifact or another one", async () => {
+    const definition = definitionFor("dev", SHARE_WITH, DEV);
+    for (const [artifacts, says] of [
+      [undefined, /UnexpectedModelArtifact: the training job reported no model artifact \(expected s3:\/\/.*\/output\/model\.tar\.gz\); nothing was registered/],
+      [{ S3ModelArtifacts: `s3://${SOURCE_BUCKET}/elsewhere/model.tar.gz` }, /UnexpectedModelArtifact: the training job wrote its model to s3:\/\/.*\/elsewhere\/model\.tar\.gz, not /],
+    ] as const) {
+      const run = await runLocally(definition, { ...happyHandlers(), Train: (i) => ({ TrainingJobName: i.TrainingJobName, TrainingJobStatus: "Completed", ...(artifacts ? { ModelArtifacts: artifacts } : {}), FinalMetricDataList: [{ MetricName: "validation:auc", Value: 0.91 }] }) }, { trigger: "manual" });
+      assert.ok(run.error, "the run fails");
+      assert.match(run.inputs.NotifyFailure.Message, says);
+      assert.ok(!run.calls.includes("CopyArtifactForRegistry") && !run.calls.includes("RegisterModel"));
+    }
   });
 
   it("staging, on the forwarded event of a version approved for staging: copies exactly the registered object version, deploys the copy, records it on the version", async () => {
@@ -321,6 +368,24 @@ describe("promotion across accounts: runs", () => {
     assert.equal(run.inputs.DeleteMismatchedCopy.Key, run.inputs.CopyArtifact.Key);
     assert.ok(!run.calls.includes("CreateModel") && !run.calls.includes("RecordPromotion"));
     assert.match(run.inputs.NotifyFailure.Message, /ArtifactChecksumMismatch: the copy of .* has CRC64NVME checksum AAAAAAAAAAA=, and the source registered mU4vSw0tMNQ=; the copy was deleted/);
+  });
+
+  it("a copy for which S3 returns no checksum is deleted too, and the failure says so (not a runtime error)", async () => {
+    const { registered } = await sourceRun();
+    const handlers = { ...stageHandlers(described(registered, { Stage: "staging", StageStatus: "Approved" })), CopyArtifact: () => ({ CopyObjectResult: { ETag: "e" }, VersionId: "v" }) };
+    const run = await runLocally(definitionFor("staging", {}, STAGING), handlers, event);
+    assert.ok(run.error);
+    assert.ok(run.calls.includes("DeleteMismatchedCopy") && !run.calls.includes("CreateModel"));
+    assert.match(run.inputs.NotifyFailure.Message, /ArtifactChecksumMismatch: S3 returned no CRC64NVME checksum for the copy of .*, so it cannot be compared with the registered mU4vSw0tMNQ=; the copy was deleted/);
+  });
+
+  it("an event of a version staging already deployed (its own record, prod's approval) ends quietly: deployed once", async () => {
+    const { registered } = await sourceRun();
+    for (const lifeCycle of [{ Stage: "staging", StageStatus: "Approved" }, { Stage: "prod", StageStatus: "Approved" }]) {
+      const run = await runLocally(definitionFor("staging", {}, STAGING), stageHandlers(described(registered, lifeCycle, { mlpipeline_deployed_staging: "arn:earlier" })), event);
+      assert.equal(run.error, undefined, String(run.error));
+      assert.deepEqual(run.calls, ["ResolveStackKey", "DescribeSourcePackage"]);
+    }
   });
 
   it("an event of a version approved for another stage, or not approved, ends quietly: nothing copied, nothing notified", async () => {
@@ -352,6 +417,10 @@ describe("promotion across accounts: runs", () => {
     assert.ok(rollback.calls.includes("CreateModel"));
     const never = await runLocally(definitionFor("staging", {}, STAGING), stageHandlers(described(registered, { Stage: "prod", StageStatus: "Approved" })), request);
     assert.match(never.inputs.NotifyFailure.Message, /NotApprovedForStage: .* is not approved for staging/);
+    // Deployed here once, since rejected for this stage: a rollback to it is refused.
+    const rejected = await runLocally(definitionFor("staging", {}, STAGING), stageHandlers(described(registered, { Stage: "staging", StageStatus: "Rejected" }, { mlpipeline_deployed_staging: "arn:earlier" })), request);
+    assert.match(rejected.inputs.NotifyFailure.Message, /RejectedForStage: .* is rejected for staging/);
+    assert.ok(!rejected.calls.includes("CopyArtifact"));
   });
 
   it("a version whose artifact is not the registered copy is refused, and so is a run with nothing to promote", async () => {
@@ -361,6 +430,12 @@ describe("promotion across accounts: runs", () => {
     const run = await runLocally(definitionFor("staging", {}, STAGING), stageHandlers(tampered), event);
     assert.match(run.inputs.NotifyFailure.Message, /NoRegisteredArtifact/);
     assert.ok(!run.calls.includes("CopyArtifact"));
+    // Another image than the one registered with the artifact (UpdateModelPackage can replace the InferenceSpecification): refused too.
+    const reimaged = described(registered, { Stage: "staging", StageStatus: "Approved" });
+    reimaged.InferenceSpecification = { ...reimaged.InferenceSpecification, Containers: [{ ...reimaged.InferenceSpecification.Containers[0], Image: `${STRANGER}.dkr.ecr.${REGION}.amazonaws.com/anything:latest` }] };
+    const other = await runLocally(definitionFor("staging", {}, STAGING), stageHandlers(reimaged), event);
+    assert.match(other.inputs.NotifyFailure.Message, /NoRegisteredArtifact: .* in the image registered with it/);
+    assert.ok(!other.calls.includes("CopyArtifact"));
     const idle = await runLocally(definitionFor("staging", {}, STAGING), stageHandlers(tampered), { trigger: "manual" });
     assert.match(idle.inputs.NotifyFailure.Message, /NothingToPromote: ml-pipeline-staging trains nothing/);
   });

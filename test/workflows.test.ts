@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { PROJECT_DIR } from "./support/stacks";
-import { RUN_SHA, runStep, scratchCheckout, simulateDeploy, stepRuns } from "./support/githubActions";
+import { listStagingAsReadmeSays, RUN_SHA, runStep, scratchCheckout, simulateDeploy, stepRuns } from "./support/githubActions";
 
 const dir = path.join(PROJECT_DIR, ".github", "workflows");
 const workflows = Object.fromEntries(fs.readdirSync(dir).filter((f) => f.endsWith(".yml")).map((f) => [f, parse(fs.readFileSync(path.join(dir, f), "utf8"))]));
@@ -104,9 +104,11 @@ describe("GitHub workflows", () => {
 
     // Run: the list step for real, each stack's steps with pulumi and aws stubbed.
     // In a scratch checkout: the steps write files (the preview's text) where they run.
+    // With staging listed as the README's "Promotion across accounts" says: dev → staging → prod.
     const checkout = scratchCheckout();
     const sim = (() => {
       try {
+        listStagingAsReadmeSays(checkout);
         return simulateDeploy(wf, checkout);
       } finally {
         fs.rmSync(checkout, { recursive: true, force: true });

@@ -135,6 +135,21 @@ export function simulateDeploy(workflow: any, cwd: string, account: string | ((s
 }
 
 /** The repository as a user has it: the program (its entry re-exports this one's), its stacks, list, policy configs and scripts. */
+/**
+ * The README's "Promotion across accounts" step that lists staging in stacks.yaml, done in a
+ * scratch checkout as a team would: its yaml block, before prod's entry.
+ */
+export function listStagingAsReadmeSays(dir: string): void {
+  const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+  const start = readme.indexOf("## Promotion across accounts\n");
+  const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+  const entry = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+  if (start < 0 || !entry?.includes("  - name: staging\n")) throw new Error("README, \"Promotion across accounts\": no stacks.yaml entry for staging");
+  const list = fs.readFileSync(path.join(dir, "stacks.yaml"), "utf8");
+  if (list.includes("  - name: staging\n") || !list.includes("  - name: prod\n")) throw new Error("stacks.yaml: expected prod's entry and none for staging");
+  fs.writeFileSync(path.join(dir, "stacks.yaml"), list.replace("  - name: prod\n", `${entry}  - name: prod\n`));
+}
+
 export function scratchCheckout(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "add-stack-"));
   fs.writeFileSync(path.join(dir, "index.ts"), `import program = require(${JSON.stringify(path.join(PROJECT_DIR, "index"))});\nexport = program;\n`);

@@ -21,6 +21,8 @@ import { FAILURE_STATE, integration, isString, task, taskSeconds, TaskModule, Wi
 
 /** The status a person sets on a version's ModelLifeCycle for a stage to deploy it (SageMaker's staging construct's own "Approved"). */
 export const STAGE_APPROVED = "Approved";
+/** The status that takes a stage's approval back: a version rejected for a stage is not redeployed there on request either. */
+export const STAGE_REJECTED = "Rejected";
 
 /** A failure with its cause, reported by NotifyFailure. */
 const fail = (error: string, cause: { format: string } | string): State => ({
@@ -73,8 +75,11 @@ export function routePromotion(spec: WorkflowSpec, wiring: Wiring): TaskModule |
     IsRequest: { Type: "Choice", Choices: [{ Variable: "$.requested.event", BooleanEquals: false, Next: "RecordNotApproved" }], Default: "NotForThisStage" },
     IsForThisStage: {
       Type: "Choice",
-      Comment: `Approved for ${stage} (ModelLifeCycle), or, on a person's request, deployed here before`,
+      Comment: `Approved for ${stage} (ModelLifeCycle), or, on a person's request, deployed here before and not since rejected for ${stage}`,
       Choices: [
+        // Every later change of a version deployed here (this stage's own record of it, the next stage's approval) is forwarded too: deploy once.
+        { And: [{ Variable: "$.requested.event", BooleanEquals: true }, isString(metadata(keys.deployedIn(stage)))], Next: "AlreadyDeployedHere" },
+        { And: [{ Variable: "$.requested.event", BooleanEquals: false }, isString("$.package.ModelLifeCycle.Stage", stage), isString("$.package.ModelLifeCycle.StageStatus", STAGE_REJECTED)], Next: "RecordRejectedForStage" },
         { ...approvedForStage, Next: "HasRegisteredArtifact" },
         { And: [{ Variable: "$.requested.event", BooleanEquals: false }, isString(metadata(keys.deployedIn(stage)))], Next: "HasRegisteredArtifact" },
         { Variable: "$.requested.event", BooleanEquals: false, Next: "RecordNotApprovedForStage" },
@@ -82,6 +87,7 @@ export function routePromotion(spec: WorkflowSpec, wiring: Wiring): TaskModule |
       Default: "NotForThisStage",
     },
     NotForThisStage: { Type: "Succeed", Comment: `A change of a version that is not approved for ${stage}: nothing to do here` },
+    AlreadyDeployedHere: { Type: "Succeed", Comment: `A change of a version ${stage} already deployed: a redeploy is a person's request (promotedModelPackageArn)` },
     HasRegisteredArtifact: {
       Type: "Choice",
       Comment: "The source registered where the artifact is, its S3 version and its checksum (a group that shares its versions does)",
@@ -92,6 +98,7 @@ export function routePromotion(spec: WorkflowSpec, wiring: Wiring): TaskModule |
             isString(metadata(keys.artifactVersion)),
             isString(metadata(keys.artifactChecksum)),
             isString("$.package.InferenceSpecification.Containers[0].ModelDataUrl"),
+            isString(metadata(keys.image)),
             isString("$.package.InferenceSpecification.Containers[0].Image"),
           ],
           Next: "ExpectedModelDataUrl",
@@ -107,8 +114,16 @@ export function routePromotion(spec: WorkflowSpec, wiring: Wiring): TaskModule |
     },
     IsRegisteredArtifactServed: {
       Type: "Choice",
-      Comment: "What the version deploys is the registered copy in the source's bucket, nothing else",
-      Choices: [{ Variable: "$.package.InferenceSpecification.Containers[0].ModelDataUrl", StringEqualsPath: "$.expected.uri", Next: after.length > 0 ? "WasDeployedBefore" : wiring.next }],
+      Comment: "What the version deploys is the registered copy in the source's bucket and the image registered with it, nothing else",
+      Choices: [
+        {
+          And: [
+            { Variable: "$.package.InferenceSpecification.Containers[0].ModelDataUrl", StringEqualsPath: "$.expected.uri" },
+            { Variable: "$.package.InferenceSpecification.Containers[0].Image", StringEqualsPath: metadata(keys.image) },
+          ],
+          Next: after.length > 0 ? "WasDeployedBefore" : wiring.next,
+        },
+      ],
       Default: "RecordNoRegisteredArtifact",
     },
     ...(after.length > 0
@@ -130,13 +145,17 @@ export function routePromotion(spec: WorkflowSpec, wiring: Wiring): TaskModule |
       `${spec.jobPrefix} trains nothing: it deploys versions of ${source.group.arn} approved for ${stage}. To deploy one by hand, start a run whose input sets promotedModelPackageArn to the version's ARN; nothing was deployed`,
     ),
     RecordNotApproved: fail("ModelPackageNotApproved", { format: `States.Format('{} is not an Approved version of ${source.group.arn}; nothing was deployed', $.requested.arn)` }),
+    RecordRejectedForStage: fail(
+      "RejectedForStage",
+      { format: `States.Format('{} is rejected for ${stage} (its ModelLifeCycle stage is ${stage} with status ${STAGE_REJECTED}); nothing was deployed', $.package.ModelPackageArn)` },
+    ),
     RecordNotApprovedForStage: fail(
       "NotApprovedForStage",
       { format: `States.Format('{} is not approved for ${stage} (its ModelLifeCycle stage must be ${stage} with status ${STAGE_APPROVED}) and was never deployed here; nothing was deployed', $.package.ModelPackageArn)` },
     ),
     RecordNoRegisteredArtifact: fail(
       "NoRegisteredArtifact",
-      { format: `States.Format('{} does not deploy a registered copy of its artifact with a version and checksum (registry.shareWith in the source stack registers one); nothing was deployed', $.package.ModelPackageArn)` },
+      { format: `States.Format('{} does not deploy the registered copy of its artifact, with its version and checksum, in the image registered with it (registry.shareWith in the source stack registers them); nothing was deployed', $.package.ModelPackageArn)` },
     ),
   };
   return {
