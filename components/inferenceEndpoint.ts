@@ -92,7 +92,9 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
     this.role = role;
 
     this.endpointName = pulumi.output(args.endpoint.name);
-    if (args.modelDataKey !== undefined) this.declared = this.declareEndpoint(name, { ...args, modelDataKey: args.modelDataKey }, [role, rolePolicy], logGroup);
+    // Declared on day one too: the workflow's first deploy (CreateEndpoint, then UpdateEndpoint) names them.
+    const alarms = args.hosting.kind === "instance" ? this.rollbackAlarms(name, args, args.hosting) : [];
+    if (args.modelDataKey !== undefined) this.declared = this.declareEndpoint(name, { ...args, modelDataKey: args.modelDataKey }, [role, rolePolicy], [...alarms, logGroup]);
     this.registerOutputs({ endpointName: this.endpointName, roleArn: this.role.arn, endpointDeclared: this.declared !== undefined });
   }
 
@@ -100,7 +102,8 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
     name: string,
     args: InferenceEndpointArgs & { modelDataKey: string },
     rolePolicy: pulumi.Resource[],
-    logGroup: pulumi.Resource,
+    /** What the endpoint waits for: its rollback alarms and log group. */
+    before: pulumi.Resource[],
   ): NonNullable<InferenceEndpoint["declared"]> {
     const instance = args.hosting.kind === "instance" ? args.hosting : undefined;
     const model = new aws.sagemaker.Model(
@@ -117,7 +120,6 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
     );
     const endpointConfiguration = this.bootstrapConfiguration(name, args, model);
 
-    const alarms = instance ? this.rollbackAlarms(name, args, instance) : [];
     const endpoint = new aws.sagemaker.Endpoint(
       `${name}-endpoint`,
       {
@@ -129,7 +131,7 @@ export class InferenceEndpoint extends pulumi.ComponentResource {
         tags: args.context.tags,
       },
       // The workflow owns the live configuration after the first deploy (see above).
-      { parent: this, ignoreChanges: WORKFLOW_OWNED_ENDPOINT_PROPERTIES, dependsOn: [...alarms, logGroup] },
+      { parent: this, ignoreChanges: WORKFLOW_OWNED_ENDPOINT_PROPERTIES, dependsOn: before },
     );
     if (instance) this.autoscaling(name, args, instance, endpoint);
     return { model, endpointConfiguration, endpoint };

@@ -559,7 +559,9 @@ const registrySchema = z
           })
           .describe("A stack in another account that deploys this stack's versions."),
       )
-      .max(10)
+      // The group's policy grows by each stage's statements; at 8 with the longest names it still fits
+      // PutModelPackageGroupPolicy's 20,480 characters (test/promotion.test.ts).
+      .max(8, { error: "expected at most 8 stages: the group's policy holds each stage's statements within PutModelPackageGroupPolicy's 20,480 characters" })
       .describe(
         "Local source only: the stacks (stages) that deploy this stack's versions. Each gets read access to the group's versions, to the registered artifact copies under `artifacts/models/registered/` and to the key that encrypts them (through S3 only), its pipeline role only; the right to record its own deployment on a version; and the group's state-change events on its promotion event bus. Each must match the consumer's own config (`namePrefix`, `registry.source.stage`); a stage of a consumer's `after` must be listed here too. Empty: nothing is shared.",
       ),

@@ -27,8 +27,9 @@ describe("offline plan CLI", function () {
     it(`${stack}: exits 0 with resources, no violations, a cost and the state machine diagram (--json)`, async () => {
       const checkout = stack === "staging" ? scratchCheckout() : undefined;
       if (checkout) listStagingAsReadmeSays(checkout);
-      const r = await (checkout ? plan("--program", checkout, "--stack", stack, "--json") : plan("--stack", stack, "--json"));
-      if (checkout) fs.rmSync(checkout, { recursive: true, force: true });
+      const r = await (checkout ? plan("--program", checkout, "--stack", stack, "--json") : plan("--stack", stack, "--json")).finally(() => {
+        if (checkout) fs.rmSync(checkout, { recursive: true, force: true });
+      });
       assert.equal(r.code, 0, r.stderr);
       const p = (plans[stack] = JSON.parse(r.stdout) as Plan);
       assert.equal(p.kind, "ml-pipeline/offline-plan");

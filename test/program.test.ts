@@ -266,6 +266,16 @@ describe("program: variants of the config", () => {
     assert.ok(logs?.inputs.kmsKeyId, "the endpoint's log group, with the stack key");
   });
 
+  it("day one of an instance endpoint: the rollback alarms the workflow's first deploy names are declared too", async () => {
+    const run = await runStack("prod", { "ml-pipeline:endpoint": { kind: "instance", instanceType: "ml.m5.large" } });
+    assert.equal(run.ofType(T.endpoint).length, 0);
+    const definitions = run.ofType(T.stateMachine).map((m) => String(m.inputs.definition)).join("\n");
+    const named = [...new Set([...definitions.matchAll(/"AlarmName":\s*"([^"]+)"/g)].map((m) => m[1]))];
+    const alarms = run.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs.name);
+    assert.ok(named.length >= 2, `the deploy names its rollback alarms: ${definitions.slice(0, 200)}`);
+    for (const alarm of named) assert.ok(alarms.includes(alarm), `${alarm} is declared (${alarms.join(", ")})`);
+  });
+
   it("an instance type with local NVMe storage gets no KMS key on the endpoint config (the API rejects it)", async () => {
     const run = await runStack("prod", { "ml-pipeline:endpoint": { modelDataKey: "artifacts/m/model.tar.gz", instanceType: "ml.g4dn.xlarge" } });
     const cfg = run.one(T.endpointConfig).inputs;

@@ -90,6 +90,7 @@ describe("promotion across accounts: configuration", () => {
     { label: "an approval mode in a promoted stack", stack: "staging", overrides: { registry: { source: { kind: "promoted", groupArn: GROUP_ARN, stage: "staging" }, approval: "manual" } }, key: /^ml-pipeline:registry\.approval = "manual"/, says: /approves a version for staging in the source account/ },
     { label: "a promoted stack that shares", stack: "staging", overrides: { registry: { source: { kind: "promoted", groupArn: GROUP_ARN, stage: "staging" }, shareWith: SHARE_WITH.registry.shareWith } }, key: /registry\.shareWith = /, says: /shares nothing/ },
     { label: "one stage listed twice", stack: "dev", overrides: { registry: { shareWith: [SHARE_WITH.registry.shareWith[0], { ...SHARE_WITH.registry.shareWith[1], stage: "staging" }] } }, key: /registry\.shareWith = "staging"/, says: /list a stage once/ },
+    { label: "more stages than the group's policy can hold", stack: "dev", overrides: { registry: { shareWith: Array.from({ length: 9 }, (_, i) => ({ account: String(500000000000 + i), namePrefix: `stage-${i}`, stage: `s${i}` })) } }, key: /^ml-pipeline:registry\.shareWith = /, says: /at most 8/ },
     { label: "an account id of 11 digits", stack: "dev", overrides: { registry: { shareWith: [{ ...SHARE_WITH.registry.shareWith[0], account: "22222222222" }] } }, key: /registry\.shareWith\[0\]\.account = "22222222222"/, says: /12-digit/ },
   ];
   for (const c of cases) {
@@ -138,6 +139,15 @@ describe("promotion across accounts: what each account declares", function () {
     const text = body.widgets.map((w: any) => w.properties.markdown ?? "").join("\n");
     assert.match(text, /stage `staging`, promoted from model package group `ml-pipeline-dev-models` of account `111111111111`/);
     assert.ok(body.widgets.some((w: any) => JSON.stringify(w.properties.metrics ?? []).includes("DeployedModelVersion")));
+  });
+
+  it("the group's policy fits PutModelPackageGroupPolicy's 20,480 characters at the schema's most stages, with the longest names", async () => {
+    // SageMaker API Reference, PutModelPackageGroupPolicy: ResourcePolicy, maximum length 20480.
+    const most = Array.from({ length: 8 }, (_, i) => ({ account: String(500000000000 + i), namePrefix: `stage-${i}`.padEnd(24, "x"), stage: `s${i}`.padEnd(32, "x") }));
+    const run = await declared("dev", DEV, { registry: { approval: "auto", shareWith: most } });
+    const policy = String(run.named("ml-pipeline-sharing-group-policy").inputs.resourcePolicy);
+    assert.equal(json(policy).Statement.filter((st: any) => st.Effect === "Deny").length, 8 + 5, "each stage's record, and the registered keys");
+    assert.ok(policy.length <= 20_480, `${policy.length} characters`);
   });
 
   it("the source forwards its group's events to each stage's bus with a role that may put events there only", () => {
@@ -377,6 +387,35 @@ describe("promotion across accounts: runs", () => {
     assert.ok(run.error);
     assert.ok(run.calls.includes("DeleteMismatchedCopy") && !run.calls.includes("CreateModel"));
     assert.match(run.inputs.NotifyFailure.Message, /ArtifactChecksumMismatch: S3 returned no CRC64NVME checksum for the copy of .*, so it cannot be compared with the registered mU4vSw0tMNQ=; the copy was deleted/);
+  });
+
+  it("a source with manual approval deploys on an approval, and not on the later changes of a promoted version (lifecycle, stages' records)", async () => {
+    const { registered } = await sourceRun();
+    const definition = definitionFor("dev", { registry: { ...SHARE_WITH.registry, approval: "manual" } }, DEV);
+    const approval = { modelPackageEvent: { arn: `arn:aws:sagemaker:${REGION}:${DEV}:model-package/ml-pipeline-dev-models/7`, status: "Approved" } };
+    const handlers = (pkg: any) => ({ ...happyHandlers(), DescribeModelPackage: () => pkg });
+    const approved = await runLocally(definition, handlers(described(registered, undefined)), approval);
+    assert.equal(approved.error, undefined, String(approved.error));
+    assert.ok(approved.calls.includes("CreateModel"), approved.calls.join(" "));
+    for (const [lifeCycle, records] of [[{ Stage: "staging", StageStatus: "Approved" }, {}], [{ Stage: "prod", StageStatus: "Approved" }, { mlpipeline_deployed_staging: "arn:x" }]] as const) {
+      const change = await runLocally(definition, handlers(described(registered, lifeCycle, records)), approval);
+      assert.equal(change.error, undefined, String(change.error));
+      assert.ok(!change.calls.includes("CreateModel") && !change.calls.some((c) => c.startsWith("Notify")), change.calls.join(" "));
+    }
+  });
+
+  it("a record the source refuses (the lifecycle moved on during the deploy) fails the run saying the endpoint serves it and how to record it", async () => {
+    const { registered } = await sourceRun();
+    const handlers = {
+      ...stageHandlers(described(registered, { Stage: "staging", StageStatus: "Approved" })),
+      RecordPromotion: () => {
+        throw awsError("SageMaker.SageMakerException", "User is not authorized to perform: sagemaker:UpdateModelPackage");
+      },
+    };
+    const run = await runLocally(definitionFor("staging", {}, STAGING), handlers, event);
+    assert.ok(run.error);
+    assert.ok(run.calls.includes("UpdateEndpoint"), "the endpoint was updated before the record");
+    assert.match(run.inputs.NotifyFailure.Message, /DeploymentNotRecorded: ml-pipeline-staging-endpoint serves arn:aws:sagemaker:.*\/7, but recording it on the version failed \(SageMaker\.SageMakerException: User is not authorized.*set it back to staging\/Approved/);
   });
 
   it("an event of a version staging already deployed (its own record, prod's approval) ends quietly: deployed once", async () => {

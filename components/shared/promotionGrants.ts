@@ -43,21 +43,23 @@ export function groupPolicyStatements(partition: string, packageArns: string, pr
   if (!sharing) return [];
   const keys = promotion.metadataKeys;
   const registered = [keys.artifactKey, keys.artifactVersion, keys.artifactChecksum, keys.image];
-  const stages = sharing.consumers.map((c) => c.stage);
   const requestKey = (k: string) => `sagemaker:CustomerMetadataProperties/${k}`;
+  // Another stage's key and the registered keys are refused by the denies below, for every
+  // principal: the allows need not repeat them (the policy stays within SageMaker's size limit).
+  const untouched = ["sagemaker:ModelApprovalStatus", "sagemaker:ModelLifeCycle:Stage", "sagemaker:ModelLifeCycle:StageStatus", "sagemaker:CustomerMetadataPropertiesToRemove"];
+  const reads: PolicyStatement = {
+    Sid: "StagesReadVersions",
+    Effect: "Allow",
+    Principal: { AWS: [...new Set(sharing.consumers.map((c) => accountRootArn({ partition, accountId: c.accountId })))] },
+    Action: "sagemaker:DescribeModelPackage",
+    Resource: packageArns,
+    Condition: { ArnEquals: { "aws:PrincipalArn": sharing.consumers.map((c) => c.pipelineRoleArn) } },
+  };
   const perStage = sharing.consumers.flatMap((consumer): PolicyStatement[] => {
     const { Principal, Condition } = principalOf(partition, consumer);
     const deployed = keys.deployedIn(consumer.stage);
-    const untouched = [
-      "sagemaker:ModelApprovalStatus",
-      "sagemaker:ModelLifeCycle:Stage",
-      "sagemaker:ModelLifeCycle:StageStatus",
-      "sagemaker:CustomerMetadataPropertiesToRemove",
-      ...[...registered, ...stages.filter((s) => s !== consumer.stage).map(keys.deployedIn)].map(requestKey),
-    ];
     const recordsOnly = { [requestKey(deployed)]: "false", ...Object.fromEntries(untouched.map((k) => [k, "true"])) };
     return [
-      { Sid: `${title(consumer.stage)}ReadsVersions`, Effect: "Allow", Principal, Action: "sagemaker:DescribeModelPackage", Resource: packageArns, Condition },
       {
         Sid: `${title(consumer.stage)}RecordsItsDeployments`,
         Effect: "Allow",
@@ -107,7 +109,7 @@ export function groupPolicyStatements(partition: string, packageArns: string, pr
     Resource: packageArns,
     Condition: { "ForAnyValue:StringEquals": { "sagemaker:CustomerMetadataPropertiesToRemove": registered } },
   };
-  return [...perStage, ...registration, removal];
+  return [reads, ...perStage, ...registration, removal];
 }
 
 /** The bucket policy's statement: the stages' pipeline roles read the registered artifacts (the exact object version they copy). */

@@ -134,7 +134,6 @@ export function simulateDeploy(workflow: any, cwd: string, account: string | ((s
   return { all: JSON.parse(list.outputs.all), approved: JSON.parse(list.outputs.approved), runs };
 }
 
-/** The repository as a user has it: the program (its entry re-exports this one's), its stacks, list, policy configs and scripts. */
 /**
  * The README's "Promotion across accounts" step that lists staging in stacks.yaml, done in a
  * scratch checkout as a team would: its yaml block, before prod's entry.
@@ -150,6 +149,7 @@ export function listStagingAsReadmeSays(dir: string): void {
   fs.writeFileSync(path.join(dir, "stacks.yaml"), list.replace("  - name: prod\n", `${entry}  - name: prod\n`));
 }
 
+/** The repository as a user has it: the program (its entry re-exports this one's), its stacks, list, policy configs and scripts. */
 export function scratchCheckout(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "add-stack-"));
   fs.writeFileSync(path.join(dir, "index.ts"), `import program = require(${JSON.stringify(path.join(PROJECT_DIR, "index"))});\nexport = program;\n`);

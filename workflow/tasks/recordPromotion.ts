@@ -7,17 +7,38 @@
  */
 import { SAGEMAKER_SDK_UPDATE_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
-import { integration, task, taskSeconds, TaskModule, Wiring } from "./task";
+import { State } from "../asl";
+import { FAILURE_STATE, integration, task, taskSeconds, TaskModule, Wiring } from "./task";
+import { STAGE_APPROVED } from "./routePromotion";
 
 export function recordPromotion(spec: WorkflowSpec, wiring: Wiring): TaskModule | undefined {
   const consumer = spec.promotion.consumer;
   if (!consumer) return undefined;
-  const states = {
+  const states: Record<string, State> = {
     RecordPromotion: task(
       integration(spec.partition, "aws-sdk:sagemaker:updateModelPackage"),
       { "ModelPackageArn.$": "$.registry.ModelPackageArn", CustomerMetadataProperties: { [`${spec.promotion.metadataKeys.deployedIn(consumer.stage)}.$`]: "$$.Execution.Id" } },
-      { Comment: `Records on the source's version that ${consumer.stage} deployed it`, ResultPath: null, TimeoutSeconds: 60, Retry: SAGEMAKER_SDK_UPDATE_RETRY, Next: wiring.next },
+      {
+        Comment: `Records on the source's version that ${consumer.stage} deployed it`,
+        ResultPath: null,
+        TimeoutSeconds: 60,
+        Retry: SAGEMAKER_SDK_UPDATE_RETRY,
+        // The endpoint already serves the version: say so, and how to record it.
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.recordError", Next: "RecordPromotionRefused" }],
+        Next: wiring.next,
+      },
     ),
+    // The group's policy lets this stage record only on a version approved for it now: a person who moved the
+    // lifecycle on (or rejected it) during the deploy leaves the version serving here but unrecorded.
+    RecordPromotionRefused: {
+      Type: "Pass",
+      Parameters: {
+        Error: "DeploymentNotRecorded",
+        "Cause.$": `States.Format('${spec.endpoint.name} serves {}, but recording it on the version failed ({}: {}), so stages after ${consumer.stage} will not deploy it. If its lifecycle changed during the deploy, set it back to ${consumer.stage}/${STAGE_APPROVED}: the forwarded change deploys it again and records it', $.registry.ModelPackageArn, $.recordError.Error, $.recordError.Cause)`,
+      },
+      ResultPath: "$.error",
+      Next: FAILURE_STATE,
+    },
   };
   return {
     entry: "RecordPromotion",

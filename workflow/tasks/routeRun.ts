@@ -5,6 +5,8 @@
  *    the rollback to an earlier version): deploy exactly that package, after checking that it
  *    is a version of this stack's group and that it is Approved; an approval event for a
  *    version no newer than the one serving (late or repeated) deploys nothing and says so;
+ *    In a group shared with other accounts' stages, an event of a version whose ModelLifeCycle
+ *    is set (promoted to a stage, or a stage's record of it) ends quietly: not an approval here;
  *  - the registry's rule on a rejection: say so, deploy nothing;
  *  - anything else (the schedule, new data, a person, a drift retraining): a full run.
  * Every comparison first checks that the value is there and is a string: a Choice on a
@@ -20,6 +22,7 @@ import { DRIFT_BASELINE_FILE } from "./monitorDrift";
 
 export function routeRun(spec: WorkflowSpec, wiring: Wiring): TaskModule {
   const group = spec.registry.groupName;
+  const shared = spec.promotion.sharing !== undefined;
   const sdk = (api: string) => integration(spec.partition, `aws-sdk:sagemaker:${api}`);
   // After the checks: the drift profile (with drift checks), then the package is deployed.
   const DEPLOY_APPROVED = spec.drift ? "HasDriftBaseline" : "UseApprovedPackage";
@@ -56,9 +59,17 @@ export function routeRun(spec: WorkflowSpec, wiring: Wiring): TaskModule {
     IsApprovalEvent: {
       Type: "Choice" as const,
       Comment: "An approval event for a version no newer than the one serving (a late or repeated event) does not redeploy it; a person's explicit request does",
-      Choices: [{ ...isString("$.input.modelPackageEvent.arn"), Next: "FindServingEndpoint" }],
+      Choices: [
+        // A shared group's versions change after approval (a stage's lifecycle, a stage's record of its deployment), and each
+        // change is a state-change event of an Approved version: none of them is an approval for this stack.
+        ...(shared ? [{ And: [isString("$.input.modelPackageEvent.arn"), isString("$.package.ModelLifeCycle.Stage")], Next: "PromotionChange" }] : []),
+        { ...isString("$.input.modelPackageEvent.arn"), Next: "FindServingEndpoint" },
+      ],
       Default: DEPLOY_APPROVED,
     },
+    ...(shared
+      ? { PromotionChange: { Type: "Succeed" as const, Comment: "A change of a version promoted to a stage (its lifecycle set): the stages act on it, the source does not redeploy" } }
+      : {}),
     // Which version serves: endpoint → its config → its model → the package the model was created from.
     // Any lookup that fails (no endpoint yet, the bootstrap config, throttling) leaves the check undecided: the approved version deploys, as before the check.
     FindServingEndpoint: {
