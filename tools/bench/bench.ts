@@ -235,6 +235,8 @@ async function main() {
   const test = spawnSync("npm", ["test", "--silent"], { cwd: ROOT, encoding: "utf8", env: withoutCache() });
   const testMs = Date.now() - t;
   const passing = /(\d+) passing/.exec(test.stdout)?.[1];
+  // A failing run is no measurement of the suite: say which tests failed.
+  if (test.status !== 0) process.stderr.write(`bench: npm test exited ${test.status}:\n${test.stdout.slice(test.stdout.indexOf(" failing"))}\n${test.stderr.slice(-4000)}\n`);
   out("## 4. Test suite");
   out();
   out("| what | wall | result |");
