@@ -54,7 +54,7 @@ export class MlPipeline extends pulumi.ComponentResource {
   readonly dashboard: PipelineDashboard;
   /** Undefined unless drift checks or scheduled evaluation are on (prod). */
   readonly monitoring?: ModelMonitoring;
-  /** Undefined until the config names a model artifact (the bootstrap: docs/deploying.md, "Day one"). */
+  /** Always declared (its role and alarms); its model, config and endpoint once the config names a model artifact (docs/deploying.md, "Day one"). */
   readonly endpoint: InferenceEndpoint;
 
   constructor(name: string, args: MlPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
