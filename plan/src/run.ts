@@ -9,6 +9,7 @@
  * The supervisor loads nothing but Node's own modules, so it adds little to the plan's time.
  */
 import { spawn } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 
 const DEFAULT_TIMEOUT_SECONDS = 120;
@@ -37,6 +38,44 @@ function timeoutSeconds(argv: string[]): number | string {
   const raw = argv[i].includes("=") ? argv[i].split("=")[1] : argv[i + 1];
   const n = Number(raw);
   return Number.isFinite(n) && n > 0 ? n : `--timeout "${raw ?? ""}" is not a number of seconds > 0`;
+}
+
+/**
+ * Whether a process of the group still runs. SIGKILL takes effect a few milliseconds after
+ * kill() returns, and a killed process whose parent already ended stays a zombie until init
+ * reaps it (a second, in some containers): on Linux, read the group's members from /proc and
+ * count only those not yet dead; elsewhere, ask the kernel about the group.
+ */
+function groupRunning(pgid: number): boolean {
+  if (!fs.existsSync("/proc/self/stat")) {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      // After the command name in parentheses: state, ppid, pgrp, ...
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(pgrp) === pgid && state !== "Z" && state !== "X") return true;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return false;
+}
+
+/** Resolves once nothing of the group runs, or after `limitMs` (a process the kernel has not ended by then is not waited for). */
+function groupEnded(pgid: number, limitMs = 2000): Promise<void> {
+  const until = Date.now() + limitMs;
+  return new Promise((resolve) => {
+    const poll = () => (!groupRunning(pgid) || Date.now() > until ? resolve() : setTimeout(poll, 5));
+    poll();
+  });
 }
 
 function supervise(argv: string[]): void {
@@ -76,6 +115,8 @@ function supervise(argv: string[]): void {
     if (signal && code === null) process.exitCode = 2;
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    // The supervisor ends after its group: the policy pack is killed, not merely signalled.
+    void groupEnded(child.pid!);
   });
 }
 
