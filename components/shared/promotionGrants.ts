@@ -23,6 +23,12 @@ const principalOf = (partition: string, consumer: PromotionConsumerModel) => ({
   Condition: { ArnEquals: { "aws:PrincipalArn": consumer.pipelineRoleArn } },
 });
 
+/** Every stage at once: their accounts' roots (each once), narrowed to their pipeline roles. */
+const stagesPrincipal = (partition: string, consumers: PromotionConsumerModel[]) => ({
+  Principal: { AWS: [...new Set(consumers.map((c) => accountRootArn({ partition, accountId: c.accountId })))] },
+  ArnEquals: { "aws:PrincipalArn": consumers.map((c) => c.pipelineRoleArn) },
+});
+
 /**
  * The group's policy. Each stage reads the versions (DescribeModelPackage) and records that it
  * deployed one (UpdateModelPackage) only by setting its own `mlpipeline_deployed_<stage>` key,
@@ -47,13 +53,14 @@ export function groupPolicyStatements(partition: string, packageArns: string, pr
   // Another stage's key and the registered keys are refused by the denies below, for every
   // principal: the allows need not repeat them (the policy stays within SageMaker's size limit).
   const untouched = ["sagemaker:ModelApprovalStatus", "sagemaker:ModelLifeCycle:Stage", "sagemaker:ModelLifeCycle:StageStatus", "sagemaker:CustomerMetadataPropertiesToRemove"];
+  const stages = stagesPrincipal(partition, sharing.consumers);
   const reads: PolicyStatement = {
     Sid: "StagesReadVersions",
     Effect: "Allow",
-    Principal: { AWS: [...new Set(sharing.consumers.map((c) => accountRootArn({ partition, accountId: c.accountId })))] },
+    Principal: stages.Principal,
     Action: "sagemaker:DescribeModelPackage",
     Resource: packageArns,
-    Condition: { ArnEquals: { "aws:PrincipalArn": sharing.consumers.map((c) => c.pipelineRoleArn) } },
+    Condition: { ArnEquals: stages.ArnEquals },
   };
   const perStage = sharing.consumers.flatMap((consumer): PolicyStatement[] => {
     const { Principal, Condition } = principalOf(partition, consumer);
@@ -116,14 +123,15 @@ export function groupPolicyStatements(partition: string, packageArns: string, pr
 export function artifactReadStatements(partition: string, registeredArtifactArns: string, promotion: PromotionModel): PolicyStatement[] {
   const consumers = promotion.sharing?.consumers ?? [];
   if (consumers.length === 0) return [];
+  const stages = stagesPrincipal(partition, consumers);
   return [
     {
       Sid: "PromotedStagesReadRegisteredArtifacts",
       Effect: "Allow",
-      Principal: { AWS: consumers.map((c) => accountRootArn({ partition, accountId: c.accountId })) },
+      Principal: stages.Principal,
       Action: ["s3:GetObject", "s3:GetObjectVersion"],
       Resource: registeredArtifactArns,
-      Condition: { ArnEquals: { "aws:PrincipalArn": consumers.map((c) => c.pipelineRoleArn) } },
+      Condition: { ArnEquals: stages.ArnEquals },
     },
   ];
 }
@@ -132,14 +140,15 @@ export function artifactReadStatements(partition: string, registeredArtifactArns
 export function artifactDecryptStatements(partition: string, region: string, promotion: PromotionModel): PolicyStatement[] {
   const consumers = promotion.sharing?.consumers ?? [];
   if (consumers.length === 0) return [];
+  const stages = stagesPrincipal(partition, consumers);
   return [
     {
       Sid: "PromotedStagesDecryptThroughS3",
       Effect: "Allow",
-      Principal: { AWS: consumers.map((c) => accountRootArn({ partition, accountId: c.accountId })) },
+      Principal: stages.Principal,
       Action: "kms:Decrypt",
       Resource: "*",
-      Condition: { ArnEquals: { "aws:PrincipalArn": consumers.map((c) => c.pipelineRoleArn) }, StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
+      Condition: { ArnEquals: stages.ArnEquals, StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
     },
   ];
 }

@@ -14,7 +14,7 @@ import { PROMOTED_ARTIFACTS } from "../../stacks/model";
 import { S3_SDK_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
 import { State } from "../asl";
-import { FAILURE_STATE, integration, isString, task, taskSeconds, TaskModule, Wiring } from "./task";
+import { failState, integration, isString, task, taskSeconds, TaskModule, Wiring } from "./task";
 
 export function copyArtifact(spec: WorkflowSpec, wiring: Wiring): TaskModule | undefined {
   const consumer = spec.promotion.consumer;
@@ -59,24 +59,8 @@ export function copyArtifact(spec: WorkflowSpec, wiring: Wiring): TaskModule | u
     ),
     // The cause quotes the copy's checksum only when S3 returned one: a format of an absent path is an uncatchable runtime error.
     WasChecksumReturned: { Type: "Choice", Choices: [{ ...isString("$.copy.CopyObjectResult.ChecksumCRC64NVME"), Next: "RecordChecksumMismatch" }], Default: "RecordNoCopyChecksum" },
-    RecordNoCopyChecksum: {
-      Type: "Pass",
-      Parameters: {
-        Error: "ArtifactChecksumMismatch",
-        "Cause.$": `States.Format('S3 returned no CRC64NVME checksum for the copy of {}, so it cannot be compared with the registered {}; the copy was deleted and nothing was deployed', $.package.ModelPackageArn, ${metadata(keys.artifactChecksum)})`,
-      },
-      ResultPath: "$.error",
-      Next: FAILURE_STATE,
-    },
-    RecordChecksumMismatch: {
-      Type: "Pass",
-      Parameters: {
-        Error: "ArtifactChecksumMismatch",
-        "Cause.$": `States.Format('the copy of {} has CRC64NVME checksum {}, and the source registered {}; the copy was deleted and nothing was deployed', $.package.ModelPackageArn, $.copy.CopyObjectResult.ChecksumCRC64NVME, ${metadata(keys.artifactChecksum)})`,
-      },
-      ResultPath: "$.error",
-      Next: FAILURE_STATE,
-    },
+    RecordNoCopyChecksum: failState("ArtifactChecksumMismatch", { format: `States.Format('S3 returned no CRC64NVME checksum for the copy of {}, so it cannot be compared with the registered {}; the copy was deleted and nothing was deployed', $.package.ModelPackageArn, ${metadata(keys.artifactChecksum)})` }),
+    RecordChecksumMismatch: failState("ArtifactChecksumMismatch", { format: `States.Format('the copy of {} has CRC64NVME checksum {}, and the source registered {}; the copy was deleted and nothing was deployed', $.package.ModelPackageArn, $.copy.CopyObjectResult.ChecksumCRC64NVME, ${metadata(keys.artifactChecksum)})` }),
     UsePromotedArtifact: {
       Type: "Pass",
       Comment: "Where the deploy states read the model, the package and the summary, as an approval run leaves them",

@@ -10,7 +10,7 @@ import { deploymentConfig, readRollbackAlarmsStatement } from "../../lib/blueGre
 import { ChoiceRule, Json, State } from "../asl";
 import { SAGEMAKER_RETRY, SAGEMAKER_SDK_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
-import { FAILURE_STATE, integration, SLACK_SECONDS, task, TaskModule, taskSeconds, TO_FAILURE, Wiring, workflowTags } from "./task";
+import { failState, FAILURE_STATE, integration, SLACK_SECONDS, task, TaskModule, taskSeconds, TO_FAILURE, Wiring, workflowTags } from "./task";
 import { regionalArn } from "../../stacks/arns";
 
 /** Seconds between endpoint status polls. */
@@ -149,24 +149,9 @@ export function deployEndpoint(spec: WorkflowSpec, wiring: Wiring): TaskModule {
       ResultPath: "$.error",
       Next: FAILURE_STATE,
     },
-    RecordEndpointFailure: {
-      Type: "Pass",
-      Parameters: { Error: "EndpointFailed", "Cause.$": `States.Format('Endpoint ${spec.endpoint.name} is {}: {}', $.endpoint.EndpointStatus, $.endpoint.FailureReason)` },
-      ResultPath: "$.error",
-      Next: FAILURE_STATE,
-    },
-    RecordEndpointFailureWithoutReason: {
-      Type: "Pass",
-      Parameters: { Error: "EndpointFailed", "Cause.$": `States.Format('Endpoint ${spec.endpoint.name} is {} (SageMaker gave no failure reason)', $.endpoint.EndpointStatus)` },
-      ResultPath: "$.error",
-      Next: FAILURE_STATE,
-    },
-    RecordDeployTimeout: {
-      Type: "Pass",
-      Parameters: { Error: "DeploymentTimedOut", "Cause.$": `States.Format('Endpoint still {} after ${maxPolls} polls', $.endpoint.EndpointStatus)` },
-      ResultPath: "$.error",
-      Next: FAILURE_STATE,
-    },
+    RecordEndpointFailure: failState("EndpointFailed", { format: `States.Format('Endpoint ${spec.endpoint.name} is {}: {}', $.endpoint.EndpointStatus, $.endpoint.FailureReason)` }),
+    RecordEndpointFailureWithoutReason: failState("EndpointFailed", { format: `States.Format('Endpoint ${spec.endpoint.name} is {} (SageMaker gave no failure reason)', $.endpoint.EndpointStatus)` }),
+    RecordDeployTimeout: failState("DeploymentTimedOut", { format: `States.Format('Endpoint still {} after ${maxPolls} polls', $.endpoint.EndpointStatus)` }),
   };
   const endpointConfigs = regionalArn(spec, "sagemaker", `endpoint-config/${spec.jobPrefix}-ec-*`);
   return {

@@ -15,7 +15,7 @@ import { keyUseStatement } from "../../lib/iamPolicy";
 import { State } from "../asl";
 import { WorkflowSpec } from "../spec";
 import { DynamoDbSource } from "../../stacks/configSchema";
-import { FAILURE_STATE, integration, task, TaskModule, Wiring } from "./task";
+import { failState, FAILURE_STATE, integration, task, TaskModule, Wiring } from "./task";
 
 /** The S3 prefix of a run's export (DynamoDB writes `<it>/AWSDynamoDB/<export id>/…` under it), as a States.Format. */
 export const exportPrefixOf = (spec: WorkflowSpec) => `States.Format('${spec.bucket.prefixes.dynamoDbExports}{}', $.run.id)`;
@@ -115,24 +115,9 @@ export function exportTable(spec: WorkflowSpec, wiring: Wiring): TaskModule | un
       ],
       Default: "WaitForExport",
     },
-    RecordExportFailure: {
-      Type: "Pass",
-      Parameters: { Error: "DynamoDbExportFailed", "Cause.$": "States.Format('Export {} of the table failed: {}', $.export.arn, $.exportStatus.description.FailureMessage)" },
-      ResultPath: "$.error",
-      Next: FAILURE_STATE,
-    },
-    RecordExportFailureWithoutReason: {
-      Type: "Pass",
-      Parameters: { Error: "DynamoDbExportFailed", "Cause.$": "States.Format('Export {} of the table failed (DynamoDB gave no failure message)', $.export.arn)" },
-      ResultPath: "$.error",
-      Next: FAILURE_STATE,
-    },
-    RecordExportTimeout: {
-      Type: "Pass",
-      Parameters: { Error: "DynamoDbExportTimedOut", "Cause.$": `States.Format('Export {} still in progress after ${source.timeoutMinutes} minutes (ingestion.source.timeoutMinutes)', $.export.arn)` },
-      ResultPath: "$.error",
-      Next: FAILURE_STATE,
-    },
+    RecordExportFailure: failState("DynamoDbExportFailed", { format: "States.Format('Export {} of the table failed: {}', $.export.arn, $.exportStatus.description.FailureMessage)" }),
+    RecordExportFailureWithoutReason: failState("DynamoDbExportFailed", { format: "States.Format('Export {} of the table failed (DynamoDB gave no failure message)', $.export.arn)" }),
+    RecordExportTimeout: failState("DynamoDbExportTimedOut", { format: `States.Format('Export {} still in progress after ${source.timeoutMinutes} minutes (ingestion.source.timeoutMinutes)', $.export.arn)` }),
   };
   return {
     entry: "ExportTable",

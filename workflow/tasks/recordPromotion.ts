@@ -8,7 +8,7 @@
 import { SAGEMAKER_SDK_UPDATE_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
 import { State } from "../asl";
-import { FAILURE_STATE, integration, task, taskSeconds, TaskModule, Wiring } from "./task";
+import { failState, integration, task, taskSeconds, TaskModule, Wiring } from "./task";
 import { STAGE_APPROVED } from "./routePromotion";
 
 export function recordPromotion(spec: WorkflowSpec, wiring: Wiring): TaskModule | undefined {
@@ -30,15 +30,7 @@ export function recordPromotion(spec: WorkflowSpec, wiring: Wiring): TaskModule 
     ),
     // The group's policy lets this stage record only on a version approved for it now: a person who moved the
     // lifecycle on (or rejected it) during the deploy leaves the version serving here but unrecorded.
-    RecordPromotionRefused: {
-      Type: "Pass",
-      Parameters: {
-        Error: "DeploymentNotRecorded",
-        "Cause.$": `States.Format('${spec.endpoint.name} serves {}, but recording it on the version failed ({}: {}), so stages after ${consumer.stage} will not deploy it. If its lifecycle changed during the deploy, set it back to ${consumer.stage}/${STAGE_APPROVED}: the forwarded change deploys it again and records it', $.registry.ModelPackageArn, $.recordError.Error, $.recordError.Cause)`,
-      },
-      ResultPath: "$.error",
-      Next: FAILURE_STATE,
-    },
+    RecordPromotionRefused: failState("DeploymentNotRecorded", { format: `States.Format('${spec.endpoint.name} serves {}, but recording it on the version failed ({}: {}), so stages after ${consumer.stage} will not deploy it. If its lifecycle changed during the deploy, set it back to ${consumer.stage}/${STAGE_APPROVED}: the forwarded change deploys it again and records it', $.registry.ModelPackageArn, $.recordError.Error, $.recordError.Cause)` }),
   };
   return {
     entry: "RecordPromotion",

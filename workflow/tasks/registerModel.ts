@@ -14,7 +14,7 @@ import { S3_SDK_RETRY, SAGEMAKER_SDK_WRITE_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
 import { publish, publishStatements } from "./notify";
 import { State } from "../asl";
-import { FAILURE_STATE, integration, isString, task, taskSeconds, TaskModule, Wiring, workflowTags } from "./task";
+import { failState, integration, isString, task, taskSeconds, TaskModule, Wiring, workflowTags } from "./task";
 
 /** Sets $.summary.text, what the deployed notification says about the model (this run's metric). */
 const SUMMARY = "Summarize";
@@ -50,18 +50,8 @@ function registeredArtifactStates(spec: WorkflowSpec): Record<string, State> {
       ],
       Default: "RecordNoTrainedArtifact",
     },
-    RecordNoTrainedArtifact: {
-      Type: "Pass",
-      Parameters: { Error: "UnexpectedModelArtifact", "Cause.$": "States.Format('the training job reported no model artifact (expected {}); nothing was registered', $.artifact.trainedUri)" },
-      ResultPath: "$.error",
-      Next: FAILURE_STATE,
-    },
-    RecordUnexpectedArtifact: {
-      Type: "Pass",
-      Parameters: { Error: "UnexpectedModelArtifact", "Cause.$": "States.Format('the training job wrote its model to {}, not {}; nothing was registered', $.training.ModelArtifacts.S3ModelArtifacts, $.artifact.trainedUri)" },
-      ResultPath: "$.error",
-      Next: FAILURE_STATE,
-    },
+    RecordNoTrainedArtifact: failState("UnexpectedModelArtifact", { format: "States.Format('the training job reported no model artifact (expected {}); nothing was registered', $.artifact.trainedUri)" }),
+    RecordUnexpectedArtifact: failState("UnexpectedModelArtifact", { format: "States.Format('the training job wrote its model to {}, not {}; nothing was registered', $.training.ModelArtifacts.S3ModelArtifacts, $.artifact.trainedUri)" }),
     CopyArtifactForRegistry: task(
       integration(spec.partition, "aws-sdk:s3:copyObject"),
       {
@@ -82,12 +72,7 @@ function registeredArtifactStates(spec: WorkflowSpec): Record<string, State> {
       Choices: [{ And: [isString("$.artifact.copy.CopyObjectResult.ChecksumCRC64NVME"), isString("$.artifact.copy.VersionId")], Next: "WriteModelMetrics" }],
       Default: "RecordNoRegisteredChecksum",
     },
-    RecordNoRegisteredChecksum: {
-      Type: "Pass",
-      Parameters: { Error: "NoArtifactChecksum", "Cause.$": "States.Format('S3 returned no CRC64NVME checksum or version for the registered copy {}; nothing was registered', $.artifact.key)" },
-      ResultPath: "$.error",
-      Next: FAILURE_STATE,
-    },
+    RecordNoRegisteredChecksum: failState("NoArtifactChecksum", { format: "States.Format('S3 returned no CRC64NVME checksum or version for the registered copy {}; nothing was registered', $.artifact.key)" }),
   };
 }
 

@@ -17,20 +17,12 @@
 import { SAGEMAKER_SDK_RETRY } from "../retries";
 import { WorkflowSpec } from "../spec";
 import { ChoiceRule, State } from "../asl";
-import { FAILURE_STATE, integration, isString, task, taskSeconds, TaskModule, Wiring } from "./task";
+import { failState, integration, isString, task, taskSeconds, TaskModule, Wiring } from "./task";
 
 /** The status a person sets on a version's ModelLifeCycle for a stage to deploy it (SageMaker's staging construct's own "Approved"). */
 export const STAGE_APPROVED = "Approved";
 /** The status that takes a stage's approval back: a version rejected for a stage is not redeployed there on request either. */
 export const STAGE_REJECTED = "Rejected";
-
-/** A failure with its cause, reported by NotifyFailure. */
-const fail = (error: string, cause: { format: string } | string): State => ({
-  Type: "Pass",
-  Parameters: { Error: error, ...(typeof cause === "string" ? { Cause: cause } : { "Cause.$": cause.format }) },
-  ResultPath: "$.error",
-  Next: FAILURE_STATE,
-});
 
 export function routePromotion(spec: WorkflowSpec, wiring: Wiring): TaskModule | undefined {
   const consumer = spec.promotion.consumer;
@@ -134,26 +126,26 @@ export function routePromotion(spec: WorkflowSpec, wiring: Wiring): TaskModule |
             Choices: [{ And: after.map((earlier) => isString(metadata(keys.deployedIn(earlier)))), Next: wiring.next }],
             Default: "RecordNotDeployedBefore",
           },
-          RecordNotDeployedBefore: fail(
+          RecordNotDeployedBefore: failState(
             "NotDeployedInEarlierStage",
             { format: `States.Format('{} is approved for ${stage}, but ${after.join(" and ")} ${after.length > 1 ? "have" : "has"} not deployed it: a version reaches ${stage} only after ${after.join(", ")}; nothing was deployed', $.package.ModelPackageArn)` },
           ),
         }
       : {}),
-    RecordNothingToPromote: fail(
+    RecordNothingToPromote: failState(
       "NothingToPromote",
       `${spec.jobPrefix} trains nothing: it deploys versions of ${source.group.arn} approved for ${stage}. To deploy one by hand, start a run whose input sets promotedModelPackageArn to the version's ARN; nothing was deployed`,
     ),
-    RecordNotApproved: fail("ModelPackageNotApproved", { format: `States.Format('{} is not an Approved version of ${source.group.arn}; nothing was deployed', $.requested.arn)` }),
-    RecordRejectedForStage: fail(
+    RecordNotApproved: failState("ModelPackageNotApproved", { format: `States.Format('{} is not an Approved version of ${source.group.arn}; nothing was deployed', $.requested.arn)` }),
+    RecordRejectedForStage: failState(
       "RejectedForStage",
       { format: `States.Format('{} is rejected for ${stage} (its ModelLifeCycle stage is ${stage} with status ${STAGE_REJECTED}); nothing was deployed', $.package.ModelPackageArn)` },
     ),
-    RecordNotApprovedForStage: fail(
+    RecordNotApprovedForStage: failState(
       "NotApprovedForStage",
       { format: `States.Format('{} is not approved for ${stage} (its ModelLifeCycle stage must be ${stage} with status ${STAGE_APPROVED}) and was never deployed here; nothing was deployed', $.package.ModelPackageArn)` },
     ),
-    RecordNoRegisteredArtifact: fail(
+    RecordNoRegisteredArtifact: failState(
       "NoRegisteredArtifact",
       { format: `States.Format('{} does not deploy the registered copy of its artifact, with its version and checksum, in the image registered with it (registry.shareWith in the source stack registers them); nothing was deployed', $.package.ModelPackageArn)` },
     ),

@@ -16,7 +16,7 @@ import { SAGEMAKER_SDK_RETRY } from "../retries";
 import { regionalArn } from "../../stacks/arns";
 import { WorkflowSpec } from "../spec";
 import { publish, publishStatements } from "./notify";
-import { FAILURE_STATE, integration, isString, task, taskSeconds, TaskModule, Wiring } from "./task";
+import { failState, integration, isString, task, taskSeconds, TaskModule, Wiring } from "./task";
 import { CREATE_MODEL_STATE } from "./createModel";
 import { DRIFT_BASELINE_FILE } from "./monitorDrift";
 
@@ -172,12 +172,7 @@ export function routeRun(spec: WorkflowSpec, wiring: Wiring): TaskModule {
       },
       Next: CREATE_MODEL_STATE,
     },
-    RecordNotApproved: {
-      Type: "Pass" as const,
-      Parameters: { Error: "ModelPackageNotApproved", "Cause.$": `States.Format('{} is not an Approved version of ${group}; nothing was deployed', $.requested.arn)` },
-      ResultPath: "$.error",
-      Next: FAILURE_STATE,
-    },
+    RecordNotApproved: failState("ModelPackageNotApproved", { format: `States.Format('{} is not an Approved version of ${group}; nothing was deployed', $.requested.arn)` }),
     NotifyRejected: publish(
       spec,
       "model package rejected",

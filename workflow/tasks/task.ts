@@ -39,6 +39,17 @@ export const isString = (path: string, value?: string): ChoiceRule => ({
   And: [{ Variable: path, IsPresent: true }, { Variable: path, IsString: true }, ...(value ? [{ Variable: path, StringEquals: value }] : [])],
 });
 
+/**
+ * A state that records why the run fails, for NotifyFailure to report: `cause` is the text,
+ * or `{ format }` an intrinsic (States.Format) that builds it from the state.
+ */
+export const failState = (error: string, cause: { format: string } | string): State => ({
+  Type: "Pass",
+  Parameters: { Error: error, ...(typeof cause === "string" ? { Cause: cause } : { "Cause.$": cause.format }) },
+  ResultPath: "$.error",
+  Next: FAILURE_STATE,
+});
+
 /** Any other error: record it at $.error and report. */
 export const TO_FAILURE: Catcher[] = [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: FAILURE_STATE }];
 

@@ -10,7 +10,7 @@ import { DataDistribution } from "../../stacks/trainingDistribution";
 import { tuningRuntimeSeconds } from "../../stacks/xgboostTuning";
 import { regionalArn } from "../../stacks/arns";
 import { jobExecutionRoleStatements, passRoleStatement, perRunUri, syncJobStatements, volumeKms } from "./sageMakerJob";
-import { FAILURE_STATE, integration, SLACK_SECONDS, task, TaskModule, taskSeconds, Wiring, workflowTags } from "./task";
+import { failState, integration, SLACK_SECONDS, task, TaskModule, taskSeconds, Wiring, workflowTags } from "./task";
 
 function trainingSeconds(spec: WorkflowSpec): number {
   const t = spec.training;
@@ -180,12 +180,7 @@ function tune(spec: WorkflowSpec, wiring: Wiring): TaskModule {
       Choices: [{ Variable: "$.tuning.BestTrainingJob.TrainingJobName", IsPresent: true, Next: "DescribeBestTrainingJob" }],
       Default: "RecordNoBestTrainingJob",
     },
-    RecordNoBestTrainingJob: {
-      Type: "Pass" as const,
-      Parameters: { Error: "NoBestTrainingJob", "Cause.$": `States.Format('Tuning job {} ended {} without a best training job', $.tuning.HyperParameterTuningJobName, $.tuning.HyperParameterTuningJobStatus)` },
-      ResultPath: "$.error",
-      Next: FAILURE_STATE,
-    },
+    RecordNoBestTrainingJob: failState("NoBestTrainingJob", { format: `States.Format('Tuning job {} ended {} without a best training job', $.tuning.HyperParameterTuningJobName, $.tuning.HyperParameterTuningJobStatus)` }),
     DescribeBestTrainingJob: task(
       integration(spec.partition, "aws-sdk:sagemaker:describeTrainingJob"),
       { "TrainingJobName.$": "$.tuning.BestTrainingJob.TrainingJobName" },
