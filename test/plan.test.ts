@@ -39,8 +39,8 @@ describe("offline plan CLI", function () {
       for (const res of p.resources) for (const k of ["urn", "type", "name", "props"]) assert.ok(k in res, k);
       assert.ok(p.resources.some((x) => x.type === "aws:sfn/stateMachine:StateMachine"));
       assert.deepEqual(p.violations, []);
-      // Named relative to the program, wherever it is.
-      assert.equal(path.resolve(checkout ?? PROJECT_DIR, p.policyPack.config ?? ""), path.join(checkout ?? PROJECT_DIR, `policies/config/${stack}.json`));
+      // The program's own policy config, named relative to the working directory (the plan's paths are).
+      assert.equal(path.resolve(p.policyPack.config ?? ""), path.join(checkout ?? PROJECT_DIR, `policies/config/${stack}.json`));
       assert.ok(p.cost.monthlyUsd > 0);
       assert.ok(p.cost.lines.every((l) => l.urn && typeof l.monthlyUsd === "number" && l.basis));
       // prod also draws its check state machines (drift checks, scheduled evaluation).

@@ -75,7 +75,8 @@ describe("docs/workflow.md, promotion set up file by file", function () {
       assert.equal(code, 0, stderr);
       assert.equal(plan!.account, account);
       assert.deepEqual(plan!.violations, []);
-      assert.equal(path.resolve(dir, plan!.policyPack.config ?? ""), path.join(dir, "policies", "config", `${stack}.json`));
+      // Named relative to the working directory, as the plan names paths.
+      assert.equal(path.resolve(plan!.policyPack.config ?? ""), path.join(dir, "policies", "config", `${stack}.json`));
     });
   }
 
