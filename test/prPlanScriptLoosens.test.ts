@@ -26,8 +26,17 @@ describe("scripts/pr-plan.sh: a pull request is judged by the base branch's guar
         c["sagemaker-job-instance-types"].allowGpu = true;
         c["instance-hourly-price-limit"].maxHourlyUsd = 0.9; // (d) tightens, alongside
       });
-      const rule = path.join(pr, "policies", "rules", "sns-topic-kms.ts"); // (c) a rule that accepts everything
-      fs.writeFileSync(rule, fs.readFileSync(rule, "utf8").replace(/validate: \(props, args, report\) => \{/, "validate: (props, args, report) => {\n    return;"));
+      // (c) a rule that accepts everything, in its source and in its build: the PR's checkout
+      // as pr-plan.yml has it after `npm ci` (whose prepare script builds the pack). The
+      // plan's own rebuild of a stale pack: plan/test/packBuild.test.ts.
+      for (const file of [path.join("rules", "sns-topic-kms.ts"), path.join("bin", "rules", "sns-topic-kms.js")]) {
+        const rule = path.join(pr, "policies", file);
+        const edited = fs.readFileSync(rule, "utf8").replace(/validate: \(props, args, report\) => \{/, "validate: (props, args, report) => {\n    return;");
+        assert.match(edited, /=> \{\n    return;/, `${file}: the edit applies`);
+        fs.writeFileSync(rule, edited);
+      }
+      const built = new Date(Date.now() + 1000);
+      fs.utimesSync(path.join(pr, "policies", "bin", ".tsbuildinfo"), built, built);
       fs.appendFileSync(path.join(pr, "Pulumi.dev.yaml"), "  ml-pipeline:training:\n    instanceType: ml.g4dn.xlarge\n");
       // And the PR's own plan tool taught never to see a loosening: the verdict is the base tool's.
       const tool = path.join(pr, "plan", "src", "guardRails.ts");

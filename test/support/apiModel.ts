@@ -9,9 +9,17 @@
  * documented as "Not currently supported". Checked for each JSONPath that reads a Task's
  * result: the path names members of the API's output.
  * Not checked (the declarations do not carry them): numeric ranges and string patterns.
+ *
+ * Reading the declarations takes the compiler about 5 s of CPU (SageMaker's alone are
+ * megabytes). So the checker's answers for every type the operations reach are recorded once
+ * (a digest: members, required flags, enums, lists, maps, union parts) under
+ * node_modules/.cache, keyed by the packages' versions, the compiler's and this file's text,
+ * and the checks walk that digest, cold or warm: one walker, the same answers.
  */
+import * as crypto from "crypto";
+import * as fs from "fs";
 import * as path from "path";
-import * as ts from "typescript";
+import type * as ts from "typescript";
 
 /** Service integration → SDK package (the service's `@aws-sdk/client-*`). */
 const PACKAGES: Record<string, string> = {
@@ -59,64 +67,100 @@ export function operationOf(resource: string): Operation {
   return { service, name, outputOf, jsonPayload: service === "lambda" && name === "Invoke", camelCaseModel: service === "states" || service === "sfn" };
 }
 
-export class ApiModels {
-  private readonly checker: ts.TypeChecker;
-  private readonly types = new Map<string, ts.Type>();
+/**
+ * One type of the models, as the compiler answers for it once `undefined` is removed (what
+ * every check looks at): the walk below reads these answers in the order the checker would
+ * be asked, so a digest checks exactly what the declarations do.
+ */
+interface ModelType {
+  /** Its string literal values, when it is a union of them (an enum). */
+  enum?: string[];
+  /** A string, number or boolean (asked only when it is not an enum). */
+  primitive?: "string" | "number" | "boolean";
+  /** Its element type, when it is an array. */
+  element?: number;
+  /** Its index signatures' value types, and whether the key is a string (a map: DynamoDB's `Item`). */
+  indexes: { type: number; stringKey: boolean }[];
+  /** Its properties, in the compiler's order (a primitive's are its apparent type's). */
+  members: ModelMember[];
+  /** A union's parts, for a member that only some of them have (DynamoDB's AttributeValue is one of S, N, B, …). */
+  parts?: number[];
+}
 
-  /** Loads the input and output declarations of these operations in one compiler program. */
+interface ModelMember {
+  name: string;
+  /** The member's type (its index in the digest). */
+  type: number;
+  optional: boolean;
+  /** The member's documentation, kept only when it says "not currently supported" (of the member or of an enum value). */
+  unsupported?: string;
+}
+
+/** Every type the operations' inputs and outputs reach, and where each operation's starts. */
+interface ModelDigest {
+  roots: Record<string, number>;
+  types: ModelType[];
+}
+
+const UNSUPPORTED = /not currently supported/i;
+
+export class ApiModels {
+  private readonly digest: ModelDigest;
+
+  /** The input and output models of these operations: from the cache, or read from the declarations (and cached). */
   constructor(operations: Operation[], projectDir: string) {
     const wanted = new Map<string, { pkg: string; symbol: string }>();
     for (const op of operations) {
       wanted.set(`${op.service}:${op.name}:input`, { pkg: PACKAGES[op.service], symbol: `${op.name}CommandInput` });
       wanted.set(`${op.service}:${op.outputOf}:output`, { pkg: PACKAGES[op.service], symbol: `${op.outputOf}CommandOutput` });
     }
-    const keys = [...wanted.keys()];
-    const source = keys
-      .map((key, i) => `import type { ${wanted.get(key)!.symbol} as T${i} } from "${wanted.get(key)!.pkg}";\nexport declare const v${i}: T${i};`)
-      .join("\n");
-    const fileName = path.join(projectDir, "__aws_api_models__.ts");
-    const options: ts.CompilerOptions = { strict: true, noEmit: true, skipLibCheck: true, types: [], target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 };
-    const host = ts.createCompilerHost(options);
-    const getSourceFile = host.getSourceFile.bind(host);
-    host.getSourceFile = (name, version, ...rest) =>
-      path.resolve(name) === fileName ? ts.createSourceFile(name, source, version) : getSourceFile(name, version, ...rest);
-    const fileExists = host.fileExists.bind(host);
-    host.fileExists = (name) => path.resolve(name) === fileName || fileExists(name);
-    const program = ts.createProgram([fileName], options, host);
-    this.checker = program.getTypeChecker();
-    const file = program.getSourceFile(fileName)!;
-    const problems = ts.getPreEmitDiagnostics(program, file).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
-    if (problems.length > 0) throw new Error(`cannot load the API models: ${problems.join("; ")}`);
-    let i = 0;
-    for (const statement of file.statements) {
-      if (!ts.isVariableStatement(statement)) continue;
-      const decl = statement.declarationList.declarations[0];
-      this.types.set(keys[i++], this.checker.getTypeAtLocation(decl.name));
+    const packages = [...new Set([...wanted.values()].map((w) => w.pkg)), "typescript"].sort();
+    const versionOf = (pkg: string) => JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`, { paths: [projectDir] }), "utf8")).version as string;
+    const key = crypto
+      .createHash("sha256")
+      .update(JSON.stringify({ wanted: [...wanted].sort(), versions: packages.map((p) => [p, versionOf(p)]), reader: fs.readFileSync(__filename, "utf8") }))
+      .digest("hex")
+      .slice(0, 32);
+    const cacheDir = path.join(projectDir, "node_modules", ".cache", "ml-pipeline", "api-models");
+    const cached = path.join(cacheDir, `${key}.json`);
+    if (fs.existsSync(cached)) {
+      this.digest = JSON.parse(fs.readFileSync(cached, "utf8"));
+      return;
+    }
+    this.digest = readDeclarations(wanted, projectDir);
+    try {
+      fs.mkdirSync(cacheDir, { recursive: true });
+      for (const old of fs.readdirSync(cacheDir)) fs.rmSync(path.join(cacheDir, old), { force: true });
+      const partial = `${cached}.${process.pid}`;
+      fs.writeFileSync(partial, JSON.stringify(this.digest));
+      fs.renameSync(partial, cached);
+    } catch {
+      // an unwritable cache: the declarations are read every time
     }
   }
 
   /** Problems of a Parameters block sent to an operation; empty when the model accepts it. */
   checkInput(op: Operation, parameters: unknown): string[] {
     const problems: string[] = [];
-    this.walk(this.type(`${op.service}:${op.name}:input`), parameters, op.name, problems, op.jsonPayload, undefined, op.camelCaseModel);
+    this.walk(this.root(`${op.service}:${op.name}:input`), parameters, op.name, problems, op.jsonPayload, undefined, op.camelCaseModel);
     return problems;
   }
 
   /** Whether `$.a.b[0].c` (relative to the operation's result) names members of its output. */
   outputPathProblem(op: Operation, segments: string[]): string | undefined {
-    let type = this.type(`${op.service}:${op.outputOf}:output`);
+    let type = this.root(`${op.service}:${op.outputOf}:output`);
     const seen: string[] = [];
     for (const segment of segments) {
       seen.push(segment);
       if (op.jsonPayload && seen.length === 2 && seen[0] === "Payload") return undefined; // the function's own JSON
-      type = this.checker.getNonNullableType(type);
       if (segment === "[]") {
-        if (!this.checker.isArrayType(type)) return `${op.outputOf} output: ${seen.join(".")} is not a list`;
-        type = this.checker.getTypeArguments(type as ts.TypeReference)[0];
+        const element = this.digest.types[type].element;
+        if (element === undefined) return `${op.outputOf} output: ${seen.join(".")} is not a list`;
+        type = element;
         continue;
       }
       const member = this.member(type, memberName(op, segment));
-      if (!member) return `${op.outputOf} output has no member ${seen.join(".")}`;
+      if (member === undefined) return `${op.outputOf} output has no member ${seen.join(".")}`;
       type = member;
     }
     return undefined;
@@ -127,82 +171,71 @@ export class ApiModels {
    * `Item`), or a property of one member of a union (DynamoDB's AttributeValue is one of
    * S, N, B, …).
    */
-  private member(type: ts.Type, name: string): ts.Type | undefined {
-    const prop = type.getProperty(name);
-    if (prop) return this.checker.getTypeOfSymbol(prop);
-    const index = this.checker.getIndexInfosOfType(type).find((i) => i.keyType.flags & ts.TypeFlags.String);
-    if (index && type.getProperties().length === 0) return index.type;
-    if (type.isUnion()) {
-      for (const part of type.types) {
-        const found = part.getProperty(name);
-        if (found) return this.checker.getNonNullableType(this.checker.getTypeOfSymbol(found));
-      }
+  private member(type: number, name: string): number | undefined {
+    const t = this.digest.types[type];
+    const prop = t.members.find((m) => m.name === name);
+    if (prop) return prop.type;
+    const index = t.indexes.find((i) => i.stringKey);
+    if (index && t.members.length === 0) return index.type;
+    for (const part of t.parts ?? []) {
+      const found = this.digest.types[part].members.find((m) => m.name === name);
+      if (found) return found.type;
     }
     return undefined;
   }
 
-  /** The values of a string enum member of an output or input, e.g. DescribeEndpoint's EndpointStatus. */
-  /** The enum values of a member, named by its path (`ExportDescription.ExportStatus`). */
+  /** The enum values of a member, named by its path (`ExportDescription.ExportStatus`), e.g. DescribeEndpoint's EndpointStatus. */
   enumValues(op: Operation, side: "input" | "output", member: string): string[] {
-    let type = this.type(`${op.service}:${side === "input" ? op.name : op.outputOf}:${side}`);
+    let type = this.root(`${op.service}:${side === "input" ? op.name : op.outputOf}:${side}`);
     for (const name of member.split(".")) {
-      const prop = type.getProperty(name);
+      const prop = this.digest.types[type].members.find((m) => m.name === name);
       if (!prop) throw new Error(`${op.name} ${side} has no member ${member}`);
-      type = this.checker.getNonNullableType(this.checker.getTypeOfSymbol(prop));
+      type = prop.type;
     }
-    const values = this.literals(type);
+    const values = this.digest.types[type].enum;
     if (!values) throw new Error(`${op.name} ${side} member ${member} is not an enum`);
     return values;
   }
 
-  private type(key: string): ts.Type {
-    const type = this.types.get(key);
-    if (!type) throw new Error(`API model ${key} was not loaded`);
+  private root(key: string): number {
+    const type = this.digest.roots[key];
+    if (type === undefined) throw new Error(`API model ${key} was not loaded`);
     return type;
   }
 
-  private literals(type: ts.Type): string[] | undefined {
-    const parts = type.isUnion() ? type.types : [type];
-    if (!parts.every((t) => t.isStringLiteral())) return undefined;
-    return parts.map((t) => (t as ts.StringLiteralType).value);
-  }
-
-  private walk(declared: ts.Type, value: unknown, at: string, problems: string[], jsonPayload: boolean, doc = "", camelCase = false): void {
-    const type = this.checker.getNonNullableType(declared);
-    const enumValues = this.literals(type);
-    if (enumValues) {
-      if (typeof value !== "string" || !enumValues.includes(value)) {
-        problems.push(`${at} = ${JSON.stringify(value)}: expected one of ${enumValues.join(", ")}`);
+  private walk(id: number, value: unknown, at: string, problems: string[], jsonPayload: boolean, doc = "", camelCase = false): void {
+    const type = this.digest.types[id];
+    if (type.enum) {
+      if (typeof value !== "string" || !type.enum.includes(value)) {
+        problems.push(`${at} = ${JSON.stringify(value)}: expected one of ${type.enum.join(", ")}`);
       } else if (new RegExp(`<code>\\s*${value}\\s*</code>\\s*:\\s*\\(?not currently supported`, "i").test(doc)) {
         problems.push(`${at} = ${JSON.stringify(value)}: the API documents this value as "Not currently supported"`);
       }
       return;
     }
-    if (type.flags & ts.TypeFlags.String) {
+    if (type.primitive === "string") {
       if (typeof value !== "string") problems.push(`${at} = ${JSON.stringify(value)}: expected a string`);
       return;
     }
-    if (type.flags & ts.TypeFlags.Number) {
+    if (type.primitive === "number") {
       if (typeof value !== "number") problems.push(`${at} = ${JSON.stringify(value)}: expected a number`);
       return;
     }
-    if (type.flags & ts.TypeFlags.BooleanLike || (type.isUnion() && type.types.every((t) => t.flags & ts.TypeFlags.BooleanLiteral))) {
+    if (type.primitive === "boolean") {
       if (typeof value !== "boolean") problems.push(`${at} = ${JSON.stringify(value)}: expected a boolean`);
       return;
     }
-    if (this.checker.isArrayType(type)) {
+    if (type.element !== undefined) {
       if (!Array.isArray(value)) return void problems.push(`${at} = ${JSON.stringify(value)}: expected a list`);
-      const element = this.checker.getTypeArguments(type as ts.TypeReference)[0];
-      value.forEach((item, i) => this.walk(element, item, `${at}[${i}]`, problems, jsonPayload, "", camelCase));
+      value.forEach((item, i) => this.walk(type.element!, item, `${at}[${i}]`, problems, jsonPayload, "", camelCase));
       return;
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       problems.push(`${at} = ${JSON.stringify(value)}: expected a structure`);
       return;
     }
-    const index = this.checker.getIndexInfosOfType(type);
-    if (type.getProperties().length === 0 && index.length > 0) {
-      for (const [k, v] of Object.entries(value)) this.walk(index[0].type, v, `${at}.${k}`, problems, jsonPayload);
+    if (type.members.length === 0 && type.indexes.length > 0) {
+      for (const [k, v] of Object.entries(value)) this.walk(type.indexes[0].type, v, `${at}.${k}`, problems, jsonPayload);
       return;
     }
     const given = value as Record<string, unknown>;
@@ -210,13 +243,14 @@ export class ApiModels {
     for (const [key, v] of Object.entries(given)) {
       // `Member.$`: the value is a JSONPath or intrinsic, resolved per execution.
       const member = key.endsWith(".$") ? key.slice(0, -2) : key;
-      names.add(camelCase ? member[0].toLowerCase() + member.slice(1) : member);
-      const prop = type.getProperty(camelCase ? member[0].toLowerCase() + member.slice(1) : member);
+      const modelName = camelCase ? member[0].toLowerCase() + member.slice(1) : member;
+      names.add(modelName);
+      const prop = type.members.find((m) => m.name === modelName);
       if (!prop) {
-        problems.push(`${at}.${member}: not a member (the model has ${type.getProperties().map((p) => p.getName()).join(", ")})`);
+        problems.push(`${at}.${member}: not a member (the model has ${type.members.map((m) => m.name).join(", ")})`);
         continue;
       }
-      const memberDoc = ts.displayPartsToString(prop.getDocumentationComment(this.checker));
+      const memberDoc = prop.unsupported ?? "";
       if (/^\s*(<p>)?\s*\(?not currently supported/i.test(memberDoc)) problems.push(`${at}.${member}: documented as "Not currently supported"`);
       if (jsonPayload && member === "Payload") continue; // lambda:invoke: the function's own JSON input
       // states:startExecution: the integration serializes a JSON Input itself (the guide's examples pass an object).
@@ -225,11 +259,80 @@ export class ApiModels {
         if (typeof v !== "string" || !/^(\$|States\.)/.test(v)) problems.push(`${at}.${key} = ${JSON.stringify(v)}: expected a JSONPath or intrinsic`);
         continue;
       }
-      this.walk(this.checker.getTypeOfSymbol(prop), v, `${at}.${member}`, problems, jsonPayload, memberDoc, camelCase);
+      this.walk(prop.type, v, `${at}.${member}`, problems, jsonPayload, memberDoc, camelCase);
     }
-    for (const prop of type.getProperties()) {
-      if (prop.flags & ts.SymbolFlags.Optional) continue;
-      if (!names.has(prop.getName())) problems.push(`${at}.${prop.getName()}: required member missing`);
+    for (const prop of type.members) {
+      if (prop.optional) continue;
+      if (!names.has(prop.name)) problems.push(`${at}.${prop.name}: required member missing`);
     }
   }
+}
+
+/**
+ * The compiler's answers for every type the wanted inputs and outputs reach, in one
+ * compiler program over the `@aws-sdk/client-*` declarations.
+ */
+function readDeclarations(wanted: Map<string, { pkg: string; symbol: string }>, projectDir: string): ModelDigest {
+  const ts = require("typescript") as typeof import("typescript");
+  const keys = [...wanted.keys()];
+  const source = keys.map((key, i) => `import type { ${wanted.get(key)!.symbol} as T${i} } from "${wanted.get(key)!.pkg}";\nexport declare const v${i}: T${i};`).join("\n");
+  const fileName = path.join(projectDir, "__aws_api_models__.ts");
+  const options: ts.CompilerOptions = { strict: true, noEmit: true, skipLibCheck: true, types: [], target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 };
+  const host = ts.createCompilerHost(options);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, version, ...rest) => (path.resolve(name) === fileName ? ts.createSourceFile(name, source, version) : getSourceFile(name, version, ...rest));
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (name) => path.resolve(name) === fileName || fileExists(name);
+  const program = ts.createProgram([fileName], options, host);
+  const checker = program.getTypeChecker();
+  const file = program.getSourceFile(fileName)!;
+  const problems = ts.getPreEmitDiagnostics(program, file).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  if (problems.length > 0) throw new Error(`cannot load the API models: ${problems.join("; ")}`);
+
+  const ids = new Map<ts.Type, number>();
+  const types: ModelType[] = [];
+  const pending: [ts.Type, number][] = [];
+  const idOf = (declared: ts.Type): number => {
+    const type = checker.getNonNullableType(declared);
+    let id = ids.get(type);
+    if (id === undefined) {
+      id = types.length;
+      ids.set(type, id);
+      types.push(undefined as unknown as ModelType);
+      pending.push([type, id]);
+    }
+    return id;
+  };
+  const literals = (type: ts.Type): string[] | undefined => {
+    const parts = type.isUnion() ? type.types : [type];
+    if (!parts.every((t) => t.isStringLiteral())) return undefined;
+    return parts.map((t) => (t as ts.StringLiteralType).value);
+  };
+  const describe = (type: ts.Type): ModelType => {
+    const described: ModelType = { indexes: [], members: [] };
+    const values = literals(type);
+    if (values) described.enum = values;
+    else if (type.flags & ts.TypeFlags.String) described.primitive = "string";
+    else if (type.flags & ts.TypeFlags.Number) described.primitive = "number";
+    else if (type.flags & ts.TypeFlags.BooleanLike || (type.isUnion() && type.types.every((t) => t.flags & ts.TypeFlags.BooleanLiteral))) described.primitive = "boolean";
+    else if (checker.isArrayType(type)) described.element = idOf(checker.getTypeArguments(type as ts.TypeReference)[0]);
+    described.indexes = checker.getIndexInfosOfType(type).map((i) => ({ type: idOf(i.type), stringKey: Boolean(i.keyType.flags & ts.TypeFlags.String) }));
+    described.members = type.getProperties().map((prop) => {
+      const member: ModelMember = { name: prop.getName(), type: idOf(checker.getTypeOfSymbol(prop)), optional: Boolean(prop.flags & ts.SymbolFlags.Optional) };
+      const doc = ts.displayPartsToString(prop.getDocumentationComment(checker));
+      if (UNSUPPORTED.test(doc)) member.unsupported = doc;
+      return member;
+    });
+    if (type.isUnion()) described.parts = type.types.map((part) => idOf(part));
+    return described;
+  };
+
+  const roots: Record<string, number> = {};
+  let i = 0;
+  for (const statement of file.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    roots[keys[i++]] = idOf(checker.getTypeAtLocation(statement.declarationList.declarations[0].name));
+  }
+  for (let next = pending.shift(); next; next = pending.shift()) types[next[1]] = describe(next[0]);
+  return { roots, types };
 }

@@ -57,11 +57,13 @@ export function runStep(step: { run: string; env?: Record<string, string> }, con
   try {
     const bin = path.join(scratch, "bin");
     fs.mkdirSync(bin);
-    const log = path.join(scratch, "calls.jsonl");
+    const log = path.join(scratch, "calls");
     for (const cli of ["pulumi", "aws"]) {
+      // Each call logged as NUL-separated fields (name, PULUMI_EXPERIMENTAL, argument count,
+      // arguments): any argument survives, and no interpreter starts per call.
       // aws answers get-caller-identity with the account; pulumi answers `stack history` with STUB_HISTORY.
       const body =
-        `node -e 'require("fs").appendFileSync(process.env.STUB_LOG, JSON.stringify({ cli: "${cli}", args: process.argv.slice(1), experimental: process.env.PULUMI_EXPERIMENTAL ?? "" }) + "\\n")' -- "$@"\n` +
+        `printf '%s\\0' ${cli} "\${PULUMI_EXPERIMENTAL-}" "$#" "$@" >> "$STUB_LOG"\n` +
         (cli === "aws" ? `echo "$STUB_ACCOUNT"\n` : `case "$*" in *"stack history"*) echo "$STUB_HISTORY";; esac\n`);
       fs.writeFileSync(path.join(bin, cli), `#!/usr/bin/env bash\n${body}`, { mode: 0o755 });
     }
@@ -80,7 +82,13 @@ export function runStep(step: { run: string; env?: Record<string, string> }, con
         .filter((l) => l.includes("="))
         .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
     );
-    const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : [];
+    const calls: StepRun["calls"] = [];
+    const fields = fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\0").slice(0, -1) : [];
+    for (let i = 0; i < fields.length; ) {
+      const [cli, experimental, count] = fields.slice(i, i + 3);
+      calls.push({ cli, experimental, args: fields.slice(i + 3, i + 3 + Number(count)) });
+      i += 3 + Number(count);
+    }
     return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr, outputs, calls };
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
