@@ -34,6 +34,9 @@ const noRules = path.join(dir, "no-rules.sarif");
 /** A program whose findings are caused by a value its stack file sets (the second suite). */
 const configCaused = fixture("config-caused");
 const configSarif = path.join(dir, "config.sarif");
+/** A log with a suppressed finding (plan/test/suppressions.test.ts judges its content; its validity is judged here, in the shared run). */
+const suppressedSarif = path.join(dir, "suppressed.sarif");
+const SUPPRESSION = { resource: "scratch", reason: "load-test scratch space, holds no data and is emptied daily", owner: "data-eng", expires: "2999-12-31" };
 
 /**
  * The logs both suites judge, and the validator's findings over all of them: one validator run
@@ -58,7 +61,11 @@ function checkedLogs() {
     broken((l) => delete l.runs[0].tool.driver.rules, noRules);
     const config = await runPlanCli("--program", configCaused, "--stack", "test", "--quiet", "--sarif", configSarif);
     assert.equal(config.code, 1, config.stderr);
-    return { plan, log, findings: validate(file, noVersion, noRules, configSarif) };
+    const suppressionConfig = path.join(dir, "suppression.json");
+    fs.writeFileSync(suppressionConfig, JSON.stringify({ "s3-bucket-encryption-and-access": { suppressions: [SUPPRESSION] } }));
+    const suppressed = await runPlanCli("--program", fixture("everyday-s3"), "--stack", "test", "--policy-pack-config", suppressionConfig, "--quiet", "--sarif", suppressedSarif);
+    assert.equal(suppressed.code, 0, suppressed.stderr);
+    return { plan, log, findings: validate(file, noVersion, noRules, configSarif, suppressedSarif) };
   })();
   return checked;
 }
@@ -155,7 +162,19 @@ describe("--sarif: where a finding points", function () {
       assert.equal(related.region!.startLine, lineOf(path.join(program, "index.ts"), 'new aws.sagemaker.EndpointConfiguration("serving"'));
     }
     // Valid for the validator: no error of the shared run but those of the other suite's files (two of them broken on purpose).
+    assert.deepEqual(findings.errors.filter((e) => e.startsWith(configSarif)), []);
     assert.deepEqual(findings.errors.filter((e) => ![file, noVersion, noRules].some((f) => e.startsWith(f))), []);
+  });
+
+  it("a suppressed finding (a result with its external, accepted suppression and the justification) is valid for the validator and GitHub's rules", async () => {
+    const { findings } = await checkedLogs();
+    assert.deepEqual(findings.errors.filter((e) => e.startsWith(suppressedSarif)), []);
+    const log = JSON.parse(fs.readFileSync(suppressedSarif, "utf8")) as sarif.Log;
+    const [result, ...more] = log.runs[0].results!;
+    assert.equal(more.length, 0);
+    assert.equal(result.ruleId, "s3-bucket-encryption-and-access");
+    assert.deepEqual(result.suppressions!.map((x) => [x.kind, x.status]), [["external", "accepted"]]);
+    assert.match(result.suppressions![0].justification!, new RegExp(`^${SUPPRESSION.reason} \\(owner data-eng, until 2999-12-31\\)`));
   });
 
   it("--program in another repository: paths are relative to that repository's root, where code scanning maps them", async () => {
