@@ -9,7 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PYTHON } from "./support/python";
+import { PYTHON, PYTHON_FLAGS } from "./support/python";
 
 const SCRIPT = path.join(__dirname, "..", "monitoring", "drift.py");
 
@@ -67,7 +67,7 @@ interface Check {
 }
 
 function run(args: string[], env: Record<string, string>) {
-  const r = spawnSync(PYTHON!, [SCRIPT, ...args], { env: { ...process.env, ...env }, encoding: "utf8" });
+  const r = spawnSync(PYTHON!, [...PYTHON_FLAGS, SCRIPT, ...args], { env: { ...process.env, ...env }, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`drift.py ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
   return r;
 }
@@ -250,7 +250,7 @@ describe("monitoring/drift.py (python3)", function () {
     try {
       fs.mkdirSync(path.join(dir, "b"));
       fs.writeFileSync(path.join(dir, "b", "drift-baseline.json"), JSON.stringify({ version: 0.0, dataset: { item_count: 10 }, features: [] }));
-      const r = spawnSync(PYTHON!, [SCRIPT, "compare"], { env: { ...process.env, BASELINE_INPUT: path.join(dir, "b"), CAPTURE_INPUT: dir, PROCESSING_OUTPUT: path.join(dir, "o"), PSI_THRESHOLD: "0.2", KS_THRESHOLD: "0.1", MIN_SAMPLES: "1" }, encoding: "utf8" });
+      const r = spawnSync(PYTHON!, [...PYTHON_FLAGS, SCRIPT, "compare"], { env: { ...process.env, BASELINE_INPUT: path.join(dir, "b"), CAPTURE_INPUT: dir, PROCESSING_OUTPUT: path.join(dir, "o"), PSI_THRESHOLD: "0.2", KS_THRESHOLD: "0.1", MIN_SAMPLES: "1" }, encoding: "utf8" });
       assert.notEqual(r.status, 0);
       assert.match(r.stderr, /not a ml-pipeline-drift-baseline\/1 profile/);
     } finally {

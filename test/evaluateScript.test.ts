@@ -10,7 +10,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PYTHON } from "./support/python";
+import { PYTHON, PYTHON_FLAGS } from "./support/python";
 import { EVALUATION_METRICS } from "../stacks/evaluationMetrics";
 
 const SCRIPT = path.join(__dirname, "..", "monitoring", "evaluate.py");
@@ -30,7 +30,7 @@ function evaluate(rows: [number, number][], registered: { MetricName: string; Va
     fs.writeFileSync(path.join(dir, "predictions", "part", "labels.csv.out"), rows.map(([y, p]) => `${y},${p}`).join("\n") + "\n");
     fs.mkdirSync(path.join(dir, "metrics"));
     fs.writeFileSync(path.join(dir, "metrics", "metrics.json"), JSON.stringify(registered.map((m) => ({ ...m, Timestamp: "2026-11-25T00:00:00Z" }))));
-    const r = spawnSync(PYTHON!, [SCRIPT], {
+    const r = spawnSync(PYTHON!, [...PYTHON_FLAGS, SCRIPT], {
       env: { ...process.env, PREDICTIONS_INPUT: path.join(dir, "predictions"), METRICS_INPUT: path.join(dir, "metrics"), PROCESSING_OUTPUT: path.join(dir, "out"), GOAL: "Maximize", TOLERANCE: "0.05", MIN_SAMPLES: "2", PIPELINE: "ml-pipeline-prod", ...env },
       encoding: "utf8",
     });

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
-import { PYTHON } from "./support/python";
+import { PYTHON, PYTHON_FLAGS } from "./support/python";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { splitDataset, exportRows, exportRow } = require("../preprocessing/lambda/transform");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -94,7 +94,7 @@ describe("preprocessing: the Processing-job script agrees with the Lambda", func
     fs.mkdirSync(path.join(dir, "in", "batch"), { recursive: true });
     const texts = [csv(300), "label,f1,f2\n1,,2\n0,x,1\n1,5,6\n1,inf,2\n0,0x10,1\n1,1e-3,.5\n"];
     texts.forEach((t, i) => fs.writeFileSync(path.join(dir, "in", "batch", `part-${i}.csv`), t));
-    const r = require("child_process").spawnSync(PYTHON!, [path.join(__dirname, "..", "preprocessing", "processing", "preprocess.py")], {
+    const r = require("child_process").spawnSync(PYTHON!, [...PYTHON_FLAGS, path.join(__dirname, "..", "preprocessing", "processing", "preprocess.py")], {
       env: { ...process.env, PROCESSING_INPUT: path.join(dir, "in"), PROCESSING_OUTPUT: path.join(dir, "out") },
       encoding: "utf8",
     });
@@ -121,7 +121,7 @@ describe("preprocessing: the Processing-job script agrees with the Lambda", func
       fs.mkdirSync(input, { recursive: true });
       files.forEach((i) => fs.writeFileSync(path.join(input, `part-${i}.csv`), texts[i]));
       fs.writeFileSync(path.join(dir, host, "resourceconfig.json"), JSON.stringify({ current_host: host, hosts: Array.from({ length: hosts }, (_, h) => `algo-${h + 1}`) }));
-      const r = spawnSync(PYTHON!, [path.join(__dirname, "..", "preprocessing", "processing", "preprocess.py")], {
+      const r = spawnSync(PYTHON!, [...PYTHON_FLAGS, path.join(__dirname, "..", "preprocessing", "processing", "preprocess.py")], {
         env: { ...process.env, PROCESSING_INPUT: input, PROCESSING_OUTPUT: path.join(dir, "out"), PROCESSING_RESOURCE_CONFIG: path.join(dir, host, "resourceconfig.json") },
         encoding: "utf8",
       });
@@ -167,7 +167,7 @@ print(json.dumps({"header": header, "width": width, **out}))
 `;
   const runGlue = (texts: string[], chunk: number, hasHeader = true) => {
     const path = require("path");
-    const r = require("child_process").spawnSync(PYTHON!, ["-c", harness, path.join(__dirname, "..", "preprocessing", "glue", "preprocess_glue.py")], {
+    const r = require("child_process").spawnSync(PYTHON!, [...PYTHON_FLAGS, "-c", harness, path.join(__dirname, "..", "preprocessing", "glue", "preprocess_glue.py")], {
       input: JSON.stringify([texts, chunk, hasHeader]),
       encoding: "utf8",
     });
@@ -224,7 +224,7 @@ describe("preprocessing: the data-quality baseline (drift monitoring)", function
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "preprocess-baseline-"));
     fs.mkdirSync(path.join(dir, "in"), { recursive: true });
     texts.forEach((t, i) => fs.writeFileSync(path.join(dir, "in", `part-${i}.csv`), t));
-    const r = require("child_process").spawnSync(PYTHON!, [path.join(__dirname, "..", "preprocessing", "processing", "preprocess.py")], {
+    const r = require("child_process").spawnSync(PYTHON!, [...PYTHON_FLAGS, path.join(__dirname, "..", "preprocessing", "processing", "preprocess.py")], {
       env: { ...process.env, PROCESSING_INPUT: path.join(dir, "in"), PROCESSING_OUTPUT: path.join(dir, "out"), WRITE_BASELINE: "true" },
       encoding: "utf8",
     });
@@ -239,7 +239,7 @@ describe("preprocessing: the data-quality baseline (drift monitoring)", function
     const path = require("path");
     const r = require("child_process").spawnSync(
       PYTHON!,
-      ["-c", "import importlib.util,sys,json; s=importlib.util.spec_from_file_location('g', sys.argv[1]); g=importlib.util.module_from_spec(s); s.loader.exec_module(g); print(json.dumps([g.features_of(x) for x in ['1,2.5,3', '0,7', '1']]))", path.join(__dirname, "..", "preprocessing", "glue", "preprocess_glue.py")],
+      [...PYTHON_FLAGS, "-c", "import importlib.util,sys,json; s=importlib.util.spec_from_file_location('g', sys.argv[1]); g=importlib.util.module_from_spec(s); s.loader.exec_module(g); print(json.dumps([g.features_of(x) for x in ['1,2.5,3', '0,7', '1']]))", path.join(__dirname, "..", "preprocessing", "glue", "preprocess_glue.py")],
       { encoding: "utf8" },
     );
     assert.equal(r.status, 0, r.stderr);
@@ -354,7 +354,7 @@ describe("preprocessing: DynamoDB table export input (DYNAMODB_JSON)", function 
   }
   const rowsOf = (text: string) => text.split("\n").filter(Boolean);
   const runProcessing = (env: Record<string, string>) =>
-    spawnSync(PYTHON!, [PREPROCESS], { env: { ...process.env, INPUT_FORMAT: "dynamodb-json", EXPORT_ATTRIBUTES: JSON.stringify(MAPPING), ...env }, encoding: "utf8" });
+    spawnSync(PYTHON!, [...PYTHON_FLAGS, PREPROCESS], { env: { ...process.env, INPUT_FORMAT: "dynamodb-json", EXPORT_ATTRIBUTES: JSON.stringify(MAPPING), ...env }, encoding: "utf8" });
   const tempDir = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), name));
   /** Runs a Python snippet with the Glue script loaded as `g` and the Processing script as `p`; JSON in, JSON out. */
   const runPython = (code: string, input: unknown) => {
@@ -366,7 +366,7 @@ describe("preprocessing: DynamoDB table export input (DYNAMODB_JSON)", function 
       "g = load('g', sys.argv[1]); p = load('p', sys.argv[2])",
       "data = json.loads(sys.stdin.read())",
     ].join("\n");
-    const r = spawnSync(PYTHON!, ["-c", `${prelude}\n${code}`, GLUE, PREPROCESS], { input: JSON.stringify(input), encoding: "utf8" });
+    const r = spawnSync(PYTHON!, [...PYTHON_FLAGS, "-c", `${prelude}\n${code}`, GLUE, PREPROCESS], { input: JSON.stringify(input), encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
     return JSON.parse(r.stdout);
   };
