@@ -10,9 +10,9 @@
  * --fail-on-advisory, a change with --expect-no-changes); 2 usage, config or program error.
  */
 import "./compileCache"; // first: caches the compiled code of everything loaded after it
-// Before anything loads the Pulumi SDK: the TypeScript compiler it loads for closure serialization, on first use only.
+// Before anything loads the Pulumi SDK: what it loads for closure serialization and code packaging (the TypeScript compiler, npm's Arborist), on first use only.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-(require("./lazyTypeScript.js") as { installLazyTypeScript(): void }).installLazyTypeScript();
+(require("./lazySdkModules.js") as { installLazySdkModules(): void }).installLazySdkModules();
 import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";

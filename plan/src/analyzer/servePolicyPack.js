@@ -28,9 +28,10 @@ process.stdin.on("end", () => process.exit(0));
 process.stdin.on("error", () => process.exit(0));
 process.stdin.resume();
 
-// The TypeScript compiler the Pulumi SDK loads for closure serialization (which a pack never
-// does) loads on first use only: a third of the start (../lazyTypeScript.js).
-require("../lazyTypeScript.js").installLazyTypeScript();
+// What the Pulumi SDK loads for closure serialization and code packaging (the TypeScript
+// compiler, npm's Arborist), which a pack never does, loads on first use only: more than half
+// of the start (../lazySdkModules.js).
+require("../lazySdkModules.js").installLazySdkModules();
 
 require(process.cwd());
 
