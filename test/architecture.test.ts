@@ -20,8 +20,14 @@ interface Violation {
   rule: { name: string };
 }
 
-function cruise(cwd: string, roots: string[]): { modules: { source: string }[]; violations: Violation[] } {
-  const r = spawnSync(process.execPath, [CLI, "--config", CONFIG, "--output-type", "json", ...roots], { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+/**
+ * dependency-cruiser's verdict over `roots`. With `cache`, its own cache (by file content:
+ * a changed file, or a changed config, is cruised again) under node_modules/.cache, so that an
+ * unchanged tree is not parsed again on every run.
+ */
+function cruise(cwd: string, roots: string[], cache = false): { modules: { source: string }[]; violations: Violation[] } {
+  const cached = cache ? ["--cache", path.join(PROJECT_DIR, "node_modules", ".cache", "dependency-cruiser"), "--cache-strategy", "content"] : [];
+  const r = spawnSync(process.execPath, [CLI, "--config", CONFIG, "--output-type", "json", ...cached, ...roots], { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   assert.ok(r.stdout, `depcruise printed nothing (exit ${r.status}): ${r.stderr}`);
   const out = JSON.parse(r.stdout);
   return { modules: out.modules, violations: out.summary.violations };
@@ -32,7 +38,7 @@ describe("the structure of the three packages (dependency-cruiser)", function ()
 
   let repository: ReturnType<typeof cruise>;
   before(() => {
-    repository = cruise(PROJECT_DIR, ["index.ts", "components", "stacks", "workflow", "lib", "policies", "plan", "tools"]);
+    repository = cruise(PROJECT_DIR, ["index.ts", "components", "stacks", "workflow", "lib", "policies", "plan", "tools"], true);
   });
 
   it("holds: no cycle, no upward import, the pack by its public entry only, the plan free of the program", () => {
