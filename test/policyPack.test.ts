@@ -60,7 +60,7 @@ describe("policy pack over this project's stacks (its Analyzer server)", functio
   for (const stack of ["dev", "prod"]) {
     for (const firstPreview of [false, true]) {
       it(`${stack}${firstPreview ? " at first preview" : ""}: no violation, and no policy skipped for unknown values`, async () => {
-        const run = firstPreview ? await runStack(stack, {}, true) : await stackAsDeclared(stack);
+        const run = await stackAsDeclared(stack, firstPreview);
         const verdicts = await evaluatePack(pack, run.resources, packConfig(stack));
         assert.deepEqual(verdicts.violations, []);
         assert.deepEqual(verdicts.skippedUnknown, []);
@@ -190,7 +190,7 @@ describe(`policy pack over the Analyzer gRPC protocol, started ${launcher === "c
     it(`${stack}: Analyze and AnalyzeStack over every resource report nothing (first preview)`, async () => {
       await pack.configure(info, packConfig(stack) as PolicyPackConfigFile);
       await pack.configureStack("ml-pipeline", stack, true);
-      const diagnostics = await analyzeAll((await runStack(stack, {}, true)).resources);
+      const diagnostics = await analyzeAll((await stackAsDeclared(stack, true)).resources);
       assert.deepEqual(diagnostics, []);
     });
   }

@@ -307,7 +307,7 @@ describe("program: variants of the config", () => {
   });
 
   it("at the first preview (no computed outputs), IAM and encryption settings are already known", async () => {
-    const run = await runStack("prod", {}, true);
+    const run = await stackAsDeclared("prod", true);
     const policy = run.named("ml-pipeline-serving-role-policy").inputs.policy;
     assert.equal(typeof policy, "string", "role policy known");
     const cfg = run.one(T.endpointConfig).inputs;

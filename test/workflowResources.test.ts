@@ -177,7 +177,7 @@ describe("workflow resources under mocks", function () {
 
   it("at the first preview the definition and the state machine role are known (policies can judge them)", async () => {
     for (const stack of ["dev", "prod"]) {
-      const run = await runStack(stack, {}, true);
+      const run = await stackAsDeclared(stack, true);
       const sm = run.named("ml-pipeline-workflow-state-machine").inputs;
       assert.equal(typeof sm.definition, "string", `${stack} definition known`);
       assert.equal(json(sm.definition).States.Train.Parameters.ResourceConfig.InstanceType, stack === "prod" ? "ml.m5.xlarge" : "ml.m5.large");

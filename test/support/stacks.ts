@@ -91,10 +91,12 @@ export const statementsOf = (run: StackRun, resourceName: string): Statement[] =
 
 const asDeclared = new Map<string, Promise<StackRun>>();
 /**
- * The stack exactly as its stack file declares it, run once per test process and
- * shared by the test files that only read it (the result is plain data).
+ * The stack exactly as its stack file declares it (at a first preview, with `firstPreview`:
+ * no computed outputs), run once per test process and shared by the test files that only
+ * read it (the result is plain data).
  */
-export function stackAsDeclared(stack: string): Promise<StackRun> {
-  if (!asDeclared.has(stack)) asDeclared.set(stack, runStack(stack));
-  return asDeclared.get(stack)!;
+export function stackAsDeclared(stack: string, firstPreview = false): Promise<StackRun> {
+  const key = `${stack}${firstPreview ? " (first preview)" : ""}`;
+  if (!asDeclared.has(key)) asDeclared.set(key, runStack(stack, {}, firstPreview));
+  return asDeclared.get(key)!;
 }
