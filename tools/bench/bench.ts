@@ -21,6 +21,19 @@ import { packCommand, PackLauncher } from "../../plan/src/analyzer/client";
 const ROOT = path.resolve(__dirname, "..", "..");
 const NODE = process.execPath;
 const RUNS = Number(process.env.BENCH_RUNS ?? "5");
+/** Runs of `npm test` (each about a minute). */
+const TEST_RUNS = Number(process.env.BENCH_TEST_RUNS ?? "3");
+
+/** CPU seconds the whole machine has spent (Linux /proc/stat: user, nice, system, irq, softirq); undefined elsewhere. */
+function machineCpuSeconds(): number | undefined {
+  try {
+    const fields = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq] = fields;
+    return (user + nice + system + irq + softirq) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
 const PLAN = ["-r", path.join(ROOT, "plan", "transpile.js"), path.join(ROOT, "plan/src/cli.ts")];
 const USAGE = ["-r", path.join(__dirname, "reportUsage.js")];
 /** plan/transpile.js's cache of transpiled TypeScript. */
@@ -93,7 +106,7 @@ function profileByPackage(profile: CpuProfile): [string, number][] {
 const WHAT_HOLDS_IT_BACK = `### What holds the ratio back
 
 - The plan's own process is the critical path. The pack (its own process, as under the CLI)
-  is ready 0.46 s after it is spawned, measured from inside the pack, while the plan process
+  is ready well before the plan needs it (table 3: the direct start, compile cache warm), while the plan process
   is still loading the SDK and running the program; the plan reads the port only when the
   program lets its event loop run (so \`timingsMs.packStart\` in the plan, about 0.75 s, is
   when the port was read, not when the pack was ready). A warm plan is about one SDK load
@@ -108,7 +121,9 @@ const WHAT_HOLDS_IT_BACK = `### What holds the ratio back
   once and cached by content hash (\`plan/transpile.js\`; type-checking happens once, in
   \`npm test\`); the pack spawned before the SDK loads; Node's compile cache in the plan
   process; Analyze calls issued concurrently; no stack trace for each of the SDK's promises
-  while the program runs (Error.stackTraceLimit 0: a third of the time at 50 pipelines).
+  while the program runs (Error.stackTraceLimit 0: a third of the time at 50 pipelines); the
+  TypeScript compiler and npm's Arborist, which the SDK loads for closure serialization only,
+  loaded on first use in the plan and the pack (\`plan/src/lazySdkModules.js\`).
 - Tried and dropped: tsx (esbuild) as the require hook (slower than sucrase here); sending
   GetAnalyzerInfo, Configure and ConfigureStack while the program runs (no gain: the
   program keeps the event loop busy, so their answers wait for its end anyway).`;
@@ -230,20 +245,28 @@ async function main() {
   out(`Goal < 1.5 s: ${median(cliStart) < 1500 ? "met" : "not met"}.`);
   out();
 
-  // 4. Tests.
-  const t = Date.now();
-  const test = spawnSync("npm", ["test", "--silent"], { cwd: ROOT, encoding: "utf8", env: withoutCache() });
-  const testMs = Date.now() - t;
-  const passing = /(\d+) passing/.exec(test.stdout)?.[1];
-  // A failing run is no measurement of the suite: say which tests failed.
-  if (test.status !== 0) process.stderr.write(`bench: npm test exited ${test.status}:\n${test.stdout.slice(test.stdout.indexOf(" failing"))}\n${test.stderr.slice(-4000)}\n`);
+  // 4. Tests: several runs (a shared 2-core machine varies by a few seconds from run to run),
+  // with the CPU the whole machine spent meanwhile (the suite is CPU-bound: only work saved shortens it).
+  const testRuns: { ms: number; cpuS?: number; status: number | null; passing?: string }[] = [];
+  for (let i = 0; i < TEST_RUNS; i++) {
+    const cpuBefore = machineCpuSeconds();
+    const t = Date.now();
+    const test = spawnSync("npm", ["test", "--silent"], { cwd: ROOT, encoding: "utf8", env: withoutCache() });
+    const cpuAfter = machineCpuSeconds();
+    testRuns.push({ ms: Date.now() - t, cpuS: cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined, status: test.status, passing: /(\d+) passing/.exec(test.stdout)?.[1] });
+    // A failing run is no measurement of the suite: say which tests failed.
+    if (test.status !== 0) process.stderr.write(`bench: npm test exited ${test.status}:\n${test.stdout.slice(test.stdout.indexOf(" failing"))}\n${test.stderr.slice(-4000)}\n`);
+  }
+  const testMs = median(testRuns.map((r) => r.ms));
   out("## 4. Test suite");
   out();
-  out("| what | wall | result |");
-  out("|---|---:|---|");
-  out(`| \`npm test\` (tsc --noEmit, pack build, ${passing ?? "?"} mocha tests), warm install | ${fmt(testMs)} | exit ${test.status} |`);
+  out("| what | median | runs | machine CPU per run | result |");
+  out("|---|---:|---|---|---|");
+  out(
+    `| \`npm test\` (pack build, type-check skipped when unchanged, ${testRuns[0].passing ?? "?"} mocha tests in 2 workers), warm install | ${fmt(testMs)} | ${testRuns.map((r) => fmt(r.ms)).join(", ")} | ${testRuns.map((r) => (r.cpuS === undefined ? "?" : `${r.cpuS.toFixed(0)} s`)).join(", ")} | ${testRuns.every((r) => r.status === 0) ? "exit 0" : `exit ${testRuns.map((r) => r.status).join(", ")}`} |`,
+  );
   out();
-  out(`Goal < 60 s: ${testMs < 60_000 ? "met" : "not met"}.`);
+  out(`Goal < 60 s (median): ${testMs < 60_000 && testRuns.every((r) => r.status === 0) ? "met" : "not met"}. What keeps it there: docs/testing.md, "What keeps a warm run under a minute".`);
   out();
 
   // Profile of one plan.
