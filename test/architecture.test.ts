@@ -6,6 +6,7 @@
  */
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -21,12 +22,33 @@ interface Violation {
 }
 
 /**
- * dependency-cruiser's verdict over `roots`. With `cache`, its own cache (by file content:
- * a changed file, or a changed config, is cruised again) under node_modules/.cache, so that an
- * unchanged tree is not parsed again on every run.
+ * What dependency-cruiser's verdict depends on besides the cruised sources, which its own
+ * cache does not watch (it re-reads changed sources and rules, not the manifests that decide
+ * how an import resolves): its version, the rules, the TypeScript configs, every workspace
+ * manifest and what is installed.
+ */
+const RESOLUTION_INPUTS = [".dependency-cruiser.cjs", "tsconfig.json", "policies/tsconfig.json", "policies/test/tsconfig.json", "package.json", "policies/package.json", "plan/package.json", "package-lock.json", "node_modules/.package-lock.json", "node_modules/dependency-cruiser/package.json"];
+
+/** dependency-cruiser's cache for this tree: one directory per state of RESOLUTION_INPUTS (older ones removed). */
+function cacheDir(): string {
+  const hash = crypto.createHash("sha256");
+  for (const f of RESOLUTION_INPUTS) {
+    const file = path.join(PROJECT_DIR, f);
+    hash.update(f).update("\0").update(fs.existsSync(file) ? fs.readFileSync(file) : "(absent)").update("\0");
+  }
+  const root = path.join(PROJECT_DIR, "node_modules", ".cache", "dependency-cruiser");
+  const key = hash.digest("hex").slice(0, 32);
+  if (fs.existsSync(root)) for (const old of fs.readdirSync(root)) if (old !== key) fs.rmSync(path.join(root, old), { recursive: true, force: true });
+  return path.join(root, key);
+}
+
+/**
+ * dependency-cruiser's verdict over `roots`. With `cache`, its own cache by content (a changed
+ * source or rule is cruised again), in a directory keyed by everything else the verdict
+ * depends on (cacheDir), so that an unchanged tree is not parsed again on every run.
  */
 function cruise(cwd: string, roots: string[], cache = false): { modules: { source: string }[]; violations: Violation[] } {
-  const cached = cache ? ["--cache", path.join(PROJECT_DIR, "node_modules", ".cache", "dependency-cruiser"), "--cache-strategy", "content"] : [];
+  const cached = cache ? ["--cache", cacheDir(), "--cache-strategy", "content"] : [];
   const r = spawnSync(process.execPath, [CLI, "--config", CONFIG, "--output-type", "json", ...cached, ...roots], { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   assert.ok(r.stdout, `depcruise printed nothing (exit ${r.status}): ${r.stderr}`);
   const out = JSON.parse(r.stdout);

@@ -12,7 +12,8 @@
  * Installed before the SDK loads (cli.ts, servePolicyPack.js), this hands those SDK files,
  * and only them, a stand-in for each module that loads the real one on first use, resolved
  * as the SDK's own require would resolve it (where it cannot be found, the require throws
- * then, as it would have at the top). Each stand-in has the shape its SDK file uses:
+ * then, as it would have at the top). A module found but failing to load fails where it is
+ * first used (computeCodePaths, serializeFunction), not as the SDK loads. Each stand-in has the shape its SDK file uses:
  *  - typescript: any read of it (a property, `in`, its keys) loads it and answers from it;
  *  - Arborist: the module's `Arborist` class, constructed (`new arborist.Arborist(…)`);
  *  - normalize-package-data: the module's function, called.
@@ -45,9 +46,29 @@ function proxyOf(real) {
   );
 }
 
-/** Which SDK file gets which stand-in: `${file}\0${request}` → the stand-in, given the real module's loader. */
+/**
+ * Which SDK file gets which stand-in: `${file}\0${request}` → the stand-in, given the real
+ * module's loader and the requiring SDK file.
+ */
 const STAND_INS = new Map([
-  [`typescript-shim.js\0typescript`, proxyOf],
+  // The shim's own fallback, kept: where `typescript` is found but fails to load, the shim
+  // loads its vendored compiler (typescript-shim.js: `catch` → vendor/typescript@3.8.3).
+  [
+    `typescript-shim.js\0typescript`,
+    (real, shim) => {
+      let compiler;
+      return proxyOf(() => {
+        if (compiler === undefined) {
+          try {
+            compiler = real();
+          } catch {
+            compiler = require(path.join(path.dirname(shim), "vendor", "typescript@3.8.3", "typescript.js"));
+          }
+        }
+        return compiler;
+      });
+    },
+  ],
   // codePaths.js: `__importStar(require("@npmcli/arborist"))`, then `new arborist.Arborist({ path })`.
   [
     `runtime${path.sep}closure${path.sep}codePaths.js\0@npmcli/arborist`,
@@ -75,7 +96,7 @@ function installLazySdkModules() {
     const resolved = Module._resolveFilename(request, parent, isMain);
     if (Module._cache[resolved] && Module._cache[resolved].loaded) return Module._cache[resolved].exports;
     let real;
-    return standIn(() => (real ??= load.call(Module, request, parent, isMain)));
+    return standIn(() => (real ??= load.call(Module, request, parent, isMain)), file);
   };
 }
 

@@ -30,15 +30,19 @@ describe("the SDK's closure and packaging modules load on first use only (lazySd
   this.timeout(60_000);
   let app = "";
   const probe = (mode: string) => {
-    const r = spawnSync(process.execPath, ["-e", PROBE, mode], { cwd: app, encoding: "utf8" });
+    // From a directory below the program's root: Arborist must be given the root (its default is the working directory).
+    const r = spawnSync(process.execPath, ["-e", PROBE, mode], { cwd: path.join(app, "src"), encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
     return JSON.parse(r.stdout) as { before: string[]; after: string[]; codePaths: string[]; closure: string };
   };
   before(() => {
-    // A program with one installed dependency: what computeCodePaths packages.
+    // A program with one installed dependency: what computeCodePaths packages. Its
+    // dependencies are a list, which only normalize-package-data turns into the object
+    // Arborist reads: a stand-in that skipped it would package nothing.
     app = fs.mkdtempSync(path.join(os.tmpdir(), "lazy-sdk-"));
     fs.mkdirSync(path.join(app, "node_modules", "tiny"), { recursive: true });
-    fs.writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", dependencies: { tiny: "1.0.0" } }));
+    fs.mkdirSync(path.join(app, "src"));
+    fs.writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", dependencies: ["tiny"] }));
     fs.writeFileSync(path.join(app, "node_modules", "tiny", "package.json"), JSON.stringify({ name: "tiny", version: "1.0.0", main: "index.js" }));
     fs.writeFileSync(path.join(app, "node_modules", "tiny", "index.js"), "module.exports = 1;\n");
   });
@@ -51,7 +55,7 @@ describe("the SDK's closure and packaging modules load on first use only (lazySd
     assert.deepEqual(eager.before, all, "the SDK loads all three at its start (so the stand-ins have something to defer)");
     assert.deepEqual(lazy.before, [], "with the stand-ins, none at the start");
     assert.deepEqual(lazy.after, all, "each loaded once the SDK used it");
-    assert.deepEqual(lazy.codePaths, ["node_modules/tiny"]);
+    assert.deepEqual(lazy.codePaths, ["../node_modules/tiny"]);
     assert.deepEqual(lazy.codePaths, eager.codePaths);
     assert.match(lazy.closure, /x \+ offset \+ 2/);
     assert.equal(lazy.closure, eager.closure);

@@ -1,6 +1,6 @@
 /**
  * The plan as a command never hangs and leaves nothing running: a program that never
- * finishes is stopped by the supervisor's timeout; a finished plan ends even when its program
+ * finishes (busy, or idle waiting) is stopped by the supervisor's timeout; a finished plan ends even when its program
  * left a timer; a signal stops the plan and its policy pack. (Other failures:
  * plan/test/planLifecycle.test.ts; its own file, so that the two run in parallel.)
  */
@@ -22,6 +22,16 @@ describe("the plan as a command: never hangs, nothing left running", function ()
     assert.match(r.stderr, /plan: still waiting for the program after 0\.2 s \(it has not returned, or left work pending\); --timeout 1\.5 stops it\n(.|\n)*the program did not finish within 1\.5 s \(--timeout\); stopped/);
     assert.ok(Date.now() - started < 30_000);
     assert.deepEqual(leftovers(fixture("busy-loop")), []);
+    assert.deepEqual(processesTagged(tag), []);
+  });
+
+  it("--quiet: a program that waits forever (an output that never resolves) is stopped by --timeout just the same: exit 2, the message and nothing else, no process left", () => {
+    const tag = newTag();
+    const r = runPlan(["--program", fixture("never-settles"), "--stack", "test", "--timeout", "1.5"], tag);
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, "plan: the program did not finish within 1.5 s (--timeout); stopped\n", "quiet: no notice, only why it stopped");
+    assert.equal(r.stdout, "");
+    assert.deepEqual(leftovers(fixture("never-settles")), []);
     assert.deepEqual(processesTagged(tag), []);
   });
 
