@@ -80,13 +80,25 @@ describe("errors that point at the cause", function () {
   });
 });
 
+
+/**
+ * dev's plan (`-s dev -j --quiet`), planned once for the tests below that start from it (each
+ * parses its own copy, which it may edit).
+ */
+let devPlan: Promise<string> | undefined;
+const devPlanJson = () =>
+  (devPlan ??= runPlanCli("-s", "dev", "-j", "--quiet").then((r) => {
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout;
+  }));
+
 describe("comparisons that read at a glance", function () {
   this.timeout(60_000);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "plan-compare-"));
   after(() => fs.rmSync(scratch, { recursive: true, force: true }));
   it("--compare of different stacks says so; of the same stack it does not", async () => {
     const dev = path.join(scratch, "dev.json");
-    fs.writeFileSync(dev, (await runPlanCli("-s", "dev", "-j", "--quiet")).stdout);
+    fs.writeFileSync(dev, await devPlanJson());
     const across = await runPlanCli("-s", "prod", "--compare", dev, "--quiet");
     assert.match(across.stderr, /--compare: the earlier plan is of ml-pipeline\/dev, this one of ml-pipeline\/prod; the differences include everything that differs between the two stacks/);
     const same = await runPlanCli("-s", "dev", "--compare", dev, "--quiet");
@@ -100,7 +112,7 @@ describe("IAM policies compared as a reviewer reads them", function () {
   after(() => fs.rmSync(scratch, { recursive: true, force: true }));
   const rolePolicyOf = (p: any) => p.resources.find((r: any) => r.type === "aws:iam/rolePolicy:RolePolicy" && /training-role-policy$/.test(r.name));
   it("a reordered statement list is unchanged; an added statement is one change, named by its Sid", async () => {
-    const plan = JSON.parse((await runPlanCli("-s", "dev", "-j", "--quiet")).stdout);
+    const plan = JSON.parse(await devPlanJson());
     const rp = rolePolicyOf(plan);
     const doc = JSON.parse(rp.props.policy);
     assert.ok(doc.Statement.length >= 3, "several statements to reorder");
@@ -131,7 +143,7 @@ describe("--diff shows the whole diff", function () {
   after(() => fs.rmSync(scratch, { recursive: true, force: true }));
   it("every changed property with --diff; the first 20 and how many more without; exit 2 without --compare", async () => {
     // The earlier plan's data bucket had 25 tags more than it has now: 25 changed properties of one resource.
-    const plan = JSON.parse((await runPlanCli("-s", "dev", "-j", "--quiet")).stdout);
+    const plan = JSON.parse(await devPlanJson());
     const bucket = plan.resources.find((r: any) => r.type === "aws:s3/bucket:Bucket");
     bucket.props.tags = { ...bucket.props.tags, ...Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`old-tag-${String(i).padStart(2, "0")}`, "x"])) };
     const previous = path.join(scratch, "previous.json");
