@@ -211,10 +211,14 @@ describe("offline plan CLI", function () {
     assert.ok(pp.resources.some((x) => x.props.arn === undefined));
   });
 
-  it("runs as a command: `npm run plan` exits with the plan's status", () => {
-    const r = spawnSync("npm", ["run", "plan", "--silent", "--", "--stack", "dev", "--quiet"], { cwd: PROJECT_DIR, encoding: "utf8" });
-    assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /Offline plan for ml-pipeline \/ dev/);
+  it("runs as a command: `npm run plan` (npm, the package's bin, the supervisor, the CLI) exits with the plan's status", () => {
+    // A stack the program does not have: the plan's exit 2 and its message, through the whole
+    // chain. A plan that succeeds as `npm run plan` is each base-branch plan of the guard-rails
+    // tests (test/prPlanScriptTightens.test.ts compares with its JSON).
+    const r = spawnSync("npm", ["run", "plan", "--silent", "--", "--stack", "qa", "--quiet"], { cwd: PROJECT_DIR, encoding: "utf8" });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /no stack file Pulumi\.qa\.yaml in .*; its stacks: dev, prod/);
+    assert.equal(r.stdout, "");
   });
 });
 
