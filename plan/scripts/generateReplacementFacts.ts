@@ -75,8 +75,8 @@ export interface ReplacementFact {
   unknown: string[];
 }
 
-export function replacementFacts(): Record<string, ReplacementFact> {
-  const db = loadAwsServiceSpecSync();
+/** The facts, from `db` (loaded here unless given: a test that reads the database itself loads it once). */
+export function replacementFacts(db: SpecDatabase = loadAwsServiceSpecSync()): Record<string, ReplacementFact> {
   const out: Record<string, ReplacementFact> = {};
   for (const [type, row] of Object.entries(CLOUDFORMATION_COUNTERPARTS).sort(([a], [b]) => a.localeCompare(b))) {
     const resource = cloudFormationResource(db, row.cfn);
@@ -103,10 +103,10 @@ export function replacementFacts(): Record<string, ReplacementFact> {
   return out;
 }
 
-export function renderFacts(): string {
+export function renderFacts(db?: SpecDatabase): string {
   const version = (require("@aws-cdk/aws-service-spec/package.json") as { version: string }).version;
   const aws = (require("@pulumi/aws/package.json") as { version: string }).version;
-  const lines = Object.entries(replacementFacts()).map(
+  const lines = Object.entries(replacementFacts(db)).map(
     ([type, f]) => `  "${type}": { cfn: "${f.cfn}", replace: "${f.replace.join(" ")}", maybe: "${f.maybe.join(" ")}", update: "${f.update.join(" ")}", unknown: "${f.unknown.join(" ")}" },`,
   );
   return `/**
