@@ -23,11 +23,24 @@ const principalOf = (partition: string, consumer: PromotionConsumerModel) => ({
   Condition: { ArnEquals: { "aws:PrincipalArn": consumer.pipelineRoleArn } },
 });
 
-/** Every stage at once: their accounts' roots (each once), narrowed to their pipeline roles. */
-const stagesPrincipal = (partition: string, consumers: PromotionConsumerModel[]) => ({
+/**
+ * An Allow for every stage at once: their accounts' roots (each once), narrowed to their
+ * pipeline roles; the statement's own conditions are added to that narrowing.
+ */
+const allowStages = (partition: string, consumers: PromotionConsumerModel[], statement: Pick<PolicyStatement, "Sid" | "Action" | "Resource" | "Condition">): PolicyStatement => ({
+  Sid: statement.Sid,
+  Effect: "Allow",
   Principal: { AWS: [...new Set(consumers.map((c) => accountRootArn({ partition, accountId: c.accountId })))] },
-  ArnEquals: { "aws:PrincipalArn": consumers.map((c) => c.pipelineRoleArn) },
+  Action: statement.Action,
+  Resource: statement.Resource,
+  Condition: { ArnEquals: { "aws:PrincipalArn": consumers.map((c) => c.pipelineRoleArn) }, ...statement.Condition },
 });
+
+/** allowStages for the stages of a source that shares; no statement for one that does not. */
+const grantToSharingStages = (partition: string, promotion: PromotionModel, statement: Parameters<typeof allowStages>[2]): PolicyStatement[] => {
+  const consumers = promotion.sharing?.consumers ?? [];
+  return consumers.length === 0 ? [] : [allowStages(partition, consumers, statement)];
+};
 
 /**
  * The group's policy. Each stage reads the versions (DescribeModelPackage) and records that it
@@ -53,15 +66,7 @@ export function groupPolicyStatements(partition: string, packageArns: string, pr
   // Another stage's key and the registered keys are refused by the denies below, for every
   // principal: the allows need not repeat them (the policy stays within SageMaker's size limit).
   const untouched = ["sagemaker:ModelApprovalStatus", "sagemaker:ModelLifeCycle:Stage", "sagemaker:ModelLifeCycle:StageStatus", "sagemaker:CustomerMetadataPropertiesToRemove"];
-  const stages = stagesPrincipal(partition, sharing.consumers);
-  const reads: PolicyStatement = {
-    Sid: "StagesReadVersions",
-    Effect: "Allow",
-    Principal: stages.Principal,
-    Action: "sagemaker:DescribeModelPackage",
-    Resource: packageArns,
-    Condition: { ArnEquals: stages.ArnEquals },
-  };
+  const reads = allowStages(partition, sharing.consumers, { Sid: "StagesReadVersions", Action: "sagemaker:DescribeModelPackage", Resource: packageArns });
   const perStage = sharing.consumers.flatMap((consumer): PolicyStatement[] => {
     const { Principal, Condition } = principalOf(partition, consumer);
     const deployed = keys.deployedIn(consumer.stage);
@@ -121,34 +126,10 @@ export function groupPolicyStatements(partition: string, packageArns: string, pr
 
 /** The bucket policy's statement: the stages' pipeline roles read the registered artifacts (the exact object version they copy). */
 export function artifactReadStatements(partition: string, registeredArtifactArns: string, promotion: PromotionModel): PolicyStatement[] {
-  const consumers = promotion.sharing?.consumers ?? [];
-  if (consumers.length === 0) return [];
-  const stages = stagesPrincipal(partition, consumers);
-  return [
-    {
-      Sid: "PromotedStagesReadRegisteredArtifacts",
-      Effect: "Allow",
-      Principal: stages.Principal,
-      Action: ["s3:GetObject", "s3:GetObjectVersion"],
-      Resource: registeredArtifactArns,
-      Condition: { ArnEquals: stages.ArnEquals },
-    },
-  ];
+  return grantToSharingStages(partition, promotion, { Sid: "PromotedStagesReadRegisteredArtifacts", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: registeredArtifactArns });
 }
 
 /** The key policy's statement: S3 decrypts the registered artifacts for the stages' pipeline roles, and only S3 (kms:ViaService). */
 export function artifactDecryptStatements(partition: string, region: string, promotion: PromotionModel): PolicyStatement[] {
-  const consumers = promotion.sharing?.consumers ?? [];
-  if (consumers.length === 0) return [];
-  const stages = stagesPrincipal(partition, consumers);
-  return [
-    {
-      Sid: "PromotedStagesDecryptThroughS3",
-      Effect: "Allow",
-      Principal: stages.Principal,
-      Action: "kms:Decrypt",
-      Resource: "*",
-      Condition: { ArnEquals: stages.ArnEquals, StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
-    },
-  ];
+  return grantToSharingStages(partition, promotion, { Sid: "PromotedStagesDecryptThroughS3", Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } } });
 }
