@@ -13,6 +13,7 @@ import type * as sarif from "sarif";
 import { Plan } from "../src/plan";
 import { toSarif } from "../src/sarif";
 import { fixture, runPlanCli } from "./support/plan";
+import { SCRATCH_SUPPRESSION } from "./support/fixtures";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const MULTITOOL: string = require("@microsoft/sarif-multitool");
@@ -36,7 +37,6 @@ const configCaused = fixture("config-caused");
 const configSarif = path.join(dir, "config.sarif");
 /** A log with a suppressed finding (plan/test/suppressions.test.ts judges its content; its validity is judged here, in the shared run). */
 const suppressedSarif = path.join(dir, "suppressed.sarif");
-const SUPPRESSION = { resource: "scratch", reason: "load-test scratch space, holds no data and is emptied daily", owner: "data-eng", expires: "2999-12-31" };
 
 /**
  * The logs both suites judge, and the validator's findings over all of them: one validator run
@@ -62,7 +62,7 @@ function checkedLogs() {
     const config = await runPlanCli("--program", configCaused, "--stack", "test", "--quiet", "--sarif", configSarif);
     assert.equal(config.code, 1, config.stderr);
     const suppressionConfig = path.join(dir, "suppression.json");
-    fs.writeFileSync(suppressionConfig, JSON.stringify({ "s3-bucket-encryption-and-access": { suppressions: [SUPPRESSION] } }));
+    fs.writeFileSync(suppressionConfig, JSON.stringify({ "s3-bucket-encryption-and-access": { suppressions: [SCRATCH_SUPPRESSION] } }));
     const suppressed = await runPlanCli("--program", fixture("everyday-s3"), "--stack", "test", "--policy-pack-config", suppressionConfig, "--quiet", "--sarif", suppressedSarif);
     assert.equal(suppressed.code, 0, suppressed.stderr);
     return { plan, log, findings: validate(file, noVersion, noRules, configSarif, suppressedSarif) };
@@ -174,7 +174,7 @@ describe("--sarif: where a finding points", function () {
     assert.equal(more.length, 0);
     assert.equal(result.ruleId, "s3-bucket-encryption-and-access");
     assert.deepEqual(result.suppressions!.map((x) => [x.kind, x.status]), [["external", "accepted"]]);
-    assert.match(result.suppressions![0].justification!, new RegExp(`^${SUPPRESSION.reason} \\(owner data-eng, until 2999-12-31\\)`));
+    assert.match(result.suppressions![0].justification!, new RegExp(`^${SCRATCH_SUPPRESSION.reason} \\(owner data-eng, until 2999-12-31\\)`));
   });
 
   it("--program in another repository: paths are relative to that repository's root, where code scanning maps them", async () => {

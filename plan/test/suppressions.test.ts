@@ -14,11 +14,11 @@ import type * as sarif from "sarif";
 import { Plan } from "../src/plan";
 import { railsReport } from "../src/guardRails";
 import { fixture, runPlanCli } from "./support/plan";
+import { SCRATCH_SUPPRESSION as SCRATCH } from "./support/fixtures";
 
 /** The everyday program: bucket `raw` configured as the pack requires, bucket `scratch` not (four mandatory findings of one rule). */
 const PROGRAM = fixture("everyday-s3");
 const RULE = "s3-bucket-encryption-and-access";
-const SCRATCH = { resource: "scratch", reason: "load-test scratch space, holds no data and is emptied daily", owner: "data-eng", expires: "2999-12-31" };
 
 describe("suppressions with a reason", function () {
   this.timeout(120_000);
