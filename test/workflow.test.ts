@@ -1,6 +1,6 @@
 /** The workflow definition: validated with asl-validator, executed with aws-local-stepfunctions. */
 import { strict as assert } from "assert";
-import aslValidator from "asl-validator";
+import { assertValidAsl } from "./support/asl";
 import { TaskState } from "../workflow/asl";
 import { describeChoiceRule, mermaid } from "../plan/src/diagram";
 import { awsError, definitionFor, evaluationDefinitionFor, Handler, happyHandlers, monitoringDefinitionFor, runLocally, specFor } from "./support/workflow";
@@ -47,8 +47,7 @@ for (const stack of ["dev", "prod"]) {
     const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === "Task") as [string, TaskState][];
 
     it("passes asl-validator with path and ARN checks on", () => {
-      const result = aslValidator(definition, { checkPaths: true, checkArn: true });
-      assert.ok(result.isValid, result.errorsText());
+      assertValidAsl(definition);
     });
 
     it("every Task has a timeout and a Catch that leads to the failure notification", () => {
@@ -520,7 +519,7 @@ describe("workflow executed locally", () => {
     });
 
     it("passes asl-validator; every Task has a timeout and reports what it does not handle; no job that failed is retried", () => {
-      assert.ok(aslValidator(checks, { checkPaths: true, checkArn: true }).isValid);
+      assertValidAsl(checks);
       assertEveryTaskIsCaught(checks);
       for (const [name, t] of Object.entries(checks.States).filter(([, s]) => s.Type === "Task") as [string, TaskState][]) {
         for (const r of t.Retry ?? []) assert.ok(!r.ErrorEquals.some((e) => ["States.ALL", "States.TaskFailed", "States.Timeout"].includes(e)), name);
@@ -748,7 +747,7 @@ describe("workflow executed locally", () => {
     });
 
     it("passes asl-validator; every Task has a timeout and reports what it does not handle", () => {
-      assert.ok(aslValidator(evaluation, { checkPaths: true, checkArn: true }).isValid);
+      assertValidAsl(evaluation);
       assertEveryTaskIsCaught(evaluation);
     });
 
@@ -844,7 +843,7 @@ describe("workflow executed locally", () => {
     const spec = specFor("dev", { preprocessing: { kind: "processing" } });
     assert.equal(spec.preprocessing.kind, "processing");
     const definition = definitionFor("dev", { preprocessing: { kind: "processing" } });
-    assert.ok(aslValidator(definition, { checkPaths: true, checkArn: true }).isValid);
+    assertValidAsl(definition);
     const pre = definition.States.Preprocess as TaskState;
     assert.equal(pre.Resource, "arn:aws:states:::sagemaker:createProcessingJob.sync");
     const run = await runLocally(definition, happyHandlers());
@@ -865,7 +864,7 @@ describe("workflow executed locally", () => {
     const calls = (run: { calls: string[] }, name: string) => run.calls.filter((c) => c === name).length;
 
     it("starts the stack's Glue job with this run's output prefix and waits for it (.sync), then trains on what it wrote", async () => {
-      assert.ok(aslValidator(definition, { checkPaths: true, checkArn: true }).isValid);
+      assertValidAsl(definition);
       const pre = definition.States.Preprocess as TaskState;
       assert.equal(pre.Resource, "arn:aws:states:::glue:startJobRun.sync");
       const run = await runLocally(definition, { ...happyHandlers(), Preprocess: () => ({ Id: "jr_1", JobName: "ml-pipeline-prod-preprocess", JobRunState: "SUCCEEDED" }) });

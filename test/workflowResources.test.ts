@@ -1,6 +1,6 @@
 /** The workflow's resources under mocks, for dev and prod: roles, definition, logging, schedule. */
 import { strict as assert } from "assert";
-import aslValidator from "asl-validator";
+import { assertValidAsl } from "./support/asl";
 import { actionsOf as actions, json, runStack, stackAsDeclared, StackRun, Statement, statementsOf, T } from "./support/stacks";
 import { runLocally } from "./support/workflow";
 
@@ -17,8 +17,7 @@ describe("workflow resources under mocks", function () {
         const sm = runs[stack].named("ml-pipeline-workflow-state-machine").inputs;
         assert.equal(sm.name, `ml-pipeline-${stack}-pipeline`);
         assert.equal(sm.type, "STANDARD");
-        const result = aslValidator(json(sm.definition), { checkPaths: true, checkArn: true });
-        assert.ok(result.isValid, result.errorsText());
+        assertValidAsl(json(sm.definition));
       });
 
       it("logs ALL events with execution data to a KMS-encrypted log group with retention, and traces with X-Ray", () => {
@@ -331,7 +330,7 @@ describe("drift monitoring resources", () => {
     assert.equal(machine.loggingConfiguration.level, "ALL");
     assert.equal(machine.tracingConfiguration.enabled, true);
     const definition = json(machine.definition);
-    assert.ok(aslValidator(definition, { checkPaths: true, checkArn: true }).isValid);
+    assertValidAsl(definition);
     // No Model Monitor API anywhere: it is closed to new customers.
     for (const name of ["ml-pipeline-workflow-state-machine", "ml-pipeline-monitoring-drift-checks-state-machine"]) {
       assert.doesNotMatch(run.named(name).inputs.definition as string, /MonitoringSchedule|DataQualityJobDefinition|model-monitor/, name);
@@ -387,7 +386,7 @@ describe("drift monitoring resources", () => {
     const machine = run.named("ml-pipeline-monitoring-evaluation-checks-state-machine").inputs as any;
     assert.equal(machine.name, "ml-pipeline-prod-evaluation");
     const definition = json(machine.definition);
-    assert.ok(aslValidator(definition, { checkPaths: true, checkArn: true }).isValid);
+    assertValidAsl(definition);
     // The schedule's input is one the evaluation accepts.
     const result = await runLocally(definition, { ResolveStackKey: () => ({ KeyMetadata: { Arn: "arn:aws:kms:us-east-1:123456789012:key/k" } }), ReadServedModel: () => ({}) } as any, JSON.parse(schedule.target.input));
     assert.equal(result.error, undefined, result.error?.message);

@@ -12,15 +12,14 @@
  *
  * Reading the declarations takes the compiler about 5 s of CPU (SageMaker's alone are
  * megabytes). So the checker's answers for every type the operations reach are recorded once
- * (a digest: members, required flags, enums, lists, maps, union parts) under
- * node_modules/.cache, keyed by the packages' versions, the compiler's, what is installed (the
- * lockfile npm writes in node_modules) and this file's text, and the checks walk that digest,
- * cold or warm: one walker, the same answers.
+ * (a digest: members, required flags, enums, lists, maps, union parts; RecordedAnswers, keyed
+ * by the operations, the packages' versions, the compiler's, what is installed and this file's
+ * text), and the checks walk that digest, cold or warm: one walker, the same answers.
  */
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type * as ts from "typescript";
+import { RecordedAnswers } from "./recordedAnswers";
 
 /** Service integration → SDK package (the service's `@aws-sdk/client-*`). */
 const PACKAGES: Record<string, string> = {
@@ -117,34 +116,10 @@ export class ApiModels {
     }
     const packages = [...new Set([...wanted.values()].map((w) => w.pkg)), "typescript"].sort();
     const versionOf = (pkg: string) => JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`, { paths: [projectDir] }), "utf8")).version as string;
-    // What is installed, too: the declarations the clients import (@smithy/types, @aws-sdk/core, …)
-    // move with the lockfile without any client's version changing.
-    const installed = [path.join(projectDir, "node_modules", ".package-lock.json"), path.join(projectDir, "package-lock.json")].find((f) => fs.existsSync(f));
-    const key = crypto
-      .createHash("sha256")
-      .update(JSON.stringify({ wanted: [...wanted].sort(), versions: packages.map((p) => [p, versionOf(p)]), reader: fs.readFileSync(__filename, "utf8") }))
-      .update(installed ? fs.readFileSync(installed) : "(no lockfile)")
-      .digest("hex")
-      .slice(0, 32);
-    const cacheDir = path.join(projectDir, "node_modules", ".cache", "ml-pipeline", "api-models");
-    const cached = path.join(cacheDir, `${key}.json`);
-    try {
-      this.digest = JSON.parse(fs.readFileSync(cached, "utf8"));
-      return;
-    } catch {
-      // not cached yet (or removed meanwhile by a run with another key): read the declarations
-    }
-    this.digest = readDeclarations(wanted, projectDir);
-    try {
-      fs.mkdirSync(cacheDir, { recursive: true });
-      // Older digests go; another process's partial file (`<key>.json.<pid>`) is left to it.
-      for (const old of fs.readdirSync(cacheDir)) if (old.endsWith(".json") && old !== `${key}.json`) fs.rmSync(path.join(cacheDir, old), { force: true });
-      const partial = `${cached}.${process.pid}`;
-      fs.writeFileSync(partial, JSON.stringify(this.digest));
-      fs.renameSync(partial, cached);
-    } catch {
-      // an unwritable cache: the declarations are read every time
-    }
+    // The declarations the clients import (@smithy/types, @aws-sdk/core, …) move with what is
+    // installed without any client's version changing: RecordedAnswers keys by that too.
+    const digests = new RecordedAnswers("api-models", { versions: packages.map((p) => [p, versionOf(p)]), reader: fs.readFileSync(__filename, "utf8") });
+    this.digest = digests.answer([...wanted].sort(), () => readDeclarations(wanted, projectDir));
   }
 
   /** Problems of a Parameters block sent to an operation; empty when the model accepts it. */

@@ -9,6 +9,7 @@ import { buildEvaluationWorkflow, buildMonitoringWorkflow } from "../../workflow
 import { workflowSpec, WorkflowSpec } from "../../workflow/spec";
 import { StateMachineDefinition } from "../../workflow/asl";
 import { PROJECT_DIR } from "./stacks";
+import { localStateMachine } from "./asl";
 
 /** The account the mock engine answers getCallerIdentity with. */
 export const ACCOUNT = MOCK_ACCOUNT_ID;
@@ -61,16 +62,15 @@ export function awsError(name: string, message = name): Error {
 }
 
 /**
- * One validated local state machine per distinct definition: constructing one validates the
- * definition (asl-validator, ~175 ms for the pipeline's), and a machine runs any number of
- * executions, each with its own overrides.
+ * One validated local state machine per distinct definition (support/asl.ts: its validator's
+ * verdict, recorded): a machine runs any number of executions, each with its own overrides.
  */
 const machines = new Map<string, StateMachine>();
 function localMachine(definition: StateMachineDefinition): StateMachine {
   const key = JSON.stringify(definition);
   let machine = machines.get(key);
   if (!machine) {
-    machine = new StateMachine(definition as any, { validationOptions: { checkArn: true, checkPaths: true } });
+    machine = localStateMachine(definition);
     machines.set(key, machine);
   }
   return machine;
