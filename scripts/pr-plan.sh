@@ -33,10 +33,18 @@ base_tool=(env PATH="$base_dir/node_modules/.bin:$PATH" node -r "$base_dir/plan/
 # The base's plan tool reads stack lists (stacks.yaml) when it has --list-stacks.
 base_lists=false
 if grep -q -- '--list-stacks' "$base_dir/plan/src/cli.ts" 2>/dev/null; then base_lists=true; fi
+# The pull request's stacks.yaml, read once (by the base's tool when it lists stacks): its
+# names are the stacks to plan, and its entries are compared with the base's below.
+pr_stacks_json=
 if [ $# -gt 0 ]; then
   stacks=("$@")
 else
-  if [ "$base_lists" = true ]; then listed=$("${base_tool[@]}" --program "$pr_dir" --list-stacks); else listed=$(npm run plan --silent -- --list-stacks); fi || { echo "pr-plan: the pull request's stacks.yaml cannot be read (see above)" >&2; exit 2; }
+  if [ "$base_lists" = true ]; then
+    pr_stacks_json=$("${base_tool[@]}" --program "$pr_dir" --list-stacks --json) &&
+      listed=$(node -e 'for (const s of JSON.parse(process.argv[1])) console.log(s.name)' "$pr_stacks_json")
+  else
+    listed=$(npm run plan --silent -- --list-stacks)
+  fi || { echo "pr-plan: the pull request's stacks.yaml cannot be read (see above)" >&2; exit 2; }
   mapfile -t stacks <<< "$listed"
 fi
 # The pack's defaults, as a policy config: a stack the base branch does not list is judged by them.
@@ -57,8 +65,7 @@ worse() { if [ "$1" -eq 1 ]; then [ "$status" -eq 0 ] && status=1; elif [ "$1" -
 # The stack list is a guard rail too: a pull request that drops a stack the base branch lists
 # (which would then never be judged) or turns a stack's approval off loosens it; any other
 # change of an entry (its account, its policy config file) is shown for review.
-if [ $# -eq 0 ] && [ -n "$base_stacks_json" ]; then
-  pr_stacks_json=$("${base_tool[@]}" --program "$pr_dir" --list-stacks --json) || exit 2
+if [ -n "$pr_stacks_json" ] && [ -n "$base_stacks_json" ]; then
   list_changes=$(node -e '
     const [base, pr] = [JSON.parse(process.argv[1]), JSON.parse(process.argv[2])];
     for (const b of base) {

@@ -6,9 +6,13 @@
  * scenario per file so that they run in parallel.)
  */
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { runPlanCli } from "../plan/test/support/plan";
 import { Plan } from "../plan/src/plan";
-import { fakeBase, prPlan } from "./support/prPlan";
+import { checkoutCopy, fakeBase, prPlan } from "./support/prPlan";
 
 describe("scripts/pr-plan.sh", function () {
   this.timeout(120_000);
@@ -32,5 +36,21 @@ describe("scripts/pr-plan.sh", function () {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /base plan for dev unavailable \(exit 2\)/);
     assert.doesNotMatch(r.comment, /vs base/);
+  });
+
+  it("a pull request whose stacks.yaml cannot be read is an error (exit 2) with the list's own message, and nothing is planned", () => {
+    const base = checkoutCopy();
+    const pr = checkoutCopy();
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "pr-plan-out-"));
+    try {
+      fs.writeFileSync(path.join(pr, "stacks.yaml"), "stacks:\n  - name: [not a name]\n    policyConfig: defaults\n");
+      const r = spawnSync("bash", [path.join(base, "scripts", "pr-plan.sh"), base, out], { cwd: pr, encoding: "utf8" });
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /stacks\.0\.name: \["not a name"\] is not a stack name/);
+      assert.match(r.stderr, /pr-plan: the pull request's stacks\.yaml cannot be read \(see above\)/);
+      assert.deepEqual(fs.readdirSync(out), [], "nothing planned, no comment");
+    } finally {
+      for (const d of [base, pr, out]) fs.rmSync(d, { recursive: true, force: true });
+    }
   });
 });
