@@ -12,7 +12,8 @@ import * as os from "os";
 import * as path from "path";
 import { runPlanCli } from "../plan/test/support/plan";
 import { Plan } from "../plan/src/plan";
-import { checkoutCopy, fakeBase, prPlan } from "./support/prPlan";
+import { fakeBase, prPlan } from "./support/prPlan";
+import { PROJECT_DIR } from "./support/stacks";
 
 describe("scripts/pr-plan.sh", function () {
   this.timeout(120_000);
@@ -39,18 +40,18 @@ describe("scripts/pr-plan.sh", function () {
   });
 
   it("a pull request whose stacks.yaml cannot be read is an error (exit 2) with the list's own message, and nothing is planned", () => {
-    const base = checkoutCopy();
-    const pr = checkoutCopy();
+    // This checkout is the base (only read); the pull request's checkout needs only its list.
+    const pr = fs.mkdtempSync(path.join(os.tmpdir(), "pr-plan-checkout-"));
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "pr-plan-out-"));
     try {
       fs.writeFileSync(path.join(pr, "stacks.yaml"), "stacks:\n  - name: [not a name]\n    policyConfig: defaults\n");
-      const r = spawnSync("bash", [path.join(base, "scripts", "pr-plan.sh"), base, out], { cwd: pr, encoding: "utf8" });
+      const r = spawnSync("bash", [path.join(PROJECT_DIR, "scripts", "pr-plan.sh"), PROJECT_DIR, out], { cwd: pr, encoding: "utf8" });
       assert.equal(r.status, 2, r.stderr);
       assert.match(r.stderr, /stacks\.0\.name: \["not a name"\] is not a stack name/);
       assert.match(r.stderr, /pr-plan: the pull request's stacks\.yaml cannot be read \(see above\)/);
       assert.deepEqual(fs.readdirSync(out), [], "nothing planned, no comment");
     } finally {
-      for (const d of [base, pr, out]) fs.rmSync(d, { recursive: true, force: true });
+      for (const d of [pr, out]) fs.rmSync(d, { recursive: true, force: true });
     }
   });
 });
