@@ -34,6 +34,19 @@ function machineCpuSeconds(): number | undefined {
     return undefined;
   }
 }
+/** Seconds the same CPU work takes on each core at once (tools/bench/speedProbe.js, mean of the cores): how fast the machine is right now. */
+async function machineSpeedProbe(): Promise<number> {
+  const probe = path.join(__dirname, "speedProbe.js");
+  const one = () =>
+    new Promise<number>((resolve, reject) => {
+      const child = spawn(NODE, [probe], { stdio: ["ignore", "pipe", "inherit"] });
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.on("exit", (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`speed probe exited ${code}`))));
+    });
+  const times = await Promise.all(os.cpus().map(one));
+  return times.reduce((a, b) => a + b, 0) / times.length;
+}
 const PLAN = ["-r", path.join(ROOT, "plan", "transpile.js"), path.join(ROOT, "plan/src/cli.ts")];
 const USAGE = ["-r", path.join(__dirname, "reportUsage.js")];
 /** plan/transpile.js's cache of transpiled TypeScript. */
@@ -247,25 +260,30 @@ async function main() {
 
   // 4. Tests: several runs (a shared 2-core machine varies by a few seconds from run to run),
   // with the CPU the whole machine spent meanwhile (the suite is CPU-bound: only work saved shortens it).
-  const testRuns: { ms: number; cpuS?: number; status: number | null; passing?: string }[] = [];
+  const testRuns: { ms: number; cpuS?: number; probeS: number; status: number | null; passing?: string }[] = [];
   // Warm: the type-check has passed once on these files (npm test skips it while they are unchanged).
   spawnSync("npm", ["run", "typecheck", "--silent"], { cwd: ROOT, encoding: "utf8" });
   for (let i = 0; i < TEST_RUNS; i++) {
+    const probeS = await machineSpeedProbe();
     const cpuBefore = machineCpuSeconds();
     const t = Date.now();
     const test = spawnSync("npm", ["test", "--silent"], { cwd: ROOT, encoding: "utf8", env: withoutCache() });
     const cpuAfter = machineCpuSeconds();
-    testRuns.push({ ms: Date.now() - t, cpuS: cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined, status: test.status, passing: /(\d+) passing/.exec(test.stdout)?.[1] });
+    testRuns.push({ ms: Date.now() - t, probeS, cpuS: cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined, status: test.status, passing: /(\d+) passing/.exec(test.stdout)?.[1] });
     // A failing run is no measurement of the suite: say which tests failed.
     if (test.status !== 0) process.stderr.write(`bench: npm test exited ${test.status}:\n${test.stdout.slice(test.stdout.indexOf(" failing"))}\n${test.stderr.slice(-4000)}\n`);
   }
   const testMs = median(testRuns.map((r) => r.ms));
   out("## 4. Test suite");
   out();
-  out("| what | median | runs | machine CPU per run | result |");
-  out("|---|---:|---|---|---|");
+  out("| what | median | runs | machine CPU per run | speed probe before each run | result |");
+  out("|---|---:|---|---|---|---|");
   out(
-    `| \`npm test\` (pack build, type-check skipped when unchanged, ${testRuns[0].passing ?? "?"} mocha tests in 2 workers), warm install | ${fmt(testMs)} | ${testRuns.map((r) => fmt(r.ms)).join(", ")} | ${testRuns.map((r) => (r.cpuS === undefined ? "?" : `${r.cpuS.toFixed(0)} s`)).join(", ")} | ${testRuns.every((r) => r.status === 0) ? "exit 0" : `exit ${testRuns.map((r) => r.status).join(", ")}`} |`,
+    `| \`npm test\` (pack build, type-check skipped when unchanged, ${testRuns[0].passing ?? "?"} mocha tests in 2 workers), warm install | ${fmt(testMs)} | ${testRuns.map((r) => fmt(r.ms)).join(", ")} | ${testRuns.map((r) => (r.cpuS === undefined ? "?" : `${r.cpuS.toFixed(0)} s`)).join(", ")} | ${testRuns.map((r) => `${r.probeS.toFixed(2)} s`).join(", ")} | ${testRuns.every((r) => r.status === 0) ? "exit 0" : `exit ${testRuns.map((r) => r.status).join(", ")}`} |`,
+  );
+  out();
+  out(
+    "The speed probe is the same CPU work on every core (`tools/bench/speedProbe.js`), timed just before each run: a longer probe means a slower machine at that moment (a shared VM's speed varies from minute to minute), and the suite, which is CPU-bound, slows with it.",
   );
   out();
   out(`Goal < 60 s (median): ${testMs < 60_000 && testRuns.every((r) => r.status === 0) ? "met" : "not met"}. What the suite does to stay fast: docs/testing.md, "What keeps a warm run fast".`);
