@@ -95,6 +95,22 @@ export function parseDocument(value: unknown): any {
 
 export const asArray = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 
+/**
+ * A value the engine sent, as text: what `String(value)` gives for strings, numbers, booleans,
+ * null and lists of them, and an object as its JSON. Never `String(value)` itself on data: an
+ * object whose `toString` member is not a function (valid wire data, `{"toString": 0}`) makes
+ * that throw, and a rule must report, not crash.
+ */
+export function shown(value: unknown): string {
+  if (Array.isArray(value)) return value.map((v) => (v === null || v === undefined ? "" : shown(v))).join(",");
+  if (value === null || typeof value !== "object") return String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return "[object]";
+  }
+}
+
 /** A readable name for messages. */
 export function describe(args: { type: string; name: string }): string {
   return `${args.type.split(":").pop()} "${args.name}"`;

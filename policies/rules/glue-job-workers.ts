@@ -3,7 +3,7 @@
  * the job resources and on every run a Step Functions definition starts
  * (`glue:startJobRun`), whose overrides of workers and timeout are read like the job's.
  */
-import { describe, TYPES } from "../lib/resources";
+import { describe, shown, TYPES } from "../lib/resources";
 import { knob, resourceRule } from "../lib/rule";
 import { definitionTasks, GlueRunTask } from "../lib/jobsInDefinitions";
 import { GLUE_SPARK_WORKER_TYPES } from "../facts/glue";
@@ -24,10 +24,10 @@ interface WorkerSettings {
 
 function checkSettings(s: WorkerSettings, limits: Limits, subject: string, report: (m: string) => void, requireTimeout: boolean) {
   if (s.maxCapacity !== undefined && s.workerType === undefined) {
-    report(`${subject} sizes the job by maxCapacity (${String(s.maxCapacity)} DPUs); set workerType and numberOfWorkers instead (Glue 2.0 and later), so the worker type can be checked.`);
+    report(`${subject} sizes the job by maxCapacity (${shown(s.maxCapacity)} DPUs); set workerType and numberOfWorkers instead (Glue 2.0 and later), so the worker type can be checked.`);
   }
-  if (s.workerType !== undefined && !limits.allowedWorkerTypes.includes(String(s.workerType))) {
-    report(`${subject} uses worker type ${String(s.workerType)}; allowed: ${limits.allowedWorkerTypes.join(", ")} (policy config allowedWorkerTypes).`);
+  if (s.workerType !== undefined && !(typeof s.workerType === "string" && limits.allowedWorkerTypes.includes(s.workerType))) {
+    report(`${subject} uses worker type ${shown(s.workerType)}; allowed: ${limits.allowedWorkerTypes.join(", ")} (policy config allowedWorkerTypes).`);
   }
   if (typeof s.numberOfWorkers === "number" && s.numberOfWorkers > limits.maxWorkers) {
     report(`${subject} asks for ${s.numberOfWorkers} workers; at most ${limits.maxWorkers} are allowed (policy config maxWorkers).`);

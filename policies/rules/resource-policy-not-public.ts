@@ -8,7 +8,7 @@
  * AwsSolutions-S5; a bucket meant to be public (a website) is a suppression with a reason. A
  * whole-service action (`*`, `sqs:*`) given to `*` is too broad even when narrowed (CKV_AWS_72).
  */
-import { asArray, describe, parseDocument, TYPES } from "../lib/resources";
+import { asArray, describe, parseDocument, shown, TYPES } from "../lib/resources";
 import { resourceRule } from "../lib/rule";
 import { actionsMatching } from "../facts/iamActions";
 
@@ -42,7 +42,7 @@ function narrows(operator: string, key: string, values: unknown): boolean {
 const narrowed = (s: any): boolean =>
   Object.entries(s?.Condition ?? {}).some(([operator, entries]: [string, any]) => entries && typeof entries === "object" && Object.entries(entries).some(([key, values]) => narrows(operator, key, values)));
 /** Anyone: `*`, or an AWS principal of any account (`arn:aws:iam::*:role/x` names a role of every account). */
-const isPublic = (principal: unknown) => principal === "*" || asArray<string>((principal as any)?.AWS).some((p) => p === "*" || /^arn:[^:]*:iam::\*:/.test(String(p)));
+const isPublic = (principal: unknown) => principal === "*" || asArray<string>((principal as any)?.AWS).some((p) => p === "*" || /^arn:[^:]*:iam::\*:/.test(shown(p)));
 
 /** Whether an action pattern names everything a service (or every service) does: `*`, `sqs:*`. */
 const wholeService = (pattern: string) => pattern === "*" || /^[a-z0-9-]+:\*$/i.test(pattern);

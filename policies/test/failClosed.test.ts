@@ -125,6 +125,15 @@ describe("fail closed: odd values", () => {
     assert.doesNotThrow(() => findings("sagemaker-job-instance-types", SFN, { definition: branches }));
   });
 
+  it("a value whose toString is not a function (valid wire data) is reported, not a crash: fast-check's counterexample for glue-job-workers", () => {
+    // Seed -1622842249 of the property below found it: String() on such a value throws.
+    const odd = { toString: 0 };
+    assert.deepEqual(findings("glue-job-workers", "aws:glue/job:Job", { workerType: [odd], numberOfWorkers: 2, timeout: 60 }), ['Job "x" uses worker type {"toString":0}; allowed: G.1X, G.2X, G.4X, G.8X (policy config allowedWorkerTypes).']);
+    assert.match(findings("glue-job-workers", "aws:glue/job:Job", { maxCapacity: odd, timeout: 60 }).join(), /sizes the job by maxCapacity \(\{"toString":0\} DPUs\)/);
+    const principalDocument = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: [odd] }, Action: "sqs:SendMessage", Resource: "*" }] });
+    assert.doesNotThrow(() => findings("resource-policy-not-public", "aws:sqs/queuePolicy:QueuePolicy", { queueUrl: "q", policy: principalDocument }));
+  });
+
   it("no rule throws on arbitrary props of the types it reads (property-based)", () => {
     const value = fc.oneof(fc.constant(null), fc.string(), fc.integer(), fc.boolean(), fc.constant("{not json"), fc.constant(doc({ Effect: "Allow", Action: "*", Resource: "*" })), fc.array(fc.oneof(fc.constant(null), fc.object())), fc.object());
     const props = fc.dictionary(
