@@ -53,6 +53,13 @@ describe("asl-validator's verdicts, recorded", () => {
     assert.deepEqual(aslVerdict(valid), { isValid: true, errorsText: "" });
   });
 
+  it("a member set to undefined is judged as the JSON it records leaves it (out), so one record never stands for two definitions", () => {
+    // asl-validator refuses Next on a terminal state when it is there, even undefined; JSON drops it.
+    const withUndefined = { Comment: `${nonce}-undefined`, StartAt: "A", States: { A: { Type: "Pass", End: true, Next: undefined } } };
+    assert.deepEqual(aslVerdict(withUndefined), aslVerdict(JSON.parse(JSON.stringify(withUndefined))));
+    assert.equal(aslVerdict(withUndefined).isValid, true, "judged as the JSON Step Functions would receive");
+  });
+
   it("the validator judges a copy: the definition it is given is left as it was", () => {
     const definition = { Comment: nonce, StartAt: "A", States: { A: { Type: "Pass", End: true } } };
     const before = JSON.stringify(definition);

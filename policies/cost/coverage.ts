@@ -5,6 +5,7 @@
  * could not see". Fixed monthly prices of everyday resources are here too.
  */
 import type { CostCoverage, CostLine, CostResource } from "./types";
+import { numeric } from "../lib/resources";
 
 export type { CostCoverage };
 
@@ -66,8 +67,8 @@ export const USAGE_PRICES: Record<string, { unit: string; usd: number }> = {
 export function provisionedCapacityUsd(props: Record<string, any>): { usd: number; basis: string } | undefined {
   if (props.billingMode === "PAY_PER_REQUEST") return undefined;
   const indexes = Array.isArray(props.globalSecondaryIndexes) ? props.globalSecondaryIndexes : [];
-  const rcu = Number(props.readCapacity ?? 0) + indexes.reduce((n: number, i: any) => n + Number(i?.readCapacity ?? 0), 0);
-  const wcu = Number(props.writeCapacity ?? 0) + indexes.reduce((n: number, i: any) => n + Number(i?.writeCapacity ?? 0), 0);
+  const rcu = numeric(props.readCapacity ?? 0) + indexes.reduce((n: number, i: any) => n + numeric(i?.readCapacity ?? 0), 0);
+  const wcu = numeric(props.writeCapacity ?? 0) + indexes.reduce((n: number, i: any) => n + numeric(i?.writeCapacity ?? 0), 0);
   if (!Number.isFinite(rcu) || !Number.isFinite(wcu)) return undefined;
   return { usd: (rcu * 0.00013 + wcu * 0.00065) * 730, basis: `${rcu} RCU + ${wcu} WCU provisioned × 730 h` };
 }

@@ -27,7 +27,7 @@ import {
   stateCount,
 } from "../lib/jobsInDefinitions";
 import { runsPerMonth } from "../facts/scheduleExpression";
-import { asArray, TYPES } from "../lib/resources";
+import { asArray, numeric, TYPES } from "../lib/resources";
 import { COST_DEFAULTS, CostOptions } from "./knobs";
 import { glueJobCosts } from "./glueJobs";
 import { costCoverage, FIXED_MONTHLY_USD, provisionedCapacityUsd, USAGE_PRICES } from "./coverage";
@@ -164,9 +164,9 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
       if (!v || typeof v !== "object") continue;
       if (v.serverlessConfig) {
         const tags = ec.props.tags ?? {};
-        const invocations = Number(tags[EXPECTED_INVOCATIONS_TAG] ?? opts.serverlessMonthlyInvocations);
-        const ms = Number(tags[EXPECTED_DURATION_TAG] ?? opts.serverlessDurationMs);
-        const gb = Number(v.serverlessConfig.memorySizeInMb) / 1024;
+        const invocations = numeric(tags[EXPECTED_INVOCATIONS_TAG] ?? opts.serverlessMonthlyInvocations);
+        const ms = numeric(tags[EXPECTED_DURATION_TAG] ?? opts.serverlessDurationMs);
+        const gb = numeric(v.serverlessConfig.memorySizeInMb) / 1024;
         const cost = invocations * (ms / 1000) * gb * UNIT_PRICES.serverlessPerGbSecond;
         monthly += cost;
         basis.push(`serverless ${v.variantName}: ${invocations} invocations × ${ms} ms × ${gb} GB`);
@@ -175,7 +175,7 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
       const hourly = price(ec.urn, v.instanceType, `productionVariants.${v.variantName}`, "the variant names no instance type");
       if (hourly === undefined) continue;
       const target = targets.find((t) => typeof t.props.resourceId === "string" && t.props.resourceId.endsWith(`/variant/${v.variantName}`));
-      const count = Number(target?.props.maxCapacity ?? v.initialInstanceCount ?? 1);
+      const count = numeric(target?.props.maxCapacity ?? v.initialInstanceCount ?? 1);
       monthly += count * hourly * HOURS_PER_MONTH;
       basis.push(`${count} × ${v.instanceType} × ${HOURS_PER_MONTH} h${target ? " (autoscaling max)" : ""}`);
     }
@@ -198,8 +198,8 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
     }
     const hourly = price(dq.urn, cluster.instanceType, "jobResources.clusterConfig");
     if (hourly === undefined) continue;
-    const hours = Number(dq.props.stoppingCondition?.maxRuntimeInSeconds ?? 3600) / 3600; // the API's default maximum is one hour
-    const count = Number(cluster.instanceCount ?? 1);
+    const hours = numeric(dq.props.stoppingCondition?.maxRuntimeInSeconds ?? 3600) / 3600; // the API's default maximum is one hour
+    const count = numeric(cluster.instanceCount ?? 1);
     lines.push({ urn: dq.urn, monthlyUsd: round(runs * count * hourly * hours), basis: `${runs} monitoring runs × ${count} × ${cluster.instanceType} × ${round(hours)} h max` });
   }
 
@@ -270,7 +270,7 @@ export function estimateMonthlyCost(resources: CostResource[], options: Partial<
     for (const fn of resources.filter((r) => TYPES.lambda.includes(r.type as never))) {
       const name = fn.props.name;
       if (typeof name !== "string" || !definitionText.includes(`:function:${name}`)) continue;
-      const gbSeconds = (Number(fn.props.memorySize ?? 128) / 1024) * Number(fn.props.timeout ?? 3);
+      const gbSeconds = (numeric(fn.props.memorySize ?? 128) / 1024) * numeric(fn.props.timeout ?? 3);
       lines.push({ urn: fn.urn, monthlyUsd: round(runs * gbSeconds * UNIT_PRICES.lambdaPerGbSecond), basis: `${runs} runs × ${fn.props.timeout ?? 3} s timeout × ${fn.props.memorySize ?? 128} MB` });
     }
   }

@@ -8,7 +8,7 @@
 import { GLUE_DPUS_PER_WORKER, GLUE_MAX_TIMEOUT_MINUTES, GlueSparkWorkerType } from "../facts/glue";
 import { runsPerMonth } from "../facts/scheduleExpression";
 import { definitionTasks, GlueRunTask } from "../lib/jobsInDefinitions";
-import { asArray, TYPES } from "../lib/resources";
+import { asArray, numeric, TYPES } from "../lib/resources";
 import { CostOptions } from "./knobs";
 import { GLUE_DPU_HOUR_USD, regionFactor, roundUsd as round } from "./prices";
 import type { CostEstimate, CostResource } from "./types";
@@ -70,11 +70,11 @@ export function glueJobCosts(resources: CostResource[], opts: CostOptions, workf
     const basis: string[] = [];
     for (const source of sources) {
       const workerType = typeof source.overrides.WorkerType === "string" ? source.overrides.WorkerType : job.props.workerType;
-      const workers = Number(source.overrides.NumberOfWorkers ?? job.props.numberOfWorkers ?? 10);
-      const minutes = Math.min(Number(source.overrides.Timeout ?? job.props.timeout ?? DEFAULT_TIMEOUT_MINUTES), GLUE_MAX_TIMEOUT_MINUTES);
+      const workers = numeric(source.overrides.NumberOfWorkers ?? job.props.numberOfWorkers ?? 10);
+      const minutes = Math.min(numeric(source.overrides.Timeout ?? job.props.timeout ?? DEFAULT_TIMEOUT_MINUTES), GLUE_MAX_TIMEOUT_MINUTES);
       if (typeof workerType !== "string") {
         // Sized in DPUs instead of workers: Python shell jobs (0.0625 by default, API model) and Glue 1.0-era Spark jobs (10 by default).
-        const dpus = Number(source.overrides.MaxCapacity ?? job.props.maxCapacity ?? (job.props.command?.name === "pythonshell" ? 0.0625 : 10));
+        const dpus = numeric(source.overrides.MaxCapacity ?? job.props.maxCapacity ?? (job.props.command?.name === "pythonshell" ? 0.0625 : 10));
         monthly += source.runs * dpus * GLUE_DPU_HOUR_USD * regionFactor(opts) * (minutes / 60);
         basis.push(`${source.basis} × ${dpus} DPU × ${round(minutes / 60)} h timeout`);
         continue;

@@ -1,5 +1,5 @@
 /** How the IAM rules read the policy documents a resource declares. */
-import { asArray, parseDocument, TYPES } from "./resources";
+import { asArray, parseDocument, shown, TYPES } from "./resources";
 
 /** Every Allow statement of the IAM documents a resource declares (inline policies of a role, or the policy of a policy resource). */
 export function allowStatements(type: string, props: Record<string, any>): any[] {
@@ -22,3 +22,6 @@ export function actionMatches(pattern: string, action: string): boolean {
 /** Whether a pattern grants a whole service (`iam:*`), every service (`*`, `*:*`) or uses a glob. */
 export const isWildcardAction = (a: string) => a === "*" || /^[^:]*\*[^:]*:\*$/.test(a) || /^[a-z0-9-]+:\*$/i.test(a);
 export const hasGlob = (s: string) => /[*?]/.test(s);
+
+/** A statement as messages name it: its Sid as text, or "(no Sid)". */
+export const statementName = (s: any): string => (s?.Sid === undefined || s?.Sid === null ? "(no Sid)" : shown(s.Sid));

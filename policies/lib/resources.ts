@@ -111,6 +111,15 @@ export function shown(value: unknown): string {
   }
 }
 
+/** `Number(value)`, except that a value it cannot convert (an object whose toString or valueOf is not a function) is NaN, not a throw. */
+export function numeric(value: unknown): number {
+  try {
+    return Number(value);
+  } catch {
+    return NaN;
+  }
+}
+
 /** A readable name for messages. */
 export function describe(args: { type: string; name: string }): string {
   return `${args.type.split(":").pop()} "${args.name}"`;

@@ -12,7 +12,7 @@
  * ARN, which an IAM review sees; `ownAccounts` closes that.
  */
 import { PolicyResource } from "@pulumi/policy";
-import { allowStatements } from "../lib/iamDocuments";
+import { allowStatements, statementName } from "../lib/iamDocuments";
 import { asArray, deferrals, parseDocument, shown, TYPES } from "../lib/resources";
 import { knob, stackRule } from "../lib/rule";
 
@@ -112,7 +112,7 @@ export const rule = stackRule({
           const others = [...new Set(principals.map(accountOfPrincipal).filter((a): a is string => a !== undefined && outside(a)))];
           if (others.length === 0) continue;
           const what = others.includes("*") ? "any account (*)" : `account${others.length > 1 ? "s" : ""} ${others.join(", ")}`;
-          judge(r, others.includes("*") ? "*" : others[0], `${r.type.split(":").pop()} "${r.name}" statement ${s.Sid ?? "(no Sid)"} grants ${what}, outside the stack's own accounts (${[...own].join(", ") || "none seen"}) and trustedAccounts; trust the account in the policy config, or condition the statement on aws:PrincipalOrgID.`);
+          judge(r, others.includes("*") ? "*" : others[0], `${r.type.split(":").pop()} "${r.name}" statement ${statementName(s)} grants ${what}, outside the stack's own accounts (${[...own].join(", ") || "none seen"}) and trustedAccounts; trust the account in the policy config, or condition the statement on aws:PrincipalOrgID.`);
         }
       }
     }

@@ -1,7 +1,7 @@
 /** IAM policies allow no wildcard action, and no IAM glob on every resource. */
 import { asArray, describe, TYPES } from "../lib/resources";
 import { resourceRule } from "../lib/rule";
-import { actionsOf, allowStatements, hasGlob, isWildcardAction } from "../lib/iamDocuments";
+import { actionsOf, allowStatements, hasGlob, isWildcardAction, statementName } from "../lib/iamDocuments";
 
 export const rule = resourceRule({
   name: "iam-no-wildcard-actions",
@@ -16,7 +16,7 @@ export const rule = resourceRule({
   types: [...TYPES.iamPolicyDocuments, ...TYPES.iamRole],
   validate: (props, args, report) => {
     for (const s of allowStatements(args.type, props)) {
-      const sid = s.Sid ?? "(no Sid)";
+      const sid = statementName(s);
       const actions = actionsOf(s).filter((a) => typeof a === "string");
       const wild = actions.filter(isWildcardAction);
       if (wild.length > 0) report(`${describe(args)} statement ${sid} allows ${wild.join(", ")}; list the actions it needs.`);

@@ -1,7 +1,7 @@
 /** iam:PassRole only on named roles, only to named services. */
-import { asArray, describe, TYPES } from "../lib/resources";
+import { asArray, describe, shown, TYPES } from "../lib/resources";
 import { resourceRule } from "../lib/rule";
-import { actionMatches, actionsOf, allowStatements, hasGlob } from "../lib/iamDocuments";
+import { actionMatches, actionsOf, allowStatements, hasGlob, statementName } from "../lib/iamDocuments";
 
 export const rule = resourceRule({
   name: "iam-passrole-restricted",
@@ -17,11 +17,11 @@ export const rule = resourceRule({
     for (const s of allowStatements(args.type, props)) {
       const granting = actionsOf(s).filter((a) => typeof a === "string" && actionMatches(a, "iam:PassRole"));
       if (granting.length === 0) continue;
-      const sid = s.Sid ?? "(no Sid)";
+      const sid = statementName(s);
       const resources = asArray<string>(s.Resource);
       const wild = resources.filter((r) => typeof r !== "string" || hasGlob(r));
       if (resources.length === 0 || wild.length > 0) {
-        report(`${describe(args)} statement ${sid} allows iam:PassRole (${granting.join(", ")}) on ${wild.join(", ") || "nothing named"}; name each role by its full ARN.`);
+        report(`${describe(args)} statement ${sid} allows iam:PassRole (${granting.join(", ")}) on ${wild.map(shown).join(", ") || "nothing named"}; name each role by its full ARN.`);
       }
       const cond = s.Condition ?? {};
       const hasService = Object.values(cond).some((ops: any) => ops && typeof ops === "object" && Object.keys(ops).some((k) => k.toLowerCase() === "iam:passedtoservice"));

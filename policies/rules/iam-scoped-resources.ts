@@ -5,7 +5,7 @@
  */
 import { asArray, describe, TYPES } from "../lib/resources";
 import { knob, resourceRule } from "../lib/rule";
-import { actionsOf as statementActions, allowStatements } from "../lib/iamDocuments";
+import { actionsOf as statementActions, allowStatements, statementName } from "../lib/iamDocuments";
 import { actionsMatching } from "../facts/iamActions";
 
 export const rule = resourceRule({
@@ -32,7 +32,7 @@ export const rule = resourceRule({
         .flatMap((pattern) => (actionsMatching(pattern) ?? []).filter((a) => a.scopable && (config.includeReads || (a.level !== "R" && a.level !== "L"))));
       if (scopable.length === 0) continue;
       const names = [...new Set(scopable.map((a) => a.action))];
-      report(`${describe(args)} statement ${s.Sid ?? "(no Sid)"} allows ${names.slice(0, 5).join(", ")}${names.length > 5 ? ` and ${names.length - 5} more` : ""} on every resource; these actions can be scoped: name the resources (ARNs or ARN patterns).`);
+      report(`${describe(args)} statement ${statementName(s)} allows ${names.slice(0, 5).join(", ")}${names.length > 5 ? ` and ${names.length - 5} more` : ""} on every resource; these actions can be scoped: name the resources (ARNs or ARN patterns).`);
     }
   },
 });

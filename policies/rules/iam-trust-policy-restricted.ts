@@ -6,6 +6,7 @@
  */
 import { asArray, describe, parseDocument, TYPES } from "../lib/resources";
 import { knob, resourceRule } from "../lib/rule";
+import { statementName } from "../lib/iamDocuments";
 
 /** Condition keys that narrow who may assume a role to a known account, organization or resource. */
 const NARROWING = /^aws:(SourceAccount|SourceArn|SourceOrgID|SourceOrgPaths|PrincipalAccount|PrincipalArn|PrincipalOrgID|PrincipalOrgPaths)$|^sts:ExternalId$/i;
@@ -37,7 +38,7 @@ export const rule = resourceRule({
     if (props.assumeRolePolicy !== undefined && doc === undefined) return report(`${describe(args)}: the trust policy is not valid JSON, so who may assume the role cannot be checked.`);
     for (const s of asArray<any>(doc?.Statement)) {
       if (!s || s.Effect !== "Allow") continue;
-      const sid = s.Sid ?? "(no Sid)";
+      const sid = statementName(s);
       const principal = s.Principal;
       const narrowed = conditionKeys(s).some((k) => NARROWING.test(k));
       const everyone = principal === "*" || asArray<string>(principal?.AWS).includes("*") || s.NotPrincipal !== undefined;

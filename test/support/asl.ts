@@ -6,9 +6,10 @@
  *
  * Two validators judge: asl-validator itself (aslVerdict), and the one aws-local-stepfunctions
  * bundles, which judges a definition before a local state machine runs it (localStateMachine).
- * Both run on a copy: asl-validator writes each state's default QueryLanguage into the
- * definition it is given, and a definition read from a record would not get it, so no caller
- * sees that write, cold or warm.
+ * Both judge the definition's JSON, the text a record is found by (and the text Step Functions
+ * receives): a member set to undefined, which JSON leaves out, is left out of what is judged too,
+ * so one record never stands for two definitions. And both judge a copy: asl-validator writes
+ * each state's default QueryLanguage into the definition it is given, which no caller sees.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -29,9 +30,10 @@ const verdicts = new RecordedAnswers("asl-verdicts", { reader: fs.readFileSync(_
 
 /** asl-validator's verdict on a definition, paths and ARNs checked. */
 export function aslVerdict(definition: unknown): AslVerdict {
-  return verdicts.answer({ validator: "asl-validator", definition }, () => {
+  const text = JSON.stringify(definition);
+  return verdicts.answer({ validator: "asl-validator", definition: text }, () => {
     const validate = require("asl-validator") as (d: unknown, o: typeof OPTIONS) => { isValid: boolean; errorsText: (separator?: string) => string };
-    const result = validate(structuredClone(definition), OPTIONS);
+    const result = validate(JSON.parse(text), OPTIONS);
     return { isValid: result.isValid, errorsText: result.isValid ? "" : result.errorsText("\n") };
   });
 }
@@ -43,19 +45,20 @@ export function assertValidAsl(definition: unknown, what = "the definition"): vo
 }
 
 /**
- * A local state machine that runs `definition`, once aws-local-stepfunctions' own validator
+ * A local state machine that runs `definition` (its JSON, as Step Functions would), once aws-local-stepfunctions' own validator
  * has accepted it (paths and ARNs checked); a definition it rejects throws its error, as the
  * StateMachine constructor does.
  */
 export function localStateMachine(definition: unknown): StateMachine {
-  const verdict = verdicts.answer({ validator: "aws-local-stepfunctions", definition }, (): AslVerdict => {
+  const text = JSON.stringify(definition);
+  const verdict = verdicts.answer({ validator: "aws-local-stepfunctions", definition: text }, (): AslVerdict => {
     try {
-      new StateMachine(structuredClone(definition) as any, { validationOptions: OPTIONS });
+      new StateMachine(JSON.parse(text), { validationOptions: OPTIONS });
       return { isValid: true, errorsText: "" };
     } catch (e) {
       return { isValid: false, errorsText: (e as Error).message };
     }
   });
   if (!verdict.isValid) throw new Error(verdict.errorsText);
-  return new StateMachine(definition as any, { validationOptions: { noValidate: true } });
+  return new StateMachine(JSON.parse(text), { validationOptions: { noValidate: true } });
 }

@@ -4,8 +4,10 @@
  * SDK's declarations) are kept under node_modules/.cache/ml-pipeline/<store>/ (gone with
  * every `npm ci`), so that a warm run reads them instead of asking again. A record is found by
  * the question and by everything else the answer can depend on: the installed packages (the
- * lockfile npm writes in node_modules, which moves with every version of every package) and
- * what the caller names (the asking code's own text, versions, options). A changed question,
+ * lockfile npm writes in node_modules, which moves with every version of every package), the
+ * Node version, this file's text and what the caller names (the asking code's own text,
+ * versions, options). A question is compared as its JSON text: a caller whose questions can
+ * hold undefined members (which JSON leaves out) asks about that text (support/asl.ts). A changed question,
  * package or asking code finds no record, and the referee is asked.
  */
 import * as crypto from "crypto";
@@ -39,7 +41,8 @@ export class RecordedAnswers {
    * @param dependsOn what else every answer depends on (the asking code's text, versions, options), besides what is installed
    */
   constructor(store: string, dependsOn: unknown) {
-    this.dir = path.join(PROJECT_DIR, "node_modules", ".cache", "ml-pipeline", store, sha256(installed(), JSON.stringify(dependsOn)));
+    // This file's own text and the Node version count too: how records are found and what runs the referee.
+    this.dir = path.join(PROJECT_DIR, "node_modules", ".cache", "ml-pipeline", store, sha256(installed(), fs.readFileSync(__filename, "utf8"), process.version, JSON.stringify(dependsOn)));
   }
 
   /** The recorded answer to `question`, or `ask()`'s, recorded. `question` is compared as its JSON text. */
