@@ -26,11 +26,15 @@ function checkSettings(s: WorkerSettings, limits: Limits, subject: string, repor
   if (s.maxCapacity !== undefined && s.workerType === undefined) {
     report(`${subject} sizes the job by maxCapacity (${shown(s.maxCapacity)} DPUs); set workerType and numberOfWorkers instead (Glue 2.0 and later), so the worker type can be checked.`);
   }
-  if (s.workerType !== undefined && typeof s.workerType !== "string") {
-    // Glue's API takes one worker type name (a string); a list or an object is not one.
-    report(`${subject} sets workerType to ${Array.isArray(s.workerType) ? "a list" : `a ${typeof s.workerType}`} (${shown(s.workerType)}), not a worker type name; allowed: ${limits.allowedWorkerTypes.join(", ")} (policy config allowedWorkerTypes).`);
-  } else if (s.workerType !== undefined && !limits.allowedWorkerTypes.includes(s.workerType)) {
-    report(`${subject} uses worker type ${s.workerType}; allowed: ${limits.allowedWorkerTypes.join(", ")} (policy config allowedWorkerTypes).`);
+  if (s.workerType !== undefined) {
+    const allowed = `allowed: ${limits.allowedWorkerTypes.join(", ")} (policy config allowedWorkerTypes)`;
+    if (typeof s.workerType !== "string") {
+      // Glue's API takes one worker type name (a string); a list or an object is not one.
+      const kind = Array.isArray(s.workerType) ? "a list" : typeof s.workerType === "object" ? "an object" : `a ${typeof s.workerType}`;
+      report(`${subject} sets workerType to ${kind} (${shown(s.workerType)}), not a worker type name; ${allowed}.`);
+    } else if (!limits.allowedWorkerTypes.includes(s.workerType)) {
+      report(`${subject} uses worker type ${s.workerType}; ${allowed}.`);
+    }
   }
   if (typeof s.numberOfWorkers === "number" && s.numberOfWorkers > limits.maxWorkers) {
     report(`${subject} asks for ${s.numberOfWorkers} workers; at most ${limits.maxWorkers} are allowed (policy config maxWorkers).`);

@@ -45,9 +45,9 @@ export function assertValidAsl(definition: unknown, what = "the definition"): vo
 }
 
 /**
- * A local state machine that runs `definition` (its JSON, as Step Functions would), once aws-local-stepfunctions' own validator
- * has accepted it (paths and ARNs checked); a definition it rejects throws its error, as the
- * StateMachine constructor does.
+ * A local state machine that runs `definition` (its JSON, as Step Functions would), once
+ * aws-local-stepfunctions' own validator has accepted it (paths and ARNs checked); a
+ * definition it rejects throws its error, as the StateMachine constructor does.
  */
 export function localStateMachine(definition: unknown): StateMachine {
   const text = JSON.stringify(definition);

@@ -6,9 +6,9 @@
  * the question and by everything else the answer can depend on: the installed packages (the
  * lockfile npm writes in node_modules, which moves with every version of every package), the
  * Node version, this file's text and what the caller names (the asking code's own text,
- * versions, options). A question is compared as its JSON text: a caller whose questions can
- * hold undefined members (which JSON leaves out) asks about that text (support/asl.ts). A changed question,
- * package or asking code finds no record, and the referee is asked.
+ * versions, options). A changed question, package or asking code finds no record, and the
+ * referee is asked. A question is compared as its JSON text: a caller whose questions can
+ * hold undefined members (which JSON leaves out) asks about that text (support/asl.ts).
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
